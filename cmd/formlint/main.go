@@ -1,0 +1,159 @@
+// Command formlint checks form definitions: the language's schema, then the engine's semantic rules.
+//
+//	formlint [-format text|json] PATH...    check files, or every *.yaml in folders
+//	formlint -compat OLD NEW                list changes from OLD to NEW that break drafts or consumers
+//
+// It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
+// nothing to report, 1 when there are problems, 2 on a usage or I/O error.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"formportal/engine"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("formlint", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	format := fl.String("format", "text", "output format: text or json")
+	compat := fl.Bool("compat", false, "compare two versions of a form: formlint -compat OLD NEW")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: formlint [-format text|json] PATH...\n       formlint [-format text|json] -compat OLD NEW")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "formlint: unknown -format %q: use text or json\n", *format)
+		return 2
+	}
+	if fl.NArg() == 0 || *compat && fl.NArg() != 2 {
+		fl.Usage()
+		return 2
+	}
+	var diags engine.Diagnostics
+	var err error
+	if *compat {
+		diags, err = compare(fl.Arg(0), fl.Arg(1))
+	} else {
+		diags, err = lint(fl.Args())
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "formlint: %v\n", err)
+		return 2
+	}
+	if err := write(stdout, *format, diags); err != nil {
+		fmt.Fprintf(stderr, "formlint: %v\n", err)
+		return 2
+	}
+	if len(diags) > 0 {
+		return 1
+	}
+	return 0
+}
+
+func lint(paths []string) (engine.Diagnostics, error) {
+	files, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	var all engine.Diagnostics
+	ids := map[string]string{}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", file, err)
+		}
+		form, diags := engine.Load(file, data)
+		all = append(all, diags...)
+		if form != nil {
+			if other, dup := ids[form.ID]; dup {
+				all = append(all, engine.Diagnostic{File: file, Line: 1, Col: 1, Severity: engine.Error, Rule: "duplicate-form",
+					Message: fmt.Sprintf("form id %q is also used by %s", form.ID, other)})
+			}
+			ids[form.ID] = file
+		}
+	}
+	all.Sort()
+	return all, nil
+}
+
+// expand turns the command line's files and folders into the form files to check.
+func expand(paths []string) ([]string, error) {
+	var files []string
+	for _, p := range paths {
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && engine.IsFormFile(d.Name()) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("walking %s: %w", p, err)
+		}
+	}
+	if len(files) == 0 {
+		return nil, errors.New("no form files (*.yaml, *.yml) found")
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func compare(oldPath, newPath string) (engine.Diagnostics, error) {
+	var forms [2]*engine.Form
+	for i, p := range []string{oldPath, newPath} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		f, diags := engine.Load(p, data)
+		if f == nil {
+			diags.Sort()
+			return diags, nil // a broken version: report why it cannot be compared
+		}
+		forms[i] = f
+	}
+	return engine.Compat(forms[0], forms[1]), nil
+}
+
+func write(w io.Writer, format string, diags engine.Diagnostics) error {
+	if format == "json" {
+		if diags == nil {
+			diags = engine.Diagnostics{}
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(diags)
+	}
+	for _, d := range diags {
+		if _, err := fmt.Fprintln(w, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,481 @@
+package engine
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// checker runs the semantic rules on a form that has passed the schema. Each rule has a stable code,
+// documented with a broken example under testdata/lint/.
+type checker struct {
+	form  *Form
+	src   *source
+	today string // YYYY-MM-DD, for date rules that depend on the day
+}
+
+func (c *checker) errorf(pointer, rule, format string, args ...any) {
+	line, col := c.src.at(pointer)
+	c.src.add(line, col, Error, rule, format, args...)
+}
+
+func (c *checker) warnf(pointer, rule, format string, args ...any) {
+	line, col := c.src.at(pointer)
+	c.src.add(line, col, Warning, rule, format, args...)
+}
+
+func (c *checker) run() {
+	if c.today == "" {
+		c.today = time.Now().Format(time.DateOnly)
+	}
+	c.checkCaseDataSchema()
+	c.indexFields()
+	for _, s := range c.form.Sections {
+		c.checkSection(s)
+		for _, fd := range s.Fields {
+			c.checkField(fd)
+		}
+	}
+	c.checkFamilyCaseData()
+	c.resolveConditions()
+	c.checkConditionCycles()
+}
+
+// --- case data ---------------------------------------------------------------------------------------
+
+func (c *checker) checkCaseDataSchema() {
+	if c.form.CaseData == nil {
+		return
+	}
+	cd, err := compileCaseData(c.form)
+	if err != nil {
+		c.errorf("/caseData", "case-data-schema", "caseData is not a valid JSON Schema: %v", trimSchemaError(err))
+		return
+	}
+	c.form.caseData = cd
+}
+
+func trimSchemaError(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.Contains(msg, "jsonschema") {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+// checkFamilyCaseData: a family form that repeats sections per child, or asks which child a row is about,
+// needs the children of the group in its case data, each with an id and a name.
+func (c *checker) checkFamilyCaseData() {
+	f := c.form
+	if f.Scope != ScopeFamily || (!f.PerChild() && !c.hasChildrenColumn()) {
+		return
+	}
+	if f.CaseData == nil {
+		c.errorf("", "case-data-shape", "a family form with per-child sections or a children column needs caseData declaring children (an array of objects with id and name)")
+		return
+	}
+	if f.caseData == nil {
+		return // the case-data schema did not compile: reported by case-data-schema
+	}
+	children, _, _ := schemaAt(f.caseData.tree, []string{caseDataFamily})
+	items, _ := children["items"].(map[string]any)
+	if children == nil || schemaType(children) != "array" || items == nil {
+		c.errorf("/caseData", "case-data-shape", "caseData must declare children as an array of objects with id and name")
+		return
+	}
+	for _, p := range []string{childIDProperty, "name"} {
+		if n, _, _ := schemaAt(items, []string{p}); n == nil || !isRequired(items, p) {
+			c.errorf("/caseData/properties/children", "case-data-shape", "each item of caseData children must require a string %q", p)
+		}
+	}
+}
+
+func isRequired(schema map[string]any, prop string) bool {
+	req, _ := schema["required"].([]any)
+	for _, r := range req {
+		if r == prop {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) hasChildrenColumn() bool {
+	found := false
+	c.form.walkFields(func(fd *Field) {
+		if fd.Type == TypeChildren {
+			found = true
+		}
+	})
+	return found
+}
+
+// walkFields visits every field of the form, containers before their columns and items.
+func (f *Form) walkFields(visit func(*Field)) {
+	var walk func([]*Field)
+	walk = func(fields []*Field) {
+		for _, fd := range fields {
+			visit(fd)
+			walk(fd.Columns)
+			walk(fd.Fields)
+		}
+	}
+	for _, s := range f.Sections {
+		walk(s.Fields)
+	}
+}
+
+// --- ids -----------------------------------------------------------------------------------------------
+
+func (c *checker) indexFields() {
+	sections := map[string]*Section{}
+	for _, s := range c.form.Sections {
+		if other, dup := sections[s.ID]; dup {
+			c.errorf(s.pointer+"/id", "duplicate-id", "section id %q is already used at line %d", s.ID, c.line(other.pointer))
+			continue
+		}
+		sections[s.ID] = s
+	}
+	for _, s := range c.form.Sections {
+		for _, fd := range s.Fields {
+			if other, dup := c.form.fields[fd.ID]; dup {
+				c.errorf(fd.pointer+"/id", "duplicate-id", "field id %q is already used at line %d", fd.ID, c.line(other.pointer))
+				continue
+			}
+			c.form.fields[fd.ID] = fd
+		}
+	}
+	c.form.walkFields(func(fd *Field) {
+		seen := map[string]*Field{}
+		for _, child := range fd.Children() {
+			if other, dup := seen[child.ID]; dup {
+				c.errorf(child.pointer+"/id", "duplicate-id", "%q is already used in %s %q at line %d", child.ID, fd.Type, fd.ID, c.line(other.pointer))
+				continue
+			}
+			seen[child.ID] = child
+		}
+	})
+}
+
+func (c *checker) line(pointer string) int {
+	l, _ := c.src.at(pointer)
+	return l
+}
+
+// --- sections ------------------------------------------------------------------------------------------
+
+func (c *checker) checkSection(s *Section) {
+	if len(s.Fields) == 0 {
+		c.errorf(s.pointer+"/fields", "empty-section", "section %q has no fields", s.ID)
+	}
+	if s.PerChild && c.form.Scope != ScopeFamily {
+		c.errorf(s.pointer+"/perChild", "per-child-scope", "section %q is perChild, but only family-scope forms repeat sections per child (the form's scope is %q)", s.ID, c.form.Scope)
+	}
+}
+
+// --- fields --------------------------------------------------------------------------------------------
+
+// fieldProperties lists, per type, the properties beyond the common ones that make sense for it.
+var fieldProperties = map[string][]string{
+	TypeText:        {"minLength", "maxLength", "pattern"},
+	TypeTextarea:    {"minLength", "maxLength", "pattern", "rows"},
+	TypeEmail:       {"maxLength"},
+	TypePhone:       {},
+	TypeNumber:      {"min", "max", "integer"},
+	TypeDate:        {"notInFuture", "notInPast", "minDate", "maxDate", "after", "before"},
+	TypeSelect:      {"options"},
+	TypeRadios:      {"options"},
+	TypeCheckboxes:  {"options", "minSelected", "maxSelected"},
+	TypeYesNo:       {},
+	TypeDeclaration: {"text"},
+	TypeContent:     {"text", "heading"},
+	TypeTable:       {"columns", "minRows", "maxRows"},
+	TypeList:        {"fields", "itemLabel", "minItems", "maxItems"},
+	TypeAttachments: {"accept", "maxFiles", "maxSizeMB"},
+	TypeChildren:    {"multiple"},
+}
+
+var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages"}
+
+// Types allowed as table columns and as list item fields.
+var (
+	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeYesNo, TypeChildren}
+	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent}
+)
+
+const (
+	maxFilesLimit  = 50
+	maxSizeMBLimit = 50
+	maxRowsLimit   = 5000
+)
+
+func (c *checker) checkField(fd *Field) {
+	c.checkFieldProperties(fd)
+	switch {
+	case fd.Type == TypeContent:
+		if fd.Text == "" && fd.Heading == "" {
+			c.errorf(fd.pointer, "missing-text", "content %q has neither text nor heading", fd.ID)
+		}
+	case fd.Label == "":
+		c.warnf(fd.pointer, "missing-label", "%s field %q has no label: people will not know what to answer", fd.Type, fd.ID)
+	}
+	if fd.Type == TypeChildren {
+		if fd.parent == nil || fd.parent.Type != TypeTable {
+			c.errorf(fd.pointer+"/type", "children-column", "%q: a children field can only be a table column", fd.ID)
+		} else if c.form.Scope != ScopeFamily {
+			c.errorf(fd.pointer+"/type", "per-child-scope", "column %q asks which child a row is about, but the form's scope is %q, not family", fd.ID, c.form.Scope)
+		}
+	}
+	if fd.Type == TypeDeclaration && !fd.Required {
+		c.warnf(fd.pointer, "declaration-required", "declaration %q is not required, so it never has to be ticked", fd.ID)
+	}
+	if fd.ReadOnly && fd.Prefill == "" && (fd.parent == nil || fd.parent.Prefill == "") {
+		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%q is read-only but has no prefill, so it can never be answered", fd.ID)
+	}
+	c.checkOptions(fd)
+	c.checkContainer(fd)
+	c.checkLimits(fd)
+	c.checkPattern(fd)
+	c.checkDates(fd)
+	c.checkPrefill(fd)
+	for _, child := range fd.Children() {
+		c.checkField(child)
+	}
+}
+
+func (c *checker) checkFieldProperties(fd *Field) {
+	raw, _ := lookupPointer(c.src.value, fd.pointer).(map[string]any)
+	allowed := fieldProperties[fd.Type]
+	for _, k := range sortedKeys(raw) {
+		if containsString(commonProperties, k) || containsString(allowed, k) {
+			continue
+		}
+		line, col := c.src.keyAt(fd.pointer + "/" + k)
+		msg := fmt.Sprintf("%q does not apply to a %s field", k, fd.Type)
+		if len(allowed) > 0 {
+			msg += fmt.Sprintf(" (it takes %s)", strings.Join(allowed, ", "))
+		}
+		c.src.add(line, col, Error, "field-property", "%s", msg)
+	}
+}
+
+func (c *checker) checkOptions(fd *Field) {
+	switch fd.Type {
+	case TypeSelect, TypeRadios, TypeCheckboxes:
+	default:
+		return
+	}
+	if len(fd.Options) == 0 {
+		c.errorf(fd.pointer, "missing-options", "%s field %q needs options", fd.Type, fd.ID)
+		return
+	}
+	if fd.Type == TypeRadios && len(fd.Options) == 1 {
+		c.warnf(fd.pointer+"/options", "missing-options", "radios %q has only one option: use a checkbox or a declaration", fd.ID)
+	}
+	seen := map[string]int{}
+	for i, o := range fd.Options {
+		p := fmt.Sprintf("%s/options/%d/value", fd.pointer, i)
+		if first, dup := seen[o.Value]; dup {
+			c.errorf(p, "duplicate-option", "option value %q is already used by option %d of %q", o.Value, first+1, fd.ID)
+			continue
+		}
+		seen[o.Value] = i
+	}
+}
+
+func (c *checker) checkContainer(fd *Field) {
+	switch fd.Type {
+	case TypeTable:
+		if len(fd.Columns) == 0 {
+			c.errorf(fd.pointer, "table-columns", "table %q needs columns", fd.ID)
+		}
+		for _, col := range fd.Columns {
+			if !containsString(columnTypes, col.Type) {
+				c.errorf(col.pointer+"/type", "table-columns", "column %q of table %q cannot be of type %s (columns can be %s)", col.ID, fd.ID, col.Type, strings.Join(columnTypes, ", "))
+			}
+		}
+	case TypeList:
+		if len(fd.Fields) == 0 {
+			c.errorf(fd.pointer, "list-fields", "list %q needs fields", fd.ID)
+		}
+		for _, item := range fd.Fields {
+			if !containsString(itemTypes, item.Type) {
+				c.errorf(item.pointer+"/type", "list-fields", "field %q of list %q cannot be of type %s (list fields can be %s)", item.ID, fd.ID, item.Type, strings.Join(itemTypes, ", "))
+			}
+		}
+	}
+}
+
+func (c *checker) checkLimits(fd *Field) {
+	pair := func(lo, hi *int, loName, hiName string) {
+		if lo != nil && hi != nil && *lo > *hi {
+			c.errorf(fd.pointer+"/"+loName, "limits", "%q: %s (%d) is more than %s (%d)", fd.ID, loName, *lo, hiName, *hi)
+		}
+	}
+	pair(fd.MinLength, fd.MaxLength, "minLength", "maxLength")
+	pair(fd.MinRows, fd.MaxRows, "minRows", "maxRows")
+	pair(fd.MinItems, fd.MaxItems, "minItems", "maxItems")
+	pair(fd.MinSelected, fd.MaxSelected, "minSelected", "maxSelected")
+	if fd.Min != nil && fd.Max != nil && *fd.Min > *fd.Max {
+		c.errorf(fd.pointer+"/min", "limits", "%q: min (%g) is more than max (%g)", fd.ID, *fd.Min, *fd.Max)
+	}
+	if fd.MaxSelected != nil && len(fd.Options) > 0 && *fd.MaxSelected > len(fd.Options) {
+		c.errorf(fd.pointer+"/maxSelected", "limits", "%q: maxSelected (%d) is more than the %d options", fd.ID, *fd.MaxSelected, len(fd.Options))
+	}
+	if fd.MinSelected != nil && len(fd.Options) > 0 && *fd.MinSelected > len(fd.Options) {
+		c.errorf(fd.pointer+"/minSelected", "limits", "%q: minSelected (%d) is more than the %d options", fd.ID, *fd.MinSelected, len(fd.Options))
+	}
+	if fd.MaxRows != nil && *fd.MaxRows > maxRowsLimit {
+		c.errorf(fd.pointer+"/maxRows", "limits", "%q: maxRows (%d) is more than the portal allows (%d)", fd.ID, *fd.MaxRows, maxRowsLimit)
+	}
+	if fd.MaxFiles > maxFilesLimit {
+		c.errorf(fd.pointer+"/maxFiles", "limits", "%q: maxFiles (%d) is more than the portal allows (%d)", fd.ID, fd.MaxFiles, maxFilesLimit)
+	}
+	if fd.MaxSizeMB > maxSizeMBLimit {
+		c.errorf(fd.pointer+"/maxSizeMB", "limits", "%q: maxSizeMB (%g) is more than the portal allows (%d)", fd.ID, fd.MaxSizeMB, maxSizeMBLimit)
+	}
+}
+
+func (c *checker) checkPattern(fd *Field) {
+	if fd.Pattern == "" {
+		return
+	}
+	re, err := regexp.Compile(`^(?:` + fd.Pattern + `)$`)
+	if err != nil {
+		c.errorf(fd.pointer+"/pattern", "pattern-invalid", "%q: pattern is not a valid regular expression: %v", fd.ID, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return
+	}
+	fd.pattern = re
+	if fd.Messages.Pattern == "" {
+		c.warnf(fd.pointer+"/pattern", "pattern-message", "%q has a pattern but no messages.pattern, so people will not know what format to use", fd.ID)
+	}
+}
+
+// checkDates checks date constraints refer to real date fields and can be met by some date.
+func (c *checker) checkDates(fd *Field) {
+	if fd.Type != TypeDate {
+		return
+	}
+	for _, ref := range []struct{ name, id string }{{"after", fd.After}, {"before", fd.Before}} {
+		if ref.id == "" {
+			continue
+		}
+		target, problem := c.resolveRef(fd, fd.section, ref.id)
+		switch {
+		case problem != "":
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s %s", fd.ID, ref.name, problem)
+		case target.Type != TypeDate:
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s refers to %q, which is a %s field, not a date", fd.ID, ref.name, ref.id, target.Type)
+		case target == fd:
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s refers to the field itself", fd.ID, ref.name)
+		}
+	}
+	for _, d := range []struct{ name, value string }{{"minDate", fd.MinDate}, {"maxDate", fd.MaxDate}} {
+		if d.value != "" {
+			if _, err := time.Parse(time.DateOnly, d.value); err != nil {
+				c.errorf(fd.pointer+"/"+d.name, "invalid-value", "%q: %s %q is not a real date", fd.ID, d.name, d.value)
+				return
+			}
+		}
+	}
+	switch {
+	case fd.MinDate != "" && fd.MaxDate != "" && fd.MinDate > fd.MaxDate:
+		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%q rejects every date: minDate %s is after maxDate %s", fd.ID, fd.MinDate, fd.MaxDate)
+	case fd.NotInFuture && fd.MinDate > c.today:
+		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%q rejects every date: it must not be in the future, but minDate %s is", fd.ID, fd.MinDate)
+	case fd.NotInPast && fd.MaxDate != "" && fd.MaxDate < c.today:
+		c.warnf(fd.pointer+"/maxDate", "date-never-valid", "%q rejects every date: it must not be in the past, but maxDate %s is", fd.ID, fd.MaxDate)
+	case fd.After != "" && fd.After == fd.Before:
+		c.warnf(fd.pointer+"/before", "date-never-valid", "%q rejects every date: it must be both after and before %q", fd.ID, fd.After)
+	}
+}
+
+// --- prefill -------------------------------------------------------------------------------------------
+
+// prefillTypes says which case-data types each field type can be prefilled from.
+var prefillTypes = map[string][]string{
+	TypeText: {"string"}, TypeTextarea: {"string"}, TypeEmail: {"string"}, TypePhone: {"string"},
+	TypeSelect: {"string"}, TypeRadios: {"string"}, TypeYesNo: {"string", "boolean"}, TypeDate: {"string"},
+	TypeNumber: {"number", "integer"}, TypeCheckboxes: {"array"}, TypeTable: {"array"}, TypeList: {"array"},
+}
+
+func (c *checker) checkPrefill(fd *Field) {
+	if fd.Prefill == "" {
+		return
+	}
+	p := fd.pointer + "/prefill"
+	accepts, ok := prefillTypes[fd.Type]
+	if !ok {
+		c.errorf(p, "prefill-type", "%q: a %s field cannot be prefilled", fd.ID, fd.Type)
+		return
+	}
+	root, path, problem := c.prefillRoot(fd)
+	if problem != "" {
+		c.errorf(p, "prefill-scope", "%q: %s", fd.ID, problem)
+		return
+	}
+	if root == nil {
+		return // the case-data schema did not compile, or the container's prefill is broken: reported there
+	}
+	node, missing, known := schemaAt(root, path)
+	if node == nil {
+		msg := fmt.Sprintf("%q: prefill %s: caseData declares no %q", fd.ID, fd.Prefill, missing)
+		if s := suggest(missing, known); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		c.errorf(p, "prefill-path", "%s", msg)
+		return
+	}
+	got := schemaType(node)
+	if got != "" && !containsString(accepts, got) {
+		c.errorf(p, "prefill-type", "%q: a %s field cannot be prefilled from %s, which is %s", fd.ID, fd.Type, fd.Prefill, article(got))
+		return
+	}
+	if fd.Container() && got == "array" {
+		if items, _ := node["items"].(map[string]any); items == nil || schemaType(items) != "object" {
+			c.errorf(p, "prefill-type", "%q: a %s is prefilled from an array of objects; %s does not declare its items as objects", fd.ID, fd.Type, fd.Prefill)
+		}
+	}
+}
+
+// prefillRoot works out which schema a field's prefill path starts from, and the path's parts from there.
+func (c *checker) prefillRoot(fd *Field) (root map[string]any, path []string, problem string) {
+	parts := strings.Split(fd.Prefill, ".")
+	if fd.parent != nil {
+		if fd.parent.Prefill == "" {
+			return nil, nil, fmt.Sprintf("a %s's fields can be prefilled only when the %s %q itself is", fd.parent.Type, fd.parent.Type, fd.parent.ID)
+		}
+		if c.form.caseData == nil {
+			return nil, nil, ""
+		}
+		parentRoot, parentPath, problem := c.prefillRoot(fd.parent)
+		if problem != "" || parentRoot == nil {
+			return nil, nil, ""
+		}
+		arr, _, _ := schemaAt(parentRoot, parentPath)
+		items, _ := arr["items"].(map[string]any)
+		if items == nil {
+			return nil, nil, ""
+		}
+		return items, parts, ""
+	}
+	if c.form.CaseData == nil {
+		return nil, nil, "the form declares no caseData to prefill from"
+	}
+	if c.form.caseData == nil {
+		return nil, nil, ""
+	}
+	if parts[0] == caseDataChild && c.form.Scope == ScopeFamily {
+		if !fd.section.PerChild {
+			return nil, nil, fmt.Sprintf("prefill %s: in a family form, child is the current child only inside perChild sections; use children or a property of the family", fd.Prefill)
+		}
+		children, _, _ := schemaAt(c.form.caseData.tree, []string{caseDataFamily})
+		items, _ := children["items"].(map[string]any)
+		if items == nil {
+			return nil, nil, "" // case-data-shape reports it
+		}
+		return items, parts[1:], ""
+	}
+	return c.form.caseData.tree, parts, ""
+}

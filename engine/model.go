@@ -1,0 +1,231 @@
+package engine
+
+import "regexp"
+
+// The model of a form definition. Field names and JSON tags follow the YAML language documented in
+// forms/README.md and engine/schema/form.schema.json; the loader decodes into these types only after the
+// definition has passed the schema.
+
+// Field types.
+const (
+	TypeText        = "text"
+	TypeTextarea    = "textarea"
+	TypeEmail       = "email"
+	TypePhone       = "phone"
+	TypeNumber      = "number"
+	TypeDate        = "date"
+	TypeSelect      = "select"
+	TypeRadios      = "radios"
+	TypeCheckboxes  = "checkboxes"
+	TypeYesNo       = "yesno"
+	TypeDeclaration = "declaration"
+	TypeContent     = "content"
+	TypeTable       = "table"
+	TypeList        = "list"
+	TypeAttachments = "attachments"
+	TypeChildren    = "children" // a table column: which child or children of the group a row is about
+)
+
+// Form scopes and kinds.
+const (
+	ScopeChild      = "child"
+	ScopeFamily     = "family"
+	KindDelegation  = "delegation"
+	KindReferral    = "referral"
+	AudienceProf    = "professional"
+	AudiencePublic  = "public"
+	valueYes        = "yes"
+	valueNo         = "no"
+	caseDataChild   = "child"
+	caseDataFamily  = "children"
+	childIDProperty = "id"
+)
+
+// Form is a loaded, checked form definition.
+type Form struct {
+	ID          string         `json:"id"`
+	Title       string         `json:"title"`
+	Version     int            `json:"version"`
+	Kind        string         `json:"kind"`
+	Audience    []string       `json:"audience"`
+	Scope       string         `json:"scope"`
+	Description string         `json:"description,omitempty"`
+	CaseData    map[string]any `json:"caseData,omitempty"`
+	Sections    []*Section     `json:"sections"`
+
+	// File is where the definition was loaded from, for diagnostics.
+	File string `json:"-"`
+
+	src      *source
+	fields   map[string]*Field // every field outside tables and lists, by id
+	caseData *caseDataSchema
+}
+
+// Section is one page of a form.
+type Section struct {
+	ID          string     `json:"id"`
+	Title       string     `json:"title"`
+	Description string     `json:"description,omitempty"`
+	Delegable   bool       `json:"delegable,omitempty"`
+	PerChild    bool       `json:"perChild,omitempty"`
+	ShowWhen    *Condition `json:"showWhen,omitempty"`
+	Fields      []*Field   `json:"fields"`
+
+	pointer string
+}
+
+// Field is a question, a piece of static content, or a container (table, list) of questions.
+type Field struct {
+	ID       string     `json:"id"`
+	Type     string     `json:"type"`
+	Label    string     `json:"label,omitempty"`
+	Hint     string     `json:"hint,omitempty"`
+	Name     string     `json:"name,omitempty"`
+	Required bool       `json:"required,omitempty"`
+	ReadOnly bool       `json:"readOnly,omitempty"`
+	Prefill  string     `json:"prefill,omitempty"`
+	ShowWhen *Condition `json:"showWhen,omitempty"`
+	Messages Messages   `json:"messages,omitempty"`
+
+	MinLength *int     `json:"minLength,omitempty"`
+	MaxLength *int     `json:"maxLength,omitempty"`
+	Pattern   string   `json:"pattern,omitempty"`
+	Rows      int      `json:"rows,omitempty"`
+	Min       *float64 `json:"min,omitempty"`
+	Max       *float64 `json:"max,omitempty"`
+	Integer   bool     `json:"integer,omitempty"`
+
+	NotInFuture bool   `json:"notInFuture,omitempty"`
+	NotInPast   bool   `json:"notInPast,omitempty"`
+	MinDate     string `json:"minDate,omitempty"`
+	MaxDate     string `json:"maxDate,omitempty"`
+	After       string `json:"after,omitempty"`
+	Before      string `json:"before,omitempty"`
+
+	Options     []Option `json:"options,omitempty"`
+	MinSelected *int     `json:"minSelected,omitempty"`
+	MaxSelected *int     `json:"maxSelected,omitempty"`
+	Multiple    *bool    `json:"multiple,omitempty"`
+
+	Text    string `json:"text,omitempty"`
+	Heading string `json:"heading,omitempty"`
+
+	Columns []*Field `json:"columns,omitempty"`
+	MinRows *int     `json:"minRows,omitempty"`
+	MaxRows *int     `json:"maxRows,omitempty"`
+
+	Fields    []*Field `json:"fields,omitempty"`
+	ItemLabel string   `json:"itemLabel,omitempty"`
+	MinItems  *int     `json:"minItems,omitempty"`
+	MaxItems  *int     `json:"maxItems,omitempty"`
+
+	Accept    []string `json:"accept,omitempty"`
+	MaxFiles  int      `json:"maxFiles,omitempty"`
+	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
+
+	pointer string
+	section *Section
+	parent  *Field // the table or list holding this field, if any
+	pattern *regexp.Regexp
+}
+
+// Messages are a designer's own error messages for a field.
+type Messages struct {
+	Required string `json:"required,omitempty"`
+	Pattern  string `json:"pattern,omitempty"`
+	Format   string `json:"format,omitempty"`
+	Min      string `json:"min,omitempty"`
+	Max      string `json:"max,omitempty"`
+}
+
+// Option is one choice of a select, radios or checkboxes field.
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Hint  string `json:"hint,omitempty"`
+}
+
+// Condition is a showWhen: a comparison on one field, or all/any/not of conditions.
+type Condition struct {
+	All []*Condition `json:"all,omitempty"`
+	Any []*Condition `json:"any,omitempty"`
+	Not *Condition   `json:"not,omitempty"`
+
+	Field       string   `json:"field,omitempty"`
+	Equals      any      `json:"equals,omitempty"`
+	NotEquals   any      `json:"notEquals,omitempty"`
+	In          []any    `json:"in,omitempty"`
+	Contains    *string  `json:"contains,omitempty"`
+	Answered    *bool    `json:"answered,omitempty"`
+	GreaterThan *float64 `json:"greaterThan,omitempty"`
+	LessThan    *float64 `json:"lessThan,omitempty"`
+
+	pointer string
+	target  *Field // resolved by the checker
+}
+
+// Section returns the section with the id, or nil.
+func (f *Form) Section(id string) *Section {
+	for _, s := range f.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Field returns the field with the id outside tables and lists, or nil.
+func (f *Form) Field(id string) *Field { return f.fields[id] }
+
+// PerChild reports whether any section repeats for each child of a family.
+func (f *Form) PerChild() bool {
+	for _, s := range f.Sections {
+		if s.PerChild {
+			return true
+		}
+	}
+	return false
+}
+
+// HasAudience reports whether people of the audience may fill the form in.
+func (f *Form) HasAudience(audience string) bool {
+	for _, a := range f.Audience {
+		if a == audience {
+			return true
+		}
+	}
+	return false
+}
+
+// Answerable reports whether the field takes an answer (static content does not).
+func (fd *Field) Answerable() bool { return fd.Type != TypeContent }
+
+// Container reports whether the field holds rows of other fields.
+func (fd *Field) Container() bool { return fd.Type == TypeTable || fd.Type == TypeList }
+
+// Children returns the fields of a row of a table or an item of a list.
+func (fd *Field) Children() []*Field {
+	if fd.Type == TypeTable {
+		return fd.Columns
+	}
+	return fd.Fields
+}
+
+// MultipleChildren reports whether a children column allows more than one child per row.
+func (fd *Field) MultipleChildren() bool { return fd.Multiple == nil || *fd.Multiple }
+
+// Section returns the section holding the field.
+func (fd *Field) Section() *Section { return fd.section }
+
+// Parent returns the table or list holding the field, or nil.
+func (fd *Field) Parent() *Field { return fd.parent }
+
+// OptionLabel returns the label of the option with the value, or the value itself.
+func (fd *Field) OptionLabel(value string) string {
+	for _, o := range fd.Options {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return value
+}

@@ -1,0 +1,160 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// source is a parsed YAML document turned into JSON values, remembering which YAML node each JSON
+// pointer came from so that every problem can be reported at a file:line:column.
+type source struct {
+	file  string
+	value any                   // JSON-shaped: map[string]any, []any, string, json.Number, bool, nil
+	nodes map[string]*yaml.Node // JSON pointer -> value node
+	keys  map[string]*yaml.Node // JSON pointer -> the mapping key node that holds it
+	diags Diagnostics
+}
+
+// parseSource parses YAML into a source. It walks the node tree itself rather than decoding into
+// interface{}: dates stay strings, duplicate keys are caught, and positions are kept.
+func parseSource(file string, data []byte) *source {
+	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line := 1
+		msg := err.Error()
+		// yaml.v3 reports "yaml: line N: message".
+		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+			if n, after, ok := strings.Cut(rest, ": "); ok {
+				if l, err := strconv.Atoi(n); err == nil {
+					line, msg = l, after
+				}
+			}
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		s.add(line, 1, Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
+		return s
+	}
+	if len(doc.Content) == 0 {
+		s.add(1, 1, Error, "yaml-syntax", "the file is empty")
+		return s
+	}
+	s.value = s.convert(doc.Content[0], "", 0)
+	return s
+}
+
+func (s *source) add(line, col int, sev Severity, rule, format string, args ...any) {
+	s.diags = append(s.diags, Diagnostic{File: s.file, Line: line, Col: col, Severity: sev, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+// maxDepth bounds nesting so that a hostile document cannot exhaust the stack.
+const maxDepth = 64
+
+func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
+	if depth > maxDepth {
+		s.add(n.Line, n.Column, Error, "yaml-syntax", "the document is nested more than %d levels deep", maxDepth)
+		return nil
+	}
+	if n.Kind == yaml.AliasNode {
+		s.add(n.Line, n.Column, Error, "yaml-syntax", "aliases (*%s) are not supported: write the value out", n.Value)
+		return nil
+	}
+	s.nodes[pointer] = n
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		seen := make(map[string]*yaml.Node, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				s.add(k.Line, k.Column, Error, "yaml-syntax", "a key must be a plain name")
+				continue
+			}
+			if k.Value == "<<" {
+				s.add(k.Line, k.Column, Error, "yaml-syntax", "merge keys (<<) are not supported: write the keys out")
+				continue
+			}
+			if first, dup := seen[k.Value]; dup {
+				s.add(k.Line, k.Column, Error, "duplicate-key", "%q is already set on line %d", k.Value, first.Line)
+				continue
+			}
+			seen[k.Value] = k
+			child := pointer + "/" + escapePointer(k.Value)
+			s.keys[child] = k
+			m[k.Value] = s.convert(v, child, depth+1)
+		}
+		return m
+	case yaml.SequenceNode:
+		a := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			a[i] = s.convert(c, pointer+"/"+strconv.Itoa(i), depth+1)
+		}
+		return a
+	case yaml.ScalarNode:
+		return scalarValue(n)
+	}
+	return nil
+}
+
+// scalarValue gives a YAML scalar its JSON value. Timestamps stay strings: a form's dates are
+// calendar dates, not instants.
+func scalarValue(n *yaml.Node) any {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil
+	case "!!bool":
+		b, err := strconv.ParseBool(strings.ToLower(n.Value))
+		if err != nil {
+			return n.Value
+		}
+		return b
+	case "!!int":
+		var i int64
+		if err := n.Decode(&i); err == nil {
+			return json.Number(strconv.FormatInt(i, 10))
+		}
+		return n.Value
+	case "!!float":
+		var f float64
+		if err := n.Decode(&f); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return json.Number(strconv.FormatFloat(f, 'g', -1, 64))
+		}
+		return n.Value
+	}
+	return n.Value
+}
+
+func escapePointer(s string) string {
+	if !strings.ContainsAny(s, "~/") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// at reports where the value at a JSON pointer is. A missing pointer falls back to its nearest ancestor.
+func (s *source) at(pointer string) (line, col int) {
+	for {
+		if n, ok := s.nodes[pointer]; ok {
+			return n.Line, n.Column
+		}
+		i := strings.LastIndexByte(pointer, '/')
+		if i < 0 {
+			return 1, 1
+		}
+		pointer = pointer[:i]
+	}
+}
+
+// keyAt reports where the key holding the value at a pointer is; for a sequence item, the item itself.
+func (s *source) keyAt(pointer string) (line, col int) {
+	if k, ok := s.keys[pointer]; ok {
+		return k.Line, k.Column
+	}
+	return s.at(pointer)
+}
