@@ -1,0 +1,154 @@
+package engine
+
+// SubmissionSchema derives the JSON Schema (draft 7) of a completed submission of the form, as Validate
+// produces it, for the council's case management system. With sections given (a delegation), only those
+// sections are described. A question is listed as required only when it is always asked.
+func (f *Form) SubmissionSchema(sections ...string) map[string]any {
+	values := objectSchema()
+	perChild := objectSchema()
+	for _, s := range f.Sections {
+		if len(sections) > 0 && !containsString(sections, s.ID) {
+			continue
+		}
+		target := values
+		if s.PerChild {
+			target = perChild
+		}
+		for _, fd := range s.Fields {
+			if !fd.Answerable() {
+				continue
+			}
+			target["properties"].(map[string]any)[fd.ID] = fieldSchema(fd)
+			if fd.Required && fd.ShowWhen == nil && s.ShowWhen == nil {
+				target["required"] = append(target["required"].([]any), fd.ID)
+			}
+		}
+	}
+	props := map[string]any{"values": values}
+	if len(perChild["properties"].(map[string]any)) > 0 {
+		props["children"] = map[string]any{
+			"type":                 "object",
+			"description":          "Answers of the per-child sections, by the council's child id.",
+			"additionalProperties": perChild,
+		}
+	}
+	return map[string]any{
+		"$schema":              "http://json-schema.org/draft-07/schema#",
+		"title":                f.Title + " (version " + itoa(f.Version) + ") submission",
+		"type":                 "object",
+		"required":             []any{"values"},
+		"additionalProperties": false,
+		"properties":           props,
+	}
+}
+
+func objectSchema() map[string]any {
+	return map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{}, "required": []any{}}
+}
+
+func fieldSchema(fd *Field) map[string]any {
+	s := map[string]any{}
+	if fd.Label != "" {
+		s["title"] = fd.Label
+	}
+	switch fd.Type {
+	case TypeText, TypeTextarea:
+		s["type"] = "string"
+		if fd.MaxLength != nil {
+			s["maxLength"] = *fd.MaxLength
+		}
+		if fd.MinLength != nil {
+			s["minLength"] = *fd.MinLength
+		}
+		if fd.Pattern != "" {
+			s["pattern"] = "^(?:" + fd.Pattern + ")$"
+		}
+	case TypeEmail:
+		s["type"], s["format"] = "string", "email"
+	case TypePhone:
+		s["type"], s["pattern"] = "string", phoneRE.String()
+	case TypeNumber:
+		s["type"] = "number"
+		if fd.Integer {
+			s["type"] = "integer"
+		}
+		if fd.Min != nil {
+			s["minimum"] = *fd.Min
+		}
+		if fd.Max != nil {
+			s["maximum"] = *fd.Max
+		}
+	case TypeDate:
+		s["type"], s["format"] = "string", "date"
+	case TypeSelect, TypeRadios:
+		s["type"], s["enum"] = "string", optionValues(fd)
+	case TypeYesNo:
+		s["type"], s["enum"] = "string", []any{valueYes, valueNo}
+	case TypeDeclaration:
+		s["const"] = true
+	case TypeCheckboxes:
+		s["type"], s["uniqueItems"] = "array", true
+		s["items"] = map[string]any{"type": "string", "enum": optionValues(fd)}
+	case TypeChildren:
+		s["type"], s["uniqueItems"], s["minItems"] = "array", true, 1
+		s["items"] = map[string]any{"type": "string", "description": "the council's id of a child of the group"}
+		if !fd.MultipleChildren() {
+			s["maxItems"] = 1
+		}
+	case TypeAttachments:
+		s["type"] = "array"
+		kind := map[string]any{"type": "string"}
+		if len(fd.Accept) > 0 {
+			kind["enum"] = stringsToAny(fd.Accept)
+		}
+		s["items"] = map[string]any{
+			"type":     "object",
+			"required": []any{"id", "name", "size", "kind"},
+			"properties": map[string]any{
+				"id": map[string]any{"type": "string"}, "name": map[string]any{"type": "string"},
+				"size": map[string]any{"type": "integer", "minimum": 0}, "kind": kind,
+			},
+		}
+		if fd.MaxFiles > 0 {
+			s["maxItems"] = fd.MaxFiles
+		}
+	case TypeTable, TypeList:
+		row := objectSchema()
+		for _, col := range fd.Children() {
+			if !col.Answerable() {
+				continue
+			}
+			row["properties"].(map[string]any)[col.ID] = fieldSchema(col)
+			if col.Required && col.ShowWhen == nil {
+				row["required"] = append(row["required"].([]any), col.ID)
+			}
+		}
+		s["type"], s["items"] = "array", row
+		lo, hi := rowLimits(fd)
+		if lo > 0 {
+			s["minItems"] = lo
+		}
+		if hi > 0 {
+			s["maxItems"] = hi
+		}
+	}
+	return s
+}
+
+func optionValues(fd *Field) []any {
+	out := make([]any, len(fd.Options))
+	for i, o := range fd.Options {
+		out[i] = o.Value
+	}
+	return out
+}
+
+func stringsToAny(list []string) []any {
+	out := make([]any, len(list))
+	for i, s := range list {
+		out[i] = s
+	}
+	return out
+}
+
+func itoa(n int) string { return formatNumber(float64(n)) }
