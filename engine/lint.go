@@ -233,6 +233,7 @@ func (c *checker) checkField(fd *Field) {
 	if fd.ReadOnly && fd.Prefill == "" && (fd.parent == nil || fd.parent.Prefill == "") {
 		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%q is read-only but has no prefill, so it can never be answered", fd.ID)
 	}
+	c.checkMessageName(fd)
 	c.checkOptions(fd)
 	c.checkContainer(fd)
 	c.checkLimits(fd)
@@ -242,6 +243,52 @@ func (c *checker) checkField(fd *Field) {
 	for _, child := range fd.Children() {
 		c.checkField(child)
 	}
+}
+
+// checkMessageName warns when error messages would have to name a field by a label that is a question or
+// an instruction ("Enter tell us about the risk"): a short name makes "Enter details of the risk".
+func (c *checker) checkMessageName(fd *Field) {
+	if fd.Name != "" || fd.ReadOnly || !labelIsSentence(fd.Label) || !fd.hasMessages() {
+		return
+	}
+	if fd.Type == TypeDeclaration || fd.Type == TypeContent {
+		return
+	}
+	c.warnf(fd.pointer+"/label", "message-name",
+		"the label of %q is a question or an instruction, which error messages cannot use to name it: add a short name (name: details of the risk gives \"Enter details of the risk\")", fd.ID)
+}
+
+// labelIsSentence reports whether a label reads as a question or an instruction rather than a noun phrase.
+func labelIsSentence(label string) bool {
+	label = strings.TrimSpace(label)
+	if strings.HasSuffix(label, "?") {
+		return true
+	}
+	first, _, _ := strings.Cut(strings.ToLower(label), " ")
+	return instructionVerbs[first]
+}
+
+var instructionVerbs = map[string]bool{
+	"tell": true, "describe": true, "give": true, "explain": true, "list": true, "provide": true, "please": true,
+	"say": true, "add": true, "enter": true, "select": true, "choose": true, "tick": true, "upload": true,
+	"include": true, "summarise": true, "outline": true, "record": true, "state": true,
+}
+
+// hasMessages reports whether validating the field can produce a message that names it.
+func (fd *Field) hasMessages() bool {
+	switch {
+	case fd.Required && fd.Messages.Required == "":
+		return true
+	case fd.Type == TypeEmail || fd.Type == TypePhone || fd.Type == TypeNumber || fd.Type == TypeDate:
+		return true
+	case fd.MinLength != nil || fd.MaxLength != nil || fd.MinSelected != nil || fd.MaxSelected != nil:
+		return true
+	case fd.MinRows != nil || fd.MaxRows != nil || fd.MinItems != nil || fd.MaxItems != nil || fd.MaxFiles > 0:
+		return true
+	case fd.Pattern != "" && fd.Messages.Pattern == "":
+		return true
+	}
+	return false
 }
 
 func (c *checker) checkFieldProperties(fd *Field) {

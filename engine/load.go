@@ -292,9 +292,9 @@ func describeLocation(pointer string) string {
 }
 
 var patternWords = map[string]string{
-	`^[a-z][a-z0-9_]*$`:  "use a lower-case letter first, then lower-case letters, digits or _",
-	`^[a-z][a-z0-9-]*$`:  "use a lower-case letter first, then lower-case letters, digits or -",
-	`^[a-z][a-z0-9_-]*$`: "use a lower-case letter first, then lower-case letters, digits, _ or -",
+	`^[a-z][a-z0-9_]*$`:   "use a lower-case letter first, then lower-case letters, digits or _",
+	`^[a-z][a-z0-9-]*$`:   "use a lower-case letter first, then lower-case letters, digits or -",
+	`^[a-z][a-z0-9_-]*$`:  "use a lower-case letter first, then lower-case letters, digits, _ or -",
 	`^\d{4}-\d{2}-\d{2}$`: "write a date as YYYY-MM-DD",
 	`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$`: "write a path of names joined by dots, like child.name",
 }

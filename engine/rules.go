@@ -18,6 +18,7 @@ var Rules = map[string]string{
 	"field-property":           "a property that does not apply to the field's type",
 	"missing-text":             "static content with neither text nor heading",
 	"missing-label":            "a question without a label",
+	"message-name":             "a question whose label cannot name it in an error message, and no short name",
 	"children-column":          "a children field outside a table",
 	"declaration-required":     "a declaration that does not have to be ticked",
 	"readonly-without-prefill": "a read-only question with nothing to fill it",

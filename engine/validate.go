@@ -369,7 +369,7 @@ func rowWords(container *Field, i int) string {
 		if label == "" {
 			label = "item"
 		}
-		return "in " + strings.ToLower(label) + " " + strconv.Itoa(i+1)
+		return "for " + strings.ToLower(label) + " " + strconv.Itoa(i+1)
 	}
 	return "in row " + strconv.Itoa(i+1)
 }
