@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const cleanForm = `id: contact
+title: Contact details
+version: 1
+kind: referral
+audience: [public]
+scope: child
+sections:
+  - id: you
+    title: About you
+    fields:
+      - { id: name, type: text, label: Your name, required: true }
+`
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func formlint(args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestCleanFolderExitsZero(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "contact.yaml", cleanForm)
+	writeFile(t, dir, "notes.txt", "not a form")
+	code, out, errOut := formlint(dir)
+	if code != 0 || out != "" || errOut != "" {
+		t.Fatalf("code %d, stdout %q, stderr %q; want 0 and silence", code, out, errOut)
+	}
+}
+
+func TestBundledFormsAreClean(t *testing.T) {
+	code, out, errOut := formlint("../../forms")
+	if code != 0 {
+		t.Fatalf("forms/ has problems (exit %d):\n%s%s", code, out, errOut)
+	}
+}
+
+func TestProblemsPrintOneLinePerDiagnosticAndExitOne(t *testing.T) {
+	dir := t.TempDir()
+	broken := strings.Replace(cleanForm, "type: text, label: Your name", "type: txt, label: Your name", 1)
+	path := writeFile(t, dir, "broken.yaml", broken)
+	code, out, _ := formlint(path)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	want := path + `:11:27: error: `
+	if !strings.HasPrefix(out, want) || !strings.Contains(out, `"txt"`) || !strings.Contains(out, `"text"`) || !strings.HasSuffix(out, "(invalid-value)\n") {
+		t.Fatalf("got %q, want a line starting %q naming the bad type, suggesting text, ending (invalid-value)", out, want)
+	}
+}
+
+func TestJSONFormat(t *testing.T) {
+	dir := t.TempDir()
+	path := writeFile(t, dir, "broken.yaml", strings.Replace(cleanForm, "      - { id: name", "      - { id: name, colour: red", 1))
+	code, out, _ := formlint("-format", "json", path)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	var diags []struct {
+		File, Severity, Message, Rule string
+		Line, Col                     int
+	}
+	if err := json.Unmarshal([]byte(out), &diags); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if len(diags) != 1 || diags[0].Rule != "unknown-property" || diags[0].Line != 11 || diags[0].File != path {
+		t.Fatalf("got %+v, want one unknown-property at line 11", diags)
+	}
+	code, out, _ = formlint("-format", "json", writeFile(t, dir, "clean/contact.yaml", cleanForm))
+	if code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("clean file in JSON: exit %d, output %q; want 0 and []", code, out)
+	}
+}
+
+func TestDuplicateFormIDsAcrossFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "a.yaml", cleanForm)
+	writeFile(t, dir, "b.yaml", cleanForm)
+	code, out, _ := formlint(dir)
+	if code != 1 || !strings.Contains(out, "(duplicate-form)") || !strings.Contains(out, "b.yaml:1:") {
+		t.Fatalf("exit %d, output %q; want a duplicate-form problem on b.yaml", code, out)
+	}
+}
+
+func TestUsageAndIOErrorsExitTwo(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"-format", "xml", "forms"},
+		{"-compat", "only-one.yaml"},
+		{"-nosuchflag"},
+		{filepath.Join(t.TempDir(), "missing.yaml")},
+	} {
+		if code, _, errOut := formlint(args...); code != 2 || errOut == "" {
+			t.Errorf("formlint %q: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+func TestCompatReportsBreakingChanges(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", cleanForm+"      - { id: phone, type: phone, label: Telephone }\n")
+	renamed := strings.Replace(cleanForm, "version: 1", "version: 2", 1)
+	renamed = strings.Replace(renamed, "label: Your name, required: true", "label: Your name, required: true, maxLength: 20", 1)
+	newer := writeFile(t, dir, "new.yaml", renamed)
+	code, out, _ := formlint("-compat", old, newer)
+	if code != 1 || !strings.Contains(out, "(compat-field-removed)") || !strings.Contains(out, "(compat-tightened)") {
+		t.Fatalf("exit %d, output:\n%s\nwant the removed phone field and the tightened name", code, out)
+	}
+	compatible := strings.Replace(cleanForm, "version: 1", "version: 2", 1) +
+		"      - { id: phone, type: phone, label: Telephone }\n      - { id: email, type: email, label: Email address }\n"
+	code, out, _ = formlint("-compat", old, writeFile(t, dir, "compatible.yaml", compatible))
+	if code != 0 || out != "" {
+		t.Fatalf("adding an optional question: exit %d, output %q; want 0 and nothing", code, out)
+	}
+}
