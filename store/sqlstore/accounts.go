@@ -1,0 +1,299 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"formportal/store"
+)
+
+const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at`
+
+func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
+	var u store.User
+	var verified, terms, created int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created); err != nil {
+		return nil, notFound(err)
+	}
+	u.EmailVerifiedAt, u.TermsAcceptedAt, u.CreatedAt = fromMillis(verified), fromMillis(terms), fromMillis(created)
+	return &u, nil
+}
+
+// CreateUser adds a user; ErrConflict when the email address is taken.
+func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
+	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt))
+	if isUniqueViolation(err) {
+		return store.ErrConflict
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", err)
+	}
+	return nil
+}
+
+// UserByID finds a user.
+func (db *DB) UserByID(ctx context.Context, id string) (*store.User, error) {
+	return scanUser(db.read.QueryRowContext(ctx, db.bind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id))
+}
+
+// UserByEmail finds a user by email address, in any case.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*store.User, error) {
+	return scanUser(db.read.QueryRowContext(ctx, db.bind(`SELECT `+userColumns+` FROM users WHERE email = ?`), strings.ToLower(email)))
+}
+
+// UpdateUser saves every field of a user; ErrConflict when the new email address is taken.
+func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
+	res, err := db.exec(ctx, `UPDATE users SET email = ?, forename = ?, surname = ?, organisation = ?, phone = ?,
+		password_hash = ?, email_verified_at = ?, terms_accepted_at = ? WHERE id = ?`,
+		strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.ID)
+	if isUniqueViolation(err) {
+		return store.ErrConflict
+	}
+	return affectedOne(res, err)
+}
+
+// DeleteUser removes a user and, by cascade, their sessions and codes.
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	return affectedOne(db.exec(ctx, `DELETE FROM users WHERE id = ?`, id))
+}
+
+// CreateSession stores a new session.
+func (db *DB) CreateSession(ctx context.Context, s *store.Session) error {
+	data, err := json.Marshal(s.Data)
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	_, err = db.exec(ctx, `INSERT INTO sessions (id, user_id, csrf_token, data, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		s.ID, nullable(s.UserID), s.CSRFToken, string(data), millis(s.CreatedAt), millis(s.LastSeenAt))
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return nil
+}
+
+// SessionByID finds a session by the hash of its token.
+func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error) {
+	var s store.Session
+	var user sql.NullString
+	var data string
+	var created, seen int64
+	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, user_id, csrf_token, data, created_at, last_seen_at FROM sessions WHERE id = ?`), id).
+		Scan(&s.ID, &user, &s.CSRFToken, &data, &created, &seen)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	s.UserID, s.CreatedAt, s.LastSeenAt = user.String, fromMillis(created), fromMillis(seen)
+	if err := json.Unmarshal([]byte(data), &s.Data); err != nil {
+		return nil, fmt.Errorf("decode session: %w", err)
+	}
+	return &s, nil
+}
+
+// UpdateSession saves a session's user, data and last use.
+func (db *DB) UpdateSession(ctx context.Context, s *store.Session) error {
+	data, err := json.Marshal(s.Data)
+	if err != nil {
+		return fmt.Errorf("encode session: %w", err)
+	}
+	return affectedOne(db.exec(ctx, `UPDATE sessions SET user_id = ?, csrf_token = ?, data = ?, last_seen_at = ? WHERE id = ?`,
+		nullable(s.UserID), s.CSRFToken, string(data), millis(s.LastSeenAt), s.ID))
+}
+
+// DeleteSession ends a session.
+func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	_, err := db.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// DeleteUserSessions ends every session of a user except one.
+func (db *DB) DeleteUserSessions(ctx context.Context, userID, except string) error {
+	_, err := db.exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, except)
+	if err != nil {
+		return fmt.Errorf("delete sessions of user: %w", err)
+	}
+	return nil
+}
+
+// DeleteExpiredSessions removes idle and over-age sessions.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error) {
+	res, err := db.exec(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?`, millis(idleBefore), millis(createdBefore))
+	if err != nil {
+		return 0, fmt.Errorf("delete expired sessions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// CreateCode stores a code and retires earlier unused codes of the same user and purpose.
+func (db *DB) CreateCode(ctx context.Context, c *store.Code) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.bind(`UPDATE codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at = 0`),
+			millis(c.CreatedAt), c.UserID, c.Purpose); err != nil {
+			return fmt.Errorf("retire codes: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO codes (id, user_id, purpose, hash, tries, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.UserID, c.Purpose, c.Hash, c.Tries, millis(c.ExpiresAt), millis(c.UsedAt), millis(c.CreatedAt)); err != nil {
+			return fmt.Errorf("create code: %w", err)
+		}
+		return nil
+	})
+}
+
+// LatestCode is the newest code of a user for a purpose.
+func (db *DB) LatestCode(ctx context.Context, userID, purpose string) (*store.Code, error) {
+	var c store.Code
+	var expires, used, created int64
+	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, user_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
+		WHERE user_id = ? AND purpose = ? ORDER BY created_at DESC, id LIMIT 1`), userID, purpose).
+		Scan(&c.ID, &c.UserID, &c.Purpose, &c.Hash, &c.Tries, &expires, &used, &created)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	c.ExpiresAt, c.UsedAt, c.CreatedAt = fromMillis(expires), fromMillis(used), fromMillis(created)
+	return &c, nil
+}
+
+// UpdateCode saves a code's tries and use.
+func (db *DB) UpdateCode(ctx context.Context, c *store.Code) error {
+	return affectedOne(db.exec(ctx, `UPDATE codes SET tries = ?, used_at = ? WHERE id = ?`, c.Tries, millis(c.UsedAt), c.ID))
+}
+
+// RecordAttempt notes one attempt against a rate-limit key.
+func (db *DB) RecordAttempt(ctx context.Context, key string, at time.Time) error {
+	if _, err := db.exec(ctx, `INSERT INTO attempts (key, at) VALUES (?, ?)`, key, millis(at)); err != nil {
+		return fmt.Errorf("record attempt: %w", err)
+	}
+	// Old attempts count for nothing; keep the table small.
+	if _, err := db.exec(ctx, `DELETE FROM attempts WHERE at < ?`, millis(at.Add(-24*time.Hour))); err != nil {
+		return fmt.Errorf("prune attempts: %w", err)
+	}
+	return nil
+}
+
+// CountAttempts counts the attempts against a key since a time.
+func (db *DB) CountAttempts(ctx context.Context, key string, since time.Time) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, db.bind(`SELECT COUNT(*) FROM attempts WHERE key = ? AND at >= ?`), key, millis(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count attempts: %w", err)
+	}
+	return n, nil
+}
+
+// EnqueueMail puts a message in the outbox, due at once.
+func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
+	if m.NextAttemptAt.IsZero() {
+		m.NextAttemptAt = m.CreatedAt
+	}
+	var id int64
+	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+		m.To, m.Subject, m.Text, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("enqueue mail: %w", err)
+	}
+	m.ID = id
+	return nil
+}
+
+const mailColumns = `id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error`
+
+func scanMail(rows *sql.Rows) ([]store.Mail, error) {
+	defer rows.Close()
+	var out []store.Mail
+	for rows.Next() {
+		var m store.Mail
+		var created, next, sent int64
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &created, &m.Attempts, &next, &sent, &m.LastError); err != nil {
+			return nil, fmt.Errorf("read mail: %w", err)
+		}
+		m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMillis(created), fromMillis(next), fromMillis(sent)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// ClaimDueMail takes due messages and leases them to this sender.
+func (db *DB) ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Mail, error) {
+	var out []store.Mail
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		lock := ""
+		if db.dialect == postgres {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.QueryContext(ctx, db.bind(`SELECT `+mailColumns+` FROM mail WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+lock), millis(now), limit)
+		if err != nil {
+			return err
+		}
+		if out, err = scanMail(rows); err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].Attempts++
+			if _, err := tx.ExecContext(ctx, db.bind(`UPDATE mail SET next_attempt_at = ?, attempts = ? WHERE id = ?`),
+				millis(now.Add(lease)), out[i].Attempts, out[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim mail: %w", err)
+	}
+	return out, nil
+}
+
+// MarkMailSent records delivery.
+func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
+	return affectedOne(db.exec(ctx, `UPDATE mail SET sent_at = ?, last_error = '' WHERE id = ?`, millis(at), id))
+}
+
+// MarkMailFailed records a failed attempt and when to try again.
+func (db *DB) MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
+	return affectedOne(db.exec(ctx, `UPDATE mail SET next_attempt_at = ?, last_error = ? WHERE id = ?`, millis(next), reason, id))
+}
+
+// RecentMail lists the newest messages first.
+func (db *DB) RecentMail(ctx context.Context, limit int) ([]store.Mail, error) {
+	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT `+mailColumns+` FROM mail ORDER BY id DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list mail: %w", err)
+	}
+	return scanMail(rows)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// affectedOne turns a write that touched no row into ErrNotFound.
+func affectedOne(res sql.Result, err error) error {
+	if err != nil {
+		return fmt.Errorf("store write: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+// isUniqueViolation recognises both SQLite's and PostgreSQL's unique-constraint errors.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
+}

@@ -1,0 +1,116 @@
+// Package store defines what the portal keeps and the interface every storage backend implements. The
+// handlers depend on this interface only; sqlstore implements it on SQLite (the default) and PostgreSQL.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+var (
+	// ErrNotFound is returned when a record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict is returned when a record would break a uniqueness rule (an email address already used).
+	ErrConflict = errors.New("conflict")
+)
+
+// User is a person with an account: a professional or a member of the public.
+type User struct {
+	ID              string
+	Email           string // lower case; unique
+	Forename        string
+	Surname         string
+	Organisation    string
+	Phone           string
+	PasswordHash    string
+	EmailVerifiedAt time.Time // zero until the emailed code is entered
+	TermsAcceptedAt time.Time // zero until the terms are accepted
+	CreatedAt       time.Time
+}
+
+// Name is the user's full name.
+func (u *User) Name() string { return u.Forename + " " + u.Surname }
+
+// Session is a browser's session. ID is the SHA-256 of the cookie token, so a leaked database does not
+// leak live sessions.
+type Session struct {
+	ID         string
+	UserID     string // empty before login
+	CSRFToken  string
+	Data       map[string]string // small per-session state: registration progress, the page to return to
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Code purposes.
+const (
+	CodeVerifyEmail   = "verify-email"
+	CodeResetPassword = "reset-password"
+)
+
+// Code is an emailed one-time code, kept only as a hash.
+type Code struct {
+	ID        string
+	UserID    string
+	Purpose   string
+	Hash      string
+	Tries     int
+	ExpiresAt time.Time
+	UsedAt    time.Time
+	CreatedAt time.Time
+}
+
+// Mail is a message in the outbox. It stays until sent; the sender retries with back-off.
+type Mail struct {
+	ID            int64
+	To            string
+	Subject       string
+	Text          string
+	CreatedAt     time.Time
+	Attempts      int
+	NextAttemptAt time.Time
+	SentAt        time.Time
+	LastError     string
+}
+
+// Store is everything the portal keeps. Every method is safe for concurrent use and every write is durable
+// when it returns.
+type Store interface {
+	Ping(ctx context.Context) error
+	Close() error
+
+	CreateUser(ctx context.Context, u *User) error // ErrConflict when the email address is taken
+	UserByID(ctx context.Context, id string) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+	UpdateUser(ctx context.Context, u *User) error
+	DeleteUser(ctx context.Context, id string) error
+
+	CreateSession(ctx context.Context, s *Session) error
+	SessionByID(ctx context.Context, id string) (*Session, error)
+	UpdateSession(ctx context.Context, s *Session) error
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteUserSessions ends every session of a user except one (the one making the change), or all when
+	// except is empty.
+	DeleteUserSessions(ctx context.Context, userID, except string) error
+	// DeleteExpiredSessions removes sessions idle since before idleBefore or created before createdBefore.
+	DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error)
+
+	// CreateCode stores a new code and retires any earlier unused code of the same user and purpose.
+	CreateCode(ctx context.Context, c *Code) error
+	LatestCode(ctx context.Context, userID, purpose string) (*Code, error)
+	UpdateCode(ctx context.Context, c *Code) error
+
+	// RecordAttempt and CountAttempts rate-limit by key (an account, an address).
+	RecordAttempt(ctx context.Context, key string, at time.Time) error
+	CountAttempts(ctx context.Context, key string, since time.Time) (int, error)
+
+	EnqueueMail(ctx context.Context, m *Mail) error
+	// ClaimDueMail takes up to limit unsent messages due by now and hides them from other senders for
+	// lease, so several portal processes can share one outbox.
+	ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Mail, error)
+	MarkMailSent(ctx context.Context, id int64, at time.Time) error
+	MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error
+	// RecentMail lists the newest messages first, sent or not: the dev mailbox.
+	RecentMail(ctx context.Context, limit int) ([]Mail, error)
+}

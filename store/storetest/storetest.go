@@ -1,0 +1,230 @@
+// Package storetest is the conformance suite every store.Store implementation passes: the same tests run
+// against SQLite and PostgreSQL.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"formportal/store"
+)
+
+// Run runs the suite; open returns a new, empty store for each test.
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := map[string]func(*testing.T, store.Store){
+		"Users":            testUsers,
+		"Sessions":         testSessions,
+		"Codes":            testCodes,
+		"Attempts":         testAttempts,
+		"MailOutbox":       testMailOutbox,
+		"MailClaimSharing": testMailClaimSharing,
+	}
+	for name, fn := range tests {
+		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
+	}
+}
+
+var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+func newUser(id, email string) *store.User {
+	return &store.User{ID: id, Email: email, Forename: "Rose", Surname: "Berry", PasswordHash: "hash", CreatedAt: t0}
+}
+
+func testUsers(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	u := newUser("u1", "Rose.Berry@Example.org")
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreateUser(ctx, newUser("u2", "rose.berry@example.ORG")); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("same address in another case: got %v, want ErrConflict", err)
+	}
+	got, err := st.UserByEmail(ctx, "ROSE.BERRY@example.org")
+	if err != nil || got.ID != "u1" || got.Email != "rose.berry@example.org" || !got.CreatedAt.Equal(t0) || !got.EmailVerifiedAt.IsZero() {
+		t.Fatalf("UserByEmail: %+v, %v", got, err)
+	}
+	got.Organisation, got.EmailVerifiedAt = "Cherwell School", t0.Add(time.Minute)
+	if err := st.UpdateUser(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	again, err := st.UserByID(ctx, "u1")
+	if err != nil || again.Organisation != "Cherwell School" || !again.EmailVerifiedAt.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("after update: %+v, %v", again, err)
+	}
+	if _, err := st.UserByID(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown user: got %v, want ErrNotFound", err)
+	}
+	if err := st.UpdateUser(ctx, newUser("nobody", "x@example.org")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update unknown user: got %v, want ErrNotFound", err)
+	}
+}
+
+func testSessions(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if err := st.CreateUser(ctx, newUser("u1", "a@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"s1", "s2", "s3"} {
+		s := &store.Session{ID: id, CSRFToken: "csrf-" + id, Data: map[string]string{"step": "1"}, CreatedAt: t0, LastSeenAt: t0.Add(time.Duration(i) * time.Hour)}
+		if id != "s3" {
+			s.UserID = "u1"
+		}
+		if err := st.CreateSession(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := st.SessionByID(ctx, "s3")
+	if err != nil || s.UserID != "" || s.Data["step"] != "1" || s.CSRFToken != "csrf-s3" {
+		t.Fatalf("anonymous session: %+v, %v", s, err)
+	}
+	s.UserID, s.Data["return"] = "u1", "/tasks"
+	if err := st.UpdateSession(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ = st.SessionByID(ctx, "s3"); s.UserID != "u1" || s.Data["return"] != "/tasks" {
+		t.Fatalf("after update: %+v", s)
+	}
+	if err := st.DeleteUserSessions(ctx, "u1", "s2"); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"s1": false, "s2": true, "s3": false} {
+		if _, err := st.SessionByID(ctx, id); (err == nil) != want {
+			t.Errorf("session %s exists: %v, want %v", id, err == nil, want)
+		}
+	}
+	n, err := st.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour), t0.Add(-time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("expired sessions deleted: %d, %v; want 1 (s2, idle since 1h)", n, err)
+	}
+	if err := st.DeleteUser(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testCodes(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if err := st.CreateUser(ctx, newUser("u1", "a@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	first := &store.Code{ID: "k1", UserID: "u1", Purpose: store.CodeVerifyEmail, Hash: "h1", ExpiresAt: t0.Add(15 * time.Minute), CreatedAt: t0}
+	if err := st.CreateCode(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	second := &store.Code{ID: "k2", UserID: "u1", Purpose: store.CodeVerifyEmail, Hash: "h2", ExpiresAt: t0.Add(20 * time.Minute), CreatedAt: t0.Add(5 * time.Minute)}
+	if err := st.CreateCode(ctx, second); err != nil {
+		t.Fatal(err)
+	}
+	c, err := st.LatestCode(ctx, "u1", store.CodeVerifyEmail)
+	if err != nil || c.ID != "k2" || !c.UsedAt.IsZero() {
+		t.Fatalf("latest code: %+v, %v", c, err)
+	}
+	c.Tries, c.UsedAt = 2, t0.Add(6*time.Minute)
+	if err := st.UpdateCode(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = st.LatestCode(ctx, "u1", store.CodeVerifyEmail); c.Tries != 2 || c.UsedAt.IsZero() {
+		t.Fatalf("after update: %+v", c)
+	}
+	if _, err := st.LatestCode(ctx, "u1", store.CodeResetPassword); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("no reset code: got %v, want ErrNotFound", err)
+	}
+}
+
+func testAttempts(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	for i := range 5 {
+		if err := st.RecordAttempt(ctx, "login:a@example.org", t0.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := st.CountAttempts(ctx, "login:a@example.org", t0.Add(2*time.Minute))
+	if err != nil || n != 3 {
+		t.Fatalf("attempts since 2 minutes: %d, %v; want 3", n, err)
+	}
+	if n, _ := st.CountAttempts(ctx, "login:b@example.org", t0); n != 0 {
+		t.Fatalf("another key: %d, want 0", n)
+	}
+}
+
+func testMailOutbox(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	m := &store.Mail{To: "a@example.org", Subject: "Please verify your email address", Text: "Your code is 1985 9471", CreatedAt: t0}
+	if err := st.EnqueueMail(ctx, m); err != nil || m.ID == 0 {
+		t.Fatalf("enqueue: id %d, %v", m.ID, err)
+	}
+	claimed, err := st.ClaimDueMail(ctx, t0, time.Minute, 10)
+	if err != nil || len(claimed) != 1 || claimed[0].Attempts != 1 || claimed[0].Text != m.Text {
+		t.Fatalf("claim: %+v, %v", claimed, err)
+	}
+	if again, _ := st.ClaimDueMail(ctx, t0.Add(30*time.Second), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("a leased message was claimed again: %+v", again)
+	}
+	if err := st.MarkMailFailed(ctx, m.ID, t0.Add(2*time.Minute), "connection refused"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := st.ClaimDueMail(ctx, t0.Add(90*time.Second), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("claimed before its retry time: %+v", again)
+	}
+	retry, _ := st.ClaimDueMail(ctx, t0.Add(2*time.Minute), time.Minute, 10)
+	if len(retry) != 1 || retry[0].Attempts != 2 || retry[0].LastError != "connection refused" {
+		t.Fatalf("retry: %+v", retry)
+	}
+	if err := st.MarkMailSent(ctx, m.ID, t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := st.ClaimDueMail(ctx, t0.Add(time.Hour), time.Minute, 10); len(again) != 0 {
+		t.Fatalf("a sent message was claimed: %+v", again)
+	}
+	recent, err := st.RecentMail(ctx, 10)
+	if err != nil || len(recent) != 1 || recent[0].SentAt.IsZero() {
+		t.Fatalf("recent: %+v, %v", recent, err)
+	}
+}
+
+// testMailClaimSharing has several senders claim at once: each message goes to exactly one.
+func testMailClaimSharing(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	const messages = 40
+	for i := range messages {
+		if err := st.EnqueueMail(ctx, &store.Mail{To: fmt.Sprintf("p%d@example.org", i), Subject: "s", Text: "t", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				batch, err := st.ClaimDueMail(ctx, t0, time.Hour, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if len(batch) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, m := range batch {
+					seen[m.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(seen) != messages {
+		t.Fatalf("%d messages claimed, want %d", len(seen), messages)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Errorf("message %d claimed %d times", id, n)
+		}
+	}
+}
