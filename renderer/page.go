@@ -1,0 +1,66 @@
+// Package renderer draws every page of the portals as HTML with templ components, in the GOV.UK Design
+// System's markup, branded as a council service.
+package renderer
+
+// Page is what the layout needs on every page.
+type Page struct {
+	Title       string // the page's own title; the layout adds the service name
+	Council     string // the council's name, shown in the header
+	Service     string // "Delegation Portal", "Children's Portal"
+	User        *User  // nil when nobody is signed in
+	CSRFToken   string
+	Errors      []ErrorItem // the error summary, in page order
+	Banner      string      // a success notification shown once (for example "Your changes have been saved")
+	IdleSeconds int         // the idle timeout, for the warning script; 0 when signed out
+	WarnSeconds int         // how long before the timeout the warning appears
+	DevMailbox  bool        // link to /dev/mail in the footer
+	AssetPath   func(name string) string
+}
+
+// User is the signed-in person, as the header shows them.
+type User struct {
+	Name string
+	// Menu holds the items of the name menu, in order.
+	Menu []MenuItem
+}
+
+// MenuItem is a link in the name menu.
+type MenuItem struct {
+	Label string
+	Href  string
+}
+
+// ErrorItem is one entry of the error summary: the message and the id of the input it links to.
+type ErrorItem struct {
+	Field   string // the id of the input; the summary links to #Field
+	Message string
+}
+
+// ErrorFor returns the message for a field, or "".
+func (p Page) ErrorFor(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Asset is the versioned URL of a built asset.
+func (p Page) Asset(name string) string {
+	if p.AssetPath == nil {
+		return "/assets/" + name
+	}
+	return p.AssetPath(name)
+}
+
+func (p Page) fullTitle() string {
+	t := p.Service + " - " + p.Council
+	if p.Title != "" {
+		t = p.Title + " - " + t
+	}
+	if len(p.Errors) > 0 {
+		t = "Error: " + t
+	}
+	return t
+}
