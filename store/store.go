@@ -93,8 +93,9 @@ type Store interface {
 	// DeleteUserSessions ends every session of a user except one (the one making the change), or all when
 	// except is empty.
 	DeleteUserSessions(ctx context.Context, userID, except string) error
-	// DeleteExpiredSessions removes sessions idle since before idleBefore or created before createdBefore.
-	DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error)
+	// DeleteExpiredSessions removes signed-in sessions idle since before idleBefore, anonymous ones idle
+	// since before anonymousIdleBefore, and any created before createdBefore.
+	DeleteExpiredSessions(ctx context.Context, idleBefore, anonymousIdleBefore, createdBefore time.Time) (int, error)
 
 	// CreateCode stores a new code and retires any earlier unused code of the same user and purpose.
 	CreateCode(ctx context.Context, c *Code) error

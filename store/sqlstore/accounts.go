@@ -125,8 +125,9 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID, except string) err
 }
 
 // DeleteExpiredSessions removes idle and over-age sessions.
-func (db *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefore time.Time) (int, error) {
-	res, err := db.exec(ctx, `DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?`, millis(idleBefore), millis(createdBefore))
+func (db *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, anonymousIdleBefore, createdBefore time.Time) (int, error) {
+	res, err := db.exec(ctx, `DELETE FROM sessions WHERE (user_id IS NOT NULL AND last_seen_at < ?) OR last_seen_at < ? OR created_at < ?`,
+		millis(idleBefore), millis(anonymousIdleBefore), millis(createdBefore))
 	if err != nil {
 		return 0, fmt.Errorf("delete expired sessions: %w", err)
 	}

@@ -96,9 +96,16 @@ func testSessions(t *testing.T, st store.Store) {
 			t.Errorf("session %s exists: %v, want %v", id, err == nil, want)
 		}
 	}
-	n, err := st.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour), t0.Add(-time.Hour))
+	anon := &store.Session{ID: "s4", CSRFToken: "c", Data: map[string]string{}, CreatedAt: t0, LastSeenAt: t0}
+	if err := st.CreateSession(ctx, anon); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour), t0.Add(-time.Hour), t0.Add(-time.Hour))
 	if err != nil || n != 1 {
-		t.Fatalf("expired sessions deleted: %d, %v; want 1 (s2, idle since 1h)", n, err)
+		t.Fatalf("expired sessions deleted: %d, %v; want 1 (s2, signed in and idle since 1h; not the anonymous s4)", n, err)
+	}
+	if n, _ := st.DeleteExpiredSessions(ctx, t0, t0.Add(time.Minute), t0.Add(-time.Hour)); n != 1 {
+		t.Fatalf("anonymous sessions idle too long deleted: %d, want 1", n)
 	}
 	if err := st.DeleteUser(ctx, "u1"); err != nil {
 		t.Fatal(err)

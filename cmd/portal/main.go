@@ -1,0 +1,152 @@
+// Command portal runs the council's portals: one binary with an embedded SQLite database by default, the
+// dev mailbox when no SMTP server is configured, and demo data with -demo.
+//
+//	portal [flags]                  serve
+//
+// Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
+// dashes as underscores (PORTAL_SMTP_HOST for -smtp-host).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"formportal/forms"
+	"formportal/mail"
+	"formportal/store/sqlstore"
+	"formportal/web"
+	"formportal/web/assets"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	if err := run(context.Background(), os.Args[1:], logger); err != nil {
+		logger.Error("portal stopped", "err", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	addr, dataDir                string
+	web                          web.Config
+	smtpHost, smtpUser, smtpPass string
+	smtpTLS, from                string
+	smtpPort                     int
+	demo                         bool
+	shutdownGrace                time.Duration
+}
+
+func parseFlags(args []string) (*config, error) {
+	def := web.DefaultConfig()
+	c := &config{}
+	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
+	fl.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
+	fl.StringVar(&c.dataDir, "data", "data", "folder for the SQLite database")
+	fl.StringVar(&c.web.BaseURL, "base-url", def.BaseURL, "public address of the portal, used in emails; https makes cookies Secure")
+	fl.StringVar(&c.web.Council, "council", def.Council, "the council's name, shown in the header and emails")
+	fl.StringVar(&c.web.Service, "service", def.Service, "the portal's name")
+	fl.StringVar(&c.web.BrandColour, "brand-colour", def.BrandColour, "the council's colour, as #rrggbb")
+	fl.StringVar(&c.web.OutOfHoursPhone, "out-of-hours-phone", def.OutOfHoursPhone, "the council's out-of-hours number")
+	fl.DurationVar(&c.web.IdleTimeout, "idle-timeout", def.IdleTimeout, "sign out after this long without activity")
+	fl.DurationVar(&c.web.IdleWarning, "idle-warning", def.IdleWarning, "warn this long before the idle timeout")
+	fl.DurationVar(&c.web.SessionLifetime, "session-lifetime", def.SessionLifetime, "sign out this long after signing in")
+	fl.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server; without it, mail goes to the dev mailbox at /dev/mail")
+	fl.IntVar(&c.smtpPort, "smtp-port", 587, "SMTP port")
+	fl.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name")
+	fl.StringVar(&c.smtpPass, "smtp-password", "", "SMTP password")
+	fl.StringVar(&c.smtpTLS, "smtp-tls", "starttls", "SMTP security: starttls, tls or none")
+	fl.StringVar(&c.from, "mail-from", "donotreply@council.example", "the From address of emails")
+	fl.BoolVar(&c.demo, "demo", false, "add demo data (a council, forms, a professional with tasks)")
+	fl.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight get to finish on shutdown")
+	fl.VisitAll(func(f *flag.Flag) {
+		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
+			f.Value.Set(v)
+		}
+	})
+	if err := fl.Parse(args); err != nil {
+		return nil, err
+	}
+	c.web.DevMailbox = c.smtpHost == ""
+	return c, nil
+}
+
+func run(ctx context.Context, args []string, logger *slog.Logger) error {
+	c, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	library, err := forms.Load()
+	if err != nil {
+		return err
+	}
+
+	from := fmt.Sprintf("%s <%s>", c.web.Service, c.from)
+	var transport mail.Transport = mail.DevMailbox{}
+	if c.smtpHost != "" {
+		transport = &mail.SMTPTransport{Host: c.smtpHost, Port: c.smtpPort, Username: c.smtpUser, Password: c.smtpPass, TLS: c.smtpTLS, Timeout: 30 * time.Second}
+	}
+	sender := mail.NewSender(db, transport, from, mail.SenderOptions{Logger: logger})
+	outbox := mail.NewOutbox(db, from, time.Now)
+	outbox.Notify = sender.Wake
+
+	app, err := web.New(c.web, web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path})
+	if err != nil {
+		return err
+	}
+	if c.demo {
+		if err := app.SeedDemo(ctx); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              c.addr,
+		Handler:           app,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      2 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	background, cancelBackground := context.WithCancel(context.Background())
+	defer cancelBackground()
+	go sender.Run(background)
+	go app.RunHousekeeping(background)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

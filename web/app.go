@@ -1,0 +1,237 @@
+// Package web is the portal's HTTP application: routing, sessions, CSRF protection, security headers and
+// the handlers of every page. It depends on the store interface, the mail outbox and the renderer only.
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/forms"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// Config is what a council sets. Zero values get the defaults of DefaultConfig.
+type Config struct {
+	Council         string        // shown in the header and emails
+	Service         string        // the portal's name
+	BaseURL         string        // the public address, for links in emails and the Secure cookie flag
+	BrandColour     string        // a CSS colour for the header
+	IdleTimeout     time.Duration // signed out after this long without a request
+	IdleWarning     time.Duration // the warning appears this long before the idle timeout
+	SessionLifetime time.Duration // signed out this long after signing in, whatever the activity
+	CodeLifetime    time.Duration // emailed codes expire after this
+	DevMailbox      bool          // show /dev/mail (only when no SMTP server is configured)
+	OutOfHoursPhone string
+}
+
+// DefaultConfig is what the portal runs with when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		Council:         "Example County Council",
+		Service:         "Children's Services Portal",
+		BaseURL:         "http://localhost:8080",
+		BrandColour:     "#1d70b8",
+		IdleTimeout:     10 * time.Minute,
+		IdleWarning:     2 * time.Minute,
+		SessionLifetime: 12 * time.Hour,
+		CodeLifetime:    15 * time.Minute,
+		OutOfHoursPhone: "0800 123 4567",
+	}
+}
+
+// Mailer queues an email for delivery.
+type Mailer interface {
+	Send(ctx context.Context, to, subject, text string) error
+}
+
+// App is the portal's HTTP handler.
+type App struct {
+	cfg    Config
+	store  store.Store
+	mail   Mailer
+	forms  *forms.Library
+	log    *slog.Logger
+	now    func() time.Time
+	secure bool // cookies are Secure: the portal is served over HTTPS
+	assets http.Handler
+	asset  func(string) string
+	router chi.Router
+}
+
+// Options are an App's collaborators.
+type Options struct {
+	Store  store.Store
+	Mailer Mailer
+	Forms  *forms.Library
+	Logger *slog.Logger
+	Now    func() time.Time    // the clock; time.Now when nil
+	Assets http.Handler        // serves /assets/
+	Asset  func(string) string // the versioned URL of an asset
+}
+
+// New builds the application.
+func New(cfg Config, opts Options) (*App, error) {
+	def := DefaultConfig()
+	if cfg.Council == "" {
+		cfg.Council = def.Council
+	}
+	if cfg.Service == "" {
+		cfg.Service = def.Service
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = def.BaseURL
+	}
+	if cfg.BrandColour == "" {
+		cfg.BrandColour = def.BrandColour
+	}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{
+		{&cfg.IdleTimeout, def.IdleTimeout}, {&cfg.IdleWarning, def.IdleWarning},
+		{&cfg.SessionLifetime, def.SessionLifetime}, {&cfg.CodeLifetime, def.CodeLifetime},
+	} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.OutOfHoursPhone == "" {
+		cfg.OutOfHoursPhone = def.OutOfHoursPhone
+	}
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil || base.Host == "" {
+		return nil, fmt.Errorf("base URL %q is not an absolute URL", cfg.BaseURL)
+	}
+	cfg.BaseURL = strings.TrimSuffix(cfg.BaseURL, "/")
+	if !validColour(cfg.BrandColour) {
+		return nil, fmt.Errorf("brand colour %q is not a hex colour like #1d70b8", cfg.BrandColour)
+	}
+	if opts.Store == nil || opts.Mailer == nil {
+		return nil, fmt.Errorf("web.New needs a store and a mailer")
+	}
+	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	if a.assets == nil {
+		a.assets = http.NotFoundHandler()
+	}
+	a.routes()
+	return a, nil
+}
+
+func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
+
+func (a *App) routes() {
+	r := chi.NewRouter()
+	r.Use(a.recoverPanics, securityHeaders, limitBody(1<<20))
+	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
+	r.Get("/readyz", a.ready)
+	r.Handle("/assets/*", a.assets)
+	r.Get("/theme.css", a.theme)
+
+	r.Group(func(r chi.Router) {
+		r.Use(a.sessions, a.csrf)
+		r.NotFound(a.notFound)
+		r.Get("/", a.home)
+		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
+		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
+		r.Get("/terms", a.termsPage)
+
+		r.Get("/login", a.loginForm)
+		r.Post("/login", a.login)
+		r.Post("/logout", a.logout)
+		r.Get("/logout", a.loggedOut)
+		r.Post("/session/keepalive", a.keepalive)
+
+		r.Get("/register", a.registerNameForm)
+		r.Post("/register", a.registerName)
+		r.Get("/register/cancel", a.registerCancel)
+		r.Get("/register/email", a.registerEmailForm)
+		r.Post("/register/email", a.registerEmail)
+		r.Get("/register/verify", a.verifyForm)
+		r.Post("/register/verify", a.verify)
+		r.Post("/register/resend", a.resendCode)
+		r.Get("/register/terms", a.termsForm)
+		r.Post("/register/terms", a.acceptTerms)
+		r.Get("/register/done", a.registered)
+
+		r.Get("/password/forgotten", a.forgottenForm)
+		r.Post("/password/forgotten", a.forgotten)
+		r.Get("/password/reset", a.resetForm)
+		r.Post("/password/reset", a.reset)
+
+		r.Group(func(r chi.Router) {
+			r.Use(a.requireUser)
+			r.Get("/account", a.accountForm)
+			r.Post("/account", a.updateAccount)
+			r.Get("/account/password", a.passwordForm)
+			r.Post("/account/password", a.changePassword)
+		})
+		if a.cfg.DevMailbox {
+			r.Get("/dev/mail", a.devMailbox)
+		}
+	})
+	a.router = r
+}
+
+func (a *App) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.store.Ping(ctx); err != nil {
+		a.log.Error("not ready", "err", err)
+		http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// theme is the council's colour as a tiny stylesheet, so the built CSS stays the same for every council.
+func (a *App) theme(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	fmt.Fprintf(w, ":root{--council-brand:%s}\n", a.cfg.BrandColour)
+}
+
+func validColour(c string) bool {
+	if len(c) != 4 && len(c) != 7 || c[0] != '#' {
+		return false
+	}
+	for _, r := range c[1:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// page makes the layout's data for a request.
+func (a *App) page(r *http.Request, title string) renderer.Page {
+	p := renderer.Page{Title: title, Council: a.cfg.Council, Service: a.cfg.Service, DevMailbox: a.cfg.DevMailbox, AssetPath: a.asset}
+	if s := sessionFrom(r); s != nil {
+		p.CSRFToken = s.CSRFToken
+	}
+	if u := userFrom(r); u != nil {
+		p.User = &renderer.User{Name: u.Name(), Menu: a.menu()}
+		p.IdleSeconds = int(a.cfg.IdleTimeout / time.Second)
+		p.WarnSeconds = int(a.cfg.IdleWarning / time.Second)
+	}
+	return p
+}
+
+// menu is the name menu; later portals add their items here.
+func (a *App) menu() []renderer.MenuItem {
+	return []renderer.MenuItem{{Label: "Update account", Href: "/account"}}
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/ccojocar/zxcvbn-go"
+)
+
+// Password policy: length over composition (NCSC guidance), and no password a guesser would try early.
+const (
+	minPasswordLength = 10
+	maxPasswordLength = 256
+)
+
+// argonParams are argon2id's parameters: 64 MiB, 1 pass, as RFC 9106's second recommendation, with the
+// parallelism of this small server.
+var argonParams = &argon2id.Params{Memory: 64 * 1024, Iterations: 1, Parallelism: 2, SaltLength: 16, KeyLength: 32}
+
+// dummyHash is checked against when an address has no account, so an unknown address takes as long as a
+// wrong password (no account enumeration by timing).
+var dummyHash = mustHash("not a real password: timing equaliser")
+
+func mustHash(pw string) string {
+	h, err := hashPassword(pw)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}
+
+func hashPassword(pw string) (string, error) {
+	h, err := argon2id.CreateHash(pw, argonParams)
+	if err != nil {
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return h, nil
+}
+
+func passwordMatches(pw, hash string) bool {
+	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
+	return err == nil && ok
+}
+
+// passwordProblem says what is wrong with a new password, in words a person can act on, or "".
+func passwordProblem(pw string, personal ...string) string {
+	n := utf8.RuneCountInString(pw)
+	switch {
+	case pw == "":
+		return "Enter a password"
+	case n < minPasswordLength:
+		return fmt.Sprintf("Password must be %d characters or more", minPasswordLength)
+	case n > maxPasswordLength:
+		return fmt.Sprintf("Password must be %d characters or fewer", maxPasswordLength)
+	}
+	var inputs []string
+	for _, p := range personal {
+		inputs = append(inputs, strings.Fields(strings.ToLower(strings.NewReplacer("@", " ", ".", " ").Replace(p)))...)
+	}
+	if zxcvbn.PasswordStrength(pw, inputs).Score < 2 {
+		return "Choose a password that is harder to guess: avoid common passwords, your name and email address, and repeated or sequential characters"
+	}
+	return ""
+}
+
+// emailProblem checks an email address as GOV.UK's pattern asks, or returns "".
+func emailProblem(email string) string {
+	if email == "" {
+		return "Enter an email address"
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
+		return "Enter an email address in the correct format, like name@example.com"
+	}
+	return ""
+}
+
+func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// newCode is an emailed one-time code: 8 random digits.
+func newCode() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(100_000_000))
+	if err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err))
+	}
+	return fmt.Sprintf("%08d", n.Int64())
+}
+
+// formatCode shows a code as people read it: "1985 9471".
+func formatCode(code string) string { return code[:4] + " " + code[4:] }
+
+// normaliseCode accepts a code typed with or without spaces or a dash.
+func normaliseCode(s string) string {
+	return strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+}
+
+// codeHash is how a code is stored: bound to its code record, so one hash cannot be replayed for another.
+// Codes live 15 minutes and allow 5 tries, which is what protects their small space.
+func codeHash(codeID, code string) string {
+	sum := sha256.Sum256([]byte(codeID + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// newID is a random identifier for records.
+func newID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"formportal/store"
+	"formportal/store/sqlstore"
+)
+
+// clock is a test clock that only moves when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// storeMailer puts mail in the store's outbox, as the real outbox does; tests read it back from there.
+type storeMailer struct {
+	st  store.Store
+	now func() time.Time
+}
+
+func (m storeMailer) Send(ctx context.Context, to, subject, text string) error {
+	return m.st.EnqueueMail(ctx, &store.Mail{To: to, Subject: subject, Text: text, CreatedAt: m.now()})
+}
+
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	app   *App
+	store *sqlstore.DB
+	clock *clock
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	cfg := DefaultConfig()
+	cfg.DevMailbox = true
+	app, err := New(cfg, Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app)
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, app: app, store: db, clock: clk}
+}
+
+// browser is an HTTP client with its own cookies, like one person's browser.
+type browser struct {
+	e    *env
+	c    *http.Client
+	last string // the body of the last page
+	code int
+}
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{e: e, c: &http.Client{Jar: jar}}
+}
+
+func (b *browser) do(req *http.Request) *browser {
+	b.e.t.Helper()
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	b.last, b.code = string(body), resp.StatusCode
+	return b
+}
+
+func (b *browser) get(path string) *browser {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.e.srv.URL+path, nil)
+	return b.do(req)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf is the token of the last page.
+func (b *browser) csrf() string {
+	m := csrfRE.FindStringSubmatch(b.last)
+	if m == nil {
+		b.e.t.Fatalf("no CSRF token on the page:\n%s", b.last)
+	}
+	return m[1]
+}
+
+// post submits a form as the last page would, with its CSRF token.
+func (b *browser) post(path string, fields ...string) *browser {
+	b.e.t.Helper()
+	v := url.Values{"csrf_token": {b.csrf()}}
+	for i := 0; i+1 < len(fields); i += 2 {
+		v.Add(fields[i], fields[i+1])
+	}
+	return b.postRaw(path, v, nil)
+}
+
+func (b *browser) postRaw(path string, v url.Values, header http.Header) *browser {
+	b.e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, vs := range header {
+		req.Header[k] = vs
+	}
+	return b.do(req)
+}
+
+func (b *browser) see(texts ...string) *browser {
+	b.e.t.Helper()
+	for _, text := range texts {
+		if !strings.Contains(htmlText(b.last), text) {
+			b.e.t.Fatalf("page does not say %q (status %d):\n%s", text, b.code, htmlText(b.last))
+		}
+	}
+	return b
+}
+
+func (b *browser) status(want int) *browser {
+	b.e.t.Helper()
+	if b.code != want {
+		b.e.t.Fatalf("status %d, want %d:\n%s", b.code, want, htmlText(b.last))
+	}
+	return b
+}
+
+func (b *browser) sessionCookie() *http.Cookie {
+	u, _ := url.Parse(b.e.srv.URL)
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "session" {
+			return c
+		}
+	}
+	return nil
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+var spaceRE = regexp.MustCompile(`\s+`)
+
+// htmlText is a page's text without tags, with entities for apostrophes decoded, whitespace collapsed.
+func htmlText(html string) string {
+	t := tagRE.ReplaceAllString(html, " ")
+	t = strings.NewReplacer("&#39;", "'", "&amp;", "&", "&quot;", `"`, "&lt;", "<", "&gt;", ">").Replace(t)
+	return strings.TrimSpace(spaceRE.ReplaceAllString(t, " "))
+}
+
+var codeRE = regexp.MustCompile(`\b(\d{4} \d{4})\b`)
+
+// lastCode reads the newest code emailed to an address from the outbox.
+func (e *env) lastCode(to string) string {
+	e.t.Helper()
+	list, err := e.store.RecentMail(context.Background(), 100)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, m := range list {
+		if m.To == to {
+			if c := codeRE.FindString(m.Text); c != "" {
+				return c
+			}
+		}
+	}
+	e.t.Fatalf("no code emailed to %s", to)
+	return ""
+}
+
+const testPassword = "kettle orchard violin 42"
+
+// register walks the whole registration journey and returns the signed-in browser.
+func (e *env) register(email string) *browser {
+	e.t.Helper()
+	b := e.browser()
+	b.get("/register").post("/register", "forename", "Rose", "surname", "Berry").
+		post("/register/email", "email", email, "password", testPassword, "confirm", testPassword).
+		see("Please verify your email address")
+	b.post("/register/verify", "code", e.lastCode(email)).see("Terms and conditions")
+	b.post("/register/terms", "agree", "yes").see("Registration complete")
+	return b
+}

@@ -1,0 +1,34 @@
+package web
+
+import (
+	"context"
+	"time"
+)
+
+// RunHousekeeping removes expired sessions every minute until ctx ends. It is safe to run in several
+// portal processes at once: each pass is one idempotent delete.
+func (a *App) RunHousekeeping(ctx context.Context) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		a.Housekeep(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Housekeep runs one pass.
+func (a *App) Housekeep(ctx context.Context) {
+	now := a.now()
+	n, err := a.store.DeleteExpiredSessions(ctx, now.Add(-a.cfg.IdleTimeout), now.Add(-anonymousIdle), now.Add(-a.cfg.SessionLifetime))
+	if err != nil {
+		a.log.Error("housekeeping: expired sessions", "err", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("housekeeping: expired sessions removed", "count", n)
+	}
+}

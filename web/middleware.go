@@ -1,0 +1,85 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/a-h/templ"
+
+	"formportal/renderer"
+)
+
+// securityHeaders sets the headers every response carries: a strict CSP with no inline script or style,
+// no framing, no MIME sniffing, no referrer leaking paths to other sites.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody caps request bodies; upload routes set their own, larger limit.
+func limitBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Body != nil {
+				r.Body = http.MaxBytesReader(w, r.Body, n)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// recoverPanics turns a panic into a logged 500 page instead of a dropped connection.
+func (a *App) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.serverError(w, r, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	p := renderer.Page{Title: "Sorry, there is a problem with the service", Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
+	messagePage(p, "Sorry, there is a problem with the service", "Try again later. Anything you saved has been kept.").
+		Render(context.Background(), w)
+}
+
+func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusNotFound)
+	a.render(w, r, messagePage(a.page(r, "Page not found"), "Page not found",
+		"If you typed the web address, check it is correct.", "If you pasted the web address, check you copied the entire address."))
+}
+
+// render writes a page. Pages can hold personal data, so they are never cached.
+func (a *App) render(w http.ResponseWriter, r *http.Request, c templ.Component) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if err := c.Render(r.Context(), w); err != nil {
+		a.log.Error("render failed", "path", r.URL.Path, "err", err)
+	}
+}
+
+func messagePage(p renderer.Page, heading string, paragraphs ...string) templ.Component {
+	return renderer.MessagePage(p, heading, paragraphs)
+}
