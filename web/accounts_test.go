@@ -66,29 +66,29 @@ func TestWrongExpiredReusedAndTooManyCodes(t *testing.T) {
 		return "9" + code[1:]
 	}
 
-	t.Run("wrong", func(t *testing.T) {
+	{ // wrong
 		b := start("wrong@example.org")
 		b.post("/register/verify", "code", wrong(e.lastCode("wrong@example.org"))).status(422).see("The code is not correct")
 		b.post("/register/verify", "code", "12ab").status(422).see("The code must be 8 numbers")
 		b.post("/register/verify", "code", "").status(422).see("Enter the code from the email")
-	})
-	t.Run("expired", func(t *testing.T) {
+	}
+	{ // expired
 		b := start("expired@example.org")
 		code := e.lastCode("expired@example.org")
 		e.clock.Advance(16 * time.Minute)
 		b.post("/register/verify", "code", code).status(422).see("This code has expired. Ask for a new code")
 		b.post("/register/resend").see("We have sent a new code")
 		b.post("/register/verify", "code", e.lastCode("expired@example.org")).see("Terms and conditions")
-	})
-	t.Run("too many tries", func(t *testing.T) {
+	}
+	{ // too many tries
 		b := start("tries@example.org")
 		code := e.lastCode("tries@example.org")
 		for range maxCodeTries {
 			b.post("/register/verify", "code", wrong(code)).status(422)
 		}
 		b.post("/register/verify", "code", code).status(422).see("You have entered the wrong code too many times")
-	})
-	t.Run("reused", func(t *testing.T) {
+	}
+	{ // reused
 		e.register("reuse@example.org").post("/logout")
 		b := e.browser()
 		b.get("/password/forgotten").post("/password/forgotten", "email", "reuse@example.org").see("Choose a new password")
@@ -99,8 +99,8 @@ func TestWrongExpiredReusedAndTooManyCodes(t *testing.T) {
 		// The first code again: a new code retires it.
 		b.post("/password/reset", "code", code, "password", "a third long passphrase", "confirm", "a third long passphrase").
 			status(422).see("The code is not correct")
-	})
-	t.Run("used code cannot be used twice", func(t *testing.T) {
+	}
+	{ // used code cannot be used twice
 		e.register("twice@example.org").post("/logout")
 		b := e.browser()
 		b.get("/password/forgotten").post("/password/forgotten", "email", "twice@example.org")
@@ -113,7 +113,7 @@ func TestWrongExpiredReusedAndTooManyCodes(t *testing.T) {
 		e.store.UpdateCode(context.Background(), c)
 		b.post("/password/reset", "code", e.lastCode("twice@example.org"), "password", "a third long passphrase", "confirm", "a third long passphrase").
 			status(422).see("This code has already been used")
-	})
+	}
 }
 
 // sameAnswer strips what differs between two responses for reasons unrelated to accounts (the CSRF token).
