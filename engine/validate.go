@@ -36,6 +36,7 @@ type SectionResult struct {
 	Child     string       `json:"child,omitempty"`
 	ChildName string       `json:"childName,omitempty"`
 	Visible   bool         `json:"visible"`
+	Hidden    []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
 	Status    Status       `json:"status"`
 	Errors    []FieldError `json:"errors,omitempty"`
 }
@@ -282,7 +283,11 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 	onlyRequired := true
 	if r.Visible {
 		for _, fd := range s.Fields {
-			if !fd.Answerable() || !sc.isVisible(fd) {
+			if !sc.isVisible(fd) {
+				r.Hidden = append(r.Hidden, fd.ID)
+				continue
+			}
+			if !fd.Answerable() {
 				continue
 			}
 			raw := sc.raw(fd)

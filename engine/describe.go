@@ -1,0 +1,92 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Targets lists the fields a condition looks at, in the order written.
+func (c *Condition) Targets() []*Field {
+	if c == nil {
+		return nil
+	}
+	var out []*Field
+	for _, s := range append(append([]*Condition{}, c.All...), c.Any...) {
+		out = append(out, s.Targets()...)
+	}
+	if c.Not != nil {
+		out = append(out, c.Not.Targets()...)
+	}
+	if c.target != nil {
+		out = append(out, c.target)
+	}
+	return out
+}
+
+// Describe states a condition in words, for hints beside conditional questions and for blank forms:
+// `"Are the parents aware of this referral?" is "No"`.
+func (c *Condition) Describe() string {
+	if c == nil {
+		return ""
+	}
+	join := func(list []*Condition, word string) string {
+		parts := make([]string, 0, len(list))
+		for _, s := range list {
+			d := s.Describe()
+			if len(s.All)+len(s.Any) > 0 {
+				d = "(" + d + ")"
+			}
+			parts = append(parts, d)
+		}
+		return strings.Join(parts, " "+word+" ")
+	}
+	switch {
+	case c.All != nil:
+		return join(c.All, "and")
+	case c.Any != nil:
+		return join(c.Any, "or")
+	case c.Not != nil:
+		return "it is not the case that " + c.Not.Describe()
+	}
+	name := c.Field
+	t := c.target
+	if t != nil && t.Label != "" {
+		name = t.Label
+	}
+	name = "“" + strings.TrimSpace(name) + "”"
+	value := func(v any) string {
+		if s, ok := v.(string); ok && t != nil {
+			if t.Type == TypeYesNo {
+				return "“" + upperFirst(s) + "”"
+			}
+			if label := t.OptionLabel(s); label != "" {
+				return "“" + label + "”"
+			}
+			return "“" + s + "”"
+		}
+		return fmt.Sprint(v)
+	}
+	switch {
+	case c.Answered != nil && *c.Answered:
+		return name + " is answered"
+	case c.Answered != nil:
+		return name + " is not answered"
+	case c.Equals != nil:
+		return name + " is " + value(c.Equals)
+	case c.NotEquals != nil:
+		return name + " is answered and is not " + value(c.NotEquals)
+	case c.In != nil:
+		vals := make([]string, 0, len(c.In))
+		for _, v := range c.In {
+			vals = append(vals, value(v))
+		}
+		return name + " is " + joinOr(vals)
+	case c.Contains != nil:
+		return name + " includes " + value(*c.Contains)
+	case c.GreaterThan != nil:
+		return name + " is more than " + formatNumber(*c.GreaterThan)
+	case c.LessThan != nil:
+		return name + " is less than " + formatNumber(*c.LessThan)
+	}
+	return name
+}

@@ -1,0 +1,171 @@
+package renderer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"formportal/engine"
+)
+
+func textareaRows(fd *engine.Field) string {
+	if fd.Rows > 0 {
+		return strconv.Itoa(fd.Rows)
+	}
+	return "5"
+}
+
+func optionID(id string, i int) string {
+	if i == 0 {
+		return id // the error summary links to the first option
+	}
+	return id + "-" + strconv.Itoa(i+1)
+}
+
+func hintOr(f FieldView, def string) string {
+	if f.Hint != "" {
+		return f.Hint
+	}
+	return def
+}
+
+func checkedLabels(f FieldView) string {
+	var out []string
+	for _, o := range f.Options {
+		if o.Checked {
+			out = append(out, o.Label)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func yesNoText(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
+}
+
+func dateText(f FieldView) string {
+	if f.Day == "" && f.Month == "" && f.Year == "" {
+		return ""
+	}
+	return strings.Join([]string{f.Day, f.Month, f.Year}, " ")
+}
+
+// cellText is a table cell's answer as text, for read-only tables.
+func cellText(f FieldView) string {
+	switch f.Field.Type {
+	case engine.TypeDate:
+		return dateText(f)
+	case engine.TypeCheckboxes, engine.TypeChildren, engine.TypeRadios, engine.TypeSelect, engine.TypeYesNo:
+		return checkedLabels(f)
+	}
+	return f.Value
+}
+
+func splitParagraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func inputType(fd *engine.Field) string {
+	switch fd.Type {
+	case engine.TypeEmail:
+		return "email"
+	case engine.TypePhone:
+		return "tel"
+	}
+	return "text"
+}
+
+func inputmode(fd *engine.Field) string {
+	switch fd.Type {
+	case engine.TypeNumber:
+		if fd.Integer {
+			return "numeric"
+		}
+		return "decimal"
+	}
+	return ""
+}
+
+func autocomplete(fd *engine.Field) string {
+	switch fd.Type {
+	case engine.TypeEmail:
+		return "email"
+	case engine.TypePhone:
+		return "tel"
+	}
+	return ""
+}
+
+func inputWidth(fd *engine.Field) string {
+	switch {
+	case fd.Type == engine.TypePhone || fd.Type == engine.TypeNumber:
+		return "govuk-input--width-20"
+	case fd.MaxLength != nil && *fd.MaxLength <= 10:
+		return "govuk-input--width-10"
+	}
+	return ""
+}
+
+func rowNoun(fd *engine.Field) string {
+	if fd.ItemLabel != "" {
+		return strings.ToLower(fd.ItemLabel)
+	}
+	if fd.Type == engine.TypeList {
+		return "item"
+	}
+	return "row"
+}
+
+func attachmentHint(f FieldView) string {
+	var kinds []string
+	for _, k := range f.Field.Accept {
+		kinds = append(kinds, engine.AttachmentKinds[k])
+	}
+	hint := "You can upload " + joinOr(kinds)
+	if len(kinds) == 0 {
+		hint = "You can upload a PDF, a Word document or an image"
+	}
+	if f.Field.MaxSizeMB > 0 {
+		hint += fmt.Sprintf(", up to %s MB each", strconv.FormatFloat(f.Field.MaxSizeMB, 'f', -1, 64))
+	}
+	hint += ". Spreadsheets cannot be uploaded."
+	if f.Hint != "" {
+		hint = f.Hint + " " + hint
+	}
+	return hint
+}
+
+func joinOr(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
+func acceptAttr(fd *engine.Field) string {
+	exts := map[string]string{"pdf": ".pdf,application/pdf", "word": ".doc,.docx", "image": ".jpg,.jpeg,.png,.gif", "text": ".txt"}
+	var out []string
+	for _, k := range fd.Accept {
+		out = append(out, exts[k])
+	}
+	return strings.Join(out, ",")
+}
+
+func fileSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatInt(n>>10, 10) + " KB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

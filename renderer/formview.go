@@ -1,0 +1,312 @@
+package renderer
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"formportal/engine"
+)
+
+// The HTML of an engine form section: a view model built in Go from the form, the page's answers and the
+// validation result, drawn by form.templ, and the decoding of the posted page back into answers. Names of
+// inputs: "id" for a question, "id.day"/"id.month"/"id.year" for a date, "id[2].col" for a table cell or
+// list field; the same scheme both ways.
+
+// FieldView is one question, ready to draw.
+type FieldView struct {
+	Field    *engine.Field
+	ID       string // the HTML id, unique on the page
+	Name     string // the input's name
+	Label    string
+	Hint     string
+	Required bool
+	ReadOnly bool
+	Error    string
+	Value    string   // text-like questions, radios, select, yes/no
+	Values   []string // checkboxes and children: the ticked values
+	Day      string
+	Month    string
+	Year     string
+	Options  []OptionView
+	Rows     []RowView           // tables and lists
+	Files    []engine.Attachment // attachments
+	// Condition states, in words, when a question applies, shown when the question it depends on is on the
+	// same page (without JavaScript every question is shown, so people need to know which to answer).
+	Condition string
+}
+
+// OptionView is one choice.
+type OptionView struct {
+	Value   string
+	Label   string
+	Hint    string
+	Checked bool
+}
+
+// RowView is one row of a table or one item of a list.
+type RowView struct {
+	Index  int
+	Legend string
+	Fields []FieldView
+}
+
+// SectionInput is what building a section's view needs.
+type SectionInput struct {
+	Section  *engine.Section
+	Values   map[string]any         // the page's draft answers (for a per-child section, that child's)
+	Errors   []engine.FieldError    // the section's errors, when they are to be shown
+	Hidden   []string               // fields hidden by conditions on other pages
+	Children []engine.Child         // the sibling group, for "which child" columns
+	ReadOnly bool                   // a submitted form
+	Prefix   string                 // the path prefix of errors ("children.c1.") for a per-child page
+}
+
+// BuildSection makes the views of a section's questions.
+func BuildSection(in SectionInput) []FieldView {
+	errs := map[string]string{}
+	for _, e := range in.Errors {
+		path := strings.TrimPrefix(e.Path, in.Prefix)
+		if _, seen := errs[path]; !seen {
+			errs[path] = e.Message
+		}
+	}
+	onPage := map[*engine.Field]bool{}
+	for _, fd := range in.Section.Fields {
+		onPage[fd] = true
+	}
+	hidden := map[string]bool{}
+	for _, id := range in.Hidden {
+		hidden[id] = true
+	}
+	var out []FieldView
+	for _, fd := range in.Section.Fields {
+		condition := ""
+		if fd.ShowWhen != nil {
+			samePage := false
+			for _, t := range fd.ShowWhen.Targets() {
+				samePage = samePage || onPage[t]
+			}
+			if !samePage && hidden[fd.ID] {
+				continue // decided by answers on other pages: not asked
+			}
+			if samePage {
+				condition = "Answer this if " + fd.ShowWhen.Describe() + "."
+			}
+		}
+		v := buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in)
+		v.Condition = condition
+		out = append(out, v)
+	}
+	return out
+}
+
+func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
+	v := FieldView{Field: fd, ID: htmlID(id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
+		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id]}
+	switch fd.Type {
+	case engine.TypeDate:
+		v.Day, v.Month, v.Year = dateParts(raw)
+	case engine.TypeCheckboxes, engine.TypeChildren:
+		v.Values = stringList(raw)
+	case engine.TypeAttachments:
+		v.Files = attachments(raw)
+	case engine.TypeTable, engine.TypeList:
+		rows, _ := raw.([]any)
+		for i, r := range rows {
+			row, _ := r.(map[string]any)
+			rv := RowView{Index: i, Legend: rowLegend(fd, i)}
+			for _, col := range fd.Children() {
+				cellID := fmt.Sprintf("%s[%d].%s", id, i, col.ID)
+				cv := buildField(col, row[col.ID], cellID, fmt.Sprintf("%s[%d].%s", name, i, col.ID), errs, in)
+				cv.ReadOnly = cv.ReadOnly || fd.ReadOnly
+				rv.Fields = append(rv.Fields, cv)
+			}
+			v.Rows = append(v.Rows, rv)
+		}
+	case engine.TypeDeclaration:
+		if ticked(raw) {
+			v.Value = "yes"
+		}
+	default:
+		v.Value = text(raw)
+	}
+	switch fd.Type {
+	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
+		for _, o := range fd.Options {
+			v.Options = append(v.Options, OptionView{Value: o.Value, Label: o.Label, Hint: o.Hint,
+				Checked: o.Value == v.Value || contains(v.Values, o.Value)})
+		}
+	case engine.TypeYesNo:
+		for _, o := range []OptionView{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}} {
+			o.Checked = o.Value == v.Value
+			v.Options = append(v.Options, o)
+		}
+	case engine.TypeChildren:
+		for _, c := range in.Children {
+			v.Options = append(v.Options, OptionView{Value: c.ID, Label: c.Name, Checked: contains(v.Values, c.ID)})
+		}
+	}
+	return v
+}
+
+func rowLegend(fd *engine.Field, i int) string {
+	label := fd.ItemLabel
+	if label == "" {
+		label = "Row"
+	}
+	return label + " " + strconv.Itoa(i+1)
+}
+
+// htmlID turns a path like "events[2].date" into an id usable in a URL fragment: "events-2-date".
+func htmlID(path string) string {
+	return strings.NewReplacer("[", "-", "]", "", ".", "-").Replace(path)
+}
+
+// ErrorID is the id of the input an error summary entry links to.
+func ErrorID(fd *engine.Field, path string) string {
+	id := htmlID(path)
+	if fd != nil && fd.Type == engine.TypeDate {
+		return id + "-day"
+	}
+	return id
+}
+
+func dateParts(raw any) (day, month, year string) {
+	switch d := raw.(type) {
+	case map[string]any:
+		return text(d["day"]), text(d["month"]), text(d["year"])
+	case string:
+		if parts := strings.Split(d, "-"); len(parts) == 3 {
+			return strings.TrimLeft(parts[2], "0"), strings.TrimLeft(parts[1], "0"), parts[0]
+		}
+	}
+	return "", "", ""
+}
+
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	}
+	return fmt.Sprint(v)
+}
+
+func stringList(v any) []string {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return nil
+		}
+		return []string{x}
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, it := range x {
+			out = append(out, text(it))
+		}
+		return out
+	case []string:
+		return x
+	}
+	return nil
+}
+
+func ticked(v any) bool {
+	switch x := v.(type) {
+	case bool:
+		return x
+	case string:
+		return x == "yes" || x == "true" || x == "on"
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func attachments(raw any) []engine.Attachment {
+	list, _ := raw.([]any)
+	var out []engine.Attachment
+	for _, it := range list {
+		m, _ := it.(map[string]any)
+		size, _ := m["size"].(float64)
+		out = append(out, engine.Attachment{ID: text(m["id"]), Name: text(m["name"]), Size: int64(size), Kind: text(m["kind"])})
+	}
+	return out
+}
+
+// DecodeSection reads a posted page into the section's answers, keeping what the page does not post
+// (attachments, read-only values) from the previous answers. It returns the new answers of the section.
+func DecodeSection(s *engine.Section, form url.Values, previous map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, fd := range s.Fields {
+		if !fd.Answerable() {
+			continue
+		}
+		if fd.ReadOnly || fd.Type == engine.TypeAttachments {
+			if v, ok := previous[fd.ID]; ok {
+				out[fd.ID] = v
+			}
+			continue
+		}
+		if v, ok := decodeField(fd, form, fd.ID); ok {
+			out[fd.ID] = v
+		}
+	}
+	return out
+}
+
+func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
+	switch fd.Type {
+	case engine.TypeDate:
+		d := map[string]any{"day": form.Get(name + ".day"), "month": form.Get(name + ".month"), "year": form.Get(name + ".year")}
+		if d["day"] == "" && d["month"] == "" && d["year"] == "" {
+			return nil, false
+		}
+		return d, true
+	case engine.TypeCheckboxes, engine.TypeChildren:
+		vals := form[name]
+		list := make([]any, 0, len(vals))
+		for _, v := range vals {
+			if v != "" {
+				list = append(list, v)
+			}
+		}
+		return list, true
+	case engine.TypeDeclaration:
+		return form.Get(name) == "yes", true
+	case engine.TypeTable, engine.TypeList:
+		n, _ := strconv.Atoi(form.Get(name + ".rows"))
+		rows := make([]any, 0, n)
+		for i := range min(n, 5000) {
+			row := map[string]any{}
+			for _, col := range fd.Children() {
+				if v, ok := decodeField(col, form, fmt.Sprintf("%s[%d].%s", name, i, col.ID)); ok {
+					row[col.ID] = v
+				}
+			}
+			rows = append(rows, row)
+		}
+		return rows, true
+	}
+	if _, posted := form[name]; !posted {
+		return nil, false
+	}
+	return form.Get(name), true
+}
