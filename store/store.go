@@ -77,6 +77,8 @@ type Mail struct {
 // Store is everything the portal keeps. Every method is safe for concurrent use and every write is durable
 // when it returns.
 type Store interface {
+	Responses
+
 	Ping(ctx context.Context) error
 	Close() error
 

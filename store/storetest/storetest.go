@@ -22,6 +22,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"Attempts":         testAttempts,
 		"MailOutbox":       testMailOutbox,
 		"MailClaimSharing": testMailClaimSharing,
+		"Responses":        testResponses,
+		"KeysAndReplies":   testKeysAndReplies,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

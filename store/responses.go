@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+)
+
+// ErrStale is returned when a response changed since it was read (another tab, another process).
+var ErrStale = errors.New("changed since it was read")
+
+// Response kinds.
+const (
+	KindDelegation = "delegation"
+	KindReferral   = "referral"
+)
+
+// Response statuses.
+const (
+	StatusDraft      = "draft"       // a referral being written
+	StatusSent       = "sent"        // a delegation not yet opened
+	StatusOpened     = "opened"      // the professional has looked at it
+	StatusInProgress = "in-progress" // answers saved
+	StatusSubmitted  = "submitted"
+	StatusReturned   = "returned" // sent back for more information
+	StatusRetracted  = "retracted"
+	StatusReassigned = "reassigned" // passed to someone else; a new response carries on
+)
+
+// Response is one filling-in of a form: a delegation to a professional, or a user's referral.
+type Response struct {
+	ID            string
+	Kind          string
+	FormID        string
+	Sections      []string // delegated sections; empty means the whole form
+	OwnerEmail    string   // a delegation's professional
+	OwnerUserID   string   // a referral's author
+	OwnerName     string
+	OwnerOrg      string
+	CaseData      json.RawMessage
+	Answers       json.RawMessage // the draft, as typed
+	Submission    json.RawMessage // the cleaned answers, once submitted
+	Status        string
+	DueDate       string // YYYY-MM-DD or ""
+	Comments      string
+	Reference     string
+	ReturnReason  string
+	ReturnComment string
+	PreviousID    string // the earlier submission this one replaces
+	Version       int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	SubmittedAt   time.Time
+}
+
+// Event is one entry of a response's history.
+type Event struct {
+	ID         string
+	ResponseID string
+	At         time.Time
+	Kind       string // created, opened, saved, submitted, retracted, reassigned, returned, resubmitted
+	Actor      string
+	Detail     string
+}
+
+// Attachment is an uploaded document.
+type Attachment struct {
+	ID         string
+	ResponseID string
+	FieldID    string
+	Name       string
+	Kind       string // pdf, word, image, text
+	MediaType  string
+	Size       int64
+	Content    []byte
+	CreatedAt  time.Time
+}
+
+// APIKey is a back-office key, kept as a hash.
+type APIKey struct {
+	ID        string
+	Name      string
+	Hash      string
+	CreatedAt time.Time
+}
+
+// AutoReply is a professional's out-of-office message.
+type AutoReply struct {
+	ID        string
+	UserID    string
+	StartsOn  string // YYYY-MM-DD
+	EndsOn    string
+	Message   string
+	CreatedAt time.Time
+}
+
+// ResponseFilter selects responses; empty fields match anything.
+type ResponseFilter struct {
+	Kind        string
+	OwnerEmail  string
+	OwnerUserID string
+	Statuses    []string
+	UpdatedFrom time.Time
+	Limit       int
+}
+
+// Responses is the part of the store that keeps forms being filled in.
+type Responses interface {
+	CreateResponse(ctx context.Context, r *Response, ev *Event) error
+	Response(ctx context.Context, id string) (*Response, error)
+	// UpdateResponse saves r if its Version is still the stored one (else ErrStale), adds the event, and
+	// bumps r.Version.
+	UpdateResponse(ctx context.Context, r *Response, ev *Event) error
+	ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, error)
+	Events(ctx context.Context, responseID string) ([]Event, error)
+	// DeleteResponsesBefore removes responses of a kind and status last updated before a time: the purge
+	// of old drafts. It returns how many went.
+	DeleteResponsesBefore(ctx context.Context, kind, status string, before time.Time) (int, error)
+
+	AddAttachment(ctx context.Context, a *Attachment) error
+	Attachment(ctx context.Context, id string) (*Attachment, error)
+	DeleteAttachment(ctx context.Context, id string) error
+	CopyAttachments(ctx context.Context, fromResponse, toResponse string) error
+
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+
+	SaveAutoReply(ctx context.Context, a *AutoReply) error
+	AutoReplies(ctx context.Context, userID string) ([]AutoReply, error)
+	DeleteAutoReply(ctx context.Context, userID, id string) error
+}

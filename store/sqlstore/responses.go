@@ -1,0 +1,300 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"formportal/store"
+)
+
+const responseColumns = `id, kind, form_id, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
+	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at`
+
+func scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) {
+	var r store.Response
+	var sections, caseData, answers, submission string
+	var created, updated, submitted int64
+	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
+		&submission, &r.Status, &r.DueDate, &r.Comments, &r.Reference, &r.ReturnReason, &r.ReturnComment, &r.PreviousID, &r.Version,
+		&created, &updated, &submitted)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if err := json.Unmarshal([]byte(sections), &r.Sections); err != nil {
+		return nil, fmt.Errorf("response %s sections: %w", r.ID, err)
+	}
+	r.CaseData, r.Answers = json.RawMessage(caseData), json.RawMessage(answers)
+	if submission != "" {
+		r.Submission = json.RawMessage(submission)
+	}
+	r.CreatedAt, r.UpdatedAt, r.SubmittedAt = fromMillis(created), fromMillis(updated), fromMillis(submitted)
+	return &r, nil
+}
+
+func responseArgs(r *store.Response) ([]any, error) {
+	sections, err := json.Marshal(r.Sections)
+	if err != nil {
+		return nil, err
+	}
+	if r.Sections == nil {
+		sections = []byte("[]")
+	}
+	orEmpty := func(m json.RawMessage, def string) string {
+		if len(m) == 0 {
+			return def
+		}
+		return string(m)
+	}
+	return []any{r.Kind, r.FormID, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
+		orEmpty(r.CaseData, "{}"), orEmpty(r.Answers, `{"values":{}}`), orEmpty(r.Submission, ""), r.Status, r.DueDate, r.Comments,
+		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, nil
+}
+
+func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {
+	if ev == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, db.bind(`INSERT INTO response_events (id, response_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?, ?)`),
+		ev.ID, ev.ResponseID, millis(ev.At), ev.Kind, ev.Actor, ev.Detail)
+	if err != nil {
+		return fmt.Errorf("add event: %w", err)
+	}
+	return nil
+}
+
+// CreateResponse adds a response and its first event in one transaction.
+func (db *DB) CreateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
+	args, err := responseArgs(r)
+	if err != nil {
+		return fmt.Errorf("create response: %w", err)
+	}
+	r.Version = 1
+	args = append([]any{r.ID}, args...)
+	args = append(args, r.Version, millis(r.CreatedAt), millis(r.UpdatedAt), millis(r.SubmittedAt))
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
+			return fmt.Errorf("create response: %w", err)
+		}
+		return db.insertEvent(ctx, tx, ev)
+	})
+}
+
+// Response reads one response.
+func (db *DB) Response(ctx context.Context, id string) (*store.Response, error) {
+	return scanResponse(db.read.QueryRowContext(ctx, db.bind(`SELECT `+responseColumns+` FROM responses WHERE id = ?`), id))
+}
+
+// UpdateResponse saves a response if nobody changed it since it was read.
+func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
+	args, err := responseArgs(r)
+	if err != nil {
+		return fmt.Errorf("update response: %w", err)
+	}
+	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt), r.ID, r.Version) // kind never changes
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
+			owner_name = ?, owner_org = ?, case_data = ?, answers = ?, submission = ?, status = ?, due_date = ?, comments = ?,
+			reference = ?, return_reason = ?, return_comment = ?, previous_id = ?, updated_at = ?, submitted_at = ?,
+			version = version + 1 WHERE id = ? AND version = ?`), args...)
+		if err != nil {
+			return fmt.Errorf("update response: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := db.Response(ctx, r.ID); err != nil {
+				return err
+			}
+			return store.ErrStale
+		}
+		return db.insertEvent(ctx, tx, ev)
+	})
+	if err == nil {
+		r.Version++
+	}
+	return err
+}
+
+// ListResponses lists responses, newest change first.
+func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*store.Response, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		where = append(where, cond)
+		args = append(args, v)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.OwnerEmail != "" {
+		add("owner_email = ?", strings.ToLower(f.OwnerEmail))
+	}
+	if f.OwnerUserID != "" {
+		add("owner_user_id = ?", f.OwnerUserID)
+	}
+	if !f.UpdatedFrom.IsZero() {
+		add("updated_at >= ?", millis(f.UpdatedFrom))
+	}
+	if len(f.Statuses) > 0 {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
+		where = append(where, "status IN ("+marks+")")
+		for _, s := range f.Statuses {
+			args = append(args, s)
+		}
+	}
+	q := `SELECT ` + responseColumns + ` FROM responses`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY updated_at DESC, id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := db.read.QueryContext(ctx, db.bind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list responses: %w", err)
+	}
+	defer rows.Close()
+	var out []*store.Response
+	for rows.Next() {
+		r, err := scanResponse(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Events lists a response's history, oldest first.
+func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, error) {
+	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, response_id, at, kind, actor, detail FROM response_events WHERE response_id = ? ORDER BY at, id`), responseID)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Event
+	for rows.Next() {
+		var e store.Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.ResponseID, &at, &e.Kind, &e.Actor, &e.Detail); err != nil {
+			return nil, fmt.Errorf("read event: %w", err)
+		}
+		e.At = fromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DeleteResponsesBefore purges old responses of a kind and status.
+func (db *DB) DeleteResponsesBefore(ctx context.Context, kind, status string, before time.Time) (int, error) {
+	res, err := db.exec(ctx, `DELETE FROM responses WHERE kind = ? AND status = ? AND updated_at < ?`, kind, status, millis(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge responses: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
+
+// AddAttachment stores an uploaded document.
+func (db *DB) AddAttachment(ctx context.Context, a *store.Attachment) error {
+	_, err := db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.ResponseID, a.FieldID, a.Name, a.Kind, a.MediaType, a.Size, a.Content, millis(a.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("add attachment: %w", err)
+	}
+	return nil
+}
+
+// Attachment reads a document with its content.
+func (db *DB) Attachment(ctx context.Context, id string) (*store.Attachment, error) {
+	var a store.Attachment
+	var created int64
+	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, response_id, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE id = ?`), id).
+		Scan(&a.ID, &a.ResponseID, &a.FieldID, &a.Name, &a.Kind, &a.MediaType, &a.Size, &a.Content, &created)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	a.CreatedAt = fromMillis(created)
+	return &a, nil
+}
+
+// DeleteAttachment removes a document.
+func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
+	return affectedOne(db.exec(ctx, `DELETE FROM attachments WHERE id = ?`, id))
+}
+
+// CopyAttachments gives a new response (a resubmission) the documents of an earlier one, keeping ids
+// unique by prefixing the new response's id.
+func (db *DB) CopyAttachments(ctx context.Context, fromResponse, toResponse string) error {
+	_, err := db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at)
+		SELECT ? || '-' || id, ?, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE response_id = ?`,
+		toResponse, toResponse, fromResponse)
+	if err != nil {
+		return fmt.Errorf("copy attachments: %w", err)
+	}
+	return nil
+}
+
+// CreateAPIKey stores a key's hash.
+func (db *DB) CreateAPIKey(ctx context.Context, k *store.APIKey) error {
+	if _, err := db.exec(ctx, `INSERT INTO api_keys (id, name, hash, created_at) VALUES (?, ?, ?, ?)`, k.ID, k.Name, k.Hash, millis(k.CreatedAt)); err != nil {
+		return fmt.Errorf("create api key: %w", err)
+	}
+	return nil
+}
+
+// APIKeyByHash finds a key by the hash of the presented secret.
+func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*store.APIKey, error) {
+	var k store.APIKey
+	var created int64
+	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, name, hash, created_at FROM api_keys WHERE hash = ?`), hash).Scan(&k.ID, &k.Name, &k.Hash, &created)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	k.CreatedAt = fromMillis(created)
+	return &k, nil
+}
+
+// SaveAutoReply adds or replaces an automatic reply.
+func (db *DB) SaveAutoReply(ctx context.Context, a *store.AutoReply) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.bind(`DELETE FROM auto_replies WHERE id = ? AND user_id = ?`), a.ID, a.UserID); err != nil {
+			return fmt.Errorf("save auto reply: %w", err)
+		}
+		_, err := tx.ExecContext(ctx, db.bind(`INSERT INTO auto_replies (id, user_id, starts_on, ends_on, message, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			a.ID, a.UserID, a.StartsOn, a.EndsOn, a.Message, millis(a.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("save auto reply: %w", err)
+		}
+		return nil
+	})
+}
+
+// AutoReplies lists a user's automatic replies by start date.
+func (db *DB) AutoReplies(ctx context.Context, userID string) ([]store.AutoReply, error) {
+	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, user_id, starts_on, ends_on, message, created_at FROM auto_replies WHERE user_id = ? ORDER BY starts_on, id`), userID)
+	if err != nil {
+		return nil, fmt.Errorf("list auto replies: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AutoReply
+	for rows.Next() {
+		var a store.AutoReply
+		var created int64
+		if err := rows.Scan(&a.ID, &a.UserID, &a.StartsOn, &a.EndsOn, &a.Message, &created); err != nil {
+			return nil, fmt.Errorf("read auto reply: %w", err)
+		}
+		a.CreatedAt = fromMillis(created)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DeleteAutoReply removes one of a user's automatic replies.
+func (db *DB) DeleteAutoReply(ctx context.Context, userID, id string) error {
+	return affectedOne(db.exec(ctx, `DELETE FROM auto_replies WHERE id = ? AND user_id = ?`, id, userID))
+}
