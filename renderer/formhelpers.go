@@ -169,3 +169,12 @@ func fileSize(n int64) string {
 	}
 	return strconv.FormatInt(n, 10) + " bytes"
 }
+
+func navLabel(i int, item NavItem) string { return strconv.Itoa(i+1) + ". " + item.Title }
+
+func autoReplyAction(id string) string {
+	if id == "" {
+		return "/auto-replies/new"
+	}
+	return "/auto-replies/" + id
+}

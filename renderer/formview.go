@@ -49,18 +49,19 @@ type OptionView struct {
 type RowView struct {
 	Index  int
 	Legend string
+	Focus  bool // a row just added: the script moves focus to it
 	Fields []FieldView
 }
 
 // SectionInput is what building a section's view needs.
 type SectionInput struct {
 	Section  *engine.Section
-	Values   map[string]any         // the page's draft answers (for a per-child section, that child's)
-	Errors   []engine.FieldError    // the section's errors, when they are to be shown
-	Hidden   []string               // fields hidden by conditions on other pages
-	Children []engine.Child         // the sibling group, for "which child" columns
-	ReadOnly bool                   // a submitted form
-	Prefix   string                 // the path prefix of errors ("children.c1.") for a per-child page
+	Values   map[string]any      // the page's draft answers (for a per-child section, that child's)
+	Errors   []engine.FieldError // the section's errors, when they are to be shown
+	Hidden   []string            // fields hidden by conditions on other pages
+	Children []engine.Child      // the sibling group, for "which child" columns
+	ReadOnly bool                // a submitted form
+	Prefix   string              // the path prefix of errors ("children.c1.") for a per-child page
 }
 
 // BuildSection makes the views of a section's questions.

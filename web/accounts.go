@@ -56,12 +56,11 @@ func (a *App) attempt(r *http.Request, keys ...string) error {
 }
 
 func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	p := a.page(r, "")
 	if userFrom(r) == nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.HomePage(p, a.menu()))
+	http.Redirect(w, r, "/tasks", http.StatusSeeOther)
 }
 
 // --- login and logout -----------------------------------------------------------------------------

@@ -136,11 +136,28 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, securityHeaders, limitBody(1<<20))
+	r.Use(a.recoverPanics, securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)
 	r.Get("/theme.css", a.theme)
+
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Get("/openapi.json", serveOpenAPI)
+		r.Group(func(r chi.Router) {
+			r.Use(a.apiAuth)
+			r.Get("/forms", a.apiForms)
+			r.Get("/forms/{form}/submission-schema", a.apiSubmissionSchema)
+			r.Post("/delegations", a.apiCreateDelegation)
+			r.Get("/delegations/{id}", a.apiGetDelegation)
+			r.Post("/delegations/{id}/retract", a.apiChange("retract"))
+			r.Post("/delegations/{id}/reassign", a.apiChange("reassign"))
+			r.Post("/delegations/{id}/return", a.apiChange("return"))
+			r.Get("/delegations/{id}/submission", a.apiSubmission)
+			r.Get("/delegations/{id}/attachments/{file}", a.apiAttachment)
+			r.Get("/submissions", a.apiListSubmissions)
+		})
+	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(a.sessions, a.csrf)
@@ -175,6 +192,22 @@ func (a *App) routes() {
 
 		r.Group(func(r chi.Router) {
 			r.Use(a.requireUser)
+			r.Get("/tasks", a.tasks)
+			r.Get("/tasks/{id}", a.taskStart)
+			r.Get("/tasks/{id}/pages/*", a.taskPage)
+			r.Post("/tasks/{id}/pages/*", a.taskPost)
+			r.Get("/tasks/{id}/submit", a.taskSubmitForm)
+			r.Post("/tasks/{id}/submit", a.taskSubmit)
+			r.Get("/tasks/{id}/print", a.taskPrint)
+			r.Get("/tasks/{id}/files/{file}", a.taskFile)
+			r.Get("/tasks/{id}/reassign", a.reassignForm)
+			r.Post("/tasks/{id}/reassign", a.reassign)
+			r.Get("/auto-replies", a.autoReplies)
+			r.Get("/auto-replies/new", a.autoReplyForm)
+			r.Post("/auto-replies/new", a.saveAutoReply)
+			r.Get("/auto-replies/{reply}", a.autoReplyForm)
+			r.Post("/auto-replies/{reply}", a.saveAutoReply)
+			r.Post("/auto-replies/{reply}/delete", a.deleteAutoReply)
 			r.Get("/account", a.accountForm)
 			r.Post("/account", a.updateAccount)
 			r.Get("/account/password", a.passwordForm)
@@ -233,5 +266,9 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 
 // menu is the name menu; later portals add their items here.
 func (a *App) menu() []renderer.MenuItem {
-	return []renderer.MenuItem{{Label: "Update account", Href: "/account"}}
+	return []renderer.MenuItem{
+		{Label: "Tasks", Href: "/tasks"},
+		{Label: "Update account", Href: "/account"},
+		{Label: "Automatic replies", Href: "/auto-replies"},
+	}
 }

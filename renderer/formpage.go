@@ -1,0 +1,57 @@
+package renderer
+
+import "github.com/a-h/templ"
+
+// NavItem is an entry of the left-hand section list.
+type NavItem struct {
+	Key     string // the page's key, posted with "goto:" so leaving the page saves it
+	Title   string
+	Status  string // not-started, in-progress, completed, has-errors
+	Current bool
+}
+
+// FormPageView is a page of a form being filled in: either portal's.
+type FormPageView struct {
+	Page         Page
+	FormTitle    string
+	Header       templ.Component // the block above the form (the task's child and sender, a referral's reference)
+	Nav          []NavItem
+	SectionTitle string
+	Description  string
+	ChildName    string // for a per-child page
+	Fields       []FieldView
+	Action       string // where the page posts
+	HasPrevious  bool
+	HasNext      bool
+	ReadOnly     bool
+	SubmitLabel  string // "Submit contribution", "Continue to declaration"
+	PrintHref    string
+	PDFHref      string
+	CloseHref    string
+	SaveLabel    string // "Save", "Save for later"
+}
+
+// StatusText is how a section status reads in the section list.
+func StatusText(status string) string {
+	switch status {
+	case "completed":
+		return "Completed"
+	case "in-progress":
+		return "In progress"
+	case "has-errors":
+		return "Has errors"
+	}
+	return "Not started"
+}
+
+func statusClass(status string) string {
+	switch status {
+	case "completed":
+		return "govuk-tag"
+	case "in-progress":
+		return "govuk-tag govuk-tag--light-blue"
+	case "has-errors":
+		return "govuk-tag govuk-tag--red"
+	}
+	return "govuk-tag govuk-tag--grey"
+}

@@ -1,0 +1,534 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/engine"
+	"formportal/store"
+)
+
+// The back-office API: how the council's case management system drives the Delegation Portal. JSON in and
+// out, authenticated by API keys kept as hashes. Errors are {"errors": [{"path": ..., "message": ...}]}.
+
+type apiKeyCtx struct{}
+
+// NewAPIKey makes a key for the back office and stores its hash; the secret is shown once.
+func NewAPIKey(ctx context.Context, st store.Store, name string, now time.Time) (string, error) {
+	secret := "fpk_" + newToken()
+	k := &store.APIKey{ID: newID(), Name: name, Hash: apiKeyHash(secret), CreatedAt: now}
+	if err := st.CreateAPIKey(ctx, k); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// apiKeyHash is SHA-256: keys are 256 random bits, so a fast hash is enough to make a leaked table useless.
+func apiKeyHash(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
+}
+
+type apiError struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func apiFail(w http.ResponseWriter, status int, errs ...apiError) {
+	writeJSON(w, status, map[string]any{"errors": errs})
+}
+
+// apiAuth accepts "Authorization: Bearer <key>".
+func (a *App) apiAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || secret == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal"`)
+			apiFail(w, http.StatusUnauthorized, apiError{Message: "Send an API key as Authorization: Bearer <key>"})
+			return
+		}
+		k, err := a.store.APIKeyByHash(r.Context(), apiKeyHash(strings.TrimSpace(secret)))
+		if errors.Is(err, store.ErrNotFound) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal", error="invalid_token"`)
+			apiFail(w, http.StatusUnauthorized, apiError{Message: "The API key is not valid"})
+			return
+		}
+		if err != nil {
+			a.apiServerError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), apiKeyCtx{}, k)))
+	})
+}
+
+func apiActor(r *http.Request) string {
+	k, _ := r.Context().Value(apiKeyCtx{}).(*store.APIKey)
+	if k == nil {
+		return "api"
+	}
+	return "api:" + k.Name
+}
+
+func (a *App) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	apiFail(w, http.StatusInternalServerError, apiError{Message: "Something went wrong; try again"})
+}
+
+// decodeJSON reads a request body strictly: unknown properties are errors, so typos are caught.
+func decodeJSON(r *http.Request, v any) *apiError {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &apiError{Message: "The request body is too large"}
+		}
+		return &apiError{Message: "The request body is not valid JSON for this call: " + err.Error()}
+	}
+	return nil
+}
+
+type professional struct {
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation"`
+}
+
+type createDelegation struct {
+	Form         string          `json:"form"`
+	Sections     []string        `json:"sections"`
+	Professional professional    `json:"professional"`
+	CaseData     json.RawMessage `json:"caseData"`
+	DueDate      string          `json:"dueDate"`
+	Comments     string          `json:"comments"`
+}
+
+func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
+	var req createDelegation
+	if e := decodeJSON(r, &req); e != nil {
+		apiFail(w, http.StatusBadRequest, *e)
+		return
+	}
+	var errs []apiError
+	form := a.forms.Get(req.Form)
+	switch {
+	case req.Form == "":
+		errs = append(errs, apiError{Path: "form", Message: "form is required: the id of a form"})
+	case form == nil:
+		errs = append(errs, apiError{Path: "form", Message: fmt.Sprintf("form %q is not installed", req.Form)})
+	case form.Kind != engine.KindDelegation:
+		errs = append(errs, apiError{Path: "form", Message: fmt.Sprintf("form %q is a %s form and cannot be delegated", req.Form, form.Kind)})
+	}
+	if form != nil {
+		seen := map[string]bool{}
+		for i, id := range req.Sections {
+			s := form.Section(id)
+			switch {
+			case s == nil:
+				errs = append(errs, apiError{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("form %q has no section %q", req.Form, id)})
+			case !s.Delegable:
+				errs = append(errs, apiError{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q cannot be delegated on its own", id)})
+			case seen[id]:
+				errs = append(errs, apiError{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q is listed twice", id)})
+			}
+			seen[id] = true
+		}
+		var caseData any
+		if len(req.CaseData) == 0 {
+			errs = append(errs, apiError{Path: "caseData", Message: "caseData is required"})
+		} else if err := json.Unmarshal(req.CaseData, &caseData); err != nil {
+			errs = append(errs, apiError{Path: "caseData", Message: "caseData is not valid JSON"})
+		} else {
+			for _, e := range form.CheckCaseData(caseData) {
+				errs = append(errs, apiError{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
+		}
+	}
+	req.Professional.Email = normaliseEmail(req.Professional.Email)
+	if msg := emailProblem(req.Professional.Email); msg != "" {
+		errs = append(errs, apiError{Path: "professional.email", Message: msg})
+	}
+	if strings.TrimSpace(req.Professional.Name) == "" {
+		errs = append(errs, apiError{Path: "professional.name", Message: "professional.name is required"})
+	}
+	if req.DueDate != "" {
+		if _, err := time.Parse(time.DateOnly, req.DueDate); err != nil {
+			errs = append(errs, apiError{Path: "dueDate", Message: "dueDate must be a date like 2026-04-08"})
+		}
+	}
+	if len(errs) > 0 {
+		apiFail(w, http.StatusBadRequest, errs...)
+		return
+	}
+	now := a.now()
+	resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, Sections: req.Sections,
+		OwnerEmail: req.Professional.Email, OwnerName: strings.TrimSpace(req.Professional.Name), OwnerOrg: strings.TrimSpace(req.Professional.Organisation),
+		CaseData: req.CaseData, Status: store.StatusSent, DueDate: req.DueDate, Comments: strings.TrimSpace(req.Comments), CreatedAt: now, UpdatedAt: now}
+	if err := a.createDelegation(r, resp, apiActor(r)); err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/delegations/"+resp.ID)
+	d, err := a.delegationJSON(r, resp)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// createDelegation stores a new delegation with its prefilled draft and emails the professional.
+func (a *App) createDelegation(r *http.Request, resp *store.Response, actor string) error {
+	form := a.forms.Get(resp.FormID)
+	var caseData any
+	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
+		return err
+	}
+	answers, errs := form.Prefill(caseData)
+	if len(errs) > 0 {
+		return fmt.Errorf("prefill: %v", errs)
+	}
+	draft, err := json.Marshal(answers)
+	if err != nil {
+		return err
+	}
+	resp.Answers = draft
+	if err := a.store.CreateResponse(r.Context(), resp, a.event(resp.ID, "created", actor, "sent to "+resp.OwnerEmail)); err != nil {
+		return err
+	}
+	return a.sendDelegationEmail(r, resp)
+}
+
+func joinPath(prefix, path string) string {
+	path = strings.TrimPrefix(path, "/")
+	if path == "" {
+		return prefix
+	}
+	return prefix + "." + strings.ReplaceAll(path, "/", ".")
+}
+
+type delegationView struct {
+	ID           string          `json:"id"`
+	Form         string          `json:"form"`
+	Sections     []string        `json:"sections"`
+	Status       string          `json:"status"`
+	Professional professional    `json:"professional"`
+	DueDate      string          `json:"dueDate,omitempty"`
+	Comments     string          `json:"comments,omitempty"`
+	Reference    string          `json:"reference,omitempty"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	UpdatedAt    time.Time       `json:"updatedAt"`
+	SubmittedAt  *time.Time      `json:"submittedAt,omitempty"`
+	AutoReply    *autoReplyView  `json:"autoReply"`
+	History      []historyView   `json:"history"`
+	Submission   string          `json:"submission,omitempty"`
+	CaseData     json.RawMessage `json:"caseData"`
+}
+
+type autoReplyView struct {
+	Message  string `json:"message"`
+	StartsOn string `json:"startsOn"`
+	EndsOn   string `json:"endsOn"`
+}
+
+type historyView struct {
+	At     time.Time `json:"at"`
+	Event  string    `json:"event"`
+	Actor  string    `json:"actor,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+func (a *App) delegationJSON(r *http.Request, resp *store.Response) (*delegationView, error) {
+	d := &delegationView{ID: resp.ID, Form: resp.FormID, Sections: resp.Sections, Status: resp.Status,
+		Professional: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
+		DueDate:      resp.DueDate, Comments: resp.Comments, Reference: resp.Reference, CreatedAt: resp.CreatedAt, UpdatedAt: resp.UpdatedAt,
+		CaseData: resp.CaseData, History: []historyView{}}
+	if d.Sections == nil {
+		d.Sections = []string{}
+	}
+	if !resp.SubmittedAt.IsZero() {
+		t := resp.SubmittedAt
+		d.SubmittedAt = &t
+		d.Submission = "/api/v1/delegations/" + resp.ID + "/submission"
+	}
+	events, err := a.store.Events(r.Context(), resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		d.History = append(d.History, historyView{At: e.At, Event: e.Kind, Actor: e.Actor, Detail: e.Detail})
+	}
+	if u, err := a.store.UserByEmail(r.Context(), resp.OwnerEmail); err == nil && !u.EmailVerifiedAt.IsZero() {
+		reply, err := a.activeAutoReply(r, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if reply != nil {
+			d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
+		}
+	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return d, nil
+}
+
+// apiDelegation loads the delegation named in the URL, answering 404 itself.
+func (a *App) apiDelegation(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && resp.Kind != store.KindDelegation {
+		apiFail(w, http.StatusNotFound, apiError{Path: "id", Message: "There is no delegation with this id"})
+		return nil, false
+	}
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+func (a *App) apiGetDelegation(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiDelegation(w, r)
+	if !ok {
+		return
+	}
+	d, err := a.delegationJSON(r, resp)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+type reasonRequest struct {
+	Reason       string        `json:"reason"`
+	Comment      string        `json:"comment"`
+	Professional *professional `json:"professional"`
+}
+
+// apiChange applies a state change to a delegation: retract, reassign or return.
+func (a *App) apiChange(change string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, ok := a.apiDelegation(w, r)
+		if !ok {
+			return
+		}
+		var req reasonRequest
+		if e := decodeJSON(r, &req); e != nil {
+			apiFail(w, http.StatusBadRequest, *e)
+			return
+		}
+		req.Reason = strings.TrimSpace(req.Reason)
+		var errs []apiError
+		switch change {
+		case "retract":
+			if resp.Status == store.StatusSubmitted || resp.Status == store.StatusRetracted {
+				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "A " + resp.Status + " delegation cannot be retracted"})
+				return
+			}
+		case "reassign":
+			if resp.Status == store.StatusSubmitted || resp.Status == store.StatusRetracted {
+				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "A " + resp.Status + " delegation cannot be re-assigned"})
+				return
+			}
+			if req.Professional == nil {
+				errs = append(errs, apiError{Path: "professional", Message: "professional is required: who to re-assign to"})
+			} else {
+				req.Professional.Email = normaliseEmail(req.Professional.Email)
+				if msg := emailProblem(req.Professional.Email); msg != "" {
+					errs = append(errs, apiError{Path: "professional.email", Message: msg})
+				}
+				if strings.TrimSpace(req.Professional.Name) == "" {
+					errs = append(errs, apiError{Path: "professional.name", Message: "professional.name is required"})
+				}
+			}
+		case "return":
+			if resp.Status != store.StatusSubmitted {
+				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "Only a submitted contribution can be returned; this one is " + resp.Status})
+				return
+			}
+			if req.Reason == "" {
+				errs = append(errs, apiError{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
+			}
+		}
+		if len(errs) > 0 {
+			apiFail(w, http.StatusBadRequest, errs...)
+			return
+		}
+		var err error
+		switch change {
+		case "retract":
+			resp.Status, resp.UpdatedAt = store.StatusRetracted, a.now()
+			err = a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "retracted", apiActor(r), req.Reason))
+		case "reassign":
+			err = a.reassignTo(r, resp, req.Professional.Email, strings.TrimSpace(req.Professional.Name), strings.TrimSpace(req.Professional.Organisation), apiActor(r), req.Reason)
+		case "return":
+			resp.Status, resp.ReturnReason, resp.ReturnComment, resp.UpdatedAt = store.StatusReturned, req.Reason, strings.TrimSpace(req.Comment), a.now()
+			err = a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "returned", apiActor(r), req.Reason+": "+req.Comment))
+			if err == nil {
+				err = a.mail.Send(r.Context(), resp.OwnerEmail, "A form has been returned to you for more information",
+					"A form you submitted has been returned to you because the council needs more information.\n\nReason: "+req.Reason+
+						"\n\nSign in to see the council's comments and update the form: "+a.cfg.BaseURL+"/tasks\n\n"+a.signature())
+			}
+		}
+		if errors.Is(err, store.ErrStale) {
+			apiFail(w, http.StatusConflict, apiError{Message: "The delegation changed while this request was handled; try again"})
+			return
+		}
+		if err != nil {
+			a.apiServerError(w, r, err)
+			return
+		}
+		d, err := a.delegationJSON(r, resp)
+		if err != nil {
+			a.apiServerError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, d)
+	}
+}
+
+type submissionView struct {
+	ID          string           `json:"id"`
+	Form        string           `json:"form"`
+	Reference   string           `json:"reference"`
+	SubmittedAt time.Time        `json:"submittedAt"`
+	SubmittedBy professional     `json:"submittedBy"`
+	Answers     json.RawMessage  `json:"answers"`
+	Attachments []attachmentView `json:"attachments"`
+	Schema      string           `json:"schema"`
+}
+
+type attachmentView struct {
+	ID    string `json:"id"`
+	Field string `json:"field"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Size  int64  `json:"size"`
+	Href  string `json:"href"`
+}
+
+func (a *App) apiSubmission(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiDelegation(w, r)
+	if !ok {
+		return
+	}
+	if len(resp.Submission) == 0 {
+		apiFail(w, http.StatusNotFound, apiError{Path: "id", Message: "This delegation has not been submitted"})
+		return
+	}
+	writeJSON(w, http.StatusOK, a.submissionJSON(resp))
+}
+
+func (a *App) submissionJSON(resp *store.Response) submissionView {
+	v := submissionView{ID: resp.ID, Form: resp.FormID, Reference: resp.Reference, SubmittedAt: resp.SubmittedAt,
+		SubmittedBy: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
+		Answers:     resp.Submission, Attachments: []attachmentView{}, Schema: "/api/v1/forms/" + resp.FormID + "/submission-schema"}
+	var ans engine.Answers
+	json.Unmarshal(resp.Submission, &ans)
+	collect := func(vals map[string]any) {
+		for field, val := range vals {
+			list, _ := val.([]any)
+			for _, it := range list {
+				m, _ := it.(map[string]any)
+				if id, _ := m["id"].(string); id != "" && m["kind"] != nil {
+					size, _ := m["size"].(float64)
+					v.Attachments = append(v.Attachments, attachmentView{ID: id, Field: field, Name: fmt.Sprint(m["name"]), Kind: fmt.Sprint(m["kind"]),
+						Size: int64(size), Href: "/api/v1/delegations/" + resp.ID + "/attachments/" + id})
+				}
+			}
+		}
+	}
+	collect(ans.Values)
+	for _, c := range ans.Children {
+		collect(c)
+	}
+	return v
+}
+
+func (a *App) apiListSubmissions(w http.ResponseWriter, r *http.Request) {
+	f := store.ResponseFilter{Kind: store.KindDelegation, Statuses: []string{store.StatusSubmitted}, Limit: 500}
+	if since := r.URL.Query().Get("since"); since != "" {
+		t, err := time.Parse(time.RFC3339, since)
+		if err != nil {
+			apiFail(w, http.StatusBadRequest, apiError{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"})
+			return
+		}
+		f.UpdatedFrom = t
+	}
+	list, err := a.store.ListResponses(r.Context(), f)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	out := []submissionView{}
+	for _, resp := range list {
+		out = append(out, a.submissionJSON(resp))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"submissions": out})
+}
+
+func (a *App) apiAttachment(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiDelegation(w, r)
+	if !ok {
+		return
+	}
+	att, err := a.store.Attachment(r.Context(), chi.URLParam(r, "file"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && att.ResponseID != resp.ID {
+		apiFail(w, http.StatusNotFound, apiError{Path: "file", Message: "There is no such attachment on this delegation"})
+		return
+	}
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	a.serveAttachment(w, r, resp.ID, att.ID)
+}
+
+func (a *App) apiSubmissionSchema(w http.ResponseWriter, r *http.Request) {
+	form := a.forms.Get(chi.URLParam(r, "form"))
+	if form == nil {
+		apiFail(w, http.StatusNotFound, apiError{Path: "form", Message: "There is no such form"})
+		return
+	}
+	writeJSON(w, http.StatusOK, form.SubmissionSchema())
+}
+
+func (a *App) apiForms(w http.ResponseWriter, r *http.Request) {
+	type formView struct {
+		ID        string         `json:"id"`
+		Title     string         `json:"title"`
+		Version   int            `json:"version"`
+		Kind      string         `json:"kind"`
+		Delegable []string       `json:"delegableSections"`
+		CaseData  map[string]any `json:"caseDataSchema"`
+	}
+	out := []formView{}
+	for _, f := range a.forms.All() {
+		v := formView{ID: f.ID, Title: f.Title, Version: f.Version, Kind: f.Kind, Delegable: []string{}, CaseData: f.CaseData}
+		for _, s := range f.Sections {
+			if s.Delegable {
+				v.Delegable = append(v.Delegable, s.ID)
+			}
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"forms": out})
+}

@@ -1,0 +1,370 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"formportal/engine"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// A flow is one response being filled in, for either portal: which pages it has, what is on them, and
+// how a posted page is saved. The portals differ only in URLs, header block and what submit does.
+type flow struct {
+	a        *App
+	resp     *store.Response
+	form     *engine.Form
+	caseData any
+	answers  engine.Answers
+	base     string // "/tasks/ID" or "/referrals/ID"
+	readOnly bool
+	header   templ.Component
+	submit   string // the label of the submit button
+	save     string // the label of the save button
+}
+
+// page is one page of the flow: a section, or a per-child section for one child.
+type page struct {
+	section *engine.Section
+	child   *engine.Child
+}
+
+func (p page) key() string {
+	if p.child != nil {
+		return p.section.ID + "/" + p.child.ID
+	}
+	return p.section.ID
+}
+
+func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
+	form := a.forms.Get(resp.FormID)
+	if form == nil {
+		return nil, fmt.Errorf("response %s: form %q is not installed", resp.ID, resp.FormID)
+	}
+	var caseData any
+	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
+		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
+	}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save"}
+	if err := json.Unmarshal(resp.Answers, &f.answers); err != nil {
+		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
+	}
+	if f.answers.Values == nil {
+		f.answers.Values = map[string]any{}
+	}
+	return f, nil
+}
+
+func (f *flow) validate() engine.Result {
+	return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+}
+
+// pages lists the pages in order: the response's sections that are visible, per child where needed.
+func (f *flow) pages(res engine.Result) []page {
+	var out []page
+	children := f.form.Children(f.caseData)
+	for _, sr := range res.Sections {
+		if !sr.Visible {
+			continue
+		}
+		p := page{section: f.form.Section(sr.Section)}
+		if sr.Child != "" {
+			for i := range children {
+				if children[i].ID == sr.Child {
+					p.child = &children[i]
+				}
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func (f *flow) find(pages []page, key string) int {
+	for i, p := range pages {
+		if p.key() == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// pageValues are the draft answers a page shows, with read-only values from the case data.
+func (f *flow) pageValues(p page) map[string]any {
+	prefilled, _ := f.form.Prefill(f.caseData)
+	vals := map[string]any{}
+	src, pre := f.answers.Values, prefilled.Values
+	if p.child != nil {
+		src, pre = f.answers.Children[p.child.ID], prefilled.Children[p.child.ID]
+	}
+	for k, v := range src {
+		vals[k] = v
+	}
+	for _, fd := range p.section.Fields {
+		if fd.ReadOnly {
+			vals[fd.ID] = pre[fd.ID]
+		}
+	}
+	return vals
+}
+
+// setPageValues replaces the page's answers in the draft.
+func (f *flow) setPageValues(p page, vals map[string]any) {
+	target := f.answers.Values
+	if p.child != nil {
+		if f.answers.Children == nil {
+			f.answers.Children = map[string]map[string]any{}
+		}
+		if f.answers.Children[p.child.ID] == nil {
+			f.answers.Children[p.child.ID] = map[string]any{}
+		}
+		target = f.answers.Children[p.child.ID]
+	}
+	for _, fd := range p.section.Fields {
+		if v, ok := vals[fd.ID]; ok && !fd.ReadOnly {
+			target[fd.ID] = v
+		} else {
+			delete(target, fd.ID)
+		}
+	}
+}
+
+// view makes the page's view. Errors show when asked (after Save, or from the submit summary).
+func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, showErrors bool) renderer.FormPageView {
+	p := pages[i]
+	var sr engine.SectionResult
+	nav := make([]renderer.NavItem, 0, len(pages))
+	for j, q := range pages {
+		r := sectionResult(res, q)
+		title := q.section.Title
+		if q.child != nil {
+			title += ": " + q.child.Name
+		}
+		nav = append(nav, renderer.NavItem{Key: q.key(), Title: title, Status: string(r.Status), Current: j == i})
+		if j == i {
+			sr = r
+		}
+	}
+	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
+		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly}
+	if p.child != nil {
+		in.Prefix = "children." + p.child.ID + "."
+	}
+	pg := f.a.page(r, p.section.Title+" - "+f.form.Title)
+	if showErrors {
+		in.Errors = sr.Errors
+		for _, e := range sr.Errors {
+			fd := f.form.Field(e.Field)
+			pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(fd, strings.TrimPrefix(e.Path, in.Prefix)), Message: e.Message})
+		}
+	}
+	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
+		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: f.base + "/pages/" + p.key(),
+		HasPrevious: i > 0, HasNext: i < len(pages)-1, ReadOnly: f.readOnly, SubmitLabel: f.submit,
+		PrintHref: f.base + "/print", CloseHref: "/", SaveLabel: f.save}
+	if p.child != nil {
+		v.ChildName = p.child.Name
+	}
+	return v
+}
+
+func sectionResult(res engine.Result, p page) engine.SectionResult {
+	for _, sr := range res.Sections {
+		if sr.Section == p.section.ID && (p.child == nil || sr.Child == p.child.ID) {
+			return sr
+		}
+	}
+	return engine.SectionResult{}
+}
+
+// postOutcome is what a posted page asks for next.
+type postOutcome struct {
+	redirect string // go here
+	banner   string // or show the page again with this notice
+	errors   bool   // and its errors
+	fieldErr map[string]string
+	submit   bool // the person pressed submit
+	focus    string
+}
+
+// post saves a posted page into the draft and works out where to go. Attachments are stored at once.
+func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
+	p := pages[i]
+	action := r.PostFormValue("action")
+	vals := renderer.DecodeSection(p.section, r.PostForm, f.pageValues(p))
+	out := postOutcome{}
+	verb, arg, _ := strings.Cut(action, ":")
+	switch verb {
+	case "add":
+		if fd := topField(p.section, arg); fd != nil && fd.Container() {
+			rows, _ := vals[fd.ID].([]any)
+			vals[fd.ID] = append(rows, map[string]any{})
+			out.banner = "A new " + strings.ToLower(rowName(fd)) + " has been added"
+			out.focus = fmt.Sprintf("%s-%d", fd.ID, len(rows))
+		}
+	case "remove":
+		id, idx, _ := strings.Cut(arg, ":")
+		n, err := strconv.Atoi(idx)
+		if fd := topField(p.section, id); fd != nil && fd.Container() && err == nil {
+			rows, _ := vals[fd.ID].([]any)
+			if n >= 0 && n < len(rows) {
+				vals[fd.ID] = append(rows[:n:n], rows[n+1:]...)
+				out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
+			}
+		}
+	case "upload":
+		fd := topField(p.section, arg)
+		if fd == nil || fd.Type != engine.TypeAttachments {
+			break
+		}
+		msg, err := f.upload(r, fd, vals)
+		if err != nil {
+			return out, err
+		}
+		if msg != "" {
+			out.fieldErr = map[string]string{fd.ID: msg}
+		} else {
+			out.banner = "The file has been uploaded"
+		}
+	case "remove-file":
+		id, attID, _ := strings.Cut(arg, ":")
+		if fd := topField(p.section, id); fd != nil && fd.Type == engine.TypeAttachments {
+			list, _ := vals[fd.ID].([]any)
+			kept := []any{}
+			for _, it := range list {
+				if m, _ := it.(map[string]any); m["id"] != attID {
+					kept = append(kept, it)
+				} else if err := f.a.store.DeleteAttachment(r.Context(), attID); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return out, err
+				} else {
+					out.banner = fmt.Sprint(m["name"]) + " has been removed"
+				}
+			}
+			vals[fd.ID] = kept
+		}
+	case "save":
+		out.banner, out.errors = "Your answers have been saved", true
+	case "next":
+		out.redirect = f.base + "/pages/" + pages[min(i+1, len(pages)-1)].key()
+	case "previous":
+		out.redirect = f.base + "/pages/" + pages[max(i-1, 0)].key()
+	case "goto":
+		if j := f.find(pages, arg); j >= 0 {
+			out.redirect = f.base + "/pages/" + arg
+		}
+	case "close":
+		out.redirect = "/"
+	case "submit":
+		out.submit = true
+	default:
+		out.banner = "Your answers have been saved"
+	}
+	// A file chosen but not uploaded with its button still goes up with any other button.
+	if verb != "upload" {
+		for _, fd := range p.section.Fields {
+			if fd.Type != engine.TypeAttachments || r.MultipartForm == nil || len(r.MultipartForm.File[fd.ID]) == 0 {
+				continue
+			}
+			msg, err := f.upload(r, fd, vals)
+			if err != nil {
+				return out, err
+			}
+			if msg != "" {
+				out.fieldErr, out.redirect, out.submit = map[string]string{fd.ID: msg}, "", false
+			}
+		}
+	}
+	f.setPageValues(p, vals)
+	return out, nil
+}
+
+// upload stores the file posted for an attachments field and lists it in the answers, or says why not.
+func (f *flow) upload(r *http.Request, fd *engine.Field, vals map[string]any) (string, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File[fd.ID]) == 0 {
+		return "Select a file to upload", nil
+	}
+	list, _ := vals[fd.ID].([]any)
+	if fd.MaxFiles > 0 && len(list) >= fd.MaxFiles {
+		return fmt.Sprintf("You can upload up to %d files. Remove one to upload another", fd.MaxFiles), nil
+	}
+	up, msg := checkUpload(fd, r.MultipartForm.File[fd.ID][0])
+	if msg != "" {
+		return msg, nil
+	}
+	att := &store.Attachment{ID: newID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
+		Size: int64(len(up.Content)), Content: up.Content, CreatedAt: f.a.now()}
+	if err := f.a.store.AddAttachment(r.Context(), att); err != nil {
+		return "", err
+	}
+	vals[fd.ID] = append(list, map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
+	return "", nil
+}
+
+func topField(s *engine.Section, id string) *engine.Field {
+	for _, fd := range s.Fields {
+		if fd.ID == id {
+			return fd
+		}
+	}
+	return nil
+}
+
+func rowName(fd *engine.Field) string {
+	if fd.ItemLabel != "" {
+		return fd.ItemLabel
+	}
+	if fd.Type == engine.TypeList {
+		return "Item"
+	}
+	return "Row"
+}
+
+// saveDraft writes the answers, retrying on a concurrent change by re-reading and re-applying the page.
+func (f *flow) saveDraft(r *http.Request, status string, apply func(*flow)) error {
+	for attempt := 0; ; attempt++ {
+		answers, err := json.Marshal(f.answers)
+		if err != nil {
+			return fmt.Errorf("encode answers: %w", err)
+		}
+		f.resp.Answers = answers
+		if status != "" {
+			f.resp.Status = status
+		}
+		f.resp.UpdatedAt = f.a.now()
+		err = f.a.store.UpdateResponse(r.Context(), f.resp, nil)
+		if !errors.Is(err, store.ErrStale) || attempt == 3 {
+			return err
+		}
+		fresh, err := f.a.store.Response(r.Context(), f.resp.ID)
+		if err != nil {
+			return err
+		}
+		nf, err := f.a.newFlow(fresh, f.base)
+		if err != nil {
+			return err
+		}
+		apply(nf)
+		f.resp, f.answers = nf.resp, nf.answers
+	}
+}
+
+func (a *App) event(respID, kind, actor, detail string) *store.Event {
+	return &store.Event{ID: newID(), ResponseID: respID, At: a.now(), Kind: kind, Actor: actor, Detail: detail}
+}
+
+// dateLong shows a YYYY-MM-DD date as the seeds do: 08-Apr-2020.
+func dateLong(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("02-Jan-2006")
+}

@@ -1,0 +1,673 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/engine"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// The Delegation Portal: a professional's tasks, and the delegated form pages.
+
+// recentDays is how long retracted and submitted tasks stay listed.
+const recentDays = 30
+
+// loadTask finds a delegation addressed to the signed-in professional. Anything else is "not found", so
+// nobody learns that a task exists for someone else.
+func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	u := userFrom(r)
+	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindDelegation || !strings.EqualFold(resp.OwnerEmail, u.Email)) {
+		a.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, false
+	}
+	if resp.Status == store.StatusRetracted || resp.Status == store.StatusReassigned {
+		a.notFound(w, r)
+		return nil, false
+	}
+	return resp, true
+}
+
+// caseChildren are the children a response is about: the sibling group, or the one child.
+func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
+	var out []renderer.ChildLine
+	if form.Scope == engine.ScopeFamily {
+		for _, c := range form.Children(caseData) {
+			out = append(out, renderer.ChildLine{Name: c.Name, DOB: dateLong(c.DOB)})
+		}
+		return out
+	}
+	m, _ := caseData.(map[string]any)
+	child, _ := m["child"].(map[string]any)
+	if name, _ := child["name"].(string); name != "" {
+		dob, _ := child["dob"].(string)
+		out = append(out, renderer.ChildLine{Name: name, DOB: dateLong(dob)})
+	}
+	return out
+}
+
+// taskName is how a task is named in lists: "Aurora Boreo and 1 sibling".
+func taskName(children []renderer.ChildLine) string {
+	switch len(children) {
+	case 0:
+		return "Unnamed"
+	case 1:
+		return children[0].Name
+	case 2:
+		return children[0].Name + " and 1 sibling"
+	}
+	return fmt.Sprintf("%s and %d siblings", children[0].Name, len(children)-1)
+}
+
+func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
+	row := renderer.TaskRow{ID: resp.ID, FormType: resp.FormID, DueDate: "No due date", Comments: resp.Comments, Status: resp.Status}
+	if resp.DueDate != "" {
+		row.DueDate = dateLong(resp.DueDate)
+	}
+	if form := a.forms.Get(resp.FormID); form != nil {
+		row.FormType = form.Title
+		var caseData any
+		json.Unmarshal(resp.CaseData, &caseData)
+		row.Name = taskName(caseChildren(form, caseData))
+	}
+	if resp.Status == store.StatusReturned && resp.ReturnComment != "" {
+		row.Comments = "Returned for more information: " + resp.ReturnComment
+	}
+	if link {
+		row.Href = "/tasks/" + resp.ID
+	}
+	return row
+}
+
+func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: u.Email})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	v := renderer.TasksView{Page: a.page(r, "Tasks")}
+	recent := a.now().AddDate(0, 0, -recentDays)
+	for _, resp := range list {
+		switch resp.Status {
+		case store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned:
+			v.Current = append(v.Current, a.taskRow(resp, true))
+		case store.StatusRetracted:
+			if resp.UpdatedAt.After(recent) {
+				v.Retracted = append(v.Retracted, a.taskRow(resp, false))
+			}
+		case store.StatusSubmitted:
+			if resp.SubmittedAt.After(recent) {
+				v.Submitted = append(v.Submitted, a.taskRow(resp, true))
+			}
+		}
+	}
+	reply, err := a.activeAutoReply(r, u.ID)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	v.AutoReply = reply != nil
+	a.render(w, r, renderer.TasksPage(v))
+}
+
+// taskFlow prepares the form flow of a task.
+func (a *App) taskFlow(resp *store.Response) (*flow, error) {
+	f, err := a.newFlow(resp, "/tasks/"+resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	f.readOnly = resp.Status == store.StatusSubmitted
+	f.submit = "Submit contribution"
+	m, _ := f.caseData.(map[string]any)
+	sender, _ := m["sender"].(map[string]any)
+	str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
+	h := renderer.TaskHeaderView{Children: caseChildren(f.form, f.caseData), FormType: f.form.Title, RequiredBy: "No due date specified",
+		SentBy: str(sender, "name"), Department: str(sender, "department"), SenderAddr: str(sender, "address"), Comments: resp.Comments}
+	if resp.DueDate != "" {
+		h.RequiredBy = dateLong(resp.DueDate)
+	}
+	child, _ := m["child"].(map[string]any)
+	h.Address = str(child, "address")
+	if h.Address == "" {
+		h.Address = str(m, "address")
+	}
+	f.header = renderer.TaskHeader(h)
+	return f, nil
+}
+
+func (a *App) taskStart(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	pages := f.pages(f.validate())
+	if len(pages) == 0 {
+		a.notFound(w, r)
+		return
+	}
+	http.Redirect(w, r, f.base+"/pages/"+pages[0].key(), http.StatusSeeOther)
+}
+
+func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	if resp.Status == store.StatusSent {
+		resp.Status, resp.UpdatedAt = store.StatusOpened, a.now()
+		if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "opened", userFrom(r).Email, "")); err != nil && !errors.Is(err, store.ErrStale) {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
+}
+
+// showPage draws the flow's page named in the URL.
+func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErrors bool) {
+	res := f.validate()
+	pages := f.pages(res)
+	i := f.find(pages, chi.URLParam(r, "*"))
+	if i < 0 {
+		a.notFound(w, r)
+		return
+	}
+	a.render(w, r, renderer.FormPage(f.view(r, res, pages, i, showErrors && !f.readOnly)))
+}
+
+func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, f.base, http.StatusSeeOther)
+		return
+	}
+	status := store.StatusInProgress
+	if resp.Status == store.StatusReturned {
+		status = store.StatusReturned
+	}
+	a.postPage(w, r, f, status)
+}
+
+// postPage saves a posted page of any flow and goes where the button asked.
+func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow, status string) {
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		a.tooLarge(w, r, err)
+		return
+	}
+	pages := f.pages(f.validate())
+	i := f.find(pages, chi.URLParam(r, "*"))
+	if i < 0 {
+		a.notFound(w, r)
+		return
+	}
+	p := pages[i]
+	out, err := f.post(r, pages, i)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	snapshot := f.pageValues(p)
+	if err := f.saveDraft(r, status, func(nf *flow) { nf.setPageValues(p, snapshot) }); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	switch {
+	case out.submit:
+		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
+	case out.redirect != "":
+		http.Redirect(w, r, out.redirect, http.StatusSeeOther)
+	default:
+		res := f.validate()
+		pages = f.pages(res)
+		if i = f.find(pages, p.key()); i < 0 {
+			i = 0
+		}
+		v := f.view(r, res, pages, i, out.errors)
+		v.Page.Banner = out.banner
+		if len(out.fieldErr) > 0 {
+			v.Page.Banner = ""
+			for id, msg := range out.fieldErr {
+				v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: id, Message: msg})
+				for k := range v.Fields {
+					if v.Fields[k].Field.ID == id {
+						v.Fields[k].Error = msg
+					}
+				}
+			}
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		if out.focus != "" {
+			markAutofocus(v.Fields, out.focus)
+		}
+		a.render(w, r, renderer.FormPage(v))
+	}
+}
+
+// markAutofocus asks the script to focus the first input of a newly added row.
+func markAutofocus(fields []renderer.FieldView, rowID string) {
+	for k := range fields {
+		for j := range fields[k].Rows {
+			if fmt.Sprintf("%s-%d", fields[k].Field.ID, fields[k].Rows[j].Index) == rowID {
+				fields[k].Rows[j].Focus = true
+			}
+		}
+	}
+}
+
+func (a *App) tooLarge(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Warn("upload rejected", "path", r.URL.Path, "err", err)
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	a.render(w, r, messagePage(a.page(r, "The file is too large"), "The file is too large",
+		"The file you chose is larger than the portal accepts. Go back, choose a smaller file and try again. Your other answers were saved when you last moved between pages."))
+}
+
+// submitProblems lists what stops a submission, each linked to its page.
+func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
+	var out []renderer.ReviewItem
+	pages := f.pages(res)
+	for _, e := range res.Errors {
+		key := e.Section
+		if e.Child != "" {
+			key += "/" + e.Child
+		}
+		if f.find(pages, key) < 0 {
+			continue
+		}
+		prefix := ""
+		if e.Child != "" {
+			prefix = "children." + e.Child + "."
+		}
+		out = append(out, renderer.ReviewItem{Href: f.base + "/pages/" + key + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), strings.TrimPrefix(e.Path, prefix)), Message: e.Message})
+	}
+	return out
+}
+
+func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+		return
+	}
+	res := f.validate()
+	problems := f.submitProblems(res)
+	p := a.page(r, "Submit contribution")
+	if len(problems) > 0 {
+		p.Title = "You cannot submit yet"
+	}
+	a.render(w, r, renderer.SubmitPage(p, f.form.Title, f.base, f.base+"/submit", problems,
+		"When you submit, your contribution is sent to the council's children's social care system and you can no longer change it."))
+}
+
+func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+		return
+	}
+	res := f.validate()
+	if !res.Valid() {
+		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
+		return
+	}
+	sub, err := json.Marshal(res.Submission)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	kind := "submitted"
+	if resp.Status == store.StatusReturned {
+		kind = "resubmitted"
+	}
+	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, a.now(), a.now()
+	if resp.Reference == "" {
+		resp.Reference = reference(a.now())
+	}
+	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, kind, userFrom(r).Email, "")); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
+			return
+		}
+		a.serverError(w, r, err)
+		return
+	}
+	a.log.Info("contribution submitted", "response", resp.ID)
+	p := a.page(r, "Contribution submitted")
+	a.render(w, r, renderer.ConfirmationPage(p, "Contribution submitted", resp.Reference,
+		"Your contribution has been sent to the council's children's social care system. You can find it under Recently Submitted Tasks.", "/tasks", "Back to your tasks"))
+}
+
+// reference is a submission's reference number, as people read it out: FP-20260302-4821.
+func reference(now time.Time) string {
+	return fmt.Sprintf("FP-%s-%s", now.Format("20060102"), strings.ToUpper(newID()[:6]))
+}
+
+func (a *App) taskFile(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
+}
+
+// serveAttachment sends a document of a response as a download, never rendered inline.
+func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, respID, attID string) {
+	att, err := a.store.Attachment(r.Context(), attID)
+	if errors.Is(err, store.ErrNotFound) || err == nil && att.ResponseID != respID {
+		a.notFound(w, r)
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", att.MediaType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", att.Name))
+	w.Header().Set("Content-Length", strconv.Itoa(len(att.Content)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(att.Content)
+}
+
+func (a *App) taskPrint(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, renderer.PrintPage(f.printView(r)))
+}
+
+// printView is every page of the flow, read-only, one after another: what Print prints.
+func (f *flow) printView(r *http.Request) renderer.PrintView {
+	res := f.validate()
+	ro := *f
+	ro.readOnly = true
+	v := renderer.PrintView{Page: f.a.page(r, "Print - "+f.form.Title), FormTitle: f.form.Title, Header: f.header, Back: f.base, Reference: f.resp.Reference}
+	for _, p := range f.pages(res) {
+		sec := renderer.PrintSection{Title: p.section.Title}
+		if p.child != nil {
+			sec.Title += ": " + p.child.Name
+		}
+		sr := sectionResult(res, p)
+		sec.Fields = renderer.BuildSection(renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
+			Children: f.form.Children(f.caseData), ReadOnly: true})
+		v.Sections = append(v.Sections, sec)
+	}
+	return v
+}
+
+// --- re-assign --------------------------------------------------------------------------------------
+
+func (a *App) reassignForm(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	a.render(w, r, renderer.ReassignPage(renderer.ReassignView{Page: a.page(r, "Re-assign a task"), Task: a.taskRow(resp, false)}))
+}
+
+func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	u := userFrom(r)
+	v := renderer.ReassignView{Page: a.page(r, "Re-assign a task"), Task: a.taskRow(resp, false),
+		Name: strings.TrimSpace(r.PostFormValue("name")), Email: normaliseEmail(r.PostFormValue("email")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	if v.Name == "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "name", Message: "Enter your colleague's full name"})
+	}
+	if msg := emailProblem(v.Email); msg != "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: msg})
+	} else if v.Email == u.Email {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: "Enter the email address of a colleague, not your own"})
+	}
+	if v.Reason == "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: "Enter the reason for re-assigning the task"})
+	}
+	if len(v.Page.Errors) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.ReassignPage(v))
+		return
+	}
+	if err := a.reassignTo(r, resp, v.Email, v.Name, "", u.Email, v.Reason); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p := a.page(r, "Task re-assigned")
+	a.render(w, r, renderer.ConfirmationPage(p, "Task re-assigned", "",
+		"The task has been passed to "+v.Name+" ("+v.Email+"). They will get an email asking them to sign in, and the council can see that you re-assigned it.", "/tasks", "Back to your tasks"))
+}
+
+// reassignTo gives a delegation to another professional and tells them by email (no child details).
+func (a *App) reassignTo(r *http.Request, resp *store.Response, email, name, org, actor, reason string) error {
+	from := resp.OwnerEmail
+	resp.OwnerEmail, resp.OwnerName, resp.OwnerOrg, resp.UpdatedAt = email, name, org, a.now()
+	if resp.Status == store.StatusOpened {
+		resp.Status = store.StatusSent
+	}
+	detail := fmt.Sprintf("from %s to %s: %s", from, email, reason)
+	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "reassigned", actor, detail)); err != nil {
+		return err
+	}
+	return a.sendDelegationEmail(r, resp)
+}
+
+// sendDelegationEmail tells a professional a form awaits them. It names no child and no family.
+func (a *App) sendDelegationEmail(r *http.Request, resp *store.Response) error {
+	due := "A new delegated form has been sent to you."
+	if resp.DueDate != "" {
+		due = "A new delegated form has been sent to you and is due for completion by " + dateLong(resp.DueDate) + "."
+	}
+	body := due + "\n\nUse this link to access your online account: " + a.cfg.BaseURL + "/tasks\n\n" +
+		"If you have not already done so, you will be asked to register for access using this email address.\n\n" + a.signature()
+	return a.mail.Send(r.Context(), resp.OwnerEmail, "A form has been delegated to you", body)
+}
+
+// --- automatic replies ------------------------------------------------------------------------------
+
+// activeAutoReply is the user's reply in force today, if any.
+func (a *App) activeAutoReply(r *http.Request, userID string) (*store.AutoReply, error) {
+	list, err := a.store.AutoReplies(r.Context(), userID)
+	if err != nil {
+		return nil, err
+	}
+	today := a.now().Format(time.DateOnly)
+	for i := range list {
+		if list[i].StartsOn <= today && today <= list[i].EndsOn {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *App) autoReplies(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	list, err := a.store.AutoReplies(r.Context(), u.ID)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	today := a.now().Format(time.DateOnly)
+	var rows []renderer.AutoReplyRow
+	for _, ar := range list {
+		if ar.EndsOn < today {
+			continue // finished replies are no longer shown
+		}
+		rows = append(rows, renderer.AutoReplyRow{ID: ar.ID, Starts: dateLong(ar.StartsOn), Ends: dateLong(ar.EndsOn), Message: ar.Message,
+			Active: ar.StartsOn <= today})
+	}
+	p := a.page(r, "Automatic replies")
+	if r.URL.Query().Get("saved") != "" {
+		p.Banner = "Your automatic reply has been saved"
+	}
+	a.render(w, r, renderer.AutoRepliesPage(p, rows))
+}
+
+func (a *App) autoReplyForm(w http.ResponseWriter, r *http.Request) {
+	v := renderer.AutoReplyForm{Page: a.page(r, "Automatic reply")}
+	if id := chi.URLParam(r, "reply"); id != "" {
+		list, err := a.store.AutoReplies(r.Context(), userFrom(r).ID)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		found := false
+		for _, ar := range list {
+			if ar.ID == id {
+				found = true
+				v.ID, v.Message = ar.ID, ar.Message
+				v.StartYear, v.StartMonth, v.StartDay = splitDate(ar.StartsOn)
+				v.EndYear, v.EndMonth, v.EndDay = splitDate(ar.EndsOn)
+			}
+		}
+		if !found {
+			a.notFound(w, r)
+			return
+		}
+	}
+	a.render(w, r, renderer.AutoReplyFormPage(v))
+}
+
+func splitDate(s string) (y, m, d string) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return "", "", ""
+	}
+	return strconv.Itoa(t.Year()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Day())
+}
+
+func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	id := chi.URLParam(r, "reply")
+	v := renderer.AutoReplyForm{Page: a.page(r, "Automatic reply"), ID: id, Message: strings.TrimSpace(r.PostFormValue("message")),
+		StartDay: r.PostFormValue("start.day"), StartMonth: r.PostFormValue("start.month"), StartYear: r.PostFormValue("start.year"),
+		EndDay: r.PostFormValue("end.day"), EndMonth: r.PostFormValue("end.month"), EndYear: r.PostFormValue("end.year")}
+	start, startErr := simpleDate(v.StartDay, v.StartMonth, v.StartYear, "start date")
+	end, endErr := simpleDate(v.EndDay, v.EndMonth, v.EndYear, "end date")
+	if startErr != "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "start-day", Message: startErr})
+	}
+	if endErr != "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: endErr})
+	} else if startErr == "" && end < start {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: "The end date must be the same as or after the start date"})
+	} else if end < a.now().Format(time.DateOnly) {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: "The end date must be today or in the future"})
+	}
+	if v.Message == "" {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: "Enter a message"})
+	} else if len([]rune(v.Message)) > 1000 {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: "The message must be 1000 characters or fewer"})
+	}
+	if len(v.Page.Errors) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.AutoReplyFormPage(v))
+		return
+	}
+	if id != "" {
+		list, err := a.store.AutoReplies(r.Context(), u.ID)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		owned := false
+		for _, ar := range list {
+			owned = owned || ar.ID == id
+		}
+		if !owned {
+			a.notFound(w, r)
+			return
+		}
+	} else {
+		id = newID()
+	}
+	if err := a.store.SaveAutoReply(r.Context(), &store.AutoReply{ID: id, UserID: u.ID, StartsOn: start, EndsOn: end, Message: v.Message, CreatedAt: a.now()}); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/auto-replies?saved=1", http.StatusSeeOther)
+}
+
+func (a *App) deleteAutoReply(w http.ResponseWriter, r *http.Request) {
+	err := a.store.DeleteAutoReply(r.Context(), userFrom(r).ID, chi.URLParam(r, "reply"))
+	if errors.Is(err, store.ErrNotFound) {
+		a.notFound(w, r)
+		return
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/auto-replies", http.StatusSeeOther)
+}
+
+// simpleDate checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the message.
+func simpleDate(day, month, year, name string) (string, string) {
+	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
+	if day == "" && month == "" && year == "" {
+		return "", "Enter the " + name
+	}
+	d, err1 := strconv.Atoi(day)
+	m, err2 := strconv.Atoi(month)
+	y, err3 := strconv.Atoi(year)
+	if err1 != nil || err2 != nil || err3 != nil || len(year) != 4 {
+		return "", "The " + name + " must be a real date"
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	if t.Day() != d || int(t.Month()) != m {
+		return "", "The " + name + " must be a real date"
+	}
+	return t.Format(time.DateOnly), ""
+}

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"mime/multipart"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"formportal/engine"
+)
+
+// maxUploadBytes caps any one request carrying a file; each field's own limit is checked after.
+const maxUploadBytes = 52 << 20
+
+// Kinds of document the portal accepts, decided from the content, never from the name or the browser's
+// claim: the media types each kind may have.
+var kindMediaTypes = map[string][]string{
+	"pdf":   {"application/pdf"},
+	"word":  {"application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/vnd.oasis.opendocument.text", "text/rtf"},
+	"image": {"image/jpeg", "image/png", "image/gif"},
+	"text":  {"text/plain"},
+}
+
+var spreadsheetTypes = []string{"application/vnd.ms-excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.oasis.opendocument.spreadsheet", "text/csv", "text/tab-separated-values"}
+
+// checkedUpload is a file that passed the checks.
+type checkedUpload struct {
+	Name      string
+	Kind      string
+	MediaType string
+	Content   []byte
+}
+
+// checkUpload reads an uploaded file and decides whether the field accepts it, by content and size. The
+// message says what to do, in GOV.UK's words.
+func checkUpload(fd *engine.Field, fh *multipart.FileHeader) (*checkedUpload, string) {
+	name := cleanFileName(fh.Filename)
+	limit := int64(fd.MaxSizeMB * 1024 * 1024)
+	if limit <= 0 || limit > maxUploadBytes {
+		limit = 10 << 20
+	}
+	if fh.Size == 0 {
+		return nil, "The selected file is empty"
+	}
+	if fh.Size > limit {
+		return nil, fmt.Sprintf("The selected file must be smaller than %s MB", trimFloat(float64(limit)/(1<<20)))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "The selected file could not be read. Try again"
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil || int64(len(content)) > limit {
+		return nil, "The selected file could not be read. Try again"
+	}
+	mt := mimetype.Detect(content)
+	for _, s := range spreadsheetTypes {
+		if mt.Is(s) {
+			return nil, "Spreadsheets cannot be uploaded. Save the spreadsheet as a PDF and upload that instead"
+		}
+	}
+	if strings.EqualFold(filepath.Ext(name), ".csv") || strings.EqualFold(filepath.Ext(name), ".xlsx") || strings.EqualFold(filepath.Ext(name), ".xls") {
+		return nil, "Spreadsheets cannot be uploaded. Save the spreadsheet as a PDF and upload that instead"
+	}
+	kind := ""
+	for _, k := range fd.Accept {
+		for _, t := range kindMediaTypes[k] {
+			if mt.Is(t) {
+				kind = k
+			}
+		}
+	}
+	if kind == "" {
+		var allowed []string
+		for _, k := range fd.Accept {
+			allowed = append(allowed, engine.AttachmentKinds[k])
+		}
+		return nil, "The selected file must be " + joinOr(allowed)
+	}
+	return &checkedUpload{Name: name, Kind: kind, MediaType: mt.String(), Content: content}, ""
+}
+
+// cleanFileName keeps a name safe to show and to put in a Content-Disposition header.
+func cleanFileName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
+	if !utf8.ValidString(name) {
+		name = strings.ToValidUTF8(name, "_")
+	}
+	name = strings.Map(func(r rune) rune {
+		if r < 32 || r == 127 || strings.ContainsRune(`"<>:|?*/\`, r) {
+			return '_'
+		}
+		return r
+	}, name)
+	if len(name) > 120 {
+		ext := filepath.Ext(name)
+		name = name[:120-len(ext)] + ext
+	}
+	if name == "" || name == "." {
+		name = "document"
+	}
+	return name
+}
+
+func joinOr(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
+
+func trimFloat(f float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", f), "0"), ".")
+}
