@@ -155,7 +155,7 @@ func (db *DB) LatestCode(ctx context.Context, userID, purpose string) (*store.Co
 	var c store.Code
 	var expires, used, created int64
 	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, user_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
-		WHERE user_id = ? AND purpose = ? ORDER BY created_at DESC, id LIMIT 1`), userID, purpose).
+		WHERE user_id = ? AND purpose = ? ORDER BY CASE WHEN used_at = 0 THEN 0 ELSE 1 END, created_at DESC, id LIMIT 1`), userID, purpose).
 		Scan(&c.ID, &c.UserID, &c.Purpose, &c.Hash, &c.Tries, &expires, &used, &created)
 	if err != nil {
 		return nil, notFound(err)
