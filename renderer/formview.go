@@ -311,3 +311,46 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 	}
 	return form.Get(name), true
 }
+
+// EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.
+// Load runs and tests use it to fill pages as a person would.
+func EncodeSection(s *engine.Section, values map[string]any) url.Values {
+	out := url.Values{}
+	for _, fd := range s.Fields {
+		if fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments {
+			encodeField(fd, values[fd.ID], fd.ID, out)
+		}
+	}
+	return out
+}
+
+func encodeField(fd *engine.Field, v any, name string, out url.Values) {
+	switch fd.Type {
+	case engine.TypeDate:
+		day, month, year := dateParts(v)
+		out.Set(name+".day", day)
+		out.Set(name+".month", month)
+		out.Set(name+".year", year)
+	case engine.TypeCheckboxes, engine.TypeChildren:
+		for _, s := range stringList(v) {
+			out.Add(name, s)
+		}
+	case engine.TypeDeclaration:
+		if ticked(v) {
+			out.Set(name, "yes")
+		}
+	case engine.TypeTable, engine.TypeList:
+		rows, _ := v.([]any)
+		out.Set(name+".rows", strconv.Itoa(len(rows)))
+		for i, r := range rows {
+			row, _ := r.(map[string]any)
+			for _, col := range fd.Children() {
+				encodeField(col, row[col.ID], fmt.Sprintf("%s[%d].%s", name, i, col.ID), out)
+			}
+		}
+	default:
+		if v != nil {
+			out.Set(name, text(v))
+		}
+	}
+}

@@ -171,7 +171,7 @@ func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*sto
 
 // Events lists a response's history, oldest first.
 func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, response_id, at, kind, actor, detail FROM response_events WHERE response_id = ? ORDER BY at, id`), responseID)
+	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, response_id, at, kind, actor, detail FROM response_events WHERE response_id = ? ORDER BY seq`), responseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}

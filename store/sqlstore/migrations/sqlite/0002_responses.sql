@@ -29,7 +29,8 @@ CREATE INDEX responses_owner_user ON responses(owner_user_id, kind, status);
 CREATE INDEX responses_updated ON responses(kind, status, updated_at);
 
 CREATE TABLE response_events (
-	id          TEXT PRIMARY KEY,
+	seq         INTEGER PRIMARY KEY AUTOINCREMENT, -- the order events happened in
+	id          TEXT NOT NULL UNIQUE,
 	response_id TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
 	at          INTEGER NOT NULL,
 	kind        TEXT NOT NULL,

@@ -1,0 +1,418 @@
+package web
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"formportal/forms"
+)
+
+// The delegation tests use the engine's family fixture (testdata/valid/family): a family-scope form with a
+// read-only children table, a chronology table with a "which child" column, and a per-child section.
+func newDelegationEnv(t *testing.T) (*env, string) {
+	t.Helper()
+	e := newEnv(t)
+	lib, err := forms.LoadFrom(os.DirFS("../testdata/valid/family"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.forms = lib
+	key, err := NewAPIKey(context.Background(), e.store, "lcs", e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, key
+}
+
+// api calls the back-office API and decodes the JSON answer.
+func (e *env) api(key, method, path string, body any) (int, map[string]any) {
+	e.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, e.srv.URL+"/api/v1"+path, rd)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+func familyCase() map[string]any {
+	return map[string]any{
+		"familyName": "Boreo",
+		"children": []any{
+			map[string]any{"id": "c1", "name": "Aurora Boreo", "dob": "2016-01-01"},
+			map[string]any{"id": "c2", "name": "Orion Boreo", "dob": "2018-05-20"},
+		},
+		"sender": map[string]any{"name": "Nyree Ellison-Anjos"},
+	}
+}
+
+func newDelegation(email string) map[string]any {
+	return map[string]any{
+		"form":         "family-check",
+		"professional": map[string]any{"email": email, "name": "Sam Jones", "organisation": "Cherwell School"},
+		"caseData":     familyCase(),
+		"dueDate":      "2026-04-08",
+		"comments":     "Please include attendance",
+	}
+}
+
+func (e *env) delegate(key, email string) string {
+	e.t.Helper()
+	code, out := e.api(key, "POST", "/delegations", newDelegation(email))
+	if code != http.StatusCreated {
+		e.t.Fatalf("create delegation: %d %v", code, out)
+	}
+	return out["id"].(string)
+}
+
+func TestAPIRejectsBadRequestsWithEveryProblem(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	if code, _ := e.api("", "POST", "/delegations", newDelegation("a@example.org")); code != http.StatusUnauthorized {
+		t.Fatalf("no key: %d, want 401", code)
+	}
+	if code, _ := e.api("fpk_wrong", "GET", "/forms", nil); code != http.StatusUnauthorized {
+		t.Fatalf("wrong key: %d, want 401", code)
+	}
+	bad := newDelegation("not-an-email")
+	bad["sections"] = []any{"health", "nope"}
+	bad["caseData"] = map[string]any{"children": []any{map[string]any{"id": "c1"}}}
+	bad["dueDate"] = "8/4/2026"
+	code, out := e.api(key, "POST", "/delegations", bad)
+	if code != http.StatusBadRequest {
+		t.Fatalf("bad request: %d, want 400", code)
+	}
+	paths := map[string]bool{}
+	for _, it := range out["errors"].([]any) {
+		paths[it.(map[string]any)["path"].(string)] = true
+	}
+	for _, want := range []string{"sections[1]", "professional.email", "dueDate", "caseData", "caseData.children.0"} {
+		if !paths[want] {
+			t.Errorf("no error at %s; got %v", want, out["errors"])
+		}
+	}
+	code, out = e.api(key, "POST", "/delegations", map[string]any{"form": "family-check", "colour": "red"})
+	if code != http.StatusBadRequest || !strings.Contains(out["errors"].([]any)[0].(map[string]any)["message"].(string), "colour") {
+		t.Fatalf("unknown property: %d %v", code, out)
+	}
+	for _, path := range []string{"/delegations/nope", "/delegations/nope/submission"} {
+		if code, _ := e.api(key, "GET", path, nil); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, code)
+		}
+	}
+	id := e.delegate(key, "pro@school.example")
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/return", map[string]any{"reason": "x"}); code != http.StatusConflict {
+		t.Errorf("returning an unsubmitted delegation: %d, want 409", code)
+	}
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/reassign", map[string]any{}); code != http.StatusBadRequest {
+		t.Errorf("re-assigning to nobody: %d, want 400", code)
+	}
+}
+
+var childDetail = regexp.MustCompile(`(?i)aurora|orion|boreo|2016|2018`)
+
+func TestDelegationJourney(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "Pro@School.example")
+
+	mails, _ := e.store.RecentMail(context.Background(), 10)
+	if len(mails) != 1 || mails[0].To != "pro@school.example" || !strings.Contains(mails[0].Text, "due for completion by 08-Apr-2026") || !strings.Contains(mails[0].Text, "/tasks") {
+		t.Fatalf("delegation email: %+v", mails)
+	}
+	if childDetail.MatchString(mails[0].Subject + mails[0].Text) {
+		t.Fatalf("the email names the child or family:\n%s", mails[0].Text)
+	}
+
+	b := e.register("pro@school.example")
+	b.get("/tasks").see("Currently Assigned Tasks", "Family check", "Aurora Boreo and 1 sibling", "08-Apr-2026", "Please include attendance")
+	b.get("/tasks/"+id).see("Aurora Boreo", "DOB: 01-Jan-2016", "Orion Boreo", "Required By", "08-Apr-2026", "Nyree Ellison-Anjos",
+		"1. Practitioner", "2. Chronology of service involvement", "3. Health: Aurora Boreo", "4. Health: Orion Boreo")
+	_, d := e.api(key, "GET", "/delegations/"+id, nil)
+	if d["status"] != "opened" {
+		t.Fatalf("status after opening: %v", d["status"])
+	}
+
+	page := "/tasks/" + id + "/pages/"
+	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632 960001", "action", "save").
+		see("Your answers have been saved", "Telephone number cannot contain spaces")
+	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632960001", "email", "sam@school.example", "action", "next").
+		see("Chronology of service involvement", "No row added yet")
+	b.post(page+"chronology", "events.rows", "0", "action", "add:events").see("A new row has been added", "Row 1")
+	b.post(page+"chronology", "events.rows", "1", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
+		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit", "action", "add:events").see("Row 2")
+	b.post(page+"chronology", "events.rows", "2", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
+		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
+		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
+		"action", "add:events")
+	b.post(page+"chronology", "events.rows", "3", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
+		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
+		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
+		"events[2].date.day", "5", "events[2].date.month", "2", "events[2].date.year", "2026", "events[2].event", "A wrong row",
+		"action", "remove:events:2").see("Row 3 has been removed")
+	if strings.Contains(b.last, "A wrong row") {
+		t.Fatal("the removed row is still there")
+	}
+	b.post(page+"chronology", "events.rows", "2", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
+		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
+		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
+		"action", "goto:health/c1").see("Health", "for Aurora Boreo")
+
+	// Signed out and back in: everything is still there.
+	b.post("/logout")
+	b.get("/login").post("/login", "email", "pro@school.example", "password", testPassword)
+	b.get(page+"chronology").see("Home visit", "School meeting")
+
+	b.get("/tasks/"+id+"/submit").see("You cannot submit yet", "Select yes if the child is registered with a GP for Aurora Boreo")
+	b.get(page + "health/c1")
+	b.post(page+"health/c1", "registered_gp", "yes", "gp_name", "Cowley Road Surgery", "action", "next").see("for Orion Boreo")
+	b.post(page+"health/c2", "registered_gp", "no", "action", "submit")
+	b.see("Submit contribution")
+	b.post("/tasks/"+id+"/submit").see("Contribution submitted", "FP-")
+	b.get("/tasks").see("Recently Submitted Tasks")
+	b.post(page+"health/c2", "registered_gp", "yes", "action", "save")
+	b.get(page + "health/c2").see("No")
+
+	// The council collects the answers, valid against the form's derived schema.
+	code, sub := e.api(key, "GET", "/delegations/"+id+"/submission", nil)
+	if code != 200 {
+		t.Fatalf("submission: %d %v", code, sub)
+	}
+	_, schema := e.api(key, "GET", "/forms/family-check/submission-schema", nil)
+	schemaJSON, _ := json.Marshal(schema)
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft7
+	c.AddResource("s.json", bytes.NewReader(schemaJSON))
+	compiled, err := c.Compile("s.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compiled.Validate(sub["answers"]); err != nil {
+		t.Fatalf("submitted answers fail the derived schema: %v\n%v", err, sub["answers"])
+	}
+	answers := sub["answers"].(map[string]any)
+	events := answers["values"].(map[string]any)["events"].([]any)
+	if len(events) != 2 || events[0].(map[string]any)["date"] != "2026-02-03" || len(events[0].(map[string]any)["about"].([]any)) != 2 {
+		t.Fatalf("chronology as submitted: %v", events)
+	}
+	if answers["children"].(map[string]any)["c2"].(map[string]any)["registered_gp"] != "no" {
+		t.Fatalf("a submitted form was changed after submission: %v", answers["children"])
+	}
+	_, d = e.api(key, "GET", "/delegations/"+id, nil)
+	if d["status"] != "submitted" {
+		t.Fatalf("status: %v", d["status"])
+	}
+
+	// Returned for more information: back in the current list, editable, resubmitted.
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/return", map[string]any{"reason": "Insufficient Detail", "comment": "Add the March visits"}); code != 200 {
+		t.Fatalf("return: %d", code)
+	}
+	b.get("/tasks").see("Returned for more information: Add the March visits")
+	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632960001", "action", "submit")
+	b.post("/tasks/" + id + "/submit").see("Contribution submitted")
+	_, d = e.api(key, "GET", "/delegations/"+id, nil)
+	history := d["history"].([]any)
+	if last := history[len(history)-1].(map[string]any); last["event"] != "resubmitted" {
+		t.Fatalf("history: %v", history)
+	}
+	for _, m := range mustMail(t, e) {
+		if childDetail.MatchString(m.Subject + m.Text) {
+			t.Fatalf("an email names the child or family: %s\n%s", m.Subject, m.Text)
+		}
+	}
+}
+
+func mustMail(t *testing.T, e *env) []mailView {
+	list, err := e.store.RecentMail(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []mailView
+	for _, m := range list {
+		out = append(out, mailView{m.To, m.Subject, m.Text})
+	}
+	return out
+}
+
+type mailView struct{ To, Subject, Text string }
+
+func TestAnotherProfessionalSeesNothing(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "owner@school.example")
+	owner := e.register("owner@school.example")
+	owner.get("/tasks/" + id + "/pages/practitioner").status(200)
+
+	other := e.register("other@school.example")
+	other.get("/tasks").see("Currently Assigned Tasks")
+	if strings.Contains(other.last, "Aurora") {
+		t.Fatal("another professional's task list shows the child")
+	}
+	for _, path := range []string{"", "/pages/practitioner", "/pages/health/c1", "/submit", "/print", "/reassign", "/files/anything"} {
+		other.get("/tasks/" + id + path).status(http.StatusNotFound)
+		if strings.Contains(other.last, "Aurora") {
+			t.Fatalf("GET %s leaks the child", path)
+		}
+	}
+	for _, path := range []string{"/pages/practitioner", "/submit", "/reassign"} {
+		other.get("/tasks")
+		other.post("/tasks/"+id+path, "name", "Mallory", "action", "save", "email", "m@example.org", "reason", "x").status(http.StatusNotFound)
+	}
+	owner.get("/tasks/" + id + "/pages/practitioner").see("Practitioner")
+	if strings.Contains(owner.last, "Mallory") {
+		t.Fatal("another professional changed the task")
+	}
+	// An unverified account with the same address sees nothing either.
+	e.browser().get("/register").post("/register", "forename", "A", "surname", "B").
+		post("/register/email", "email", "late@school.example", "password", testPassword, "confirm", testPassword)
+	lateID := e.delegate(key, "late@school.example")
+	anon := e.browser()
+	anon.get("/tasks/" + lateID).see("Secure login")
+}
+
+func TestRetractAndReassign(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "first@school.example")
+	first := e.register("first@school.example")
+	first.get("/tasks").see("Aurora Boreo and 1 sibling")
+
+	// The professional re-assigns to a colleague, with a reason the council sees.
+	first.get("/tasks/" + id + "/reassign").see("Re-assign a task")
+	first.post("/tasks/"+id+"/reassign", "name", "", "email", "first@school.example", "reason", "").status(422).
+		see("Enter your colleague's full name", "not your own", "Enter the reason for re-assigning the task")
+	first.post("/tasks/"+id+"/reassign", "name", "Kim Lee", "email", "kim@school.example", "reason", "I am on leave").see("Task re-assigned")
+	first.get("/tasks/" + id).status(http.StatusNotFound)
+	_, d := e.api(key, "GET", "/delegations/"+id, nil)
+	if d["professional"].(map[string]any)["email"] != "kim@school.example" || !strings.Contains(d["history"].([]any)[len(d["history"].([]any))-1].(map[string]any)["detail"].(string), "I am on leave") {
+		t.Fatalf("after re-assign: %v", d)
+	}
+	kim := e.register("kim@school.example")
+	kim.get("/tasks").see("Aurora Boreo and 1 sibling")
+
+	// The council re-assigns back through the API, then retracts.
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/reassign", map[string]any{"professional": map[string]any{"email": "first@school.example", "name": "First"}, "reason": "Kim is away"}); code != 200 {
+		t.Fatalf("api reassign: %d", code)
+	}
+	kim.get("/tasks/" + id).status(http.StatusNotFound)
+	first.get("/tasks/" + id).status(http.StatusOK) // after the redirect to the first page
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/retract", map[string]any{"reason": "No longer needed"}); code != 200 {
+		t.Fatalf("retract: %d", code)
+	}
+	first.get("/tasks").see("Recently Retracted Tasks", "Aurora Boreo and 1 sibling")
+	first.get("/tasks/" + id).status(http.StatusNotFound)
+	if code, _ := e.api(key, "POST", "/delegations/"+id+"/retract", map[string]any{}); code != http.StatusConflict {
+		t.Fatalf("retracting twice: %d, want 409", code)
+	}
+}
+
+// upload posts a file to an attachments field as the page's form would.
+func (b *browser) upload(path, field, name string, content []byte, extra ...string) *browser {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", b.csrf())
+	for i := 0; i+1 < len(extra); i += 2 {
+		mw.WriteField(extra[i], extra[i+1])
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
+}
+
+func TestAutoReplyShownToProfessionalAndCouncil(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "away@school.example")
+	b := e.register("away@school.example")
+	b.get("/auto-replies").see("You have no automatic replies")
+	b.get("/auto-replies/new").post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
+		"end.day", "28", "end.month", "2", "end.year", "2026", "message", "").status(422).
+		see("The end date must be the same as or after the start date", "Enter a message")
+	b.post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
+		"end.day", "10", "end.month", "3", "end.year", "2026", "message", "I am out of the office until 11 March").
+		see("Your automatic reply has been saved", "I am out of the office until 11 March", "On now")
+	b.get("/tasks").see("You currently have an Automatic reply (Out of Office) on", "Edit Automatic Reply")
+	_, d := e.api(key, "GET", "/delegations/"+id, nil)
+	if ar, _ := d["autoReply"].(map[string]any); ar["message"] != "I am out of the office until 11 March" || ar["endsOn"] != "2026-03-10" {
+		t.Fatalf("the council does not see the reply: %v", d["autoReply"])
+	}
+	e.clock.Advance(9 * 24 * 60 * 60 * 1e9) // past the end date
+	b = e.browser().get("/login").post("/login", "email", "away@school.example", "password", testPassword)
+	b.get("/tasks")
+	if strings.Contains(b.last, "Automatic reply (Out of Office) on") {
+		t.Fatal("the notice outlives the reply's end date")
+	}
+	if _, d := e.api(key, "GET", "/delegations/"+id, nil); d["autoReply"] != nil {
+		t.Fatalf("the API shows an expired reply: %v", d["autoReply"])
+	}
+}
+
+func TestUploadsCheckedByContent(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "up@school.example")
+	b := e.register("up@school.example")
+	page := "/tasks/" + id + "/pages/documents"
+	b.get(page).see("Supporting documents", "Spreadsheets cannot be uploaded")
+
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	b.upload(page, "files", "report.pdf", pdf, "action", "upload:files").see("The file has been uploaded", "report.pdf")
+
+	var xlsx bytes.Buffer
+	zw := zip.NewWriter(&xlsx)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"} {
+		w, _ := zw.Create(name)
+		w.Write([]byte("<?xml version=\"1.0\"?><x/>"))
+	}
+	zw.Close()
+	b.upload(page, "files", "budget.xlsx", xlsx.Bytes(), "action", "upload:files").status(422).see("Spreadsheets cannot be uploaded")
+	b.upload(page, "files", "budget.pdf", []byte("This is a letter, not a PDF.\n"), "action", "upload:files").status(422).
+		see("The selected file must be a PDF, a Word document or an image (JPEG, PNG or GIF)")
+	b.upload(page, "files", "tool.exe", append([]byte("MZ\x90\x00"), make([]byte, 200)...), "action", "upload:files").status(422)
+	b.upload(page, "files", "huge.pdf", append(pdf, make([]byte, 2<<20)...), "action", "upload:files").status(422).
+		see("The selected file must be smaller than 1 MB")
+	b.upload(page, "files", "empty.pdf", nil, "action", "upload:files").status(422).see("The selected file is empty")
+	b.get(page).see("report.pdf")
+	if strings.Contains(b.last, "budget") || strings.Contains(b.last, "huge.pdf") {
+		t.Fatal("a rejected file was kept")
+	}
+
+	// The file is downloadable by its owner only, as an attachment.
+	m := regexp.MustCompile(`remove-file:files:([0-9a-f]+)`).FindStringSubmatch(b.last)
+	if m == nil {
+		t.Fatalf("no remove button for the file:\n%s", b.last)
+	}
+	b.get("/tasks/" + id + "/files/" + m[1]).status(200)
+	if b.last != string(pdf) {
+		t.Fatal("the downloaded file differs from the upload")
+	}
+	e.register("thief@school.example").get("/tasks/" + id + "/files/" + m[1]).status(http.StatusNotFound)
+
+	b.get(page).post(page, "action", "remove-file:files:"+m[1]).see("report.pdf has been removed")
+	b.get(page)
+	if strings.Contains(b.last, "remove-file:files:") {
+		t.Fatal("the removed file is still listed")
+	}
+	b.get("/tasks/" + id + "/files/" + m[1]).status(http.StatusNotFound)
+}
