@@ -26,6 +26,7 @@ const (
 	StatusReturned   = "returned" // sent back for more information
 	StatusRetracted  = "retracted"
 	StatusReassigned = "reassigned" // passed to someone else; a new response carries on
+	StatusSuperseded = "superseded" // a submission returned for more information: the "Previous Form"
 )
 
 // Response is one filling-in of a form: a delegation to a professional, or a user's referral.

@@ -55,14 +55,6 @@ func (a *App) attempt(r *http.Request, keys ...string) error {
 	return nil
 }
 
-func (a *App) home(w http.ResponseWriter, r *http.Request) {
-	if userFrom(r) == nil {
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
-	}
-	http.Redirect(w, r, "/tasks", http.StatusSeeOther)
-}
-
 // --- login and logout -----------------------------------------------------------------------------
 
 func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +145,19 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/register/terms", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, returnPath(s), http.StatusSeeOther)
+	dest := returnPath(s)
+	if dest == "/" {
+		// A professional with delegated forms starts at their tasks.
+		tasks, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: u.Email, Limit: 1})
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		if len(tasks) > 0 {
+			dest = "/tasks"
+		}
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
 // returnPath is where to go after signing in: the page that asked for it, if it is one of ours.

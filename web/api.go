@@ -532,3 +532,95 @@ func (a *App) apiForms(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"forms": out})
 }
+
+// apiReferral loads the referral named in the URL, answering 404 itself.
+func (a *App) apiReferral(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.Status == store.StatusDraft) {
+		apiFail(w, http.StatusNotFound, apiError{Path: "id", Message: "There is no submitted referral with this id"})
+		return nil, false
+	}
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+type referralView struct {
+	submissionView
+	Status        string `json:"status"`
+	ReturnReason  string `json:"returnReason,omitempty"`
+	ReturnComment string `json:"returnComment,omitempty"`
+	Previous      string `json:"previous,omitempty"`
+}
+
+func (a *App) referralJSON(resp *store.Response) referralView {
+	v := referralView{submissionView: a.submissionJSON(resp), Status: resp.Status, ReturnReason: resp.ReturnReason, ReturnComment: resp.ReturnComment}
+	for i := range v.Attachments {
+		v.Attachments[i].Href = "/api/v1/referrals/" + resp.ID + "/attachments/" + v.Attachments[i].ID
+	}
+	if resp.PreviousID != "" {
+		v.Previous = "/api/v1/referrals/" + resp.PreviousID
+	}
+	return v
+}
+
+func (a *App) apiListReferrals(w http.ResponseWriter, r *http.Request) {
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []string{store.StatusSubmitted}, Limit: 500})
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	out := []referralView{}
+	for _, resp := range list {
+		out = append(out, a.referralJSON(resp))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"referrals": out})
+}
+
+func (a *App) apiGetReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiReferral(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, a.referralJSON(resp))
+}
+
+func (a *App) apiReturnReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiReferral(w, r)
+	if !ok {
+		return
+	}
+	var req reasonRequest
+	if e := decodeJSON(r, &req); e != nil {
+		apiFail(w, http.StatusBadRequest, *e)
+		return
+	}
+	if resp.Status != store.StatusSubmitted {
+		apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "Only a submitted referral can be returned; this one is " + resp.Status})
+		return
+	}
+	if strings.TrimSpace(req.Reason) == "" {
+		apiFail(w, http.StatusBadRequest, apiError{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
+		return
+	}
+	returned, err := a.returnReferral(r, resp, strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment), apiActor(r))
+	if errors.Is(err, store.ErrStale) {
+		apiFail(w, http.StatusConflict, apiError{Message: "The referral changed while this request was handled; try again"})
+		return
+	}
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"returned": a.referralJSON(resp), "reopened": returned.ID})
+}
+
+func (a *App) apiReferralAttachment(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiReferral(w, r)
+	if !ok {
+		return
+	}
+	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
+}

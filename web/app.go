@@ -156,13 +156,19 @@ func (a *App) routes() {
 			r.Get("/delegations/{id}/submission", a.apiSubmission)
 			r.Get("/delegations/{id}/attachments/{file}", a.apiAttachment)
 			r.Get("/submissions", a.apiListSubmissions)
+			r.Get("/referrals", a.apiListReferrals)
+			r.Get("/referrals/{id}", a.apiGetReferral)
+			r.Post("/referrals/{id}/return", a.apiReturnReferral)
+			r.Get("/referrals/{id}/attachments/{file}", a.apiReferralAttachment)
 		})
 	})
 
 	r.Group(func(r chi.Router) {
 		r.Use(a.sessions, a.csrf)
 		r.NotFound(a.notFound)
-		r.Get("/", a.home)
+		r.Get("/", a.start)
+		r.Get("/referrals/new/{form}", a.overview)
+		r.Post("/referrals/new/{form}", a.startReferral)
 		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
 		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
 		r.Get("/terms", a.termsPage)
@@ -192,6 +198,16 @@ func (a *App) routes() {
 
 		r.Group(func(r chi.Router) {
 			r.Use(a.requireUser)
+			r.Get("/recover", a.recover)
+			r.Get("/submitted", a.submittedForms)
+			r.Get("/referrals/{id}", a.resumeReferral)
+			r.Get("/referrals/{id}/pages/*", a.referralPage)
+			r.Post("/referrals/{id}/pages/*", a.referralPost)
+			r.Get("/referrals/{id}/submit", a.checkAnswers)
+			r.Get("/referrals/{id}/confirm", a.confirmReferral)
+			r.Post("/referrals/{id}/submit", a.submitReferral)
+			r.Get("/referrals/{id}/print", a.referralPrint)
+			r.Get("/referrals/{id}/files/{file}", a.referralFile)
 			r.Get("/tasks", a.tasks)
 			r.Get("/tasks/{id}", a.taskStart)
 			r.Get("/tasks/{id}/pages/*", a.taskPage)
@@ -270,5 +286,7 @@ func (a *App) menu() []renderer.MenuItem {
 		{Label: "Tasks", Href: "/tasks"},
 		{Label: "Update account", Href: "/account"},
 		{Label: "Automatic replies", Href: "/auto-replies"},
+		{Label: "Recover a Form", Href: "/recover"},
+		{Label: "Submitted Forms", Href: "/submitted"},
 	}
 }

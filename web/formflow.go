@@ -29,6 +29,7 @@ type flow struct {
 	header   templ.Component
 	submit   string // the label of the submit button
 	save     string // the label of the save button
+	saved    string // the notice after saving
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -53,7 +54,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save"}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved"}
 	if err := json.Unmarshal(resp.Answers, &f.answers); err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
@@ -251,7 +252,7 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 			vals[fd.ID] = kept
 		}
 	case "save":
-		out.banner, out.errors = "Your answers have been saved", true
+		out.banner, out.errors = f.saved, true
 	case "next":
 		out.redirect = f.base + "/pages/" + pages[min(i+1, len(pages)-1)].key()
 	case "previous":
@@ -265,7 +266,7 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 	case "submit":
 		out.submit = true
 	default:
-		out.banner = "Your answers have been saved"
+		out.banner = f.saved
 	}
 	// A file chosen but not uploaded with its button still goes up with any other button.
 	if verb != "upload" {

@@ -8,12 +8,16 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"formportal/forms"
 
 	"formportal/store"
 	"formportal/store/sqlstore"
@@ -65,7 +69,7 @@ func newEnv(t *testing.T) *env {
 	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	cfg := DefaultConfig()
 	cfg.DevMailbox = true
-	app, err := New(cfg, Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now,
+	app, err := New(cfg, Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now, Forms: fixtureForms(t),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +77,24 @@ func newEnv(t *testing.T) *env {
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, app: app, store: db, clock: clk}
+}
+
+// fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.
+func fixtureForms(t *testing.T) *forms.Library {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"family", "referral"} {
+		data, err := os.ReadFile("../testdata/valid/" + name + "/form.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name+".yaml"] = &fstest.MapFile{Data: data}
+	}
+	lib, err := forms.LoadFrom(fsys, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lib
 }
 
 // browser is an HTTP client with its own cookies, like one person's browser.

@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"time"
+
+	"formportal/store"
 )
 
-// RunHousekeeping removes expired sessions every minute until ctx ends. It is safe to run in several
+// RunHousekeeping removes expired sessions and drafts older than 30 days every minute until ctx ends. It is safe to run in several
 // portal processes at once: each pass is one idempotent delete.
 func (a *App) RunHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
@@ -30,5 +32,13 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if n > 0 {
 		a.log.Info("housekeeping: expired sessions removed", "count", n)
+	}
+	n, err = a.store.DeleteResponsesBefore(ctx, store.KindReferral, store.StatusDraft, now.Add(-draftLifetime))
+	if err != nil {
+		a.log.Error("housekeeping: old drafts", "err", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("housekeeping: drafts older than 30 days deleted", "count", n)
 	}
 }

@@ -334,7 +334,7 @@ func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		p.Title = "You cannot submit yet"
 	}
-	a.render(w, r, renderer.SubmitPage(p, f.form.Title, f.base, f.base+"/submit", problems,
+	a.render(w, r, renderer.SubmitPage(p, f.form.Title, "Submit contribution", f.base, f.base+"/submit", problems,
 		"When you submit, your contribution is sent to the council's children's social care system and you can no longer change it."))
 }
 

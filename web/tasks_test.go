@@ -8,14 +8,11 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
-
-	"formportal/forms"
 )
 
 // The delegation tests use the engine's family fixture (testdata/valid/family): a family-scope form with a
@@ -23,11 +20,6 @@ import (
 func newDelegationEnv(t *testing.T) (*env, string) {
 	t.Helper()
 	e := newEnv(t)
-	lib, err := forms.LoadFrom(os.DirFS("../testdata/valid/family"), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.app.forms = lib
 	key, err := NewAPIKey(context.Background(), e.store, "lcs", e.clock.Now())
 	if err != nil {
 		t.Fatal(err)

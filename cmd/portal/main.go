@@ -1,7 +1,8 @@
 // Command portal runs the council's portals: one binary with an embedded SQLite database by default, the
 // dev mailbox when no SMTP server is configured, and demo data with -demo.
 //
-//	portal [flags]                  serve
+//	portal [flags]                          serve
+//	portal [flags] apikey create NAME       make a back-office API key and print it once
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host).
@@ -46,7 +47,7 @@ type config struct {
 	shutdownGrace                time.Duration
 }
 
-func parseFlags(args []string) (*config, error) {
+func parseFlags(args []string) (*config, []string, error) {
 	def := web.DefaultConfig()
 	c := &config{}
 	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
@@ -74,16 +75,40 @@ func parseFlags(args []string) (*config, error) {
 		}
 	})
 	if err := fl.Parse(args); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c.web.DevMailbox = c.smtpHost == ""
-	return c, nil
+	return c, fl.Args(), nil
+}
+
+// command runs a subcommand against the store.
+func command(ctx context.Context, c *config, args []string) error {
+	if len(args) != 3 || args[0] != "apikey" || args[1] != "create" {
+		return fmt.Errorf("unknown command %q: use apikey create NAME", strings.Join(args, " "))
+	}
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	secret, err := web.NewAPIKey(ctx, db, args[2], time.Now())
+	if err != nil {
+		return fmt.Errorf("create api key: %w", err)
+	}
+	fmt.Printf("API key %q created. Keep it safe: it is shown only this once.\n%s\n", args[2], secret)
+	return nil
 }
 
 func run(ctx context.Context, args []string, logger *slog.Logger) error {
-	c, err := parseFlags(args)
+	c, rest, err := parseFlags(args)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 {
+		return command(ctx, c, rest)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

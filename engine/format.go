@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// FormatAnswer writes a cleaned answer (from a submission) as lines people read: option labels instead of
+// values, dates as "3 February 2026", children by name, one line per table row or list item. Check-your-
+// answers pages, print views and PDFs all use it, so an answer reads the same everywhere.
+func (fd *Field) FormatAnswer(v any, children []Child) []string {
+	if v == nil {
+		return nil
+	}
+	switch fd.Type {
+	case TypeDate:
+		if s, ok := v.(string); ok {
+			if t, err := time.Parse(time.DateOnly, s); err == nil {
+				return []string{t.Format("2 January 2006")}
+			}
+			return []string{s}
+		}
+	case TypeSelect, TypeRadios:
+		return []string{fd.OptionLabel(textOf(v))}
+	case TypeCheckboxes:
+		var out []string
+		for _, s := range asList(v) {
+			out = append(out, fd.OptionLabel(s))
+		}
+		return out
+	case TypeChildren:
+		var out []string
+		for _, id := range asList(v) {
+			name := id
+			for _, c := range children {
+				if c.ID == id {
+					name = c.Name
+				}
+			}
+			out = append(out, name)
+		}
+		return []string{strings.Join(out, ", ")}
+	case TypeYesNo:
+		if s, ok := yesNo(v); ok {
+			return []string{upperFirst(s)}
+		}
+	case TypeDeclaration:
+		if ticked(v) {
+			return []string{"Confirmed"}
+		}
+		return []string{"Not confirmed"}
+	case TypeAttachments:
+		var out []string
+		for _, a := range attachmentList(v) {
+			out = append(out, a.Name)
+		}
+		return out
+	case TypeTable, TypeList:
+		rows, _ := v.([]any)
+		var out []string
+		for i, r := range rows {
+			row, _ := r.(map[string]any)
+			var cells []string
+			for _, col := range fd.Children() {
+				if lines := col.FormatAnswer(row[col.ID], children); len(lines) > 0 {
+					cells = append(cells, col.Label+": "+strings.Join(lines, ", "))
+				}
+			}
+			label := fd.ItemLabel
+			if label == "" {
+				label = "Row"
+			}
+			out = append(out, fmt.Sprintf("%s %d: %s", label, i+1, strings.Join(cells, "; ")))
+		}
+		return out
+	}
+	s := textOf(v)
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+func attachmentList(v any) []Attachment {
+	switch x := v.(type) {
+	case []Attachment:
+		return x
+	case []any:
+		var out []Attachment
+		for _, it := range x {
+			m, _ := it.(map[string]any)
+			out = append(out, Attachment{ID: textOf(m["id"]), Name: textOf(m["name"]), Kind: textOf(m["kind"])})
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,493 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/engine"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// The Children's Portal: referrals by professionals and the public.
+
+// draftLifetime is how long a saved referral is kept after it was last saved.
+const draftLifetime = 30 * 24 * time.Hour
+
+func (a *App) start(w http.ResponseWriter, r *http.Request) {
+	v := renderer.StartView{Page: a.page(r, ""), OutOfHoursPhone: a.cfg.OutOfHoursPhone}
+	for _, audience := range []string{engine.AudienceProf, engine.AudiencePublic} {
+		for _, f := range a.forms.Referrals(audience) {
+			link := renderer.FormLink{Title: f.Title, Description: f.Description, Href: "/referrals/new/" + f.ID + "?as=" + audience}
+			if audience == engine.AudienceProf {
+				v.Professional = append(v.Professional, link)
+			} else {
+				v.Public = append(v.Public, link)
+			}
+		}
+	}
+	if u := userFrom(r); u != nil {
+		tasks, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: u.Email, Limit: 1})
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		v.HasTasks = len(tasks) > 0
+	}
+	a.render(w, r, renderer.StartPage(v))
+}
+
+// referralForm finds the form and audience of a new referral from the URL.
+func (a *App) referralForm(r *http.Request) (*engine.Form, string) {
+	form := a.forms.Get(chi.URLParam(r, "form"))
+	audience := r.URL.Query().Get("as")
+	if form == nil || form.Kind != engine.KindReferral || !form.HasAudience(audience) {
+		return nil, ""
+	}
+	return form, audience
+}
+
+// overview shows a referral's first section, which anyone may read before signing in.
+func (a *App) overview(w http.ResponseWriter, r *http.Request) {
+	form, audience := a.referralForm(r)
+	if form == nil {
+		a.notFound(w, r)
+		return
+	}
+	first := form.Sections[0]
+	var nav []renderer.NavItem
+	for _, s := range form.Sections {
+		if !s.PerChild && s.ShowWhen == nil {
+			nav = append(nav, renderer.NavItem{Title: s.Title})
+		}
+	}
+	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true})
+	action := "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
+	a.render(w, r, renderer.OverviewPage(a.page(r, form.Title), form.Title, fields, nav, action, userFrom(r) != nil))
+}
+
+// startReferral is the overview's Next: sign in first if needed, then a new draft.
+func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
+	form, audience := a.referralForm(r)
+	if form == nil {
+		a.notFound(w, r)
+		return
+	}
+	u := userFrom(r)
+	if u == nil || u.EmailVerifiedAt.IsZero() || u.TermsAcceptedAt.IsZero() {
+		s := sessionFrom(r)
+		s.Data[keyReturn] = "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
+		if err := a.saveSession(r, s); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	caseData := map[string]any{"submitter": map[string]any{"type": audience, "name": u.Name(), "email": u.Email}}
+	raw, _ := json.Marshal(caseData)
+	answers, errs := form.Prefill(caseData)
+	if len(errs) > 0 {
+		a.serverError(w, r, fmt.Errorf("form %s does not accept the portal's case data: %v", form.ID, errs))
+		return
+	}
+	draft, _ := json.Marshal(answers)
+	now := a.now()
+	resp := &store.Response{ID: newID(), Kind: store.KindReferral, FormID: form.ID, OwnerUserID: u.ID, OwnerEmail: u.Email, OwnerName: u.Name(),
+		OwnerOrg: u.Organisation, CaseData: raw, Answers: draft, Status: store.StatusDraft, CreatedAt: now, UpdatedAt: now}
+	if err := a.store.CreateResponse(r.Context(), resp, a.event(resp.ID, "created", u.Email, "")); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	pages := f.pages(f.validate())
+	next := pages[0]
+	if len(pages) > 1 {
+		next = pages[1] // the overview has been read
+	}
+	http.Redirect(w, r, f.base+"/pages/"+next.key(), http.StatusSeeOther)
+}
+
+// loadReferral finds a referral of the signed-in user; anyone else's is "not found".
+func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*store.Response, bool) {
+	resp, err := a.store.Response(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.OwnerUserID != userFrom(r).ID) {
+		a.notFound(w, r)
+		return nil, false
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+func (a *App) referralFlow(resp *store.Response) (*flow, error) {
+	f, err := a.newFlow(resp, "/referrals/"+resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	f.readOnly = resp.Status != store.StatusDraft && resp.Status != store.StatusReturned
+	f.submit, f.save = "Submit to Local Authority", "Save for later"
+	f.saved = "Your form has been saved. You can find it under Recover a Form for 30 days"
+	if resp.Status == store.StatusReturned {
+		f.header = renderer.ReturnedNotice(resp.ReturnReason, resp.ReturnComment, "/referrals/"+resp.PreviousID+"/print")
+	}
+	return f, nil
+}
+
+func (a *App) referralPage(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
+}
+
+func (a *App) referralPost(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
+		return
+	}
+	a.postPage(w, r, f, resp.Status)
+}
+
+// checkAnswers is the Declaration & Submit summary.
+func (a *App) checkAnswers(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
+		return
+	}
+	res := f.validate()
+	p := a.page(r, "Check your answers")
+	a.render(w, r, renderer.CheckAnswersPage(p, f.form.Title, f.summary(res), f.submitProblems(res), f.base+"/confirm", f.base))
+}
+
+// summary lists every visible answer of the flow by page, for check-your-answers.
+func (f *flow) summary(res engine.Result) []renderer.SummarySection {
+	children := f.form.Children(f.caseData)
+	var out []renderer.SummarySection
+	for _, p := range f.pages(res) {
+		sr := sectionResult(res, p)
+		hidden := map[string]bool{}
+		for _, id := range sr.Hidden {
+			hidden[id] = true
+		}
+		vals := res.Submission.Values
+		title := p.section.Title
+		if p.child != nil {
+			vals = res.Submission.Children[p.child.ID]
+			title += ": " + p.child.Name
+		}
+		sec := renderer.SummarySection{Title: title}
+		for _, fd := range p.section.Fields {
+			if !fd.Answerable() || hidden[fd.ID] {
+				continue
+			}
+			label := fd.Label
+			if label == "" {
+				label = fd.ID
+			}
+			sec.Rows = append(sec.Rows, renderer.SummaryRow{Question: label, Answer: fd.FormatAnswer(vals[fd.ID], children),
+				Href: f.base + "/pages/" + p.key() + "#" + renderer.ErrorID(fd, fd.ID)})
+		}
+		if len(sec.Rows) > 0 {
+			out = append(out, sec)
+		}
+	}
+	return out
+}
+
+func (a *App) confirmReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
+		return
+	}
+	res := f.validate()
+	p := a.page(r, "Submit to Local Authority")
+	problems := f.submitProblems(res)
+	if len(problems) > 0 {
+		p.Title = "You cannot submit yet"
+	}
+	a.render(w, r, renderer.SubmitPage(p, f.form.Title, "Submit to Local Authority", f.base+"/submit", f.base+"/submit", problems,
+		"Are you sure you want to submit this form to the Local Authority? You cannot change it after you submit it."))
+}
+
+func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if f.readOnly {
+		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
+		return
+	}
+	res := f.validate()
+	if !res.Valid() {
+		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
+		return
+	}
+	sub, err := json.Marshal(res.Submission)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	kind := "submitted"
+	if resp.Status == store.StatusReturned {
+		kind = "resubmitted"
+	}
+	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, a.now(), a.now()
+	resp.Reference = reference(a.now())
+	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, kind, userFrom(r).Email, "")); err != nil {
+		if errors.Is(err, store.ErrStale) {
+			http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
+			return
+		}
+		a.serverError(w, r, err)
+		return
+	}
+	if err := a.mail.Send(r.Context(), userFrom(r).Email, "Confirmation of form submission",
+		fmt.Sprintf("Thank you for submitting a form to us via the %s.\n\nYour reference number is %s. You can see the form under Submitted Forms for 30 days: %s/submitted\n\nMany Thanks\n\n%s",
+			a.cfg.Service, resp.Reference, a.cfg.BaseURL, a.signature())); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.log.Info("referral submitted", "response", resp.ID, "form", resp.FormID)
+	a.render(w, r, renderer.ConfirmationPage(a.page(r, "Form submitted"), "Form submitted", resp.Reference,
+		"Your form has been submitted to the Local Authority. We have sent you a confirmation email. If a child is in immediate danger call 999.",
+		"/submitted", "See your submitted forms"))
+}
+
+func (a *App) recover(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
+		Statuses: []string{store.StatusDraft}, UpdatedFrom: a.now().Add(-draftLifetime)})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	var rows []renderer.DraftRow
+	for _, resp := range list {
+		f, err := a.referralFlow(resp)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(),
+			Saved: age(a.now(), resp.UpdatedAt), DeletedOn: resp.UpdatedAt.Add(draftLifetime).Format("2 January 2006")})
+	}
+	a.render(w, r, renderer.RecoverPage(a.page(r, "Recover a Form"), rows))
+}
+
+// childName is the name of the child a referral is about, as typed so far.
+func (f *flow) childName() string {
+	for _, key := range []string{"child_name", "child_full_name", "name_of_child"} {
+		if s, ok := f.answers.Values[key].(string); ok && strings.TrimSpace(s) != "" {
+			return s
+		}
+	}
+	for _, s := range f.form.Sections {
+		for _, fd := range s.Fields {
+			if strings.Contains(strings.ToLower(fd.Label), "name") && strings.Contains(s.ID, "child") {
+				if v, ok := f.answers.Values[fd.ID].(string); ok && v != "" {
+					return v
+				}
+			}
+		}
+	}
+	return "Not given yet"
+}
+
+func age(now, then time.Time) string {
+	days := int(now.Sub(then).Hours() / 24)
+	switch days {
+	case 0:
+		return "Today"
+	case 1:
+		return "1 day ago"
+	}
+	return fmt.Sprintf("%d days ago", days)
+}
+
+func (a *App) resumeReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	pages := f.pages(f.validate())
+	next := pages[0]
+	if len(pages) > 1 && !f.readOnly {
+		next = pages[1]
+	}
+	http.Redirect(w, r, f.base+"/pages/"+next.key(), http.StatusSeeOther)
+}
+
+func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
+		Statuses: []string{store.StatusSubmitted, store.StatusReturned}})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	var returned, submitted []renderer.SubmittedRow
+	recent := a.now().Add(-draftLifetime)
+	for _, resp := range list {
+		f, err := a.referralFlow(resp)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		row := renderer.SubmittedRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(), SubmittedBy: resp.OwnerName,
+			Reference: resp.Reference, Reason: resp.ReturnReason, Comment: resp.ReturnComment, DetailsHref: f.base + "/print"}
+		if resp.Status == store.StatusReturned {
+			row.PreviousHref = "/referrals/" + resp.PreviousID + "/print"
+			if prev, err := a.store.Response(r.Context(), resp.PreviousID); err == nil {
+				row.SubmittedOn = prev.SubmittedAt.Format("2 Jan 2006")
+				row.Reference = prev.Reference
+			}
+			returned = append(returned, row)
+			continue
+		}
+		if resp.SubmittedAt.After(recent) {
+			row.SubmittedOn = resp.SubmittedAt.Format("2 Jan 2006")
+			submitted = append(submitted, row)
+		}
+	}
+	a.render(w, r, renderer.SubmittedPage(a.page(r, "Submitted Forms"), returned, submitted))
+}
+
+func (a *App) referralPrint(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	f.header = nil
+	a.render(w, r, renderer.PrintPage(f.printView(r)))
+}
+
+func (a *App) referralFile(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
+}
+
+// returnReferral sends a submitted referral back for more information: the submission stays as the
+// "Previous Form" and a copy, open for changes, carries the council's reason and comment.
+func (a *App) returnReferral(r *http.Request, resp *store.Response, reason, comment, actor string) (*store.Response, error) {
+	now := a.now()
+	copyResp := *resp
+	copyResp.ID, copyResp.Status, copyResp.PreviousID = newID(), store.StatusReturned, resp.ID
+	copyResp.ReturnReason, copyResp.ReturnComment = reason, comment
+	copyResp.Submission, copyResp.SubmittedAt, copyResp.Reference = nil, time.Time{}, ""
+	copyResp.CreatedAt, copyResp.UpdatedAt = now, now
+	answers, err := renameAttachments(resp.Answers, copyResp.ID+"-")
+	if err != nil {
+		return nil, err
+	}
+	copyResp.Answers = answers
+	if err := a.store.CreateResponse(r.Context(), &copyResp, a.event(copyResp.ID, "returned", actor, reason+": "+comment)); err != nil {
+		return nil, err
+	}
+	if err := a.store.CopyAttachments(r.Context(), resp.ID, copyResp.ID); err != nil {
+		return nil, err
+	}
+	resp.Status, resp.UpdatedAt = store.StatusSuperseded, now
+	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
+		return nil, err
+	}
+	err = a.mail.Send(r.Context(), resp.OwnerEmail, "More information needed about your form",
+		fmt.Sprintf("The Local Authority needs more information about a form you submitted (reference %s).\n\nReason: %s\n\nSign in to see the comments and update the form under Submitted Forms: %s/submitted\n\n%s",
+			resp.Reference, reason, a.cfg.BaseURL, a.signature()))
+	return &copyResp, err
+}
+
+// renameAttachments prefixes the ids of the attachments listed in answers, as CopyAttachments does to the
+// copies, so a returned form's answers point at its own copies of the documents.
+func renameAttachments(answers json.RawMessage, prefix string) (json.RawMessage, error) {
+	var v any
+	if err := json.Unmarshal(answers, &v); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			_, hasKind := x["kind"]
+			_, hasSize := x["size"]
+			if id, ok := x["id"].(string); ok && hasKind && hasSize {
+				x["id"] = prefix + id
+				return
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return json.Marshal(v)
+}
