@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -162,7 +163,8 @@ func (b *browser) postRaw(path string, v url.Values, header http.Header) *browse
 func (b *browser) see(texts ...string) *browser {
 	b.e.t.Helper()
 	for _, text := range texts {
-		if !strings.Contains(htmlText(b.last), text) {
+		// Text on the page, or a value in a field (typed answers live in value attributes).
+		if !strings.Contains(htmlText(b.last), text) && !strings.Contains(html.UnescapeString(b.last), `value="`+text+`"`) {
 			b.e.t.Fatalf("page does not say %q (status %d):\n%s", text, b.code, htmlText(b.last))
 		}
 	}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The referral tests use the engine's referral fixture (testdata/valid/referral): form "concern", open to
+// professionals and the public, with a condition, a repeatable list, uploads and a declaration.
+
+var refRE = regexp.MustCompile(`FP-\d{8}-[0-9A-F]{6}`)
+
+// startConcern signs up a member of the public from the start page and opens a new referral draft.
+func startConcern(t *testing.T, e *env, email string) (*browser, string) {
+	t.Helper()
+	b := e.browser()
+	b.get("/").see("If a child is in immediate danger call 999", "0800 123 4567", "I am a Professional", "I am a member of the public", "Concern about a child")
+	b.get("/referrals/new/concern?as=public").status(200).see("Overview", "If a child is in immediate danger call 999", "Login or Register")
+	b.post("/referrals/new/concern?as=public").see("Secure login")
+	b.get("/register").post("/register", "forename", "Rose", "surname", "Berry").
+		post("/register/email", "email", email, "password", testPassword, "confirm", testPassword)
+	b.post("/register/verify", "code", e.lastCode(email)).post("/register/terms", "agree", "yes").see("Registration complete")
+	b.get(regexp.MustCompile(`href="([^"]+)" role="button"`).FindStringSubmatch(b.last)[1]).see("Overview", "Next")
+	b.post("/referrals/new/concern?as=public").see("Your details", "Rose Berry", "Member of the public", "Save for later")
+	id := regexp.MustCompile(`/referrals/([0-9a-f]+)/pages/`).FindStringSubmatch(b.last)[1]
+	return b, id
+}
+
+func TestReferralJourney(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	pages := "/referrals/" + id + "/pages/"
+
+	// Save for later, sign out, recover.
+	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "save").
+		see("Your form has been saved. You can find it under Recover a Form for 30 days")
+	b.post("/logout")
+	b.get("/login").post("/login", "email", "rose@example.org", "password", testPassword)
+	b.get("/recover").see("Recover a Form", "Concern about a child", "Today", "1 April 2026")
+	b.get("/referrals/" + id).see("Your details", "OX1 1NE")
+
+	// The condition: "other" reveals its question; a repeatable list.
+	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "next").
+		see("Your concern", "Answer this if “What is the concern about?” includes “Other”")
+	b.post(pages+"concern", "categories", "neglect", "categories", "other", "household.rows", "0", "action", "add:household").
+		see("A new person has been added", "Person 1")
+	b.post(pages+"concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night",
+		"household.rows", "1", "household[0].name", "Alex Berry", "household[0].relationship", "Mother", "action", "submit")
+	b.see("Check your answers before submitting", "There is a problem", "Tick the box to confirm the declaration", "Left alone at night", "Alex Berry")
+	b.get(pages + "declaration")
+	b.post(pages+"declaration", "agree", "yes", "action", "submit").see("Check your answers before submitting", "Submit to Local Authority")
+	b.get("/referrals/" + id + "/confirm").see("Are you sure you want to submit this form to the Local Authority?")
+	b.post("/referrals/"+id+"/submit").see("Form submitted", "Your reference number")
+	reference := refRE.FindString(b.last)
+
+	mails, _ := e.store.RecentMail(context.Background(), 10)
+	if mails[0].Subject != "Confirmation of form submission" || !strings.Contains(mails[0].Text, reference) {
+		t.Fatalf("confirmation email: %+v", mails[0])
+	}
+	b.get("/submitted").see("Forms submitted in the last 30 days", reference)
+	b.get("/recover").see("You have no saved forms")
+
+	// The council returns it for more information.
+	code, out := e.api(key, "POST", "/referrals/"+id+"/return", map[string]any{"reason": "Insufficient Detail", "comment": "Can you please provide further information regarding this referral?"})
+	if code != 200 {
+		t.Fatalf("return: %d %v", code, out)
+	}
+	reopened := out["reopened"].(string)
+	mails, _ = e.store.RecentMail(context.Background(), 10)
+	if mails[0].To != "rose@example.org" || !strings.Contains(mails[0].Text, "Insufficient Detail") {
+		t.Fatalf("return email: %+v", mails[0])
+	}
+	b.get("/submitted").see("Forms requesting more information", "Insufficient Detail", "Can you please provide further information regarding this referral?", "Previous Form")
+	b.get("/referrals/" + id + "/print").see("Concern about a child", "Left alone at night", reference)
+	b.get("/referrals/" + reopened).see("More information requested", "Insufficient Detail", "Rose Berry")
+	b.post("/referrals/"+reopened+"/pages/concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night, most weekends",
+		"household.rows", "1", "household[0].name", "Alex Berry", "household[0].relationship", "Mother", "action", "submit").
+		see("Left alone at night, most weekends")
+	b.post("/referrals/"+reopened+"/submit").see("Form submitted")
+	code, out = e.api(key, "GET", "/referrals/"+reopened, nil)
+	if code != 200 || out["status"] != "submitted" || out["previous"] != "/api/v1/referrals/"+id {
+		t.Fatalf("resubmitted referral: %d %v", code, out)
+	}
+	for _, m := range mustMail(t, e) {
+		if strings.Contains(m.Text, "Alex") || strings.Contains(m.Text, "Left alone") {
+			t.Fatalf("an email carries details of the referral: %s", m.Text)
+		}
+	}
+}
+
+func TestDraftsPurgedAfter30DaysAndNotBefore(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "purge@example.org")
+	b.post("/referrals/"+id+"/pages/you", "your_name", "Rose Berry", "action", "save")
+	e.clock.Advance(29*24*time.Hour + 23*time.Hour)
+	e.app.Housekeep(context.Background())
+	if _, err := e.store.Response(context.Background(), id); err != nil {
+		t.Fatalf("a 29-day-old draft was purged: %v", err)
+	}
+	e.clock.Advance(2 * time.Hour)
+	e.app.Housekeep(context.Background())
+	if _, err := e.store.Response(context.Background(), id); err == nil {
+		t.Fatal("a draft older than 30 days was kept")
+	}
+}
+
+func TestSubmitterSeesOnlyTheirOwnReferrals(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	owner, id := startConcern(t, e, "owner@example.org")
+	owner.post("/referrals/"+id+"/pages/you", "your_name", "Rose Secret", "action", "save")
+	other := e.register("other@example.org")
+	for _, path := range []string{"", "/pages/you", "/pages/concern", "/submit", "/confirm", "/print", "/files/x"} {
+		other.get("/referrals/" + id + path).status(http.StatusNotFound)
+		if strings.Contains(other.last, "Rose Secret") {
+			t.Fatalf("GET %s shows another user's draft", path)
+		}
+	}
+	other.get("/recover").see("You have no saved forms")
+	other.post("/referrals/"+id+"/pages/you", "your_name", "Mallory", "action", "save").status(http.StatusNotFound)
+	other.post("/referrals/"+id+"/submit").status(http.StatusNotFound)
+	owner.get("/referrals/" + id + "/pages/you").see("Rose Secret")
+}
+
+func TestReferralUploadRejectsSpreadsheetAndKeepsAnswers(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "files@example.org")
+	page := "/referrals/" + id + "/pages/concern"
+	b.get(page)
+	b.upload(page, "documents", "figures.csv", []byte("a,b\n1,2\n"), "action", "upload:documents",
+		"categories", "neglect", "household.rows", "0").status(422).see("Spreadsheets cannot be uploaded")
+	b.get(page)
+	if !strings.Contains(b.last, `value="neglect" checked`) {
+		t.Fatal("the answers typed beside a rejected upload were lost")
+	}
+}
