@@ -467,7 +467,7 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
 		}
 		if fd.MaxLength != nil && len([]rune(s)) > *fd.MaxLength {
-			return nil, "max", upperFirst(subject(fd)) + " must be " + strconv.Itoa(*fd.MaxLength) + " characters or fewer"
+			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
 		}
 		return s, "", ""
 	case TypePhone:

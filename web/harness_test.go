@@ -53,14 +53,14 @@ func (m storeMailer) Send(ctx context.Context, to, subject, text string) error {
 }
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	app   *App
 	store *sqlstore.DB
 	clock *clock
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
 	if err != nil {
@@ -81,7 +81,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.
-func fixtureForms(t *testing.T) *forms.Library {
+func fixtureForms(t testing.TB) *forms.Library {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for _, name := range []string{"family", "referral"} {

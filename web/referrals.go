@@ -91,7 +91,8 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	caseData := map[string]any{"submitter": map[string]any{"type": audience, "name": u.Name(), "email": u.Email}}
+	caseData := map[string]any{"submitter": map[string]any{"type": audience, "name": u.Name(), "email": u.Email,
+		"organisation": u.Organisation, "telephone": u.Phone}}
 	raw, _ := json.Marshal(caseData)
 	answers, errs := form.Prefill(caseData)
 	if len(errs) > 0 {

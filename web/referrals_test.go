@@ -41,7 +41,7 @@ func TestReferralJourney(t *testing.T) {
 	b.post("/logout")
 	b.get("/login").post("/login", "email", "rose@example.org", "password", testPassword)
 	b.get("/recover").see("Recover a Form", "Concern about a child", "Today", "1 April 2026")
-	b.get("/referrals/" + id).see("Your details", "OX1 1NE")
+	b.get("/referrals/"+id).see("Your details", "OX1 1NE")
 
 	// The condition: "other" reveals its question; a repeatable list.
 	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "next").
@@ -75,12 +75,12 @@ func TestReferralJourney(t *testing.T) {
 		t.Fatalf("return email: %+v", mails[0])
 	}
 	b.get("/submitted").see("Forms requesting more information", "Insufficient Detail", "Can you please provide further information regarding this referral?", "Previous Form")
-	b.get("/referrals/" + id + "/print").see("Concern about a child", "Left alone at night", reference)
-	b.get("/referrals/" + reopened).see("More information requested", "Insufficient Detail", "Rose Berry")
+	b.get("/referrals/"+id+"/print").see("Concern about a child", "Left alone at night", reference)
+	b.get("/referrals/"+reopened).see("More information requested", "Insufficient Detail", "Rose Berry")
 	b.post("/referrals/"+reopened+"/pages/concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night, most weekends",
 		"household.rows", "1", "household[0].name", "Alex Berry", "household[0].relationship", "Mother", "action", "submit").
 		see("Left alone at night, most weekends")
-	b.post("/referrals/"+reopened+"/submit").see("Form submitted")
+	b.post("/referrals/" + reopened + "/submit").see("Form submitted")
 	code, out = e.api(key, "GET", "/referrals/"+reopened, nil)
 	if code != 200 || out["status"] != "submitted" || out["previous"] != "/api/v1/referrals/"+id {
 		t.Fatalf("resubmitted referral: %d %v", code, out)
@@ -121,7 +121,7 @@ func TestSubmitterSeesOnlyTheirOwnReferrals(t *testing.T) {
 	}
 	other.get("/recover").see("You have no saved forms")
 	other.post("/referrals/"+id+"/pages/you", "your_name", "Mallory", "action", "save").status(http.StatusNotFound)
-	other.post("/referrals/"+id+"/submit").status(http.StatusNotFound)
+	other.post("/referrals/" + id + "/submit").status(http.StatusNotFound)
 	owner.get("/referrals/" + id + "/pages/you").see("Rose Secret")
 }
 

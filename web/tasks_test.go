@@ -17,7 +17,7 @@ import (
 
 // The delegation tests use the engine's family fixture (testdata/valid/family): a family-scope form with a
 // read-only children table, a chronology table with a "which child" column, and a per-child section.
-func newDelegationEnv(t *testing.T) (*env, string) {
+func newDelegationEnv(t testing.TB) (*env, string) {
 	t.Helper()
 	e := newEnv(t)
 	key, err := NewAPIKey(context.Background(), e.store, "lcs", e.clock.Now())
