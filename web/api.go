@@ -182,7 +182,7 @@ func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
 	resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, Sections: req.Sections,
 		OwnerEmail: req.Professional.Email, OwnerName: strings.TrimSpace(req.Professional.Name), OwnerOrg: strings.TrimSpace(req.Professional.Organisation),
 		CaseData: req.CaseData, Status: store.StatusSent, DueDate: req.DueDate, Comments: strings.TrimSpace(req.Comments), CreatedAt: now, UpdatedAt: now}
-	if err := a.createDelegation(r, resp, apiActor(r)); err != nil {
+	if err := a.createDelegation(r.Context(), resp, apiActor(r)); err != nil {
 		a.apiServerError(w, r, err)
 		return
 	}
@@ -196,7 +196,7 @@ func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
 }
 
 // createDelegation stores a new delegation with its prefilled draft and emails the professional.
-func (a *App) createDelegation(r *http.Request, resp *store.Response, actor string) error {
+func (a *App) createDelegation(ctx context.Context, resp *store.Response, actor string) error {
 	form := a.forms.Get(resp.FormID)
 	var caseData any
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
@@ -211,10 +211,10 @@ func (a *App) createDelegation(r *http.Request, resp *store.Response, actor stri
 		return err
 	}
 	resp.Answers = draft
-	if err := a.store.CreateResponse(r.Context(), resp, a.event(resp.ID, "created", actor, "sent to "+resp.OwnerEmail)); err != nil {
+	if err := a.store.CreateResponse(ctx, resp, a.event(resp.ID, "created", actor, "sent to "+resp.OwnerEmail)); err != nil {
 		return err
 	}
-	return a.sendDelegationEmail(r, resp)
+	return a.sendDelegationEmail(ctx, resp)
 }
 
 func joinPath(prefix, path string) string {
@@ -605,7 +605,7 @@ func (a *App) apiReturnReferral(w http.ResponseWriter, r *http.Request) {
 		apiFail(w, http.StatusBadRequest, apiError{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 		return
 	}
-	returned, err := a.returnReferral(r, resp, strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment), apiActor(r))
+	returned, err := a.returnReferral(r.Context(), resp, strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment), apiActor(r))
 	if errors.Is(err, store.ErrStale) {
 		apiFail(w, http.StatusConflict, apiError{Message: "The referral changed while this request was handled; try again"})
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -435,7 +436,7 @@ func (a *App) referralFile(w http.ResponseWriter, r *http.Request) {
 
 // returnReferral sends a submitted referral back for more information: the submission stays as the
 // "Previous Form" and a copy, open for changes, carries the council's reason and comment.
-func (a *App) returnReferral(r *http.Request, resp *store.Response, reason, comment, actor string) (*store.Response, error) {
+func (a *App) returnReferral(ctx context.Context, resp *store.Response, reason, comment, actor string) (*store.Response, error) {
 	now := a.now()
 	copyResp := *resp
 	copyResp.ID, copyResp.Status, copyResp.PreviousID = newID(), store.StatusReturned, resp.ID
@@ -447,17 +448,17 @@ func (a *App) returnReferral(r *http.Request, resp *store.Response, reason, comm
 		return nil, err
 	}
 	copyResp.Answers = answers
-	if err := a.store.CreateResponse(r.Context(), &copyResp, a.event(copyResp.ID, "returned", actor, reason+": "+comment)); err != nil {
+	if err := a.store.CreateResponse(ctx, &copyResp, a.event(copyResp.ID, "returned", actor, reason+": "+comment)); err != nil {
 		return nil, err
 	}
-	if err := a.store.CopyAttachments(r.Context(), resp.ID, copyResp.ID); err != nil {
+	if err := a.store.CopyAttachments(ctx, resp.ID, copyResp.ID); err != nil {
 		return nil, err
 	}
 	resp.Status, resp.UpdatedAt = store.StatusSuperseded, now
-	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
+	if err := a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
 		return nil, err
 	}
-	err = a.mail.Send(r.Context(), resp.OwnerEmail, "More information needed about your form",
+	err = a.mail.Send(ctx, resp.OwnerEmail, "More information needed about your form",
 		fmt.Sprintf("The Local Authority needs more information about a form you submitted (reference %s).\n\nReason: %s\n\nSign in to see the comments and update the form under Submitted Forms: %s/submitted\n\n%s",
 			resp.Reference, reason, a.cfg.BaseURL, a.signature()))
 	return &copyResp, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -501,18 +502,18 @@ func (a *App) reassignTo(r *http.Request, resp *store.Response, email, name, org
 	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "reassigned", actor, detail)); err != nil {
 		return err
 	}
-	return a.sendDelegationEmail(r, resp)
+	return a.sendDelegationEmail(r.Context(), resp)
 }
 
 // sendDelegationEmail tells a professional a form awaits them. It names no child and no family.
-func (a *App) sendDelegationEmail(r *http.Request, resp *store.Response) error {
+func (a *App) sendDelegationEmail(ctx context.Context, resp *store.Response) error {
 	due := "A new delegated form has been sent to you."
 	if resp.DueDate != "" {
 		due = "A new delegated form has been sent to you and is due for completion by " + dateLong(resp.DueDate) + "."
 	}
 	body := due + "\n\nUse this link to access your online account: " + a.cfg.BaseURL + "/tasks\n\n" +
 		"If you have not already done so, you will be asked to register for access using this email address.\n\n" + a.signature()
-	return a.mail.Send(r.Context(), resp.OwnerEmail, "A form has been delegated to you", body)
+	return a.mail.Send(ctx, resp.OwnerEmail, "A form has been delegated to you", body)
 }
 
 // --- automatic replies ------------------------------------------------------------------------------

@@ -1,0 +1,344 @@
+// The portal's script: GOV.UK Frontend's components and a few enhancements. Every page works without it.
+//
+// Loaded as <script type="module" src="/assets/app.js?v=...">, so it runs only in browsers that GOV.UK
+// Frontend supports, after the page has been parsed. The Content-Security-Policy allows no inline
+// script or style: everything here works through classes and attributes.
+
+import { initAll } from './govuk-frontend.min.js'
+
+const body = document.body
+
+// GOV.UK Frontend's components initialise only inside <body class="govuk-frontend-supported">, and its
+// CSS hides what JavaScript will reveal under .js-enabled. GOV.UK's template sets both with an inline
+// script, which our Content-Security-Policy forbids; a module script only runs where they hold.
+body.classList.add('js-enabled', 'govuk-frontend-supported')
+
+initAll()
+focusRequestedElement()
+openDetailsWhenPrinting()
+idleTimeoutWarning()
+
+// --- Focus after "Add another" -------------------------------------------------------------------------
+
+// After "Add another", the server draws the page again with data-autofocus on the new row (or on an
+// input). Focus goes to that element if it can take focus, or else to the first input inside it, so the
+// person carries on typing where they were. An error summary keeps the focus GOV.UK Frontend gave it.
+function focusRequestedElement () {
+  const target = document.querySelector('[data-autofocus]')
+  if (!target || document.querySelector('.govuk-error-summary')) {
+    return
+  }
+  const focusable = target.matches('input, select, textarea, button, [tabindex]')
+    ? target
+    : target.querySelector('input:not([type="hidden"]):not([disabled]), select:not([disabled]), textarea:not([disabled])')
+  if (focusable) {
+    focusable.focus()
+  }
+}
+
+// --- Printing ---------------------------------------------------------------------------------------------
+
+// Closed <details> would print closed: open them for printing and close them again afterwards.
+function openDetailsWhenPrinting () {
+  let opened = []
+  window.addEventListener('beforeprint', () => {
+    opened = Array.from(document.querySelectorAll('details:not([open]):not(.app-user-menu)'))
+    opened.forEach((d) => { d.open = true })
+  })
+  window.addEventListener('afterprint', () => {
+    opened.forEach((d) => { d.open = false })
+    opened = []
+  })
+}
+
+// --- Idle timeout warning ---------------------------------------------------------------------------------
+
+// The server signs a person out after data-idle-timeout-seconds without a request. Typing and clicking
+// are not requests, so they do not count; saving, moving between pages and "Stay signed in" do. This
+// warns data-idle-warning-seconds before the end with a modal dialog. When the time runs out on a form
+// page (<form id="app-form">) the form is saved first, so nothing typed is lost; elsewhere the browser
+// goes to data-signout-url.
+function idleTimeoutWarning () {
+  const timeout = Number.parseInt(body.dataset.idleTimeoutSeconds, 10)
+  const warning = Number.parseInt(body.dataset.idleWarningSeconds, 10)
+  const keepaliveURL = body.dataset.keepaliveUrl
+  const signoutURL = body.dataset.signoutUrl
+  if (!(timeout > 0) || !signoutURL) {
+    return
+  }
+
+  // The server records a session's last use at most every 15 seconds, so its timer may have started
+  // up to 15 seconds before this page was asked for: act early enough to be sure it is still running.
+  const margin = 20 * 1000
+  const lifetime = Math.max(timeout * 1000 - margin, 1000)
+  const warnFor = Math.min(warning > 0 ? warning * 1000 : 2 * 60 * 1000, lifetime)
+
+  // Tabs share when the session was last used, so that working in one tab keeps the others from
+  // timing out (and signing the person out of the tab they are using).
+  const sharedKey = 'app-idle-started'
+  // Set when this tab saved a form because time ran out; any activity clears it. If time runs out again
+  // with it still set, nobody has been here since: sign out rather than save again and again.
+  const autosavedKey = 'app-idle-autosaved'
+
+  // The page was requested when navigation started, which is at or before the server saw the request.
+  let started = Math.round(performance.timeOrigin || Date.now())
+  const shared = readNumber('localStorage', sharedKey)
+  if (shared > started) {
+    started = shared
+  } else {
+    write('localStorage', sharedKey, String(started))
+  }
+
+  let dialog = null
+  let lastAnnounced = ''
+  let returnFocusTo = null
+  let finished = false
+  let asking = false
+
+  const ticker = window.setInterval(tick, 1000)
+  document.addEventListener('visibilitychange', tick)
+  window.addEventListener('pageshow', tick)
+  window.addEventListener('storage', (event) => {
+    if (event.key === sharedKey) {
+      const other = Number.parseInt(event.newValue, 10)
+      if (other > started) {
+        restart(other, false)
+      }
+    }
+  })
+  for (const type of ['keydown', 'pointerdown', 'input']) {
+    document.addEventListener(type, () => remove('sessionStorage', autosavedKey), { capture: true, passive: true })
+  }
+  tick()
+
+  function remaining () {
+    return started + lifetime - Date.now()
+  }
+
+  function tick () {
+    if (finished) {
+      return
+    }
+    const left = remaining()
+    if (left <= 0) {
+      expire(left)
+    } else if (left <= warnFor) {
+      showWarning(left)
+    } else if (dialog && dialog.open) {
+      hideWarning()
+    }
+  }
+
+  function restart (at, share) {
+    started = at
+    if (share) {
+      write('localStorage', sharedKey, String(at))
+    }
+    hideWarning()
+    tick()
+  }
+
+  // Time has run out: save the form on this page, or sign out.
+  function expire (left) {
+    finished = true
+    window.clearInterval(ticker)
+    const form = document.getElementById('app-form')
+    // A timer that fires long after the end (a computer that was asleep) finds the session gone
+    // already: saving would fail, so go straight to the signed-out page.
+    const late = left < -margin / 2
+    if (form instanceof HTMLFormElement && !late && read('sessionStorage', autosavedKey) === '') {
+      write('sessionStorage', autosavedKey, '1')
+      addHidden(form, 'action', 'save')
+      addHidden(form, 'idle_timeout', '1')
+      // HTMLFormElement.prototype.submit: a control named "submit" would hide form.submit. It sends no
+      // submit button's value, so "action" is the hidden "save".
+      HTMLFormElement.prototype.submit.call(form)
+      return
+    }
+    window.location.assign(signoutURL)
+  }
+
+  function showWarning (left) {
+    if (!dialog) {
+      dialog = buildDialog()
+    }
+    if (!dialog.open) {
+      returnFocusTo = document.activeElement
+      lastAnnounced = ''
+      if (typeof dialog.showModal === 'function') {
+        dialog.showModal()
+      } else {
+        dialog.setAttribute('open', '')
+      }
+      update(left)
+      dialog.focus()
+      return
+    }
+    update(left)
+  }
+
+  function hideWarning () {
+    if (!dialog || !dialog.open) {
+      return
+    }
+    if (typeof dialog.close === 'function') {
+      dialog.close()
+    } else {
+      dialog.removeAttribute('open')
+    }
+    if (returnFocusTo && typeof returnFocusTo.focus === 'function' && document.contains(returnFocusTo)) {
+      returnFocusTo.focus()
+    }
+    returnFocusTo = null
+  }
+
+  // The visible countdown changes every second; screen readers hear it only when the minute changes
+  // (and when the dialog opens, as its description).
+  function update (left) {
+    const seconds = Math.max(Math.ceil(left / 1000), 0)
+    dialog.querySelector('.app-timeout-dialog__countdown').textContent = visibleTime(seconds)
+    const spoken = 'For your security, we will sign you out in ' + spokenTime(seconds) + '.'
+    if (spoken !== lastAnnounced) {
+      lastAnnounced = spoken
+      dialog.querySelector('#app-timeout-dialog-live').textContent = spoken
+    }
+  }
+
+  async function staySignedIn () {
+    if (asking) {
+      return
+    }
+    asking = true
+    const sentAt = Date.now()
+    const status = dialog.querySelector('#app-timeout-dialog-status')
+    status.textContent = ''
+    status.hidden = true
+    try {
+      const token = document.querySelector('meta[name="csrf-token"]')
+      const response = await window.fetch(keepaliveURL, {
+        method: 'POST',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: { 'X-CSRF-Token': token ? token.content : '' }
+      })
+      if (response.ok) {
+        restart(sentAt, true)
+        return
+      }
+      if (response.status === 401 || response.status === 403) {
+        // Signed out already (or the session was replaced): say so on the signed-out page.
+        finished = true
+        window.location.assign(signoutURL)
+        return
+      }
+    } catch (err) {
+      // A network problem: the warning stays up, and the person can try again.
+    } finally {
+      asking = false
+    }
+    status.hidden = false
+    status.textContent = 'Sorry, there is a problem reaching the service. Try again.'
+  }
+
+  function buildDialog () {
+    const hasForm = document.getElementById('app-form') instanceof HTMLFormElement
+    const d = element('dialog', {
+      class: 'app-timeout-dialog',
+      id: 'app-timeout-dialog',
+      role: 'dialog',
+      'aria-modal': 'true',
+      'aria-labelledby': 'app-timeout-dialog-heading',
+      'aria-describedby': 'app-timeout-dialog-live' + (hasForm ? ' app-timeout-dialog-save' : ''),
+      tabindex: '-1'
+    })
+    d.append(
+      element('h2', { class: 'app-timeout-dialog__heading', id: 'app-timeout-dialog-heading' }, 'You’re about to be signed out'),
+      element('p', { class: 'govuk-body', 'aria-hidden': 'true' },
+        'For your security, we will sign you out in ',
+        element('span', { class: 'app-timeout-dialog__countdown' }),
+        '.'),
+      element('p', { class: 'govuk-visually-hidden', id: 'app-timeout-dialog-live', 'aria-live': 'polite', 'aria-atomic': 'true' })
+    )
+    if (hasForm) {
+      d.append(element('p', { class: 'govuk-body', id: 'app-timeout-dialog-save' }, 'We will save your answers first.'))
+    }
+    const stay = element('button', { type: 'button', class: 'govuk-button app-timeout-dialog__stay' }, 'Stay signed in')
+    const signOut = element('a', { class: 'govuk-link app-timeout-dialog__sign-out', href: signoutURL }, 'Sign out')
+    d.append(
+      element('p', { class: 'govuk-error-message', id: 'app-timeout-dialog-status', role: 'status', hidden: '' }),
+      element('div', { class: 'govuk-button-group app-timeout-dialog__actions' }, stay, signOut)
+    )
+    stay.addEventListener('click', staySignedIn)
+    signOut.addEventListener('click', () => { finished = true })
+    // Escape would close the dialog and leave the timer running unseen: treat it as "Stay signed in".
+    d.addEventListener('cancel', (event) => {
+      event.preventDefault()
+      staySignedIn()
+    })
+    body.append(d)
+    return d
+  }
+}
+
+// "2 minutes", or "45 seconds" in the last minute.
+function visibleTime (seconds) {
+  if (seconds >= 60) {
+    const minutes = Math.ceil(seconds / 60)
+    return minutes + (minutes === 1 ? ' minute' : ' minutes')
+  }
+  return seconds + (seconds === 1 ? ' second' : ' seconds')
+}
+
+// Whole minutes only, so that a screen reader is not interrupted every second.
+function spokenTime (seconds) {
+  const minutes = Math.max(Math.ceil(seconds / 60), 1)
+  return minutes + (minutes === 1 ? ' minute' : ' minutes')
+}
+
+function element (name, attributes, ...children) {
+  const el = document.createElement(name)
+  for (const [key, value] of Object.entries(attributes)) {
+    el.setAttribute(key, value)
+  }
+  el.append(...children)
+  return el
+}
+
+function addHidden (form, name, value) {
+  const input = document.createElement('input')
+  input.type = 'hidden'
+  input.name = name
+  input.value = value
+  form.append(input)
+}
+
+// Storage can be switched off, refused (even reading window.localStorage can throw) or full: the
+// warning still works in this tab without it.
+function read (storage, key) {
+  try {
+    return window[storage].getItem(key) || ''
+  } catch (err) {
+    return ''
+  }
+}
+
+function readNumber (storage, key) {
+  const n = Number.parseInt(read(storage, key), 10)
+  return Number.isFinite(n) ? n : 0
+}
+
+function write (storage, key, value) {
+  try {
+    window[storage].setItem(key, value)
+  } catch (err) {
+    // Not shared then.
+  }
+}
+
+function remove (storage, key) {
+  try {
+    window[storage].removeItem(key)
+  } catch (err) {
+    // Nothing to clear.
+  }
+}

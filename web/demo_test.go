@@ -1,0 +1,37 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"formportal/forms"
+)
+
+// TestDemoData seeds the demo with the bundled forms and walks what a newcomer sees.
+func TestDemoData(t *testing.T) {
+	e := newEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.app.forms = lib
+	for range 2 { // idempotent
+		if err := e.app.SeedDemo(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := e.browser().get("/login").post("/login", "email", DemoEmail, "password", DemoPassword)
+	b.see("Tasks", "Multi-Agency Chronology", "Aurora Boreo and 1 sibling", "Frodo Bagginski", "No due date")
+	b.get("/recover").see("Child / Young Person Safeguarding Concern")
+	b.get("/submitted").see("Forms requesting more information", "Insufficient Detail", "Early Help")
+	mails := mustMail(t, e)
+	if len(mails) < 3 {
+		t.Fatalf("demo emails: %v", mails)
+	}
+	for _, m := range mails {
+		if childDetail.MatchString(m.Text) || strings.Contains(m.Text, "Frodo") {
+			t.Fatalf("a demo email names a child: %s", m.Text)
+		}
+	}
+}
