@@ -38,7 +38,7 @@ func main() {
 }
 
 type config struct {
-	addr, dataDir                string
+	addr, dataDir, databaseURL   string
 	web                          web.Config
 	smtpHost, smtpUser, smtpPass string
 	smtpTLS, from                string
@@ -53,6 +53,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fl.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
 	fl.StringVar(&c.dataDir, "data", "data", "folder for the SQLite database")
+	fl.StringVar(&c.databaseURL, "database-url", "", "a PostgreSQL DSN (postgres://...) instead of SQLite; several portal processes can share it")
 	fl.StringVar(&c.web.BaseURL, "base-url", def.BaseURL, "public address of the portal, used in emails; https makes cookies Secure")
 	fl.StringVar(&c.web.Council, "council", def.Council, "the council's name, shown in the header and emails")
 	fl.StringVar(&c.web.Service, "service", def.Service, "the portal's name")
@@ -86,10 +87,7 @@ func command(ctx context.Context, c *config, args []string) error {
 	if len(args) != 3 || args[0] != "apikey" || args[1] != "create" {
 		return fmt.Errorf("unknown command %q: use apikey create NAME", strings.Join(args, " "))
 	}
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -113,10 +111,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return fmt.Errorf("data folder: %w", err)
-	}
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -174,4 +169,15 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// openStore opens PostgreSQL when a database URL is given, else the SQLite file in the data folder.
+func openStore(ctx context.Context, c *config) (*sqlstore.DB, error) {
+	if c.databaseURL != "" {
+		return sqlstore.OpenPostgres(ctx, c.databaseURL)
+	}
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	return sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
 }
