@@ -292,35 +292,54 @@ func dependencies(fd *Field) []*Field {
 
 // neverTrue reports whether a condition is unsatisfiable on its face: contradictory comparisons under
 // all, any of such, or a comparison on a question that is itself never shown.
-func neverTrue(c *Condition) bool { return neverTrueDepth(c, 0) }
+func neverTrue(c *Condition) bool { return neverTrueMemo(c, map[*Condition]int{}) }
 
-// maxConditionDepth stops the analysis following a cycle of conditions, which is reported on its own.
+// maxConditionDepth stops the evaluation of conditions following a cycle, which is reported on its own.
 const maxConditionDepth = 32
 
-func neverTrueDepth(c *Condition, depth int) bool {
-	if c == nil || depth > maxConditionDepth {
+// neverTrueMemo remembers each condition's verdict, so conditions shared by many questions are analysed
+// once (without it, chains of questions that depend on the ones before take exponential time). A
+// condition met again while its own analysis is under way is part of a cycle, reported elsewhere.
+func neverTrueMemo(c *Condition, memo map[*Condition]int) bool {
+	const visiting, no, yes = 1, 2, 3
+	if c == nil {
 		return false
 	}
+	switch memo[c] {
+	case visiting, no:
+		return false
+	case yes:
+		return true
+	}
+	memo[c] = visiting
+	result := false
 	switch {
 	case c.All != nil:
 		for _, s := range c.All {
-			if neverTrueDepth(s, depth+1) {
-				return true
+			if neverTrueMemo(s, memo) {
+				result = true
+				break
 			}
 		}
-		return contradictory(c.All)
+		result = result || contradictory(c.All)
 	case c.Any != nil:
+		result = true
 		for _, s := range c.Any {
-			if !neverTrueDepth(s, depth+1) {
-				return false
+			if !neverTrueMemo(s, memo) {
+				result = false
+				break
 			}
 		}
-		return true
 	case c.Not != nil:
-		return false
+	default:
+		needsAnswer := (c.Answered == nil || *c.Answered) && c.NotEquals == nil
+		result = c.target != nil && needsAnswer && neverTrueMemo(c.target.ShowWhen, memo)
 	}
-	needsAnswer := (c.Answered == nil || *c.Answered) && c.NotEquals == nil
-	return c.target != nil && needsAnswer && neverTrueDepth(c.target.ShowWhen, depth+1)
+	memo[c] = no
+	if result {
+		memo[c] = yes
+	}
+	return result
 }
 
 // contradictory reports whether comparisons that must all hold ask one field for incompatible answers.

@@ -388,11 +388,13 @@ func (c *checker) checkPattern(fd *Field) {
 	if fd.Pattern == "" {
 		return
 	}
-	re, err := regexp.Compile(`^(?:` + fd.Pattern + `)$`)
-	if err != nil {
+	// The designer's pattern alone first, so errors quote only what they wrote, and a pattern like
+	// "a)|(b" cannot escape the anchoring added after.
+	if _, err := regexp.Compile(fd.Pattern); err != nil {
 		c.errorf(fd.pointer+"/pattern", "pattern-invalid", "%q: pattern is not a valid regular expression: %v", fd.ID, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		return
 	}
+	re := regexp.MustCompile(`^(?:` + fd.Pattern + `)$`)
 	fd.pattern = re
 	if fd.Messages.Pattern == "" {
 		c.warnf(fd.pointer+"/pattern", "pattern-message", "%q has a pattern but no messages.pattern, so people will not know what format to use", fd.ID)

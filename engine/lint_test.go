@@ -60,8 +60,8 @@ func checkWants(t *testing.T, data []byte, diags Diagnostics) {
 			wants[i+1] = append(wants[i+1], regexp.MustCompile(strings.ReplaceAll(arg[1], `\"`, `"`)))
 		}
 	}
-	if len(wants) == 0 {
-		t.Fatal("the fixture has no # want comment")
+	if len(wants) == 0 && !strings.HasPrefix(filepath.Base(t.Name()), "valid-") {
+		t.Fatal("the fixture has no # want comment (only valid-*.yaml fixtures may be clean)")
 	}
 	for _, d := range diags {
 		text := d.Message + " (" + d.Rule + ")"

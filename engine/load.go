@@ -59,7 +59,7 @@ func Load(file string, data []byte) (*Form, Diagnostics) {
 	}
 	form, err := decodeForm(src)
 	if err != nil {
-		src.add(1, 1, Error, "schema", "%v", err)
+		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
 		return nil, src.diags
 	}
 	c := &checker{form: form, src: src}
@@ -168,7 +168,7 @@ func checkAgainstSchema(src *source) {
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		src.add(1, 1, Error, "schema", "%v", err)
+		src.add(1, 1, Error, "invalid-value", "the definition cannot be checked: %v", err)
 		return
 	}
 	seen := map[string]bool{}
@@ -263,10 +263,10 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 		return []Diagnostic{diag(line, col, "invalid-value", "%s must not be empty", name)}
 	case "minimum", "maximum", "exclusiveMinimum":
 		line, col := src.at(inst)
-		return []Diagnostic{diag(line, col, "invalid-value", "%s must be %s %v, not %s", name, boundWords[keyword], parent[keyword], jsonText(value))}
+		return []Diagnostic{diag(line, col, "invalid-value", "%s must be %s %s, not %s", name, boundWords[keyword], jsonText(parent[keyword]), jsonText(value))}
 	}
 	line, col := src.at(inst)
-	return []Diagnostic{diag(line, col, "schema", "%s: %s", name, ve.Message)}
+	return []Diagnostic{diag(line, col, "invalid-value", "%s: %s", name, ve.Message)}
 }
 
 var boundWords = map[string]string{"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than"}
