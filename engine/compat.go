@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strings"
 )
 
 // Compat lists the changes from one version of a form to the next that would break drafts in flight or
@@ -64,7 +65,13 @@ func Compat(old, new *Form) Diagnostics {
 	}
 	for _, path := range sortedKeys(newFields) {
 		nf := newFields[path]
-		if _, existed := oldFields[path]; !existed && nf.Required {
+		// A required column of a new, optional table only needs answering in rows people choose to add.
+		inNewOptionalContainer := false
+		if i := strings.LastIndex(path, "."); nf.parent != nil && i > 0 {
+			_, parentExisted := oldFields[path[:i]]
+			inNewOptionalContainer = !parentExisted && !nf.parent.Required && minRowsOf(nf.parent) == 0
+		}
+		if _, existed := oldFields[path]; !existed && nf.Required && !inNewOptionalContainer {
 			at(new, nf.pointer, Warning, "compat-new-required", "new required question %q: drafts in flight must answer it before they can be submitted", path)
 		}
 	}
@@ -98,4 +105,13 @@ func intText(p *int) string {
 		return "unlimited"
 	}
 	return fmt.Sprint(*p)
+}
+
+func minRowsOf(fd *Field) int {
+	for _, n := range []*int{fd.MinRows, fd.MinItems} {
+		if n != nil {
+			return *n
+		}
+	}
+	return 0
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -46,6 +47,12 @@ func parseSource(file string, data []byte) *source {
 		return s
 	}
 	s.value = s.convert(doc.Content[0], "", 0)
+	// yaml.Unmarshal reads the first document only; a second one would be silently ignored.
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first, second yaml.Node
+	if dec.Decode(&first) == nil && dec.Decode(&second) == nil {
+		s.add(second.Line, 1, Error, "yaml-syntax", "the file holds more than one YAML document: put each form in its own file")
+	}
 	return s
 }
 
