@@ -32,6 +32,9 @@ type FieldView struct {
 	Options  []OptionView
 	Rows     []RowView           // tables and lists
 	Files    []engine.Attachment // attachments
+	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
+	// so a screen reader user knows which row they are in.
+	Context string
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
 	// same page (without JavaScript every question is shown, so people need to know which to answer).
 	Condition string
@@ -122,6 +125,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 				cellID := fmt.Sprintf("%s[%d].%s", id, i, col.ID)
 				cv := buildField(col, row[col.ID], cellID, fmt.Sprintf("%s[%d].%s", name, i, col.ID), errs, in)
 				cv.ReadOnly = cv.ReadOnly || fd.ReadOnly
+				cv.Context = " (" + strings.ToLower(rv.Legend) + ")"
 				rv.Fields = append(rv.Fields, cv)
 			}
 			v.Rows = append(v.Rows, rv)

@@ -78,7 +78,7 @@ const helpersJS = `(() => {
 
   const buttons = () => {
     const out = [];
-    const sel = 'button, input[type=submit], input[type=button], input[type=reset], input[type=image], [role=button]';
+    const sel = 'button, input[type=submit], input[type=button], input[type=reset], input[type=image], [role=button], summary';
     for (const el of document.querySelectorAll(sel)) {
       if (el.tagName === 'INPUT') {
         out.push({el, name: norm(el.type === 'image' ? el.alt : (el.value || (el.type === 'submit' ? 'Submit' : el.type === 'reset' ? 'Reset' : '')))});
