@@ -14,7 +14,7 @@ func TestNewUserRegistersAndManagesTheirAccount(t *testing.T) {
 	b.MustSee("Secure login")
 	p.register(b, "Rose", "Berry", "rose.berry@example.org")
 	m := p.smtp.Messages()[0]
-		if m.Subject != "Please verify your email address" || !strings.Contains(m.Header.Get("From"), "Children's Services Portal") {
+	if m.Subject != "Please verify your email address" || !strings.Contains(m.Header.Get("From"), "Children's Services Portal") {
 		t.Fatalf("verification email: subject %q from %q", m.Subject, m.Header.Get("From"))
 	}
 	b.ClickLink("Continue")
