@@ -46,7 +46,8 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	lastAcked := ""                // the newest acknowledged practitioner name
 	attempted := map[string]bool{} // names sent after it, which may or may not have landed
 	files := map[string][32]byte{} // acknowledged uploads: name -> content hash
-	saves, uploads := 0, 0
+	removing := map[string]bool{}  // removals sent but not acknowledged: the file may be there or not
+	saves, uploads, removals := 0, 0, 0
 	for i := range iterations {
 		addr := freeAddr(t)
 		cmd := exec.Command(bin, "-addr", addr, "-data", data, "-demo")
@@ -61,9 +62,23 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		if taskID == "" {
 			taskID = c.firstTask()
 		}
+		c.page("/tasks/" + taskID + "/pages/practitioner") // the signed-in session's CSRF token
+		c.docsPath = "/tasks/" + taskID + "/pages/supporting_documentation"
 		// Work until the kill, which comes at a random moment.
 		killAt := time.Now().Add(time.Duration(50+rng.Intn(400)) * time.Millisecond)
 		for n := 0; time.Now().Before(killAt); n++ {
+			if n%4 == 3 && len(files) >= 6 {
+				// Keep under the field's limit of files: remove the oldest document.
+				if name, id := c.oldestFile(files); id != "" {
+					removing[name] = true
+					if c.removeFile(taskID, id) {
+						delete(files, name)
+						delete(removing, name)
+						removals++
+					}
+				}
+				continue
+			}
 			if n%4 == 3 {
 				name := fmt.Sprintf("doc-%d-%d.pdf", i, n)
 				content := []byte(fmt.Sprintf("%%PDF-1.4\n%% %s %d\n%%%%EOF\n", name, rng.Int63()))
@@ -82,12 +97,15 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		}
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		checkCrashState(t, filepath.Join(data, "portal.db"), taskID, lastAcked, attempted, files)
+		checkCrashState(t, filepath.Join(data, "portal.db"), taskID, lastAcked, attempted, files, removing)
 	}
-	t.Logf("%d kills; %d acknowledged saves and %d uploads all survived", iterations, saves, uploads)
+	t.Logf("%d kills; %d acknowledged saves, %d uploads and %d removals all survived", iterations, saves, uploads, removals)
+	if saves < iterations {
+		t.Fatalf("only %d saves were acknowledged in %d runs: the client is not exercising the portal", saves, iterations)
+	}
 }
 
-func checkCrashState(t *testing.T, path, taskID, lastAcked string, attempted map[string]bool, files map[string][32]byte) {
+func checkCrashState(t *testing.T, path, taskID, lastAcked string, attempted map[string]bool, files map[string][32]byte, removing map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.OpenSQLite(ctx, path)
@@ -118,6 +136,10 @@ func checkCrashState(t *testing.T, path, taskID, lastAcked string, attempted map
 	}
 	for name, sum := range files {
 		id, ok := listed[name]
+		if !ok && removing[name] {
+			delete(files, name) // its removal landed, unacknowledged
+			continue
+		}
 		if !ok {
 			t.Fatalf("acknowledged upload %s is missing from the answers after a kill", name)
 		}
@@ -130,10 +152,11 @@ func checkCrashState(t *testing.T, path, taskID, lastAcked string, attempted map
 
 // crashClient is a professional's browser, reduced to what the crash test needs.
 type crashClient struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-	csrf string
+	t        *testing.T
+	docsPath string
+	base     string
+	c        *http.Client
+	csrf     string
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -207,4 +230,28 @@ func (c *crashClient) upload(task, name string, content []byte) bool {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return err == nil && resp.StatusCode == http.StatusOK && strings.Contains(string(body), "The file has been uploaded")
+}
+
+var fileRow = regexp.MustCompile(`(?s)<dt class="govuk-summary-list__key">([^<]+)</dt>.*?remove-file:chronology_documents:([0-9a-f]+)`)
+
+// oldestFile finds, on the documents page, the first listed document the test uploaded, and its id.
+func (c *crashClient) oldestFile(files map[string][32]byte) (string, string) {
+	for _, m := range fileRow.FindAllStringSubmatch(c.page(c.docsPath), -1) {
+		if _, ours := files[m[1]]; ours {
+			return m[1], m[2]
+		}
+	}
+	return "", ""
+}
+
+// removeFile removes a document; true when the portal acknowledged it.
+func (c *crashClient) removeFile(task, id string) bool {
+	v := url.Values{"csrf_token": {c.csrf}, "action": {"remove-file:chronology_documents:" + id}}
+	resp, err := c.c.PostForm(c.base+"/tasks/"+task+"/pages/supporting_documentation", v)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return err == nil && resp.StatusCode == http.StatusOK && strings.Contains(string(body), "has been removed")
 }
