@@ -1060,3 +1060,18 @@ func (b *Browser) onTestEnd() {
 	}
 	b.t.Logf("browsertest: the test failed; %s", strings.Join(notes, "\n"))
 }
+
+// Value returns what the text field or textarea labelled label holds (typed answers are not part of the
+// page's visible text, so MustSee does not find them).
+func (b *Browser) Value(label string) string {
+	b.t.Helper()
+	var got struct {
+		Error string `json:"error"`
+		Value string `json:"value"`
+	}
+	b.evalJS(fmt.Sprintf("value of %q", label), jsCall("fieldValue", label), &got)
+	if got.Error != "" {
+		b.fatalf("value of %q: %s", label, got.Error)
+	}
+	return got.Value
+}

@@ -225,6 +225,9 @@ func scanMail(rows *sql.Rows) ([]store.Mail, error) {
 
 // ClaimDueMail takes due messages and leases them to this sender.
 func (db *DB) ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Mail, error) {
+	if limit <= 0 {
+		return nil, fmt.Errorf("claim mail: limit %d must be positive", limit)
+	}
 	var out []store.Mail
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		lock := ""
@@ -255,12 +258,16 @@ func (db *DB) ClaimDueMail(ctx context.Context, now time.Time, lease time.Durati
 
 // MarkMailSent records delivery.
 func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("mark mail %d sent: no time given", id)
+	}
 	return affectedOne(db.exec(ctx, `UPDATE mail SET sent_at = ?, last_error = '' WHERE id = ?`, millis(at), id))
 }
 
 // MarkMailFailed records a failed attempt and when to try again.
 func (db *DB) MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
-	return affectedOne(db.exec(ctx, `UPDATE mail SET next_attempt_at = ?, last_error = ? WHERE id = ?`, millis(next), reason, id))
+	// A sender whose lease ran out must not undo another sender's delivery.
+	return affectedOne(db.exec(ctx, `UPDATE mail SET next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at = 0`, millis(next), reason, id))
 }
 
 // RecentMail lists the newest messages first.
