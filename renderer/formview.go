@@ -76,9 +76,11 @@ func BuildSection(in SectionInput) []FieldView {
 			errs[path] = e.Message
 		}
 	}
+	// Questions whose answers can change on this page; a read-only one is fixed by the case data, so a
+	// condition on it is decided by the server like one on another page.
 	onPage := map[*engine.Field]bool{}
 	for _, fd := range in.Section.Fields {
-		onPage[fd] = true
+		onPage[fd] = !fd.ReadOnly && !in.ReadOnly
 	}
 	hidden := map[string]bool{}
 	for _, id := range in.Hidden {

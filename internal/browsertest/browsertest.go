@@ -1075,3 +1075,35 @@ func (b *Browser) Value(label string) string {
 	}
 	return got.Value
 }
+
+// Choose picks the option labelled option among the radios or checkboxes of the question whose legend
+// starts with question: the way to answer one of several yes/no questions on a page.
+func (b *Browser) Choose(question, option string) {
+	b.t.Helper()
+	what := fmt.Sprintf("choose %q for %q", option, question)
+	q, _ := json.Marshal(question)
+	o, _ := json.Marshal(option)
+	js := `(() => {
+  const norm = s => (s || '').replace(/\s+/g, ' ').trim();
+  const sets = [...document.querySelectorAll('fieldset')].filter(f => {
+    const l = f.querySelector(':scope > legend');
+    return l && norm(l.textContent).startsWith(` + string(q) + `);
+  });
+  if (sets.length !== 1) return {error: sets.length + ' questions start with that text'};
+  const labels = [...sets[0].querySelectorAll('label')].filter(l => norm(l.textContent) === ` + string(o) + `);
+  if (labels.length !== 1) return {error: labels.length + ' options have that label'};
+  const input = labels[0].control;
+  if (input && input.checked) return {done: true};
+  labels[0].scrollIntoView({block: 'center', behavior: 'instant'});
+  const r = labels[0].getBoundingClientRect();
+  return {x: r.left + Math.min(r.width / 2, 20), y: r.top + r.height / 2};
+})()`
+	var r clickResult
+	b.evalJS(what, js, &r)
+	if r.Error != "" {
+		b.fatalf("%s: %s", what, r.Error)
+	}
+	if !r.Done {
+		b.clickAt(what, r.X, r.Y, false)
+	}
+}
