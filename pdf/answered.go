@@ -1,0 +1,157 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+
+	"formportal/engine"
+)
+
+const notAnswered = "Not answered"
+
+// answeredForm draws the submission Validate makes of the answers, section by section in form order.
+func (r *renderer) answeredForm(d Document) {
+	res := d.Form.Validate(d.CaseData, d.Answers, engine.ValidateOptions{Sections: d.Sections, Today: d.Today})
+	a := &answered{r: r, children: d.Form.Children(d.CaseData)}
+	for _, sr := range res.Sections {
+		if !sr.Visible {
+			continue
+		}
+		s := d.Form.Section(sr.Section)
+		if s == nil {
+			continue
+		}
+		title := s.Title
+		values := res.Submission.Values
+		if sr.Child != "" {
+			name := sr.ChildName
+			if name == "" {
+				name = sr.Child
+			}
+			title += ": " + name
+			values = res.Submission.Children[sr.Child]
+		}
+		r.sectionHeading(title)
+		hidden := make(map[string]bool, len(sr.Hidden))
+		for _, id := range sr.Hidden {
+			hidden[id] = true
+		}
+		for _, fd := range s.Fields {
+			if hidden[fd.ID] {
+				continue
+			}
+			a.field(left, contentW, fd, values[fd.ID])
+		}
+	}
+}
+
+type answered struct {
+	r        *renderer
+	children []engine.Child
+}
+
+// field draws one question and its answer at x, in width w.
+func (a *answered) field(x, w float64, fd *engine.Field, v any) {
+	r := a.r
+	switch fd.Type {
+	case engine.TypeContent:
+		r.content(x, w, fd)
+		return
+	case engine.TypeTable:
+		a.table(x, w, fd, v)
+		return
+	case engine.TypeList:
+		a.list(x, w, fd, v)
+		return
+	}
+	r.label(x, w, fd.Label, stLabel, stBody.lh())
+	if fd.Type == engine.TypeDeclaration && strings.TrimSpace(fd.Text) != "" {
+		r.para(x, w, strings.TrimSpace(fd.Text), stBody)
+	}
+	a.answer(x, w, fd.FormatAnswer(v, a.children))
+	r.gap(7)
+}
+
+// answer draws the lines of an answer, or "Not answered".
+func (a *answered) answer(x, w float64, lines []string) {
+	r := a.r
+	if len(lines) == 0 {
+		r.para(x, w, notAnswered, stMuted)
+		return
+	}
+	for _, l := range lines {
+		r.para(x, w, l, stBody)
+	}
+}
+
+// table draws a table answer as a table: a column per column of the definition, a row per answered row.
+func (a *answered) table(x, w float64, fd *engine.Field, v any) {
+	r := a.r
+	rows, _ := v.([]any)
+	r.label(x, w, fd.Label, stLabel, 3*stCell.lh()+4*cellPad)
+	if len(rows) == 0 {
+		a.answer(x, w, nil)
+		r.gap(7)
+		return
+	}
+	t := tableSpec{caption: fd.Label + " (continued)"}
+	for _, col := range fd.Columns {
+		t.heads = append(t.heads, col.Label)
+		t.nowrap = append(t.nowrap, shortValues(col))
+	}
+	t.rows = make([][]string, 0, len(rows))
+	for _, it := range rows {
+		row, _ := it.(map[string]any)
+		cells := make([]string, len(fd.Columns))
+		for j, col := range fd.Columns {
+			cells[j] = strings.Join(col.FormatAnswer(row[col.ID], a.children), "\n")
+		}
+		t.rows = append(t.rows, cells)
+	}
+	r.y += 2
+	r.table(t)
+	r.gap(9)
+}
+
+// list draws a list answer item by item ("Person 1", "Person 2"), each with its questions and answers. An
+// item's question with a condition and no answer is left out: the submission drops the answers of hidden
+// questions, so it is hidden or was not asked.
+func (a *answered) list(x, w float64, fd *engine.Field, v any) {
+	r := a.r
+	items, _ := v.([]any)
+	r.label(x, w, fd.Label, stLabel, 2*stBody.lh())
+	if len(items) == 0 {
+		a.answer(x, w, nil)
+		r.gap(7)
+		return
+	}
+	name := fd.ItemLabel
+	if name == "" {
+		name = "Item"
+	}
+	const indent = 12
+	for i, it := range items {
+		item, _ := it.(map[string]any)
+		r.gap(4)
+		r.label(x+indent/2, w-indent/2, name+" "+strconv.Itoa(i+1), stSub, stLabel.lh()+stBody.lh())
+		r.y += 2
+		for _, f := range fd.Fields {
+			val, ok := item[f.ID]
+			if f.Type != engine.TypeContent && (!ok || val == nil) && f.ShowWhen != nil {
+				continue
+			}
+			a.field(x+indent, w-indent, f, val)
+		}
+	}
+	r.gap(4)
+}
+
+// shortValues reports whether a column holds short values that read badly wrapped: dates, numbers,
+// telephone numbers, yes or no.
+func shortValues(col *engine.Field) bool {
+	switch col.Type {
+	case engine.TypeDate, engine.TypeNumber, engine.TypePhone, engine.TypeYesNo:
+		return true
+	}
+	return false
+}

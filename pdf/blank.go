@@ -1,0 +1,476 @@
+package pdf
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"formportal/engine"
+)
+
+// Blank forms: the questions of the chosen sections with what a person filling the form in by hand needs.
+
+const requiredNote = "Questions marked * must be answered"
+
+func (r *renderer) blankForm(d Document) {
+	var sections []*engine.Section
+	for _, s := range d.Form.Sections {
+		if len(d.Sections) == 0 || contains(d.Sections, s.ID) {
+			sections = append(sections, s)
+		}
+	}
+	if anyRequired(sections) {
+		r.para(left, contentW, requiredNote, stLabel)
+		r.gap(4)
+	}
+	b := &blank{r: r, form: d.Form}
+	for _, s := range sections {
+		title := s.Title
+		if s.PerChild {
+			title += " (repeated for each child)"
+		}
+		r.sectionHeading(title)
+		if s.ShowWhen != nil {
+			r.para(left, contentW, onlyIf(s.ShowWhen), stHint)
+		}
+		if s.Description != "" {
+			r.para(left, contentW, strings.TrimSpace(s.Description), stHint)
+		}
+		r.gap(4)
+		for _, fd := range s.Fields {
+			b.field(left, contentW, fd)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func anyRequired(sections []*engine.Section) bool {
+	var walk func([]*engine.Field) bool
+	walk = func(fields []*engine.Field) bool {
+		for _, fd := range fields {
+			if fd.Required || walk(fd.Children()) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range sections {
+		if walk(s.Fields) {
+			return true
+		}
+	}
+	return false
+}
+
+func onlyIf(c *engine.Condition) string { return "Only if " + c.Describe() }
+
+type blank struct {
+	r    *renderer
+	form *engine.Form
+}
+
+// Sizes of the things to write in.
+const (
+	boxH      = 20.0 // a one-line answer
+	areaLineH = 15.0 // a line of a multi-line answer
+	gapAfter  = 9.0
+)
+
+func labelText(fd *engine.Field) string {
+	if fd.Required {
+		return fd.Label + " *"
+	}
+	return fd.Label
+}
+
+// notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
+func (b *blank) notes(fd *engine.Field) []string {
+	var out []string
+	if fd.Hint != "" {
+		out = append(out, fd.Hint)
+	}
+	if fd.ShowWhen != nil {
+		out = append(out, onlyIf(fd.ShowWhen))
+	}
+	out = append(out, b.constraints(fd)...)
+	if fd.ReadOnly {
+		out = append(out, "Filled in by the council from its records")
+	}
+	return out
+}
+
+// field draws one question of a blank form at x, in width w.
+func (b *blank) field(x, w float64, fd *engine.Field) {
+	r := b.r
+	switch fd.Type {
+	case engine.TypeContent:
+		if fd.ShowWhen != nil {
+			// Say when the text applies, under its heading.
+			if fd.Heading != "" {
+				r.label(x, w, fd.Heading, stSub, 2*stBody.lh())
+			}
+			r.para(x, w, onlyIf(fd.ShowWhen), stHint)
+			r.richText(x, w, fd.Text, stBody)
+			r.gap(6)
+			return
+		}
+		r.content(x, w, fd)
+		return
+	case engine.TypeTable:
+		b.table(x, w, fd)
+		return
+	case engine.TypeList:
+		b.list(x, w, fd)
+		return
+	}
+	// The label, notes and the first part of the answer space stay together on a page.
+	label := r.wrap(r.clean(labelText(fd), stLabel), stLabel, w)
+	var notes []string
+	for _, n := range b.notes(fd) {
+		notes = append(notes, r.wrap(r.clean(n, stHint), stHint, w)...)
+	}
+	space := b.space(fd)
+	r.room(min(float64(len(label))*stLabel.lh()+float64(len(notes))*stHint.lh()+2+space, r.bottom-r.top))
+	r.lines(x, label, stLabel)
+	r.lines(x, notes, stHint)
+	r.y += 2
+	b.input(x, w, fd)
+	r.gap(gapAfter)
+}
+
+// space is the height of the answer space to keep with a label: all of a box, the first option of a list.
+func (b *blank) space(fd *engine.Field) float64 {
+	switch fd.Type {
+	case engine.TypeTextarea:
+		return textareaH(fd)
+	case engine.TypeDate:
+		return stCaption.lh() + boxH
+	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes, engine.TypeYesNo, engine.TypeDeclaration,
+		engine.TypeChildren:
+		return 2 * stBody.lh()
+	case engine.TypeAttachments:
+		return stBody.lh() + 3*areaLineH
+	}
+	return boxH
+}
+
+func textareaH(fd *engine.Field) float64 {
+	rows := fd.Rows
+	if rows <= 0 {
+		rows = 4
+	}
+	return float64(min(rows, 12))*areaLineH + 6
+}
+
+// input draws the space to answer in.
+func (b *blank) input(x, w float64, fd *engine.Field) {
+	r := b.r
+	switch fd.Type {
+	case engine.TypeTextarea:
+		h := textareaH(fd)
+		r.room(h)
+		r.rect(x, r.y, w, h, 255)
+		r.y += h
+	case engine.TypeDate:
+		r.room(stCaption.lh() + boxH)
+		bx := x
+		for _, part := range []struct {
+			name string
+			w    float64
+		}{{"Day", 30}, {"Month", 30}, {"Year", 48}} {
+			r.text(bx, r.y, part.name, stCaption)
+			r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
+			bx += part.w + 8
+		}
+		r.y += stCaption.lh() + boxH
+	case engine.TypeSelect, engine.TypeRadios:
+		r.para(x, w, "Tick one", stHint)
+		b.options(x, w, fd.Options)
+	case engine.TypeCheckboxes:
+		if !strings.Contains(strings.ToLower(fd.Hint), "all that apply") {
+			r.para(x, w, "Tick all that apply", stHint)
+		}
+		b.options(x, w, fd.Options)
+	case engine.TypeYesNo:
+		b.options(x, w, []engine.Option{{Label: "Yes"}, {Label: "No"}})
+	case engine.TypeDeclaration:
+		text := strings.TrimSpace(fd.Text)
+		if text == "" {
+			text = "I confirm"
+		}
+		b.tick(x, w, text, stBody)
+	case engine.TypeChildren:
+		r.para(x, w, "Write the name of each child", stHint)
+		r.room(boxH)
+		r.rect(x, r.y, w, boxH, 255)
+		r.y += boxH
+	case engine.TypeAttachments:
+		r.para(x, w, "List the documents you are sending with this form:", stBody)
+		for range 3 {
+			r.room(areaLineH)
+			r.y += areaLineH
+			r.pdf.Line(x, r.y, x+w, r.y)
+		}
+		r.y += 2
+	default:
+		bw := w
+		switch fd.Type {
+		case engine.TypeNumber:
+			bw = min(w, 40*mm)
+		case engine.TypePhone:
+			bw = min(w, 70*mm)
+		}
+		r.room(boxH)
+		r.rect(x, r.y, bw, boxH, 255)
+		r.y += boxH
+	}
+}
+
+// options draws options with a box to tick before each, and their hints.
+func (b *blank) options(x, w float64, opts []engine.Option) {
+	r := b.r
+	for _, o := range opts {
+		b.tick(x, w, o.Label, stBody)
+		if o.Hint != "" {
+			r.para(x+16, w-16, o.Hint, stHint)
+		}
+	}
+}
+
+// tick draws a ballot box and text beside it, wrapped with a hanging indent.
+func (b *blank) tick(x, w float64, text string, st style) {
+	r := b.r
+	ls := r.wrap(r.clean(text, st), st, w-16)
+	for k, l := range ls {
+		r.room(st.lh())
+		if k == 0 {
+			r.text(x, r.y, ballotBox, style{size: st.size + 2})
+		}
+		r.text(x+16, r.y, l, st)
+		r.y += st.lh()
+	}
+}
+
+// table draws an empty table with a few rows to write in, then what each column asks for.
+func (b *blank) table(x, w float64, fd *engine.Field) {
+	r := b.r
+	label := r.wrap(r.clean(labelText(fd), stLabel), stLabel, w)
+	var notes []string
+	for _, n := range b.notes(fd) {
+		notes = append(notes, r.wrap(r.clean(n, stHint), stHint, w)...)
+	}
+	r.room(float64(len(label))*stLabel.lh() + float64(len(notes))*stHint.lh() + 3*stCell.lh() + 2*28)
+	r.lines(x, label, stLabel)
+	r.lines(x, notes, stHint)
+	r.y += 2
+	t := tableSpec{caption: fd.Label + " (continued)", blankRows: 5, blankH: 28}
+	for _, col := range fd.Columns {
+		t.heads = append(t.heads, labelText(col))
+		t.want = append(t.want, nominalWidth(col))
+	}
+	r.table(t)
+	// What each column asks for, when there is more to say than its header.
+	first := true
+	for _, col := range fd.Columns {
+		var ns []string
+		ns = append(ns, b.notes(col)...)
+		switch col.Type {
+		case engine.TypeSelect, engine.TypeRadios:
+			var labels []string
+			for _, o := range col.Options {
+				labels = append(labels, o.Label)
+			}
+			ns = append(ns, "One of: "+strings.Join(labels, "; "))
+		case engine.TypeYesNo:
+			ns = append(ns, "Yes or no")
+		case engine.TypeChildren:
+			ns = append(ns, "Write the name of each child the row is about")
+		}
+		if len(ns) == 0 {
+			continue
+		}
+		if first {
+			r.gap(4)
+			first = false
+		}
+		r.label(x, w, col.Label, style{bold: true, size: 9}, stHint.lh())
+		for _, n := range ns {
+			r.para(x+8, w-8, n, stHint)
+		}
+		r.y += 2
+	}
+	r.gap(gapAfter)
+}
+
+// nominalWidth is how wide a blank column would like to be, to write its answer in.
+func nominalWidth(col *engine.Field) float64 {
+	switch col.Type {
+	case engine.TypeTextarea:
+		return 200
+	case engine.TypeDate:
+		return 70
+	case engine.TypeNumber, engine.TypeYesNo:
+		return 45
+	case engine.TypeEmail:
+		return 140
+	}
+	return 100
+}
+
+// list draws the questions of one item, to be repeated for each.
+func (b *blank) list(x, w float64, fd *engine.Field) {
+	r := b.r
+	label := labelText(fd)
+	r.label(x, w, label, stLabel, 3*stBody.lh())
+	for _, n := range b.notes(fd) {
+		r.para(x, w, n, stHint)
+	}
+	name := fd.ItemLabel
+	if name == "" {
+		name = "Item"
+	}
+	r.gap(4)
+	const indent = 12
+	r.label(x+indent/2, w-indent/2, name+" (repeat for each "+strings.ToLower(name)+")", stSub, 2*stLabel.lh())
+	r.y += 2
+	for _, f := range fd.Fields {
+		b.field(x+indent, w-indent, f)
+	}
+	r.gap(4)
+}
+
+// constraints states a field's simple constraints in words.
+func (b *blank) constraints(fd *engine.Field) []string {
+	var out []string
+	switch fd.Type {
+	case engine.TypeText, engine.TypeTextarea:
+		switch {
+		case fd.MinLength != nil && fd.MaxLength != nil:
+			out = append(out, "Between "+itoa(*fd.MinLength)+" and "+itoa(*fd.MaxLength)+" characters")
+		case fd.MaxLength != nil:
+			out = append(out, "Up to "+itoa(*fd.MaxLength)+" characters")
+		case fd.MinLength != nil:
+			out = append(out, "At least "+itoa(*fd.MinLength)+" characters")
+		}
+	case engine.TypeNumber:
+		s := "A number"
+		if fd.Integer {
+			s = "A whole number"
+		}
+		switch {
+		case fd.Min != nil && fd.Max != nil:
+			s += " from " + num(*fd.Min) + " to " + num(*fd.Max)
+		case fd.Min != nil:
+			s += " of " + num(*fd.Min) + " or more"
+		case fd.Max != nil:
+			s += " of " + num(*fd.Max) + " or less"
+		}
+		out = append(out, s)
+	case engine.TypeDate:
+		if fd.NotInFuture {
+			out = append(out, "Must be today or in the past")
+		}
+		if fd.NotInPast {
+			out = append(out, "Must be today or in the future")
+		}
+		if fd.MinDate != "" {
+			out = append(out, "Must be on or after "+longDate(fd.MinDate))
+		}
+		if fd.MaxDate != "" {
+			out = append(out, "Must be on or before "+longDate(fd.MaxDate))
+		}
+		if fd.After != "" {
+			out = append(out, "Must be after “"+b.fieldLabel(fd, fd.After)+"”")
+		}
+		if fd.Before != "" {
+			out = append(out, "Must be before “"+b.fieldLabel(fd, fd.Before)+"”")
+		}
+	case engine.TypeCheckboxes:
+		switch {
+		case fd.MinSelected != nil && fd.MaxSelected != nil:
+			out = append(out, "Tick from "+itoa(*fd.MinSelected)+" to "+itoa(*fd.MaxSelected))
+		case fd.MinSelected != nil:
+			out = append(out, "Tick at least "+itoa(*fd.MinSelected))
+		case fd.MaxSelected != nil:
+			out = append(out, "Tick no more than "+itoa(*fd.MaxSelected))
+		}
+	case engine.TypeTable, engine.TypeList:
+		unit := "rows"
+		lo, hi := fd.MinRows, fd.MaxRows
+		if fd.Type == engine.TypeList {
+			unit, lo, hi = "entries", fd.MinItems, fd.MaxItems
+		}
+		if lo != nil && *lo > 1 {
+			out = append(out, "At least "+itoa(*lo)+" "+unit)
+		}
+		if hi != nil {
+			out = append(out, "Up to "+itoa(*hi)+" "+unit)
+		}
+	case engine.TypeAttachments:
+		if len(fd.Accept) > 0 {
+			var kinds []string
+			for _, k := range fd.Accept {
+				if name, ok := engine.AttachmentKinds[k]; ok {
+					kinds = append(kinds, name)
+				} else {
+					kinds = append(kinds, k)
+				}
+			}
+			out = append(out, "Each file must be "+joinOr(kinds))
+		}
+		var limits []string
+		if fd.MaxFiles > 0 {
+			limits = append(limits, "Up to "+itoa(fd.MaxFiles)+" files")
+		}
+		if fd.MaxSizeMB > 0 {
+			limits = append(limits, "each smaller than "+num(fd.MaxSizeMB)+" MB")
+		}
+		if len(limits) > 0 {
+			s := strings.Join(limits, ", ")
+			out = append(out, strings.ToUpper(s[:1])+s[1:])
+		}
+	}
+	return out
+}
+
+// fieldLabel names the field a date constraint refers to: a column of the same row, or a field of the form.
+func (b *blank) fieldLabel(fd *engine.Field, id string) string {
+	if p := fd.Parent(); p != nil {
+		for _, sib := range p.Children() {
+			if sib.ID == id {
+				return sib.Label
+			}
+		}
+	}
+	if other := b.form.Field(id); other != nil {
+		return other.Label
+	}
+	return id
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func longDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return t.Format("2 January 2006")
+}
+
+func joinOr(parts []string) string {
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+}
