@@ -45,6 +45,8 @@ func (c *Condition) Describe() string {
 		return join(c.All, "and")
 	case c.Any != nil:
 		return join(c.Any, "or")
+	case c.Not != nil && c.Not.Equals != nil:
+		return (&Condition{Field: c.Not.Field, NotEquals: c.Not.Equals, target: c.Not.target}).describeNotEquals()
 	case c.Not != nil:
 		return "it is not the case that " + c.Not.Describe()
 	}
@@ -89,4 +91,10 @@ func (c *Condition) Describe() string {
 		return name + " is less than " + formatNumber(*c.LessThan)
 	}
 	return name
+}
+
+// describeNotEquals words not(equals), which also holds when the question is unanswered.
+func (c *Condition) describeNotEquals() string {
+	d := (&Condition{Field: c.Field, Equals: c.NotEquals, target: c.target}).Describe()
+	return strings.Replace(d, " is “", " is not “", 1)
 }

@@ -30,6 +30,7 @@ type Config struct {
 	CodeLifetime    time.Duration // emailed codes expire after this
 	DevMailbox      bool          // show /dev/mail (only when no SMTP server is configured)
 	OutOfHoursPhone string
+	Marking         string // the classification printed on every PDF page
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -44,6 +45,7 @@ func DefaultConfig() Config {
 		SessionLifetime: 12 * time.Hour,
 		CodeLifetime:    15 * time.Minute,
 		OutOfHoursPhone: "0800 123 4567",
+		Marking:         "OFFICIAL-SENSITIVE",
 	}
 }
 
@@ -155,6 +157,8 @@ func (a *App) routes() {
 			r.Post("/delegations/{id}/return", a.apiChange("return"))
 			r.Get("/delegations/{id}/submission", a.apiSubmission)
 			r.Get("/delegations/{id}/attachments/{file}", a.apiAttachment)
+			r.Get("/delegations/{id}/pdf", a.apiDelegationPDF)
+			r.Get("/referrals/{id}/pdf", a.apiReferralPDF)
 			r.Get("/submissions", a.apiListSubmissions)
 			r.Get("/referrals", a.apiListReferrals)
 			r.Get("/referrals/{id}", a.apiGetReferral)
@@ -169,6 +173,7 @@ func (a *App) routes() {
 		r.Get("/", a.start)
 		r.Get("/referrals/new/{form}", a.overview)
 		r.Post("/referrals/new/{form}", a.startReferral)
+		r.Get("/forms/{form}/blank.pdf", a.blankPDF)
 		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
 		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
 		r.Get("/terms", a.termsPage)
@@ -207,6 +212,7 @@ func (a *App) routes() {
 			r.Get("/referrals/{id}/confirm", a.confirmReferral)
 			r.Post("/referrals/{id}/submit", a.submitReferral)
 			r.Get("/referrals/{id}/print", a.referralPrint)
+			r.Get("/referrals/{id}/pdf", a.referralPDF)
 			r.Get("/referrals/{id}/files/{file}", a.referralFile)
 			r.Get("/tasks", a.tasks)
 			r.Get("/tasks/{id}", a.taskStart)
@@ -215,6 +221,7 @@ func (a *App) routes() {
 			r.Get("/tasks/{id}/submit", a.taskSubmitForm)
 			r.Post("/tasks/{id}/submit", a.taskSubmit)
 			r.Get("/tasks/{id}/print", a.taskPrint)
+			r.Get("/tasks/{id}/pdf", a.taskPDF)
 			r.Get("/tasks/{id}/files/{file}", a.taskFile)
 			r.Get("/tasks/{id}/reassign", a.reassignForm)
 			r.Post("/tasks/{id}/reassign", a.reassign)

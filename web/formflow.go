@@ -170,7 +170,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
 		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: f.base + "/pages/" + p.key(),
 		HasPrevious: i > 0, HasNext: i < len(pages)-1, ReadOnly: f.readOnly, SubmitLabel: f.submit,
-		PrintHref: f.base + "/print", CloseHref: "/", SaveLabel: f.save}
+		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", CloseHref: "/", SaveLabel: f.save}
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}

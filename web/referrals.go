@@ -71,7 +71,7 @@ func (a *App) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true})
 	action := "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
-	a.render(w, r, renderer.OverviewPage(a.page(r, form.Title), form.Title, fields, nav, action, userFrom(r) != nil))
+	a.render(w, r, renderer.OverviewPage(a.page(r, form.Title), form.Title, fields, nav, action, "/forms/"+form.ID+"/blank.pdf", userFrom(r) != nil))
 }
 
 // startReferral is the overview's Next: sign in first if needed, then a new draft.
@@ -394,7 +394,7 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		row := renderer.SubmittedRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(), SubmittedBy: resp.OwnerName,
-			Reference: resp.Reference, Reason: resp.ReturnReason, Comment: resp.ReturnComment, DetailsHref: f.base + "/print"}
+			Reference: resp.Reference, Reason: resp.ReturnReason, Comment: resp.ReturnComment, DetailsHref: f.base + "/pdf"}
 		if resp.Status == store.StatusReturned {
 			row.PreviousHref = "/referrals/" + resp.PreviousID + "/print"
 			if prev, err := a.store.Response(r.Context(), resp.PreviousID); err == nil {

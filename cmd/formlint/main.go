@@ -2,6 +2,7 @@
 //
 //	formlint [-format text|json] PATH...    check files, or every *.yaml in folders
 //	formlint -compat OLD NEW                list changes from OLD to NEW that break drafts or consumers
+//	formlint -pdf DIR PATH...               also write a blank PDF of each form into DIR
 //
 // It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
 // nothing to report, 1 when there are problems, 2 on a usage or I/O error.
@@ -19,6 +20,7 @@ import (
 	"sort"
 
 	"formportal/engine"
+	"formportal/pdf"
 )
 
 func main() {
@@ -30,6 +32,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	format := fl.String("format", "text", "output format: text or json")
 	compat := fl.Bool("compat", false, "compare two versions of a form: formlint -compat OLD NEW")
+	pdfDir := fl.String("pdf", "", "also write a blank PDF of each form without errors into this folder, for offline review")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: formlint [-format text|json] PATH...\n       formlint [-format text|json] -compat OLD NEW")
 		fl.PrintDefaults()
@@ -50,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *compat {
 		diags, err = compare(fl.Arg(0), fl.Arg(1))
 	} else {
-		diags, err = lint(fl.Args())
+		diags, err = lint(fl.Args(), *pdfDir)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "formlint: %v\n", err)
@@ -66,7 +69,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func lint(paths []string) (engine.Diagnostics, error) {
+func lint(paths []string, pdfDir string) (engine.Diagnostics, error) {
 	files, err := expand(paths)
 	if err != nil {
 		return nil, err
@@ -80,6 +83,11 @@ func lint(paths []string) (engine.Diagnostics, error) {
 		}
 		form, diags := engine.Load(file, data)
 		all = append(all, diags...)
+		if form != nil && pdfDir != "" && !diags.HasErrors() {
+			if err := blankPDF(form, pdfDir); err != nil {
+				return nil, err
+			}
+		}
 		if form != nil {
 			if other, dup := ids[form.ID]; dup {
 				all = append(all, engine.Diagnostic{File: file, Line: 1, Col: 1, Severity: engine.Error, Rule: "duplicate-form",
@@ -156,4 +164,21 @@ func write(w io.Writer, format string, diags engine.Diagnostics) error {
 		}
 	}
 	return nil
+}
+
+// blankPDF writes FORM-ID.pdf: every question of the form, with every condition stated.
+func blankPDF(form *engine.Form, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, form.ID+".pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: "OFFICIAL-SENSITIVE when completed"}); err != nil {
+		f.Close()
+		return fmt.Errorf("blank PDF of %s: %w", form.ID, err)
+	}
+	return f.Close()
 }

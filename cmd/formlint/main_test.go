@@ -135,3 +135,17 @@ func TestCompatReportsBreakingChanges(t *testing.T) {
 		t.Fatalf("adding an optional question: exit %d, output %q; want 0 and nothing", code, out)
 	}
 }
+
+func TestBlankPDFs(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := formlint("-pdf", dir, "../../forms")
+	if code != 0 {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	for _, id := range []string{"multi-agency-chronology", "care-plan-part-1", "safeguarding-concern", "early-help-request"} {
+		data, err := os.ReadFile(filepath.Join(dir, id+".pdf"))
+		if err != nil || !strings.HasPrefix(string(data), "%PDF") {
+			t.Errorf("%s.pdf: %v", id, err)
+		}
+	}
+}

@@ -59,6 +59,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.web.Service, "service", def.Service, "the portal's name")
 	fl.StringVar(&c.web.BrandColour, "brand-colour", def.BrandColour, "the council's colour, as #rrggbb")
 	fl.StringVar(&c.web.OutOfHoursPhone, "out-of-hours-phone", def.OutOfHoursPhone, "the council's out-of-hours number")
+	fl.StringVar(&c.web.Marking, "marking", def.Marking, "the classification printed on every page of PDFs")
 	fl.DurationVar(&c.web.IdleTimeout, "idle-timeout", def.IdleTimeout, "sign out after this long without activity")
 	fl.DurationVar(&c.web.IdleWarning, "idle-warning", def.IdleWarning, "warn this long before the idle timeout")
 	fl.DurationVar(&c.web.SessionLifetime, "session-lifetime", def.SessionLifetime, "sign out this long after signing in")

@@ -1,0 +1,143 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/pdf"
+	"formportal/store"
+)
+
+// The PDF of a response: the professional's PDF button, a referral's Details, the council's copy.
+
+// pdfHeader is the block at the top of a response's PDF.
+func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
+	resp := f.resp
+	var h []pdf.HeaderLine
+	if resp.Kind == store.KindDelegation {
+		for _, c := range caseChildren(f.form, f.caseData) {
+			h = append(h, pdf.HeaderLine{Label: "Name", Value: c.Name + "   DOB: " + c.DOB})
+		}
+		m, _ := f.caseData.(map[string]any)
+		sender, _ := m["sender"].(map[string]any)
+		str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
+		due := "No due date specified"
+		if resp.DueDate != "" {
+			due = dateLong(resp.DueDate)
+		}
+		h = append(h, pdf.HeaderLine{Label: "Form type", Value: f.form.Title}, pdf.HeaderLine{Label: "Required by", Value: due},
+			pdf.HeaderLine{Label: "Sent by", Value: str(sender, "name")})
+		if d := str(sender, "department"); d != "" {
+			h = append(h, pdf.HeaderLine{Label: "Department", Value: d})
+		}
+	} else {
+		h = append(h, pdf.HeaderLine{Label: "Form type", Value: f.form.Title})
+	}
+	if !resp.SubmittedAt.IsZero() {
+		h = append(h, pdf.HeaderLine{Label: "Submitted by", Value: resp.OwnerName + " (" + resp.OwnerEmail + ")"},
+			pdf.HeaderLine{Label: "Submitted", Value: resp.SubmittedAt.Format("2 January 2006 at 15:04")})
+	} else {
+		h = append(h, pdf.HeaderLine{Label: "Status", Value: "Draft, not yet submitted: printed " + a.now().Format("2 January 2006 at 15:04")})
+	}
+	if resp.Reference != "" {
+		h = append(h, pdf.HeaderLine{Label: "Reference", Value: resp.Reference})
+	}
+	return h
+}
+
+// writePDF renders a flow's answers as a PDF download.
+func (a *App) writePDF(w http.ResponseWriter, r *http.Request, f *flow) {
+	var buf bytes.Buffer
+	res, err := pdf.Render(&buf, pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
+		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now()})
+	if err != nil {
+		a.serverError(w, r, fmt.Errorf("pdf of %s: %w", f.resp.ID, err))
+		return
+	}
+	if len(res.Replaced) > 0 {
+		a.log.Warn("pdf: characters the font cannot draw were replaced", "response", f.resp.ID, "characters", string(res.Replaced))
+	}
+	name := f.form.ID + "-" + f.resp.ID[:8] + ".pdf"
+	if f.resp.Reference != "" {
+		name = f.form.ID + "-" + f.resp.Reference + ".pdf"
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+}
+
+func (a *App) taskPDF(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.writePDF(w, r, f)
+}
+
+func (a *App) referralPDF(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.writePDF(w, r, f)
+}
+
+func (a *App) apiDelegationPDF(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiDelegation(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	a.writePDF(w, r, f)
+}
+
+func (a *App) apiReferralPDF(w http.ResponseWriter, r *http.Request) {
+	resp, ok := a.apiReferral(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	a.writePDF(w, r, f)
+}
+
+// blankPDF is a form with every question and condition, for reading offline before filling it in.
+func (a *App) blankPDF(w http.ResponseWriter, r *http.Request) {
+	form := a.forms.Get(chi.URLParam(r, "form"))
+	if form == nil {
+		a.notFound(w, r)
+		return
+	}
+	var buf bytes.Buffer
+	if _, err := pdf.Render(&buf, pdf.Document{Form: form, Blank: true, Marking: a.cfg.Marking, Today: a.now()}); err != nil {
+		a.serverError(w, r, fmt.Errorf("blank pdf of %s: %w", form.ID, err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", form.ID+"-blank.pdf"))
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	w.Write(buf.Bytes())
+}
