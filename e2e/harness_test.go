@@ -26,7 +26,7 @@ import (
 )
 
 type portal struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	smtp   *smtptest.Server
 	store  *sqlstore.DB
@@ -34,7 +34,7 @@ type portal struct {
 }
 
 // startPortal runs the portal as cmd/portal assembles it, with mail going over SMTP to a test server.
-func startPortal(t *testing.T) *portal {
+func startPortal(t testing.TB) *portal {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
