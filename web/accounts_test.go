@@ -311,3 +311,9 @@ func TestSecurityHeadersAndErrors(t *testing.T) {
 	e.store.Close()
 	e.browser().get("/readyz").status(http.StatusServiceUnavailable)
 }
+
+func TestPanicBecomesLogged500Page(t *testing.T) {
+	e := newEnv(t)
+	e.app.router.Get("/boom", func(http.ResponseWriter, *http.Request) { panic("a bug") })
+	e.browser().get("/boom").status(http.StatusInternalServerError).see("Sorry, there is a problem with the service")
+}

@@ -1,15 +1,25 @@
 package web
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"formportal/engine/enginetest"
+	"formportal/forms"
+	"formportal/renderer"
+	"formportal/store"
 )
 
 // Load benchmarks: real HTTP on loopback against a real SQLite file, many clients at once, reporting
@@ -126,4 +136,124 @@ type tokenTransport struct{ token string }
 
 func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// BenchmarkLoadSaveChronology: 200 professionals at once, each signed in to their own delegated
+// Multi-Agency Chronology, saving its chronology section with 100 rows. Afterwards every acknowledged
+// save must be in the store. b.N is the total number of saves:
+//
+//	go test ./web -run '^$' -bench LoadSaveChronology -benchtime 2000x
+func BenchmarkLoadSaveChronology(b *testing.B) {
+	const professionals = 200
+	e := newEnv(b)
+	lib, err := forms.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e.app.forms = lib
+	form := lib.Get("multi-agency-chronology")
+	section := form.Section("chronology")
+	ctx := context.Background()
+	hash, err := hashPassword(testPassword)
+	if err != nil {
+		b.Fatal(err)
+	}
+	type client struct {
+		c     *http.Client
+		csrf  string
+		task  string
+		saved int
+	}
+	clients := make([]*client, professionals)
+	u, _ := url.Parse(e.srv.URL)
+	for i := range clients {
+		now := e.clock.Now()
+		user := &store.User{ID: newID(), Email: fmt.Sprintf("pro%d@school.example", i), Forename: "Pro", Surname: strconv.Itoa(i),
+			PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+		if err := e.store.CreateUser(ctx, user); err != nil {
+			b.Fatal(err)
+		}
+		caseData := enginetest.CaseData(form, 3)
+		raw, _ := json.Marshal(caseData)
+		resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, OwnerEmail: user.Email, CaseData: raw,
+			Status: store.StatusSent, CreatedAt: now, UpdatedAt: now}
+		if err := e.app.createDelegation(ctx, resp, "bench"); err != nil {
+			b.Fatal(err)
+		}
+		// Signed in as login would leave them, without 200 password hashes in the set-up.
+		token := newToken()
+		s := &store.Session{ID: sessionID(token), UserID: user.ID, CSRFToken: newToken(), Data: map[string]string{}, CreatedAt: now, LastSeenAt: now}
+		if err := e.store.CreateSession(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		jar, _ := cookiejar.New(nil)
+		jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: token}})
+		clients[i] = &client{c: &http.Client{Jar: jar}, csrf: s.CSRFToken, task: resp.ID}
+	}
+	answers := enginetest.Answers(form, enginetest.CaseData(form, 3), 100, e.clock.Now())
+	body := renderer.EncodeSection(section, answers.Values)
+	body.Set("action", "save")
+
+	var lat latencies
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	start := time.Now()
+	b.ResetTimer()
+	for _, cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= b.N {
+					mu.Unlock()
+					return
+				}
+				next++
+				mu.Unlock()
+				v := url.Values{}
+				for k, vs := range body {
+					v[k] = vs
+				}
+				v.Set("csrf_token", cl.csrf)
+				v.Set("involvement_summary", fmt.Sprintf("save %d", cl.saved+1))
+				t0 := time.Now()
+				resp, err := cl.c.PostForm(e.srv.URL+"/tasks/"+cl.task+"/pages/chronology", v)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					b.Errorf("save: status %d", resp.StatusCode)
+					return
+				}
+				lat.add(time.Since(t0))
+				cl.saved++
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	lat.report(b, elapsed)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "saves/s")
+	// Nothing lost: each professional's last acknowledged save is what the store holds, with 100 rows.
+	for _, cl := range clients {
+		if cl.saved == 0 {
+			continue
+		}
+		resp, err := e.store.Response(ctx, cl.task)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var got struct{ Values map[string]any }
+		json.Unmarshal(resp.Answers, &got)
+		rows, _ := got.Values["chronology_entries"].([]any)
+		if got.Values["involvement_summary"] != fmt.Sprintf("save %d", cl.saved) || len(rows) != 100 {
+			b.Fatalf("task %s: the store holds %v with %d rows, want save %d with 100 rows", cl.task, got.Values["involvement_summary"], len(rows), cl.saved)
+		}
+	}
 }
