@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test` (see README.md).
-.PHONY: run test deps check fuzz bench
+.PHONY: run test deps check fuzz bench generate
 
 # Run the portal on http://localhost:8080 with an embedded SQLite database in ./data, the dev mailbox at
 # /dev/mail and demo data.
@@ -25,3 +25,7 @@ fuzz:
 
 bench:
 	go test ./... -run '^$$' -bench . -benchmem
+
+# Regenerate the templ components' Go code (committed; CI checks it matches).
+generate:
+	go tool templ generate -path renderer
