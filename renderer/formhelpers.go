@@ -211,3 +211,5 @@ func autoReplyAction(id string) string {
 	}
 	return "/auto-replies/" + id
 }
+
+func join(lines []string) string { return strings.Join(lines, " ") }

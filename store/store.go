@@ -24,9 +24,28 @@ type User struct {
 	Organisation    string
 	Phone           string
 	PasswordHash    string
+	Role            string    // "" for professionals and the public; RoleStaff or RoleAdmin for council staff
 	EmailVerifiedAt time.Time // zero until the emailed code is entered
 	TermsAcceptedAt time.Time // zero until the terms are accepted
 	CreatedAt       time.Time
+}
+
+// Roles of council staff.
+const (
+	RoleStaff = "staff" // uses the staff console
+	RoleAdmin = "admin" // and reads the audit log
+)
+
+// IsStaff reports whether the user works for the council.
+func (u *User) IsStaff() bool { return u.Role == RoleStaff || u.Role == RoleAdmin }
+
+// AuditEntry records who saw or changed what.
+type AuditEntry struct {
+	At     time.Time
+	Actor  string
+	Action string
+	Target string
+	Detail string
 }
 
 // Name is the user's full name.
@@ -107,6 +126,10 @@ type Store interface {
 	// RecordAttempt and CountAttempts rate-limit by key (an account, an address).
 	RecordAttempt(ctx context.Context, key string, at time.Time) error
 	CountAttempts(ctx context.Context, key string, since time.Time) (int, error)
+
+	Audit(ctx context.Context, e AuditEntry) error
+	// AuditLog lists entries newest first.
+	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
 
 	EnqueueMail(ctx context.Context, m *Mail) error
 	// ClaimDueMail takes up to limit unsent messages due by now and hides them from other senders for

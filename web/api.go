@@ -375,18 +375,11 @@ func (a *App) apiChange(change string) http.HandlerFunc {
 		var err error
 		switch change {
 		case "retract":
-			resp.Status, resp.UpdatedAt = store.StatusRetracted, a.now()
-			err = a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "retracted", apiActor(r), req.Reason))
+			err = a.retract(r.Context(), resp, apiActor(r), req.Reason)
 		case "reassign":
 			err = a.reassignTo(r, resp, req.Professional.Email, strings.TrimSpace(req.Professional.Name), strings.TrimSpace(req.Professional.Organisation), apiActor(r), req.Reason)
 		case "return":
-			resp.Status, resp.ReturnReason, resp.ReturnComment, resp.UpdatedAt = store.StatusReturned, req.Reason, strings.TrimSpace(req.Comment), a.now()
-			err = a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "returned", apiActor(r), req.Reason+": "+req.Comment))
-			if err == nil {
-				err = a.mail.Send(r.Context(), resp.OwnerEmail, "A form has been returned to you for more information",
-					"A form you submitted has been returned to you because the council needs more information.\n\nReason: "+req.Reason+
-						"\n\nSign in to see the council's comments and update the form: "+a.cfg.BaseURL+"/tasks\n\n"+a.signature())
-			}
+			err = a.returnDelegation(r.Context(), resp, apiActor(r), req.Reason, strings.TrimSpace(req.Comment))
 		}
 		if errors.Is(err, store.ErrStale) {
 			apiFail(w, http.StatusConflict, apiError{Message: "The delegation changed while this request was handled; try again"})
@@ -623,4 +616,21 @@ func (a *App) apiReferralAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
+}
+
+// retract withdraws a delegation from its professional.
+func (a *App) retract(ctx context.Context, resp *store.Response, actor, reason string) error {
+	resp.Status, resp.UpdatedAt = store.StatusRetracted, a.now()
+	return a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "retracted", actor, reason))
+}
+
+// returnDelegation reopens a submitted contribution for more information and tells the professional.
+func (a *App) returnDelegation(ctx context.Context, resp *store.Response, actor, reason, comment string) error {
+	resp.Status, resp.ReturnReason, resp.ReturnComment, resp.UpdatedAt = store.StatusReturned, reason, comment, a.now()
+	if err := a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
+		return err
+	}
+	return a.mail.Send(ctx, resp.OwnerEmail, "A form has been returned to you for more information",
+		"A form you submitted has been returned to you because the council needs more information.\n\nReason: "+reason+
+			"\n\nSign in to see the council's comments and update the form: "+a.cfg.BaseURL+"/tasks\n\n"+a.signature())
 }

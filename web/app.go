@@ -231,6 +231,23 @@ func (a *App) routes() {
 			r.Get("/auto-replies/{reply}", a.autoReplyForm)
 			r.Post("/auto-replies/{reply}", a.saveAutoReply)
 			r.Post("/auto-replies/{reply}/delete", a.deleteAutoReply)
+			r.Route("/staff", func(r chi.Router) {
+				r.Use(a.requireStaff)
+				r.Get("/", a.staffHome)
+				r.Get("/audit", a.auditLog)
+				r.Get("/delegations/new", a.delegateForm)
+				r.Post("/delegations/new", a.delegate)
+				for _, kind := range []string{store.KindDelegation, store.KindReferral} {
+					base := "/" + kind + "s/{id}"
+					r.Get(base, a.staffDetail(kind))
+					r.Get(base+"/answers", a.staffAnswers(kind))
+					r.Get(base+"/pdf", a.staffPDF(kind))
+					r.Get(base+"/files/{file}", a.staffFile(kind))
+					r.Post(base+"/return", a.staffChange(kind, "return"))
+				}
+				r.Post("/delegations/{id}/retract", a.staffChange(store.KindDelegation, "retract"))
+				r.Post("/delegations/{id}/reassign", a.staffChange(store.KindDelegation, "reassign"))
+			})
 			r.Get("/account", a.accountForm)
 			r.Post("/account", a.updateAccount)
 			r.Get("/account/password", a.passwordForm)
@@ -280,7 +297,7 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 		p.CSRFToken = s.CSRFToken
 	}
 	if u := userFrom(r); u != nil {
-		p.User = &renderer.User{Name: u.Name(), Menu: a.menu()}
+		p.User = &renderer.User{Name: u.Name(), Menu: a.menu(u)}
 		p.IdleSeconds = int(a.cfg.IdleTimeout / time.Second)
 		p.WarnSeconds = int(a.cfg.IdleWarning / time.Second)
 	}
@@ -288,7 +305,14 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 }
 
 // menu is the name menu; later portals add their items here.
-func (a *App) menu() []renderer.MenuItem {
+func (a *App) menu(u *store.User) []renderer.MenuItem {
+	if u.IsStaff() {
+		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}, {Label: "Delegate a form", Href: "/staff/delegations/new"}}
+		if u.Role == store.RoleAdmin {
+			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"})
+		}
+		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
+	}
 	return []renderer.MenuItem{
 		{Label: "Tasks", Href: "/tasks"},
 		{Label: "Update account", Href: "/account"},

@@ -16,9 +16,13 @@ import (
 const (
 	DemoEmail    = "demo.professional@example.org"
 	DemoPassword = "demo portal password 2026"
+
+	DemoStaffEmail    = "demo.staff@council.example"
+	DemoStaffPassword = "demo staff password 2026"
 )
 
-// SeedDemo adds the demo data once: a professional with a verified account, two delegated tasks (a
+// SeedDemo adds the demo data once: a council staff member (an admin of the staff console), a
+// professional with a verified account, two delegated tasks (a
 // Multi-Agency Chronology for two siblings, a Care Plan part 1), and in the Children's Portal a saved
 // draft, a submitted referral and one returned for more information. Running it again changes nothing.
 func (a *App) SeedDemo(ctx context.Context) error {
@@ -69,6 +73,15 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		if err := a.createDelegation(ctx, resp, "demo"); err != nil {
 			return fmt.Errorf("demo delegation %s: %w", d.form, err)
 		}
+	}
+	staffHash, err := hashPassword(DemoStaffPassword)
+	if err != nil {
+		return err
+	}
+	staff := &store.User{ID: newID(), Email: DemoStaffEmail, Forename: "Nyree", Surname: "Ellison-Anjos", Organisation: "Children's Services",
+		Role: store.RoleAdmin, PasswordHash: staffHash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+	if err := a.store.CreateUser(ctx, staff); err != nil {
+		return fmt.Errorf("demo staff: %w", err)
 	}
 	if err := a.seedDemoReferrals(ctx, u); err != nil {
 		return fmt.Errorf("demo referrals: %w", err)

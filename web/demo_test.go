@@ -25,6 +25,8 @@ func TestDemoData(t *testing.T) {
 	b.see("Tasks", "Multi-Agency Chronology", "Aurora Boreo and 1 sibling", "Frodo Bagginski", "No due date")
 	b.get("/recover").see("Child / Young Person Safeguarding Concern")
 	b.get("/submitted").see("Forms requesting more information", "Insufficient Detail", "Early Help")
+	staff := e.browser().get("/login").post("/login", "email", DemoStaffEmail, "password", DemoStaffPassword)
+	staff.get("/staff").see("Staff console", "Multi-Agency Chronology", "Early Help")
 	mails := mustMail(t, e)
 	if len(mails) < 3 {
 		t.Fatalf("demo emails: %v", mails)

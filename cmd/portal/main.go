@@ -3,6 +3,8 @@
 //
 //	portal [flags]                          serve
 //	portal [flags] apikey create NAME       make a back-office API key and print it once
+//	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
+//	                                        make a council staff account (admin: also reads the audit log)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host).
@@ -85,14 +87,25 @@ func parseFlags(args []string) (*config, []string, error) {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	if len(args) != 3 || args[0] != "apikey" || args[1] != "create" {
-		return fmt.Errorf("unknown command %q: use apikey create NAME", strings.Join(args, " "))
+	const usage = "use: apikey create NAME | staff create EMAIL FORENAME SURNAME [admin]"
+	apiKey := len(args) == 3 && args[0] == "apikey" && args[1] == "create"
+	staff := (len(args) == 5 || len(args) == 6 && args[5] == "admin") && args[0] == "staff" && args[1] == "create"
+	if !apiKey && !staff {
+		return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
 	}
 	db, err := openStore(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if staff {
+		password, err := web.NewStaff(ctx, db, args[2], args[3], args[4], len(args) == 6, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Printf("Staff account %s created. Its first password, shown only this once (change it after signing in):\n%s\n", args[2], password)
+		return nil
+	}
 	secret, err := web.NewAPIKey(ctx, db, args[2], time.Now())
 	if err != nil {
 		return fmt.Errorf("create api key: %w", err)

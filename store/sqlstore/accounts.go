@@ -11,12 +11,12 @@ import (
 	"formportal/store"
 )
 
-const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at`
+const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at, role`
 
 func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 	var u store.User
 	var verified, terms, created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created, &u.Role); err != nil {
 		return nil, notFound(err)
 	}
 	u.EmailVerifiedAt, u.TermsAcceptedAt, u.CreatedAt = fromMillis(verified), fromMillis(terms), fromMillis(created)
@@ -25,9 +25,9 @@ func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 
 // CreateUser adds a user; ErrConflict when the email address is taken.
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
-	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		u.ID, strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
-		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt))
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}
@@ -50,9 +50,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*store.User, error
 // UpdateUser saves every field of a user; ErrConflict when the new email address is taken.
 func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	res, err := db.exec(ctx, `UPDATE users SET email = ?, forename = ?, surname = ?, organisation = ?, phone = ?,
-		password_hash = ?, email_verified_at = ?, terms_accepted_at = ? WHERE id = ?`,
+		password_hash = ?, email_verified_at = ?, terms_accepted_at = ?, role = ? WHERE id = ?`,
 		strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
-		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.ID)
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.Role, u.ID)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}
@@ -304,4 +304,33 @@ func isUniqueViolation(err error) bool {
 	}
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
+}
+
+// Audit records an entry of the audit log.
+func (db *DB) Audit(ctx context.Context, e store.AuditEntry) error {
+	if _, err := db.exec(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`,
+		millis(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	return nil
+}
+
+// AuditLog lists the newest entries first.
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error) {
+	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []store.AuditEntry
+	for rows.Next() {
+		var e store.AuditEntry
+		var at int64
+		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		e.At = fromMillis(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }

@@ -115,3 +115,24 @@ func testKeysAndReplies(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 }
+
+func testAudit(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	for i, action := range []string{"viewed submission", "returned referral"} {
+		if err := st.Audit(ctx, store.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: "jo@council.example", Action: action, Target: "r1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := st.AuditLog(ctx, 10)
+	if err != nil || len(log) != 2 || log[0].Action != "returned referral" || log[1].Actor != "jo@council.example" {
+		t.Fatalf("audit log: %+v, %v", log, err)
+	}
+	u := newUser("s1", "jo@council.example")
+	u.Role = store.RoleAdmin
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := st.UserByID(ctx, "s1"); got.Role != store.RoleAdmin || !got.IsStaff() {
+		t.Fatalf("role not kept: %+v", got)
+	}
+}

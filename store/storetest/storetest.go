@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"MailClaimSharing": testMailClaimSharing,
 		"Responses":        testResponses,
 		"KeysAndReplies":   testKeysAndReplies,
+		"Audit":            testAudit,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -1,0 +1,51 @@
+package renderer
+
+// StaffRow is a delegation or referral in the staff console's lists.
+type StaffRow struct {
+	Href, FormTitle, Name, Owner, Status, Due, Reference, Updated string
+	AutoReply                                                     bool
+}
+
+// CaseInput is one question of the case-data part of "Delegate a form", made from the form's case-data
+// schema.
+type CaseInput struct {
+	Name     string // posted as case.<path>
+	ID       string
+	Label    string
+	Hint     string
+	Value    string
+	Error    string
+	Required bool
+	Group    string // the heading it sits under ("Child 1")
+}
+
+// DelegateView is the staff console's "Delegate a form" page.
+type DelegateView struct {
+	Page                                Page
+	Forms                               []OptionView // delegation forms (step 1)
+	FormID, FormTitle                   string
+	Sections                            []OptionView // delegable sections, ticked when chosen
+	Email, Name, Organisation, Comments string
+	DueDay, DueMonth, DueYear           string
+	Case                                []CaseInput
+}
+
+// StaffDetailView is a delegation or referral seen by staff.
+type StaffDetailView struct {
+	Page                               Page
+	Kind                               string // delegation | referral
+	ID                                 string
+	FormTitle                          string
+	Facts                              []SummaryRow
+	History                            []SummaryRow
+	AnswersHref, PDFHref               string
+	Files                              []FileLink
+	CanRetract, CanReassign, CanReturn bool
+	AutoReply                          string
+}
+
+// FileLink is a downloadable document.
+type FileLink struct{ Name, Href string }
+
+// AuditRow is an entry of the audit log.
+type AuditRow struct{ At, Actor, Action, Target, Detail string }

@@ -1,0 +1,645 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/engine"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// The staff console: everything the back-office API does, for a council without a case management
+// system, and an audit log of who saw and changed what.
+
+// caseRows is how many children (or other repeated case-data items) the "Delegate a form" page offers.
+const caseRows = 4
+
+// requireStaff lets only council staff through; anyone else gets "not found", so the console's
+// existence is not advertised.
+func (a *App) requireStaff(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u := userFrom(r); u == nil || !u.IsStaff() {
+			a.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// audit records what a member of staff saw or did. A failure to audit fails the request: a view that
+// cannot be accounted for must not happen.
+func (a *App) audit(r *http.Request, action, target, detail string) error {
+	return a.store.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: userFrom(r).Email, Action: action, Target: target, Detail: detail})
+}
+
+func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Limit: 500})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	var delegations, referrals []renderer.StaffRow
+	for _, resp := range list {
+		form := a.forms.Get(resp.FormID)
+		if form == nil {
+			continue
+		}
+		var caseData any
+		json.Unmarshal(resp.CaseData, &caseData)
+		row := renderer.StaffRow{FormTitle: form.Title, Status: statusWords(resp.Status), Reference: resp.Reference}
+		switch {
+		case resp.Kind == store.KindDelegation:
+			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskName(caseChildren(form, caseData)), resp.OwnerEmail
+			row.Due = "No due date"
+			if resp.DueDate != "" {
+				row.Due = dateLong(resp.DueDate)
+			}
+			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
+				row.AutoReply = true
+			}
+			delegations = append(delegations, row)
+		case resp.Status != store.StatusDraft:
+			f, err := a.referralFlow(resp)
+			if err != nil {
+				a.serverError(w, r, err)
+				return
+			}
+			row.Href, row.Name, row.Owner = "/staff/referrals/"+resp.ID, f.childName(), resp.OwnerName+" ("+resp.OwnerEmail+")"
+			referrals = append(referrals, row)
+		}
+	}
+	a.render(w, r, renderer.StaffHome(a.page(r, "Staff console"), delegations, referrals))
+}
+
+func statusWords(s string) string {
+	switch s {
+	case store.StatusInProgress:
+		return "In progress"
+	case store.StatusReturned:
+		return "Returned for more information"
+	case store.StatusSuperseded:
+		return "Returned (earlier version)"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// autoReplyFor is the automatic reply in force for a professional's address, if any.
+func (a *App) autoReplyFor(ctx context.Context, email string) (*store.AutoReply, error) {
+	u, err := a.store.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil || u.EmailVerifiedAt.IsZero() {
+		return nil, err
+	}
+	list, err := a.store.AutoReplies(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := a.now().Format(time.DateOnly)
+	for i := range list {
+		if list[i].StartsOn <= today && today <= list[i].EndsOn {
+			return &list[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// --- delegate a form ------------------------------------------------------------------------------
+
+func (a *App) delegateForm(w http.ResponseWriter, r *http.Request) {
+	v, form := a.delegateView(r)
+	if form != nil {
+		for i := range v.Sections {
+			v.Sections[i].Checked = true
+		}
+		v.Case = caseInputs(form.CaseData, nil, nil)
+	}
+	a.render(w, r, renderer.DelegatePage(v))
+}
+
+func (a *App) delegateView(r *http.Request) (renderer.DelegateView, *engine.Form) {
+	v := renderer.DelegateView{Page: a.page(r, "Delegate a form")}
+	for _, f := range a.forms.All() {
+		if f.Kind == engine.KindDelegation {
+			v.Forms = append(v.Forms, renderer.OptionView{Value: f.ID, Label: f.Title})
+		}
+	}
+	form := a.forms.Get(r.URL.Query().Get("form"))
+	if form == nil || form.Kind != engine.KindDelegation {
+		return v, nil
+	}
+	v.FormID, v.FormTitle = form.ID, form.Title
+	for _, s := range form.Sections {
+		if s.Delegable {
+			v.Sections = append(v.Sections, renderer.OptionView{Value: s.ID, Label: s.Title})
+		}
+	}
+	return v, form
+}
+
+// caseInputs makes questions from the form's case-data schema: its text properties, nested objects and
+// lists of objects (a few rows of each, such as the children of a sibling group). The sender is filled
+// from the member of staff, and ids of list items are made up, so neither is asked.
+func caseInputs(schema map[string]any, posted map[string]string, errs map[string]string) []renderer.CaseInput {
+	var out []renderer.CaseInput
+	var walk func(schema map[string]any, path, group string, required bool)
+	walk = func(schema map[string]any, path, group string, required bool) {
+		props, _ := schema["properties"].(map[string]any)
+		req := map[string]bool{}
+		for _, r := range asStrings(schema["required"]) {
+			req[r] = true
+		}
+		for _, key := range sortedProps(props, req) {
+			sub, _ := props[key].(map[string]any)
+			p := key
+			if path != "" {
+				p = path + "." + key
+			}
+			switch schemaKind(sub) {
+			case "object":
+				walk(sub, p, humanise(key), required && req[key])
+			case "array":
+				items, _ := sub["items"].(map[string]any)
+				if schemaKind(items) != "object" {
+					continue
+				}
+				noun := strings.TrimSuffix(humanise(key), "ren")
+				if noun == humanise(key) {
+					noun = strings.TrimSuffix(noun, "s")
+				}
+				for i := range caseRows {
+					walk(items, fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s %d", noun, i+1), required && req[key] && i == 0)
+				}
+			case "string":
+				if key == "id" || strings.HasPrefix(p, "sender") {
+					continue
+				}
+				in := renderer.CaseInput{Name: "case." + p, ID: "case-" + strings.ReplaceAll(p, ".", "-"), Label: humanise(key),
+					Value: posted[p], Error: errs[p], Required: required && req[key]}
+				if d, _ := sub["description"].(string); d != "" {
+					in.Hint = d
+				}
+				if f, _ := sub["format"].(string); f == "date" {
+					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
+				}
+				if len(out) == 0 || out[len(out)-1].Group != group || group == "" {
+					in.Group = group
+				}
+				out = append(out, in)
+			}
+		}
+	}
+	walk(schema, "", "", true)
+	// Only the first input of a group carries its heading.
+	last := ""
+	for i := range out {
+		g := groupOf(out[i].Name)
+		if g == last {
+			out[i].Group = ""
+		}
+		last = g
+	}
+	return out
+}
+
+func groupOf(name string) string {
+	if i := strings.LastIndex(name, "."); i > 0 {
+		return name[:i]
+	}
+	return ""
+}
+
+func schemaKind(s map[string]any) string {
+	t, _ := s["type"].(string)
+	return t
+}
+
+func asStrings(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// sortedProps puts required properties first, then the rest, each alphabetically.
+func sortedProps(props map[string]any, req map[string]bool) []string {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if req[keys[i]] != req[keys[j]] {
+			return req[keys[i]]
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}
+
+func humanise(key string) string {
+	var b strings.Builder
+	for i, r := range key {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte(' ')
+			r += 'a' - 'A'
+		}
+		if r == '_' {
+			r = ' '
+		}
+		b.WriteRune(r)
+	}
+	s := b.String()
+	switch s {
+	case "dob":
+		return "Date of birth"
+	case "name":
+		return "Name"
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// caseDataFrom builds case data from the posted questions, following the schema's shape.
+func caseDataFrom(schema map[string]any, posted map[string]string, staff *store.User, dept string) map[string]any {
+	var build func(schema map[string]any, path string) (map[string]any, bool)
+	build = func(schema map[string]any, path string) (map[string]any, bool) {
+		props, _ := schema["properties"].(map[string]any)
+		out := map[string]any{}
+		found := false
+		for key, v := range props {
+			sub, _ := v.(map[string]any)
+			p := key
+			if path != "" {
+				p = path + "." + key
+			}
+			switch schemaKind(sub) {
+			case "object":
+				if m, ok := build(sub, p); ok {
+					out[key], found = m, true
+				}
+			case "array":
+				items, _ := sub["items"].(map[string]any)
+				var list []any
+				for i := range caseRows {
+					if m, ok := build(items, fmt.Sprintf("%s.%d", p, i)); ok {
+						if _, has := m["id"]; !has {
+							m["id"] = fmt.Sprintf("c%d", len(list)+1)
+						}
+						list = append(list, m)
+					}
+				}
+				if len(list) > 0 {
+					out[key], found = list, true
+				}
+			case "string":
+				if s := strings.TrimSpace(posted[p]); s != "" {
+					out[key], found = s, true
+				}
+			}
+		}
+		return out, found
+	}
+	data, _ := build(schema, "")
+	data["sender"] = map[string]any{"name": staff.Name(), "department": dept, "email": staff.Email}
+	return data
+}
+
+func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
+	v, form := a.delegateView(r)
+	if form == nil {
+		a.notFound(w, r)
+		return
+	}
+	staff := userFrom(r)
+	posted := map[string]string{}
+	for k, vals := range r.PostForm {
+		if p, ok := strings.CutPrefix(k, "case."); ok && len(vals) > 0 {
+			posted[p] = vals[0]
+		}
+	}
+	chosen := map[string]bool{}
+	for _, s := range r.PostForm["sections"] {
+		chosen[s] = true
+	}
+	for i := range v.Sections {
+		v.Sections[i].Checked = chosen[v.Sections[i].Value]
+	}
+	v.Email, v.Name = normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
+	v.Organisation, v.Comments = strings.TrimSpace(r.PostFormValue("organisation")), strings.TrimSpace(r.PostFormValue("comments"))
+	v.DueDay, v.DueMonth, v.DueYear = r.PostFormValue("due.day"), r.PostFormValue("due.month"), r.PostFormValue("due.year")
+	add := func(field, msg string) {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: field, Message: msg})
+	}
+	if len(chosen) == 0 {
+		add("sections", "Select at least one section to delegate")
+	}
+	if msg := emailProblem(v.Email); msg != "" {
+		add("email", msg)
+	}
+	if v.Name == "" {
+		add("name", "Enter the professional's name")
+	}
+	due := ""
+	if v.DueDay+v.DueMonth+v.DueYear != "" {
+		d, msg := simpleDate(v.DueDay, v.DueMonth, v.DueYear, "due date")
+		switch {
+		case msg != "":
+			add("due-day", msg)
+		case d < a.now().Format(time.DateOnly):
+			add("due-day", "The due date must be today or in the future")
+		default:
+			due = d
+		}
+	}
+	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
+	caseErrs := map[string]string{}
+	for _, e := range form.CheckCaseData(caseData) {
+		p := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", ".")
+		msg := "Check this answer: " + e.Message
+		if strings.Contains(e.Message, "missing propert") || p == "" {
+			msg = "Enter the child's details: " + e.Message
+		}
+		caseErrs[p] = msg
+		add("case-"+strings.ReplaceAll(p, ".", "-"), msg)
+	}
+	if len(v.Page.Errors) > 0 {
+		v.Case = caseInputs(form.CaseData, posted, caseErrs)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.DelegatePage(v))
+		return
+	}
+	var sections []string
+	for _, s := range v.Sections {
+		if s.Checked {
+			sections = append(sections, s.Value)
+		}
+	}
+	raw, _ := json.Marshal(caseData)
+	now := a.now()
+	resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, Sections: sections, OwnerEmail: v.Email,
+		OwnerName: v.Name, OwnerOrg: v.Organisation, CaseData: raw, Status: store.StatusSent, DueDate: due, Comments: v.Comments,
+		CreatedAt: now, UpdatedAt: now}
+	if err := a.createDelegation(r.Context(), resp, staff.Email); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if err := a.audit(r, "delegated", resp.ID, form.ID+" to "+v.Email); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/delegations/"+resp.ID, http.StatusSeeOther)
+}
+
+// --- one delegation or referral ---------------------------------------------------------------------
+
+// staffResponse loads the delegation or referral in the URL.
+func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind string) (*store.Response, *flow, bool) {
+	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != kind || resp.Status == store.StatusDraft) {
+		a.notFound(w, r)
+		return nil, nil, false
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, nil, false
+	}
+	var f *flow
+	if kind == store.KindDelegation {
+		f, err = a.taskFlow(resp)
+	} else {
+		f, err = a.referralFlow(resp)
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, nil, false
+	}
+	return resp, f, true
+}
+
+func (a *App) staffDetail(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, f, ok := a.staffResponse(w, r, kind)
+		if !ok {
+			return
+		}
+		if err := a.audit(r, "viewed "+kind, resp.ID, ""); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		base := "/staff/" + kind + "s/" + resp.ID
+		v := renderer.StaffDetailView{Page: a.page(r, f.form.Title), Kind: kind, ID: resp.ID, FormTitle: f.form.Title,
+			AnswersHref: base + "/answers", PDFHref: base + "/pdf"}
+		fact := func(q string, a ...string) { v.Facts = append(v.Facts, renderer.SummaryRow{Question: q, Answer: a}) }
+		fact("Status", statusWords(resp.Status))
+		if kind == store.KindDelegation {
+			var caseData any
+			json.Unmarshal(resp.CaseData, &caseData)
+			fact("Child or family", taskName(caseChildren(f.form, caseData)))
+			fact("Professional", resp.OwnerName+" ("+resp.OwnerEmail+")", resp.OwnerOrg)
+			sections := resp.Sections
+			if len(sections) == 0 {
+				sections = []string{"the whole form"}
+			}
+			fact("Sections", strings.Join(sections, ", "))
+			due := "No due date"
+			if resp.DueDate != "" {
+				due = dateLong(resp.DueDate)
+			}
+			fact("Due", due)
+			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
+				v.AutoReply = reply.Message + " (until " + dateLong(reply.EndsOn) + ")"
+			}
+			v.CanRetract = resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted
+			v.CanReassign = v.CanRetract
+		} else {
+			fact("Submitted by", resp.OwnerName+" ("+resp.OwnerEmail+")")
+			fact("Child", f.childName())
+		}
+		if resp.Reference != "" {
+			fact("Reference", resp.Reference)
+		}
+		if resp.ReturnReason != "" {
+			fact("Returned for", resp.ReturnReason, resp.ReturnComment)
+		}
+		v.CanReturn = resp.Status == store.StatusSubmitted
+		events, err := a.store.Events(r.Context(), resp.ID)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		for _, e := range events {
+			what := e.Kind
+			if e.Actor != "" {
+				what += " by " + e.Actor
+			}
+			if e.Detail != "" {
+				what += ": " + e.Detail
+			}
+			v.History = append(v.History, renderer.SummaryRow{Question: e.At.Format("2 Jan 2006 15:04"), Answer: []string{what}})
+		}
+		collectFiles(f.answers.Values, base, &v.Files)
+		for _, c := range f.answers.Children {
+			collectFiles(c, base, &v.Files)
+		}
+		a.render(w, r, renderer.StaffDetail(v))
+	}
+}
+
+func collectFiles(vals map[string]any, base string, out *[]renderer.FileLink) {
+	for _, v := range vals {
+		list, _ := v.([]any)
+		for _, it := range list {
+			m, _ := it.(map[string]any)
+			if id, _ := m["id"].(string); id != "" && m["kind"] != nil {
+				*out = append(*out, renderer.FileLink{Name: fmt.Sprint(m["name"]), Href: base + "/files/" + id})
+			}
+		}
+	}
+}
+
+func (a *App) staffAnswers(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, f, ok := a.staffResponse(w, r, kind)
+		if !ok {
+			return
+		}
+		if err := a.audit(r, "read answers", resp.ID, ""); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		f.base = "/staff/" + kind + "s/" + resp.ID
+		a.render(w, r, renderer.PrintPage(f.printView(r)))
+	}
+}
+
+func (a *App) staffPDF(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, f, ok := a.staffResponse(w, r, kind)
+		if !ok {
+			return
+		}
+		if err := a.audit(r, "downloaded PDF", resp.ID, ""); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		a.writePDF(w, r, f)
+	}
+}
+
+func (a *App) staffFile(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, _, ok := a.staffResponse(w, r, kind)
+		if !ok {
+			return
+		}
+		if err := a.audit(r, "downloaded document", resp.ID, chi.URLParam(r, "file")); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
+	}
+}
+
+// staffChange handles the console's retract, re-assign and return buttons.
+func (a *App) staffChange(kind, change string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, _, ok := a.staffResponse(w, r, kind)
+		if !ok {
+			return
+		}
+		actor := userFrom(r).Email
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		back := "/staff/" + kind + "s/" + resp.ID
+		var err error
+		switch {
+		case change == "retract" && resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted:
+			err = a.retract(r.Context(), resp, actor, reason)
+		case change == "reassign" && resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted:
+			email, name := normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
+			if emailProblem(email) != "" || name == "" {
+				http.Redirect(w, r, back+"?problem=reassign", http.StatusSeeOther)
+				return
+			}
+			err = a.reassignTo(r, resp, email, name, "", actor, reason)
+		case change == "return" && resp.Status == store.StatusSubmitted:
+			if reason == "" {
+				http.Redirect(w, r, back+"?problem=reason", http.StatusSeeOther)
+				return
+			}
+			comment := strings.TrimSpace(r.PostFormValue("comment"))
+			if kind == store.KindDelegation {
+				err = a.returnDelegation(r.Context(), resp, actor, reason, comment)
+			} else {
+				var reopened *store.Response
+				reopened, err = a.returnReferral(r.Context(), resp, reason, comment, actor)
+				if err == nil {
+					back = "/staff/referrals/" + reopened.ID
+				}
+			}
+		default:
+			http.Redirect(w, r, back, http.StatusSeeOther)
+			return
+		}
+		if err == nil {
+			err = a.audit(r, change, resp.ID, reason)
+		}
+		if err != nil && !errors.Is(err, store.ErrStale) {
+			a.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, back, http.StatusSeeOther)
+	}
+}
+
+func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
+	if userFrom(r).Role != store.RoleAdmin {
+		a.notFound(w, r)
+		return
+	}
+	list, err := a.store.AuditLog(r.Context(), 500)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	rows := make([]renderer.AuditRow, 0, len(list))
+	for _, e := range list {
+		rows = append(rows, renderer.AuditRow{At: e.At.Format("2 Jan 2006 15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
+	}
+	a.render(w, r, renderer.AuditPage(a.page(r, "Audit log"), rows))
+}
+
+// NewStaff creates a council staff account and returns its first password, shown once.
+func NewStaff(ctx context.Context, st store.Store, email, forename, surname string, admin bool, now time.Time) (string, error) {
+	email = normaliseEmail(email)
+	if msg := emailProblem(email); msg != "" {
+		return "", errors.New(msg)
+	}
+	password := newToken()[:20]
+	hash, err := hashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	role := store.RoleStaff
+	if admin {
+		role = store.RoleAdmin
+	}
+	u := &store.User{ID: newID(), Email: email, Forename: forename, Surname: surname, Organisation: "Council", Role: role,
+		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+	if err := st.CreateUser(ctx, u); err != nil {
+		return "", fmt.Errorf("create staff account: %w", err)
+	}
+	return password, nil
+}

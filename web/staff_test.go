@@ -1,0 +1,94 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func (e *env) staff(email string, admin bool) *browser {
+	e.t.Helper()
+	password, err := NewStaff(context.Background(), e.store, email, "Jo", "Worker", admin, e.clock.Now())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b := e.browser().get("/login")
+	b.post("/login", "email", email, "password", password)
+	return b
+}
+
+func TestStaffConsoleIsForStaffOnly(t *testing.T) {
+	e := newEnv(t)
+	e.browser().get("/staff").see("Secure login")
+	pro := e.register("pro@school.example")
+	for _, path := range []string{"/staff", "/staff/delegations/new", "/staff/audit", "/staff/delegations/x", "/staff/referrals/x/pdf"} {
+		pro.get(path).status(http.StatusNotFound)
+	}
+	worker := e.staff("jo@council.example", false)
+	worker.get("/staff").status(200).see("Staff console", "Delegate a form")
+	worker.get("/staff/audit").status(http.StatusNotFound) // admins only
+}
+
+func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
+	e := newEnv(t)
+	jo := e.staff("jo@council.example", true)
+	jo.get("/staff/delegations/new").see("Which form?", "Family check")
+	jo.get("/staff/delegations/new?form=family-check").see("Sections to delegate", "Child 1", "Family name")
+	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "email", "not an email", "name", "").status(422).
+		see("Enter an email address in the correct format", "Enter the professional's name", "Enter the child's details")
+	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "sections", "chronology",
+		"email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
+		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
+		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
+		"due.day", "8", "due.month", "4", "due.year", "2026", "comments", "Please include attendance").
+		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "practitioner, chronology", "08-Apr-2026", "created by jo@council.example")
+	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
+	mails := mustMail(t, e)
+	if mails[0].To != "sam@school.example" || childDetail.MatchString(mails[0].Text) {
+		t.Fatalf("delegation email: %+v", mails[0])
+	}
+
+	// The professional completes it; staff read it, download it and return it.
+	sam := e.register("sam@school.example")
+	sam.get("/tasks/"+id+"/pages/practitioner").post("/tasks/"+id+"/pages/practitioner", "name", "Sam Jones", "phone", "01632960001", "action", "next")
+	sam.post("/tasks/"+id+"/pages/chronology", "events.rows", "1", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
+		"events[0].about", "c1", "events[0].event", "Home visit", "action", "submit")
+	sam.post("/tasks/" + id + "/submit").see("Contribution submitted")
+	jo.get("/staff").see("Delegations", "Submitted")
+	jo.get("/staff/delegations/"+id).see("Submitted", "Return for more information")
+	jo.get("/staff/delegations/" + id + "/answers").see("Home visit")
+	jo.get("/staff/delegations/" + id + "/pdf").status(200)
+	if !strings.HasPrefix(jo.last, "%PDF") {
+		t.Fatal("the staff PDF is not a PDF")
+	}
+	jo.get("/staff/delegations/"+id).post("/staff/delegations/"+id+"/return", "reason", "Insufficient Detail", "comment", "Add March").
+		see("Returned for more information", "Insufficient Detail")
+	sam.get("/tasks").see("Returned for more information: Add March")
+
+	jo.get("/staff/audit").see("Audit log", "delegated", "viewed delegation", "read answers", "downloaded PDF", "return")
+}
+
+func TestStaffRetractsAndReassigns(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "first@school.example")
+	jo := e.staff("jo@council.example", false)
+	jo.get("/staff/delegations/"+id).post("/staff/delegations/"+id+"/reassign", "email", "second@school.example", "name", "Second", "reason", "Moved school").
+		see("second@school.example", "reassigned by jo@council.example", "Moved school")
+	jo.post("/staff/delegations/"+id+"/retract", "reason", "No longer needed").see("Retracted", "No longer needed")
+	e.register("second@school.example").get("/tasks/" + id).status(http.StatusNotFound)
+}
+
+func TestStaffReturnsAReferral(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	b.post("/referrals/"+id+"/pages/concern", "categories", "neglect", "household.rows", "0", "action", "next")
+	b.post("/referrals/"+id+"/pages/declaration", "agree", "yes", "action", "submit")
+	b.post("/referrals/" + id + "/submit").see("Form submitted")
+	jo := e.staff("jo@council.example", false)
+	jo.get("/staff").see("Referrals", "Concern about a child")
+	jo.get("/staff/referrals/"+id).see("Referral", "Rose Berry").post("/staff/referrals/"+id+"/return", "reason", "Insufficient Detail", "comment", "Who else lives there?").
+		see("Returned for more information")
+	b.get("/submitted").see("Forms requesting more information", "Who else lives there?")
+}
