@@ -43,9 +43,10 @@ func Compat(old, new *Form) Diagnostics {
 		if of.section.PerChild != nf.section.PerChild {
 			at(new, nf.pointer, Error, "compat-field-moved", "%q moved %s a per-child section: its answers change shape", path, map[bool]string{true: "into", false: "out of"}[nf.section.PerChild])
 		}
-		for _, o := range of.Options {
+		for i, o := range of.Options {
 			if !hasOption(nf, o.Value) {
-				at(new, nf.pointer+"/options", Error, "compat-option-removed", "option %q of %q was removed: drafts and submissions that chose it no longer fit", o.Value, path)
+				// Pointed at in the old file, where the removed option still is.
+				at(old, fmt.Sprintf("%s/options/%d", of.pointer, i), Error, "compat-option-removed", "option %q of %q was removed: drafts and submissions that chose it no longer fit", o.Value, path)
 			}
 		}
 		if nf.Required && !of.Required {
