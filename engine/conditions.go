@@ -261,6 +261,15 @@ func (c *checker) checkConditionCycles() {
 		return false
 	}
 	c.form.walkFields(func(fd *Field) { visit(fd, nil) })
+	// A section shown only by an answer inside itself can never be shown.
+	for _, s := range c.form.Sections {
+		for _, t := range s.ShowWhen.Targets() {
+			if t.section == s {
+				c.errorf(s.pointer+"/showWhen", "condition-cycle", "section %q is shown only when %q, a question inside it, is answered: it can never be shown", s.ID, t.ID)
+				break
+			}
+		}
+	}
 }
 
 // dependencies lists the fields whose answers decide whether fd is shown.
