@@ -85,8 +85,16 @@ func (c *checker) checkFamilyCaseData() {
 		return
 	}
 	for _, p := range []string{childIDProperty, "name"} {
-		if n, _, _ := schemaAt(items, []string{p}); n == nil || !isRequired(items, p) {
-			c.errorf("/caseData/properties/children", "case-data-shape", "each item of caseData children must require a string %q", p)
+		n, _, _ := schemaAt(items, []string{p})
+		switch {
+		case n == nil || !isRequired(items, p):
+			at := "/caseData/properties/children/items"
+			if _, ok := items["required"]; ok {
+				at += "/required"
+			}
+			c.errorf(at, "case-data-shape", "each item of caseData children must require a string %q", p)
+		case schemaType(n) != "string":
+			c.errorf("/caseData/properties/children/items/properties/"+p, "case-data-shape", "%q of caseData children must be a string, not %s", p, schemaType(n))
 		}
 	}
 }
