@@ -27,7 +27,6 @@ type FormPageView struct {
 	SubmitLabel  string // "Submit contribution", "Continue to declaration"
 	PrintHref    string
 	PDFHref      string
-	CloseHref    string
 	SaveLabel    string // "Save", "Save for later"
 }
 

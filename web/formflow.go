@@ -30,6 +30,7 @@ type flow struct {
 	submit   string // the label of the submit button
 	save     string // the label of the save button
 	saved    string // the notice after saving
+	closeTo  string // where Close goes, after saving
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -54,7 +55,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved"}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved", closeTo: "/"}
 	if err := json.Unmarshal(resp.Answers, &f.answers); err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
@@ -170,7 +171,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
 		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: f.base + "/pages/" + p.key(),
 		HasPrevious: i > 0, HasNext: i < len(pages)-1, ReadOnly: f.readOnly, SubmitLabel: f.submit,
-		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", CloseHref: "/", SaveLabel: f.save}
+		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save}
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
@@ -262,7 +263,7 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 			out.redirect = f.base + "/pages/" + arg
 		}
 	case "close":
-		out.redirect = "/"
+		out.redirect = f.closeTo
 	case "submit":
 		out.submit = true
 	default:

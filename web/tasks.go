@@ -132,7 +132,7 @@ func (a *App) taskFlow(resp *store.Response) (*flow, error) {
 		return nil, err
 	}
 	f.readOnly = resp.Status == store.StatusSubmitted
-	f.submit = "Submit contribution"
+	f.submit, f.closeTo = "Submit contribution", "/tasks"
 	m, _ := f.caseData.(map[string]any)
 	sender, _ := m["sender"].(map[string]any)
 	str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
