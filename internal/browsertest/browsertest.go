@@ -155,7 +155,6 @@ type Browser struct {
 	browserErrors []string // errors of the DevTools connection
 
 	artifactsDir string
-	shots        int
 }
 
 // navState follows the main frame of the tab from DevTools events. The event
@@ -302,7 +301,7 @@ func FindChromium() (string, error) {
 			return p, nil
 		}
 	}
-	return "", errors.New("Chromium is not installed: no /usr/bin/chromium and no chromium, chromium-browser or google-chrome on $PATH; " + help)
+	return "", errors.New("chromium is not installed: no /usr/bin/chromium and no chromium, chromium-browser or google-chrome on $PATH; " + help)
 }
 
 // onEvent runs in chromedp's event loop for the tab: it must be quick and send
