@@ -34,7 +34,7 @@ type portal struct {
 }
 
 // startPortal runs the portal as cmd/portal assembles it, with mail going over SMTP to a test server.
-func startPortal(t testing.TB) *portal {
+func startPortal(t testing.TB, configure ...func(*web.Config)) *portal {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -62,6 +62,9 @@ func startPortal(t testing.TB) *portal {
 	t.Cleanup(srv.Close)
 	cfg := web.DefaultConfig()
 	cfg.BaseURL = srv.URL
+	for _, c := range configure {
+		c(&cfg)
+	}
 	a, err := web.New(cfg, web.Options{Store: db, Mailer: outbox, Forms: lib, Logger: logger, Assets: assets.Handler(), Asset: assets.Path})
 	if err != nil {
 		t.Fatal(err)
