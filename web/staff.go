@@ -192,9 +192,7 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 				if f, _ := sub["format"].(string); f == "date" {
 					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
 				}
-				if len(out) == 0 || out[len(out)-1].Group != group || group == "" {
-					in.Group = group
-				}
+				in.Group = group
 				out = append(out, in)
 			}
 		}
