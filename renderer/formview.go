@@ -302,9 +302,11 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
 	case engine.TypeTable, engine.TypeList:
+		// The row count comes from the browser: never trust it beyond the language's own limit.
 		n, _ := strconv.Atoi(form.Get(name + ".rows"))
+		n = max(0, min(n, maxPostedRows))
 		rows := make([]any, 0, n)
-		for i := range min(n, 5000) {
+		for i := range n {
 			row := map[string]any{}
 			for _, col := range fd.Children() {
 				if v, ok := decodeField(col, form, fmt.Sprintf("%s[%d].%s", name, i, col.ID)); ok {
@@ -320,6 +322,9 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 	}
 	return form.Get(name), true
 }
+
+// maxPostedRows is the most rows a posted table or list can have: the language's limit on maxRows.
+const maxPostedRows = 5000
 
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.
 // Load runs and tests use it to fill pages as a person would.

@@ -98,9 +98,22 @@ func cleanFileName(name string) string {
 		}
 		return r
 	}, name)
-	if len(name) > 120 {
+	// At most 120 bytes, keeping a short extension, and never cutting a character in two.
+	const maxName = 120
+	if len(name) > maxName {
 		ext := filepath.Ext(name)
-		name = name[:120-len(ext)] + ext
+		if len(ext) > 10 {
+			ext = ""
+		}
+		stem := name[:len(name)-len(ext)]
+		cut := 0
+		for i := range stem { // i walks the starts of characters
+			if i > maxName-len(ext) {
+				break
+			}
+			cut = i
+		}
+		name = stem[:cut] + ext
 	}
 	if name == "" || name == "." {
 		name = "document"
