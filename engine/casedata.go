@@ -56,7 +56,7 @@ func (f *Form) CheckCaseData(data any) []CaseDataError {
 	}
 	err := f.caseData.compiled.Validate(data)
 	if err == nil {
-		return nil
+		return f.duplicateChildren(data)
 	}
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
@@ -176,4 +176,24 @@ func lookupPath(data any, path string) (any, bool) {
 		}
 	}
 	return data, true
+}
+
+// duplicateChildren reports children of a sibling group sharing an id: their answers would mix.
+func (f *Form) duplicateChildren(data any) []CaseDataError {
+	if f.Scope != ScopeFamily {
+		return nil
+	}
+	list, _ := lookupPath(data, caseDataFamily)
+	items, _ := list.([]any)
+	seen := map[string]bool{}
+	var out []CaseDataError
+	for i, it := range items {
+		m, _ := it.(map[string]any)
+		id, _ := m[childIDProperty].(string)
+		if seen[id] {
+			out = append(out, CaseDataError{Path: fmt.Sprintf("/%s/%d/%s", caseDataFamily, i, childIDProperty), Message: fmt.Sprintf("another child already has the id %q", id)})
+		}
+		seen[id] = true
+	}
+	return out
 }

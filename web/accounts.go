@@ -95,6 +95,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if overAccount || overClient {
+		a.log.Warn("login refused: too many attempts", "client", clientAddr(r))
 		// The same answer whether or not the address has an account.
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -111,6 +112,11 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		hash = u.PasswordHash
 	}
 	if !passwordMatches(password, hash) || u == nil {
+		user := "unknown address"
+		if u != nil {
+			user = u.ID
+		}
+		a.log.Warn("login failed", "user", user, "client", clientAddr(r))
 		if err := a.attempt(r, accountKey, clientKey); err != nil {
 			a.serverError(w, r, err)
 			return
@@ -638,6 +644,10 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("password changed", "user", u.ID)
+	if err := a.sendPasswordChanged(r, u); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	p = a.page(r, "Update account")
 	p.Banner = "Your password has been changed. You have been signed out everywhere else"
 	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email))
@@ -751,6 +761,10 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	if err := a.sendPasswordChanged(r, u); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	delete(s.Data, keyResetMail)
 	if err := a.saveSession(r, s); err != nil {
 		a.serverError(w, r, err)
@@ -774,4 +788,11 @@ func (a *App) devMailbox(w http.ResponseWriter, r *http.Request) {
 		mails = append(mails, renderer.DevMail{To: m.To, Subject: m.Subject, Text: m.Text, Created: m.CreatedAt, Sent: m.SentAt})
 	}
 	a.render(w, r, renderer.DevMailboxPage(a.page(r, "Dev mailbox"), mails))
+}
+
+// sendPasswordChanged tells the account holder, so a change they did not make does not go unnoticed.
+func (a *App) sendPasswordChanged(r *http.Request, u *store.User) error {
+	return a.mail.Send(r.Context(), u.Email, "Your password has been changed",
+		fmt.Sprintf("The password of your %s account was changed on %s.\n\nIf you did this, you do not need to do anything. If you did not, reset your password now at %s/password/forgotten and tell the council.\n\n%s",
+			a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), a.cfg.BaseURL, a.signature()))
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -46,6 +47,7 @@ type apiError struct {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", `attachment; filename="api.json"`) // never rendered as a page
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -54,6 +56,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func apiFail(w http.ResponseWriter, status int, errs ...apiError) {
 	writeJSON(w, status, map[string]any{"errors": errs})
+}
+
+// apiJSONOnly refuses a request body that does not say it is JSON.
+func apiJSONOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				apiFail(w, http.StatusUnsupportedMediaType, apiError{Message: "Send the request body as JSON, with Content-Type: application/json"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // apiAuth accepts "Authorization: Bearer <key>".

@@ -138,7 +138,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, securityHeaders, limitBody(1<<20, maxUploadBytes))
+	r.Use(a.recoverPanics, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)
@@ -147,7 +147,7 @@ func (a *App) routes() {
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/openapi.json", serveOpenAPI)
 		r.Group(func(r chi.Router) {
-			r.Use(a.apiAuth)
+			r.Use(a.apiAuth, apiJSONOnly)
 			r.Get("/forms", a.apiForms)
 			r.Get("/forms/{form}/submission-schema", a.apiSubmissionSchema)
 			r.Post("/delegations", a.apiCreateDelegation)

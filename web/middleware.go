@@ -13,17 +13,19 @@ import (
 )
 
 // securityHeaders sets the headers every response carries: a strict CSP with no inline script or style,
-// no framing, no MIME sniffing, no referrer leaking paths to other sites.
-func securityHeaders(next http.Handler) http.Handler {
+// no framing, no MIME sniffing, no referrer leaking paths to other sites, no caching unless a handler
+// says otherwise (assets do), and HSTS when the portal is served over https (usually behind a proxy).
+func (a *App) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if r.TLS != nil {
+		if r.TLS != nil || a.secure {
 			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r)

@@ -125,6 +125,7 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*store.Response, bool) {
 	resp, err := a.store.Response(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.OwnerUserID != userFrom(r).ID) {
+		a.log.Warn("access refused", "user", userFrom(r).ID, "referral", id, "path", r.URL.Path)
 		a.notFound(w, r)
 		return nil, false
 	}
