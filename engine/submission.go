@@ -64,7 +64,7 @@ func fieldSchema(fd *Field) map[string]any {
 			s["pattern"] = "^(?:" + fd.Pattern + ")$"
 		}
 	case TypeEmail:
-		s["type"], s["format"] = "string", "email"
+		s["type"], s["pattern"] = "string", EmailPattern
 	case TypePhone:
 		s["type"], s["pattern"] = "string", phoneRE.String()
 	case TypeNumber:

@@ -511,9 +511,14 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 }
 
 var (
-	emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$`)
+	// emailRE is the HTML standard's valid e-mail address, with at least one dot in the domain. The derived
+	// submission schema uses the same pattern, so the engine and consumers of submissions agree exactly.
+	emailRE = regexp.MustCompile(EmailPattern)
 	phoneRE = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
 )
+
+// EmailPattern is the pattern email answers must match.
+const EmailPattern = "^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
 
 func (v *validation) checkText(fd *Field, s string) (any, string, string) {
 	n := len([]rune(s))
