@@ -614,7 +614,7 @@ func DelegatePage(v DelegateView) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = TextInput(Input{ID: c.ID, Name: c.Name, Label: c.Label, Hint: c.Hint, Value: c.Value, Error: c.Error, Required: c.Required}).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = TextInput(Input{ID: c.ID, Name: c.Name, Label: c.Label, Hint: c.Hint, Value: c.Value, Error: c.Error, Required: c.Required, Context: c.Context}).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

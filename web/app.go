@@ -307,7 +307,7 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 // menu is the name menu; later portals add their items here.
 func (a *App) menu(u *store.User) []renderer.MenuItem {
 	if u.IsStaff() {
-		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}, {Label: "Delegate a form", Href: "/staff/delegations/new"}}
+		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
 			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"})
 		}

@@ -1799,23 +1799,15 @@ func pageKinds(t *testing.T) []sample {
 
 // V8.2.1: nothing personal is cached: pages, downloads, PDFs and API answers are no-store.
 func TestASVS_V8_2_1_NoCachingOfSensitiveResponses(t *testing.T) {
-	var bug []string
 	for _, s := range pageKinds(t) {
 		switch s.name {
 		case "health", "theme", "asset", "asset not found", "API document", "redirect", "static page", "blank PDF":
 			continue // nothing personal: may be cached
 		}
+		// Error pages too: a 422 carries what was typed (a child's details, an account's).
 		if !strings.Contains(s.r.header.Get("Cache-Control"), "no-store") {
-			if s.r.code != http.StatusOK && s.r.header.Get("Cache-Control") == "" && strings.HasPrefix(s.r.header.Get("Content-Type"), "text/html") {
-				bug = append(bug, fmt.Sprintf("%s (%d)", s.name, s.r.code))
-				continue
-			}
 			t.Errorf("%s (%d): Cache-Control %q, want no-store", s.name, s.r.code, s.r.header.Get("Cache-Control"))
 		}
-	}
-	if len(bug) > 0 {
-		t.Fatalf("pages with a status other than 200 have no Cache-Control: no-store, because w.WriteHeader(status) runs before render sets the header: %s. "+
-			"A 422 page carries what was typed (a form page's answers about a child, an account's details) and may be kept in the browser's cache", strings.Join(bug, ", "))
 	}
 }
 

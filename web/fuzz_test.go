@@ -348,9 +348,8 @@ func FuzzAPICreateDelegation(f *testing.F) {
 		seen := map[string]bool{}
 		for _, pg := range pages {
 			if seen[pg.key()] {
-				// BUG: case data whose children share an id is accepted; the per-child pages then share a URL,
-				// so the second child's page cannot be reached and its answers land on the first's. Delete
-				// this skip with the fix (the API should answer 400 at caseData.children.N.id).
+				// Children sharing an id would share a page: the second child's could not be reached and its
+				// answers would land on the first's. The API must refuse such case data (400).
 				t.Fatalf("children with the same id are accepted; two pages are both %s", pg.key())
 			}
 			seen[pg.key()] = true

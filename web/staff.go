@@ -193,6 +193,9 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
 				}
 				in.Group = group
+				if group != "" {
+					in.Context = " (" + group + ")"
+				}
 				out = append(out, in)
 			}
 		}

@@ -45,7 +45,7 @@ type config struct {
 	smtpHost, smtpUser, smtpPass string
 	smtpTLS, from                string
 	smtpPort                     int
-	demo                         bool
+	demo, devMailbox             bool
 	shutdownGrace                time.Duration
 }
 
@@ -72,6 +72,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.smtpTLS, "smtp-tls", "starttls", "SMTP security: starttls, tls or none")
 	fl.StringVar(&c.from, "mail-from", "donotreply@council.example", "the From address of emails")
 	fl.BoolVar(&c.demo, "demo", false, "add demo data (a council, forms, a professional with tasks)")
+	fl.BoolVar(&c.devMailbox, "dev-mailbox", false, "without SMTP on a public address, show every email at /dev/mail anyway (demos only)")
 	fl.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight get to finish on shutdown")
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
@@ -81,7 +82,15 @@ func parseFlags(args []string) (*config, []string, error) {
 	if err := fl.Parse(args); err != nil {
 		return nil, nil, err
 	}
-	c.web.DevMailbox = c.smtpHost == ""
+	// The dev mailbox shows every email, codes included, to anyone: only on a development or demo address,
+	// never on a public https one by accident.
+	if c.smtpHost == "" {
+		local := strings.HasPrefix(c.web.BaseURL, "http://localhost") || strings.HasPrefix(c.web.BaseURL, "http://127.0.0.1")
+		if !local && !c.devMailbox {
+			return nil, nil, fmt.Errorf("no SMTP server (-smtp-host) for %s: configure one, or pass -dev-mailbox to show emails at /dev/mail to anyone (demos only)", c.web.BaseURL)
+		}
+		c.web.DevMailbox = true
+	}
 	return c, fl.Args(), nil
 }
 

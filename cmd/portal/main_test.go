@@ -91,3 +91,11 @@ func TestAPIKeyCommand(t *testing.T) {
 		t.Fatal("an unknown command was accepted")
 	}
 }
+
+func TestNoDevMailboxOnAPublicAddressByAccident(t *testing.T) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	err := run(context.Background(), []string{"-data", t.TempDir(), "-base-url", "https://portal.council.example"}, logger)
+	if err == nil || !strings.Contains(err.Error(), "-smtp-host") {
+		t.Fatalf("started on a public address without SMTP: %v", err)
+	}
+}
