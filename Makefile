@@ -28,4 +28,4 @@ bench:
 
 # Regenerate the templ components' Go code (committed; CI checks it matches).
 generate:
-	go tool templ generate -path renderer
+	go tool templ generate -path .
