@@ -73,29 +73,17 @@ func (a *App) writePDF(w http.ResponseWriter, r *http.Request, f *flow) {
 }
 
 func (a *App) taskPDF(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	a.writePDF(w, r, f)
 }
 
 func (a *App) referralPDF(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
-	if !ok {
-		return
+	if f, ok := a.openReferral(w, r, false); ok {
+		a.writePDF(w, r, f)
 	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	a.writePDF(w, r, f)
 }
 
 func (a *App) apiDelegationPDF(w http.ResponseWriter, r *http.Request) {

@@ -151,48 +151,26 @@ func (a *App) referralFlow(resp *store.Response) (*flow, error) {
 }
 
 func (a *App) referralPage(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
 }
 
 func (a *App) referralPost(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, true)
 	if !ok {
 		return
 	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
-		return
-	}
+	resp := f.resp
 	a.postPage(w, r, f, resp.Status)
 }
 
 // checkAnswers is the Declaration & Submit summary.
 func (a *App) checkAnswers(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, true)
 	if !ok {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
 		return
 	}
 	res := f.validate()
@@ -236,17 +214,8 @@ func (f *flow) summary(res engine.Result) []renderer.SummarySection {
 }
 
 func (a *App) confirmReferral(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, true)
 	if !ok {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
 		return
 	}
 	res := f.validate()
@@ -260,19 +229,11 @@ func (a *App) confirmReferral(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, true)
 	if !ok {
 		return
 	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
-		return
-	}
+	resp := f.resp
 	res := f.validate()
 	if !res.Valid() {
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
@@ -361,13 +322,8 @@ func age(now, then time.Time) string {
 }
 
 func (a *App) resumeReferral(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	pages := f.pages(f.validate())
@@ -414,13 +370,8 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) referralPrint(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	f, ok := a.openReferral(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	f.header = nil
@@ -493,4 +444,23 @@ func renameAttachments(answers json.RawMessage, prefix string) (json.RawMessage,
 	}
 	walk(v)
 	return json.Marshal(v)
+}
+
+// openReferral loads the signed-in user's referral named in the URL and its flow. For a change
+// (editable), a submitted referral sends the person to Submitted Forms instead.
+func (a *App) openReferral(w http.ResponseWriter, r *http.Request, editable bool) (*flow, bool) {
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
+	if !ok {
+		return nil, false
+	}
+	f, err := a.referralFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, false
+	}
+	if editable && f.readOnly {
+		http.Redirect(w, r, "/submitted", http.StatusSeeOther)
+		return nil, false
+	}
+	return f, true
 }

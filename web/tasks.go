@@ -152,13 +152,8 @@ func (a *App) taskFlow(resp *store.Response) (*flow, error) {
 }
 
 func (a *App) taskStart(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	pages := f.pages(f.validate())
@@ -202,15 +197,11 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, false)
 	if !ok {
 		return
 	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
+	resp := f.resp
 	if f.readOnly {
 		http.Redirect(w, r, f.base, http.StatusSeeOther)
 		return
@@ -317,17 +308,8 @@ func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
 }
 
 func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, true)
 	if !ok {
-		return
-	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
 		return
 	}
 	res := f.validate()
@@ -341,19 +323,11 @@ func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, true)
 	if !ok {
 		return
 	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	if f.readOnly {
-		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
-		return
-	}
+	resp := f.resp
 	res := f.validate()
 	if !res.Valid() {
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
@@ -418,13 +392,8 @@ func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, respID, at
 }
 
 func (a *App) taskPrint(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
+	f, ok := a.openTask(w, r, false)
 	if !ok {
-		return
-	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	a.render(w, r, renderer.PrintPage(f.printView(r)))
@@ -672,4 +641,23 @@ func simpleDate(day, month, year, name string) (string, string) {
 		return "", "The " + name + " must be a real date"
 	}
 	return t.Format(time.DateOnly), ""
+}
+
+// openTask loads the signed-in professional's task named in the URL and its flow. For a change
+// (editable), a submitted task sends them back to their tasks instead.
+func (a *App) openTask(w http.ResponseWriter, r *http.Request, editable bool) (*flow, bool) {
+	resp, ok := a.loadTask(w, r)
+	if !ok {
+		return nil, false
+	}
+	f, err := a.taskFlow(resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, false
+	}
+	if editable && f.readOnly {
+		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+		return nil, false
+	}
+	return f, true
 }
