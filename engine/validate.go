@@ -859,6 +859,12 @@ func yesNo(v any) (string, bool) {
 	return "", false
 }
 
+// Ticked reports whether a checkbox answer (a declaration) is ticked, however it was posted or stored.
+func Ticked(v any) bool { return ticked(v) }
+
+// AnswerList is a multiple-choice answer as its list of values, however it was posted or stored.
+func AnswerList(v any) []string { return asList(v) }
+
 func ticked(v any) bool {
 	switch v := v.(type) {
 	case bool:

@@ -115,7 +115,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	case engine.TypeDate:
 		v.Day, v.Month, v.Year = dateParts(raw)
 	case engine.TypeCheckboxes, engine.TypeChildren:
-		v.Values = stringList(raw)
+		v.Values = engine.AnswerList(raw)
 	case engine.TypeAttachments:
 		v.Files = attachments(raw)
 	case engine.TypeTable, engine.TypeList:
@@ -133,7 +133,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 			v.Rows = append(v.Rows, rv)
 		}
 	case engine.TypeDeclaration:
-		if ticked(raw) {
+		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
 	default:
@@ -210,35 +210,6 @@ func text(v any) string {
 		return "no"
 	}
 	return fmt.Sprint(v)
-}
-
-func stringList(v any) []string {
-	switch x := v.(type) {
-	case string:
-		if x == "" {
-			return nil
-		}
-		return []string{x}
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, it := range x {
-			out = append(out, text(it))
-		}
-		return out
-	case []string:
-		return x
-	}
-	return nil
-}
-
-func ticked(v any) bool {
-	switch x := v.(type) {
-	case bool:
-		return x
-	case string:
-		return x == "yes" || x == "true" || x == "on"
-	}
-	return false
 }
 
 func contains(list []string, s string) bool {
@@ -346,11 +317,11 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		out.Set(name+".month", month)
 		out.Set(name+".year", year)
 	case engine.TypeCheckboxes, engine.TypeChildren:
-		for _, s := range stringList(v) {
+		for _, s := range engine.AnswerList(v) {
 			out.Add(name, s)
 		}
 	case engine.TypeDeclaration:
-		if ticked(v) {
+		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
 	case engine.TypeTable, engine.TypeList:

@@ -292,16 +292,12 @@ func (a *App) delegationJSON(r *http.Request, resp *store.Response) (*delegation
 	for _, e := range events {
 		d.History = append(d.History, historyView{At: e.At, Event: e.Kind, Actor: e.Actor, Detail: e.Detail})
 	}
-	if u, err := a.store.UserByEmail(r.Context(), resp.OwnerEmail); err == nil && !u.EmailVerifiedAt.IsZero() {
-		reply, err := a.activeAutoReply(r, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		if reply != nil {
-			d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
-		}
-	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+	reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail)
+	if err != nil {
 		return nil, err
+	}
+	if reply != nil {
+		d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
 	}
 	return d, nil
 }

@@ -370,3 +370,32 @@ func dateLong(s string) string {
 	}
 	return t.Format("02-Jan-2006")
 }
+
+// submitAnswers submits the flow's answers when they are all valid: the cleaned submission is stored with
+// a reference number. It reports false, with nothing changed, when answers are missing or the response
+// changed meanwhile, so the person goes back to the submit page.
+func (f *flow) submitAnswers(r *http.Request) (bool, error) {
+	res := f.validate()
+	if !res.Valid() {
+		return false, nil
+	}
+	sub, err := json.Marshal(res.Submission)
+	if err != nil {
+		return false, fmt.Errorf("encode submission: %w", err)
+	}
+	resp := f.resp
+	kind := "submitted"
+	if resp.Status == store.StatusReturned {
+		kind = "resubmitted"
+	}
+	now := f.a.now()
+	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, now, now
+	if resp.Reference == "" {
+		resp.Reference = reference(now)
+	}
+	err = f.a.store.UpdateResponse(r.Context(), resp, f.a.event(resp.ID, kind, userFrom(r).Email, ""))
+	if errors.Is(err, store.ErrStale) {
+		return false, nil
+	}
+	return err == nil, err
+}

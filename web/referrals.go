@@ -234,28 +234,11 @@ func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := f.resp
-	res := f.validate()
-	if !res.Valid() {
+	if done, err := f.submitAnswers(r); err != nil {
+		a.serverError(w, r, err)
+		return
+	} else if !done {
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
-		return
-	}
-	sub, err := json.Marshal(res.Submission)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	kind := "submitted"
-	if resp.Status == store.StatusReturned {
-		kind = "resubmitted"
-	}
-	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, a.now(), a.now()
-	resp.Reference = reference(a.now())
-	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, kind, userFrom(r).Email, "")); err != nil {
-		if errors.Is(err, store.ErrStale) {
-			http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
-			return
-		}
-		a.serverError(w, r, err)
 		return
 	}
 	if err := a.mail.Send(r.Context(), userFrom(r).Email, "Confirmation of form submission",

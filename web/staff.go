@@ -92,7 +92,7 @@ func statusWords(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// autoReplyFor is the automatic reply in force for a professional's address, if any.
+// autoReplyFor is the automatic reply in force for a professional's (verified) address, if any.
 func (a *App) autoReplyFor(ctx context.Context, email string) (*store.AutoReply, error) {
 	u, err := a.store.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
@@ -101,17 +101,7 @@ func (a *App) autoReplyFor(ctx context.Context, email string) (*store.AutoReply,
 	if err != nil || u.EmailVerifiedAt.IsZero() {
 		return nil, err
 	}
-	list, err := a.store.AutoReplies(ctx, u.ID)
-	if err != nil {
-		return nil, err
-	}
-	today := a.now().Format(time.DateOnly)
-	for i := range list {
-		if list[i].StartsOn <= today && today <= list[i].EndsOn {
-			return &list[i], nil
-		}
-	}
-	return nil, nil
+	return a.activeAutoReply(ctx, u.ID)
 }
 
 // --- delegate a form ------------------------------------------------------------------------------

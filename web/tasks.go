@@ -117,7 +117,7 @@ func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	reply, err := a.activeAutoReply(r, u.ID)
+	reply, err := a.activeAutoReply(r.Context(), u.ID)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -328,30 +328,11 @@ func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp := f.resp
-	res := f.validate()
-	if !res.Valid() {
+	if done, err := f.submitAnswers(r); err != nil {
+		a.serverError(w, r, err)
+		return
+	} else if !done {
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
-		return
-	}
-	sub, err := json.Marshal(res.Submission)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	kind := "submitted"
-	if resp.Status == store.StatusReturned {
-		kind = "resubmitted"
-	}
-	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, a.now(), a.now()
-	if resp.Reference == "" {
-		resp.Reference = reference(a.now())
-	}
-	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, kind, userFrom(r).Email, "")); err != nil {
-		if errors.Is(err, store.ErrStale) {
-			http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
-			return
-		}
-		a.serverError(w, r, err)
 		return
 	}
 	a.log.Info("contribution submitted", "response", resp.ID)
@@ -489,8 +470,8 @@ func (a *App) sendDelegationEmail(ctx context.Context, resp *store.Response) err
 // --- automatic replies ------------------------------------------------------------------------------
 
 // activeAutoReply is the user's reply in force today, if any.
-func (a *App) activeAutoReply(r *http.Request, userID string) (*store.AutoReply, error) {
-	list, err := a.store.AutoReplies(r.Context(), userID)
+func (a *App) activeAutoReply(ctx context.Context, userID string) (*store.AutoReply, error) {
+	list, err := a.store.AutoReplies(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
