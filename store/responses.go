@@ -124,10 +124,13 @@ type Responses interface {
 	DeleteAttachment(ctx context.Context, id string) error
 	CopyAttachments(ctx context.Context, fromResponse, toResponse string) error
 
-	CreateAPIKey(ctx context.Context, k *APIKey) error
-	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
-
 	SaveAutoReply(ctx context.Context, a *AutoReply) error
 	AutoReplies(ctx context.Context, userID string) ([]AutoReply, error)
 	DeleteAutoReply(ctx context.Context, userID, id string) error
+}
+
+// APIKeys are the back-office API's keys.
+type APIKeys interface {
+	CreateAPIKey(ctx context.Context, k *APIKey) error
+	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
 }

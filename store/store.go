@@ -96,17 +96,36 @@ type Mail struct {
 // Store is everything the portal keeps. Every method is safe for concurrent use and every write is durable
 // when it returns.
 type Store interface {
-	Responses
-
+	Data
+	// InTx runs fn on a view of the store in which every read and write is one transaction: they commit
+	// together when fn returns nil and not at all when it returns an error. Calls on tx must not outlive fn.
+	InTx(ctx context.Context, fn func(tx Data) error) error
 	Ping(ctx context.Context) error
 	Close() error
+}
 
+// Data is every kept record, by consumer. Inside InTx the same methods run in the transaction.
+type Data interface {
+	Accounts
+	Sessions
+	Codes
+	Responses
+	Outbox
+	AuditLog
+	APIKeys
+}
+
+// Accounts are the people who sign in.
+type Accounts interface {
 	CreateUser(ctx context.Context, u *User) error // ErrConflict when the email address is taken
 	UserByID(ctx context.Context, id string) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, id string) error
+}
 
+// Sessions are browsers' sessions.
+type Sessions interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByID(ctx context.Context, id string) (*Session, error)
 	UpdateSession(ctx context.Context, s *Session) error
@@ -117,7 +136,10 @@ type Store interface {
 	// DeleteExpiredSessions removes signed-in sessions idle since before idleBefore, anonymous ones idle
 	// since before anonymousIdleBefore, and any created before createdBefore.
 	DeleteExpiredSessions(ctx context.Context, idleBefore, anonymousIdleBefore, createdBefore time.Time) (int, error)
+}
 
+// Codes are emailed one-time codes and the attempts that rate-limit them and sign-ins.
+type Codes interface {
 	// CreateCode stores a new code and retires any earlier unused code of the same user and purpose.
 	CreateCode(ctx context.Context, c *Code) error
 	LatestCode(ctx context.Context, userID, purpose string) (*Code, error)
@@ -126,11 +148,17 @@ type Store interface {
 	// RecordAttempt and CountAttempts rate-limit by key (an account, an address).
 	RecordAttempt(ctx context.Context, key string, at time.Time) error
 	CountAttempts(ctx context.Context, key string, since time.Time) (int, error)
+}
 
+// AuditLog records who saw or changed what.
+type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditLog lists entries newest first.
 	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
+}
 
+// Outbox is the durable queue of email.
+type Outbox interface {
 	EnqueueMail(ctx context.Context, m *Mail) error
 	// ClaimDueMail takes up to limit unsent messages due by now and hides them from other senders for
 	// lease, so several portal processes can share one outbox.

@@ -22,7 +22,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	db := &DB{dialect: postgres, write: pool, read: pool}
+	db := newDB(postgres, pool, pool)
 	if err := db.migrateLocked(ctx); err != nil {
 		pool.Close()
 		return nil, err
@@ -33,7 +33,7 @@ func OpenPostgres(ctx context.Context, dsn string) (*DB, error) {
 // migrateLocked runs the migrations under a session advisory lock, so processes starting together do not
 // race to create the same tables.
 func (db *DB) migrateLocked(ctx context.Context) error {
-	conn, err := db.write.Conn(ctx)
+	conn, err := db.writeDB.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -31,11 +31,26 @@ const (
 	postgres
 )
 
-// DB is a store.Store on a SQL database.
+// queryer is what a statement runs on: a connection pool, or one transaction.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is a store.Store on a SQL database. Inside InTx a copy of it runs every statement, reads included, on
+// the one transaction.
 type DB struct {
 	dialect dialect
-	write   *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
-	read    *sql.DB
+	writeDB *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
+	readDB  *sql.DB
+	write   queryer // writeDB, or the transaction
+	read    queryer // readDB, or the transaction
+	inTx    *sql.Tx // set inside InTx
+}
+
+func newDB(d dialect, write, read *sql.DB) *DB {
+	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: read}
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
@@ -58,7 +73,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
-	db := &DB{dialect: sqlite, write: write, read: read}
+	db := newDB(sqlite, write, read)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -68,9 +83,9 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
-	err := db.write.Close()
-	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
+	err := db.writeDB.Close()
+	if db.readDB != db.writeDB {
+		err = errors.Join(err, db.readDB.Close())
 	}
 	return err
 }
@@ -105,7 +120,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if db.dialect == postgres {
 		dir = "migrations/postgres"
 	}
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+	if _, err := db.writeDB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
 	entries, err := fs.ReadDir(migrations, dir)
@@ -143,17 +158,33 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in a write transaction, committing when it returns nil.
+// tx runs fn in a write transaction, committing when it returns nil. Inside InTx it joins the open
+// transaction, so a method's own steps commit with everything else the caller does.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	if db.inTx != nil {
+		return fn(db.inTx)
+	}
+	tx, err := db.writeDB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() // after a commit this does nothing; after an error or a panic it frees the writer
 	if err := fn(tx); err != nil {
-		tx.Rollback()
 		return err
 	}
 	return tx.Commit()
+}
+
+// InTx runs fn with a store whose every read and write belongs to one transaction: all of fn's writes
+// commit together when it returns nil, and none of them when it returns an error or panics.
+func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
+	if db.inTx != nil {
+		return fn(db)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx}
+		return fn(inner)
+	})
 }
 
 // exec runs one write statement.
