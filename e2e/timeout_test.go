@@ -50,7 +50,7 @@ func TestIdleWarningThenSaveBeforeSignOut(t *testing.T) {
 	waitFor(t, b, "the warning closing", "!"+dialogOpen, 5*time.Second)
 
 	// Walk away: the page saves itself before the session ends.
-	waitFor(t, b, "the automatic save", `document.body.innerText.includes("have been saved")`, 20*time.Second)
+	waitFor(t, b, "the automatic save", `!!document.body && document.body.innerText.includes("have been saved")`, 20*time.Second)
 	resp, err := p.store.Response(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)

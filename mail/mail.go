@@ -62,19 +62,33 @@ var ErrInvalid = errors.New("invalid email")
 // Send queues a plain-text email. It returns once the message is durably in the outbox; delivery happens
 // later. The address must be a single valid address; the subject must be one line.
 func (o *Outbox) Send(ctx context.Context, to, subject, text string) error {
-	to = strings.TrimSpace(to)
-	if _, err := netmail.ParseAddress(to); err != nil {
-		return fmt.Errorf("%w: recipient %q: %v", ErrInvalid, to, err)
+	if err := o.Queue(ctx, o.st, &store.Mail{To: to, Subject: subject, Text: text}); err != nil {
+		return err
 	}
-	if strings.ContainsAny(subject, "\r\n") {
+	o.Wake()
+	return nil
+}
+
+// Queue checks m and adds it to into: the store, or one of its transactions, so that an email is queued
+// if and only if the change it tells of commits. It does not wake the sender; call Wake after the commit.
+func (o *Outbox) Queue(ctx context.Context, into store.Outbox, m *store.Mail) error {
+	m.To = strings.TrimSpace(m.To)
+	if _, err := netmail.ParseAddress(m.To); err != nil {
+		return fmt.Errorf("%w: recipient %q: %v", ErrInvalid, m.To, err)
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
 		return fmt.Errorf("%w: subject has a line break", ErrInvalid)
 	}
-	m := &store.Mail{To: to, Subject: subject, Text: text, CreatedAt: o.now()}
-	if err := o.st.EnqueueMail(ctx, m); err != nil {
+	m.CreatedAt = o.now()
+	if err := into.EnqueueMail(ctx, m); err != nil {
 		return fmt.Errorf("queue email: %w", err)
 	}
+	return nil
+}
+
+// Wake tells the sender that mail is waiting.
+func (o *Outbox) Wake() {
 	if o.Notify != nil {
 		o.Notify()
 	}
-	return nil
 }

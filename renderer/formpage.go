@@ -28,7 +28,19 @@ type FormPageView struct {
 	PrintHref    string
 	PDFHref      string
 	SaveLabel    string // "Save", "Save for later"
+	DraftVersion int    // the stored version of the draft the page was drawn from
+	PageHash     string // and a hash of the page's answers then, so a save can tell what changed since
+	// Conflict lists the questions of this page that another tab or window saved differently after
+	// this page was drawn; the page shows what the person typed, not yet saved.
+	Conflict []string
 }
+
+// Names of the hidden inputs that tell a save which draft its page was drawn from. Field ids never
+// contain a hyphen, so these never clash with a question.
+const (
+	DraftVersionInput = "draft-version"
+	PageHashInput     = "page-hash"
+)
 
 // StatusText is how a section status reads in the section list.
 func StatusText(status string) string {

@@ -10,29 +10,34 @@ import (
 // ErrStale is returned when a response changed since it was read (another tab, another process).
 var ErrStale = errors.New("changed since it was read")
 
+// Kind is what a response is.
+type Kind string
+
 // Response kinds.
 const (
-	KindDelegation = "delegation"
-	KindReferral   = "referral"
+	KindDelegation Kind = "delegation"
+	KindReferral   Kind = "referral"
 )
+
+// Status is where a response is in its life; casework holds the transitions between them.
+type Status string
 
 // Response statuses.
 const (
-	StatusDraft      = "draft"       // a referral being written
-	StatusSent       = "sent"        // a delegation not yet opened
-	StatusOpened     = "opened"      // the professional has looked at it
-	StatusInProgress = "in-progress" // answers saved
-	StatusSubmitted  = "submitted"
-	StatusReturned   = "returned" // sent back for more information
-	StatusRetracted  = "retracted"
-	StatusReassigned = "reassigned" // passed to someone else; a new response carries on
-	StatusSuperseded = "superseded" // a submission returned for more information: the "Previous Form"
+	StatusDraft      Status = "draft"       // a referral being written
+	StatusSent              = "sent"        // a delegation not yet opened
+	StatusOpened            = "opened"      // the professional has looked at it
+	StatusInProgress        = "in-progress" // answers saved
+	StatusSubmitted         = "submitted"
+	StatusReturned          = "returned" // sent back for more information
+	StatusRetracted         = "retracted"
+	StatusSuperseded        = "superseded" // a submission returned for more information: the "Previous Form"
 )
 
 // Response is one filling-in of a form: a delegation to a professional, or a user's referral.
 type Response struct {
 	ID            string
-	Kind          string
+	Kind          Kind
 	FormID        string
 	Sections      []string // delegated sections; empty means the whole form
 	OwnerEmail    string   // a delegation's professional
@@ -42,7 +47,7 @@ type Response struct {
 	CaseData      json.RawMessage
 	Answers       json.RawMessage // the draft, as typed
 	Submission    json.RawMessage // the cleaned answers, once submitted
-	Status        string
+	Status        Status
 	DueDate       string // YYYY-MM-DD or ""
 	Comments      string
 	Reference     string
@@ -98,10 +103,10 @@ type AutoReply struct {
 
 // ResponseFilter selects responses; empty fields match anything.
 type ResponseFilter struct {
-	Kind        string
+	Kind        Kind
 	OwnerEmail  string
 	OwnerUserID string
-	Statuses    []string
+	Statuses    []Status
 	UpdatedFrom time.Time
 	Limit       int
 }
@@ -117,7 +122,7 @@ type Responses interface {
 	Events(ctx context.Context, responseID string) ([]Event, error)
 	// DeleteResponsesBefore removes responses of a kind and status last updated before a time: the purge
 	// of old drafts. It returns how many went.
-	DeleteResponsesBefore(ctx context.Context, kind, status string, before time.Time) (int, error)
+	DeleteResponsesBefore(ctx context.Context, kind Kind, status Status, before time.Time) (int, error)
 
 	AddAttachment(ctx context.Context, a *Attachment) error
 	Attachment(ctx context.Context, id string) (*Attachment, error)

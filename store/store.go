@@ -4,9 +4,18 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"time"
 )
+
+// NewID is a random identifier for a record: 128 bits, hex.
+func NewID() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
 
 var (
 	// ErrNotFound is returned when a record does not exist.

@@ -314,7 +314,7 @@ func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 	default:
 		u := existing
 		if u == nil {
-			u = &store.User{ID: newID(), Email: email, CreatedAt: a.now()}
+			u = &store.User{ID: store.NewID(), Email: email, CreatedAt: a.now()}
 		}
 		u.Forename, u.Surname, u.PasswordHash = s.Data[keyForename], s.Data[keySurname], hash
 		if existing == nil {
@@ -345,7 +345,7 @@ func (a *App) sendVerifyCode(r *http.Request, u *store.User) error {
 
 func (a *App) sendCode(r *http.Request, u *store.User, purpose, subject, body string) error {
 	code := newCode()
-	c := &store.Code{ID: newID(), UserID: u.ID, Purpose: purpose, CreatedAt: a.now(), ExpiresAt: a.now().Add(a.cfg.CodeLifetime)}
+	c := &store.Code{ID: store.NewID(), UserID: u.ID, Purpose: purpose, CreatedAt: a.now(), ExpiresAt: a.now().Add(a.cfg.CodeLifetime)}
 	c.Hash = codeHash(c.ID, code)
 	if err := a.store.CreateCode(r.Context(), c); err != nil {
 		return err
@@ -357,9 +357,7 @@ func (a *App) sendCode(r *http.Request, u *store.User, purpose, subject, body st
 		fmt.Sprintf(body, a.cfg.Service, formatCode(code), int(a.cfg.CodeLifetime/time.Minute), a.signature()))
 }
 
-func (a *App) signature() string {
-	return "Yours sincerely\n\n" + a.cfg.Council + "\n" + a.cfg.Service + "\n\nThis is an automated email: please do not reply to it."
-}
+func (a *App) signature() string { return a.texts().Signature() }
 
 func (a *App) verifyForm(w http.ResponseWriter, r *http.Request) {
 	if sessionFrom(r).Data[keyEmail] == "" {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/store"
 )
@@ -26,7 +27,7 @@ type apiKeyCtx struct{}
 // NewAPIKey makes a key for the back office and stores its hash; the secret is shown once.
 func NewAPIKey(ctx context.Context, st store.Store, name string, now time.Time) (string, error) {
 	secret := "fpk_" + newToken()
-	k := &store.APIKey{ID: newID(), Name: name, Hash: apiKeyHash(secret), CreatedAt: now}
+	k := &store.APIKey{ID: store.NewID(), Name: name, Hash: apiKeyHash(secret), CreatedAt: now}
 	if err := st.CreateAPIKey(ctx, k); err != nil {
 		return "", err
 	}
@@ -194,11 +195,10 @@ func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
 		apiFail(w, http.StatusBadRequest, errs...)
 		return
 	}
-	now := a.now()
-	resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, Sections: req.Sections,
-		OwnerEmail: req.Professional.Email, OwnerName: strings.TrimSpace(req.Professional.Name), OwnerOrg: strings.TrimSpace(req.Professional.Organisation),
-		CaseData: req.CaseData, Status: store.StatusSent, DueDate: req.DueDate, Comments: strings.TrimSpace(req.Comments), CreatedAt: now, UpdatedAt: now}
-	if err := a.createDelegation(r.Context(), resp, apiActor(r)); err != nil {
+	resp, err := a.work.Delegate(r.Context(), apiActor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
+		To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
+		CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
+	if err != nil {
 		a.apiServerError(w, r, err)
 		return
 	}
@@ -209,28 +209,6 @@ func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, d)
-}
-
-// createDelegation stores a new delegation with its prefilled draft and emails the professional.
-func (a *App) createDelegation(ctx context.Context, resp *store.Response, actor string) error {
-	form := a.forms.Get(resp.FormID)
-	var caseData any
-	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
-		return err
-	}
-	answers, errs := form.Prefill(caseData)
-	if len(errs) > 0 {
-		return fmt.Errorf("prefill: %v", errs)
-	}
-	draft, err := json.Marshal(answers)
-	if err != nil {
-		return err
-	}
-	resp.Answers = draft
-	if err := a.store.CreateResponse(ctx, resp, a.event(resp.ID, "created", actor, "sent to "+resp.OwnerEmail)); err != nil {
-		return err
-	}
-	return a.sendDelegationEmail(ctx, resp)
 }
 
 func joinPath(prefix, path string) string {
@@ -273,7 +251,7 @@ type historyView struct {
 }
 
 func (a *App) delegationJSON(r *http.Request, resp *store.Response) (*delegationView, error) {
-	d := &delegationView{ID: resp.ID, Form: resp.FormID, Sections: resp.Sections, Status: resp.Status,
+	d := &delegationView{ID: resp.ID, Form: resp.FormID, Sections: resp.Sections, Status: string(resp.Status),
 		Professional: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
 		DueDate:      resp.DueDate, Comments: resp.Comments, Reference: resp.Reference, CreatedAt: resp.CreatedAt, UpdatedAt: resp.UpdatedAt,
 		CaseData: resp.CaseData, History: []historyView{}}
@@ -336,7 +314,7 @@ type reasonRequest struct {
 }
 
 // apiChange applies a state change to a delegation: retract, reassign or return.
-func (a *App) apiChange(change string) http.HandlerFunc {
+func (a *App) apiChange(change casework.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, ok := a.apiDelegation(w, r)
 		if !ok {
@@ -347,19 +325,14 @@ func (a *App) apiChange(change string) http.HandlerFunc {
 			apiFail(w, http.StatusBadRequest, *e)
 			return
 		}
-		req.Reason = strings.TrimSpace(req.Reason)
+		req.Reason, req.Comment = strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment)
+		if !casework.Allowed(change, resp.Kind, resp.Status) {
+			apiNotAllowed(w, &casework.NotAllowedError{Action: change, Kind: resp.Kind, Status: resp.Status})
+			return
+		}
 		var errs []apiError
 		switch change {
-		case "retract":
-			if resp.Status == store.StatusSubmitted || resp.Status == store.StatusRetracted {
-				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "A " + resp.Status + " delegation cannot be retracted"})
-				return
-			}
-		case "reassign":
-			if resp.Status == store.StatusSubmitted || resp.Status == store.StatusRetracted {
-				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "A " + resp.Status + " delegation cannot be re-assigned"})
-				return
-			}
+		case casework.Reassign:
 			if req.Professional == nil {
 				errs = append(errs, apiError{Path: "professional", Message: "professional is required: who to re-assign to"})
 			} else {
@@ -371,11 +344,7 @@ func (a *App) apiChange(change string) http.HandlerFunc {
 					errs = append(errs, apiError{Path: "professional.name", Message: "professional.name is required"})
 				}
 			}
-		case "return":
-			if resp.Status != store.StatusSubmitted {
-				apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "Only a submitted contribution can be returned; this one is " + resp.Status})
-				return
-			}
+		case casework.Return:
 			if req.Reason == "" {
 				errs = append(errs, apiError{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 			}
@@ -386,19 +355,15 @@ func (a *App) apiChange(change string) http.HandlerFunc {
 		}
 		var err error
 		switch change {
-		case "retract":
-			err = a.retract(r.Context(), resp, apiActor(r), req.Reason)
-		case "reassign":
-			err = a.reassignTo(r, resp, req.Professional.Email, strings.TrimSpace(req.Professional.Name), strings.TrimSpace(req.Professional.Organisation), apiActor(r), req.Reason)
-		case "return":
-			err = a.returnDelegation(r.Context(), resp, apiActor(r), req.Reason, strings.TrimSpace(req.Comment))
+		case casework.Retract:
+			resp, err = a.work.Retract(r.Context(), resp.ID, apiActor(r), req.Reason)
+		case casework.Reassign:
+			p := req.Professional
+			resp, err = a.work.Reassign(r.Context(), resp.ID, apiActor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
+		case casework.Return:
+			resp, err = a.work.ReturnForInformation(r.Context(), resp.ID, apiActor(r), req.Reason, req.Comment)
 		}
-		if errors.Is(err, store.ErrStale) {
-			apiFail(w, http.StatusConflict, apiError{Message: "The delegation changed while this request was handled; try again"})
-			return
-		}
-		if err != nil {
-			a.apiServerError(w, r, err)
+		if a.apiChangeFailed(w, r, err) {
 			return
 		}
 		d, err := a.delegationJSON(r, resp)
@@ -408,6 +373,26 @@ func (a *App) apiChange(change string) http.HandlerFunc {
 		}
 		writeJSON(w, http.StatusOK, d)
 	}
+}
+
+// apiChangeFailed answers for a lifecycle change that did not happen: 409 when the status no longer
+// allows it (another change came first), 500 otherwise. It reports whether it answered.
+func (a *App) apiChangeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	var na *casework.NotAllowedError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &na):
+		apiNotAllowed(w, na)
+	default:
+		a.apiServerError(w, r, err)
+	}
+	return true
+}
+
+func apiNotAllowed(w http.ResponseWriter, e *casework.NotAllowedError) {
+	msg := e.Error()
+	apiFail(w, http.StatusConflict, apiError{Path: "status", Message: strings.ToUpper(msg[:1]) + msg[1:]})
 }
 
 type submissionView struct {
@@ -469,7 +454,7 @@ func (a *App) submissionJSON(resp *store.Response) submissionView {
 }
 
 func (a *App) apiListSubmissions(w http.ResponseWriter, r *http.Request) {
-	f := store.ResponseFilter{Kind: store.KindDelegation, Statuses: []string{store.StatusSubmitted}, Limit: 500}
+	f := store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500}
 	if since := r.URL.Query().Get("since"); since != "" {
 		t, err := time.Parse(time.RFC3339, since)
 		if err != nil {
@@ -561,7 +546,7 @@ type referralView struct {
 }
 
 func (a *App) referralJSON(resp *store.Response) referralView {
-	v := referralView{submissionView: a.submissionJSON(resp), Status: resp.Status, ReturnReason: resp.ReturnReason, ReturnComment: resp.ReturnComment}
+	v := referralView{submissionView: a.submissionJSON(resp), Status: string(resp.Status), ReturnReason: resp.ReturnReason, ReturnComment: resp.ReturnComment}
 	for i := range v.Attachments {
 		v.Attachments[i].Href = "/api/v1/referrals/" + resp.ID + "/attachments/" + v.Attachments[i].ID
 	}
@@ -572,7 +557,7 @@ func (a *App) referralJSON(resp *store.Response) referralView {
 }
 
 func (a *App) apiListReferrals(w http.ResponseWriter, r *http.Request) {
-	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []string{store.StatusSubmitted}, Limit: 500})
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500})
 	if err != nil {
 		a.apiServerError(w, r, err)
 		return
@@ -602,20 +587,19 @@ func (a *App) apiReturnReferral(w http.ResponseWriter, r *http.Request) {
 		apiFail(w, http.StatusBadRequest, *e)
 		return
 	}
-	if resp.Status != store.StatusSubmitted {
-		apiFail(w, http.StatusConflict, apiError{Path: "status", Message: "Only a submitted referral can be returned; this one is " + resp.Status})
+	if !casework.Allowed(casework.Return, resp.Kind, resp.Status) {
+		apiNotAllowed(w, &casework.NotAllowedError{Action: casework.Return, Kind: resp.Kind, Status: resp.Status})
 		return
 	}
 	if strings.TrimSpace(req.Reason) == "" {
 		apiFail(w, http.StatusBadRequest, apiError{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 		return
 	}
-	returned, err := a.returnReferral(r.Context(), resp, strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment), apiActor(r))
-	if errors.Is(err, store.ErrStale) {
-		apiFail(w, http.StatusConflict, apiError{Message: "The referral changed while this request was handled; try again"})
+	returned, err := a.work.ReturnForInformation(r.Context(), resp.ID, apiActor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment))
+	if a.apiChangeFailed(w, r, err) {
 		return
 	}
-	if err != nil {
+	if resp, err = a.store.Response(r.Context(), resp.ID); err != nil {
 		a.apiServerError(w, r, err)
 		return
 	}
@@ -628,21 +612,4 @@ func (a *App) apiReferralAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
-}
-
-// retract withdraws a delegation from its professional.
-func (a *App) retract(ctx context.Context, resp *store.Response, actor, reason string) error {
-	resp.Status, resp.UpdatedAt = store.StatusRetracted, a.now()
-	return a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "retracted", actor, reason))
-}
-
-// returnDelegation reopens a submitted contribution for more information and tells the professional.
-func (a *App) returnDelegation(ctx context.Context, resp *store.Response, actor, reason, comment string) error {
-	resp.Status, resp.ReturnReason, resp.ReturnComment, resp.UpdatedAt = store.StatusReturned, reason, comment, a.now()
-	if err := a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
-		return err
-	}
-	return a.mail.Send(ctx, resp.OwnerEmail, "A form has been returned to you for more information",
-		"A form you submitted has been returned to you because the council needs more information.\n\nReason: "+reason+
-			"\n\nSign in to see the council's comments and update the form: "+a.cfg.BaseURL+"/tasks\n\n"+a.signature())
 }

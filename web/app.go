@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/forms"
 	"formportal/renderer"
 	"formportal/store"
@@ -49,9 +50,10 @@ func DefaultConfig() Config {
 	}
 }
 
-// Mailer queues an email for delivery.
+// Mailer queues an email for delivery (mail.Outbox): at once, or inside a casework transaction.
 type Mailer interface {
 	Send(ctx context.Context, to, subject, text string) error
+	casework.Mailer
 }
 
 // App is the portal's HTTP handler.
@@ -59,6 +61,7 @@ type App struct {
 	cfg    Config
 	store  store.Store
 	mail   Mailer
+	work   *casework.Service // every change in the life of a delegation or referral
 	forms  *forms.Library
 	log    *slog.Logger
 	now    func() time.Time
@@ -130,8 +133,19 @@ func New(cfg Config, opts Options) (*App, error) {
 	if a.assets == nil {
 		a.assets = http.NotFoundHandler()
 	}
+	a.work = a.casework()
 	a.routes()
 	return a, nil
+}
+
+// casework is the lifecycle service on the app's store, forms and outbox.
+func (a *App) casework() *casework.Service {
+	return casework.New(a.store, a.forms, a.mail, a.texts(), a.now)
+}
+
+// texts are the council's names for emails.
+func (a *App) texts() casework.Texts {
+	return casework.Texts{Council: a.cfg.Council, Service: a.cfg.Service, BaseURL: a.cfg.BaseURL}
 }
 
 func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.ServeHTTP(w, r) }
@@ -152,9 +166,9 @@ func (a *App) routes() {
 			r.Get("/forms/{form}/submission-schema", a.apiSubmissionSchema)
 			r.Post("/delegations", a.apiCreateDelegation)
 			r.Get("/delegations/{id}", a.apiGetDelegation)
-			r.Post("/delegations/{id}/retract", a.apiChange("retract"))
-			r.Post("/delegations/{id}/reassign", a.apiChange("reassign"))
-			r.Post("/delegations/{id}/return", a.apiChange("return"))
+			r.Post("/delegations/{id}/retract", a.apiChange(casework.Retract))
+			r.Post("/delegations/{id}/reassign", a.apiChange(casework.Reassign))
+			r.Post("/delegations/{id}/return", a.apiChange(casework.Return))
 			r.Get("/delegations/{id}/submission", a.apiSubmission)
 			r.Get("/delegations/{id}/attachments/{file}", a.apiAttachment)
 			r.Get("/delegations/{id}/pdf", a.apiDelegationPDF)
@@ -237,16 +251,16 @@ func (a *App) routes() {
 				r.Get("/audit", a.auditLog)
 				r.Get("/delegations/new", a.delegateForm)
 				r.Post("/delegations/new", a.delegate)
-				for _, kind := range []string{store.KindDelegation, store.KindReferral} {
-					base := "/" + kind + "s/{id}"
+				for _, kind := range []store.Kind{store.KindDelegation, store.KindReferral} {
+					base := "/" + string(kind) + "s/{id}"
 					r.Get(base, a.staffDetail(kind))
 					r.Get(base+"/answers", a.staffAnswers(kind))
 					r.Get(base+"/pdf", a.staffPDF(kind))
 					r.Get(base+"/files/{file}", a.staffFile(kind))
-					r.Post(base+"/return", a.staffChange(kind, "return"))
+					r.Post(base+"/return", a.staffChange(kind, casework.Return))
 				}
-				r.Post("/delegations/{id}/retract", a.staffChange(store.KindDelegation, "retract"))
-				r.Post("/delegations/{id}/reassign", a.staffChange(store.KindDelegation, "reassign"))
+				r.Post("/delegations/{id}/retract", a.staffChange(store.KindDelegation, casework.Retract))
+				r.Post("/delegations/{id}/reassign", a.staffChange(store.KindDelegation, casework.Reassign))
 			})
 			r.Get("/account", a.accountForm)
 			r.Post("/account", a.updateAccount)

@@ -112,7 +112,7 @@ func (e *env) newStaffUser(email, role string) *browser {
 		e.t.Fatal(err)
 	}
 	now := e.clock.Now()
-	u := &store.User{ID: newID(), Email: email, Forename: "Sam", Surname: "Staff", Organisation: "Council", Role: role,
+	u := &store.User{ID: store.NewID(), Email: email, Forename: "Sam", Surname: "Staff", Organisation: "Council", Role: role,
 		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
 	if err := e.store.CreateUser(context.Background(), u); err != nil {
 		e.t.Fatal(err)
@@ -140,7 +140,7 @@ func newEnvWith(t testing.TB, change func(*Config, *Options)) *env {
 	e := newEnv(t)
 	cfg := DefaultConfig()
 	cfg.DevMailbox = true
-	opts := Options{Store: e.store, Mailer: storeMailer{e.store, e.clock.Now}, Now: e.clock.Now, Forms: e.app.forms,
+	opts := Options{Store: e.store, Mailer: testOutbox(e.store, e.clock.Now), Now: e.clock.Now, Forms: e.app.forms,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	change(&cfg, &opts)
 	app, err := New(cfg, opts)
@@ -1135,7 +1135,7 @@ func httpsSessionCookies(t *testing.T) []*http.Cookie {
 	e.register("secure@example.org").post("/logout")
 	httpsEnv := newEnvWith(t, func(c *Config, o *Options) {
 		c.BaseURL = "https://portal.example.gov.uk"
-		o.Store, o.Mailer, o.Now = e.store, storeMailer{e.store, e.clock.Now}, e.clock.Now
+		o.Store, o.Mailer, o.Now = e.store, testOutbox(e.store, e.clock.Now), e.clock.Now
 	})
 	d := newDirect(httpsEnv.app, "https://portal.example.gov.uk")
 	var cookies []*http.Cookie

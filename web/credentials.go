@@ -108,9 +108,3 @@ func codeHash(codeID, code string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// newID is a random identifier for records.
-func newID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/engine/enginetest"
 	"formportal/store"
@@ -38,7 +39,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return err
 	}
 	now := a.now()
-	u := &store.User{ID: newID(), Email: DemoEmail, Forename: "Sam", Surname: "Jones", Organisation: "Cherwell Primary School",
+	u := &store.User{ID: store.NewID(), Email: DemoEmail, Forename: "Sam", Surname: "Jones", Organisation: "Cherwell Primary School",
 		Phone: "01632960001", PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
 	if err := a.store.CreateUser(ctx, u); err != nil {
 		return fmt.Errorf("demo professional: %w", err)
@@ -66,11 +67,12 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		if a.forms.Get(d.form) == nil {
 			continue // a council that removed the form
 		}
-		raw, _ := json.Marshal(d.caseData)
-		resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: d.form, Sections: d.sections, OwnerEmail: DemoEmail,
-			OwnerName: u.Name(), OwnerOrg: u.Organisation, CaseData: raw, Status: store.StatusSent, DueDate: d.due, Comments: d.comments,
-			CreatedAt: now, UpdatedAt: now}
-		if err := a.createDelegation(ctx, resp, "demo"); err != nil {
+		raw, err := json.Marshal(d.caseData)
+		if err != nil {
+			return err
+		}
+		if _, err := a.work.Delegate(ctx, "demo", casework.Delegation{Form: d.form, Sections: d.sections, CaseData: raw, DueDate: d.due, Comments: d.comments,
+			To: casework.Professional{Email: DemoEmail, Name: u.Name(), Organisation: u.Organisation}}); err != nil {
 			return fmt.Errorf("demo delegation %s: %w", d.form, err)
 		}
 	}
@@ -78,7 +80,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	staff := &store.User{ID: newID(), Email: DemoStaffEmail, Forename: "Nyree", Surname: "Ellison-Anjos", Organisation: "Children's Services",
+	staff := &store.User{ID: store.NewID(), Email: DemoStaffEmail, Forename: "Nyree", Surname: "Ellison-Anjos", Organisation: "Children's Services",
 		Role: store.RoleAdmin, PasswordHash: staffHash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
 	if err := a.store.CreateUser(ctx, staff); err != nil {
 		return fmt.Errorf("demo staff: %w", err)
@@ -90,23 +92,27 @@ func (a *App) SeedDemo(ctx context.Context) error {
 	return nil
 }
 
-// seedDemoReferrals gives the demo professional a saved draft, a submitted form and a returned one.
+// seedDemoReferrals gives the demo professional a saved draft, a submitted form and a returned one, made
+// through the same lifecycle as anyone's and dated a few days back.
 func (a *App) seedDemoReferrals(ctx context.Context, u *store.User) error {
 	now := a.now()
-	caseData := map[string]any{"submitter": map[string]any{"type": engine.AudienceProf, "name": u.Name(), "email": u.Email,
-		"organisation": u.Organisation, "telephone": u.Phone}}
-	raw, _ := json.Marshal(caseData)
 	for i, form := range []string{"safeguarding-concern", "early-help-request", "safeguarding-concern"} {
 		f := a.forms.Get(form)
 		if f == nil {
 			continue
 		}
+		work := a.work.At(now.AddDate(0, 0, -3+i))
+		resp, err := work.StartReferral(ctx, form, referrer(u, engine.AudienceProf))
+		if err != nil {
+			return err
+		}
+		var caseData any
+		if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
+			return err
+		}
 		answers := enginetest.Answers(f, caseData, 2, now)
-		resp := &store.Response{ID: newID(), Kind: store.KindReferral, FormID: form, OwnerUserID: u.ID, OwnerEmail: u.Email,
-			OwnerName: u.Name(), OwnerOrg: u.Organisation, CaseData: raw, Status: store.StatusDraft,
-			CreatedAt: now.AddDate(0, 0, -3+i), UpdatedAt: now.AddDate(0, 0, -3+i)}
 		if i == 0 {
-			// A draft: only the first sections answered, saved three days ago.
+			// A draft: only the first sections answered.
 			prefilled, _ := f.Prefill(caseData)
 			for _, s := range f.Sections[:min(3, len(f.Sections))] {
 				for _, fd := range s.Fields {
@@ -116,20 +122,24 @@ func (a *App) seedDemoReferrals(ctx context.Context, u *store.User) error {
 				}
 			}
 			answers = prefilled
-		} else {
-			res := f.Validate(caseData, answers, engine.ValidateOptions{Today: now})
-			if !res.Valid() {
-				return fmt.Errorf("sample answers for %s do not validate: %v", form, res.Errors)
-			}
-			resp.Submission, _ = json.Marshal(res.Submission)
-			resp.Status, resp.SubmittedAt, resp.Reference = store.StatusSubmitted, resp.UpdatedAt, reference(resp.UpdatedAt)
 		}
-		resp.Answers, _ = json.Marshal(answers)
-		if err := a.store.CreateResponse(ctx, resp, a.event(resp.ID, "created", "demo", "")); err != nil {
+		draft, err := json.Marshal(answers)
+		if err != nil {
 			return err
 		}
+		if _, err := work.SaveDraft(ctx, resp.ID, u.Email, func(*store.Response) (casework.Edit, error) {
+			return casework.Edit{Answers: draft}, nil
+		}); err != nil {
+			return err
+		}
+		if i == 0 {
+			continue
+		}
+		if _, err := work.Submit(ctx, resp.ID, u.Email); err != nil {
+			return fmt.Errorf("sample answers for %s: %w", form, err)
+		}
 		if i == 2 {
-			if _, err := a.returnReferral(ctx, resp, "Insufficient Detail", "Can you please provide further information regarding this referral?", "demo"); err != nil {
+			if _, err := work.ReturnForInformation(ctx, resp.ID, "demo", "Insufficient Detail", "Can you please provide further information regarding this referral?"); err != nil {
 				return err
 			}
 		}

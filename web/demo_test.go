@@ -15,7 +15,7 @@ func TestDemoData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.app.forms = lib
+	e.useForms(lib)
 	for range 2 { // idempotent
 		if err := e.app.SeedDemo(context.Background()); err != nil {
 			t.Fatal(err)

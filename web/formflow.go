@@ -1,16 +1,18 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/renderer"
 	"formportal/store"
@@ -31,6 +33,10 @@ type flow struct {
 	save     string // the label of the save button
 	saved    string // the notice after saving
 	closeTo  string // where Close goes, after saving
+
+	// Documents uploaded or removed by the posted page, stored with the draft in one transaction.
+	addFiles    []*store.Attachment
+	removeFiles []string
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -171,7 +177,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
 		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: f.base + "/pages/" + p.key(),
 		HasPrevious: i > 0, HasNext: i < len(pages)-1, ReadOnly: f.readOnly, SubmitLabel: f.submit,
-		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save}
+		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save, DraftVersion: f.resp.Version, PageHash: pageHash(in.Values)}
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
@@ -244,9 +250,8 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 			for _, it := range list {
 				if m, _ := it.(map[string]any); m["id"] != attID {
 					kept = append(kept, it)
-				} else if err := f.a.store.DeleteAttachment(r.Context(), attID); err != nil && !errors.Is(err, store.ErrNotFound) {
-					return out, err
 				} else {
+					f.removeFiles = append(f.removeFiles, attID)
 					out.banner = fmt.Sprint(m["name"]) + " has been removed"
 				}
 			}
@@ -288,7 +293,8 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 	return out, nil
 }
 
-// upload stores the file posted for an attachments field and lists it in the answers, or says why not.
+// upload takes the file posted for an attachments field and lists it in the answers, or says why not. The
+// file is stored with the draft that lists it.
 func (f *flow) upload(r *http.Request, fd *engine.Field, vals map[string]any) (string, error) {
 	if r.MultipartForm == nil || len(r.MultipartForm.File[fd.ID]) == 0 {
 		return "Select a file to upload", nil
@@ -301,11 +307,9 @@ func (f *flow) upload(r *http.Request, fd *engine.Field, vals map[string]any) (s
 	if msg != "" {
 		return msg, nil
 	}
-	att := &store.Attachment{ID: newID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
+	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
 		Size: int64(len(up.Content)), Content: up.Content, CreatedAt: f.a.now()}
-	if err := f.a.store.AddAttachment(r.Context(), att); err != nil {
-		return "", err
-	}
+	f.addFiles = append(f.addFiles, att)
 	vals[fd.ID] = append(list, map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
 }
@@ -329,73 +333,62 @@ func rowName(fd *engine.Field) string {
 	return "Row"
 }
 
-// saveDraft writes the answers, retrying on a concurrent change by re-reading and re-applying the page.
-func (f *flow) saveDraft(r *http.Request, status string, apply func(*flow)) error {
-	for attempt := 0; ; attempt++ {
-		answers, err := json.Marshal(f.answers)
-		if err != nil {
-			return fmt.Errorf("encode answers: %w", err)
-		}
-		f.resp.Answers = answers
-		if status != "" {
-			f.resp.Status = status
-		}
-		f.resp.UpdatedAt = f.a.now()
-		err = f.a.store.UpdateResponse(r.Context(), f.resp, nil)
-		if !errors.Is(err, store.ErrStale) || attempt == 3 {
-			return err
-		}
-		fresh, err := f.a.store.Response(r.Context(), f.resp.ID)
-		if err != nil {
-			return err
-		}
-		nf, err := f.a.newFlow(fresh, f.base)
-		if err != nil {
-			return err
-		}
-		apply(nf)
-		f.resp, f.answers = nf.resp, nf.answers
-	}
-}
+// errConflict is a save refused because another tab or window changed the same page after this one was
+// drawn; theirs are the answers saved there.
+type errConflict struct{ theirs map[string]any }
 
-func (a *App) event(respID, kind, actor, detail string) *store.Event {
-	return &store.Event{ID: newID(), ResponseID: respID, At: a.now(), Kind: kind, Actor: actor, Detail: detail}
-}
+func (e *errConflict) Error() string { return "the page changed in another window since it was drawn" }
 
-// dateLong shows a YYYY-MM-DD date as the seeds do: 08-Apr-2020.
-func dateLong(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
+// saveDraft writes the posted page into the draft, with its uploads and removals, in one transaction. A
+// page drawn before another save (another tab, a double click) is merged when that save did not touch
+// this page, or was this very same save; otherwise the person is asked (errConflict), nothing lost.
+func (f *flow) saveDraft(r *http.Request, p page) error {
+	mine := f.pageValues(p)
+	drawnFrom, _ := strconv.Atoi(r.PostFormValue(renderer.DraftVersionInput))
+	drawnHash := r.PostFormValue(renderer.PageHashInput)
+	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
+		fresh, err := f.a.newFlow(cur, f.base)
+		if err != nil {
+			return casework.Edit{}, err
+		}
+		if drawnFrom != 0 && drawnFrom != cur.Version {
+			theirs := fresh.pageValues(p)
+			if pageHash(theirs) != drawnHash && pageHash(theirs) != pageHash(mine) {
+				return casework.Edit{}, &errConflict{theirs: theirs}
+			}
+		}
+		fresh.setPageValues(p, mine)
+		answers, err := json.Marshal(fresh.answers)
+		if err != nil {
+			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
+		}
+		f.answers = fresh.answers
+		return casework.Edit{Answers: answers, Add: f.addFiles, Remove: f.removeFiles}, nil
+	})
 	if err != nil {
-		return s
+		return err
 	}
-	return t.Format("02-Jan-2006")
+	f.resp = saved
+	return nil
 }
 
-// submitAnswers submits the flow's answers when they are all valid: the cleaned submission is stored with
-// a reference number. It reports false, with nothing changed, when answers are missing or the response
-// changed meanwhile, so the person goes back to the submit page.
-func (f *flow) submitAnswers(r *http.Request) (bool, error) {
-	res := f.validate()
-	if !res.Valid() {
-		return false, nil
+// pageHash identifies the answers a page was drawn with, so a save can tell whether they changed since.
+func pageHash(vals map[string]any) string {
+	b, _ := json.Marshal(vals) // map keys are sorted
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+// submitResponse submits the flow's answers when they are all valid. It reports false, with nothing
+// changed, when answers are missing or the response changed meanwhile, so the person goes back to the
+// submit page, which says what is missing.
+func (f *flow) submitResponse(r *http.Request) (*store.Response, bool, error) {
+	resp, err := f.a.work.Submit(r.Context(), f.resp.ID, userFrom(r).Email)
+	if errors.Is(err, casework.ErrInvalid) || errors.Is(err, casework.ErrNotAllowed) {
+		return nil, false, nil
 	}
-	sub, err := json.Marshal(res.Submission)
 	if err != nil {
-		return false, fmt.Errorf("encode submission: %w", err)
+		return nil, false, err
 	}
-	resp := f.resp
-	kind := "submitted"
-	if resp.Status == store.StatusReturned {
-		kind = "resubmitted"
-	}
-	now := f.a.now()
-	resp.Submission, resp.Status, resp.SubmittedAt, resp.UpdatedAt = sub, store.StatusSubmitted, now, now
-	if resp.Reference == "" {
-		resp.Reference = reference(now)
-	}
-	err = f.a.store.UpdateResponse(r.Context(), resp, f.a.event(resp.ID, kind, userFrom(r).Email, ""))
-	if errors.Is(err, store.ErrStale) {
-		return false, nil
-	}
-	return err == nil, err
+	return resp, true, nil
 }

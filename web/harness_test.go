@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"formportal/forms"
+	"formportal/mail"
 
 	"formportal/store"
 	"formportal/store/sqlstore"
@@ -42,14 +43,15 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// storeMailer puts mail in the store's outbox, as the real outbox does; tests read it back from there.
-type storeMailer struct {
-	st  store.Store
-	now func() time.Time
+// useForms swaps the forms the app serves (the fixtures by default) for lib.
+func (e *env) useForms(lib *forms.Library) {
+	e.app.forms = lib
+	e.app.work = e.app.casework()
 }
 
-func (m storeMailer) Send(ctx context.Context, to, subject, text string) error {
-	return m.st.EnqueueMail(ctx, &store.Mail{To: to, Subject: subject, Text: text, CreatedAt: m.now()})
+// testOutbox is the real outbox on the test's store; tests read the queued mail back from there.
+func testOutbox(st store.Store, now func() time.Time) *mail.Outbox {
+	return mail.NewOutbox(st, "Example Portal <donotreply@council.example>", now)
 }
 
 type env struct {
@@ -70,7 +72,7 @@ func newEnv(t testing.TB) *env {
 	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	cfg := DefaultConfig()
 	cfg.DevMailbox = true
-	app, err := New(cfg, Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now, Forms: fixtureForms(t),
+	app, err := New(cfg, Options{Store: db, Mailer: testOutbox(db, clk.Now), Now: clk.Now, Forms: fixtureForms(t),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

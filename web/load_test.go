@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"formportal/casework"
 	"formportal/engine/enginetest"
 	"formportal/forms"
 	"formportal/renderer"
@@ -150,7 +151,7 @@ func BenchmarkLoadSaveChronology(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e.app.forms = lib
+	e.useForms(lib)
 	form := lib.Get("multi-agency-chronology")
 	section := form.Section("chronology")
 	ctx := context.Background()
@@ -168,16 +169,15 @@ func BenchmarkLoadSaveChronology(b *testing.B) {
 	u, _ := url.Parse(e.srv.URL)
 	for i := range clients {
 		now := e.clock.Now()
-		user := &store.User{ID: newID(), Email: fmt.Sprintf("pro%d@school.example", i), Forename: "Pro", Surname: strconv.Itoa(i),
+		user := &store.User{ID: store.NewID(), Email: fmt.Sprintf("pro%d@school.example", i), Forename: "Pro", Surname: strconv.Itoa(i),
 			PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
 		if err := e.store.CreateUser(ctx, user); err != nil {
 			b.Fatal(err)
 		}
 		caseData := enginetest.CaseData(form, 3)
 		raw, _ := json.Marshal(caseData)
-		resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, OwnerEmail: user.Email, CaseData: raw,
-			Status: store.StatusSent, CreatedAt: now, UpdatedAt: now}
-		if err := e.app.createDelegation(ctx, resp, "bench"); err != nil {
+		resp, err := e.app.work.Delegate(ctx, "bench", casework.Delegation{Form: form.ID, To: casework.Professional{Email: user.Email, Name: "Pro"}, CaseData: raw})
+		if err != nil {
 			b.Fatal(err)
 		}
 		// Signed in as login would leave them, without 200 password hashes in the set-up.

@@ -47,7 +47,7 @@ func TestTwoPortalsShareOnePostgreSQL(t *testing.T) {
 		}
 		defer db.Close()
 		cfg := DefaultConfig()
-		app, err := New(cfg, Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now, Forms: fixtureForms(t),
+		app, err := New(cfg, Options{Store: db, Mailer: testOutbox(db, clk.Now), Now: clk.Now, Forms: fixtureForms(t),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/pdf"
 	"formportal/store"
 )
@@ -27,7 +28,7 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 		str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
 		due := "No due date specified"
 		if resp.DueDate != "" {
-			due = dateLong(resp.DueDate)
+			due = casework.DateLong(resp.DueDate)
 		}
 		h = append(h, pdf.HeaderLine{Label: "Form type", Value: f.form.Title}, pdf.HeaderLine{Label: "Required by", Value: due},
 			pdf.HeaderLine{Label: "Sent by", Value: str(sender, "name")})

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/renderer"
 	"formportal/store"
@@ -92,19 +91,8 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	caseData := map[string]any{"submitter": map[string]any{"type": audience, "name": u.Name(), "email": u.Email,
-		"organisation": u.Organisation, "telephone": u.Phone}}
-	raw, _ := json.Marshal(caseData)
-	answers, errs := form.Prefill(caseData)
-	if len(errs) > 0 {
-		a.serverError(w, r, fmt.Errorf("form %s does not accept the portal's case data: %v", form.ID, errs))
-		return
-	}
-	draft, _ := json.Marshal(answers)
-	now := a.now()
-	resp := &store.Response{ID: newID(), Kind: store.KindReferral, FormID: form.ID, OwnerUserID: u.ID, OwnerEmail: u.Email, OwnerName: u.Name(),
-		OwnerOrg: u.Organisation, CaseData: raw, Answers: draft, Status: store.StatusDraft, CreatedAt: now, UpdatedAt: now}
-	if err := a.store.CreateResponse(r.Context(), resp, a.event(resp.ID, "created", u.Email, "")); err != nil {
+	resp, err := a.work.StartReferral(r.Context(), form.ID, referrer(u, audience))
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -119,6 +107,11 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 		next = pages[1] // the overview has been read
 	}
 	http.Redirect(w, r, f.base+"/pages/"+next.key(), http.StatusSeeOther)
+}
+
+// referrer is the signed-in person as the author of a referral.
+func referrer(u *store.User, audience string) casework.Referrer {
+	return casework.Referrer{UserID: u.ID, Email: u.Email, Name: u.Name(), Organisation: u.Organisation, Telephone: u.Phone, Audience: audience}
 }
 
 // loadReferral finds a referral of the signed-in user; anyone else's is "not found".
@@ -163,8 +156,7 @@ func (a *App) referralPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp := f.resp
-	a.postPage(w, r, f, resp.Status)
+	a.postPage(w, r, f)
 }
 
 // checkAnswers is the Declaration & Submit summary.
@@ -233,18 +225,12 @@ func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp := f.resp
-	if done, err := f.submitAnswers(r); err != nil {
+	resp, done, err := f.submitResponse(r)
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	} else if !done {
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
-		return
-	}
-	if err := a.mail.Send(r.Context(), userFrom(r).Email, "Confirmation of form submission",
-		fmt.Sprintf("Thank you for submitting a form to us via the %s.\n\nYour reference number is %s. You can see the form under Submitted Forms for 30 days: %s/submitted\n\nMany Thanks\n\n%s",
-			a.cfg.Service, resp.Reference, a.cfg.BaseURL, a.signature())); err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	a.log.Info("referral submitted", "response", resp.ID, "form", resp.FormID)
@@ -256,7 +242,7 @@ func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
 func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
-		Statuses: []string{store.StatusDraft}, UpdatedFrom: a.now().Add(-draftLifetime)})
+		Statuses: []store.Status{store.StatusDraft}, UpdatedFrom: a.now().Add(-draftLifetime)})
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -320,7 +306,7 @@ func (a *App) resumeReferral(w http.ResponseWriter, r *http.Request) {
 func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
-		Statuses: []string{store.StatusSubmitted, store.StatusReturned}})
+		Statuses: []store.Status{store.StatusSubmitted, store.StatusReturned}})
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -367,66 +353,6 @@ func (a *App) referralFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
-}
-
-// returnReferral sends a submitted referral back for more information: the submission stays as the
-// "Previous Form" and a copy, open for changes, carries the council's reason and comment.
-func (a *App) returnReferral(ctx context.Context, resp *store.Response, reason, comment, actor string) (*store.Response, error) {
-	now := a.now()
-	copyResp := *resp
-	copyResp.ID, copyResp.Status, copyResp.PreviousID = newID(), store.StatusReturned, resp.ID
-	copyResp.ReturnReason, copyResp.ReturnComment = reason, comment
-	copyResp.Submission, copyResp.SubmittedAt, copyResp.Reference = nil, time.Time{}, ""
-	copyResp.CreatedAt, copyResp.UpdatedAt = now, now
-	answers, err := renameAttachments(resp.Answers, copyResp.ID+"-")
-	if err != nil {
-		return nil, err
-	}
-	copyResp.Answers = answers
-	if err := a.store.CreateResponse(ctx, &copyResp, a.event(copyResp.ID, "returned", actor, reason+": "+comment)); err != nil {
-		return nil, err
-	}
-	if err := a.store.CopyAttachments(ctx, resp.ID, copyResp.ID); err != nil {
-		return nil, err
-	}
-	resp.Status, resp.UpdatedAt = store.StatusSuperseded, now
-	if err := a.store.UpdateResponse(ctx, resp, a.event(resp.ID, "returned", actor, reason+": "+comment)); err != nil {
-		return nil, err
-	}
-	err = a.mail.Send(ctx, resp.OwnerEmail, "More information needed about your form",
-		fmt.Sprintf("The Local Authority needs more information about a form you submitted (reference %s).\n\nReason: %s\n\nSign in to see the comments and update the form under Submitted Forms: %s/submitted\n\n%s",
-			resp.Reference, reason, a.cfg.BaseURL, a.signature()))
-	return &copyResp, err
-}
-
-// renameAttachments prefixes the ids of the attachments listed in answers, as CopyAttachments does to the
-// copies, so a returned form's answers point at its own copies of the documents.
-func renameAttachments(answers json.RawMessage, prefix string) (json.RawMessage, error) {
-	var v any
-	if err := json.Unmarshal(answers, &v); err != nil {
-		return nil, fmt.Errorf("read answers: %w", err)
-	}
-	var walk func(any)
-	walk = func(x any) {
-		switch x := x.(type) {
-		case map[string]any:
-			_, hasKind := x["kind"]
-			_, hasSize := x["size"]
-			if id, ok := x["id"].(string); ok && hasKind && hasSize {
-				x["id"] = prefix + id
-				return
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
-		}
-	}
-	walk(v)
-	return json.Marshal(v)
 }
 
 // openReferral loads the signed-in user's referral named in the URL and its flow. For a change

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/renderer"
 	"formportal/store"
@@ -61,7 +62,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskName(caseChildren(form, caseData)), resp.OwnerEmail
 			row.Due = "No due date"
 			if resp.DueDate != "" {
-				row.Due = dateLong(resp.DueDate)
+				row.Due = casework.DateLong(resp.DueDate)
 			}
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				row.AutoReply = true
@@ -80,7 +81,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.StaffHome(a.page(r, "Staff console"), delegations, referrals))
 }
 
-func statusWords(s string) string {
+func statusWords(s store.Status) string {
 	switch s {
 	case store.StatusInProgress:
 		return "In progress"
@@ -89,7 +90,7 @@ func statusWords(s string) string {
 	case store.StatusSuperseded:
 		return "Returned (earlier version)"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
 // autoReplyFor is the automatic reply in force for a professional's (verified) address, if any.
@@ -260,7 +261,7 @@ func humanise(key string) string {
 	case "name":
 		return "Name"
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
 // caseDataFrom builds case data from the posted questions, following the schema's shape.
@@ -378,16 +379,14 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 			sections = append(sections, s.Value)
 		}
 	}
-	raw, _ := json.Marshal(caseData)
-	now := a.now()
-	resp := &store.Response{ID: newID(), Kind: store.KindDelegation, FormID: form.ID, Sections: sections, OwnerEmail: v.Email,
-		OwnerName: v.Name, OwnerOrg: v.Organisation, CaseData: raw, Status: store.StatusSent, DueDate: due, Comments: v.Comments,
-		CreatedAt: now, UpdatedAt: now}
-	if err := a.createDelegation(r.Context(), resp, staff.Email); err != nil {
+	raw, err := json.Marshal(caseData)
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.audit(r, "delegated", resp.ID, form.ID+" to "+v.Email); err != nil {
+	resp, err := a.work.Delegate(r.Context(), staff.Email, casework.Delegation{Form: form.ID, Sections: sections,
+		To: casework.Professional{Email: v.Email, Name: v.Name, Organisation: v.Organisation}, CaseData: raw, DueDate: due, Comments: v.Comments})
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -397,7 +396,7 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 // --- one delegation or referral ---------------------------------------------------------------------
 
 // staffResponse loads the delegation or referral in the URL.
-func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind string) (*store.Response, *flow, bool) {
+func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind store.Kind) (*store.Response, *flow, bool) {
 	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != kind || resp.Status == store.StatusDraft) {
 		a.notFound(w, r)
@@ -420,19 +419,27 @@ func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind string)
 	return resp, f, true
 }
 
-func (a *App) staffDetail(kind string) http.HandlerFunc {
+func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, f, ok := a.staffResponse(w, r, kind)
 		if !ok {
 			return
 		}
-		if err := a.audit(r, "viewed "+kind, resp.ID, ""); err != nil {
+		if err := a.audit(r, "viewed "+string(kind), resp.ID, ""); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		base := "/staff/" + kind + "s/" + resp.ID
-		v := renderer.StaffDetailView{Page: a.page(r, f.form.Title), Kind: kind, ID: resp.ID, FormTitle: f.form.Title,
+		base := "/staff/" + string(kind) + "s/" + resp.ID
+		v := renderer.StaffDetailView{Page: a.page(r, f.form.Title), Kind: string(kind), ID: resp.ID, FormTitle: f.form.Title,
 			AnswersHref: base + "/answers", PDFHref: base + "/pdf"}
+		switch r.URL.Query().Get("problem") {
+		case "reassign":
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: "Enter the name and a valid email address of the professional to re-assign to"})
+		case "reason":
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: "Enter the reason for returning it, for example Insufficient Detail"})
+		case "status":
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "status", Message: "Nothing was changed: it had already changed to " + strings.ToLower(statusWords(resp.Status)) + " before your request arrived"})
+		}
 		fact := func(q string, a ...string) { v.Facts = append(v.Facts, renderer.SummaryRow{Question: q, Answer: a}) }
 		fact("Status", statusWords(resp.Status))
 		if kind == store.KindDelegation {
@@ -440,21 +447,17 @@ func (a *App) staffDetail(kind string) http.HandlerFunc {
 			json.Unmarshal(resp.CaseData, &caseData)
 			fact("Child or family", taskName(caseChildren(f.form, caseData)))
 			fact("Professional", resp.OwnerName+" ("+resp.OwnerEmail+")", resp.OwnerOrg)
-			sections := resp.Sections
-			if len(sections) == 0 {
-				sections = []string{"the whole form"}
-			}
-			fact("Sections", strings.Join(sections, ", "))
+			fact("Sections", strings.Join(sectionTitles(f.form, resp.Sections), ", "))
 			due := "No due date"
 			if resp.DueDate != "" {
-				due = dateLong(resp.DueDate)
+				due = casework.DateLong(resp.DueDate)
 			}
 			fact("Due", due)
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
-				v.AutoReply = reply.Message + " (until " + dateLong(reply.EndsOn) + ")"
+				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
 			}
-			v.CanRetract = resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted
-			v.CanReassign = v.CanRetract
+			v.CanRetract = casework.Allowed(casework.Retract, resp.Kind, resp.Status)
+			v.CanReassign = casework.Allowed(casework.Reassign, resp.Kind, resp.Status)
 		} else {
 			fact("Submitted by", resp.OwnerName+" ("+resp.OwnerEmail+")")
 			fact("Child", f.childName())
@@ -465,7 +468,7 @@ func (a *App) staffDetail(kind string) http.HandlerFunc {
 		if resp.ReturnReason != "" {
 			fact("Returned for", resp.ReturnReason, resp.ReturnComment)
 		}
-		v.CanReturn = resp.Status == store.StatusSubmitted
+		v.CanReturn = casework.Allowed(casework.Return, resp.Kind, resp.Status)
 		events, err := a.store.Events(r.Context(), resp.ID)
 		if err != nil {
 			a.serverError(w, r, err)
@@ -489,6 +492,21 @@ func (a *App) staffDetail(kind string) http.HandlerFunc {
 	}
 }
 
+// sectionTitles names delegated sections as the form does.
+func sectionTitles(form *engine.Form, ids []string) []string {
+	if len(ids) == 0 {
+		return []string{"The whole form"}
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id
+		if s := form.Section(id); s != nil {
+			out[i] = s.Title
+		}
+	}
+	return out
+}
+
 func collectFiles(vals map[string]any, base string, out *[]renderer.FileLink) {
 	for _, v := range vals {
 		list, _ := v.([]any)
@@ -501,7 +519,7 @@ func collectFiles(vals map[string]any, base string, out *[]renderer.FileLink) {
 	}
 }
 
-func (a *App) staffAnswers(kind string) http.HandlerFunc {
+func (a *App) staffAnswers(kind store.Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, f, ok := a.staffResponse(w, r, kind)
 		if !ok {
@@ -511,12 +529,12 @@ func (a *App) staffAnswers(kind string) http.HandlerFunc {
 			a.serverError(w, r, err)
 			return
 		}
-		f.base = "/staff/" + kind + "s/" + resp.ID
+		f.base = "/staff/" + string(kind) + "s/" + resp.ID
 		a.render(w, r, renderer.PrintPage(f.printView(r)))
 	}
 }
 
-func (a *App) staffPDF(kind string) http.HandlerFunc {
+func (a *App) staffPDF(kind store.Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, f, ok := a.staffResponse(w, r, kind)
 		if !ok {
@@ -530,7 +548,7 @@ func (a *App) staffPDF(kind string) http.HandlerFunc {
 	}
 }
 
-func (a *App) staffFile(kind string) http.HandlerFunc {
+func (a *App) staffFile(kind store.Kind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, _, ok := a.staffResponse(w, r, kind)
 		if !ok {
@@ -544,8 +562,9 @@ func (a *App) staffFile(kind string) http.HandlerFunc {
 	}
 }
 
-// staffChange handles the console's retract, re-assign and return buttons.
-func (a *App) staffChange(kind, change string) http.HandlerFunc {
+// staffChange handles the console's retract, re-assign and return buttons. A change the status no
+// longer allows (someone else came first) goes back to the page, which shows the status as it is now.
+func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, _, ok := a.staffResponse(w, r, kind)
 		if !ok {
@@ -553,41 +572,34 @@ func (a *App) staffChange(kind, change string) http.HandlerFunc {
 		}
 		actor := userFrom(r).Email
 		reason := strings.TrimSpace(r.PostFormValue("reason"))
-		back := "/staff/" + kind + "s/" + resp.ID
+		back := "/staff/" + string(kind) + "s/" + resp.ID
 		var err error
-		switch {
-		case change == "retract" && resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted:
-			err = a.retract(r.Context(), resp, actor, reason)
-		case change == "reassign" && resp.Status != store.StatusSubmitted && resp.Status != store.StatusRetracted:
+		switch change {
+		case casework.Retract:
+			_, err = a.work.Retract(r.Context(), resp.ID, actor, reason)
+		case casework.Reassign:
 			email, name := normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
 			if emailProblem(email) != "" || name == "" {
 				http.Redirect(w, r, back+"?problem=reassign", http.StatusSeeOther)
 				return
 			}
-			err = a.reassignTo(r, resp, email, name, "", actor, reason)
-		case change == "return" && resp.Status == store.StatusSubmitted:
+			_, err = a.work.Reassign(r.Context(), resp.ID, actor, casework.Professional{Email: email, Name: name}, reason)
+		case casework.Return:
 			if reason == "" {
 				http.Redirect(w, r, back+"?problem=reason", http.StatusSeeOther)
 				return
 			}
-			comment := strings.TrimSpace(r.PostFormValue("comment"))
-			if kind == store.KindDelegation {
-				err = a.returnDelegation(r.Context(), resp, actor, reason, comment)
-			} else {
-				var reopened *store.Response
-				reopened, err = a.returnReferral(r.Context(), resp, reason, comment, actor)
-				if err == nil {
-					back = "/staff/referrals/" + reopened.ID
-				}
+			var reopened *store.Response
+			reopened, err = a.work.ReturnForInformation(r.Context(), resp.ID, actor, reason, strings.TrimSpace(r.PostFormValue("comment")))
+			if err == nil && kind == store.KindReferral {
+				back = "/staff/referrals/" + reopened.ID
 			}
-		default:
-			http.Redirect(w, r, back, http.StatusSeeOther)
+		}
+		if errors.Is(err, casework.ErrNotAllowed) {
+			http.Redirect(w, r, back+"?problem=status", http.StatusSeeOther)
 			return
 		}
-		if err == nil {
-			err = a.audit(r, change, resp.ID, reason)
-		}
-		if err != nil && !errors.Is(err, store.ErrStale) {
+		if err != nil {
 			a.serverError(w, r, err)
 			return
 		}
@@ -627,7 +639,7 @@ func NewStaff(ctx context.Context, st store.Store, email, forename, surname stri
 	if admin {
 		role = store.RoleAdmin
 	}
-	u := &store.User{ID: newID(), Email: email, Forename: forename, Surname: surname, Organisation: "Council", Role: role,
+	u := &store.User{ID: store.NewID(), Email: email, Forename: forename, Surname: surname, Organisation: "Council", Role: role,
 		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
 	if err := st.CreateUser(ctx, u); err != nil {
 		return "", fmt.Errorf("create staff account: %w", err)

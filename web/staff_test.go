@@ -43,7 +43,7 @@ func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
 		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
 		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
 		"due.day", "8", "due.month", "4", "due.year", "2026", "comments", "Please include attendance").
-		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "practitioner, chronology", "08-Apr-2026", "created by jo@council.example")
+		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "Practitioner, Chronology of service involvement", "08-Apr-2026", "created by jo@council.example")
 	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
 	mails := mustMail(t, e)
 	if mails[0].To != "sam@school.example" || childDetail.MatchString(mails[0].Text) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/casework"
 	"formportal/engine"
 	"formportal/renderer"
 	"formportal/store"
@@ -36,7 +37,7 @@ func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response,
 		a.serverError(w, r, err)
 		return nil, false
 	}
-	if resp.Status == store.StatusRetracted || resp.Status == store.StatusReassigned {
+	if resp.Status == store.StatusRetracted {
 		a.notFound(w, r)
 		return nil, false
 	}
@@ -48,7 +49,7 @@ func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
 	var out []renderer.ChildLine
 	if form.Scope == engine.ScopeFamily {
 		for _, c := range form.Children(caseData) {
-			out = append(out, renderer.ChildLine{Name: c.Name, DOB: dateLong(c.DOB)})
+			out = append(out, renderer.ChildLine{Name: c.Name, DOB: casework.DateLong(c.DOB)})
 		}
 		return out
 	}
@@ -56,7 +57,7 @@ func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
 	child, _ := m["child"].(map[string]any)
 	if name, _ := child["name"].(string); name != "" {
 		dob, _ := child["dob"].(string)
-		out = append(out, renderer.ChildLine{Name: name, DOB: dateLong(dob)})
+		out = append(out, renderer.ChildLine{Name: name, DOB: casework.DateLong(dob)})
 	}
 	return out
 }
@@ -75,9 +76,9 @@ func taskName(children []renderer.ChildLine) string {
 }
 
 func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
-	row := renderer.TaskRow{ID: resp.ID, FormType: resp.FormID, DueDate: "No due date", Comments: resp.Comments, Status: resp.Status}
+	row := renderer.TaskRow{ID: resp.ID, FormType: resp.FormID, DueDate: "No due date", Comments: resp.Comments, Status: string(resp.Status)}
 	if resp.DueDate != "" {
-		row.DueDate = dateLong(resp.DueDate)
+		row.DueDate = casework.DateLong(resp.DueDate)
 	}
 	if form := a.forms.Get(resp.FormID); form != nil {
 		row.FormType = form.Title
@@ -140,7 +141,7 @@ func (a *App) taskFlow(resp *store.Response) (*flow, error) {
 	h := renderer.TaskHeaderView{Children: caseChildren(f.form, f.caseData), FormType: f.form.Title, RequiredBy: "No due date specified",
 		SentBy: str(sender, "name"), Department: str(sender, "department"), SenderAddr: str(sender, "address"), Comments: resp.Comments}
 	if resp.DueDate != "" {
-		h.RequiredBy = dateLong(resp.DueDate)
+		h.RequiredBy = casework.DateLong(resp.DueDate)
 	}
 	child, _ := m["child"].(map[string]any)
 	h.Address = str(child, "address")
@@ -170,8 +171,7 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if resp.Status == store.StatusSent {
-		resp.Status, resp.UpdatedAt = store.StatusOpened, a.now()
-		if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "opened", userFrom(r).Email, "")); err != nil && !errors.Is(err, store.ErrStale) {
+		if err := a.work.Opened(r.Context(), resp.ID, userFrom(r).Email); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
@@ -201,20 +201,15 @@ func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp := f.resp
 	if f.readOnly {
 		http.Redirect(w, r, f.base, http.StatusSeeOther)
 		return
 	}
-	status := store.StatusInProgress
-	if resp.Status == store.StatusReturned {
-		status = store.StatusReturned
-	}
-	a.postPage(w, r, f, status)
+	a.postPage(w, r, f)
 }
 
 // postPage saves a posted page of any flow and goes where the button asked.
-func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow, status string) {
+func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		a.tooLarge(w, r, err)
 		return
@@ -231,8 +226,17 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow, status s
 		a.serverError(w, r, err)
 		return
 	}
-	snapshot := f.pageValues(p)
-	if err := f.saveDraft(r, status, func(nf *flow) { nf.setPageValues(p, snapshot) }); err != nil {
+	var conflict *errConflict
+	err = f.saveDraft(r, p)
+	switch {
+	case errors.As(err, &conflict):
+		a.showConflict(w, r, f, p, conflict)
+		return
+	case errors.Is(err, casework.ErrNotAllowed):
+		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
+		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
+		return
+	case err != nil:
 		a.serverError(w, r, err)
 		return
 	}
@@ -266,6 +270,41 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow, status s
 		}
 		a.render(w, r, renderer.FormPage(v))
 	}
+}
+
+// showConflict draws the page again with what the person typed, not yet saved, and names the questions
+// saved differently in the other window. Its hidden inputs carry the draft as it is now, so pressing Save
+// keeps what they typed.
+func (a *App) showConflict(w http.ResponseWriter, r *http.Request, f *flow, p page, c *errConflict) {
+	mine := f.pageValues(p)
+	fresh, err := a.store.Response(r.Context(), f.resp.ID)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	nf, err := a.newFlow(fresh, f.base)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	nf.readOnly, nf.header, nf.submit, nf.save, nf.saved, nf.closeTo = f.readOnly, f.header, f.submit, f.save, f.saved, f.closeTo
+	nf.setPageValues(p, mine)
+	res := nf.validate()
+	pages := nf.pages(res)
+	i := nf.find(pages, p.key())
+	if i < 0 {
+		i = 0
+	}
+	v := nf.view(r, res, pages, i, false)
+	v.PageHash = pageHash(c.theirs)
+	for _, fd := range p.section.Fields {
+		if pageHash(map[string]any{"v": mine[fd.ID]}) != pageHash(map[string]any{"v": c.theirs[fd.ID]}) {
+			v.Conflict = append(v.Conflict, fd.Label)
+		}
+	}
+	a.log.Info("save conflict", "response", f.resp.ID, "page", p.key())
+	w.WriteHeader(http.StatusConflict)
+	a.render(w, r, renderer.FormPage(v))
 }
 
 // markAutofocus asks the script to focus the first input of a newly added row.
@@ -327,8 +366,8 @@ func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	resp := f.resp
-	if done, err := f.submitAnswers(r); err != nil {
+	resp, done, err := f.submitResponse(r)
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	} else if !done {
@@ -339,11 +378,6 @@ func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
 	p := a.page(r, "Contribution submitted")
 	a.render(w, r, renderer.ConfirmationPage(p, "Contribution submitted", resp.Reference,
 		"Your contribution has been sent to the council's children's social care system. You can find it under Recently Submitted Tasks.", "/tasks", "Back to your tasks"))
-}
-
-// reference is a submission's reference number, as people read it out: FP-20260302-4821.
-func reference(now time.Time) string {
-	return fmt.Sprintf("FP-%s-%s", now.Format("20060102"), strings.ToUpper(newID()[:6]))
 }
 
 func (a *App) taskFile(w http.ResponseWriter, r *http.Request) {
@@ -433,38 +467,18 @@ func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.ReassignPage(v))
 		return
 	}
-	if err := a.reassignTo(r, resp, v.Email, v.Name, "", u.Email, v.Reason); err != nil {
+	_, err := a.work.Reassign(r.Context(), resp.ID, u.Email, casework.Professional{Email: v.Email, Name: v.Name}, v.Reason)
+	if errors.Is(err, casework.ErrNotAllowed) {
+		http.Redirect(w, r, "/tasks", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	p := a.page(r, "Task re-assigned")
 	a.render(w, r, renderer.ConfirmationPage(p, "Task re-assigned", "",
 		"The task has been passed to "+v.Name+" ("+v.Email+"). They will get an email asking them to sign in, and the council can see that you re-assigned it.", "/tasks", "Back to your tasks"))
-}
-
-// reassignTo gives a delegation to another professional and tells them by email (no child details).
-func (a *App) reassignTo(r *http.Request, resp *store.Response, email, name, org, actor, reason string) error {
-	from := resp.OwnerEmail
-	resp.OwnerEmail, resp.OwnerName, resp.OwnerOrg, resp.UpdatedAt = email, name, org, a.now()
-	if resp.Status == store.StatusOpened {
-		resp.Status = store.StatusSent
-	}
-	detail := fmt.Sprintf("from %s to %s: %s", from, email, reason)
-	if err := a.store.UpdateResponse(r.Context(), resp, a.event(resp.ID, "reassigned", actor, detail)); err != nil {
-		return err
-	}
-	return a.sendDelegationEmail(r.Context(), resp)
-}
-
-// sendDelegationEmail tells a professional a form awaits them. It names no child and no family.
-func (a *App) sendDelegationEmail(ctx context.Context, resp *store.Response) error {
-	due := "A new delegated form has been sent to you."
-	if resp.DueDate != "" {
-		due = "A new delegated form has been sent to you and is due for completion by " + dateLong(resp.DueDate) + "."
-	}
-	body := due + "\n\nUse this link to access your online account: " + a.cfg.BaseURL + "/tasks\n\n" +
-		"If you have not already done so, you will be asked to register for access using this email address.\n\n" + a.signature()
-	return a.mail.Send(ctx, resp.OwnerEmail, "A form has been delegated to you", body)
 }
 
 // --- automatic replies ------------------------------------------------------------------------------
@@ -497,7 +511,7 @@ func (a *App) autoReplies(w http.ResponseWriter, r *http.Request) {
 		if ar.EndsOn < today {
 			continue // finished replies are no longer shown
 		}
-		rows = append(rows, renderer.AutoReplyRow{ID: ar.ID, Starts: dateLong(ar.StartsOn), Ends: dateLong(ar.EndsOn), Message: ar.Message,
+		rows = append(rows, renderer.AutoReplyRow{ID: ar.ID, Starts: casework.DateLong(ar.StartsOn), Ends: casework.DateLong(ar.EndsOn), Message: ar.Message,
 			Active: ar.StartsOn <= today})
 	}
 	p := a.page(r, "Automatic replies")
@@ -583,7 +597,7 @@ func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		id = newID()
+		id = store.NewID()
 	}
 	if err := a.store.SaveAutoReply(r.Context(), &store.AutoReply{ID: id, UserID: u.ID, StartsOn: start, EndsOn: end, Message: v.Message, CreatedAt: a.now()}); err != nil {
 		a.serverError(w, r, err)

@@ -190,7 +190,7 @@ func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, err
 }
 
 // DeleteResponsesBefore purges old responses of a kind and status.
-func (db *DB) DeleteResponsesBefore(ctx context.Context, kind, status string, before time.Time) (int, error) {
+func (db *DB) DeleteResponsesBefore(ctx context.Context, kind store.Kind, status store.Status, before time.Time) (int, error) {
 	res, err := db.exec(ctx, `DELETE FROM responses WHERE kind = ? AND status = ? AND updated_at < ?`, kind, status, millis(before))
 	if err != nil {
 		return 0, fmt.Errorf("purge responses: %w", err)

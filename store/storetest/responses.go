@@ -43,11 +43,11 @@ func testResponses(t *testing.T, st store.Store) {
 	if err := st.UpdateResponse(ctx, newResponse("nope", "x@example.org"), nil); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("updating a missing response: got %v, want ErrNotFound", err)
 	}
-	list, err := st.ListResponses(ctx, store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: "PRO@school.example", Statuses: []string{store.StatusInProgress, store.StatusSent}})
+	list, err := st.ListResponses(ctx, store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: "PRO@school.example", Statuses: []store.Status{store.StatusInProgress, store.StatusSent}})
 	if err != nil || len(list) != 1 || list[0].ID != "r1" {
 		t.Fatalf("list by owner: %v, %v", list, err)
 	}
-	if list, _ := st.ListResponses(ctx, store.ResponseFilter{Statuses: []string{store.StatusSubmitted}}); len(list) != 0 {
+	if list, _ := st.ListResponses(ctx, store.ResponseFilter{Statuses: []store.Status{store.StatusSubmitted}}); len(list) != 0 {
 		t.Fatalf("list by status: %v", list)
 	}
 	events, err := st.Events(ctx, "r1")

@@ -1,0 +1,415 @@
+// Package casework is the life of delegations and referrals: which changes are allowed in which status,
+// and each change as one store transaction that writes the response, its history event, the audit entry
+// and any email together, so a crash leaves every operation whole or not done at all. The HTML portals,
+// the staff console, the back-office API and the demo data all change responses through it and nothing else.
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"formportal/engine"
+	"formportal/forms"
+	"formportal/store"
+)
+
+// Action is a change in a response's life.
+type Action string
+
+// The actions, named as their history events are.
+const (
+	Create   Action = "created"
+	Open     Action = "opened"
+	Save     Action = "saved"
+	Submit   Action = "submitted"
+	Retract  Action = "retracted"
+	Reassign Action = "reassigned"
+	Return   Action = "returned"
+)
+
+// open are the statuses in which the person the response was sent to can still work on it.
+var open = []store.Status{store.StatusDraft, store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}
+
+// transitions says, for each action, which kinds of response it applies to and from which statuses.
+var transitions = map[Action]struct {
+	kinds []store.Kind
+	from  []store.Status
+}{
+	Open:     {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent}},
+	Save:     {[]store.Kind{store.KindDelegation, store.KindReferral}, open},
+	Submit:   {[]store.Kind{store.KindDelegation, store.KindReferral}, open},
+	Retract:  {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
+	Reassign: {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
+	Return:   {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSubmitted}},
+}
+
+// Allowed reports whether an action may happen to a response of this kind in this status.
+func Allowed(a Action, kind store.Kind, status store.Status) bool {
+	t, ok := transitions[a]
+	return ok && slices.Contains(t.kinds, kind) && slices.Contains(t.from, status)
+}
+
+// ErrNotAllowed is wrapped by the errors of changes the response's status does not allow.
+var ErrNotAllowed = errors.New("not allowed in this status")
+
+// ErrInvalid is returned by Submit when answers are missing or wrong; nothing is changed.
+var ErrInvalid = errors.New("the answers are not complete")
+
+// NotAllowedError says which change a response's status refused.
+type NotAllowedError struct {
+	Action Action
+	Kind   store.Kind
+	Status store.Status
+}
+
+func (e *NotAllowedError) Error() string {
+	verb := map[Action]string{Open: "opened", Save: "changed", Submit: "submitted", Retract: "retracted", Reassign: "re-assigned", Return: "returned"}[e.Action]
+	return fmt.Sprintf("a %s %s cannot be %s", e.Status, e.Kind, verb)
+}
+
+func (e *NotAllowedError) Unwrap() error { return ErrNotAllowed }
+
+// Mailer queues email inside a transaction and wakes the sender after it commits (mail.Outbox).
+type Mailer interface {
+	Queue(ctx context.Context, into store.Outbox, m *store.Mail) error
+	Wake()
+}
+
+// Texts are the council's names and address, for emails.
+type Texts struct {
+	Council string
+	Service string
+	BaseURL string // no trailing slash
+}
+
+// Signature ends every email the portal sends.
+func (t Texts) Signature() string {
+	return "Yours sincerely\n\n" + t.Council + "\n" + t.Service + "\n\nThis is an automated email: please do not reply to it."
+}
+
+// Service changes responses.
+type Service struct {
+	st    store.Store
+	forms *forms.Library
+	mail  Mailer
+	texts Texts
+	now   func() time.Time
+}
+
+// New returns the service. now is the clock (time.Now when nil).
+func New(st store.Store, library *forms.Library, mail Mailer, texts Texts, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, forms: library, mail: mail, texts: texts, now: now}
+}
+
+// At is the service with a fixed clock: demo data dated in the past.
+func (s *Service) At(t time.Time) *Service {
+	c := *s
+	c.now = func() time.Time { return t }
+	return &c
+}
+
+// note is what an operation says about itself for the history and the audit log.
+type note struct {
+	detail string
+	event  Action // the history event when it is not the action's own name (resubmitted)
+	quiet  bool   // no history event or audit entry: a draft saved
+}
+
+// change is one operation: inside a transaction it reads the response fresh, checks the action is allowed,
+// lets apply change it, and writes it with its event and audit entry. apply may queue mail on the
+// transaction. A write that lost a race with another (ErrStale) is tried again on a fresh read.
+func (s *Service) change(ctx context.Context, id string, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
+	var out *store.Response
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = s.st.InTx(ctx, func(tx store.Data) error {
+			r, err := tx.Response(ctx, id)
+			if err != nil {
+				return err
+			}
+			if !Allowed(action, r.Kind, r.Status) {
+				return &NotAllowedError{Action: action, Kind: r.Kind, Status: r.Status}
+			}
+			n, err := apply(tx, r)
+			if err != nil {
+				return err
+			}
+			r.UpdatedAt = s.now()
+			event := action
+			if n.event != "" {
+				event = n.event
+			}
+			var ev *store.Event
+			if !n.quiet {
+				ev = s.event(r.ID, event, actor, n.detail)
+			}
+			if err := tx.UpdateResponse(ctx, r, ev); err != nil {
+				return err
+			}
+			if !n.quiet {
+				if err := s.audit(ctx, tx, actor, event, r, n.detail); err != nil {
+					return err
+				}
+			}
+			out = r
+			return nil
+		})
+		if !errors.Is(err, store.ErrStale) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", action, id, err)
+	}
+	s.mail.Wake()
+	return out, nil
+}
+
+func (s *Service) event(respID string, action Action, actor, detail string) *store.Event {
+	return &store.Event{ID: store.NewID(), ResponseID: respID, At: s.now(), Kind: string(action), Actor: actor, Detail: detail}
+}
+
+// audit records a change of a child's record. Details name people and reasons, never a child.
+func (s *Service) audit(ctx context.Context, tx store.Data, actor string, action Action, r *store.Response, detail string) error {
+	d := string(r.Kind) + " " + r.FormID
+	if detail != "" {
+		d += ": " + detail
+	}
+	return tx.Audit(ctx, store.AuditEntry{At: s.now(), Actor: actor, Action: string(action), Target: r.ID, Detail: d})
+}
+
+// Professional is who a delegation is sent to.
+type Professional struct {
+	Email        string
+	Name         string
+	Organisation string
+}
+
+// Delegation is a new request to a professional.
+type Delegation struct {
+	Form     string
+	Sections []string // empty means the whole form
+	To       Professional
+	CaseData json.RawMessage
+	DueDate  string // YYYY-MM-DD or ""
+	Comments string
+}
+
+// Delegate sends sections of a form to a professional: the response, prefilled from the case data, its
+// first event, the audit entry and the email, together.
+func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*store.Response, error) {
+	form := s.forms.Get(d.Form)
+	if form == nil || form.Kind != engine.KindDelegation {
+		return nil, fmt.Errorf("delegate: form %q is not a delegable form", d.Form)
+	}
+	for _, id := range d.Sections {
+		if sec := form.Section(id); sec == nil || !sec.Delegable {
+			return nil, fmt.Errorf("delegate: form %q has no delegable section %q", d.Form, id)
+		}
+	}
+	draft, err := prefill(form, d.CaseData)
+	if err != nil {
+		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+	}
+	now := s.now()
+	r := &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, Sections: d.Sections,
+		OwnerEmail: strings.ToLower(strings.TrimSpace(d.To.Email)), OwnerName: strings.TrimSpace(d.To.Name), OwnerOrg: strings.TrimSpace(d.To.Organisation),
+		CaseData: d.CaseData, Answers: draft, Status: store.StatusSent, DueDate: d.DueDate, Comments: strings.TrimSpace(d.Comments),
+		CreatedAt: now, UpdatedAt: now}
+	err = s.st.InTx(ctx, func(tx store.Data) error {
+		detail := "sent to " + r.OwnerEmail
+		if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
+			return err
+		}
+		return s.mail.Queue(ctx, tx, s.delegationEmail(r))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+	}
+	s.mail.Wake()
+	return r, nil
+}
+
+// prefill is a new response's draft: the form's answers taken from the case data.
+func prefill(form *engine.Form, caseData json.RawMessage) (json.RawMessage, error) {
+	var data any
+	if err := json.Unmarshal(caseData, &data); err != nil {
+		return nil, fmt.Errorf("case data: %w", err)
+	}
+	if errs := form.CheckCaseData(data); len(errs) > 0 {
+		return nil, fmt.Errorf("case data does not fit form %s: %v", form.ID, errs)
+	}
+	answers, errs := form.Prefill(data)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("prefill: %v", errs)
+	}
+	return json.Marshal(answers)
+}
+
+// Referrer is who writes a referral.
+type Referrer struct {
+	UserID       string
+	Email        string
+	Name         string
+	Organisation string
+	Telephone    string
+	Audience     string // engine.AudienceProf or engine.AudiencePublic
+}
+
+// StartReferral opens a new draft referral of a form for the signed-in person, prefilled with their details.
+func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (*store.Response, error) {
+	f := s.forms.Get(form)
+	if f == nil || f.Kind == engine.KindDelegation {
+		return nil, fmt.Errorf("start referral: form %q is not a referral form", form)
+	}
+	caseData, err := json.Marshal(map[string]any{"submitter": map[string]any{"type": by.Audience, "name": by.Name, "email": by.Email,
+		"organisation": by.Organisation, "telephone": by.Telephone}})
+	if err != nil {
+		return nil, fmt.Errorf("start referral: %w", err)
+	}
+	draft, err := prefill(f, caseData)
+	if err != nil {
+		return nil, fmt.Errorf("start referral %s: %w", form, err)
+	}
+	now := s.now()
+	r := &store.Response{ID: store.NewID(), Kind: store.KindReferral, FormID: f.ID, OwnerUserID: by.UserID, OwnerEmail: by.Email,
+		OwnerName: by.Name, OwnerOrg: by.Organisation, CaseData: caseData, Answers: draft, Status: store.StatusDraft, CreatedAt: now, UpdatedAt: now}
+	if err := s.st.CreateResponse(ctx, r, s.event(r.ID, Create, by.Email, "")); err != nil {
+		return nil, fmt.Errorf("start referral %s: %w", form, err)
+	}
+	return r, nil
+}
+
+// Opened marks a delegation as looked at, the first time its professional opens it. It is not an error
+// when it already was.
+func (s *Service) Opened(ctx context.Context, id, actor string) error {
+	_, err := s.change(ctx, id, Open, actor, func(tx store.Data, r *store.Response) (note, error) {
+		r.Status = store.StatusOpened
+		return note{}, nil
+	})
+	if errors.Is(err, ErrNotAllowed) {
+		return nil
+	}
+	return err
+}
+
+// Retract withdraws a delegation from its professional.
+func (s *Service) Retract(ctx context.Context, id, actor, reason string) (*store.Response, error) {
+	return s.change(ctx, id, Retract, actor, func(tx store.Data, r *store.Response) (note, error) {
+		r.Status = store.StatusRetracted
+		return note{detail: reason}, nil
+	})
+}
+
+// Reassign passes a delegation to another professional and emails them (no child details). The work done
+// so far goes with it.
+func (s *Service) Reassign(ctx context.Context, id, actor string, to Professional, reason string) (*store.Response, error) {
+	to.Email = strings.ToLower(strings.TrimSpace(to.Email))
+	return s.change(ctx, id, Reassign, actor, func(tx store.Data, r *store.Response) (note, error) {
+		n := note{detail: fmt.Sprintf("from %s to %s: %s", r.OwnerEmail, to.Email, reason)}
+		r.OwnerEmail, r.OwnerName, r.OwnerOrg = to.Email, strings.TrimSpace(to.Name), strings.TrimSpace(to.Organisation)
+		if r.Status == store.StatusOpened {
+			r.Status = store.StatusSent
+		}
+		return n, s.mail.Queue(ctx, tx, s.delegationEmail(r))
+	})
+}
+
+// ReturnForInformation sends a submitted delegation or referral back to its author for more information.
+// A delegation reopens as it is; a referral's submission stays as the "Previous Form" and a copy, open for
+// changes and with its own copies of the documents, carries the council's reason and comment. It returns
+// the response that is now open for changes.
+func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string) (*store.Response, error) {
+	detail := reason
+	if comment != "" {
+		detail += ": " + comment
+	}
+	var reopened *store.Response
+	_, err := s.change(ctx, id, Return, actor, func(tx store.Data, r *store.Response) (note, error) {
+		n := note{detail: detail}
+		if r.Kind == store.KindDelegation {
+			r.Status, r.ReturnReason, r.ReturnComment = store.StatusReturned, reason, comment
+			reopened = r
+			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(r, reason))
+		}
+		c, err := s.reopenCopy(ctx, tx, r, actor, reason, comment, detail)
+		if err != nil {
+			return n, err
+		}
+		r.Status = store.StatusSuperseded
+		reopened = c
+		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(r, reason))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reopened, nil
+}
+
+// reopenCopy makes the open copy of a returned referral, with copies of its documents.
+func (s *Service) reopenCopy(ctx context.Context, tx store.Data, r *store.Response, actor, reason, comment, detail string) (*store.Response, error) {
+	now := s.now()
+	c := *r
+	c.ID, c.Status, c.PreviousID = store.NewID(), store.StatusReturned, r.ID
+	c.ReturnReason, c.ReturnComment = reason, comment
+	c.Submission, c.SubmittedAt = nil, time.Time{} // the reference stays: council and referrer know the referral by it
+	c.CreatedAt, c.UpdatedAt = now, now
+	answers, err := renameAttachments(r.Answers, c.ID+"-")
+	if err != nil {
+		return nil, err
+	}
+	c.Answers = answers
+	if err := tx.CreateResponse(ctx, &c, s.event(c.ID, Return, actor, detail)); err != nil {
+		return nil, err
+	}
+	if err := tx.CopyAttachments(ctx, r.ID, c.ID); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// renameAttachments prefixes the ids of the attachments listed in answers, as CopyAttachments does to the
+// copies, so a returned form's answers point at its own copies of the documents.
+func renameAttachments(answers json.RawMessage, prefix string) (json.RawMessage, error) {
+	var v any
+	if err := json.Unmarshal(answers, &v); err != nil {
+		return nil, fmt.Errorf("read answers: %w", err)
+	}
+	var walk func(any)
+	walk = func(x any) {
+		switch x := x.(type) {
+		case map[string]any:
+			if id, ok := x["id"].(string); ok && isAttachment(x) {
+				x["id"] = prefix + id
+				return
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(v)
+	return json.Marshal(v)
+}
+
+// isAttachment reports whether an answer value is an uploaded document's entry.
+func isAttachment(m map[string]any) bool {
+	_, hasKind := m["kind"]
+	_, hasSize := m["size"]
+	return hasKind && hasSize
+}
