@@ -107,4 +107,3 @@ func codeHash(codeID, code string) string {
 	sum := sha256.Sum256([]byte(codeID + ":" + code))
 	return hex.EncodeToString(sum[:])
 }
-
