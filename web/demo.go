@@ -123,12 +123,13 @@ func (a *App) seedDemoReferrals(ctx context.Context, u *store.User) error {
 			}
 			answers = prefilled
 		}
+		docs := demoDocuments(resp.ID, answers, now)
 		draft, err := json.Marshal(answers)
 		if err != nil {
 			return err
 		}
 		if _, err := work.SaveDraft(ctx, resp.ID, u.Email, func(*store.Response) (casework.Edit, error) {
-			return casework.Edit{Answers: draft}, nil
+			return casework.Edit{Answers: draft, Add: docs}, nil
 		}); err != nil {
 			return err
 		}
@@ -145,4 +146,34 @@ func (a *App) seedDemoReferrals(ctx context.Context, u *store.User) error {
 		}
 	}
 	return nil
+}
+
+// demoPDF is a small, valid PDF: the demo's sample document.
+const demoPDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
+	"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+// demoDocuments stores a real document for every sample document the answers list, so every demo
+// answer's download works.
+func demoDocuments(respID string, answers engine.Answers, now time.Time) []*store.Attachment {
+	var out []*store.Attachment
+	add := func(vals map[string]any) {
+		for field, v := range vals {
+			list, _ := v.([]any)
+			for _, it := range list {
+				m, _ := it.(map[string]any)
+				if _, isDoc := m["kind"]; !isDoc || m["id"] == nil {
+					continue
+				}
+				att := &store.Attachment{ID: store.NewID(), ResponseID: respID, FieldID: field, Name: "report.pdf", Kind: "pdf",
+					MediaType: "application/pdf", Size: int64(len(demoPDF)), Content: []byte(demoPDF), CreatedAt: now}
+				m["id"], m["name"], m["kind"], m["size"] = att.ID, att.Name, att.Kind, float64(att.Size)
+				out = append(out, att)
+			}
+		}
+	}
+	add(answers.Values)
+	for _, c := range answers.Children {
+		add(c)
+	}
+	return out
 }

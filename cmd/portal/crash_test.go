@@ -27,9 +27,10 @@ import (
 )
 
 // TestCrashKeepsAcknowledgedWrites kills the real portal with SIGKILL at random moments while a client
-// saves a delegated form and uploads documents, many times over. Between runs it checks, with the portal
-// down, that the database passes SQLite's integrity check and that every write the portal acknowledged
-// is there, whole. PORTAL_CRASH_ITERATIONS sets the number of kills (default 25; CI's proof run uses 200).
+// saves a delegated form, uploads and removes documents, and the council creates, retracts and returns
+// work through the API while the referrer resubmits, many times over. Between runs it checks, with the
+// portal down, that the database passes SQLite's integrity check, that every write the portal
+// acknowledged is there, whole, and that no operation is half done (checkLifecycle). PORTAL_CRASH_ITERATIONS sets the number of kills (default 25; CI's proof run uses 200).
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	iterations := 25
 	if n, err := strconv.Atoi(os.Getenv("PORTAL_CRASH_ITERATIONS")); err == nil && n > 0 {
@@ -48,7 +49,12 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	files := map[string][32]byte{} // acknowledged uploads: name -> content hash
 	removing := map[string]bool{}  // removals sent but not acknowledged: the file may be there or not
 	saves, uploads, removals := 0, 0, 0
+	var life *lifecycle
 	for i := range iterations {
+		openReferral, submittedReferral := "", ""
+		if life != nil {
+			openReferral, submittedReferral = referralHeads(t, filepath.Join(data, "portal.db"))
+		}
 		addr := freeAddr(t)
 		cmd := exec.Command(bin, "-addr", addr, "-data", data, "-demo")
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
@@ -66,7 +72,14 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		c.docsPath = "/tasks/" + taskID + "/pages/supporting_documentation"
 		// Work until the kill, which comes at a random moment.
 		killAt := time.Now().Add(time.Duration(50+rng.Intn(400)) * time.Millisecond)
+		if life == nil {
+			life = &lifecycle{key: newAPIKey(t, bin, data)}
+		}
 		for n := 0; time.Now().Before(killAt); n++ {
+			if n%8 == 1 {
+				c.step(life, openReferral, submittedReferral, n/8+i)
+				continue
+			}
 			if n%4 == 3 && len(files) >= 6 {
 				// Keep under the field's limit of files: remove the oldest document.
 				if name, id := c.oldestFile(files); id != "" {
@@ -98,8 +111,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		checkCrashState(t, filepath.Join(data, "portal.db"), taskID, lastAcked, attempted, files, removing)
+		checkLifecycle(t, filepath.Join(data, "portal.db"), life)
 	}
-	t.Logf("%d kills; %d acknowledged saves, %d uploads and %d removals all survived", iterations, saves, uploads, removals)
+	t.Logf("%d kills; %d acknowledged saves, %d uploads and %d removals all survived; %s", iterations, saves, uploads, removals, life)
 	if saves < iterations {
 		t.Fatalf("only %d saves were acknowledged in %d runs: the client is not exercising the portal", saves, iterations)
 	}
