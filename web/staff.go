@@ -140,11 +140,12 @@ func (a *App) delegateView(r *http.Request) (renderer.DelegateView, *engine.Form
 
 // caseInputs makes questions from the form's case-data schema: its text properties, nested objects and
 // lists of objects (a few rows of each, such as the children of a sibling group). The sender is filled
-// from the member of staff, and ids of list items are made up, so neither is asked.
+// from the member of staff, and ids of list items are made up, so neither is asked; a single child's id
+// is its reference in the case management system, and is asked.
 func caseInputs(schema map[string]any, posted map[string]string, errs map[string]string) []renderer.CaseInput {
 	var out []renderer.CaseInput
-	var walk func(schema map[string]any, path, group string, required bool)
-	walk = func(schema map[string]any, path, group string, required bool) {
+	var walk func(schema map[string]any, path, group string, required, inList bool)
+	walk = func(schema map[string]any, path, group string, required, inList bool) {
 		props, _ := schema["properties"].(map[string]any)
 		req := map[string]bool{}
 		for _, r := range asStrings(schema["required"]) {
@@ -158,7 +159,7 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 			}
 			switch schemaKind(sub) {
 			case "object":
-				walk(sub, p, humanise(key), required && req[key])
+				walk(sub, p, humanise(key), required && req[key], inList)
 			case "array":
 				items, _ := sub["items"].(map[string]any)
 				if schemaKind(items) != "object" {
@@ -169,10 +170,10 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 					noun = strings.TrimSuffix(noun, "s")
 				}
 				for i := range caseRows {
-					walk(items, fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s %d", noun, i+1), required && req[key] && i == 0)
+					walk(items, fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s %d", noun, i+1), required && req[key] && i == 0, true)
 				}
 			case "string":
-				if key == "id" || strings.HasPrefix(p, "sender") {
+				if key == "id" && inList || strings.HasPrefix(p, "sender") {
 					continue
 				}
 				in := renderer.CaseInput{Name: "case." + p, ID: "case-" + strings.ReplaceAll(p, ".", "-"), Label: humanise(key),
@@ -191,7 +192,7 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 			}
 		}
 	}
-	walk(schema, "", "", true)
+	walk(schema, "", "", true, false)
 	// Only the first input of a group carries its heading.
 	last := ""
 	for i := range out {
@@ -256,6 +257,8 @@ func humanise(key string) string {
 	}
 	s := b.String()
 	switch s {
+	case "id":
+		return "Reference in the case management system"
 	case "dob":
 		return "Date of birth"
 	case "name":

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"formportal/engine"
+	"formportal/forms"
 )
 
 func (e *env) staff(email string, admin bool) *browser {
@@ -91,4 +94,51 @@ func TestStaffReturnsAReferral(t *testing.T) {
 	jo.get("/staff/referrals/"+id).see("Referral", "Rose Berry").post("/staff/referrals/"+id+"/return", "reason", "Insufficient Detail", "comment", "Who else lives there?").
 		see("Returned for more information")
 	b.get("/submitted").see("Forms requesting more information", "Who else lives there?")
+}
+
+// Every bundled delegation form can be delegated from the staff console: each question the console asks
+// from the form's case-data schema, answered, makes case data the form accepts.
+func TestStaffCanDelegateEveryBundledForm(t *testing.T) {
+	e := newEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	jo := e.staff("jo@council.example", false)
+	inputRE := regexp.MustCompile(`name="(case\.[^"]+)"`)
+	sectionRE := regexp.MustCompile(`name="sections" type="checkbox" value="([^"]+)"`)
+	delegated := 0
+	for _, form := range lib.All() {
+		if form.Kind != engine.KindDelegation {
+			continue
+		}
+		path := "/staff/delegations/new?form=" + form.ID
+		jo.get(path).status(http.StatusOK)
+		fields := []string{"email", "sam@school.example", "name", "Sam Jones"}
+		for _, m := range sectionRE.FindAllStringSubmatch(jo.last, -1) {
+			fields = append(fields, "sections", m[1])
+		}
+		for _, m := range inputRE.FindAllStringSubmatch(jo.last, -1) {
+			value := "Sample " + m[1]
+			if strings.HasSuffix(m[1], "dob") || strings.HasSuffix(strings.ToLower(m[1]), "date") {
+				value = "2016-01-31"
+			}
+			if strings.Contains(m[1], ".1.") || strings.Contains(m[1], ".2.") {
+				continue // one child is enough
+			}
+			fields = append(fields, m[1], value)
+		}
+		if len(fields) == 4 {
+			t.Fatalf("%s: the console shows no sections or questions", form.ID)
+		}
+		jo.post(path, fields...)
+		if !strings.Contains(jo.last, "created by jo@council.example") {
+			t.Fatalf("%s could not be delegated from the staff console (status %d):\n%s", form.ID, jo.code, htmlText(jo.last))
+		}
+		delegated++
+	}
+	if delegated < 2 {
+		t.Fatalf("only %d bundled delegation forms found", delegated)
+	}
 }
