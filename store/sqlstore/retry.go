@@ -37,6 +37,16 @@ func connectionLost(err error) bool {
 	return errors.As(err, &netErr)
 }
 
+// postgresIdleConns is how many idle connections the PostgreSQL pool keeps.
+const postgresIdleConns = 10
+
+// dropIdle closes the pool's idle connections: when one was lost the others most likely went the same way
+// (a restart, a fail-over), and a retry on one of them would fail again.
+func (db *DB) dropIdle() {
+	db.read.SetMaxIdleConns(0)
+	db.read.SetMaxIdleConns(postgresIdleConns)
+}
+
 // retryable reports whether a lost connection may be retried: on PostgreSQL (SQLite has no connection
 // to lose), and not inside InTx, whose transaction went with the connection: the caller's whole
 // operation fails, and none of it is applied.
@@ -46,6 +56,7 @@ func (db *DB) retryable() bool { return db.dialect == postgres && db.inTx == nil
 func (db *DB) retry(ctx context.Context, op func() error) error {
 	err := op()
 	if db.retryable() && connectionLost(err) && ctx.Err() == nil {
+		db.dropIdle()
 		err = op()
 	}
 	return err
@@ -56,6 +67,7 @@ func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	query = db.bind(query)
 	row := db.read.QueryRowContext(ctx, query, args...)
 	if db.retryable() && connectionLost(row.Err()) && ctx.Err() == nil {
+		db.dropIdle()
 		row = db.read.QueryRowContext(ctx, query, args...)
 	}
 	return row
