@@ -454,25 +454,7 @@ func (a *App) submissionJSON(resp *store.Response) submissionView {
 }
 
 func (a *App) apiListSubmissions(w http.ResponseWriter, r *http.Request) {
-	f := store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500}
-	if since := r.URL.Query().Get("since"); since != "" {
-		t, err := time.Parse(time.RFC3339, since)
-		if err != nil {
-			apiFail(w, http.StatusBadRequest, apiError{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"})
-			return
-		}
-		f.UpdatedFrom = t
-	}
-	list, err := a.store.ListResponses(r.Context(), f)
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	out := []submissionView{}
-	for _, resp := range list {
-		out = append(out, a.submissionJSON(resp))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"submissions": out})
+	apiListPage(a, w, r, store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}}, "submissions", a.submissionJSON)
 }
 
 func (a *App) apiAttachment(w http.ResponseWriter, r *http.Request) {
@@ -557,16 +539,7 @@ func (a *App) referralJSON(resp *store.Response) referralView {
 }
 
 func (a *App) apiListReferrals(w http.ResponseWriter, r *http.Request) {
-	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500})
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	out := []referralView{}
-	for _, resp := range list {
-		out = append(out, a.referralJSON(resp))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"referrals": out})
+	apiListPage(a, w, r, store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}}, "referrals", a.referralJSON)
 }
 
 func (a *App) apiGetReferral(w http.ResponseWriter, r *http.Request) {

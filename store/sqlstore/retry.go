@@ -43,8 +43,8 @@ const postgresIdleConns = 10
 // dropIdle closes the pool's idle connections: when one was lost the others most likely went the same way
 // (a restart, a fail-over), and a retry on one of them would fail again.
 func (db *DB) dropIdle() {
-	db.read.SetMaxIdleConns(0)
-	db.read.SetMaxIdleConns(postgresIdleConns)
+	db.readDB.SetMaxIdleConns(0)
+	db.readDB.SetMaxIdleConns(postgresIdleConns)
 }
 
 // retryable reports whether a lost connection may be retried: on PostgreSQL (SQLite has no connection
