@@ -232,6 +232,7 @@ type delegationView struct {
 	UpdatedAt    time.Time       `json:"updatedAt"`
 	SubmittedAt  *time.Time      `json:"submittedAt,omitempty"`
 	AutoReply    *autoReplyView  `json:"autoReply"`
+	Email        *emailView      `json:"email"`
 	History      []historyView   `json:"history"`
 	Submission   string          `json:"submission,omitempty"`
 	CaseData     json.RawMessage `json:"caseData"`
@@ -241,6 +242,21 @@ type autoReplyView struct {
 	Message  string `json:"message"`
 	StartsOn string `json:"startsOn"`
 	EndsOn   string `json:"endsOn"`
+}
+
+// emailView is how the latest email to the professional about a delegation fared.
+type emailView struct {
+	Status string `json:"status"` // store.MailQueued, MailSent or MailUndeliverable
+	Reason string `json:"reason,omitempty"`
+}
+
+// latestMail is the newest email about a response, or nil when none is recorded.
+func (a *App) latestMail(ctx context.Context, responseID string) (*store.Mail, error) {
+	list, err := a.store.MailAbout(ctx, responseID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 type historyView struct {
@@ -276,6 +292,13 @@ func (a *App) delegationJSON(r *http.Request, resp *store.Response) (*delegation
 	}
 	if reply != nil {
 		d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
+	}
+	m, err := a.latestMail(r.Context(), resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		d.Email = &emailView{Status: m.Status(), Reason: m.LastError}
 	}
 	return d, nil
 }
