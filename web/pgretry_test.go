@@ -42,7 +42,7 @@ func TestRequestsSurvivePostgresConnectionLoss(t *testing.T) {
 	}
 	t.Cleanup(func() { db.Close() })
 	clk := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	portal, err := New(DefaultConfig(), Options{Store: db, Mailer: storeMailer{db, clk.Now}, Now: clk.Now, Forms: fixtureForms(t),
+	portal, err := New(DefaultConfig(), Options{Store: db, Mailer: testOutbox(db, clk.Now), Now: clk.Now, Forms: fixtureForms(t),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
