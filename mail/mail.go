@@ -1,11 +1,14 @@
 // Package mail sends the portal's emails through a durable outbox. Handlers call Outbox.Send, which only
 // writes the message to the store; a Sender claims due messages from the store and hands them to a
 // Transport (SMTP, or the dev mailbox), retrying failures with exponential back-off. A mail server outage
-// therefore loses nothing: messages wait in the store until the server answers again.
+// therefore loses nothing: messages wait in the store until the server answers again. A message the server
+// refuses for good (5xx), or that still fails after SenderOptions.GiveUpAfter, is marked undeliverable
+// with the server's reason, for staff to see on the delegation it is about.
 //
 // Delivery is at least once across processes (a sender that dies after the server accepted a message but
-// before recording it leaves the message to be sent again when its lease ends) and exactly once within one
-// Sender after a successful hand-over: a Sender never delivers again a message it has seen accepted.
+// before recording it leaves the message to be sent again when its one-minute lease ends, with the same
+// Message-ID) and exactly once within one Sender after a successful hand-over: a Sender never delivers
+// again a message it has seen accepted.
 package mail
 
 import (

@@ -3,8 +3,10 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,9 +18,9 @@ type SenderOptions struct {
 	// Interval is how often the sender looks for due mail when not woken (5s). Retries are picked up at
 	// this granularity.
 	Interval time.Duration
-	// Lease is how long claimed messages are hidden from other senders (5m). A sender stops starting new
-	// deliveries from a batch once three quarters of the lease have passed and hands the rest back, so a
-	// slow server does not let a second sender pick up a message still being sent.
+	// Lease is how long claimed messages are hidden from other senders (1m). A sender renews the lease of
+	// its batch every third of it while it works, so a slow server does not let a second sender pick up a
+	// message still being sent; only the messages of a sender that died wait, and for at most a lease.
 	Lease time.Duration
 	// Batch is how many messages one claim takes (10).
 	Batch int
@@ -26,6 +28,9 @@ type SenderOptions struct {
 	// MaxBackoff (1h). Each wait is shortened by a random 0-20%, so messages that failed together do not
 	// retry in lockstep; it never exceeds the cap.
 	MinBackoff, MaxBackoff time.Duration
+	// GiveUpAfter is how long after it was queued a message still failing is given up (72h): marked
+	// undeliverable with its last error. A permanent refusal (5xx) gives up at once.
+	GiveUpAfter time.Duration
 	// Now is the clock for the store's timestamps and back-off (time.Now).
 	Now func() time.Time
 	// Logger receives one line per delivery and per failure, never a message body (slog.Default()).
@@ -41,6 +46,7 @@ type Sender struct {
 	lease    time.Duration
 	batch    int
 	min, max time.Duration
+	giveUp   time.Duration
 	now      func() time.Time
 	log      *slog.Logger
 	jitter   func() float64 // in [0, 1)
@@ -58,7 +64,7 @@ func NewSender(st store.Store, t Transport, from string, opts SenderOptions) *Se
 	s := &Sender{
 		st: st, t: t, from: from,
 		interval: opts.Interval, lease: opts.Lease, batch: opts.Batch,
-		min: opts.MinBackoff, max: opts.MaxBackoff,
+		min: opts.MinBackoff, max: opts.MaxBackoff, giveUp: opts.GiveUpAfter,
 		now: opts.Now, log: opts.Logger, jitter: rand.Float64,
 		wake:      make(chan struct{}, 1),
 		delivered: map[int64]time.Time{},
@@ -67,7 +73,10 @@ func NewSender(st store.Store, t Transport, from string, opts SenderOptions) *Se
 		s.interval = 5 * time.Second
 	}
 	if s.lease <= 0 {
-		s.lease = 5 * time.Minute
+		s.lease = time.Minute
+	}
+	if s.giveUp <= 0 {
+		s.giveUp = 72 * time.Hour
 	}
 	if s.batch <= 0 {
 		s.batch = 10
@@ -118,7 +127,8 @@ func (s *Sender) Run(ctx context.Context) {
 
 // Flush runs one pass: it claims and delivers due messages until none is left. It returns how many were
 // delivered. A delivery failure is not an error of the pass: it is logged and recorded on the message,
-// which is retried after its back-off. The error is the store's, or ctx's.
+// which is retried after its back-off, or given up when the refusal is permanent or the message too old.
+// The error is the store's, or ctx's.
 func (s *Sender) Flush(ctx context.Context) (sent int, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,12 +137,11 @@ func (s *Sender) Flush(ctx context.Context) (sent int, err error) {
 		if err := ctx.Err(); err != nil {
 			return sent, err
 		}
-		started := time.Now()
 		batch, err := s.st.ClaimDueMail(ctx, s.now(), s.lease, s.batch)
 		if err != nil {
 			return sent, err
 		}
-		n, complete := s.deliver(ctx, batch, started)
+		n, complete := s.deliver(ctx, batch)
 		sent += n
 		if !complete || len(batch) < s.batch {
 			return sent, ctx.Err()
@@ -140,21 +149,30 @@ func (s *Sender) Flush(ctx context.Context) (sent int, err error) {
 	}
 }
 
-// deliver sends a claimed batch. It reports false when it stopped early (ctx done, or the lease nearly
-// over) and handed the rest of the batch back.
-func (s *Sender) deliver(ctx context.Context, batch []store.Mail, claimed time.Time) (sent int, complete bool) {
-	bctx, cancel := context.WithDeadline(ctx, claimed.Add(s.lease*3/4))
+// deliver sends a claimed batch, renewing its lease meanwhile. It reports false when it stopped early
+// (ctx done, or the lease could not be renewed) and handed the rest of the batch back.
+func (s *Sender) deliver(ctx context.Context, batch []store.Mail) (sent int, complete bool) {
+	if len(batch) == 0 {
+		return 0, true
+	}
+	bctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	l := s.keepLease(ctx, batch, cancel)
+	defer l.stop()
 	for i, m := range batch {
 		if _, ok := s.delivered[m.ID]; ok {
+			l.done(m.ID)
 			s.recordDelivered(ctx)
 			continue
 		}
 		if bctx.Err() != nil {
+			l.stop()
 			s.release(ctx, batch[i:])
 			return sent, false
 		}
-		if err := s.t.Deliver(bctx, s.from, m); err != nil {
+		err := s.t.Deliver(bctx, s.from, m)
+		l.done(m.ID) // before the outcome is written, so a renewal cannot overwrite a retry time
+		if err != nil {
 			s.failed(ctx, m, err)
 			continue
 		}
@@ -162,6 +180,68 @@ func (s *Sender) deliver(ctx context.Context, batch []store.Mail, claimed time.T
 		s.sent(ctx, m)
 	}
 	return sent, true
+}
+
+// lease keeps a claimed batch hidden from other senders while this one works through it.
+type lease struct {
+	mu       sync.Mutex // held while renewing
+	pending  map[int64]bool
+	quit     chan struct{}
+	finished chan struct{}
+	once     sync.Once
+}
+
+// keepLease renews the lease of the batch's messages not yet done every third of the lease. If the store
+// cannot renew it, lost is called: the sender must start no more deliveries from the batch, since another
+// sender may soon claim them.
+func (s *Sender) keepLease(ctx context.Context, batch []store.Mail, lost func()) *lease {
+	l := &lease{pending: map[int64]bool{}, quit: make(chan struct{}), finished: make(chan struct{})}
+	for _, m := range batch {
+		l.pending[m.ID] = true
+	}
+	go func() {
+		defer close(l.finished)
+		tick := time.NewTicker(max(s.lease/3, time.Millisecond))
+		defer tick.Stop()
+		for {
+			select {
+			case <-l.quit:
+				return
+			case <-tick.C:
+			}
+			if err := l.renew(ctx, s.st, s.now().Add(s.lease)); err != nil {
+				s.log.Error("mail lease not renewed; the rest of the batch is handed back", "error", err)
+				lost()
+				return
+			}
+		}
+	}()
+	return l
+}
+
+func (l *lease) renew(ctx context.Context, st store.Store, until time.Time) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ids := make([]int64, 0, len(l.pending))
+	for id := range l.pending {
+		ids = append(ids, id)
+	}
+	wctx, cancel := writeCtx(ctx)
+	defer cancel()
+	return st.RenewMailLease(wctx, ids, until)
+}
+
+// done takes a message out of the renewals, waiting for one under way.
+func (l *lease) done(id int64) {
+	l.mu.Lock()
+	delete(l.pending, id)
+	l.mu.Unlock()
+}
+
+// stop ends the renewals and waits until none is under way.
+func (l *lease) stop() {
+	l.once.Do(func() { close(l.quit) })
+	<-l.finished
 }
 
 // writeCtx is for recording an outcome: it survives ctx's cancellation (at shutdown the outcome of a
@@ -205,20 +285,39 @@ func (s *Sender) recordDelivered(ctx context.Context) {
 	}
 }
 
-// failed records a failed attempt and schedules the next.
+// failed records a failed attempt and schedules the next, or gives the message up: at once when the
+// server refused it for good, and when it has failed for longer than GiveUpAfter.
 func (s *Sender) failed(ctx context.Context, m store.Mail, err error) {
 	n := attempt(m)
-	next := s.now().Add(s.backoff(n))
-	reason := err.Error()
-	if len(reason) > 1000 {
-		reason = reason[:1000]
-	}
-	s.log.Warn("mail delivery failed", "mail_id", m.ID, "attempt", n, "retry_at", next, "permanent", IsPermanent(err), "error", reason)
+	now := s.now()
+	reason := Reason(err)
 	wctx, cancel := writeCtx(ctx)
 	defer cancel()
+	if permanent, tooOld := IsPermanent(err), now.Sub(m.CreatedAt) >= s.giveUp; permanent || tooOld {
+		if !permanent {
+			reason = fmt.Sprintf("not delivered in %v; last: %s", s.giveUp, reason)
+		}
+		reason = truncate(reason)
+		s.log.Warn("mail undeliverable", "mail_id", m.ID, "attempt", n, "permanent", permanent, "error", reason)
+		if err := s.st.MarkMailUndeliverable(wctx, m.ID, now, reason); err != nil {
+			s.log.Error("mail given up but not recorded; it is tried again when its lease ends", "mail_id", m.ID, "error", err)
+		}
+		return
+	}
+	next := now.Add(s.backoff(n))
+	reason = truncate(reason)
+	s.log.Warn("mail delivery failed", "mail_id", m.ID, "attempt", n, "retry_at", next, "error", reason)
 	if err := s.st.MarkMailFailed(wctx, m.ID, next, reason); err != nil {
 		s.log.Error("mail failure not recorded; it is retried when its lease ends", "mail_id", m.ID, "error", err)
 	}
+}
+
+// truncate keeps a reason to a size fit for the store and a page.
+func truncate(reason string) string {
+	if len(reason) > 1000 {
+		return strings.ToValidUTF8(reason[:1000], "")
+	}
+	return reason
 }
 
 // release hands back claimed messages not attempted, due at once, keeping their last error.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"net/textproto"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ func (t *SMTPTransport) Deliver(ctx context.Context, from string, m store.Mail) 
 }
 
 // IsPermanent reports whether err is a permanent (5xx) refusal by the SMTP server, such as an unknown
-// mailbox, rather than an outage. The sender retries both; the distinction is for logs.
+// mailbox, rather than an outage. The sender gives up on a permanent refusal and retries the rest.
 func IsPermanent(err error) bool {
 	var se *gomail.SendError
 	if errors.As(err, &se) {
@@ -132,6 +133,25 @@ func IsPermanent(err error) bool {
 		return te.Code >= 500 && te.Code < 600
 	}
 	return false
+}
+
+// serverReply finds the server's reply in a go-mail error, which only carries it as text: the code, then
+// the text quoted ("550 \"5.1.1 Mailbox unavailable\"").
+var serverReply = regexp.MustCompile(`\b([2-5][0-9][0-9]) ("(?:[^"\\]|\\.)*")`)
+
+// Reason is what to keep and show of a failed delivery: the server's own reply ("550 5.1.1 Requested
+// action not taken: mailbox unavailable") when there is one, else the error.
+func Reason(err error) string {
+	var te *textproto.Error
+	if errors.As(err, &te) {
+		return strconv.Itoa(te.Code) + " " + te.Msg
+	}
+	if m := serverReply.FindStringSubmatch(err.Error()); m != nil {
+		if text, uerr := strconv.Unquote(m[2]); uerr == nil {
+			return m[1] + " " + text
+		}
+	}
+	return err.Error()
 }
 
 // compose builds the RFC 5322 message for m: Date (when the message was queued), a Message-ID stable

@@ -43,7 +43,11 @@ type StaffDetailView struct {
 	Files                              []FileLink
 	CanRetract, CanReassign, CanReturn bool
 	AutoReply                          string
+	EmailUndeliverable                 *MailProblem // the latest email to the professional could not be delivered
 }
+
+// MailProblem is an email the mail server would not take: to whom, and the server's reason.
+type MailProblem struct{ To, Reason string }
 
 // FileLink is a downloadable document.
 type FileLink struct{ Name, Href string }

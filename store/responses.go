@@ -58,6 +58,10 @@ type Response struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SubmittedAt   time.Time
+
+	// ListSeq is the response's place in the order in which responses took their status, set by the
+	// store: ListResponsesAfter pages by it.
+	ListSeq int64
 }
 
 // Event is one entry of a response's history.
@@ -109,6 +113,9 @@ type ResponseFilter struct {
 	Statuses    []Status
 	UpdatedFrom time.Time
 	Limit       int
+
+	// SubmittedFrom keeps responses submitted (or submitted again after a return) at or after it.
+	SubmittedFrom time.Time
 }
 
 // Responses is the part of the store that keeps forms being filled in.
@@ -119,6 +126,11 @@ type Responses interface {
 	// bumps r.Version.
 	UpdateResponse(ctx context.Context, r *Response, ev *Event) error
 	ListResponses(ctx context.Context, f ResponseFilter) ([]*Response, error)
+	// ListResponsesAfter lists up to f.Limit responses matching f in the order they took their status,
+	// from just after the place after (0 for the start; carry on from the last one's ListSeq). A response
+	// is placed again when it changes status, so a reader that follows the places sees each response
+	// once each time it enters f.Statuses, including responses written while it reads.
+	ListResponsesAfter(ctx context.Context, f ResponseFilter, after int64) ([]*Response, error)
 	Events(ctx context.Context, responseID string) ([]Event, error)
 	// DeleteResponsesBefore removes responses of a kind and status last updated before a time: the purge
 	// of old drafts. It returns how many went.

@@ -89,17 +89,37 @@ type Code struct {
 	CreatedAt time.Time
 }
 
-// Mail is a message in the outbox. It stays until sent; the sender retries with back-off.
+// Mail is a message in the outbox. It stays until sent or given up; the sender retries with back-off.
 type Mail struct {
 	ID            int64
 	To            string
 	Subject       string
 	Text          string
+	ResponseID    string // the delegation or referral the message is about, if any
 	CreatedAt     time.Time
 	Attempts      int
 	NextAttemptAt time.Time
 	SentAt        time.Time
-	LastError     string
+	FailedAt      time.Time // when the sender gave up: refused for good by the server, or too old
+	LastError     string    // the last failure; for an undeliverable message, why
+}
+
+// Delivery states of a Mail.
+const (
+	MailQueued        = "queued"
+	MailSent          = "sent"
+	MailUndeliverable = "undeliverable"
+)
+
+// Status is the message's delivery state.
+func (m *Mail) Status() string {
+	switch {
+	case !m.SentAt.IsZero():
+		return MailSent
+	case !m.FailedAt.IsZero():
+		return MailUndeliverable
+	}
+	return MailQueued
 }
 
 // Store is everything the portal keeps. Every method is safe for concurrent use and every write is durable
@@ -172,8 +192,15 @@ type Outbox interface {
 	// ClaimDueMail takes up to limit unsent messages due by now and hides them from other senders for
 	// lease, so several portal processes can share one outbox.
 	ClaimDueMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Mail, error)
+	// RenewMailLease hides claimed messages still unsent from other senders until until: the claimant is
+	// alive and still at work on them.
+	RenewMailLease(ctx context.Context, ids []int64, until time.Time) error
 	MarkMailSent(ctx context.Context, id int64, at time.Time) error
 	MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error
+	// MarkMailUndeliverable gives up on a message: it is never claimed again, and reason says why.
+	MarkMailUndeliverable(ctx context.Context, id int64, at time.Time, reason string) error
+	// MailAbout lists the messages about a response, newest first.
+	MailAbout(ctx context.Context, responseID string) ([]Mail, error)
 	// RecentMail lists the newest messages first, sent or not: the dev mailbox.
 	RecentMail(ctx context.Context, limit int) ([]Mail, error)
 }

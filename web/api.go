@@ -232,6 +232,7 @@ type delegationView struct {
 	UpdatedAt    time.Time       `json:"updatedAt"`
 	SubmittedAt  *time.Time      `json:"submittedAt,omitempty"`
 	AutoReply    *autoReplyView  `json:"autoReply"`
+	Email        *emailView      `json:"email"`
 	History      []historyView   `json:"history"`
 	Submission   string          `json:"submission,omitempty"`
 	CaseData     json.RawMessage `json:"caseData"`
@@ -241,6 +242,21 @@ type autoReplyView struct {
 	Message  string `json:"message"`
 	StartsOn string `json:"startsOn"`
 	EndsOn   string `json:"endsOn"`
+}
+
+// emailView is how the latest email to the professional about a delegation fared.
+type emailView struct {
+	Status string `json:"status"` // store.MailQueued, MailSent or MailUndeliverable
+	Reason string `json:"reason,omitempty"`
+}
+
+// latestMail is the newest email about a response, or nil when none is recorded.
+func (a *App) latestMail(ctx context.Context, responseID string) (*store.Mail, error) {
+	list, err := a.store.MailAbout(ctx, responseID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 type historyView struct {
@@ -276,6 +292,13 @@ func (a *App) delegationJSON(r *http.Request, resp *store.Response) (*delegation
 	}
 	if reply != nil {
 		d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
+	}
+	m, err := a.latestMail(r.Context(), resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		d.Email = &emailView{Status: m.Status(), Reason: m.LastError}
 	}
 	return d, nil
 }
@@ -454,25 +477,7 @@ func (a *App) submissionJSON(resp *store.Response) submissionView {
 }
 
 func (a *App) apiListSubmissions(w http.ResponseWriter, r *http.Request) {
-	f := store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500}
-	if since := r.URL.Query().Get("since"); since != "" {
-		t, err := time.Parse(time.RFC3339, since)
-		if err != nil {
-			apiFail(w, http.StatusBadRequest, apiError{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"})
-			return
-		}
-		f.UpdatedFrom = t
-	}
-	list, err := a.store.ListResponses(r.Context(), f)
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	out := []submissionView{}
-	for _, resp := range list {
-		out = append(out, a.submissionJSON(resp))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"submissions": out})
+	apiListPage(a, w, r, store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}}, "submissions", a.submissionJSON)
 }
 
 func (a *App) apiAttachment(w http.ResponseWriter, r *http.Request) {
@@ -557,16 +562,7 @@ func (a *App) referralJSON(resp *store.Response) referralView {
 }
 
 func (a *App) apiListReferrals(w http.ResponseWriter, r *http.Request) {
-	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}, Limit: 500})
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	out := []referralView{}
-	for _, resp := range list {
-		out = append(out, a.referralJSON(resp))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"referrals": out})
+	apiListPage(a, w, r, store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}}, "referrals", a.referralJSON)
 }
 
 func (a *App) apiGetReferral(w http.ResponseWriter, r *http.Request) {

@@ -459,6 +459,14 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
 			}
+			m, err := a.latestMail(r.Context(), resp.ID)
+			if err != nil {
+				a.serverError(w, r, err)
+				return
+			}
+			if m != nil && m.Status() == store.MailUndeliverable {
+				v.EmailUndeliverable = &renderer.MailProblem{To: m.To, Reason: m.LastError}
+			}
 			v.CanRetract = casework.Allowed(casework.Retract, resp.Kind, resp.Status)
 			v.CanReassign = casework.Allowed(casework.Reassign, resp.Kind, resp.Status)
 		} else {

@@ -1,6 +1,7 @@
 // Package smtptest runs a real SMTP server on loopback for tests, built on github.com/emersion/go-smtp. It
 // keeps every message it accepts, decoded (quoted-printable or base64 bodies, RFC 2047 subjects) so tests
-// can assert on text, and it can be taken down and brought back to test retries.
+// can assert on text. It can be taken down and brought back to test retries, made to refuse a recipient
+// for good, and slowed down.
 package smtptest
 
 import (
@@ -63,6 +64,8 @@ type Server struct {
 	mu       sync.Mutex
 	down     bool
 	refused  int
+	unknown  map[string]bool // recipients refused with 550
+	delay    time.Duration   // before answering the end of DATA
 	messages []Message
 	seen     map[string]int // WaitFor's place per recipient
 	changed  chan struct{}  // closed and replaced when a message arrives
@@ -74,7 +77,7 @@ func Start(t testing.TB) *Server { return StartWith(t, Options{}) }
 // StartWith runs a server with options; it stops when the test ends.
 func StartWith(t testing.TB, opts Options) *Server {
 	t.Helper()
-	s := &Server{opts: opts, seen: map[string]int{}, changed: make(chan struct{})}
+	s := &Server{opts: opts, seen: map[string]int{}, unknown: map[string]bool{}, changed: make(chan struct{})}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("smtptest: listen: %v", err)
@@ -139,7 +142,23 @@ func (s *Server) SetDown(down bool) {
 	s.mu.Unlock()
 }
 
-// Refused counts the messages refused while down.
+// RefuseRecipient makes the server refuse the address for good at RCPT TO, with "550 5.1.1", as a server
+// does for a mailbox that does not exist. Each refusal counts in Refused.
+func (s *Server) RefuseRecipient(to string) {
+	s.mu.Lock()
+	s.unknown[strings.ToLower(to)] = true
+	s.mu.Unlock()
+}
+
+// SetDelay makes the server wait d before answering the end of each message's DATA, as a slow or
+// overloaded server does; the message is accepted after the wait.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
+	s.mu.Unlock()
+}
+
+// Refused counts the messages refused while down, and the recipients refused for good.
 func (s *Server) Refused() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -265,7 +284,19 @@ func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
+// UnknownMailbox is the reply to a recipient refused with RefuseRecipient.
+const UnknownMailbox = "Requested action not taken: mailbox unavailable"
+
 func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	ss.s.mu.Lock()
+	unknown := ss.s.unknown[strings.ToLower(to)]
+	if unknown {
+		ss.s.refused++
+	}
+	ss.s.mu.Unlock()
+	if unknown {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: UnknownMailbox}
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -275,6 +306,10 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	ss.s.mu.Lock()
+	delay := ss.s.delay
+	ss.s.mu.Unlock()
+	time.Sleep(delay)
 	if ss.s.isDown() {
 		return errDown
 	}

@@ -167,3 +167,27 @@ func TestTLSAndAuth(t *testing.T) {
 		t.Errorf("subject %q", m.Subject)
 	}
 }
+
+func TestRefusesRecipientForGoodAndSlowsDown(t *testing.T) {
+	srv := smtptest.Start(t)
+	srv.RefuseRecipient("Gone@School.example")
+	err := send(t, srv, "noreply@council.example", []string{"gone@school.example"}, "Subject: s\n\nbody\n")
+	var te *textproto.Error
+	if !errors.As(err, &te) || te.Code != 550 || !strings.Contains(te.Msg, "5.1.1 "+smtptest.UnknownMailbox) {
+		t.Fatalf("refused recipient: %v", err)
+	}
+	if srv.Refused() != 1 || len(srv.Messages()) != 0 {
+		t.Fatalf("%d refused, %d accepted", srv.Refused(), len(srv.Messages()))
+	}
+	srv.SetDelay(300 * time.Millisecond)
+	start := time.Now()
+	if err := send(t, srv, "noreply@council.example", []string{"a@school.example"}, "Subject: s\n\nbody\n"); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Errorf("answered after %v, want at least the delay", d)
+	}
+	if srv.Count("a@school.example") != 1 {
+		t.Error("a slow server still accepts the message")
+	}
+}

@@ -39,12 +39,12 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 
 // UserByID finds a user.
 func (db *DB) UserByID(ctx context.Context, id string) (*store.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.bind(`SELECT `+userColumns+` FROM users WHERE id = ?`), id))
+	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 }
 
 // UserByEmail finds a user by email address, in any case.
 func (db *DB) UserByEmail(ctx context.Context, email string) (*store.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.bind(`SELECT `+userColumns+` FROM users WHERE email = ?`), strings.ToLower(email)))
+	return scanUser(db.queryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, strings.ToLower(email)))
 }
 
 // UpdateUser saves every field of a user; ErrConflict when the new email address is taken.
@@ -84,7 +84,7 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error
 	var user sql.NullString
 	var data string
 	var created, seen int64
-	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, user_id, csrf_token, data, created_at, last_seen_at FROM sessions WHERE id = ?`), id).
+	err := db.queryRow(ctx, `SELECT id, user_id, csrf_token, data, created_at, last_seen_at FROM sessions WHERE id = ?`, id).
 		Scan(&s.ID, &user, &s.CSRFToken, &data, &created, &seen)
 	if err != nil {
 		return nil, notFound(err)
@@ -102,8 +102,14 @@ func (db *DB) UpdateSession(ctx context.Context, s *store.Session) error {
 	if err != nil {
 		return fmt.Errorf("encode session: %w", err)
 	}
-	return affectedOne(db.exec(ctx, `UPDATE sessions SET user_id = ?, csrf_token = ?, data = ?, last_seen_at = ? WHERE id = ?`,
-		nullable(s.UserID), s.CSRFToken, string(data), millis(s.LastSeenAt), s.ID))
+	// Setting the same values twice is harmless, so a lost connection is retried.
+	var res sql.Result
+	err = db.retry(ctx, func() (err error) {
+		res, err = db.exec(ctx, `UPDATE sessions SET user_id = ?, csrf_token = ?, data = ?, last_seen_at = ? WHERE id = ?`,
+			nullable(s.UserID), s.CSRFToken, string(data), millis(s.LastSeenAt), s.ID)
+		return err
+	})
+	return affectedOne(res, err)
 }
 
 // DeleteSession ends a session.
@@ -154,8 +160,8 @@ func (db *DB) CreateCode(ctx context.Context, c *store.Code) error {
 func (db *DB) LatestCode(ctx context.Context, userID, purpose string) (*store.Code, error) {
 	var c store.Code
 	var expires, used, created int64
-	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, user_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
-		WHERE user_id = ? AND purpose = ? ORDER BY CASE WHEN used_at = 0 THEN 0 ELSE 1 END, created_at DESC, id LIMIT 1`), userID, purpose).
+	err := db.queryRow(ctx, `SELECT id, user_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
+		WHERE user_id = ? AND purpose = ? ORDER BY CASE WHEN used_at = 0 THEN 0 ELSE 1 END, created_at DESC, id LIMIT 1`, userID, purpose).
 		Scan(&c.ID, &c.UserID, &c.Purpose, &c.Hash, &c.Tries, &expires, &used, &created)
 	if err != nil {
 		return nil, notFound(err)
@@ -184,7 +190,7 @@ func (db *DB) RecordAttempt(ctx context.Context, key string, at time.Time) error
 // CountAttempts counts the attempts against a key since a time.
 func (db *DB) CountAttempts(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.bind(`SELECT COUNT(*) FROM attempts WHERE key = ? AND at >= ?`), key, millis(since)).Scan(&n)
+	err := db.queryRow(ctx, `SELECT COUNT(*) FROM attempts WHERE key = ? AND at >= ?`, key, millis(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count attempts: %w", err)
 	}
@@ -197,8 +203,8 @@ func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
 		m.NextAttemptAt = m.CreatedAt
 	}
 	var id int64
-	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?) RETURNING id`),
-		m.To, m.Subject, m.Text, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
+	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, response_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
+		m.To, m.Subject, m.Text, m.ResponseID, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", err)
 	}
@@ -206,18 +212,18 @@ func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
 	return nil
 }
 
-const mailColumns = `id, recipient, subject, body, created_at, attempts, next_attempt_at, sent_at, last_error`
+const mailColumns = `id, recipient, subject, body, response_id, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error`
 
 func scanMail(rows *sql.Rows) ([]store.Mail, error) {
 	defer rows.Close()
 	var out []store.Mail
 	for rows.Next() {
 		var m store.Mail
-		var created, next, sent int64
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &created, &m.Attempts, &next, &sent, &m.LastError); err != nil {
+		var created, next, sent, failed int64
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.ResponseID, &created, &m.Attempts, &next, &sent, &failed, &m.LastError); err != nil {
 			return nil, fmt.Errorf("read mail: %w", err)
 		}
-		m.CreatedAt, m.NextAttemptAt, m.SentAt = fromMillis(created), fromMillis(next), fromMillis(sent)
+		m.CreatedAt, m.NextAttemptAt, m.SentAt, m.FailedAt = fromMillis(created), fromMillis(next), fromMillis(sent), fromMillis(failed)
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -234,7 +240,7 @@ func (db *DB) ClaimDueMail(ctx context.Context, now time.Time, lease time.Durati
 		if db.dialect == postgres {
 			lock = " FOR UPDATE SKIP LOCKED"
 		}
-		rows, err := tx.QueryContext(ctx, db.bind(`SELECT `+mailColumns+` FROM mail WHERE sent_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+lock), millis(now), limit)
+		rows, err := tx.QueryContext(ctx, db.bind(`SELECT `+mailColumns+` FROM mail WHERE sent_at = 0 AND failed_at = 0 AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?`+lock), millis(now), limit)
 		if err != nil {
 			return err
 		}
@@ -256,6 +262,22 @@ func (db *DB) ClaimDueMail(ctx context.Context, now time.Time, lease time.Durati
 	return out, nil
 }
 
+// RenewMailLease extends the lease of claimed messages still unsent.
+func (db *DB) RenewMailLease(ctx context.Context, ids []int64, until time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{millis(until)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	if _, err := db.exec(ctx, `UPDATE mail SET next_attempt_at = ? WHERE id IN (`+marks+`) AND sent_at = 0 AND failed_at = 0`, args...); err != nil {
+		return fmt.Errorf("renew mail lease: %w", err)
+	}
+	return nil
+}
+
 // MarkMailSent records delivery.
 func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
 	if at.IsZero() {
@@ -267,12 +289,30 @@ func (db *DB) MarkMailSent(ctx context.Context, id int64, at time.Time) error {
 // MarkMailFailed records a failed attempt and when to try again.
 func (db *DB) MarkMailFailed(ctx context.Context, id int64, next time.Time, reason string) error {
 	// A sender whose lease ran out must not undo another sender's delivery.
-	return affectedOne(db.exec(ctx, `UPDATE mail SET next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at = 0`, millis(next), reason, id))
+	return affectedOne(db.exec(ctx, `UPDATE mail SET next_attempt_at = ?, last_error = ? WHERE id = ? AND sent_at = 0 AND failed_at = 0`, millis(next), reason, id))
+}
+
+// MarkMailUndeliverable gives up on a message, keeping why.
+func (db *DB) MarkMailUndeliverable(ctx context.Context, id int64, at time.Time, reason string) error {
+	if at.IsZero() {
+		return fmt.Errorf("mark mail %d undeliverable: no time given", id)
+	}
+	// Another sender may have delivered it meanwhile: a delivery stands.
+	return affectedOne(db.exec(ctx, `UPDATE mail SET failed_at = ?, last_error = ? WHERE id = ? AND sent_at = 0`, millis(at), reason, id))
+}
+
+// MailAbout lists the messages about a response, newest first.
+func (db *DB) MailAbout(ctx context.Context, responseID string) ([]store.Mail, error) {
+	rows, err := db.query(ctx, `SELECT `+mailColumns+` FROM mail WHERE response_id = ? ORDER BY id DESC`, responseID)
+	if err != nil {
+		return nil, fmt.Errorf("list mail about %s: %w", responseID, err)
+	}
+	return scanMail(rows)
 }
 
 // RecentMail lists the newest messages first.
 func (db *DB) RecentMail(ctx context.Context, limit int) ([]store.Mail, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT `+mailColumns+` FROM mail ORDER BY id DESC LIMIT ?`), limit)
+	rows, err := db.query(ctx, `SELECT `+mailColumns+` FROM mail ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list mail: %w", err)
 	}
@@ -317,7 +357,7 @@ func (db *DB) Audit(ctx context.Context, e store.AuditEntry) error {
 
 // AuditLog lists the newest entries first.
 func (db *DB) AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?`), limit)
+	rows, err := db.query(ctx, `SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("audit log: %w", err)
 	}

@@ -14,13 +14,16 @@ import (
 const responseColumns = `id, kind, form_id, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
 	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at`
 
+// selectResponse is what a read of a response selects: its columns, then its place in the list order.
+const selectResponse = `SELECT ` + responseColumns + `, list_seq FROM responses`
+
 func scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) {
 	var r store.Response
 	var sections, caseData, answers, submission string
 	var created, updated, submitted int64
 	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
 		&submission, &r.Status, &r.DueDate, &r.Comments, &r.Reference, &r.ReturnReason, &r.ReturnComment, &r.PreviousID, &r.Version,
-		&created, &updated, &submitted)
+		&created, &updated, &submitted, &r.ListSeq)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -79,13 +82,39 @@ func (db *DB) CreateResponse(ctx context.Context, r *store.Response, ev *store.E
 		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
 			return fmt.Errorf("create response: %w", err)
 		}
-		return db.insertEvent(ctx, tx, ev)
+		if err := db.insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.relist(ctx, tx, r)
 	})
+}
+
+// relist gives r the next place in the list order when this write leaves it in a status other than the
+// one it was last placed with, so that a reader following ListResponsesAfter meets it again, once. The
+// counter is taken last in the transaction and its row lock held until commit: places are handed out in
+// commit order.
+func (db *DB) relist(ctx context.Context, tx *sql.Tx, r *store.Response) error {
+	var listed string
+	if err := tx.QueryRowContext(ctx, db.bind(`SELECT list_status FROM responses WHERE id = ?`), r.ID).Scan(&listed); err != nil {
+		return fmt.Errorf("place response in list order: %w", err)
+	}
+	if store.Status(listed) == r.Status {
+		return nil
+	}
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `UPDATE list_counter SET value = value + 1 RETURNING value`).Scan(&seq); err != nil {
+		return fmt.Errorf("place response in list order: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET list_seq = ?, list_status = ? WHERE id = ?`), seq, r.Status, r.ID); err != nil {
+		return fmt.Errorf("place response in list order: %w", err)
+	}
+	r.ListSeq = seq
+	return nil
 }
 
 // Response reads one response.
 func (db *DB) Response(ctx context.Context, id string) (*store.Response, error) {
-	return scanResponse(db.read.QueryRowContext(ctx, db.bind(`SELECT `+responseColumns+` FROM responses WHERE id = ?`), id))
+	return scanResponse(db.queryRow(ctx, selectResponse+` WHERE id = ?`, id))
 }
 
 // UpdateResponse saves a response if nobody changed it since it was read.
@@ -95,21 +124,27 @@ func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.E
 		return fmt.Errorf("update response: %w", err)
 	}
 	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt), r.ID, r.Version) // kind never changes
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
+	// The version guards the write, so repeating it after a lost connection cannot apply it twice.
+	err = db.retry(ctx, func() error {
+		return db.tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
 			owner_name = ?, owner_org = ?, case_data = ?, answers = ?, submission = ?, status = ?, due_date = ?, comments = ?,
 			reference = ?, return_reason = ?, return_comment = ?, previous_id = ?, updated_at = ?, submitted_at = ?,
 			version = version + 1 WHERE id = ? AND version = ?`), args...)
-		if err != nil {
-			return fmt.Errorf("update response: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if _, err := db.Response(ctx, r.ID); err != nil {
+			if err != nil {
+				return fmt.Errorf("update response: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				if _, err := db.Response(ctx, r.ID); err != nil {
+					return err
+				}
+				return store.ErrStale
+			}
+			if err := db.insertEvent(ctx, tx, ev); err != nil {
 				return err
 			}
-			return store.ErrStale
-		}
-		return db.insertEvent(ctx, tx, ev)
+			return db.relist(ctx, tx, r)
+		})
 	})
 	if err == nil {
 		r.Version++
@@ -117,8 +152,8 @@ func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.E
 	return err
 }
 
-// ListResponses lists responses, newest change first.
-func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*store.Response, error) {
+// responseWhere is the WHERE clause, and its arguments, selecting the responses f matches.
+func responseWhere(f store.ResponseFilter) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -137,6 +172,9 @@ func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*sto
 	if !f.UpdatedFrom.IsZero() {
 		add("updated_at >= ?", millis(f.UpdatedFrom))
 	}
+	if !f.SubmittedFrom.IsZero() {
+		add("submitted_at >= ?", millis(f.SubmittedFrom))
+	}
 	if len(f.Statuses) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
 		where = append(where, "status IN ("+marks+")")
@@ -144,16 +182,40 @@ func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*sto
 			args = append(args, s)
 		}
 	}
-	q := `SELECT ` + responseColumns + ` FROM responses`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += " ORDER BY updated_at DESC, id"
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// ListResponses lists responses, newest change first.
+func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*store.Response, error) {
+	where, args := responseWhere(f)
+	q := selectResponse + where + " ORDER BY updated_at DESC, id"
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.read.QueryContext(ctx, db.bind(q), args...)
+	return db.listResponses(ctx, q, args)
+}
+
+// ListResponsesAfter lists responses in the order they took their status, after a place in it.
+func (db *DB) ListResponsesAfter(ctx context.Context, f store.ResponseFilter, after int64) ([]*store.Response, error) {
+	if f.Limit <= 0 {
+		return nil, fmt.Errorf("list responses after %d: limit %d must be positive", after, f.Limit)
+	}
+	where, args := responseWhere(f)
+	if where == "" {
+		where = " WHERE list_seq > ?"
+	} else {
+		where += " AND list_seq > ?"
+	}
+	args = append(args, after, f.Limit)
+	return db.listResponses(ctx, selectResponse+where+" ORDER BY list_seq LIMIT ?", args)
+}
+
+func (db *DB) listResponses(ctx context.Context, q string, args []any) ([]*store.Response, error) {
+	rows, err := db.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list responses: %w", err)
 	}
@@ -171,7 +233,7 @@ func (db *DB) ListResponses(ctx context.Context, f store.ResponseFilter) ([]*sto
 
 // Events lists a response's history, oldest first.
 func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, response_id, at, kind, actor, detail FROM response_events WHERE response_id = ? ORDER BY seq`), responseID)
+	rows, err := db.query(ctx, `SELECT id, response_id, at, kind, actor, detail FROM response_events WHERE response_id = ? ORDER BY seq`, responseID)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
@@ -213,7 +275,7 @@ func (db *DB) AddAttachment(ctx context.Context, a *store.Attachment) error {
 func (db *DB) Attachment(ctx context.Context, id string) (*store.Attachment, error) {
 	var a store.Attachment
 	var created int64
-	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, response_id, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE id = ?`), id).
+	err := db.queryRow(ctx, `SELECT id, response_id, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE id = ?`, id).
 		Scan(&a.ID, &a.ResponseID, &a.FieldID, &a.Name, &a.Kind, &a.MediaType, &a.Size, &a.Content, &created)
 	if err != nil {
 		return nil, notFound(err)
@@ -251,7 +313,7 @@ func (db *DB) CreateAPIKey(ctx context.Context, k *store.APIKey) error {
 func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*store.APIKey, error) {
 	var k store.APIKey
 	var created int64
-	err := db.read.QueryRowContext(ctx, db.bind(`SELECT id, name, hash, created_at FROM api_keys WHERE hash = ?`), hash).Scan(&k.ID, &k.Name, &k.Hash, &created)
+	err := db.queryRow(ctx, `SELECT id, name, hash, created_at FROM api_keys WHERE hash = ?`, hash).Scan(&k.ID, &k.Name, &k.Hash, &created)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -276,7 +338,7 @@ func (db *DB) SaveAutoReply(ctx context.Context, a *store.AutoReply) error {
 
 // AutoReplies lists a user's automatic replies by start date.
 func (db *DB) AutoReplies(ctx context.Context, userID string) ([]store.AutoReply, error) {
-	rows, err := db.read.QueryContext(ctx, db.bind(`SELECT id, user_id, starts_on, ends_on, message, created_at FROM auto_replies WHERE user_id = ? ORDER BY starts_on, id`), userID)
+	rows, err := db.query(ctx, `SELECT id, user_id, starts_on, ends_on, message, created_at FROM auto_replies WHERE user_id = ? ORDER BY starts_on, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list auto replies: %w", err)
 	}

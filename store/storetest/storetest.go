@@ -16,16 +16,19 @@ import (
 // Run runs the suite; open returns a new, empty store for each test.
 func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	tests := map[string]func(*testing.T, store.Store){
-		"Users":            testUsers,
-		"Sessions":         testSessions,
-		"Codes":            testCodes,
-		"Attempts":         testAttempts,
-		"MailOutbox":       testMailOutbox,
-		"MailClaimSharing": testMailClaimSharing,
-		"Responses":        testResponses,
-		"KeysAndReplies":   testKeysAndReplies,
-		"Audit":            testAudit,
-		"Transactions":     testTransactions,
+		"Users":             testUsers,
+		"Sessions":          testSessions,
+		"Codes":             testCodes,
+		"Attempts":          testAttempts,
+		"MailOutbox":        testMailOutbox,
+		"MailClaimSharing":  testMailClaimSharing,
+		"MailUndeliverable": testMailUndeliverable,
+		"ListAfter":         testListAfter,
+		"ListAfterWriting":  testListAfterWhileWriting,
+		"Responses":         testResponses,
+		"KeysAndReplies":    testKeysAndReplies,
+		"Audit":             testAudit,
+		"Transactions":      testTransactions,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"formportal/store"
+)
+
+// The API's lists (submissions, referrals) are feeds a case system follows: each page ends with an opaque
+// cursor, next, from which the following page carries on. Items are in the order they entered the list
+// (submitted, or submitted again after a return), so a client that follows next sees every item exactly
+// once each time it enters, however many arrive meanwhile; next is given on the last page too, to come
+// back later for what arrived since.
+
+// Page sizes of the API's lists.
+const (
+	defaultPageSize = 100
+	maxPageSize     = 500
+)
+
+// listCursor is where a client is in a list: after a place in the store's list order, among the items
+// submitted from a time (the since of the first page).
+type listCursor struct {
+	after int64
+	since time.Time
+}
+
+func (c listCursor) String() string {
+	var since int64
+	if !c.since.IsZero() {
+		since = c.since.UnixMilli()
+	}
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "1.%d.%d", c.after, since))
+}
+
+func parseCursor(s string) (listCursor, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return listCursor{}, false
+	}
+	parts := strings.Split(string(raw), ".")
+	if len(parts) != 3 || parts[0] != "1" {
+		return listCursor{}, false
+	}
+	after, err1 := strconv.ParseInt(parts[1], 10, 64)
+	since, err2 := strconv.ParseInt(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || after < 0 || since < 0 {
+		return listCursor{}, false
+	}
+	c := listCursor{after: after}
+	if since > 0 {
+		c.since = time.UnixMilli(since).UTC()
+	}
+	return c, true
+}
+
+// pageQuery reads a list request's limit, and its cursor or since.
+func pageQuery(r *http.Request) (listCursor, int, *apiError) {
+	q := r.URL.Query()
+	limit := defaultPageSize
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxPageSize {
+			return listCursor{}, 0, &apiError{Path: "limit", Message: fmt.Sprintf("limit must be a whole number from 1 to %d", maxPageSize)}
+		}
+		limit = n
+	}
+	var c listCursor
+	if s := q.Get("cursor"); s != "" {
+		if q.Get("since") != "" {
+			return listCursor{}, 0, &apiError{Path: "since", Message: "Give since or cursor, not both: the cursor carries on from the since it started with"}
+		}
+		var ok bool
+		if c, ok = parseCursor(s); !ok {
+			return listCursor{}, 0, &apiError{Path: "cursor", Message: "cursor must be the next value of an earlier page of this list"}
+		}
+	}
+	if s := q.Get("since"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return listCursor{}, 0, &apiError{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"}
+		}
+		c.since = t
+	}
+	return c, limit, nil
+}
+
+// apiListPage answers one page of a list of the responses f selects, as {name: [...], next, more}.
+func apiListPage[V any](a *App, w http.ResponseWriter, r *http.Request, f store.ResponseFilter, name string, view func(*store.Response) V) {
+	c, limit, e := pageQuery(r)
+	if e != nil {
+		apiFail(w, http.StatusBadRequest, *e)
+		return
+	}
+	f.SubmittedFrom, f.Limit = c.since, limit+1 // one more, to tell whether there is more
+	list, err := a.store.ListResponsesAfter(r.Context(), f, c.after)
+	if err != nil {
+		a.apiServerError(w, r, err)
+		return
+	}
+	more := len(list) > limit
+	if more {
+		list = list[:limit]
+	}
+	out := make([]V, 0, len(list))
+	for _, resp := range list {
+		out = append(out, view(resp))
+		c.after = resp.ListSeq
+	}
+	writeJSON(w, http.StatusOK, map[string]any{name: out, "next": c.String(), "more": more})
+}
