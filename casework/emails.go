@@ -17,23 +17,23 @@ func (s *Service) delegationEmail(r *store.Response) *store.Mail {
 	}
 	body := due + "\n\nUse this link to access your online account: " + s.texts.BaseURL + "/tasks\n\n" +
 		"If you have not already done so, you will be asked to register for access using this email address.\n\n" + s.texts.Signature()
-	return &store.Mail{To: r.OwnerEmail, Subject: "A form has been delegated to you", Text: body}
+	return &store.Mail{To: r.OwnerEmail, Subject: "A form has been delegated to you", Text: body, ResponseID: r.ID}
 }
 
 func (s *Service) delegationReturnedEmail(r *store.Response, reason string) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, Subject: "A form has been returned to you for more information",
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "A form has been returned to you for more information",
 		Text: "A form you submitted has been returned to you because the council needs more information.\n\nReason: " + reason +
 			"\n\nSign in to see the council's comments and update the form: " + s.texts.BaseURL + "/tasks\n\n" + s.texts.Signature()}
 }
 
 func (s *Service) referralReturnedEmail(r *store.Response, reason string) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, Subject: "More information needed about your form",
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "More information needed about your form",
 		Text: fmt.Sprintf("The Local Authority needs more information about a form you submitted (reference %s).\n\nReason: %s\n\nSign in to see the comments and update the form under Submitted Forms: %s/submitted\n\n%s",
 			r.Reference, reason, s.texts.BaseURL, s.texts.Signature())}
 }
 
 func (s *Service) referralConfirmationEmail(r *store.Response) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, Subject: "Confirmation of form submission",
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "Confirmation of form submission",
 		Text: fmt.Sprintf("Thank you for submitting a form to us via the %s.\n\nYour reference number is %s. You can see the form under Submitted Forms for 30 days: %s/submitted\n\nMany Thanks\n\n%s",
 			s.texts.Service, r.Reference, s.texts.BaseURL, s.texts.Signature())}
 }

@@ -25,13 +25,13 @@ type Status string
 // Response statuses.
 const (
 	StatusDraft      Status = "draft"       // a referral being written
-	StatusSent              = "sent"        // a delegation not yet opened
-	StatusOpened            = "opened"      // the professional has looked at it
-	StatusInProgress        = "in-progress" // answers saved
-	StatusSubmitted         = "submitted"
-	StatusReturned          = "returned" // sent back for more information
-	StatusRetracted         = "retracted"
-	StatusSuperseded        = "superseded" // a submission returned for more information: the "Previous Form"
+	StatusSent       Status = "sent"        // a delegation not yet opened
+	StatusOpened     Status = "opened"      // the professional has looked at it
+	StatusInProgress Status = "in-progress" // answers saved
+	StatusSubmitted  Status = "submitted"
+	StatusReturned   Status = "returned" // sent back for more information
+	StatusRetracted  Status = "retracted"
+	StatusSuperseded Status = "superseded" // a submission returned for more information: the "Previous Form"
 )
 
 // Response is one filling-in of a form: a delegation to a professional, or a user's referral.
