@@ -356,3 +356,34 @@ func TestSaveDraftStoresAndRemovesDocumentsWithTheAnswers(t *testing.T) {
 		t.Fatalf("saving a retracted delegation: %v", err)
 	}
 }
+
+// Documents left by crashed uploads of earlier versions (stored, listed by no answer) are purged once a
+// day old; listed ones, and new ones a save may be about to list, stay.
+func TestPurgeUnlistedDocuments(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	r := e.delegate(t, "multi-agency-chronology", 1)
+	doc := func(id string, at time.Time) *store.Attachment {
+		return &store.Attachment{ID: id, ResponseID: r.ID, FieldID: "documents", Name: id + ".pdf", Kind: "pdf", MediaType: "application/pdf", Size: 4, Content: []byte("%PDF"), CreatedAt: at}
+	}
+	old := t0.Add(-48 * time.Hour)
+	if _, err := e.work.SaveDraft(ctx, r.ID, r.OwnerEmail, func(*store.Response) (casework.Edit, error) {
+		return casework.Edit{Answers: json.RawMessage(`{"values":{"chronology_documents":[{"id":"listed","name":"a.pdf","size":4,"kind":"pdf"}]}}`),
+			Add: []*store.Attachment{doc("listed", old)}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []*store.Attachment{doc("orphan", old), doc("fresh", t0)} {
+		if err := e.st.AddAttachment(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := e.work.PurgeUnlistedDocuments(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	left, _ := e.st.AttachmentsOf(ctx, r.ID)
+	if len(left) != 2 || left[0].ID != "listed" || left[1].ID != "fresh" {
+		t.Fatalf("left: %+v", left)
+	}
+}

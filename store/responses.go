@@ -138,6 +138,8 @@ type Responses interface {
 
 	AddAttachment(ctx context.Context, a *Attachment) error
 	Attachment(ctx context.Context, id string) (*Attachment, error)
+	// AttachmentsOf lists a response's documents without their content, oldest first.
+	AttachmentsOf(ctx context.Context, responseID string) ([]Attachment, error)
 	DeleteAttachment(ctx context.Context, id string) error
 	CopyAttachments(ctx context.Context, fromResponse, toResponse string) error
 

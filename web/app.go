@@ -69,6 +69,8 @@ type App struct {
 	assets http.Handler
 	asset  func(string) string
 	router chi.Router
+
+	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 }
 
 // Options are an App's collaborators.

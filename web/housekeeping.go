@@ -7,8 +7,9 @@ import (
 	"formportal/store"
 )
 
-// RunHousekeeping removes expired sessions and drafts older than 30 days every minute until ctx ends. It is safe to run in several
-// portal processes at once: each pass is one idempotent delete.
+// RunHousekeeping removes expired sessions and drafts older than 30 days every minute, and documents no
+// answer lists every few hours, until ctx ends. It is safe to run in several portal processes at once:
+// each pass is idempotent deletes.
 func (a *App) RunHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -41,4 +42,19 @@ func (a *App) Housekeep(ctx context.Context) {
 	if n > 0 {
 		a.log.Info("housekeeping: drafts older than 30 days deleted", "count", n)
 	}
+	if now.Sub(a.lastDocumentPurge) >= documentPurgeEvery {
+		a.lastDocumentPurge = now
+		n, err := a.work.PurgeUnlistedDocuments(ctx)
+		if err != nil {
+			a.log.Error("housekeeping: unlisted documents", "err", err)
+			return
+		}
+		if n > 0 {
+			a.log.Info("housekeeping: documents no answer lists deleted", "count", n)
+		}
+	}
 }
+
+// documentPurgeEvery is how often housekeeping looks for documents no answer lists: it reads every
+// response, so not every minute.
+const documentPurgeEvery = 6 * time.Hour

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"formportal/casework"
 	"formportal/store"
 	"formportal/store/sqlstore"
 )
@@ -221,7 +222,7 @@ func checkLifecycle(t *testing.T, path string, l *lifecycle) {
 		for _, doc := range []string{answers, submission} {
 			var v any
 			json.Unmarshal([]byte(doc), &v)
-			for _, att := range attachmentIDs(v) {
+			for _, att := range casework.AttachmentIDs(v) {
 				listed[att] = id
 			}
 		}
@@ -248,27 +249,6 @@ func checkLifecycle(t *testing.T, path string, l *lifecycle) {
 			t.Fatalf("document %s of response %s is stored but listed by no answer: left behind by a kill", att, resp)
 		}
 	}
-}
-
-// attachmentIDs are the ids of the documents an answers value lists.
-func attachmentIDs(v any) []string {
-	var out []string
-	switch x := v.(type) {
-	case map[string]any:
-		_, kind := x["kind"]
-		_, size := x["size"]
-		if id, ok := x["id"].(string); ok && kind && size {
-			return []string{id}
-		}
-		for _, c := range x {
-			out = append(out, attachmentIDs(c)...)
-		}
-	case []any:
-		for _, c := range x {
-			out = append(out, attachmentIDs(c)...)
-		}
-	}
-	return out
 }
 
 func (l *lifecycle) String() string {

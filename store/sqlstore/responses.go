@@ -284,6 +284,26 @@ func (db *DB) Attachment(ctx context.Context, id string) (*store.Attachment, err
 	return &a, nil
 }
 
+// AttachmentsOf lists a response's documents, without their content.
+func (db *DB) AttachmentsOf(ctx context.Context, responseID string) ([]store.Attachment, error) {
+	rows, err := db.query(ctx, `SELECT id, response_id, field_id, name, kind, media_type, size, created_at FROM attachments WHERE response_id = ? ORDER BY created_at, id`, responseID)
+	if err != nil {
+		return nil, fmt.Errorf("list attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []store.Attachment
+	for rows.Next() {
+		var a store.Attachment
+		var created int64
+		if err := rows.Scan(&a.ID, &a.ResponseID, &a.FieldID, &a.Name, &a.Kind, &a.MediaType, &a.Size, &created); err != nil {
+			return nil, fmt.Errorf("read attachment: %w", err)
+		}
+		a.CreatedAt = fromMillis(created)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // DeleteAttachment removes a document.
 func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
 	return affectedOne(db.exec(ctx, `DELETE FROM attachments WHERE id = ?`, id))

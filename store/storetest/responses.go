@@ -62,6 +62,9 @@ func testResponses(t *testing.T, st store.Store) {
 	if err := st.CopyAttachments(ctx, "r1", "r2"); err != nil {
 		t.Fatal(err)
 	}
+	if list, err := st.AttachmentsOf(ctx, "r1"); err != nil || len(list) != 1 || list[0].ID != "a1" || list[0].Size != 4 || list[0].Content != nil {
+		t.Fatalf("attachments of r1: %+v, %v", list, err)
+	}
 	copied, err := st.Attachment(ctx, "r2-a1")
 	if err != nil || copied.ResponseID != "r2" || string(copied.Content) != "%PDF" {
 		t.Fatalf("copied attachment: %+v, %v", copied, err)
