@@ -13,6 +13,9 @@ import (
 type Answers struct {
 	Values   map[string]any            `json:"values"`
 	Children map[string]map[string]any `json:"children,omitempty"`
+	// Visited are the pages (section ids, "section/child" for a child's page) the person has saved at
+	// least once: a draft's bookkeeping, never part of a submission.
+	Visited []string `json:"visited,omitempty"`
 }
 
 // Child is one child of a family form's sibling group, from the case data.

@@ -176,3 +176,24 @@ func TestConcurrentSavesOfOnePageNeverFail(t *testing.T) {
 		t.Fatalf("%d saves won (want 1), stored %v; codes %v", won, stored, codes)
 	}
 }
+
+// A section with nothing required says "Not started" until the person has been there and saved it, then
+// "Completed": the list never claims work the person has not looked at.
+func TestSectionNeverVisitedIsNotStarted(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "sam@school.example")
+	b := e.register("sam@school.example")
+	docs := regexp.MustCompile(`(?s)Supporting documentation</button>\s*<strong[^>]*>([^<]+)</strong>`)
+	b.get("/tasks/" + id + "/pages/practitioner")
+	if m := docs.FindStringSubmatch(b.last); m == nil || m[1] != "Not started" {
+		t.Fatalf("an unvisited section with nothing required: %v", m)
+	}
+	b.openTab("/tasks/"+id+"/pages/documents").post("action", "save").status(http.StatusOK)
+	if m := docs.FindStringSubmatch(b.last); m == nil || m[1] != "Completed" {
+		t.Fatalf("after saving it: %v", m)
+	}
+	resp, _ := e.store.Response(context.Background(), id)
+	if strings.Contains(string(resp.Submission), "visited") {
+		t.Fatal("the pages visited are bookkeeping, not part of a submission")
+	}
+}

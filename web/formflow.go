@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -156,7 +157,11 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 		if q.child != nil {
 			title += ": " + q.child.Name
 		}
-		nav = append(nav, renderer.NavItem{Key: q.key(), Title: title, Status: string(r.Status), Current: j == i})
+		status := r.Status
+		if status == engine.Completed && !slices.Contains(f.answers.Visited, q.key()) {
+			status = engine.NotStarted // nothing is required, but the person has not looked yet
+		}
+		nav = append(nav, renderer.NavItem{Key: q.key(), Title: title, Status: string(status), Current: j == i})
 		if j == i {
 			sr = r
 		}
@@ -358,6 +363,9 @@ func (f *flow) saveDraft(r *http.Request, p page) error {
 			}
 		}
 		fresh.setPageValues(p, mine)
+		if !slices.Contains(fresh.answers.Visited, p.key()) {
+			fresh.answers.Visited = append(fresh.answers.Visited, p.key())
+		}
 		answers, err := json.Marshal(fresh.answers)
 		if err != nil {
 			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
