@@ -31,9 +31,12 @@ type flow struct {
 	readOnly bool
 	header   templ.Component
 	submit   string // the label of the submit button
-	save     string // the label of the save button
-	saved    string // the notice after saving
-	closeTo  string // where Close goes, after saving
+	// submitLast shows the submit button on the last page only (the Children's Portal's Declaration &
+	// Submit); the Delegation Portal offers it on every page, as its seed describes.
+	submitLast bool
+	save       string // the label of the save button
+	saved      string // the notice after saving
+	closeTo    string // where Close goes, after saving
 
 	// Documents uploaded or removed by the posted page, stored with the draft in one transaction.
 	addFiles    []*store.Attachment
@@ -185,6 +188,9 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save, DraftVersion: f.resp.Version, PageHash: pageHash(in.Values)}
 	if p.child != nil {
 		v.ChildName = p.child.Name
+	}
+	if f.submitLast && i < len(pages)-1 {
+		v.SubmitLabel = ""
 	}
 	return v
 }

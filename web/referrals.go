@@ -135,7 +135,7 @@ func (a *App) referralFlow(resp *store.Response) (*flow, error) {
 		return nil, err
 	}
 	f.readOnly = resp.Status != store.StatusDraft && resp.Status != store.StatusReturned
-	f.submit, f.save, f.closeTo = "Submit to Local Authority", "Save for later", "/recover"
+	f.submit, f.save, f.closeTo, f.submitLast = "Submit to Local Authority", "Save for later", "/recover", true
 	f.saved = "Your form has been saved. You can find it under Recover a Form for 30 days"
 	if resp.Status == store.StatusReturned {
 		f.header = renderer.ReturnedNotice(resp.ReturnReason, resp.ReturnComment, "/referrals/"+resp.PreviousID+"/print")

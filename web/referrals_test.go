@@ -137,3 +137,22 @@ func TestReferralUploadRejectsSpreadsheetAndKeepsAnswers(t *testing.T) {
 		t.Fatal("the answers typed beside a rejected upload were lost")
 	}
 }
+
+// The Children's Portal offers "Submit to Local Authority" on its Declaration & Submit page, not on every
+// page; the Delegation Portal keeps "Submit contribution" at the foot of every page, as its seed says.
+func TestSubmitButtonOnTheDeclarationPageOnly(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	submit := `value="submit"`
+	if b.get("/referrals/" + id + "/pages/you"); strings.Contains(b.last, submit) {
+		t.Fatal("the first question page offers Submit to Local Authority")
+	}
+	if b.get("/referrals/" + id + "/pages/declaration"); !strings.Contains(b.last, submit) {
+		t.Fatal("the declaration page has no submit button")
+	}
+	task := e.delegate(key, "sam@school.example")
+	sam := e.register("sam@school.example")
+	if sam.get("/tasks/" + task + "/pages/practitioner"); !strings.Contains(sam.last, submit) {
+		t.Fatal("a task page lost its Submit contribution button")
+	}
+}

@@ -287,7 +287,7 @@ func (a *App) showConflict(w http.ResponseWriter, r *http.Request, f *flow, p pa
 		a.serverError(w, r, err)
 		return
 	}
-	nf.readOnly, nf.header, nf.submit, nf.save, nf.saved, nf.closeTo = f.readOnly, f.header, f.submit, f.save, f.saved, f.closeTo
+	nf.readOnly, nf.header, nf.submit, nf.save, nf.saved, nf.closeTo, nf.submitLast = f.readOnly, f.header, f.submit, f.save, f.saved, f.closeTo, f.submitLast
 	nf.setPageValues(p, mine)
 	res := nf.validate()
 	pages := nf.pages(res)
