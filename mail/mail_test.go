@@ -177,12 +177,19 @@ func TestDeliveredWithHeadersAndBody(t *testing.T) {
 	if id := got.Header.Get("Message-ID"); !strings.HasPrefix(id, "<") || !strings.HasSuffix(id, "@council.example>") {
 		t.Errorf("Message-ID %q", id)
 	}
-	mediaType, params, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
-	if err != nil || mediaType != "text/plain" || !strings.EqualFold(params["charset"], "utf-8") {
-		t.Errorf("Content-Type %q", got.Header.Get("Content-Type"))
+	mediaType, _, err := mime.ParseMediaType(got.Header.Get("Content-Type"))
+	if err != nil || mediaType != "multipart/alternative" {
+		t.Errorf("Content-Type %q, want a text part and an HTML alternative", got.Header.Get("Content-Type"))
 	}
-	if cte := got.Header.Get("Content-Transfer-Encoding"); !strings.EqualFold(cte, "quoted-printable") {
-		t.Errorf("Content-Transfer-Encoding %q", cte)
+	raw := string(got.Raw)
+	if !strings.Contains(raw, "Content-Type: text/plain; charset=UTF-8") || !strings.Contains(raw, "Content-Type: text/html; charset=UTF-8") ||
+		!strings.Contains(raw, "Content-Transfer-Encoding: quoted-printable") {
+		t.Errorf("parts are not UTF-8 quoted-printable text and HTML:\n%s", raw)
+	}
+	for _, want := range []string{`<html lang="en">`, "Oxfordshire Children&#39;s Services Portal", "<title>"} {
+		if !strings.Contains(got.HTML, want) {
+			t.Errorf("the HTML part lacks %q:\n%s", want, got.HTML)
+		}
 	}
 	if got.Header.Get("MIME-Version") != "1.0" || got.Header.Get("Auto-Submitted") != "auto-generated" {
 		t.Errorf("MIME-Version %q, Auto-Submitted %q", got.Header.Get("MIME-Version"), got.Header.Get("Auto-Submitted"))

@@ -156,7 +156,8 @@ func Reason(err error) string {
 
 // compose builds the RFC 5322 message for m: Date (when the message was queued), a Message-ID stable
 // across retries (so a receiving system can spot a duplicate), From with its display name, To, Subject
-// (RFC 2047 encoded when not ASCII) and a text/plain UTF-8 quoted-printable body. It marks the message
+// (RFC 2047 encoded when not ASCII) and a text/plain UTF-8 quoted-printable body with an HTML
+// alternative of the same words. It marks the message
 // as automatic (Auto-Submitted, X-Auto-Response-Suppress) so out-of-office replies are not sent back.
 func compose(from string, m store.Mail) (*gomail.Msg, error) {
 	sender, err := parseFrom(from)
@@ -183,6 +184,15 @@ func compose(from string, m store.Mail) (*gomail.Msg, error) {
 	msg.SetGenHeader(gomail.Header("Auto-Submitted"), "auto-generated")
 	msg.SetGenHeader(gomail.HeaderXAutoResponseSuppress, "All")
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	name := sender.Name
+	if name == "" {
+		name = sender.Address
+	}
+	html, err := htmlBody(name, m.Subject, m.Text)
+	if err != nil {
+		return nil, fmt.Errorf("html of mail %d: %w", m.ID, err)
+	}
+	msg.AddAlternativeString(gomail.TypeTextHTML, html)
 	return msg, nil
 }
 

@@ -40,6 +40,7 @@ type Message struct {
 	Header  netmail.Header
 	Subject string // decoded
 	Body    string // the text/plain body decoded to UTF-8 text, with line ends as \n
+	HTML    string // the text/html alternative, decoded, if the message has one
 	Raw     []byte // as received
 	Err     error  // why the message could not be parsed, if it could not
 }
@@ -336,17 +337,22 @@ func parse(raw []byte) Message {
 	if m.Subject, err = dec.DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		m.Err = fmt.Errorf("subject: %w", err)
 	}
-	body, err := textBody(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	body, err := textBody(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body, "text/plain")
 	if err != nil && m.Err == nil {
 		m.Err = fmt.Errorf("body: %w", err)
 	}
 	m.Body = strings.ReplaceAll(body, "\r\n", "\n")
+	if again, err := netmail.ReadMessage(bytes.NewReader(raw)); err == nil {
+		html, _ := textBody(again.Header.Get("Content-Type"), again.Header.Get("Content-Transfer-Encoding"), again.Body, "text/html")
+		m.HTML = strings.ReplaceAll(html, "\r\n", "\n")
+	}
 	return m
 }
 
-var errNotText = errors.New("not text/plain")
+var errNotText = errors.New("not the media type asked for")
 
-func textBody(contentType, encoding string, r io.Reader) (string, error) {
+// textBody reads the first part of a message (or the message itself) of the media type want.
+func textBody(contentType, encoding string, r io.Reader, want string) (string, error) {
 	mediaType, params := "text/plain", map[string]string{}
 	if contentType != "" {
 		var err error
@@ -360,18 +366,18 @@ func textBody(contentType, encoding string, r io.Reader) (string, error) {
 			p, err := mr.NextPart()
 			if err != nil {
 				if errors.Is(err, io.EOF) {
-					return "", errors.New("no text/plain part")
+					return "", errors.New("no " + want + " part")
 				}
 				return "", err
 			}
 			// NextPart decodes quoted-printable itself and drops the header.
-			body, err := textBody(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)
+			body, err := textBody(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p, want)
 			if !errors.Is(err, errNotText) {
 				return body, err
 			}
 		}
 	}
-	if mediaType != "text/plain" {
+	if mediaType != want {
 		return "", fmt.Errorf("%s: %w", mediaType, errNotText)
 	}
 	if cs := strings.ToLower(params["charset"]); cs != "" && cs != "utf-8" && cs != "us-ascii" {
