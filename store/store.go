@@ -34,7 +34,7 @@ type User struct {
 	Phone           string
 	PasswordHash    string
 	Role            string    // "" for professionals and the public; RoleStaff or RoleAdmin for council staff
-	EmailVerifiedAt time.Time // zero until the emailed code is entered
+	EmailVerifiedAt time.Time // when the emailed code was entered (zero only for accounts made before pending registrations)
 	TermsAcceptedAt time.Time // zero until the terms are accepted
 	CreatedAt       time.Time
 }
@@ -71,16 +71,28 @@ type Session struct {
 	LastSeenAt time.Time
 }
 
+// PendingRegistration is a registration waiting for its emailed code. It becomes an account only when
+// the code is entered, so nobody's registration changes anybody's account; an address can have several.
+type PendingRegistration struct {
+	ID           string
+	Email        string // lower case
+	Forename     string
+	Surname      string
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
 // Code purposes.
 const (
 	CodeVerifyEmail   = "verify-email"
 	CodeResetPassword = "reset-password"
+	CodeSignIn        = "sign-in"
 )
 
 // Code is an emailed one-time code, kept only as a hash.
 type Code struct {
 	ID        string
-	UserID    string
+	Subject   string // the user, or the pending registration, it was sent for
 	Purpose   string
 	Hash      string
 	Tries     int
@@ -136,6 +148,7 @@ type Store interface {
 // Data is every kept record, by consumer. Inside InTx the same methods run in the transaction.
 type Data interface {
 	Accounts
+	Registrations
 	Sessions
 	Codes
 	Responses
@@ -151,6 +164,17 @@ type Accounts interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, id string) error
+}
+
+// Registrations are the registrations waiting for their emailed code.
+type Registrations interface {
+	CreatePendingRegistration(ctx context.Context, p *PendingRegistration) error
+	PendingRegistrationByID(ctx context.Context, id string) (*PendingRegistration, error)
+	// CompleteRegistration makes the account of a pending registration, verified at, and discards every
+	// pending registration of its address, in one transaction. ErrConflict when the address has an account
+	// already; ErrNotFound when the pending registration is gone.
+	CompleteRegistration(ctx context.Context, pendingID, userID string, at time.Time) (*User, error)
+	DeletePendingRegistrationsBefore(ctx context.Context, createdBefore time.Time) (int, error)
 }
 
 // Sessions are browsers' sessions.
@@ -169,10 +193,11 @@ type Sessions interface {
 
 // Codes are emailed one-time codes and the attempts that rate-limit them and sign-ins.
 type Codes interface {
-	// CreateCode stores a new code and retires any earlier unused code of the same user and purpose.
+	// CreateCode stores a new code and retires any earlier unused code of the same subject and purpose.
 	CreateCode(ctx context.Context, c *Code) error
-	LatestCode(ctx context.Context, userID, purpose string) (*Code, error)
+	LatestCode(ctx context.Context, subject, purpose string) (*Code, error)
 	UpdateCode(ctx context.Context, c *Code) error
+	DeleteCodesExpiredBefore(ctx context.Context, before time.Time) (int, error)
 
 	// RecordAttempt and CountAttempts rate-limit by key (an account, an address).
 	RecordAttempt(ctx context.Context, key string, at time.Time) error

@@ -13,24 +13,35 @@ import (
 )
 
 // Rate limits. A window slides: attempts older than it no longer count.
+//
+// Every way of getting an emailed code (registering, "send me a new code", a sign-in that needs one, a
+// forgotten password) counts against one limit per address, whatever the network address asking, and a
+// code dies after maxCodeTries wrong entries: the codes of one address take at most
+// maxCodesPerHour×maxCodeTries = 25 guesses an hour, so guessing one 8-digit code takes 456 years on average.
 const (
 	rateWindow            = 15 * time.Minute
-	maxLoginPerAccount    = 5  // failed sign-ins to one address
+	maxLoginPerAccount    = 5  // failed sign-ins to one address before its sign-in needs an emailed code too
 	maxLoginPerClient     = 30 // failed sign-ins from one network address
 	maxCodeTries          = 5  // wrong entries of one code before it dies
 	maxCodeEntryPerClient = 30
-	maxCodesPerHour       = 5 // codes sent to one address
+	maxCodesPerHour       = 5 // codes, and "you already have an account", sent to one address
 )
 
-// Session data keys of the registration and reset journeys.
+// Session data keys of the registration, sign-in and reset journeys.
 const (
 	keyForename  = "reg.forename"
 	keySurname   = "reg.surname"
 	keyEmail     = "reg.email"
-	keyPending   = "reg.user" // the user whose code is awaited; empty when the address already had an account
+	keyPending   = "reg.pending" // the pending registration whose code is awaited
 	keyReturn    = "return"
 	keyResetMail = "reset.email"
+	keyResetFor  = "reset.for"  // whom the reset code was made for: the account, or nobody
+	keySignInFor = "signin.for" // whom the sign-in code was made for: the account, or nobody
 )
+
+// equalWorkKey is the rate-limit key nobody counts: an attempt recorded under it stands in for a write that
+// a path does for one address and not for another, so that both take the same time.
+const equalWorkKey = "equal-work"
 
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -68,6 +79,9 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.LoginPage(p, ""))
 }
 
+// login checks the password. After maxLoginPerAccount wrong passwords for an address its sign-in needs an
+// emailed code as well, which its owner gets and a guesser does not, instead of a lock that would keep the
+// owner out too; then right and wrong passwords get the same answer and make the same writes.
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
@@ -84,22 +98,21 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	accountKey, clientKey := "login:"+email, "login-client:"+clientAddr(r)
-	overAccount, err := a.limited(r, accountKey, maxLoginPerAccount, rateWindow)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
 	overClient, err := a.limited(r, clientKey, maxLoginPerClient, rateWindow)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	if overAccount || overClient {
+	if overClient {
 		a.log.Warn("login refused: too many attempts", "client", clientAddr(r))
-		// The same answer whether or not the address has an account.
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.LoginPage(p, email))
+		return
+	}
+	needsCode, err := a.limited(r, accountKey, maxLoginPerAccount, rateWindow)
+	if err != nil {
+		a.serverError(w, r, err)
 		return
 	}
 	u, err := a.store.UserByEmail(r.Context(), email)
@@ -107,40 +120,111 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	hash := dummyHash
+	hash := dummyHash // an unknown address takes as long as a wrong password
 	if u != nil {
 		hash = u.PasswordHash
 	}
-	if !passwordMatches(password, hash) || u == nil {
-		user := "unknown address"
-		if u != nil {
-			user = u.ID
-		}
-		a.log.Warn("login failed", "user", user, "client", clientAddr(r))
+	right := passwordMatches(password, hash) && u != nil
+	user := "unknown address"
+	if u != nil {
+		user = u.ID
+	}
+	switch {
+	case !right:
+		a.log.Warn("login failed", "user", user, "client", clientAddr(r), "code_needed", needsCode)
+	case needsCode:
+		a.log.Info("login: right password, emailed code needed after wrong passwords", "user", user, "client", clientAddr(r))
+	}
+	if !right || needsCode {
+		// Once a code is needed a right password counts too, so right and wrong make the same writes.
 		if err := a.attempt(r, accountKey, clientKey); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
+	}
+	if needsCode {
+		if !right {
+			u = nil
+		}
+		a.askSignInCode(w, r, email, u)
+		return
+	}
+	if !right {
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "Enter a correct email address and password"}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.LoginPage(p, email))
 		return
 	}
-	if u.EmailVerifiedAt.IsZero() {
-		// Registered but never verified: finish the registration.
-		s := sessionFrom(r)
-		s.Data[keyPending], s.Data[keyEmail] = u.ID, u.Email
-		if err := a.sendVerifyCode(r, u); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-		if err := a.saveSession(r, s); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/register/verify", http.StatusSeeOther)
+	a.finishSignIn(w, r, u)
+}
+
+// askSignInCode emails a sign-in code to the account when u is given (the password was right), and makes
+// a code for nobody otherwise; the next page is the same. A wrong password does not count against the
+// address's codes, so wrong passwords cannot use up the codes its owner needs.
+func (a *App) askSignInCode(w http.ResponseWriter, r *http.Request, email string, u *store.User) {
+	limited, err := a.limited(r, "code-sent:"+email, maxCodesPerHour, time.Hour)
+	if err != nil {
+		a.serverError(w, r, err)
 		return
 	}
+	subject, send := store.NewID(), deliverNothing
+	if u != nil && !limited {
+		subject, send = u.ID, deliverCode
+	}
+	if err := a.issueCode(r, email, subject, store.CodeSignIn, send, send == deliverCode); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	s := sessionFrom(r)
+	s.Data[keySignInFor] = subject
+	if err := a.saveSession(r, s); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login/code", http.StatusSeeOther)
+}
+
+func (a *App) signInCodeForm(w http.ResponseWriter, r *http.Request) {
+	if sessionFrom(r).Data[keySignInFor] == "" {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	a.render(w, r, renderer.SignInCodePage(a.page(r, "Check your email")))
+}
+
+func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
+	subject := sessionFrom(r).Data[keySignInFor]
+	if subject == "" {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	msg, err := a.checkCode(r, subject, store.CodeSignIn, r.PostFormValue("code"))
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	var u *store.User
+	if msg == "" {
+		// A code made for nobody has no account to open, even if guessed.
+		if u, err = a.store.UserByID(r.Context(), subject); errors.Is(err, store.ErrNotFound) {
+			msg = codeNotCorrect
+		} else if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	if msg != "" {
+		p := a.page(r, "Check your email")
+		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.SignInCodePage(p))
+		return
+	}
+	a.finishSignIn(w, r, u)
+}
+
+// finishSignIn starts the signed-in session and goes where the person was going.
+func (a *App) finishSignIn(w http.ResponseWriter, r *http.Request, u *store.User) {
 	s, err := a.signIn(w, r, u)
 	if err != nil {
 		a.serverError(w, r, err)
@@ -175,6 +259,8 @@ func returnPath(s *store.Session) string {
 	return ret
 }
 
+// logout ends the session. Only a POST with the session's CSRF token reaches it (the name menu's button,
+// the sign-out page's, or the idle warning's script with timeout=1), so no other site can sign people out.
 func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 	if s := sessionFrom(r); s != nil {
 		if err := a.store.DeleteSession(r.Context(), s.ID); err != nil {
@@ -183,20 +269,25 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: a.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/logout", http.StatusSeeOther)
+	dest := "/logout"
+	if r.FormValue("timeout") != "" {
+		dest += "?timeout=1"
+	}
+	http.Redirect(w, r, dest, http.StatusSeeOther)
 }
 
-// loggedOut confirms signing out; the idle warning's script lands here with ?timeout=1 too.
+// loggedOut confirms signing out; signed in, it only offers the sign-out button, since a GET changes nothing.
 func (a *App) loggedOut(w http.ResponseWriter, r *http.Request) {
-	if userFrom(r) != nil && r.URL.Query().Get("timeout") != "" {
-		// The warning ran out: end the session server-side as well.
-		s := sessionFrom(r)
-		a.store.DeleteSession(r.Context(), s.ID)
-		http.SetCookie(w, &http.Cookie{Name: a.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
+	if userFrom(r) != nil {
+		a.render(w, r, renderer.SignOutPage(a.page(r, "Sign out")))
+		return
 	}
 	p := a.page(r, "You have signed out")
-	p.User = nil
-	a.render(w, r, messagePage(p, "You have signed out", "Anything you saved has been kept. Sign in again to carry on."))
+	paragraphs := []string{"Anything you saved has been kept. Sign in again to carry on."}
+	if r.URL.Query().Get("timeout") != "" {
+		paragraphs = append([]string{fmt.Sprintf("You were signed out because you did nothing for %d minutes.", int(a.cfg.IdleTimeout/time.Minute))}, paragraphs...)
+	}
+	a.render(w, r, messagePage(p, "You have signed out", paragraphs...))
 }
 
 // --- registration ---------------------------------------------------------------------------------
@@ -259,6 +350,10 @@ func (a *App) registerEmailForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.RegisterEmailPage(a.page(r, "Register a new account - step 2"), s.Data[keyEmail]))
 }
 
+// registerEmail keeps the registration apart as a pending registration with its own code; the account is
+// made only when that code is entered. For an address that has an account it does the same writes (the
+// pending registration can never complete) and emails "you already have an account" instead of the code,
+// so the page and the time it takes read the same.
 func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 	s := sessionFrom(r)
 	if s.Data[keyForename] == "" {
@@ -295,66 +390,89 @@ func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	existing, err := a.store.UserByEmail(r.Context(), email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	send, err := a.registrationDelivery(r, email)
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	s.Data[keyEmail] = email
-	switch {
-	case existing != nil && !existing.EmailVerifiedAt.IsZero():
-		// The address has an account. Say so only to the address itself; the page reads the same as for a
-		// new address, so nobody learns who has an account.
-		s.Data[keyPending] = ""
-		err = a.attempt(r, "code-sent:"+email)
-		if err == nil {
-			err = a.mail.Send(r.Context(), email, "You already have an account",
-				fmt.Sprintf("Someone, hopefully you, tried to register for %s with this email address, which already has an account.\n\nSign in at %s/login, or if you have forgotten your password, reset it at %s/password/forgotten.\n\nIf it was not you, you do not need to do anything.\n\n%s", a.cfg.Service, a.cfg.BaseURL, a.cfg.BaseURL, a.signature()))
-		}
-	default:
-		u := existing
-		if u == nil {
-			u = &store.User{ID: store.NewID(), Email: email, CreatedAt: a.now()}
-		}
-		u.Forename, u.Surname, u.PasswordHash = s.Data[keyForename], s.Data[keySurname], hash
-		if existing == nil {
-			err = a.store.CreateUser(r.Context(), u)
-		} else {
-			err = a.store.UpdateUser(r.Context(), u)
-		}
-		if err == nil {
-			s.Data[keyPending] = u.ID
-			err = a.sendVerifyCode(r, u)
-		}
+	pending := &store.PendingRegistration{ID: store.NewID(), Email: email, Forename: s.Data[keyForename], Surname: s.Data[keySurname], PasswordHash: hash, CreatedAt: a.now()}
+	if err := a.store.CreatePendingRegistration(r.Context(), pending); err != nil {
+		a.serverError(w, r, err)
+		return
 	}
-	if err == nil {
-		err = a.saveSession(r, s)
+	if err := a.issueCode(r, email, pending.ID, store.CodeVerifyEmail, send, true); err != nil {
+		a.serverError(w, r, err)
+		return
 	}
-	if err != nil {
+	s.Data[keyEmail], s.Data[keyPending] = email, pending.ID
+	if err := a.saveSession(r, s); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/register/verify", http.StatusSeeOther)
 }
 
-// sendVerifyCode emails a new verification code. The email holds the code and nothing else personal.
-func (a *App) sendVerifyCode(r *http.Request, u *store.User) error {
-	return a.sendCode(r, u, store.CodeVerifyEmail, "Please verify your email address",
-		"Use this code to confirm your email address for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask for it, you do not need to do anything.\n\n%s")
+// registrationDelivery is what registering an address sends: the code, or, when the address has an
+// account, only "you already have an account".
+func (a *App) registrationDelivery(r *http.Request, email string) (delivery, error) {
+	_, err := a.store.UserByEmail(r.Context(), email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return deliverCode, nil
+	case err != nil:
+		return 0, err
+	}
+	return deliverAccountExists, nil
 }
 
-func (a *App) sendCode(r *http.Request, u *store.User, purpose, subject, body string) error {
+// delivery is what an emailed-code step sends to the address.
+type delivery int
+
+const (
+	deliverCode          delivery = iota // the code
+	deliverAccountExists                 // "you already have an account", for a registration of an account's address
+	deliverNothing                       // nothing: no account, a wrong password, or too many codes sent already
+)
+
+// codeMails are the emails that carry a code, by purpose: a subject, and a body with the service, the
+// code, its lifetime in minutes and the signature. They hold the code and nothing else personal.
+var codeMails = map[string]struct{ subject, body string }{
+	store.CodeVerifyEmail: {"Please verify your email address",
+		"Use this code to confirm your email address for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask for it, you do not need to do anything.\n\n%s"},
+	store.CodeResetPassword: {"Reset your password",
+		"Use this code to reset your password for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask to reset your password, you do not need to do anything: your password has not changed.\n\n%s"},
+	store.CodeSignIn: {"Your sign-in code",
+		"Use this code to sign in to %s:\n\n%s\n\nThe code expires in %d minutes. We ask for it as well as your password because someone has entered wrong passwords for your account. If you did not just sign in, someone else knows your password: reset it now.\n\n%s"},
+}
+
+// issueCode makes a new code for subject and sends what send says to the address. Whatever it sends it
+// makes the same store writes (the code, an attempt against the address's hourly limit, the email or an
+// attempt in its place), so the time an answer takes does not tell whether an address has an account or a
+// password was right. counted says whether the send counts against the address's hourly limit.
+func (a *App) issueCode(r *http.Request, email, subject, purpose string, send delivery, counted bool) error {
 	code := newCode()
-	c := &store.Code{ID: store.NewID(), UserID: u.ID, Purpose: purpose, CreatedAt: a.now(), ExpiresAt: a.now().Add(a.cfg.CodeLifetime)}
+	c := &store.Code{ID: store.NewID(), Subject: subject, Purpose: purpose, CreatedAt: a.now(), ExpiresAt: a.now().Add(a.cfg.CodeLifetime)}
 	c.Hash = codeHash(c.ID, code)
 	if err := a.store.CreateCode(r.Context(), c); err != nil {
 		return err
 	}
-	if err := a.attempt(r, "code-sent:"+u.Email); err != nil {
+	limitKey := equalWorkKey
+	if counted {
+		limitKey = "code-sent:" + email
+	}
+	if err := a.attempt(r, limitKey); err != nil {
 		return err
 	}
-	return a.mail.Send(r.Context(), u.Email, subject,
-		fmt.Sprintf(body, a.cfg.Service, formatCode(code), int(a.cfg.CodeLifetime/time.Minute), a.signature()))
+	switch send {
+	case deliverCode:
+		m := codeMails[purpose]
+		return a.mail.Send(r.Context(), email, m.subject, fmt.Sprintf(m.body, a.cfg.Service, formatCode(code), int(a.cfg.CodeLifetime/time.Minute), a.signature()))
+	case deliverAccountExists:
+		// Said only to the address itself: the page reads the same as for a new address.
+		return a.mail.Send(r.Context(), email, "You already have an account",
+			fmt.Sprintf("Someone, hopefully you, tried to register for %s with this email address, which already has an account.\n\nSign in at %s/login, or if you have forgotten your password, reset it at %s/password/forgotten.\n\nIf it was not you, you do not need to do anything.\n\n%s", a.cfg.Service, a.cfg.BaseURL, a.cfg.BaseURL, a.signature()))
+	}
+	return a.attempt(r, equalWorkKey) // in place of the email
 }
 
 func (a *App) signature() string { return a.texts().Signature() }
@@ -367,9 +485,11 @@ func (a *App) verifyForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.VerifyPage(a.page(r, "Register a new account - step 3"), "/register/verify", "/register/resend", "/register/email"))
 }
 
-// checkCode checks a typed code against the newest code of the purpose. It returns the error message to
-// show, or "" when the code is right (and then marks it used).
-func (a *App) checkCode(r *http.Request, userID, purpose, typed string) (string, error) {
+const codeNotCorrect = "The code is not correct. Check the email and try again, or ask for a new code"
+
+// checkCode checks a typed code against the newest code of the subject and purpose. It returns the error
+// message to show, or "" when the code is right (and then marks it used).
+func (a *App) checkCode(r *http.Request, subject, purpose, typed string) (string, error) {
 	typed = normaliseCode(typed)
 	if typed == "" {
 		return "Enter the code from the email", nil
@@ -384,12 +504,9 @@ func (a *App) checkCode(r *http.Request, userID, purpose, typed string) (string,
 	if err := a.attempt(r, clientKey); err != nil {
 		return "", err
 	}
-	if userID == "" {
-		return "The code is not correct. Check the email and try again, or ask for a new code", nil
-	}
-	c, err := a.store.LatestCode(r.Context(), userID, purpose)
+	c, err := a.store.LatestCode(r.Context(), subject, purpose)
 	if errors.Is(err, store.ErrNotFound) {
-		return "The code is not correct. Check the email and try again, or ask for a new code", nil
+		return codeNotCorrect, nil
 	}
 	if err != nil {
 		return "", err
@@ -410,12 +527,14 @@ func (a *App) checkCode(r *http.Request, userID, purpose, typed string) (string,
 		if c.Tries >= maxCodeTries {
 			return "You have entered the wrong code too many times. Ask for a new code", nil
 		}
-		return "The code is not correct. Check the email and try again, or ask for a new code", nil
+		return codeNotCorrect, nil
 	}
 	c.UsedAt = a.now()
 	return "", a.store.UpdateCode(r.Context(), c)
 }
 
+// verify makes the account of the session's pending registration once its code is entered, with the
+// password chosen in this registration. If the address has an account by then, nothing changes.
 func (a *App) verify(w http.ResponseWriter, r *http.Request) {
 	s := sessionFrom(r)
 	if s.Data[keyEmail] == "" {
@@ -427,21 +546,23 @@ func (a *App) verify(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	var u *store.User
+	if msg == "" {
+		u, err = a.store.CompleteRegistration(r.Context(), s.Data[keyPending], store.NewID(), a.now())
+		switch {
+		// Gone: another registration of the address was completed, which discards the others.
+		case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
+			msg = "This email address already has an account. Sign in, or reset your password if you have forgotten it"
+		case err != nil:
+			a.serverError(w, r, err)
+			return
+		}
+	}
 	if msg != "" {
 		p := a.page(r, "Register a new account - step 3")
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.VerifyPage(p, "/register/verify", "/register/resend", "/register/email"))
-		return
-	}
-	u, err := a.store.UserByID(r.Context(), s.Data[keyPending])
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	u.EmailVerifiedAt = a.now()
-	if err := a.store.UpdateUser(r.Context(), u); err != nil {
-		a.serverError(w, r, err)
 		return
 	}
 	if _, err := a.signIn(w, r, u); err != nil {
@@ -452,6 +573,8 @@ func (a *App) verify(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/register/terms", http.StatusSeeOther)
 }
 
+// resendCode makes a new code for the session's pending registration: the same as registering, for the
+// same reasons.
 func (a *App) resendCode(w http.ResponseWriter, r *http.Request) {
 	s := sessionFrom(r)
 	email := s.Data[keyEmail]
@@ -471,16 +594,11 @@ func (a *App) resendCode(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.VerifyPage(p, "/register/verify", "/register/resend", "/register/email"))
 		return
 	}
-	if id := s.Data[keyPending]; id != "" {
-		u, err := a.store.UserByID(r.Context(), id)
-		if err == nil {
-			err = a.sendVerifyCode(r, u)
-		}
-		if err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-	} else if err := a.attempt(r, "code-sent:"+email); err != nil {
+	send, err := a.registrationDelivery(r, email)
+	if err == nil {
+		err = a.issueCode(r, email, s.Data[keyPending], store.CodeVerifyEmail, send, true)
+	}
+	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -600,7 +718,9 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	current, password, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
 	p := a.page(r, "Change your password")
-	limited, err := a.limited(r, "login:"+u.Email, maxLoginPerAccount, rateWindow)
+	// Its own limit: wrong passwords at the sign-in page, anyone's to make, do not lock the owner out of it.
+	changeKey := "password-change:" + u.ID
+	limited, err := a.limited(r, changeKey, maxLoginPerAccount, rateWindow)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -611,7 +731,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	case limited:
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: "You have entered a wrong password too many times. Wait 15 minutes and try again"})
 	case !passwordMatches(current, u.PasswordHash):
-		if err := a.attempt(r, "login:"+u.Email); err != nil {
+		if err := a.attempt(r, changeKey); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
@@ -652,11 +772,14 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 // --- forgotten password ----------------------------------------------------------------------------
+// --- forgotten password ----------------------------------------------------------------------------
 
 func (a *App) forgottenForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.ForgottenPasswordPage(a.page(r, "Reset your password"), ""))
 }
 
+// forgotten emails a reset code to an address with an account. For any other address it makes a code for
+// nobody and sends nothing, with the same writes: the next page, and the time it takes, are the same.
 func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
 	p := a.page(r, "Reset your password")
@@ -666,8 +789,6 @@ func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.ForgottenPasswordPage(p, email))
 		return
 	}
-	s := sessionFrom(r)
-	s.Data[keyResetMail] = email
 	limited, err := a.limited(r, "code-sent:"+email, maxCodesPerHour, time.Hour)
 	if err != nil {
 		a.serverError(w, r, err)
@@ -678,12 +799,13 @@ func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
+	subject, send := store.NewID(), deliverNothing
 	if u != nil && !limited {
-		err = a.sendCode(r, u, store.CodeResetPassword, "Reset your password",
-			"Use this code to reset your password for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask to reset your password, you do not need to do anything: your password has not changed.\n\n%s")
-	} else {
-		err = a.attempt(r, "code-sent:"+email)
+		subject, send = u.ID, deliverCode
 	}
+	s := sessionFrom(r)
+	s.Data[keyResetMail], s.Data[keyResetFor] = email, subject
+	err = a.issueCode(r, email, subject, store.CodeResetPassword, send, true)
 	if err == nil {
 		err = a.saveSession(r, s)
 	}
@@ -691,7 +813,6 @@ func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	// Whether or not the address has an account, the next page is the same.
 	http.Redirect(w, r, "/password/reset", http.StatusSeeOther)
 }
 
@@ -716,9 +837,9 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	userID, forename, surname := "", "", ""
+	forename, surname := "", ""
 	if u != nil {
-		userID, forename, surname = u.ID, u.Forename, u.Surname
+		forename, surname = u.Forename, u.Surname
 	}
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
 	if msg := passwordProblem(password, email, forename, surname); msg != "" {
@@ -728,10 +849,13 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(p.Errors) == 0 {
 		// Check the code only once the password is acceptable, so a typo in the password costs no try.
-		msg, err := a.checkCode(r, userID, store.CodeResetPassword, r.PostFormValue("code"))
+		msg, err := a.checkCode(r, s.Data[keyResetFor], store.CodeResetPassword, r.PostFormValue("code"))
 		if err != nil {
 			a.serverError(w, r, err)
 			return
+		}
+		if msg == "" && (u == nil || u.ID != s.Data[keyResetFor]) {
+			msg = codeNotCorrect // a code made for nobody resets nothing, even if guessed
 		}
 		if msg != "" {
 			p.Errors = append([]renderer.ErrorItem{{Field: "code", Message: msg}}, p.Errors...)
@@ -748,9 +872,6 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.PasswordHash = hash
-	if u.EmailVerifiedAt.IsZero() {
-		u.EmailVerifiedAt = a.now() // the code reached the address, which proves it
-	}
 	if err := a.store.UpdateUser(r.Context(), u); err != nil {
 		a.serverError(w, r, err)
 		return
@@ -764,6 +885,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(s.Data, keyResetMail)
+	delete(s.Data, keyResetFor)
 	if err := a.saveSession(r, s); err != nil {
 		a.serverError(w, r, err)
 		return

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"formportal/store"
 )
 
 func TestRegistrationJourney(t *testing.T) {
@@ -166,21 +169,50 @@ func TestNoAccountEnumeration(t *testing.T) {
 	}
 }
 
-func TestLoginRateLimitedPerAccount(t *testing.T) {
+// After wrong passwords an account's sign-in needs an emailed code as well; it is never locked.
+func TestLoginNeedsACodeAfterWrongPasswords(t *testing.T) {
 	e := newEnv(t)
 	e.register("limited@example.org").post("/logout")
 	b := e.browser().get("/login")
 	for range maxLoginPerAccount {
 		b.post("/login", "email", "limited@example.org", "password", "not the password").status(422)
 	}
-	b.post("/login", "email", "limited@example.org", "password", testPassword).status(429).see("too many times")
-	// An unknown address is limited in the same way.
+	b.post("/login", "email", "limited@example.org", "password", testPassword).status(200).see("Check your email")
+	b.post("/login/code", "code", "").status(422).see("Enter the code from the email")
+	b.post("/login/code", "code", e.lastCode("limited@example.org")).see("Update account")
+	// An unknown address reads the same.
+	g := e.browser().get("/login")
 	for range maxLoginPerAccount {
-		b.post("/login", "email", "ghost@example.org", "password", "not the password")
+		g.post("/login", "email", "ghost@example.org", "password", "not the password")
 	}
-	b.post("/login", "email", "ghost@example.org", "password", "not the password").status(429)
+	g.post("/login", "email", "ghost@example.org", "password", "not the password").status(200).see("Check your email")
+	g.post("/login/code", "code", "12345678").status(422).see("The code is not correct")
 	e.clock.Advance(rateWindow + time.Minute)
-	b.post("/login", "email", "limited@example.org", "password", testPassword).see("Update account")
+	e.browser().get("/login").post("/login", "email", "limited@example.org", "password", testPassword).see("Update account")
+}
+
+// A registration never verified is deleted a day later (its session has ended by then), with its code.
+func TestPendingRegistrationsDeletedAfterADay(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser().startRegistration("Rose", "later@example.org", testPassword)
+	s, err := e.store.SessionByID(context.Background(), sessionID(b.sessionCookie().Value))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := s.Data[keyPending]
+	e.clock.Advance(anonymousIdle - time.Minute)
+	e.app.Housekeep(context.Background())
+	if _, err := e.store.PendingRegistrationByID(context.Background(), pending); err != nil {
+		t.Fatalf("a pending registration was deleted within a day: %v", err)
+	}
+	e.clock.Advance(time.Hour)
+	e.app.Housekeep(context.Background())
+	if _, err := e.store.PendingRegistrationByID(context.Background(), pending); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a pending registration was kept over a day: %v", err)
+	}
+	if _, err := e.store.LatestCode(context.Background(), pending, store.CodeVerifyEmail); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("its code was kept a day after it expired: %v", err)
+	}
 }
 
 func TestCSRFRejected(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -32,6 +33,9 @@ type Config struct {
 	DevMailbox      bool          // show /dev/mail (only when no SMTP server is configured)
 	OutOfHoursPhone string
 	Marking         string // the classification printed on every PDF page
+	// TrustedProxies are the proxies (a TLS proxy, a load balancer) whose X-Forwarded-For says which
+	// address a request came from; from anywhere else the header is ignored.
+	TrustedProxies []net.IPNet
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -154,7 +158,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
+	r.Use(a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)
@@ -196,6 +200,8 @@ func (a *App) routes() {
 
 		r.Get("/login", a.loginForm)
 		r.Post("/login", a.login)
+		r.Get("/login/code", a.signInCodeForm)
+		r.Post("/login/code", a.signInCode)
 		r.Post("/logout", a.logout)
 		r.Get("/logout", a.loggedOut)
 		r.Post("/session/keepalive", a.keepalive)

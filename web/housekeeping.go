@@ -7,9 +7,9 @@ import (
 	"formportal/store"
 )
 
-// RunHousekeeping removes expired sessions and drafts older than 30 days every minute, and documents no
-// answer lists every few hours, until ctx ends. It is safe to run in several portal processes at once:
-// each pass is idempotent deletes.
+// RunHousekeeping removes expired sessions, codes and pending registrations, and drafts older than 30
+// days, every minute, and documents no answer lists every few hours, until ctx ends. It is safe to run in
+// several portal processes at once: each pass is idempotent deletes.
 func (a *App) RunHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -33,6 +33,20 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if n > 0 {
 		a.log.Info("housekeeping: expired sessions removed", "count", n)
+	}
+	// A registration's session lasts anonymousIdle without use, so its pending registration is of no use after it.
+	n, err = a.store.DeletePendingRegistrationsBefore(ctx, now.Add(-anonymousIdle))
+	if err != nil {
+		a.log.Error("housekeeping: old pending registrations", "err", err)
+		return
+	}
+	if n > 0 {
+		a.log.Info("housekeeping: pending registrations never verified deleted", "count", n)
+	}
+	// Expired codes are kept a day, so that typing one late says it expired.
+	if _, err := a.store.DeleteCodesExpiredBefore(ctx, now.Add(-anonymousIdle)); err != nil {
+		a.log.Error("housekeeping: expired codes", "err", err)
+		return
 	}
 	n, err = a.store.DeleteResponsesBefore(ctx, store.KindReferral, store.StatusDraft, now.Add(-draftLifetime))
 	if err != nil {

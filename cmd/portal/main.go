@@ -16,7 +16,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -41,6 +43,7 @@ func main() {
 
 type config struct {
 	addr, dataDir, databaseURL   string
+	trustedProxies               string
 	web                          web.Config
 	smtpHost, smtpUser, smtpPass string
 	smtpTLS, from                string
@@ -73,6 +76,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.from, "mail-from", "donotreply@council.example", "the From address of emails")
 	fl.BoolVar(&c.demo, "demo", false, "add demo data (a council, forms, a professional with tasks)")
 	fl.BoolVar(&c.devMailbox, "dev-mailbox", false, "without SMTP on a public address, show every email at /dev/mail anyway (demos only)")
+	fl.StringVar(&c.trustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of the portal, comma separated: only they may say in X-Forwarded-For which address a request came from")
 	fl.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight get to finish on shutdown")
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
@@ -82,16 +86,45 @@ func parseFlags(args []string) (*config, []string, error) {
 	if err := fl.Parse(args); err != nil {
 		return nil, nil, err
 	}
-	// The dev mailbox shows every email, codes included, to anyone: only on a development or demo address,
-	// never on a public https one by accident.
+	if c.trustedProxies != "" {
+		nets, err := web.ParseTrustedProxies(c.trustedProxies)
+		if err != nil {
+			return nil, nil, fmt.Errorf("-trusted-proxies: %w", err)
+		}
+		c.web.TrustedProxies = nets
+	}
+	// The dev mailbox shows every email, codes included, to anyone: only when nothing but this machine can
+	// reach it and its links, or for a demo that says so, never on a public address by accident.
 	if c.smtpHost == "" {
-		local := strings.HasPrefix(c.web.BaseURL, "http://localhost") || strings.HasPrefix(c.web.BaseURL, "http://127.0.0.1")
-		if !local && !c.devMailbox {
-			return nil, nil, fmt.Errorf("no SMTP server (-smtp-host) for %s: configure one, or pass -dev-mailbox to show emails at /dev/mail to anyone (demos only)", c.web.BaseURL)
+		if !c.devMailbox && (!loopbackListener(c.addr) || !loopbackURL(c.web.BaseURL)) {
+			return nil, nil, fmt.Errorf("no SMTP server (-smtp-host), and -addr %s with -base-url %s is not loopback only: configure SMTP, or pass -dev-mailbox to show every email at /dev/mail to anyone (demos only)", c.addr, c.web.BaseURL)
 		}
 		c.web.DevMailbox = true
 	}
 	return c, fl.Args(), nil
+}
+
+// loopbackHost reports whether a host is this machine's loopback: "localhost" exactly, or a loopback IP
+// address. A name that only begins like one (localhost.attacker.example, 127.0.0.1.nip.io) is not.
+func loopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// loopbackListener reports whether a listening address takes connections from this machine only; one
+// without a host (":8080") listens on every interface.
+func loopbackListener(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && loopbackHost(host)
+}
+
+// loopbackURL reports whether a base URL's host, as parsed, is loopback.
+func loopbackURL(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && loopbackHost(u.Hostname())
 }
 
 // command runs a subcommand against the store.

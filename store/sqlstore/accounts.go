@@ -59,9 +59,83 @@ func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	return affectedOne(res, err)
 }
 
-// DeleteUser removes a user and, by cascade, their sessions and codes.
+// DeleteUser removes a user, their codes and, by cascade, their sessions.
 func (db *DB) DeleteUser(ctx context.Context, id string) error {
-	return affectedOne(db.exec(ctx, `DELETE FROM users WHERE id = ?`, id))
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.bind(`DELETE FROM codes WHERE subject_id = ?`), id); err != nil {
+			return fmt.Errorf("delete codes of user: %w", err)
+		}
+		return affectedOne(tx.ExecContext(ctx, db.bind(`DELETE FROM users WHERE id = ?`), id))
+	})
+}
+
+// CreatePendingRegistration stores a registration waiting for its code.
+func (db *DB) CreatePendingRegistration(ctx context.Context, p *store.PendingRegistration) error {
+	_, err := db.exec(ctx, `INSERT INTO pending_registrations (id, email, forename, surname, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		p.ID, strings.ToLower(p.Email), p.Forename, p.Surname, p.PasswordHash, millis(p.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create pending registration: %w", err)
+	}
+	return nil
+}
+
+// PendingRegistrationByID finds a pending registration.
+func (db *DB) PendingRegistrationByID(ctx context.Context, id string) (*store.PendingRegistration, error) {
+	return scanPendingRegistration(db.queryRow(ctx, pendingRegistrationByID, id))
+}
+
+const pendingRegistrationByID = `SELECT id, email, forename, surname, password_hash, created_at FROM pending_registrations WHERE id = ?`
+
+func scanPendingRegistration(row *sql.Row) (*store.PendingRegistration, error) {
+	var p store.PendingRegistration
+	var created int64
+	if err := row.Scan(&p.ID, &p.Email, &p.Forename, &p.Surname, &p.PasswordHash, &created); err != nil {
+		return nil, notFound(err)
+	}
+	p.CreatedAt = fromMillis(created)
+	return &p, nil
+}
+
+// CompleteRegistration makes the account of a pending registration and discards the address's others.
+func (db *DB) CompleteRegistration(ctx context.Context, pendingID, userID string, at time.Time) (*store.User, error) {
+	var u *store.User
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		p, err := scanPendingRegistration(tx.QueryRowContext(ctx, db.bind(pendingRegistrationByID), pendingID))
+		if err != nil {
+			return err
+		}
+		u = &store.User{ID: userID, Email: p.Email, Forename: p.Forename, Surname: p.Surname, PasswordHash: p.PasswordHash, EmailVerifiedAt: at, CreatedAt: at}
+		_, err = tx.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			u.ID, u.Email, u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash, millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role)
+		if isUniqueViolation(err) {
+			return store.ErrConflict
+		}
+		if err != nil {
+			return fmt.Errorf("create user: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, db.bind(`DELETE FROM pending_registrations WHERE email = ?`), u.Email); err != nil {
+			return fmt.Errorf("discard pending registrations: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// DeletePendingRegistrationsBefore removes registrations whose code was never entered.
+func (db *DB) DeletePendingRegistrationsBefore(ctx context.Context, createdBefore time.Time) (int, error) {
+	return db.deleteCount(ctx, "delete old pending registrations", `DELETE FROM pending_registrations WHERE created_at < ?`, millis(createdBefore))
+}
+
+func (db *DB) deleteCount(ctx context.Context, what, query string, args ...any) (int, error) {
+	res, err := db.exec(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // CreateSession stores a new session.
@@ -132,37 +206,32 @@ func (db *DB) DeleteUserSessions(ctx context.Context, userID, except string) err
 
 // DeleteExpiredSessions removes idle and over-age sessions.
 func (db *DB) DeleteExpiredSessions(ctx context.Context, idleBefore, anonymousIdleBefore, createdBefore time.Time) (int, error) {
-	res, err := db.exec(ctx, `DELETE FROM sessions WHERE (user_id IS NOT NULL AND last_seen_at < ?) OR last_seen_at < ? OR created_at < ?`,
+	return db.deleteCount(ctx, "delete expired sessions", `DELETE FROM sessions WHERE (user_id IS NOT NULL AND last_seen_at < ?) OR last_seen_at < ? OR created_at < ?`,
 		millis(idleBefore), millis(anonymousIdleBefore), millis(createdBefore))
-	if err != nil {
-		return 0, fmt.Errorf("delete expired sessions: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
 }
 
-// CreateCode stores a code and retires earlier unused codes of the same user and purpose.
+// CreateCode stores a code and retires earlier unused codes of the same subject and purpose.
 func (db *DB) CreateCode(ctx context.Context, c *store.Code) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.bind(`UPDATE codes SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at = 0`),
-			millis(c.CreatedAt), c.UserID, c.Purpose); err != nil {
+		if _, err := tx.ExecContext(ctx, db.bind(`UPDATE codes SET used_at = ? WHERE subject_id = ? AND purpose = ? AND used_at = 0`),
+			millis(c.CreatedAt), c.Subject, c.Purpose); err != nil {
 			return fmt.Errorf("retire codes: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO codes (id, user_id, purpose, hash, tries, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-			c.ID, c.UserID, c.Purpose, c.Hash, c.Tries, millis(c.ExpiresAt), millis(c.UsedAt), millis(c.CreatedAt)); err != nil {
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO codes (id, subject_id, purpose, hash, tries, expires_at, used_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+			c.ID, c.Subject, c.Purpose, c.Hash, c.Tries, millis(c.ExpiresAt), millis(c.UsedAt), millis(c.CreatedAt)); err != nil {
 			return fmt.Errorf("create code: %w", err)
 		}
 		return nil
 	})
 }
 
-// LatestCode is the newest code of a user for a purpose.
-func (db *DB) LatestCode(ctx context.Context, userID, purpose string) (*store.Code, error) {
+// LatestCode is the newest code of a subject for a purpose.
+func (db *DB) LatestCode(ctx context.Context, subject, purpose string) (*store.Code, error) {
 	var c store.Code
 	var expires, used, created int64
-	err := db.queryRow(ctx, `SELECT id, user_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
-		WHERE user_id = ? AND purpose = ? ORDER BY CASE WHEN used_at = 0 THEN 0 ELSE 1 END, created_at DESC, id LIMIT 1`, userID, purpose).
-		Scan(&c.ID, &c.UserID, &c.Purpose, &c.Hash, &c.Tries, &expires, &used, &created)
+	err := db.queryRow(ctx, `SELECT id, subject_id, purpose, hash, tries, expires_at, used_at, created_at FROM codes
+		WHERE subject_id = ? AND purpose = ? ORDER BY CASE WHEN used_at = 0 THEN 0 ELSE 1 END, created_at DESC, id LIMIT 1`, subject, purpose).
+		Scan(&c.ID, &c.Subject, &c.Purpose, &c.Hash, &c.Tries, &expires, &used, &created)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -175,16 +244,23 @@ func (db *DB) UpdateCode(ctx context.Context, c *store.Code) error {
 	return affectedOne(db.exec(ctx, `UPDATE codes SET tries = ?, used_at = ? WHERE id = ?`, c.Tries, millis(c.UsedAt), c.ID))
 }
 
-// RecordAttempt notes one attempt against a rate-limit key.
+// DeleteCodesExpiredBefore removes codes that can no longer be used.
+func (db *DB) DeleteCodesExpiredBefore(ctx context.Context, before time.Time) (int, error) {
+	return db.deleteCount(ctx, "delete expired codes", `DELETE FROM codes WHERE expires_at < ?`, millis(before))
+}
+
+// RecordAttempt notes one attempt against a rate-limit key, in one transaction (one commit).
 func (db *DB) RecordAttempt(ctx context.Context, key string, at time.Time) error {
-	if _, err := db.exec(ctx, `INSERT INTO attempts (key, at) VALUES (?, ?)`, key, millis(at)); err != nil {
-		return fmt.Errorf("record attempt: %w", err)
-	}
-	// Old attempts count for nothing; keep the table small.
-	if _, err := db.exec(ctx, `DELETE FROM attempts WHERE at < ?`, millis(at.Add(-24*time.Hour))); err != nil {
-		return fmt.Errorf("prune attempts: %w", err)
-	}
-	return nil
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO attempts (key, at) VALUES (?, ?)`), key, millis(at)); err != nil {
+			return fmt.Errorf("record attempt: %w", err)
+		}
+		// Old attempts count for nothing; keep the table small.
+		if _, err := tx.ExecContext(ctx, db.bind(`DELETE FROM attempts WHERE at < ?`), millis(at.Add(-24*time.Hour))); err != nil {
+			return fmt.Errorf("prune attempts: %w", err)
+		}
+		return nil
+	})
 }
 
 // CountAttempts counts the attempts against a key since a time.

@@ -19,6 +19,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"Users":             testUsers,
 		"Sessions":          testSessions,
 		"Codes":             testCodes,
+		"Registrations":     testPendingRegistrations,
 		"Attempts":          testAttempts,
 		"MailOutbox":        testMailOutbox,
 		"MailClaimSharing":  testMailClaimSharing,
@@ -124,11 +125,11 @@ func testCodes(t *testing.T, st store.Store) {
 	if err := st.CreateUser(ctx, newUser("u1", "a@example.org")); err != nil {
 		t.Fatal(err)
 	}
-	first := &store.Code{ID: "k1", UserID: "u1", Purpose: store.CodeVerifyEmail, Hash: "h1", ExpiresAt: t0.Add(15 * time.Minute), CreatedAt: t0}
+	first := &store.Code{ID: "k1", Subject: "u1", Purpose: store.CodeVerifyEmail, Hash: "h1", ExpiresAt: t0.Add(15 * time.Minute), CreatedAt: t0}
 	if err := st.CreateCode(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	second := &store.Code{ID: "k2", UserID: "u1", Purpose: store.CodeVerifyEmail, Hash: "h2", ExpiresAt: t0.Add(20 * time.Minute), CreatedAt: t0.Add(5 * time.Minute)}
+	second := &store.Code{ID: "k2", Subject: "u1", Purpose: store.CodeVerifyEmail, Hash: "h2", ExpiresAt: t0.Add(20 * time.Minute), CreatedAt: t0.Add(5 * time.Minute)}
 	if err := st.CreateCode(ctx, second); err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +146,78 @@ func testCodes(t *testing.T, st store.Store) {
 	}
 	if _, err := st.LatestCode(ctx, "u1", store.CodeResetPassword); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("no reset code: got %v, want ErrNotFound", err)
+	}
+	// A code's subject need not be a user: a pending registration, or nobody (equal work for unknown addresses).
+	other := &store.Code{ID: "k3", Subject: "p1", Purpose: store.CodeVerifyEmail, Hash: "h3", ExpiresAt: t0.Add(15 * time.Minute), CreatedAt: t0}
+	if err := st.CreateCode(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := st.LatestCode(ctx, "u1", store.CodeVerifyEmail); err != nil || c.ID != "k2" {
+		t.Fatalf("another subject's code retired or replaced the user's: %+v, %v", c, err)
+	}
+	if n, err := st.DeleteCodesExpiredBefore(ctx, t0.Add(16*time.Minute)); err != nil || n != 2 {
+		t.Fatalf("expired codes deleted: %d, %v; want 2", n, err)
+	}
+	if c, err := st.LatestCode(ctx, "u1", store.CodeVerifyEmail); err != nil || c.ID != "k2" {
+		t.Fatalf("an unexpired code was deleted: %+v, %v", c, err)
+	}
+	if err := st.DeleteUser(ctx, "u1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LatestCode(ctx, "u1", store.CodeVerifyEmail); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a deleted user's code is kept: %v", err)
+	}
+}
+
+func testPendingRegistrations(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	pending := func(id, email, forename string, at time.Time) *store.PendingRegistration {
+		return &store.PendingRegistration{ID: id, Email: email, Forename: forename, Surname: "Berry", PasswordHash: "hash-" + id, CreatedAt: at}
+	}
+	for _, p := range []*store.PendingRegistration{
+		pending("p1", "Rose@Example.org", "Rose", t0), pending("p2", "rose@example.org", "Mallory", t0.Add(time.Minute)),
+		pending("p3", "sam@example.org", "Sam", t0.Add(-48*time.Hour)),
+	} {
+		if err := st.CreatePendingRegistration(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.UserByEmail(ctx, "rose@example.org"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a pending registration made an account: %v", err)
+	}
+	got, err := st.PendingRegistrationByID(ctx, "p1")
+	if err != nil || got.Email != "rose@example.org" || got.Forename != "Rose" || got.PasswordHash != "hash-p1" || !got.CreatedAt.Equal(t0) {
+		t.Fatalf("pending registration: %+v, %v", got, err)
+	}
+	verified := t0.Add(10 * time.Minute)
+	u, err := st.CompleteRegistration(ctx, "p1", "u1", verified)
+	if err != nil || u.ID != "u1" || u.Forename != "Rose" || u.PasswordHash != "hash-p1" || !u.EmailVerifiedAt.Equal(verified) {
+		t.Fatalf("complete: %+v, %v", u, err)
+	}
+	if u, err := st.UserByEmail(ctx, "rose@example.org"); err != nil || u.ID != "u1" || u.PasswordHash != "hash-p1" || !u.EmailVerifiedAt.Equal(verified) || !u.CreatedAt.Equal(verified) {
+		t.Fatalf("the account made: %+v, %v", u, err)
+	}
+	// The address's other registration is gone with it; completing it again changes nothing.
+	if _, err := st.PendingRegistrationByID(ctx, "p2"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the address's other pending registration is kept: %v", err)
+	}
+	if _, err := st.CompleteRegistration(ctx, "p2", "u2", verified); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a discarded registration completed: %v", err)
+	}
+	if err := st.CreatePendingRegistration(ctx, pending("p4", "rose@example.org", "Mallory", verified)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CompleteRegistration(ctx, "p4", "u4", verified); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a registration of an address with an account: got %v, want ErrConflict", err)
+	}
+	if u, _ := st.UserByEmail(ctx, "rose@example.org"); u.ID != "u1" || u.PasswordHash != "hash-p1" {
+		t.Fatalf("a later registration changed the account: %+v", u)
+	}
+	if n, err := st.DeletePendingRegistrationsBefore(ctx, t0.Add(-24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("old pending registrations deleted: %d, %v; want 1", n, err)
+	}
+	if _, err := st.PendingRegistrationByID(ctx, "p4"); err != nil {
+		t.Fatalf("a recent pending registration was deleted: %v", err)
 	}
 }
 

@@ -56,8 +56,8 @@ function openDetailsWhenPrinting () {
 // The server signs a person out after data-idle-timeout-seconds without a request. Typing and clicking
 // are not requests, so they do not count; saving, moving between pages and "Stay signed in" do. This
 // warns data-idle-warning-seconds before the end with a modal dialog. When the time runs out on a form
-// page (<form id="app-form">) the form is saved first, so nothing typed is lost; elsewhere the browser
-// goes to data-signout-url.
+// page (<form id="app-form">) the form is saved first, so nothing typed is lost; elsewhere the page signs
+// out by posting the sign-out form, with its CSRF token, to data-signout-url (a GET there changes nothing).
 function idleTimeoutWarning () {
   const timeout = Number.parseInt(body.dataset.idleTimeoutSeconds, 10)
   const warning = Number.parseInt(body.dataset.idleWarningSeconds, 10)
@@ -142,11 +142,14 @@ function idleTimeoutWarning () {
   function expire (left) {
     finished = true
     window.clearInterval(ticker)
+    if (left < -margin / 2) {
+      // A timer that fires long after the end (a computer that was asleep) finds the session gone
+      // already: saving or signing out would fail, so go straight to the signed-out page.
+      window.location.assign(signoutURL)
+      return
+    }
     const form = document.getElementById('app-form')
-    // A timer that fires long after the end (a computer that was asleep) finds the session gone
-    // already: saving would fail, so go straight to the signed-out page.
-    const late = left < -margin / 2
-    if (form instanceof HTMLFormElement && !late && read('sessionStorage', autosavedKey) === '') {
+    if (form instanceof HTMLFormElement && read('sessionStorage', autosavedKey) === '') {
       write('sessionStorage', autosavedKey, '1')
       addHidden(form, 'action', 'save')
       addHidden(form, 'idle_timeout', '1')
@@ -155,7 +158,18 @@ function idleTimeoutWarning () {
       HTMLFormElement.prototype.submit.call(form)
       return
     }
-    window.location.assign(signoutURL)
+    signOut(signoutURL)
+  }
+
+  // Signing out changes the session, so it is a POST with the page's CSRF token, like every change.
+  function signOut (url) {
+    finished = true
+    window.clearInterval(ticker)
+    const token = document.querySelector('meta[name="csrf-token"]')
+    const form = element('form', { method: 'post', action: url, hidden: '' })
+    addHidden(form, 'csrf_token', token ? token.content : '')
+    body.append(form)
+    HTMLFormElement.prototype.submit.call(form)
   }
 
   function showWarning (left) {
@@ -263,13 +277,18 @@ function idleTimeoutWarning () {
       d.append(element('p', { class: 'govuk-body', id: 'app-timeout-dialog-save' }, 'We will save your answers first.'))
     }
     const stay = element('button', { type: 'button', class: 'govuk-button app-timeout-dialog__stay' }, 'Stay signed in')
-    const signOut = element('a', { class: 'govuk-link app-timeout-dialog__sign-out', href: signoutURL }, 'Sign out')
+    // Without the script's help the link leads to the sign-out page and its button.
+    const signOutPath = new URL(signoutURL, window.location.href).pathname
+    const signOutLink = element('a', { class: 'govuk-link app-timeout-dialog__sign-out', href: signOutPath }, 'Sign out')
     d.append(
       element('p', { class: 'govuk-error-message', id: 'app-timeout-dialog-status', role: 'status', hidden: '' }),
-      element('div', { class: 'govuk-button-group app-timeout-dialog__actions' }, stay, signOut)
+      element('div', { class: 'govuk-button-group app-timeout-dialog__actions' }, stay, signOutLink)
     )
     stay.addEventListener('click', staySignedIn)
-    signOut.addEventListener('click', () => { finished = true })
+    signOutLink.addEventListener('click', (event) => {
+      event.preventDefault()
+      signOut(signOutPath)
+    })
     // Escape would close the dialog and leave the timer running unseen: treat it as "Stay signed in".
     d.addEventListener('cancel', (event) => {
       event.preventDefault()
