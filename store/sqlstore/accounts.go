@@ -25,7 +25,11 @@ func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 
 // CreateUser adds a user; ErrConflict when the email address is taken.
 func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
-	_, err := db.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return db.insertUser(ctx, db.write, u)
+}
+
+func (db *DB) insertUser(ctx context.Context, q queryer, u *store.User) error {
+	_, err := q.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		u.ID, strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
 		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role)
 	if isUniqueViolation(err) {
@@ -105,13 +109,8 @@ func (db *DB) CompleteRegistration(ctx context.Context, pendingID, userID string
 			return err
 		}
 		u = &store.User{ID: userID, Email: p.Email, Forename: p.Forename, Surname: p.Surname, PasswordHash: p.PasswordHash, EmailVerifiedAt: at, CreatedAt: at}
-		_, err = tx.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-			u.ID, u.Email, u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash, millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role)
-		if isUniqueViolation(err) {
-			return store.ErrConflict
-		}
-		if err != nil {
-			return fmt.Errorf("create user: %w", err)
+		if err := db.insertUser(ctx, tx, u); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, db.bind(`DELETE FROM pending_registrations WHERE email = ?`), u.Email); err != nil {
 			return fmt.Errorf("discard pending registrations: %w", err)
