@@ -565,6 +565,28 @@ func TestASVS_V2_AccountPagesDoTheSameWorkForEveryAddress(t *testing.T) {
 		k, u := median(took[0]), median(took[1])
 		t.Logf("%s: median %.2f ms with an account, %.2f ms without (%d each)", p.name, ms(k), ms(u), p.n)
 	}
+
+	// Once wrong passwords have made a sign-in need a code: a right password against a wrong one.
+	var took [2][]time.Duration
+	const n = 25
+	for i := range n {
+		email := fmt.Sprintf("guessed%d@school.example", i)
+		e.newAccount(email, hash)
+		for range maxLoginPerAccount {
+			if err := e.store.RecordAttempt(context.Background(), "login:"+email, e.clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for k := range 2 {
+			j := (i + k) % 2
+			b := e.browserFrom(fmt.Sprintf("127.0.0.%d", 100+(2*i+j)%100)).get("/login")
+			start := time.Now()
+			b.post("/login", "email", email, "password", []string{testPassword, "wrong password here"}[j])
+			took[j] = append(took[j], time.Since(start))
+		}
+		e.clock.Advance(rateWindow)
+	}
+	t.Logf("sign-in after wrong passwords: median %.2f ms with the right password, %.2f ms with a wrong one (%d each)", ms(median(took[0])), ms(median(took[1])), n)
 }
 
 func median(d []time.Duration) time.Duration {
