@@ -113,6 +113,7 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	}
 	b.ClickButton("5. Your concerns")
 	b.Fill("What happened and when", "Aurora told her teacher on Monday 2 March that she had been alone from Friday evening to Sunday night.")
+	b.ClickButton("9. Declaration and submit") // the submit button is on the Declaration & Submit page
 	b.ClickButton("Submit to Local Authority")
 	b.ClickLink("Submit to Local Authority")
 	b.ClickButton("Submit")
