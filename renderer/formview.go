@@ -273,9 +273,9 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
 	case engine.TypeTable, engine.TypeList:
-		// The row count comes from the browser: never trust it beyond the language's own limit.
+		// The row count comes from the browser: never trust it beyond the field's own limit.
 		n, _ := strconv.Atoi(form.Get(name + ".rows"))
-		n = max(0, min(n, maxPostedRows))
+		n = max(0, min(n, MaxRows(fd)))
 		rows := make([]any, 0, n)
 		for i := range n {
 			row := map[string]any{}
@@ -294,8 +294,22 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 	return form.Get(name), true
 }
 
-// maxPostedRows is the most rows a posted table or list can have: the language's limit on maxRows.
+// maxPostedRows is the most rows a table or list without a maxRows of its own can have: the language's
+// limit on maxRows.
 const maxPostedRows = 5000
+
+// MaxRows is the most rows a table (or items a list) can have: its maxRows (maxItems), or the language's
+// limit when it sets none. A page never posts more.
+func MaxRows(fd *engine.Field) int {
+	limit := fd.MaxRows
+	if fd.Type == engine.TypeList {
+		limit = fd.MaxItems
+	}
+	if limit != nil && *limit > 0 && *limit < maxPostedRows {
+		return *limit
+	}
+	return maxPostedRows
+}
 
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.
 // Load runs and tests use it to fill pages as a person would.

@@ -215,16 +215,37 @@ type postOutcome struct {
 }
 
 // post saves a posted page into the draft and works out where to go. Attachments are stored at once.
-func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
+func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postOutcome, error) {
 	p := pages[i]
-	action := r.PostFormValue("action")
-	vals := renderer.DecodeSection(p.section, r.PostForm, f.pageValues(p))
+	action := body.values.Get("action")
+	previous := f.pageValues(p)
+	vals := renderer.DecodeSection(p.section, body.values, previous)
+	if body.cut != "" {
+		// The post stopped inside a file too large to read: the questions after it keep their answers.
+		after := false
+		for _, fd := range p.section.Fields {
+			if v, ok := previous[fd.ID]; after && ok {
+				vals[fd.ID] = v
+			} else if after {
+				delete(vals, fd.ID)
+			}
+			after = after || fd.ID == body.cut
+		}
+	}
 	out := postOutcome{}
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
 	case "add":
 		if fd := topField(p.section, arg); fd != nil && fd.Container() {
 			rows, _ := vals[fd.ID].([]any)
+			if n := renderer.MaxRows(fd); len(rows) >= n {
+				unit := "rows"
+				if fd.Type == engine.TypeList {
+					unit = "items"
+				}
+				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, unit)}
+				break
+			}
 			vals[fd.ID] = append(rows, map[string]any{})
 			out.banner = "A new " + strings.ToLower(rowName(fd)) + " has been added"
 			out.focus = fmt.Sprintf("%s-%d", fd.ID, len(rows))
@@ -244,7 +265,7 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 		if fd == nil || fd.Type != engine.TypeAttachments {
 			break
 		}
-		msg, err := f.upload(r, fd, vals)
+		msg, err := f.upload(r, body.files[fd.ID], fd, vals)
 		if err != nil {
 			return out, err
 		}
@@ -288,10 +309,10 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 	// A file chosen but not uploaded with its button still goes up with any other button.
 	if verb != "upload" {
 		for _, fd := range p.section.Fields {
-			if fd.Type != engine.TypeAttachments || r.MultipartForm == nil || len(r.MultipartForm.File[fd.ID]) == 0 {
+			if fd.Type != engine.TypeAttachments || body.files[fd.ID] == nil {
 				continue
 			}
-			msg, err := f.upload(r, fd, vals)
+			msg, err := f.upload(r, body.files[fd.ID], fd, vals)
 			if err != nil {
 				return out, err
 			}
@@ -306,15 +327,15 @@ func (f *flow) post(r *http.Request, pages []page, i int) (postOutcome, error) {
 
 // upload takes the file posted for an attachments field and lists it in the answers, or says why not. The
 // file is stored with the draft that lists it.
-func (f *flow) upload(r *http.Request, fd *engine.Field, vals map[string]any) (string, error) {
-	if r.MultipartForm == nil || len(r.MultipartForm.File[fd.ID]) == 0 {
+func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals map[string]any) (string, error) {
+	if file == nil {
 		return "Select a file to upload", nil
 	}
 	list, _ := vals[fd.ID].([]any)
 	if fd.MaxFiles > 0 && len(list) >= fd.MaxFiles {
 		return fmt.Sprintf("You can upload up to %d files. Remove one to upload another", fd.MaxFiles), nil
 	}
-	up, msg := checkUpload(fd, r.MultipartForm.File[fd.ID][0])
+	up, msg := checkUpload(fd, file)
 	if msg != "" {
 		return msg, nil
 	}

@@ -32,6 +32,10 @@ func (a *App) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// maxPagePostBytes is the most any form page's multipart post may be, whatever its page: the page
+// itself reads it within the tighter limits of its own questions (pagebody.go).
+const maxPagePostBytes = 256 << 20
+
 // limitBody caps request bodies: small for everything but the pages of forms, which can carry a file.
 func limitBody(n, upload int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -40,6 +44,9 @@ func limitBody(n, upload int64) func(http.Handler) http.Handler {
 				limit := n
 				if strings.Contains(r.URL.Path, "/pages/") {
 					limit = upload
+					if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+						limit = maxPagePostBytes
+					}
 				}
 				r.Body = http.MaxBytesReader(w, r.Body, limit)
 			}

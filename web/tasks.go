@@ -210,10 +210,6 @@ func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
 
 // postPage saves a posted page of any flow and goes where the button asked.
 func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		a.tooLarge(w, r, err)
-		return
-	}
 	pages := f.pages(f.validate())
 	i := f.find(pages, chi.URLParam(r, "*"))
 	if i < 0 {
@@ -221,7 +217,12 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		return
 	}
 	p := pages[i]
-	out, err := f.post(r, pages, i)
+	body, err := readPageBody(w, r, pageLimitsFor(p.section, f.form.Children(f.caseData)))
+	if err != nil {
+		a.unreadablePost(w, r, err)
+		return
+	}
+	out, err := f.post(r, body, pages, i)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -318,11 +319,20 @@ func markAutofocus(fields []renderer.FieldView, rowID string) {
 	}
 }
 
-func (a *App) tooLarge(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Warn("upload rejected", "path", r.URL.Path, "err", err)
-	w.WriteHeader(http.StatusRequestEntityTooLarge)
-	a.render(w, r, messagePage(a.page(r, "The file is too large"), "The file is too large",
-		"The file you chose is larger than the portal accepts. Go back, choose a smaller file and try again. Your other answers were saved when you last moved between pages."))
+// unreadablePost answers a page's post that could not be read whole: more than the page can send, or
+// cut off on the way. Nothing of it was saved.
+func (a *App) unreadablePost(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Warn("page post refused", "path", r.URL.Path, "err", err)
+	if errors.Is(err, errPageTooLarge) {
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		a.render(w, r, messagePage(a.page(r, "There is too much on this page to save"), "There is too much on this page to save",
+			"The page you sent has more than this form accepts, so it was not saved.",
+			"Go back, shorten your answers or remove some rows, and save again. Anything you saved before is kept."))
+		return
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	a.render(w, r, messagePage(a.page(r, "Your answers could not be saved"), "Your answers could not be saved",
+		"The page you sent did not arrive whole, so it was not saved.", "Go back and save again. Anything you saved before is kept."))
 }
 
 // submitProblems lists what stops a submission, each linked to its page.
@@ -400,7 +410,7 @@ func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, respID, at
 		return
 	}
 	w.Header().Set("Content-Type", att.MediaType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", att.Name))
+	w.Header().Set("Content-Disposition", attachmentDisposition(att.Name))
 	w.Header().Set("Content-Length", strconv.Itoa(len(att.Content)))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(att.Content)

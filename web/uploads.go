@@ -2,18 +2,19 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"mime/multipart"
+	"mime"
 	"path/filepath"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
+	"golang.org/x/text/unicode/norm"
 
 	"formportal/engine"
 )
 
-// maxUploadBytes caps any one request carrying a file; each field's own limit is checked after.
+// maxUploadBytes is the most any field accepts in one file, and the cap on a form page's urlencoded post.
 const maxUploadBytes = 52 << 20
 
 // Kinds of document the portal accepts, decided from the content, never from the name or the browser's
@@ -36,29 +37,27 @@ type checkedUpload struct {
 	Content   []byte
 }
 
-// checkUpload reads an uploaded file and decides whether the field accepts it, by content and size. The
-// message says what to do, in GOV.UK's words.
-func checkUpload(fd *engine.Field, fh *multipart.FileHeader) (*checkedUpload, string) {
-	name := cleanFileName(fh.Filename)
+// fileLimit is the most a field accepts in one file.
+func fileLimit(fd *engine.Field) int64 {
 	limit := int64(fd.MaxSizeMB * 1024 * 1024)
 	if limit <= 0 || limit > maxUploadBytes {
 		limit = 10 << 20
 	}
-	if fh.Size == 0 {
-		return nil, "The selected file is empty"
-	}
-	if fh.Size > limit {
+	return limit
+}
+
+// checkUpload decides whether the field accepts an uploaded file, by content and size. The message says
+// what to do, in GOV.UK's words.
+func checkUpload(fd *engine.Field, file *postedFile) (*checkedUpload, string) {
+	name := cleanFileName(file.name)
+	limit := fileLimit(fd)
+	if file.tooLarge || int64(len(file.content)) > limit {
 		return nil, fmt.Sprintf("The selected file must be smaller than %s MB", trimFloat(float64(limit)/(1<<20)))
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, "The selected file could not be read. Try again"
+	if len(file.content) == 0 {
+		return nil, "The selected file is empty"
 	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil || int64(len(content)) > limit {
-		return nil, "The selected file could not be read. Try again"
-	}
+	content := file.content
 	mt := mimetype.Detect(content)
 	for _, s := range spreadsheetTypes {
 		if mt.Is(s) {
@@ -84,6 +83,35 @@ func checkUpload(fd *engine.Field, fh *multipart.FileHeader) (*checkedUpload, st
 		return nil, "The selected file must be " + joinOr(allowed)
 	}
 	return &checkedUpload{Name: name, Kind: kind, MediaType: mt.String(), Content: content}, ""
+}
+
+// attachmentDisposition is the Content-Disposition of a download: the name as it was in filename*
+// (RFC 6266, RFC 5987), after an ASCII filename for clients that read only that.
+func attachmentDisposition(name string) string {
+	fallback := mime.FormatMediaType("attachment", map[string]string{"filename": asciiFileName(name)})
+	if fallback == "" {
+		fallback = "attachment"
+	}
+	exact := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+	if exact == "" || !strings.Contains(exact, "filename*=") {
+		return fallback
+	}
+	return fallback + strings.TrimPrefix(exact, "attachment")
+}
+
+// asciiFileName spells a name in ASCII: letters lose their accents, anything else becomes "_".
+func asciiFileName(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r >= 32 && r < 127:
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }
 
 // cleanFileName keeps a name safe to show and to put in a Content-Disposition header.
