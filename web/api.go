@@ -173,6 +173,10 @@ func (a *App) apiCreateDelegation(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, apiError{Path: "caseData", Message: "caseData is required"})
 		} else if err := json.Unmarshal(req.CaseData, &caseData); err != nil {
 			errs = append(errs, apiError{Path: "caseData", Message: "caseData is not valid JSON"})
+		} else if bad := form.BoundCaseData(caseData, len(req.CaseData)); len(bad) > 0 {
+			for _, e := range bad {
+				errs = append(errs, apiError{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
 		} else {
 			for _, e := range form.CheckCaseData(caseData) {
 				errs = append(errs, apiError{Path: joinPath("caseData", e.Path), Message: e.Message})

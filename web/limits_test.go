@@ -453,3 +453,46 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// The API takes case data only as its form's schema declares it: no property the schema does not name,
+// so nothing nested deeper than the schema, and no more than a case needs; each refusal names the path.
+func TestAPICaseDataBoundedByTheFormsSchema(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	deep := any("bottom")
+	for range 9990 { // JSON's own limit is 10,000 levels, the request's included
+		deep = map[string]any{"a": deep}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(cd map[string]any)
+		path string
+	}{
+		{"unknown property", func(cd map[string]any) { cd["extra"] = deep }, "caseData.extra"},
+		{"unknown property of the sender", func(cd map[string]any) { cd["sender"].(map[string]any)["notes"] = deep }, "caseData.sender.notes"},
+		{"unknown property of a child", func(cd map[string]any) { cd["children"].([]any)[1].(map[string]any)["notes"] = []any{deep} }, "caseData.children.1.notes"},
+		{"an object for a string", func(cd map[string]any) { cd["familyName"] = deep }, "caseData.familyName"},
+		{"too large", func(cd map[string]any) { cd["familyName"] = strings.Repeat("x", 70<<10) }, "caseData"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDelegation("pro@school.example")
+			tc.edit(d["caseData"].(map[string]any))
+			code, out := e.api(key, "POST", "/delegations", d)
+			if code != http.StatusBadRequest {
+				t.Fatalf("%d, want 400: %.300v", code, out)
+			}
+			errs, _ := out["errors"].([]any)
+			for _, x := range errs {
+				if m, _ := x.(map[string]any); m["path"] == tc.path {
+					if len(fmt.Sprint(out)) > 4<<10 {
+						t.Fatalf("the answer is %d bytes", len(fmt.Sprint(out)))
+					}
+					return
+				}
+			}
+			t.Fatalf("no error at %s: %.500v", tc.path, out)
+		})
+	}
+	if code, out := e.api(key, "POST", "/delegations", newDelegation("pro@school.example")); code != http.StatusCreated {
+		t.Fatalf("valid case data: %d %v", code, out)
+	}
+}
