@@ -22,6 +22,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict is returned when a record would break a uniqueness rule (an email address already used).
 	ErrConflict = errors.New("conflict")
+	// ErrFull is returned when the store has no room for a write: a full disk, or a database at its size
+	// limit. Reads still work, and nothing already written is lost.
+	ErrFull = errors.New("store is full")
 )
 
 // User is a person with an account: a professional or a member of the public.
@@ -142,6 +145,9 @@ type Store interface {
 	// together when fn returns nil and not at all when it returns an error. Calls on tx must not outlive fn.
 	InTx(ctx context.Context, fn func(tx Data) error) error
 	Ping(ctx context.Context) error
+	// WriteProbe checks that the store can take a write now: it commits a write of its own and, where
+	// the database can tell, checks that it has room to grow. ErrFull when it has not.
+	WriteProbe(ctx context.Context) error
 	Close() error
 }
 
@@ -189,6 +195,9 @@ type Sessions interface {
 	// DeleteExpiredSessions removes signed-in sessions idle since before idleBefore, anonymous ones idle
 	// since before anonymousIdleBefore, and any created before createdBefore.
 	DeleteExpiredSessions(ctx context.Context, idleBefore, anonymousIdleBefore, createdBefore time.Time) (int, error)
+	// Secret is a random 32-byte key of this name, made on first use and the same for every portal process
+	// sharing the store: it signs what a visitor without a session carries.
+	Secret(ctx context.Context, name string) ([]byte, error)
 }
 
 // Codes are emailed one-time codes and the attempts that rate-limit them and sign-ins.

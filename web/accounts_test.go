@@ -231,9 +231,14 @@ func TestCSRFRejected(t *testing.T) {
 func TestSessionRenewedAtLoginAndEndedAtLogout(t *testing.T) {
 	e := newEnv(t)
 	e.register("fix@example.org").post("/logout")
+	// Showing the login page stores no session; starting to register does.
 	b := e.browser().get("/login")
+	if b.sessionCookie() != nil {
+		t.Fatal("the login page started a session")
+	}
+	b.get("/register").post("/register", "forename", "Rose", "surname", "Berry")
 	before := b.sessionCookie().Value
-	b.post("/login", "email", "fix@example.org", "password", testPassword)
+	b.get("/login").post("/login", "email", "fix@example.org", "password", testPassword)
 	after := b.sessionCookie().Value
 	if before == after {
 		t.Fatal("the session token did not change at login")

@@ -106,6 +106,11 @@ func apiActor(r *http.Request) string {
 
 func (a *App) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if errors.Is(err, store.ErrFull) {
+		w.Header().Set("Retry-After", "300")
+		apiFail(w, http.StatusServiceUnavailable, apiError{Message: "The portal cannot store anything new until its disk has room; nothing already stored is lost. Try again in a few minutes"})
+		return
+	}
 	apiFail(w, http.StatusInternalServerError, apiError{Message: "Something went wrong; try again"})
 }
 

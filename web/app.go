@@ -75,6 +75,8 @@ type App struct {
 	router chi.Router
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
+	// anonKey signs the CSRF tokens of visitors without a stored session.
+	anonKey secretKey
 }
 
 // Options are an App's collaborators.
@@ -288,6 +290,11 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	if err := a.store.Ping(ctx); err != nil {
 		a.log.Error("not ready", "err", err)
 		http.Error(w, "store unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	if err := a.store.WriteProbe(ctx); err != nil {
+		a.log.Error("not ready", "err", err)
+		http.Error(w, "store cannot take writes", http.StatusServiceUnavailable)
 		return
 	}
 	w.Write([]byte("ready\n"))

@@ -64,7 +64,13 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
+	return newEnvAt(t, filepath.Join(t.TempDir(), "portal.db"))
+}
+
+// newEnvAt is newEnv with the database at path.
+func newEnvAt(t testing.TB, path string) *env {
+	t.Helper()
+	db, err := sqlstore.OpenSQLite(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,12 @@ type chronology struct {
 func newChronology(t testing.TB, children int) *chronology {
 	t.Helper()
 	e, key := newDelegationEnv(t)
+	return chronologyFor(t, e, key, children)
+}
+
+// chronologyFor delegates the chronology in e, with the API key.
+func chronologyFor(t testing.TB, e *env, key string, children int) *chronology {
+	t.Helper()
 	lib, err := forms.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -14,6 +15,8 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 
 	"formportal/store"
@@ -24,6 +27,7 @@ type ctxKey int
 const (
 	sessionKey ctxKey = iota
 	userKey
+	writerKey // the response, for the cookie of a session stored during the request
 )
 
 // lastSeenGranularity limits session writes: a session's last use is saved at most this often.
@@ -33,12 +37,9 @@ const lastSeenGranularity = 15 * time.Second
 // registration code in a mailbox, since it holds nothing but the journey's progress.
 const anonymousIdle = 24 * time.Hour
 
-func (a *App) cookieName() string {
-	if a.secure {
-		return "__Host-session" // the __Host- prefix pins the cookie to this host, path / and HTTPS
-	}
-	return "session"
-}
+// cookieName is the session cookie's. The __Host- prefix (over HTTPS) pins a cookie to this host, path /
+// and HTTPS.
+func (a *App) cookieName() string { return a.cookiePrefix() + "session" }
 
 // newToken is 256 random bits, URL-safe.
 func newToken() string {
@@ -64,10 +65,12 @@ func userFrom(r *http.Request) *store.User {
 }
 
 // sessions loads the browser's session, ending it when it has been idle too long or has reached its
-// lifetime, and starts an anonymous one when there is none (every form needs a CSRF token).
+// lifetime. A visitor without one gets a session for this request only, stored when there is something
+// to keep (saveSession): showing a page, a form included, writes nothing.
 func (a *App) sessions(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
+		ctx := context.WithValue(r.Context(), writerKey, w)
+		r = r.WithContext(ctx)
 		now := a.now()
 		var s *store.Session
 		expired := false
@@ -88,12 +91,17 @@ func (a *App) sessions(next http.Handler) http.Handler {
 		}
 		if s == nil {
 			var err error
-			if s, err = a.startSession(w, r, ""); err != nil {
+			if s, err = a.anonymousSession(w, r); err != nil {
 				a.serverError(w, r, err)
 				return
 			}
 			if expired {
+				// Kept, so that the login page can say why they were signed out.
 				s.Data["signedOut"] = "idle"
+				if err := a.saveSession(r, s); err != nil {
+					a.serverError(w, r, err)
+					return
+				}
 			}
 		}
 		var user *store.User
@@ -105,9 +113,12 @@ func (a *App) sessions(next http.Handler) http.Handler {
 			}
 			user = u
 		}
-		if now.Sub(s.LastSeenAt) >= lastSeenGranularity || expired {
+		if s.ID != "" && now.Sub(s.LastSeenAt) >= lastSeenGranularity {
 			s.LastSeenAt = now
-			if err := a.store.UpdateSession(ctx, s); err != nil {
+			// With the disk full, pages still show: only the idle timer is not moved on.
+			if err := a.store.UpdateSession(ctx, s); errors.Is(err, store.ErrFull) {
+				a.log.Warn("session last use not saved", "err", err)
+			} else if err != nil {
 				a.serverError(w, r, err)
 				return
 			}
@@ -120,17 +131,86 @@ func (a *App) sessions(next http.Handler) http.Handler {
 	})
 }
 
+// anonymousSession is the session of a visitor without one, not stored: its CSRF token is signed from a
+// nonce in a cookie, and the page to return to after signing in is kept in a cookie too.
+func (a *App) anonymousSession(w http.ResponseWriter, r *http.Request) (*store.Session, error) {
+	nonce := ""
+	if c, err := r.Cookie(a.cookiePrefix() + "csrf"); err == nil && len(c.Value) == len(newToken()) {
+		nonce = c.Value
+	} else {
+		nonce = newToken()
+		http.SetCookie(w, &http.Cookie{Name: a.cookiePrefix() + "csrf", Value: nonce, Path: "/", HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
+	}
+	key, err := a.anonKey.get(r.Context(), a.store)
+	if err != nil {
+		return nil, err
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("csrf:" + nonce))
+	now := a.now()
+	s := &store.Session{CSRFToken: base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), Data: map[string]string{}, CreatedAt: now, LastSeenAt: now}
+	if c, err := r.Cookie(a.cookiePrefix() + "return"); err == nil && c.Value != "" {
+		if ret, err := url.PathUnescape(c.Value); err == nil {
+			s.Data["return"] = ret
+		}
+	}
+	return s, nil
+}
+
+func (a *App) cookiePrefix() string {
+	if a.secure {
+		return "__Host-"
+	}
+	return ""
+}
+
+// secretKey is a key from the store, read once.
+type secretKey struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+func (k *secretKey) get(ctx context.Context, st store.Store) ([]byte, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key == nil {
+		key, err := st.Secret(ctx, "anonymous-csrf")
+		if err != nil {
+			return nil, err
+		}
+		k.key = key
+	}
+	return k.key, nil
+}
+
 // startSession makes a new session with a new token and CSRF token, and sets its cookie. Signing in always
 // starts a new session, so a token planted before login is worthless after it (session fixation).
 func (a *App) startSession(w http.ResponseWriter, r *http.Request, userID string) (*store.Session, error) {
-	token := newToken()
 	now := a.now()
-	s := &store.Session{ID: sessionID(token), UserID: userID, CSRFToken: newToken(), Data: map[string]string{}, CreatedAt: now, LastSeenAt: now}
+	s := &store.Session{UserID: userID, CSRFToken: newToken(), Data: map[string]string{}, CreatedAt: now, LastSeenAt: now}
+	return s, a.storeSession(w, r, s)
+}
+
+// storeSession stores a session not stored yet under a new token, and sets its cookie.
+func (a *App) storeSession(w http.ResponseWriter, r *http.Request, s *store.Session) error {
+	token := newToken()
+	s.ID = sessionID(token)
 	if err := a.store.CreateSession(r.Context(), s); err != nil {
-		return nil, err
+		s.ID = ""
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{Name: a.cookieName(), Value: token, Path: "/", HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
-	return s, nil
+	a.setReturnCookie(w, "")
+	return nil
+}
+
+// setReturnCookie keeps the page to return to after signing in for a visitor with no stored session.
+func (a *App) setReturnCookie(w http.ResponseWriter, path string) {
+	c := &http.Cookie{Name: a.cookiePrefix() + "return", Value: url.PathEscape(path), Path: "/", HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode}
+	if path == "" {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
 }
 
 // signIn replaces the session with a new signed-in one, keeping the page to return to.
@@ -147,17 +227,33 @@ func (a *App) signIn(w http.ResponseWriter, r *http.Request, u *store.User) (*st
 				return nil, err
 			}
 		}
-		if err := a.store.DeleteSession(r.Context(), old.ID); err != nil {
-			return nil, err
+		if old.ID != "" {
+			if err := a.store.DeleteSession(r.Context(), old.ID); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s, nil
 }
 
-// saveSession writes the session's data.
+// saveSession writes the session's data. A session not stored yet is stored now, when it holds more
+// than the page to return to, which a cookie keeps.
 func (a *App) saveSession(r *http.Request, s *store.Session) error {
 	s.LastSeenAt = a.now()
-	return a.store.UpdateSession(r.Context(), s)
+	if s.ID != "" {
+		return a.store.UpdateSession(r.Context(), s)
+	}
+	w, _ := r.Context().Value(writerKey).(http.ResponseWriter)
+	if w == nil {
+		return errors.New("save session: no response to set its cookie on")
+	}
+	for k := range s.Data {
+		if k != "return" {
+			return a.storeSession(w, r, s)
+		}
+	}
+	a.setReturnCookie(w, s.Data["return"])
+	return nil
 }
 
 // csrf rejects any state-changing request whose token does not match the session's, and any cross-origin

@@ -47,6 +47,7 @@ type DB struct {
 	write   queryer // writeDB, or the transaction
 	read    queryer // readDB, or the transaction
 	inTx    *sql.Tx // set inside InTx
+	path    string  // SQLite: the database file
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
@@ -74,6 +75,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	db := newDB(sqlite, write, read)
+	db.path = abs
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -166,13 +168,13 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	tx, err := db.writeDB.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return withFull(err)
 	}
 	defer tx.Rollback() // after a commit this does nothing; after an error or a panic it frees the writer
 	if err := fn(tx); err != nil {
-		return err
+		return withFull(err)
 	}
-	return tx.Commit()
+	return withFull(tx.Commit())
 }
 
 // InTx runs fn with a store whose every read and write belongs to one transaction: all of fn's writes
@@ -189,7 +191,8 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 
 // exec runs one write statement.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return db.write.ExecContext(ctx, db.bind(query), args...)
+	res, err := db.write.ExecContext(ctx, db.bind(query), args...)
+	return res, withFull(err)
 }
 
 // bind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries never hold a literal "?".

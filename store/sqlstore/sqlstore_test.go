@@ -2,8 +2,14 @@ package sqlstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"formportal/store"
 	"formportal/store/storetest"
@@ -44,5 +50,57 @@ func TestSQLiteMigrationsAreIdempotentAndDataSurvivesReopen(t *testing.T) {
 	}
 	if err := db.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A database that cannot grow (SQLite's max_page_count, as a full disk) answers ErrFull to a write and to
+// the write probe, and takes writes again once it has room, with nothing lost.
+func TestSQLiteFullIsErrFull(t *testing.T) {
+	ctx := context.Background()
+	db := openTemp(t)
+	if err := db.WriteProbe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var pages int64
+	if err := db.writeDB.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.writeDB.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+8)); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	for i := 0; err == nil && i < 1000; i++ {
+		err = db.CreateUser(ctx, &store.User{ID: fmt.Sprint("u", i), Email: fmt.Sprintf("u%d@example.org", i), Forename: strings.Repeat("x", 2000), PasswordHash: "h"})
+	}
+	if !errors.Is(err, store.ErrFull) {
+		t.Fatalf("a write to a full database: %v, want ErrFull", err)
+	}
+	if err := db.WriteProbe(ctx); !errors.Is(err, store.ErrFull) {
+		t.Fatalf("the write probe on a full database: %v, want ErrFull", err)
+	}
+	if _, err := db.UserByEmail(ctx, "u0@example.org"); err != nil {
+		t.Fatalf("reading a full database: %v", err)
+	}
+	if _, err := db.writeDB.ExecContext(ctx, "PRAGMA max_page_count = 1073741823"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WriteProbe(ctx); err != nil {
+		t.Fatalf("the write probe with room again: %v", err)
+	}
+}
+
+// PostgreSQL says a disk is full with SQLSTATE 53100, or "could not extend file" when a table cannot grow.
+func TestPostgresFullIsErrFull(t *testing.T) {
+	for _, err := range []error{
+		&pgconn.PgError{Code: "53100", Message: "could not write to file: No space left on device"},
+		&pgconn.PgError{Code: "XX000", Message: `could not extend file "base/16384/16397": No space left on device`},
+		fmt.Errorf("write: %w", syscall.ENOSPC),
+	} {
+		if got := withFull(fmt.Errorf("update response: %w", err)); !errors.Is(got, store.ErrFull) {
+			t.Errorf("%v: not ErrFull", err)
+		}
+	}
+	if errors.Is(withFull(&pgconn.PgError{Code: "23505"}), store.ErrFull) {
+		t.Error("a unique violation is ErrFull")
 	}
 }

@@ -30,6 +30,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"KeysAndReplies":    testKeysAndReplies,
 		"Audit":             testAudit,
 		"Transactions":      testTransactions,
+		"WriteProbe":        testWriteProbe,
+		"Secrets":           testSecrets,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
