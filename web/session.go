@@ -48,6 +48,12 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// validToken reports whether s has the shape of a token newToken makes.
+func validToken(s string) bool {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(raw) == 32
+}
+
 // sessionID is what the store keeps: the SHA-256 of the cookie's token.
 func sessionID(token string) string {
 	sum := sha256.Sum256([]byte(token))
@@ -135,7 +141,7 @@ func (a *App) sessions(next http.Handler) http.Handler {
 // nonce in a cookie, and the page to return to after signing in is kept in a cookie too.
 func (a *App) anonymousSession(w http.ResponseWriter, r *http.Request) (*store.Session, error) {
 	nonce := ""
-	if c, err := r.Cookie(a.cookiePrefix() + "csrf"); err == nil && len(c.Value) == len(newToken()) {
+	if c, err := r.Cookie(a.cookiePrefix() + "csrf"); err == nil && validToken(c.Value) {
 		nonce = c.Value
 	} else {
 		nonce = newToken()
