@@ -114,7 +114,7 @@ func TestFullDiskSaysSoAndLosesNothing(t *testing.T) {
 	c := chronologyFor(t, e, key, 3)
 	section := c.form.Section("chronology")
 	page := c.page("chronology")
-	c.b.get(page).postParts(page, browserParts(section, c.answers(20).Values, c.children, c.b.csrf(), "save")).status(http.StatusOK)
+	c.b.get(page).postParts(page, browserParts(c.b, section, c.answers(20).Values, c.children, "save")).status(http.StatusOK)
 	e.browser().get("/readyz").status(http.StatusOK)
 
 	filler := fillDisk(t, dir)
@@ -122,7 +122,7 @@ func TestFullDiskSaysSoAndLosesNothing(t *testing.T) {
 	e.browser().get("/login").status(http.StatusOK).see("Secure login")
 	e.clock.Advance(time.Minute) // the session's last use is due to be saved, and cannot be
 	c.b.get(page).status(http.StatusOK)
-	big := browserParts(section, c.answers(500).Values, c.children, c.b.csrf(), "save")
+	big := browserParts(c.b, section, c.answers(500).Values, c.children, "save")
 	c.b.postParts(page, big).status(http.StatusServiceUnavailable).
 		see("We could not save your answers", "Try again in a few minutes.", "Nothing you saved before is lost.")
 	if rows := c.savedRows(t); len(rows) != 20 {

@@ -5,11 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,7 +45,7 @@ func chronologyFor(t testing.TB, e *env, key string, children int) *chronology {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.app.forms = lib
+	e.useForms(lib)
 	form := lib.Get("multi-agency-chronology")
 	caseData := enginetest.CaseData(form, children)
 	const email = "pro@school.example"
@@ -88,11 +90,21 @@ type formPart struct {
 	content     io.Reader
 }
 
-// browserParts are the parts Chromium sends for a form page drawn with these answers, in its order: the
-// CSRF token first, then every control of the page in document order (empty text boxes too, only the
-// ticked boxes, and for a file input with nothing chosen an empty file), and last the button pressed.
-func browserParts(s *engine.Section, values map[string]any, children []engine.Child, csrf, action string) []formPart {
-	out := []formPart{{name: "csrf_token", value: csrf}}
+// browserParts are the parts Chromium sends for the form page b shows, filled with these answers, in its
+// order: the page's hidden inputs (the CSRF token first), then every control of the page in document
+// order (empty text boxes too, only the ticked boxes, and for a file input with nothing chosen an empty
+// file), and last the button pressed.
+func browserParts(b *browser, s *engine.Section, values map[string]any, children []engine.Child, action string) []formPart {
+	var out []formPart
+	form := b.last[strings.Index(b.last, `id="app-form"`):]
+	for _, m := range hiddenRE.FindAllStringSubmatch(form, -1) {
+		if !strings.HasSuffix(m[1], ".rows") {
+			out = append(out, formPart{name: m[1], value: html.UnescapeString(m[2])})
+		}
+	}
+	if len(out) == 0 || out[0].name != "csrf_token" {
+		b.e.t.Fatalf("the form's first hidden input is not its CSRF token: %v", out)
+	}
 	for _, fd := range s.Fields {
 		out = fieldParts(out, fd, values[fd.ID], fd.ID, children)
 	}
@@ -227,7 +239,7 @@ func TestChronologySavesAtMaxRowsAsABrowserPostsIt(t *testing.T) {
 	answers := c.answers(maxRows)
 	page := c.page("chronology")
 	c.b.get(page).status(http.StatusOK)
-	parts := browserParts(section, answers.Values, c.children, c.b.csrf(), "save")
+	parts := browserParts(c.b, section, answers.Values, c.children, "save")
 	n, size := countParts(parts)
 	t.Logf("a browser's save of %d rows about %d children: %d parts, %d bytes of values", maxRows, len(c.children), n, size)
 	c.b.postParts(page, parts).status(http.StatusOK).see("Your answers have been saved")
@@ -245,13 +257,13 @@ func TestChronologySavesAtMaxRowsAsABrowserPostsIt(t *testing.T) {
 	if n > lim.parts {
 		t.Fatalf("a browser's post has %d parts, more than the page's bound %d", n, lim.parts)
 	}
+	c.b.get(page)
+	parts = browserParts(c.b, section, answers.Values, c.children, "save")
 	padded := append([]formPart{}, parts[:len(parts)-1]...)
 	for len(padded) < lim.parts-1 {
 		padded = append(padded, formPart{name: "idle_timeout", value: "1"})
 	}
 	padded = append(padded, parts[len(parts)-1])
-	c.b.get(page)
-	padded[0].value = c.b.csrf()
 	c.b.postParts(page, padded).status(http.StatusOK).see("Your answers have been saved")
 	over := append(append([]formPart{}, padded[:len(padded)-1]...), formPart{name: "idle_timeout", value: "1"}, padded[len(padded)-1])
 	c.b.postParts(page, over).status(http.StatusRequestEntityTooLarge).see("There is too much on this page to save")
@@ -271,16 +283,15 @@ func TestPageValueBytesBounded(t *testing.T) {
 	page := c.page("practitioner")
 	lim := pageLimitsFor(section, c.children)
 	c.b.get(page)
-	parts := browserParts(section, c.answers(1).Values, c.children, c.b.csrf(), "save")
+	parts := browserParts(c.b, section, c.answers(1).Values, c.children, "save")
 	_, size := countParts(parts)
-	name := topField(section, "practitioner_name")
-	long := strings.Repeat("a", int(lim.valueBytes-size)+len(parts[1].value))
-	if parts[1].name != name.ID {
-		t.Fatalf("the second part is %q, want %q", parts[1].name, name.ID)
-	}
-	parts[1].value = long
+	i := slices.IndexFunc(parts, func(p formPart) bool { return p.name == "practitioner_name" })
+	long := strings.Repeat("a", int(lim.valueBytes-size)+len(parts[i].value))
+	parts[i].value = long
 	c.b.postParts(page, parts).status(http.StatusOK).see("Name of practitioner must be 100 characters or fewer")
-	parts[1].value = long + "a"
+	c.b.get(page)
+	parts = browserParts(c.b, section, c.answers(1).Values, c.children, "save")
+	parts[i].value = long + "a"
 	c.b.postParts(page, parts).status(http.StatusRequestEntityTooLarge).see("There is too much on this page to save")
 }
 
@@ -290,7 +301,7 @@ func TestCSRFReadFromTheFirstPart(t *testing.T) {
 	c := newChronology(t, 1)
 	page := c.page("chronology")
 	c.b.get(page)
-	parts := browserParts(c.form.Section("chronology"), c.answers(10).Values, c.children, c.b.csrf(), "save")
+	parts := browserParts(c.b, c.form.Section("chronology"), c.answers(10).Values, c.children, "save")
 	c.b.postParts(page, parts[1:]).status(http.StatusForbidden).see("Your page has expired")
 	parts[0].value = "forged"
 	c.b.postParts(page, parts).status(http.StatusForbidden)
@@ -344,7 +355,7 @@ func TestUploadOverTheLimitKeepsTheOtherAnswers(t *testing.T) {
 		t.Run(fmt.Sprintf("%dMB", size>>20), func(t *testing.T) {
 			c.b.get(page)
 			vals := map[string]any{"documents_description": fmt.Sprintf("School report, %d MB", size>>20)}
-			parts := browserParts(section, vals, c.children, c.b.csrf(), "upload:chronology_documents")
+			parts := browserParts(c.b, section, vals, c.children, "upload:chronology_documents")
 			for i := range parts {
 				if parts[i].file {
 					parts[i].filename = "report.pdf"
@@ -378,7 +389,7 @@ func TestFileNamesInContentDisposition(t *testing.T) {
 	page := c.page("supporting_documentation")
 	c.b.get(page)
 	const name = "Rapport d’été – Zoë 学校.pdf"
-	parts := browserParts(section, map[string]any{}, c.children, c.b.csrf(), "save")
+	parts := browserParts(c.b, section, map[string]any{}, c.children, "save")
 	for i := range parts {
 		if parts[i].file {
 			parts[i].filename, parts[i].content = name, bytes.NewReader(testPDF)
@@ -424,7 +435,7 @@ func BenchmarkSaveChronologyMultipart(b *testing.B) {
 	maxRows := *topField(section, "chronology_entries").MaxRows
 	page := c.page("chronology")
 	c.b.get(page)
-	parts := browserParts(section, c.answers(maxRows).Values, c.children, c.b.csrf(), "save")
+	parts := browserParts(c.b, section, c.answers(maxRows).Values, c.children, "save")
 	body, ct := multipartBodyOf(parts)
 	raw, err := io.ReadAll(body)
 	if err != nil {
