@@ -36,7 +36,7 @@ func (db *DB) insertUser(ctx context.Context, q queryer, u *store.User) error {
 		return store.ErrConflict
 	}
 	if err != nil {
-		return fmt.Errorf("create user: %w", err)
+		return fmt.Errorf("create user: %w", withFull(err))
 	}
 	return nil
 }
@@ -281,7 +281,7 @@ func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
 	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, response_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
 		m.To, m.Subject, m.Text, m.ResponseID, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("enqueue mail: %w", err)
+		return fmt.Errorf("enqueue mail: %w", withFull(err))
 	}
 	m.ID = id
 	return nil

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -61,6 +62,7 @@ func TestSQLiteFullIsErrFull(t *testing.T) {
 	if err := db.WriteProbe(ctx); err != nil {
 		t.Fatal(err)
 	}
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	var pages int64
 	if err := db.writeDB.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)
@@ -68,12 +70,32 @@ func TestSQLiteFullIsErrFull(t *testing.T) {
 	if _, err := db.writeDB.ExecContext(ctx, fmt.Sprintf("PRAGMA max_page_count = %d", pages+8)); err != nil {
 		t.Fatal(err)
 	}
-	var err error
-	for i := 0; err == nil && i < 1000; i++ {
-		err = db.CreateUser(ctx, &store.User{ID: fmt.Sprint("u", i), Email: fmt.Sprintf("u%d@example.org", i), Forename: strings.Repeat("x", 2000), PasswordHash: "h"})
-	}
-	if !errors.Is(err, store.ErrFull) {
-		t.Fatalf("a write to a full database: %v, want ErrFull", err)
+	big := strings.Repeat("x", 2000)
+	// Every kind of write, whether on its own or in a transaction, says so when it finds no room.
+	for name, write := range map[string]func(i int) error{
+		"user": func(i int) error {
+			return db.CreateUser(ctx, &store.User{ID: fmt.Sprint("u", i), Email: fmt.Sprintf("u%d@example.org", i), Forename: big, PasswordHash: "h"})
+		},
+		"mail": func(i int) error {
+			return db.EnqueueMail(ctx, &store.Mail{To: "a@example.org", Subject: "s", Text: big, CreatedAt: t0})
+		},
+		"session": func(i int) error {
+			return db.CreateSession(ctx, &store.Session{ID: fmt.Sprint("s", i), Data: map[string]string{"x": big}})
+		},
+		"audit": func(i int) error {
+			return db.Audit(ctx, store.AuditEntry{At: t0, Actor: "a", Action: "b", Detail: big})
+		},
+		"response": func(i int) error {
+			return db.CreateResponse(ctx, &store.Response{ID: fmt.Sprint("r", i), Kind: store.KindReferral, FormID: "f", Answers: []byte(`"` + big + `"`), CreatedAt: t0, UpdatedAt: t0}, nil)
+		},
+	} {
+		var err error
+		for i := 0; err == nil && i < 1000; i++ {
+			err = write(i)
+		}
+		if !errors.Is(err, store.ErrFull) {
+			t.Fatalf("%s: a write to a full database: %v, want ErrFull", name, err)
+		}
 	}
 	if err := db.WriteProbe(ctx); !errors.Is(err, store.ErrFull) {
 		t.Fatalf("the write probe on a full database: %v, want ErrFull", err)
