@@ -17,6 +17,7 @@ import (
 	"formportal/casework"
 	"formportal/forms"
 	"formportal/renderer"
+	"formportal/scan"
 	"formportal/store"
 )
 
@@ -62,17 +63,18 @@ type Mailer interface {
 
 // App is the portal's HTTP handler.
 type App struct {
-	cfg    Config
-	store  store.Store
-	mail   Mailer
-	work   *casework.Service // every change in the life of a delegation or referral
-	forms  *forms.Library
-	log    *slog.Logger
-	now    func() time.Time
-	secure bool // cookies are Secure: the portal is served over HTTPS
-	assets http.Handler
-	asset  func(string) string
-	router chi.Router
+	cfg     Config
+	store   store.Store
+	mail    Mailer
+	work    *casework.Service // every change in the life of a delegation or referral
+	forms   *forms.Library
+	scanner Scanner // nil: uploads are not scanned
+	log     *slog.Logger
+	now     func() time.Time
+	secure  bool // cookies are Secure: the portal is served over HTTPS
+	assets  http.Handler
+	asset   func(string) string
+	router  chi.Router
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
@@ -88,6 +90,15 @@ type Options struct {
 	Now    func() time.Time    // the clock; time.Now when nil
 	Assets http.Handler        // serves /assets/
 	Asset  func(string) string // the versioned URL of an asset
+	// Scanner checks uploads for malware (scan.Clamd). Without one, uploads are not scanned: the portal
+	// says so at start and in /readyz.
+	Scanner Scanner
+}
+
+// Scanner checks a document for malware. An error means it could not be checked.
+type Scanner interface {
+	Scan(ctx context.Context, content []byte) (scan.Result, error)
+	Ping(ctx context.Context) error
 }
 
 // New builds the application.
@@ -131,7 +142,7 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -295,6 +306,15 @@ func (a *App) ready(w http.ResponseWriter, r *http.Request) {
 	if err := a.store.WriteProbe(ctx); err != nil {
 		a.log.Error("not ready", "err", err)
 		http.Error(w, "store cannot take writes", http.StatusServiceUnavailable)
+		return
+	}
+	if a.scanner == nil {
+		w.Write([]byte("ready\nwarning: uploads are not scanned for viruses (no -clamd)\n"))
+		return
+	}
+	if err := a.scanner.Ping(ctx); err != nil {
+		a.log.Error("not ready", "err", err)
+		http.Error(w, "virus scanner unreachable: uploads are refused", http.StatusServiceUnavailable)
 		return
 	}
 	w.Write([]byte("ready\n"))

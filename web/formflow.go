@@ -339,6 +339,9 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	if msg != "" {
 		return msg, nil
 	}
+	if msg := f.a.checkSafe(r, up); msg != "" {
+		return msg, nil
+	}
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
 		Size: int64(len(up.Content)), Content: up.Content, CreatedAt: f.a.now()}
 	f.addFiles = append(f.addFiles, att)

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"mime"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"formportal/engine"
+	"formportal/scan"
 )
 
 // maxUploadBytes is the most any field accepts in one file, and the cap on a form page's urlencoded post.
@@ -158,4 +160,28 @@ func joinOr(parts []string) string {
 
 func trimFloat(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", f), "0"), ".")
+}
+
+// checkSafe refuses a document that carries malware, or a PDF that would run something when opened. A
+// scanner that cannot be reached refuses the file too: an unchecked file is never kept as if it were clean.
+func (a *App) checkSafe(r *http.Request, up *checkedUpload) string {
+	if up.Kind == "pdf" {
+		if what := scan.PDFActiveContent(up.Content); what != "" {
+			a.log.Warn("upload refused: active PDF", "path", r.URL.Path, "content", what)
+			return "The selected PDF contains " + what + ", which the portal does not accept. Save it as a new PDF without it (for example, print it to PDF) and upload that"
+		}
+	}
+	if a.scanner == nil {
+		return ""
+	}
+	res, err := a.scanner.Scan(r.Context(), up.Content)
+	if err != nil {
+		a.log.Error("upload not scanned", "path", r.URL.Path, "err", err)
+		return "The selected file could not be checked for viruses. Try again in a few minutes"
+	}
+	if res.Threat != "" {
+		a.log.Warn("upload refused: virus", "path", r.URL.Path, "threat", res.Threat)
+		return "The selected file contains a virus"
+	}
+	return ""
 }

@@ -28,6 +28,7 @@ import (
 
 	"formportal/forms"
 	"formportal/mail"
+	"formportal/scan"
 	"formportal/store/sqlstore"
 	"formportal/web"
 	"formportal/web/assets"
@@ -44,6 +45,7 @@ func main() {
 type config struct {
 	addr, dataDir, databaseURL   string
 	trustedProxies               string
+	clamd                        string
 	web                          web.Config
 	smtpHost, smtpUser, smtpPass string
 	smtpTLS, from                string
@@ -77,6 +79,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.BoolVar(&c.demo, "demo", false, "add demo data (a council, forms, a professional with tasks)")
 	fl.BoolVar(&c.devMailbox, "dev-mailbox", false, "without SMTP on a public address, show every email at /dev/mail anyway (demos only)")
 	fl.StringVar(&c.trustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of the portal, comma separated: only they may say in X-Forwarded-For which address a request came from")
+	fl.StringVar(&c.clamd, "clamd", "", "clamd's address for scanning uploads for viruses: unix:/run/clamav/clamd.ctl or tcp:host:3310; without it uploads are not scanned")
 	fl.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight get to finish on shutdown")
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
@@ -186,7 +189,20 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	outbox := mail.NewOutbox(db, from, time.Now)
 	outbox.Notify = sender.Wake
 
-	app, err := web.New(c.web, web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path})
+	opts := web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
+	if c.clamd != "" {
+		clamd, err := scan.NewClamd(c.clamd)
+		if err != nil {
+			return fmt.Errorf("-clamd: %w", err)
+		}
+		if err := clamd.Ping(ctx); err != nil {
+			logger.Warn("clamd does not answer yet: uploads are refused until it does", "clamd", c.clamd, "err", err)
+		}
+		opts.Scanner = clamd
+	} else {
+		logger.Warn("uploads are not scanned for viruses: set -clamd to clamd's address")
+	}
+	app, err := web.New(c.web, opts)
 	if err != nil {
 		return err
 	}
