@@ -16,13 +16,10 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	b.MustSee("I am a Professional")
 	b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 	b.MustSee("Overview")
-	b.ClickButton("Login or Register")
+	b.ClickButton("Next")
 	b.MustSee("Secure login")
 	p.register(b, "Rose", "Berry", "rose.berry@school.example")
-	b.ClickLink("Continue")
-	b.MustSee("Overview")
-	b.ClickButton("Next")
-
+	b.ClickLink("Continue") // straight to the form's first question, not back to the overview
 	b.MustSee("Your details")
 	if got := b.Value("Full name"); got != "Rose Berry" {
 		t.Fatalf("the name is not prefilled from the account: %q", got)
@@ -130,10 +127,9 @@ func TestMemberOfThePublicStartsAReferral(t *testing.T) {
 	b := p.browser()
 	b.Visit("/")
 	b.ClickLink("Child / Young Person Safeguarding Concern (as a member of the public)")
-	b.ClickButton("Login or Register")
+	b.ClickButton("Next")
 	p.register(b, "Pat", "Neighbour", "pat@example.org")
 	b.ClickLink("Continue")
-	b.ClickButton("Next")
 	b.MustSee("Member of the public")
 	b.MustSee("Relationship to the child")
 	b.MustNotSee("Organisation")

@@ -235,7 +235,11 @@ func (a *App) finishSignIn(w http.ResponseWriter, r *http.Request, u *store.User
 		http.Redirect(w, r, "/register/terms", http.StatusSeeOther)
 		return
 	}
-	dest := returnPath(s)
+	dest, err := a.continueAfterSignIn(r, u, returnPath(s))
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
 	if dest == "/" {
 		// A professional with delegated forms starts at their tasks.
 		tasks, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: u.Email, Limit: 1})
@@ -631,6 +635,17 @@ func (a *App) acceptTerms(w http.ResponseWriter, r *http.Request) {
 	if err := a.store.UpdateUser(r.Context(), u); err != nil {
 		a.serverError(w, r, err)
 		return
+	}
+	s := sessionFrom(r)
+	if dest, err := a.continueAfterSignIn(r, u, returnPath(s)); err != nil {
+		a.serverError(w, r, err)
+		return
+	} else if dest != returnPath(s) {
+		s.Data[keyReturn] = dest // the registration's Continue goes to the form's first question
+		if err := a.saveSession(r, s); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
 	}
 	http.Redirect(w, r, "/register/done", http.StatusSeeOther)
 }

@@ -46,8 +46,11 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 
 // referralForm finds the form and audience of a new referral from the URL.
 func (a *App) referralForm(r *http.Request) (*engine.Form, string) {
-	form := a.forms.Get(chi.URLParam(r, "form"))
-	audience := r.URL.Query().Get("as")
+	return a.newReferralForm(chi.URLParam(r, "form"), r.URL.Query().Get("as"))
+}
+
+func (a *App) newReferralForm(id, audience string) (*engine.Form, string) {
+	form := a.forms.Get(id)
 	if form == nil || form.Kind != engine.KindReferral || !form.HasAudience(audience) {
 		return nil, ""
 	}
@@ -82,8 +85,9 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 	}
 	u := userFrom(r)
 	if u == nil || u.EmailVerifiedAt.IsZero() || u.TermsAcceptedAt.IsZero() {
+		// Remembered as the overview with start=1: signing in or registering then starts the form.
 		s := sessionFrom(r)
-		s.Data[keyReturn] = "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
+		s.Data[keyReturn] = "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience) + "&start=1"
 		if err := a.saveSession(r, s); err != nil {
 			a.serverError(w, r, err)
 			return
@@ -91,22 +95,47 @@ func (a *App) startReferral(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	resp, err := a.work.StartReferral(r.Context(), form.ID, referrer(u, audience))
+	first, err := a.beginReferral(r, u, form, audience)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
+	http.Redirect(w, r, first, http.StatusSeeOther)
+}
+
+// beginReferral starts a draft of the form and returns its first question page: the page after the
+// overview, which has been read.
+func (a *App) beginReferral(r *http.Request, u *store.User, form *engine.Form, audience string) (string, error) {
+	resp, err := a.work.StartReferral(r.Context(), form.ID, referrer(u, audience))
+	if err != nil {
+		return "", err
+	}
 	f, err := a.referralFlow(resp)
 	if err != nil {
-		a.serverError(w, r, err)
-		return
+		return "", err
 	}
 	pages := f.pages(f.validate())
 	next := pages[0]
 	if len(pages) > 1 {
-		next = pages[1] // the overview has been read
+		next = pages[1]
 	}
-	http.Redirect(w, r, f.base+"/pages/"+next.key(), http.StatusSeeOther)
+	return f.base + "/pages/" + next.key(), nil
+}
+
+// continueAfterSignIn carries out what the person asked for before signing in: the overview's Next
+// (remembered with start=1) starts the form, so they land on its first question. It is called from the
+// sign-in and registration posts, which are CSRF-checked; other destinations are returned unchanged.
+func (a *App) continueAfterSignIn(r *http.Request, u *store.User, dest string) (string, error) {
+	target, err := url.Parse(dest)
+	if err != nil || target.Query().Get("start") != "1" {
+		return dest, nil
+	}
+	id, ok := strings.CutPrefix(target.Path, "/referrals/new/")
+	form, audience := a.newReferralForm(id, target.Query().Get("as"))
+	if !ok || form == nil {
+		return dest, nil
+	}
+	return a.beginReferral(r, u, form, audience)
 }
 
 // referrer is the signed-in person as the author of a referral.

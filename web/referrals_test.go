@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"formportal/store"
 )
 
 // The referral tests use the engine's referral fixture (testdata/valid/referral): form "concern", open to
@@ -19,15 +21,19 @@ func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 	t.Helper()
 	b := e.browser()
 	b.get("/").see("If a child is in immediate danger call 999", "0800 123 4567", "I am a Professional", "I am a member of the public", "Concern about a child")
-	b.get("/referrals/new/concern?as=public").status(200).see("Overview", "If a child is in immediate danger call 999", "Login or Register")
+	b.get("/referrals/new/concern?as=public").status(200).see("Overview", "If a child is in immediate danger call 999", "When you select Next you will be asked to sign in")
 	b.post("/referrals/new/concern?as=public").see("Secure login")
 	b.get("/register").post("/register", "forename", "Rose", "surname", "Berry").
 		post("/register/email", "email", email, "password", testPassword, "confirm", testPassword)
 	b.post("/register/verify", "code", e.lastCode(email)).post("/register/terms", "agree", "yes").see("Registration complete")
-	b.get(regexp.MustCompile(`href="([^"]+)" role="button"`).FindStringSubmatch(b.last)[1]).see("Overview", "Next")
-	b.post("/referrals/new/concern?as=public").see("Your details", "Rose Berry", "Member of the public", "Save for later")
-	id := regexp.MustCompile(`/referrals/([0-9a-f]+)/pages/`).FindStringSubmatch(b.last)[1]
-	return b, id
+	// Registering from the overview's Next lands on the form's first question, not back on the overview.
+	next := regexp.MustCompile(`href="([^"]+)" role="button"`).FindStringSubmatch(b.last)[1]
+	m := regexp.MustCompile(`^/referrals/([0-9a-f]+)/pages/`).FindStringSubmatch(next)
+	if m == nil {
+		t.Fatalf("after registering from the overview, Continue goes to %q, not the form's first question", next)
+	}
+	b.get(next).see("Your details", "Rose Berry", "Member of the public", "Save for later")
+	return b, m[1]
 }
 
 func TestReferralJourney(t *testing.T) {
@@ -155,4 +161,21 @@ func TestSubmitButtonOnTheDeclarationPageOnly(t *testing.T) {
 	if sam.get("/tasks/" + task + "/pages/practitioner"); !strings.Contains(sam.last, submit) {
 		t.Fatal("a task page lost its Submit contribution button")
 	}
+}
+
+// Signing in from the overview's Next starts the form and lands on its first question.
+func TestSignInFromTheOverviewLandsOnTheFirstQuestion(t *testing.T) {
+	e := newEnv(t)
+	e.register("sam@school.example").post("/logout")
+	b := e.browser()
+	b.get("/referrals/new/concern?as=public").post("/referrals/new/concern?as=public").see("Secure login")
+	b.post("/login", "email", "sam@school.example", "password", testPassword).see("Your details", "Save for later")
+	if strings.Contains(b.last, `<h1 class="govuk-heading-l">Overview</h1>`) {
+		t.Fatal("signing in from the overview went back to the overview")
+	}
+	drafts, _ := e.store.ListResponses(context.Background(), store.ResponseFilter{Kind: store.KindReferral})
+	if len(drafts) != 1 {
+		t.Fatalf("%d drafts after signing in from the overview, want 1", len(drafts))
+	}
+	b.get("/referrals/" + drafts[0].ID + "/pages/you").see("Your details")
 }
