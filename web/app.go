@@ -342,6 +342,9 @@ func validColour(c string) bool {
 // page makes the layout's data for a request.
 func (a *App) page(r *http.Request, title string) renderer.Page {
 	p := renderer.Page{Title: title, Council: a.cfg.Council, Service: a.cfg.Service, DevMailbox: a.cfg.DevMailbox, AssetPath: a.asset}
+	if isDelegationPortal(r.URL.Path) {
+		p.Service = delegationPortal
+	}
 	if s := sessionFrom(r); s != nil {
 		p.CSRFToken = s.CSRFToken
 	}
@@ -351,6 +354,13 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 		p.WarnSeconds = int(a.cfg.IdleWarning / time.Second)
 	}
 	return p
+}
+
+// delegationPortal is what the professional's side of the service is called, as in its seed document.
+const delegationPortal = "Delegation Portal"
+
+func isDelegationPortal(path string) bool {
+	return path == "/tasks" || strings.HasPrefix(path, "/tasks/") || strings.HasPrefix(path, "/auto-replies")
 }
 
 // menu is the name menu; later portals add their items here.

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// Both seed documents begin with "My Account" along the top: signed out, it leads to sign-in; signed in,
+// the name menu takes its place. The Delegation Portal's pages say so in the header.
+func TestMyAccountAlongTheTopAndPortalNames(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	anon := e.browser().get("/")
+	if !strings.Contains(anon.last, `href="/login">My Account</a>`) {
+		t.Fatal("the start page has no My Account link for someone signed out")
+	}
+	id := e.delegate(key, "sam@school.example")
+	b := e.register("sam@school.example")
+	b.get("/")
+	if strings.Contains(b.last, ">My Account</a>") || !strings.Contains(b.last, "app-user-menu") {
+		t.Fatal("signed in, the header should show the name menu instead of My Account")
+	}
+	for _, path := range []string{"/tasks", "/tasks/" + id + "/pages/practitioner", "/auto-replies"} {
+		b.get(path).status(http.StatusOK)
+		if !strings.Contains(b.last, `<span class="govuk-header__service-name">Delegation Portal</span>`) {
+			t.Errorf("%s does not say Delegation Portal in the header", path)
+		}
+	}
+}
+
+// A page never shows a success banner and "There is a problem" at once.
+func TestNoSuccessBannerBesideErrors(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "sam@school.example")
+	b := e.register("sam@school.example")
+	b.openTab("/tasks/"+id+"/pages/practitioner").post("name", "", "phone", "not a number", "action", "save").
+		see("There is a problem")
+	if strings.Contains(b.last, "govuk-notification-banner--success") {
+		t.Fatal("a page with errors also shows a success banner")
+	}
+}
