@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"formportal/engine"
 )
@@ -46,9 +47,19 @@ func yesNoText(b bool) string {
 	return "No"
 }
 
+// dateText is a date answer as people write it: "1 January 2016". Parts that make no date are shown as
+// they were typed.
 func dateText(f FieldView) string {
 	if f.Day == "" && f.Month == "" && f.Year == "" {
 		return ""
+	}
+	d, errD := strconv.Atoi(f.Day)
+	m, errM := strconv.Atoi(f.Month)
+	y, errY := strconv.Atoi(f.Year)
+	if errD == nil && errM == nil && errY == nil && m >= 1 && m <= 12 {
+		if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
+			return t.Format("2 January 2006")
+		}
 	}
 	return strings.Join([]string{f.Day, f.Month, f.Year}, " ")
 }

@@ -39,3 +39,12 @@ func TestNoSuccessBannerBesideErrors(t *testing.T) {
 		t.Fatal("a page with errors also shows a success banner")
 	}
 }
+
+// Read-only dates, in tables and the print view of a Previous Form, read as dates: "1 January 2016".
+func TestReadOnlyDatesReadAsDates(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "sam@school.example")
+	b := e.register("sam@school.example")
+	b.get("/tasks/"+id+"/pages/practitioner").see("Aurora Boreo 1 January 2016", "Orion Boreo 20 May 2018")
+	b.get("/tasks/"+id+"/print").see("1 January 2016")
+}
