@@ -361,6 +361,9 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 		}
 		if resp.SubmittedAt.After(recent) {
 			row.SubmittedOn = resp.SubmittedAt.Format("2 Jan 2006")
+			if resp.PreviousID != "" {
+				row.SubmittedOn = "Resubmitted " + row.SubmittedOn // the same reference, a later round
+			}
 			submitted = append(submitted, row)
 		}
 	}

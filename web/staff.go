@@ -474,7 +474,11 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			fact("Child", f.childName())
 		}
 		if resp.Reference != "" {
-			fact("Reference", resp.Reference)
+			ref := resp.Reference
+			if resp.PreviousID != "" && !resp.SubmittedAt.IsZero() {
+				ref += " (resubmitted " + resp.SubmittedAt.Format("2 Jan 2006") + ")"
+			}
+			fact("Reference", ref)
 		}
 		if resp.ReturnReason != "" {
 			fact("Returned for", resp.ReturnReason, resp.ReturnComment)
