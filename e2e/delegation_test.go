@@ -122,13 +122,10 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 	b.ClickButton("Next")
 
 	b.MustSee("Upload supporting documents")
-	b.Upload("Choose a file to upload", writeFile(t, "attendance-report.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
-	b.ClickButton("Upload file")
-	b.MustSee("attendance-report.pdf")
-	b.Upload("Choose a file to upload", writeFile(t, "wrong-child.pdf", []byte("%PDF-1.4\n% another\n%%EOF\n")))
-	b.ClickButton("Upload file")
-	b.Upload("Choose a file to upload", writeFile(t, "budget.xlsx", xlsx(t)))
-	b.ClickButton("Upload file")
+	chooseFile(t, b, "Choose a file to upload", writeFile(t, "attendance-report.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
+	b.MustSee("attendance-report.pdf") // listed as soon as it is chosen, as the seed describes
+	chooseFile(t, b, "Choose a file to upload", writeFile(t, "wrong-child.pdf", []byte("%PDF-1.4\n% another\n%%EOF\n")))
+	chooseFile(t, b, "Choose a file to upload", writeFile(t, "budget.xlsx", xlsx(t)))
 	b.MustSee("Spreadsheets cannot be uploaded")
 	b.ClickButton("Remove wrong-child.pdf")
 	b.MustSee("wrong-child.pdf has been removed")

@@ -155,3 +155,18 @@ func logout(b *browsertest.Browser, name string) {
 }
 
 func browsertestNoJS() browsertest.Option { return browsertest.NoJavaScript() }
+
+// chooseFile picks a file for an upload field as a person would. With JavaScript, choosing it uploads it
+// at once (the page reloads with the file listed, or the reason it was refused); without, the person
+// presses the field's Upload file button.
+func chooseFile(t *testing.T, b *browsertest.Browser, label, path string) {
+	t.Helper()
+	if !b.JavaScriptEnabled() {
+		b.Upload(label, path)
+		b.ClickButton("Upload file")
+		return
+	}
+	b.Eval(`window.appBeforeUpload = true`, nil)
+	b.Upload(label, path)
+	waitFor(t, b, "the page after choosing "+path, `!window.appBeforeUpload && document.readyState === "complete"`, 20*time.Second)
+}

@@ -17,6 +17,7 @@ initAll()
 focusRequestedElement()
 openDetailsWhenPrinting()
 idleTimeoutWarning()
+uploadWhenChosen()
 
 // --- Focus after "Add another" -------------------------------------------------------------------------
 
@@ -359,5 +360,21 @@ function remove (storage, key) {
     window[storage].removeItem(key)
   } catch (err) {
     // Nothing to clear.
+  }
+}
+
+// --- Upload when a file is chosen --------------------------------------------------------------------
+
+// Choosing a file uploads it at once, as the seed describes ("you will see the document listed, and a
+// remove button beside it"): the change presses the field's own Upload file button, which stays for
+// pages without JavaScript.
+function uploadWhenChosen () {
+  for (const input of document.querySelectorAll('input[type="file"][data-upload-button]')) {
+    input.addEventListener('change', () => {
+      const button = document.getElementById(input.dataset.uploadButton)
+      if (input.files.length > 0 && button instanceof HTMLButtonElement) {
+        button.click()
+      }
+    })
   }
 }
