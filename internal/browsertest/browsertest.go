@@ -124,14 +124,21 @@ const (
 type Option func(*config)
 
 type config struct {
-	javaScript bool
-	timeout    time.Duration
+	javaScript    bool
+	timeout       time.Duration
+	width, height int64
 }
 
 // NoJavaScript starts the browser with page JavaScript disabled, to prove that
 // pages work without it. The harness's own DevTools calls (lookups, axe) still
 // run. [Browser.SetJavaScript] changes the setting later.
 func NoJavaScript() Option { return func(c *config) { c.javaScript = false } }
+
+// WithViewport sizes the page's viewport (default [WindowWidth] by [WindowHeight]): 320 wide is the
+// narrowest phone WCAG's reflow criterion asks pages to work on.
+func WithViewport(width, height int64) Option {
+	return func(c *config) { c.width, c.height = width, height }
+}
 
 // WithTimeout sets the time limit of each action (default [DefaultTimeout]).
 func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
@@ -192,7 +199,7 @@ func (n *navState) snapshot() navSnapshot {
 // New fails the test if Chromium is missing or does not start.
 func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 	t.Helper()
-	cfg := config{javaScript: true, timeout: DefaultTimeout}
+	cfg := config{javaScript: true, timeout: DefaultTimeout, width: WindowWidth, height: WindowHeight}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -268,7 +275,7 @@ func New(t testing.TB, baseURL string, opts ...Option) *Browser {
 	b.nav.mu.Unlock()
 	// --window-size sizes the whole window; headless Chromium takes some of it
 	// for its (invisible) toolbar, so set the page's viewport too.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(WindowWidth, WindowHeight)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(cfg.width, cfg.height)); err != nil {
 		t.Fatalf("browsertest: cannot set the viewport: %v", err)
 	}
 	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
