@@ -46,5 +46,5 @@ func TestReadOnlyDatesReadAsDates(t *testing.T) {
 	id := e.delegate(key, "sam@school.example")
 	b := e.register("sam@school.example")
 	b.get("/tasks/"+id+"/pages/practitioner").see("Aurora Boreo 1 January 2016", "Orion Boreo 20 May 2018")
-	b.get("/tasks/"+id+"/print").see("1 January 2016")
+	b.get("/tasks/" + id + "/print").see("1 January 2016")
 }

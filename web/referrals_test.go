@@ -188,7 +188,7 @@ func TestResubmissionKeepsItsReference(t *testing.T) {
 	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "next")
 	b.post(pages+"concern", "categories", "neglect", "household.rows", "0", "action", "next")
 	b.post(pages+"declaration", "agree", "yes", "action", "submit")
-	b.post("/referrals/"+id+"/submit").see("Form submitted")
+	b.post("/referrals/" + id + "/submit").see("Form submitted")
 	reference := refRE.FindString(b.last)
 	if code, _ := e.api(key, "POST", "/referrals/"+id+"/return", map[string]any{"reason": "Insufficient Detail"}); code != http.StatusOK {
 		t.Fatalf("return: %d", code)
@@ -196,7 +196,7 @@ func TestResubmissionKeepsItsReference(t *testing.T) {
 	reopened, _ := e.store.ListResponses(context.Background(), store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusReturned}})
 	copyID := reopened[0].ID
 	b.get("/submitted").see("Forms requesting more information")
-	b.get("/referrals/" + copyID + "/pages/declaration").post("/referrals/"+copyID+"/pages/declaration", "agree", "yes", "action", "submit")
+	b.get("/referrals/"+copyID+"/pages/declaration").post("/referrals/"+copyID+"/pages/declaration", "agree", "yes", "action", "submit")
 	b.post("/referrals/"+copyID+"/submit").see("Form submitted", reference)
 	b.get("/submitted").see(reference, "Resubmitted")
 }
