@@ -1,28 +1,30 @@
-// Package e2e tests the portals as their users meet them: the whole server (real SQLite file, real SMTP
-// to a test mail server on loopback, real HTTP, the embedded assets) driven by headless Chromium, with
-// axe-core checking every page.
+// Package e2e tests the portals as their users meet them: the real portal binary (real SQLite file, real
+// SMTP to a test mail server on loopback, real HTTP, the embedded assets) driven by headless Chromium,
+// with axe-core checking every page.
 package e2e
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
-	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
-	"formportal/forms"
 	"formportal/internal/browsertest"
 	"formportal/internal/smtptest"
-	"formportal/mail"
 	"formportal/store/sqlstore"
 	"formportal/web"
-	"formportal/web/assets"
 )
 
 type portal struct {
@@ -33,48 +35,100 @@ type portal struct {
 	apiKey string
 }
 
-// startPortal runs the portal as cmd/portal assembles it, with mail going over SMTP to a test server.
+// portalBinary is the real portal command, built once for the package's tests by TestMain.
+var portalBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "e2e-portal")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	portalBinary = filepath.Join(dir, "portal")
+	if out, err := exec.Command("go", "build", "-o", portalBinary, "formportal/cmd/portal").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build the portal: %v\n%s", err, out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// startPortal runs the real portal binary on loopback, as an operator would (SQLite in a new data folder,
+// mail over SMTP to a test server, a back-office API key made with its own command), configured by
+// flags from the web.Config the test asks for. The test reads and seeds the same SQLite file.
 func startPortal(t testing.TB, configure ...func(*web.Config)) *portal {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	data := t.TempDir()
+	smtp := smtptest.Start(t)
+	host, port := smtp.Addr()
+	out, err := exec.Command(portalBinary, "-data", data, "apikey", "create", "lcs").CombinedOutput()
+	if err != nil {
+		t.Fatalf("apikey create: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	key := lines[len(lines)-1]
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cfg := web.DefaultConfig()
+	cfg.BaseURL = "http://" + addr
+	for _, c := range configure {
+		c(&cfg)
+	}
+	logPath := filepath.Join(data, "portal.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(portalBinary, "-addr", addr, "-data", data, "-base-url", cfg.BaseURL,
+		"-smtp-host", host, "-smtp-port", strconv.Itoa(port), "-smtp-tls", "none",
+		"-mail-from", "donotreply@council.example", "-service", "Example Children's Services Portal",
+		"-idle-timeout", cfg.IdleTimeout.String(), "-idle-warning", cfg.IdleWarning.String(), "-session-lifetime", cfg.SessionLifetime.String())
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the portal: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		cmd.Wait()
+		logFile.Close()
+		if t.Failed() {
+			if log, err := os.ReadFile(logPath); err == nil {
+				t.Logf("the portal's log:\n%s", clip(string(log), 4000))
+			}
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(cfg.BaseURL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the portal never answered on %s: %v", addr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(data, "portal.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	smtp := smtptest.Start(t)
-	host, port := smtp.Addr()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	from := "Example Children's Services Portal <donotreply@council.example>"
-	sender := mail.NewSender(db, &mail.SMTPTransport{Host: host, Port: port, TLS: "none", Timeout: 5 * time.Second}, from,
-		mail.SenderOptions{Interval: 200 * time.Millisecond, Logger: logger})
-	outbox := mail.NewOutbox(db, from, nil)
-	outbox.Notify = sender.Wake
-	go sender.Run(ctx)
+	return &portal{t: t, url: cfg.BaseURL, smtp: smtp, store: db, apiKey: key}
+}
 
-	lib, err := forms.Load()
-	if err != nil {
-		t.Fatal(err)
+// clip keeps the end of a long text.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	var app http.Handler
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { app.ServeHTTP(w, r) }))
-	t.Cleanup(srv.Close)
-	cfg := web.DefaultConfig()
-	cfg.BaseURL = srv.URL
-	for _, c := range configure {
-		c(&cfg)
-	}
-	a, err := web.New(cfg, web.Options{Store: db, Mailer: outbox, Forms: lib, Logger: logger, Assets: assets.Handler(), Asset: assets.Path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app = a
-	key, err := web.NewAPIKey(ctx, db, "lcs", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &portal{t: t, url: srv.URL, smtp: smtp, store: db, apiKey: key}
+	return "..." + s[len(s)-n:]
 }
 
 func (p *portal) browser(opts ...browsertest.Option) *browsertest.Browser {

@@ -15,6 +15,9 @@ type FormPageView struct {
 	Page         Page
 	FormTitle    string
 	Header       templ.Component // the block above the form (the task's child and sender, a referral's reference)
+	// HeaderSummary, when set, folds the header into a details element named by it: after a task's first
+	// page the person knows who it is about, and can open it again.
+	HeaderSummary string
 	Nav          []NavItem
 	SectionTitle string
 	Description  string

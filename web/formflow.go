@@ -30,7 +30,9 @@ type flow struct {
 	base     string // "/tasks/ID" or "/referrals/ID"
 	readOnly bool
 	header   templ.Component
-	submit   string // the label of the submit button
+	// headerSummary names who the task is about, for its header folded after the first page.
+	headerSummary string
+	submit        string // the label of the submit button
 	// submitLast shows the submit button on the last page only (the Children's Portal's Declaration &
 	// Submit); the Delegation Portal offers it on every page, as its seed describes.
 	submitLast bool
@@ -191,6 +193,9 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	}
 	if f.submitLast && i < len(pages)-1 {
 		v.SubmitLabel = ""
+	}
+	if i > 0 {
+		v.HeaderSummary = f.headerSummary
 	}
 	return v
 }

@@ -48,3 +48,19 @@ func TestReadOnlyDatesReadAsDates(t *testing.T) {
 	b.get("/tasks/"+id+"/pages/practitioner").see("Aurora Boreo 1 January 2016", "Orion Boreo 20 May 2018")
 	b.get("/tasks/" + id + "/print").see("1 January 2016")
 }
+
+// A task's child banner is shown in full on its first page and folded after it, named, so the form
+// pages start near the top on a small screen.
+func TestChildBannerFoldsAfterTheFirstPage(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "sam@school.example")
+	b := e.register("sam@school.example")
+	b.get("/tasks/" + id + "/pages/practitioner")
+	if strings.Contains(b.last, "app-header-details") {
+		t.Fatal("the first page folds the child banner")
+	}
+	b.get("/tasks/"+id+"/pages/chronology").see("About Aurora Boreo and 1 sibling: Family check", "Aurora Boreo")
+	if !strings.Contains(b.last, `<details class="govuk-details app-header-details">`) {
+		t.Fatal("a later page does not fold the child banner")
+	}
+}

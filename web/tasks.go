@@ -149,6 +149,7 @@ func (a *App) taskFlow(resp *store.Response) (*flow, error) {
 		h.Address = str(m, "address")
 	}
 	f.header = renderer.TaskHeader(h)
+	f.headerSummary = "About " + taskName(h.Children) + ": " + f.form.Title
 	return f, nil
 }
 
@@ -288,7 +289,7 @@ func (a *App) showConflict(w http.ResponseWriter, r *http.Request, f *flow, p pa
 		a.serverError(w, r, err)
 		return
 	}
-	nf.readOnly, nf.header, nf.submit, nf.save, nf.saved, nf.closeTo, nf.submitLast = f.readOnly, f.header, f.submit, f.save, f.saved, f.closeTo, f.submitLast
+	nf.readOnly, nf.header, nf.headerSummary, nf.submit, nf.save, nf.saved, nf.closeTo, nf.submitLast = f.readOnly, f.header, f.headerSummary, f.submit, f.save, f.saved, f.closeTo, f.submitLast
 	nf.setPageValues(p, mine)
 	res := nf.validate()
 	pages := nf.pages(res)
