@@ -8,7 +8,7 @@ run:
 
 # Everything the tests need (Chromium for browser tests) is installed first when it is missing.
 test: deps
-	go test ./...
+	go test -timeout 30m ./...
 
 deps:
 	@./.ci/deps
