@@ -49,6 +49,14 @@ func (e *env) useForms(lib *forms.Library) {
 	e.app.work = e.app.casework()
 }
 
+// postgresDSN is the PostgreSQL server the tests use: PORTAL_TEST_POSTGRES, or the one on this machine.
+func postgresDSN() string {
+	if dsn := os.Getenv("PORTAL_TEST_POSTGRES"); dsn != "" {
+		return dsn
+	}
+	return "postgres://postgres@localhost:5432/postgres?sslmode=disable"
+}
+
 // testOutbox is the real outbox on the test's store; tests read the queued mail back from there.
 func testOutbox(st store.Store, now func() time.Time) *mail.Outbox {
 	return mail.NewOutbox(st, "Example Portal <donotreply@council.example>", now)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -19,10 +18,7 @@ import (
 // a user registers through one and carries on through the other with the same session, and both
 // processes' housekeeping runs at once without harm.
 func TestTwoPortalsShareOnePostgreSQL(t *testing.T) {
-	dsn := os.Getenv("PORTAL_TEST_POSTGRES")
-	if dsn == "" {
-		dsn = "postgres://postgres@localhost:5432/postgres?sslmode=disable"
-	}
+	dsn := postgresDSN()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,10 +19,7 @@ import (
 // the portal's connections before each request, as a restart or fail-over does: the professional's pages,
 // a save and the API still answer, none with a 500.
 func TestRequestsSurvivePostgresConnectionLoss(t *testing.T) {
-	dsn := os.Getenv("PORTAL_TEST_POSTGRES")
-	if dsn == "" {
-		dsn = "postgres://postgres@localhost:5432/postgres?sslmode=disable"
-	}
+	dsn := postgresDSN()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
