@@ -83,7 +83,7 @@ func TestSaveAtTheFormsMaximumInTheBrowser(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			p := startPortal(t)
-			opts := []browsertest.Option{browsertest.WithTimeout(3 * time.Minute)}
+			opts := []browsertest.Option{browsertest.WithTimeout(8 * time.Minute)} // axe reads a page of 13,000 inputs
 			if !js {
 				opts = append(opts, browsertest.NoJavaScript())
 			}
