@@ -90,10 +90,22 @@ type Attachment struct {
 // APIKey is a back-office key, kept as a hash.
 type APIKey struct {
 	ID        string
-	Name      string
+	Name      string // unique; the audit log names the key by it
 	Hash      string
+	Scope     Scope
 	CreatedAt time.Time
+	ExpiresAt time.Time // every key has an expiry
+	RevokedAt time.Time // zero unless revoked
 }
+
+// Scope is what an API key may do.
+type Scope string
+
+// API key scopes.
+const (
+	ScopeReadOnly  Scope = "read-only"  // reads only: every POST is refused
+	ScopeReadWrite Scope = "read-write" // reads and changes
+)
 
 // AutoReply is a professional's out-of-office message.
 type AutoReply struct {
@@ -150,6 +162,12 @@ type Responses interface {
 
 // APIKeys are the back-office API's keys.
 type APIKeys interface {
+	// CreateAPIKey stores a key; ErrConflict when its name is taken, even by a revoked key.
 	CreateAPIKey(ctx context.Context, k *APIKey) error
+	// APIKeyByHash finds a key, revoked and expired ones included: the caller decides and says why.
 	APIKeyByHash(ctx context.Context, hash string) (*APIKey, error)
+	// APIKeys lists every key, oldest first.
+	APIKeys(ctx context.Context) ([]APIKey, error)
+	// RevokeAPIKey revokes a key at a time; ErrNotFound when there is no such key or it is already revoked.
+	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
 }

@@ -53,11 +53,22 @@ func (u *User) IsStaff() bool { return u.Role == RoleStaff || u.Role == RoleAdmi
 
 // AuditEntry records who saw or changed what.
 type AuditEntry struct {
+	Seq    int64 // the entry's place in the log, set by the store
 	At     time.Time
-	Actor  string
+	Actor  string // a person's email address, or "api:" and the name of an API key
 	Action string
-	Target string
+	Target string // the response (delegation or referral) it is about, if any
 	Detail string
+}
+
+// AuditFilter selects entries of the audit log; empty fields match anything.
+type AuditFilter struct {
+	Actor  string    // exactly this actor
+	Record string    // entries about the response with this id, or about every response with this reference
+	From   time.Time // at or after
+	To     time.Time // before
+	Before int64     // entries placed before this Seq: the next page after an entry
+	Limit  int       // at most this many; required
 }
 
 // Name is the user's full name.
@@ -216,8 +227,8 @@ type Codes interface {
 // AuditLog records who saw or changed what.
 type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
-	// AuditLog lists entries newest first.
-	AuditLog(ctx context.Context, limit int) ([]AuditEntry, error)
+	// AuditLog lists the entries f selects, newest first.
+	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 }
 
 // Outbox is the durable queue of email.

@@ -420,32 +420,3 @@ func isUniqueViolation(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value")
 }
-
-// Audit records an entry of the audit log.
-func (db *DB) Audit(ctx context.Context, e store.AuditEntry) error {
-	if _, err := db.exec(ctx, `INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)`,
-		millis(e.At), e.Actor, e.Action, e.Target, e.Detail); err != nil {
-		return fmt.Errorf("audit: %w", err)
-	}
-	return nil
-}
-
-// AuditLog lists the newest entries first.
-func (db *DB) AuditLog(ctx context.Context, limit int) ([]store.AuditEntry, error) {
-	rows, err := db.query(ctx, `SELECT at, actor, action, target, detail FROM audit ORDER BY seq DESC LIMIT ?`, limit)
-	if err != nil {
-		return nil, fmt.Errorf("audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []store.AuditEntry
-	for rows.Next() {
-		var e store.AuditEntry
-		var at int64
-		if err := rows.Scan(&at, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
-		e.At = fromMillis(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}

@@ -22,8 +22,20 @@ func postgresDSN() string {
 	return "postgres://postgres@localhost:5432/postgres?sslmode=disable"
 }
 
-// openPostgresSchema gives a test its own empty schema on the server, dropped afterwards.
+// openPostgresSchema gives a test its own schema on the server, migrated, dropped afterwards.
 func openPostgresSchema(t *testing.T) (*DB, string) {
+	t.Helper()
+	dsn := emptyPostgresSchema(t)
+	db, err := OpenPostgres(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, dsn
+}
+
+// emptyPostgresSchema makes a schema of the test's own, dropped afterwards, and returns a DSN that uses it.
+func emptyPostgresSchema(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	admin, err := sql.Open("pgx", postgresDSN())
@@ -41,13 +53,7 @@ func openPostgresSchema(t *testing.T) (*DB, string) {
 	if strings.Contains(dsn, "?") {
 		sep = "&"
 	}
-	dsn += sep + "search_path=" + schema
-	db, err := OpenPostgres(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, dsn
+	return dsn + sep + "search_path=" + schema
 }
 
 func TestPostgresConformance(t *testing.T) {

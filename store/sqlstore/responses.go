@@ -321,26 +321,6 @@ func (db *DB) CopyAttachments(ctx context.Context, fromResponse, toResponse stri
 	return nil
 }
 
-// CreateAPIKey stores a key's hash.
-func (db *DB) CreateAPIKey(ctx context.Context, k *store.APIKey) error {
-	if _, err := db.exec(ctx, `INSERT INTO api_keys (id, name, hash, created_at) VALUES (?, ?, ?, ?)`, k.ID, k.Name, k.Hash, millis(k.CreatedAt)); err != nil {
-		return fmt.Errorf("create api key: %w", err)
-	}
-	return nil
-}
-
-// APIKeyByHash finds a key by the hash of the presented secret.
-func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*store.APIKey, error) {
-	var k store.APIKey
-	var created int64
-	err := db.queryRow(ctx, `SELECT id, name, hash, created_at FROM api_keys WHERE hash = ?`, hash).Scan(&k.ID, &k.Name, &k.Hash, &created)
-	if err != nil {
-		return nil, notFound(err)
-	}
-	k.CreatedAt = fromMillis(created)
-	return &k, nil
-}
-
 // SaveAutoReply adds or replaces an automatic reply.
 func (db *DB) SaveAutoReply(ctx context.Context, a *store.AutoReply) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {

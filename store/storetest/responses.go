@@ -85,17 +85,8 @@ func testResponses(t *testing.T, st store.Store) {
 	}
 }
 
-func testKeysAndReplies(t *testing.T, st store.Store) {
+func testAutoReplies(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	if err := st.CreateAPIKey(ctx, &store.APIKey{ID: "k1", Name: "lcs", Hash: "abc", CreatedAt: t0}); err != nil {
-		t.Fatal(err)
-	}
-	if k, err := st.APIKeyByHash(ctx, "abc"); err != nil || k.Name != "lcs" {
-		t.Fatalf("key: %+v, %v", k, err)
-	}
-	if _, err := st.APIKeyByHash(ctx, "abd"); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("wrong key: %v", err)
-	}
 	if err := st.CreateUser(ctx, newUser("u1", "a@example.org")); err != nil {
 		t.Fatal(err)
 	}
@@ -119,23 +110,3 @@ func testKeysAndReplies(t *testing.T, st store.Store) {
 	}
 }
 
-func testAudit(t *testing.T, st store.Store) {
-	ctx := context.Background()
-	for i, action := range []string{"viewed submission", "returned referral"} {
-		if err := st.Audit(ctx, store.AuditEntry{At: t0.Add(time.Duration(i) * time.Minute), Actor: "jo@council.example", Action: action, Target: "r1"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	log, err := st.AuditLog(ctx, 10)
-	if err != nil || len(log) != 2 || log[0].Action != "returned referral" || log[1].Actor != "jo@council.example" {
-		t.Fatalf("audit log: %+v, %v", log, err)
-	}
-	u := newUser("s1", "jo@council.example")
-	u.Role = store.RoleAdmin
-	if err := st.CreateUser(ctx, u); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := st.UserByID(ctx, "s1"); got.Role != store.RoleAdmin || !got.IsStaff() {
-		t.Fatalf("role not kept: %+v", got)
-	}
-}

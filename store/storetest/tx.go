@@ -28,7 +28,7 @@ func testTransactions(t *testing.T, st store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		log, err := st.AuditLog(ctx, 100)
+		log, err := st.AuditLog(ctx, store.AuditFilter{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
