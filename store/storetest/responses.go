@@ -109,4 +109,3 @@ func testAutoReplies(t *testing.T, st store.Store) {
 		t.Fatal(err)
 	}
 }
-
