@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -24,14 +25,43 @@ import (
 
 type apiKeyCtx struct{}
 
+// DefaultAPIKeyLifetime is how long a key works when its maker does not say.
+const DefaultAPIKeyLifetime = 365 * 24 * time.Hour
+
+var apiKeyNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// APIKeySpec is what a new key is called, what it may do and for how long.
+type APIKeySpec struct {
+	Name     string
+	Scope    store.Scope   // read-write when empty
+	Lifetime time.Duration // DefaultAPIKeyLifetime when zero
+}
+
 // NewAPIKey makes a key for the back office and stores its hash; the secret is shown once.
-func NewAPIKey(ctx context.Context, st store.Store, name string, now time.Time) (string, error) {
-	secret := "fpk_" + newToken()
-	k := &store.APIKey{ID: store.NewID(), Name: name, Hash: apiKeyHash(secret), CreatedAt: now}
-	if err := st.CreateAPIKey(ctx, k); err != nil {
-		return "", err
+func NewAPIKey(ctx context.Context, st store.Data, spec APIKeySpec, now time.Time) (*store.APIKey, string, error) {
+	if !apiKeyNameRE.MatchString(spec.Name) {
+		return nil, "", fmt.Errorf("key name %q: use up to 64 letters, digits, dots, dashes and underscores, starting with a letter or digit", spec.Name)
 	}
-	return secret, nil
+	if spec.Scope == "" {
+		spec.Scope = store.ScopeReadWrite
+	}
+	if spec.Scope != store.ScopeReadOnly && spec.Scope != store.ScopeReadWrite {
+		return nil, "", fmt.Errorf("key scope %q: use %s or %s", spec.Scope, store.ScopeReadOnly, store.ScopeReadWrite)
+	}
+	if spec.Lifetime == 0 {
+		spec.Lifetime = DefaultAPIKeyLifetime
+	}
+	if spec.Lifetime < 0 {
+		return nil, "", fmt.Errorf("key lifetime %v: it must be positive", spec.Lifetime)
+	}
+	secret := "fpk_" + newToken()
+	k := &store.APIKey{ID: store.NewID(), Name: spec.Name, Hash: apiKeyHash(secret), Scope: spec.Scope, CreatedAt: now, ExpiresAt: now.Add(spec.Lifetime)}
+	if err := st.CreateAPIKey(ctx, k); errors.Is(err, store.ErrConflict) {
+		return nil, "", fmt.Errorf("there is already a key called %q (names are never reused, so the audit log names one key): choose another name", spec.Name)
+	} else if err != nil {
+		return nil, "", err
+	}
+	return k, secret, nil
 }
 
 // apiKeyHash is SHA-256: keys are 256 random bits, so a fast hash is enough to make a leaked table useless.
@@ -73,28 +103,56 @@ func apiJSONOnly(next http.Handler) http.Handler {
 	})
 }
 
-// apiAuth accepts "Authorization: Bearer <key>".
+// apiAuth accepts "Authorization: Bearer <key>" of a key that is neither revoked nor expired, looked up
+// in the store on every request so that a revocation holds at once in every process. A read-only key may
+// only read. Every refusal is audited.
 func (a *App) apiAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(actor, why, challenge, message string) {
+			a.auditRefusal(r, actor, "API request refused: "+why, chi.URLParam(r, "id"))
+			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal"`+challenge)
+			status := http.StatusUnauthorized
+			if strings.Contains(challenge, "insufficient_scope") {
+				status = http.StatusForbidden
+			}
+			apiFail(w, status, apiError{Message: message})
+		}
 		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || secret == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal"`)
-			apiFail(w, http.StatusUnauthorized, apiError{Message: "Send an API key as Authorization: Bearer <key>"})
+		if !ok || strings.TrimSpace(secret) == "" {
+			refuse("api", "no key", "", "Send an API key as Authorization: Bearer <key>")
 			return
 		}
 		k, err := a.store.APIKeyByHash(r.Context(), apiKeyHash(strings.TrimSpace(secret)))
 		if errors.Is(err, store.ErrNotFound) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal", error="invalid_token"`)
-			apiFail(w, http.StatusUnauthorized, apiError{Message: "The API key is not valid"})
+			refuse("api", "unknown key", `, error="invalid_token"`, "The API key is not valid")
 			return
 		}
 		if err != nil {
 			a.apiServerError(w, r, err)
 			return
 		}
+		actor := "api:" + k.Name
+		switch now := a.now(); {
+		case !k.RevokedAt.IsZero():
+			refuse(actor, "key revoked", `, error="invalid_token", error_description="The key has been revoked"`,
+				"The API key "+k.Name+" was revoked on "+k.RevokedAt.Format(apiDateFormat)+": ask the portal's administrator for a new key")
+			return
+		case !now.Before(k.ExpiresAt):
+			refuse(actor, "key expired", `, error="invalid_token", error_description="The key has expired"`,
+				"The API key "+k.Name+" expired on "+k.ExpiresAt.Format(apiDateFormat)+": ask the portal's administrator for a new key")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && k.Scope != store.ScopeReadWrite {
+			refuse(actor, "read-only key", `, error="insufficient_scope", scope="read-write"`,
+				"The API key "+k.Name+" is read-only: it can read but not make changes")
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), apiKeyCtx{}, k)))
 	})
 }
+
+// apiDateFormat is how API messages give a key's dates.
+const apiDateFormat = "2 January 2006 15:04 MST"
 
 func apiActor(r *http.Request) string {
 	k, _ := r.Context().Value(apiKeyCtx{}).(*store.APIKey)
@@ -102,6 +160,17 @@ func apiActor(r *http.Request) string {
 		return "api"
 	}
 	return "api:" + k.Name
+}
+
+// apiRead records that the key read a child's record, before the answer is sent: a read that cannot be
+// accounted for does not happen. It reports whether the handler may go on.
+func (a *App) apiRead(w http.ResponseWriter, r *http.Request, action string, resp *store.Response, detail string) bool {
+	err := a.store.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: apiActor(r), Action: action, Target: resp.ID, Detail: detail})
+	if err != nil {
+		a.apiServerError(w, r, fmt.Errorf("audit %s of %s: %w", action, resp.ID, err))
+		return false
+	}
+	return true
 }
 
 func (a *App) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
@@ -328,7 +397,7 @@ func (a *App) apiDelegation(w http.ResponseWriter, r *http.Request) (*store.Resp
 
 func (a *App) apiGetDelegation(w http.ResponseWriter, r *http.Request) {
 	resp, ok := a.apiDelegation(w, r)
-	if !ok {
+	if !ok || !a.apiRead(w, r, "viewed delegation", resp, "") {
 		return
 	}
 	d, err := a.delegationJSON(r, resp)
@@ -456,6 +525,9 @@ func (a *App) apiSubmission(w http.ResponseWriter, r *http.Request) {
 		apiFail(w, http.StatusNotFound, apiError{Path: "id", Message: "This delegation has not been submitted"})
 		return
 	}
+	if !a.apiRead(w, r, "read answers", resp, "") {
+		return
+	}
 	writeJSON(w, http.StatusOK, a.submissionJSON(resp))
 }
 
@@ -490,17 +562,24 @@ func (a *App) apiListSubmissions(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) apiAttachment(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.apiDelegation(w, r)
-	if !ok {
-		return
+	if resp, ok := a.apiDelegation(w, r); ok {
+		a.apiServeAttachment(w, r, resp)
 	}
+}
+
+// apiServeAttachment sends the response's document named in the URL, audited; "not found" as JSON when
+// the response has no such document.
+func (a *App) apiServeAttachment(w http.ResponseWriter, r *http.Request, resp *store.Response) {
 	att, err := a.store.Attachment(r.Context(), chi.URLParam(r, "file"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && att.ResponseID != resp.ID {
-		apiFail(w, http.StatusNotFound, apiError{Path: "file", Message: "There is no such attachment on this delegation"})
+		apiFail(w, http.StatusNotFound, apiError{Path: "file", Message: "There is no such attachment on this " + string(resp.Kind)})
 		return
 	}
 	if err != nil {
 		a.apiServerError(w, r, err)
+		return
+	}
+	if !a.apiRead(w, r, "downloaded document", resp, att.ID) {
 		return
 	}
 	a.serveAttachment(w, r, resp.ID, att.ID)
@@ -576,7 +655,7 @@ func (a *App) apiListReferrals(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) apiGetReferral(w http.ResponseWriter, r *http.Request) {
 	resp, ok := a.apiReferral(w, r)
-	if !ok {
+	if !ok || !a.apiRead(w, r, "read answers", resp, "") {
 		return
 	}
 	writeJSON(w, http.StatusOK, a.referralJSON(resp))
@@ -612,9 +691,7 @@ func (a *App) apiReturnReferral(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) apiReferralAttachment(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.apiReferral(w, r)
-	if !ok {
-		return
+	if resp, ok := a.apiReferral(w, r); ok {
+		a.apiServeAttachment(w, r, resp)
 	}
-	a.serveAttachment(w, r, resp.ID, chi.URLParam(r, "file"))
 }

@@ -89,7 +89,7 @@ func (a *App) referralPDF(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) apiDelegationPDF(w http.ResponseWriter, r *http.Request) {
 	resp, ok := a.apiDelegation(w, r)
-	if !ok {
+	if !ok || !a.apiRead(w, r, "downloaded PDF", resp, "") {
 		return
 	}
 	f, err := a.taskFlow(resp)
@@ -102,7 +102,7 @@ func (a *App) apiDelegationPDF(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) apiReferralPDF(w http.ResponseWriter, r *http.Request) {
 	resp, ok := a.apiReferral(w, r)
-	if !ok {
+	if !ok || !a.apiRead(w, r, "downloaded PDF", resp, "") {
 		return
 	}
 	f, err := a.referralFlow(resp)

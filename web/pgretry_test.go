@@ -46,7 +46,7 @@ func TestRequestsSurvivePostgresConnectionLoss(t *testing.T) {
 	srv := httptest.NewServer(portal)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, app: portal, store: db, clock: clk}
-	key, err := NewAPIKey(ctx, db, "lcs", clk.Now())
+	_, key, err := NewAPIKey(ctx, db, APIKeySpec{Name: "lcs"}, clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

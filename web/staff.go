@@ -627,7 +627,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	list, err := a.store.AuditLog(r.Context(), 500)
+	list, err := a.store.AuditLog(r.Context(), store.AuditFilter{Limit: 500})
 	if err != nil {
 		a.serverError(w, r, err)
 		return

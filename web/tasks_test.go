@@ -20,7 +20,7 @@ import (
 func newDelegationEnv(t testing.TB) (*env, string) {
 	t.Helper()
 	e := newEnv(t)
-	key, err := NewAPIKey(context.Background(), e.store, "lcs", e.clock.Now())
+	_, key, err := NewAPIKey(context.Background(), e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

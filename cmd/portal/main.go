@@ -2,7 +2,11 @@
 // dev mailbox when no SMTP server is configured, and demo data with -demo.
 //
 //	portal [flags]                          serve
-//	portal [flags] apikey create NAME       make a back-office API key and print it once
+//	portal [flags] apikey create NAME [-expires 90d] [-scope read-only]
+//	                                        make a back-office API key and print it once (a year, read-write
+//	                                        unless told)
+//	portal [flags] apikey list              every key: scope, expiry, revoked or not
+//	portal [flags] apikey revoke NAME-or-ID refuse the key from the next request on, in every process
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
 //
@@ -132,10 +136,29 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME | staff create EMAIL FORENAME SURNAME [admin]"
-	apiKey := len(args) == 3 && args[0] == "apikey" && args[1] == "create"
-	staff := (len(args) == 5 || len(args) == 6 && args[5] == "admin") && args[0] == "staff" && args[1] == "create"
-	if !apiKey && !staff {
+	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin]"
+	var do func(context.Context, *sqlstore.DB) error
+	switch {
+	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
+		spec, err := apiKeySpec(args[2:])
+		if err != nil {
+			return fmt.Errorf("apikey create: %w; %s", err, usage)
+		}
+		do = func(ctx context.Context, db *sqlstore.DB) error { return createAPIKey(ctx, db, spec) }
+	case len(args) == 2 && args[0] == "apikey" && args[1] == "list":
+		do = listAPIKeys
+	case len(args) == 3 && args[0] == "apikey" && args[1] == "revoke":
+		do = func(ctx context.Context, db *sqlstore.DB) error { return revokeAPIKey(ctx, db, args[2]) }
+	case (len(args) == 5 || len(args) == 6 && args[5] == "admin") && args[0] == "staff" && args[1] == "create":
+		do = func(ctx context.Context, db *sqlstore.DB) error {
+			password, err := web.NewStaff(ctx, db, args[2], args[3], args[4], len(args) == 6, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Printf("Staff account %s created. Its first password, shown only this once (change it after signing in):\n%s\n", args[2], password)
+			return nil
+		}
+	default:
 		return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
 	}
 	db, err := openStore(ctx, c)
@@ -143,20 +166,7 @@ func command(ctx context.Context, c *config, args []string) error {
 		return err
 	}
 	defer db.Close()
-	if staff {
-		password, err := web.NewStaff(ctx, db, args[2], args[3], args[4], len(args) == 6, time.Now())
-		if err != nil {
-			return err
-		}
-		fmt.Printf("Staff account %s created. Its first password, shown only this once (change it after signing in):\n%s\n", args[2], password)
-		return nil
-	}
-	secret, err := web.NewAPIKey(ctx, db, args[2], time.Now())
-	if err != nil {
-		return fmt.Errorf("create api key: %w", err)
-	}
-	fmt.Printf("API key %q created. Keep it safe: it is shown only this once.\n%s\n", args[2], secret)
-	return nil
+	return do(ctx, db)
 }
 
 func run(ctx context.Context, args []string, logger *slog.Logger) error {
