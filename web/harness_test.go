@@ -68,6 +68,7 @@ type env struct {
 	app   *App
 	store *sqlstore.DB
 	clock *clock
+	file  string // the SQLite database file
 }
 
 func newEnv(t testing.TB) *env {
@@ -93,7 +94,7 @@ func newEnvAt(t testing.TB, path string) *env {
 	}
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, app: app, store: db, clock: clk}
+	return &env{t: t, srv: srv, app: app, store: db, clock: clk, file: path}
 }
 
 // fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.
