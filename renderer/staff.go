@@ -54,3 +54,13 @@ type FileLink struct{ Name, Href string }
 
 // AuditRow is an entry of the audit log.
 type AuditRow struct{ At, Actor, Action, Target, Detail string }
+
+// AuditView is the audit log page: the filter as typed, a page of the entries it selects, newest first,
+// and links to the pages around it.
+type AuditView struct {
+	Page                                                 Page
+	Actor, Record                                        string
+	FromDay, FromMonth, FromYear, ToDay, ToMonth, ToYear string
+	Rows                                                 []AuditRow
+	Newest, Older                                        string // links: back to the first page, on to the next
+}

@@ -105,6 +105,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if overClient {
 		a.log.Warn("login refused: too many attempts", "client", clientAddr(r))
+		a.auditEvent(r, typedActor(email), "sign-in refused: too many attempts", "", "from "+clientAddr(r))
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.LoginPage(p, email))
@@ -132,8 +133,10 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !right:
 		a.log.Warn("login failed", "user", user, "client", clientAddr(r), "code_needed", needsCode)
+		a.auditEvent(r, typedActor(email), "sign-in failed", "", "from "+clientAddr(r))
 	case needsCode:
 		a.log.Info("login: right password, emailed code needed after wrong passwords", "user", user, "client", clientAddr(r))
+		a.auditEvent(r, u.Email, "sign-in: right password, emailed code needed", "", "from "+clientAddr(r)) // one write, as a wrong one makes
 	}
 	if !right || needsCode {
 		// Once a code is needed a right password counts too, so right and wrong make the same writes.
@@ -231,6 +234,7 @@ func (a *App) finishSignIn(w http.ResponseWriter, r *http.Request, u *store.User
 		return
 	}
 	a.log.Info("signed in", "user", u.ID)
+	a.auditEvent(r, u.Email, "signed in", "", "from "+clientAddr(r))
 	if u.TermsAcceptedAt.IsZero() {
 		http.Redirect(w, r, "/register/terms", http.StatusSeeOther)
 		return
@@ -777,6 +781,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("password changed", "user", u.ID)
+	a.auditEvent(r, u.Email, "password changed", "", "from "+clientAddr(r))
 	if err := a.sendPasswordChanged(r, u); err != nil {
 		a.serverError(w, r, err)
 		return

@@ -148,6 +148,7 @@ func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*
 	resp, err := a.store.Response(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.OwnerUserID != userFrom(r).ID) {
 		a.log.Warn("access refused", "user", userFrom(r).ID, "referral", id, "path", r.URL.Path)
+		a.auditRefusal(r, userFrom(r).Email, "access refused", id)
 		a.notFound(w, r)
 		return nil, false
 	}

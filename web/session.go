@@ -320,6 +320,7 @@ func csrfToken(r *http.Request) string {
 
 func (a *App) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.log.Warn("csrf check failed", "path", r.URL.Path, "remote", r.RemoteAddr)
+	a.auditRefusal(r, actorOf(r), "refused: no valid CSRF token", "")
 	w.WriteHeader(http.StatusForbidden)
 	a.render(w, r, messagePage(a.page(r, "Your page has expired"), "Your page has expired",
 		"For your security, the page you were using has expired. Go back, reload the page and try again. Anything you saved is kept."))

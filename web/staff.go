@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,7 @@ const caseRows = 4
 func (a *App) requireStaff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if u := userFrom(r); u == nil || !u.IsStaff() {
+			a.auditRefusal(r, actorOf(r), "access refused: not staff", "")
 			a.notFound(w, r)
 			return
 		}
@@ -622,21 +624,46 @@ func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerF
 	}
 }
 
+// auditLog is the admins' audit log: filtered by person, record and days, a page at a time, or all of
+// it as CSV.
 func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 	if userFrom(r).Role != store.RoleAdmin {
+		a.auditRefusal(r, actorOf(r), "access refused: not an admin", "")
 		a.notFound(w, r)
 		return
 	}
-	list, err := a.store.AuditLog(r.Context(), store.AuditFilter{Limit: 500})
+	f, v := auditFilter(r)
+	v.Page = a.page(r, "Audit log")
+	v.Page.Errors = v.Errors
+	if len(v.Errors) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.AuditPage(v.AuditView))
+		return
+	}
+	if r.URL.Query().Get("export") == "csv" {
+		a.exportAudit(w, r, f)
+		return
+	}
+	f.Limit = auditPageSize + 1 // one more, to tell whether there are older entries
+	list, err := a.store.AuditLog(r.Context(), f)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	rows := make([]renderer.AuditRow, 0, len(list))
-	for _, e := range list {
-		rows = append(rows, renderer.AuditRow{At: e.At.Format("2 Jan 2006 15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
+	q := r.URL.Query()
+	q.Del("before")
+	if f.Before > 0 {
+		v.Newest = "/staff/audit?" + q.Encode()
 	}
-	a.render(w, r, renderer.AuditPage(a.page(r, "Audit log"), rows))
+	if len(list) > auditPageSize {
+		list = list[:auditPageSize]
+		q.Set("before", strconv.FormatInt(list[len(list)-1].Seq, 10))
+		v.Older = "/staff/audit?" + q.Encode()
+	}
+	for _, e := range list {
+		v.Rows = append(v.Rows, renderer.AuditRow{At: e.At.Format("2 Jan 2006 15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
+	}
+	a.render(w, r, renderer.AuditPage(v.AuditView))
 }
 
 // NewStaff creates a council staff account and returns its first password, shown once.

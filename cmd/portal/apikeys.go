@@ -162,4 +162,3 @@ func revokeAPIKey(ctx context.Context, db *sqlstore.DB, nameOrID string) error {
 	fmt.Printf("API key %s (id %s) revoked: every portal process refuses it from its next request.\n", k.Name, k.ID)
 	return nil
 }
-
