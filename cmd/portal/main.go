@@ -11,7 +11,10 @@
 //	                                        make a council staff account (admin: also reads the audit log)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
-// dashes as underscores (PORTAL_SMTP_HOST for -smtp-host).
+// dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
+// with a password in it) come from the environment or from a file (-smtp-password-file,
+// -database-url-file: a Docker secret or a systemd credential), never from a flag except in development:
+// every user of the machine can read a process's flags.
 package main
 
 import (
@@ -56,6 +59,7 @@ type config struct {
 	smtpPort                     int
 	demo, devMailbox             bool
 	shutdownGrace                time.Duration
+	warnings                     []string // about the configuration, logged at start
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -64,7 +68,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fl.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
 	fl.StringVar(&c.dataDir, "data", "data", "folder for the SQLite database")
-	fl.StringVar(&c.databaseURL, "database-url", "", "a PostgreSQL DSN (postgres://...) instead of SQLite; several portal processes can share it")
+	fl.StringVar(&c.databaseURL, "database-url", "", "a PostgreSQL DSN (postgres://...) instead of SQLite; several portal processes can share it. As a flag for development only (the process list shows it): set PORTAL_DATABASE_URL or -database-url-file")
+	databaseURLFile := fl.String("database-url-file", "", "a file holding the PostgreSQL DSN, such as a Docker secret or a systemd credential")
 	fl.StringVar(&c.web.BaseURL, "base-url", def.BaseURL, "public address of the portal, used in emails; https makes cookies Secure")
 	fl.StringVar(&c.web.Council, "council", def.Council, "the council's name, shown in the header and emails")
 	fl.StringVar(&c.web.Service, "service", def.Service, "the portal's name")
@@ -77,7 +82,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server; without it, mail goes to the dev mailbox at /dev/mail")
 	fl.IntVar(&c.smtpPort, "smtp-port", 587, "SMTP port")
 	fl.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name")
-	fl.StringVar(&c.smtpPass, "smtp-password", "", "SMTP password")
+	fl.StringVar(&c.smtpPass, "smtp-password", "", "SMTP password. As a flag for development only (the process list shows it): set PORTAL_SMTP_PASSWORD or -smtp-password-file")
+	smtpPassFile := fl.String("smtp-password-file", "", "a file holding the SMTP password, such as a Docker secret or a systemd credential")
 	fl.StringVar(&c.smtpTLS, "smtp-tls", "starttls", "SMTP security: starttls, tls or none")
 	fl.StringVar(&c.from, "mail-from", "donotreply@council.example", "the From address of emails")
 	fl.BoolVar(&c.demo, "demo", false, "add demo data (a council, forms, a professional with tasks)")
@@ -99,6 +105,21 @@ func parseFlags(args []string) (*config, []string, error) {
 			return nil, nil, fmt.Errorf("-trusted-proxies: %w", err)
 		}
 		c.web.TrustedProxies = nets
+	}
+	secrets := []struct {
+		name, file string
+		value      *string
+	}{{"smtp-password", *smtpPassFile, &c.smtpPass}, {"database-url", *databaseURLFile, &c.databaseURL}}
+	onCommandLine := map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true }) // flags only: the environment sets values directly
+	for _, s := range secrets {
+		if err := secretFromFile(s.value, s.name, s.file); err != nil {
+			return nil, nil, err
+		}
+		if onCommandLine[s.name] {
+			c.warnings = append(c.warnings, fmt.Sprintf("-%s was given as a flag, which every user of this machine can read in the process list: set PORTAL_%s or -%s-file instead",
+				s.name, strings.ToUpper(strings.ReplaceAll(s.name, "-", "_")), s.name))
+		}
 	}
 	// The dev mailbox shows every email, codes included, to anyone: only when nothing but this machine can
 	// reach it and its links, or for a demo that says so, never on a public address by accident.
@@ -173,6 +194,9 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	c, rest, err := parseFlags(args)
 	if err != nil {
 		return err
+	}
+	for _, w := range c.warnings {
+		logger.Warn(w)
 	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
@@ -262,4 +286,25 @@ func openStore(ctx context.Context, c *config) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	return sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+}
+
+// secretFromFile reads a secret from the file named by its -NAME-file flag into value, without its final
+// line end. Giving both the secret and its file is a mistake, not a choice of one; errors never show
+// the secret.
+func secretFromFile(value *string, name, file string) error {
+	if file == "" {
+		return nil
+	}
+	if *value != "" {
+		return fmt.Errorf("-%s and -%s-file both given (as flags or PORTAL_ variables): give one", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("-%s-file: %w", name, err)
+	}
+	*value = strings.TrimRight(string(b), "\r\n")
+	if *value == "" {
+		return fmt.Errorf("-%s-file: %s is empty", name, file)
+	}
+	return nil
 }
