@@ -40,4 +40,15 @@ func TestStaffDelegatesAndReturnsInTheBrowser(t *testing.T) {
 	jo.Visit("/staff/audit")
 	jo.MustSee("delegated")
 	jo.MustSee("retract")
+	// The filter, its error summary and the filtered page, each checked by axe.
+	jo.Fill("Person", "nobody@council.example")
+	jo.ClickButton("Filter")
+	jo.MustSee("No entries match")
+	jo.Fill("Person", "JO.WORKER@council.example")
+	jo.ClickButton("Filter")
+	jo.MustSee("retract")
+	jo.Visit("/staff/audit?from.day=31&from.month=2&from.year=2026")
+	jo.MustSee("The first day must be a real date")
+	jo.ClickLink("Clear filter")
+	jo.MustSee("signed in")
 }
