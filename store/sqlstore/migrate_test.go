@@ -75,7 +75,7 @@ func TestMigrationGivesOldAPIKeysAnExpiryAndUniqueNames(t *testing.T) {
 			ctx := context.Background()
 			conn, open := c.open(t)
 			dir := "migrations/" + c.name
-			migrateUpTo(t, conn, dir, "0006")
+			migrateUpTo(t, conn, dir, "0008")
 			bind := newDB(map[string]dialect{"sqlite": sqlite, "postgres": postgres}[c.name], nil, nil).bind
 			created := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
 			for i, k := range []struct{ id, name string }{{"aaaaaaaa01", "lcs"}, {"bbbbbbbb02", "lcs"}, {"cccccccc03", "reports"}} {
