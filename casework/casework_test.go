@@ -107,7 +107,7 @@ func (e *env) count(t *testing.T) counts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, _ := e.st.AuditLog(ctx, 1000)
+	log, _ := e.st.AuditLog(ctx, store.AuditFilter{Limit: 1000})
 	mails, _ := e.st.RecentMail(ctx, 1000)
 	c := counts{responses: len(list), audits: len(log), mails: len(mails)}
 	for _, r := range list {

@@ -102,7 +102,7 @@ func TestASVS_V7_2_2_RefusalsAudited(t *testing.T) {
 func TestASVS_V7_1_4_AuditLogFilteredByPersonRecordAndDays(t *testing.T) {
 	rec := newAPIRecords(t)
 	e := rec.e
-	admin := e.newStaffUser("admin@council.example", store.RoleAdmin)
+	e.newStaffUser("admin@council.example", store.RoleAdmin) // signs in: the day's first entry
 	// A referral returned for more information gets a new id and keeps its reference.
 	code, out := e.api(rec.key, "POST", "/referrals/"+rec.referral+"/return", map[string]any{"reason": "Insufficient Detail"})
 	if code != http.StatusOK {
@@ -110,7 +110,7 @@ func TestASVS_V7_1_4_AuditLogFilteredByPersonRecordAndDays(t *testing.T) {
 	}
 	reopened := out["reopened"].(string)
 	e.clock.Advance(24 * time.Hour)
-	admin = e.signIn("admin@council.example", testPassword)
+	admin := e.signIn("admin@council.example", testPassword)
 	admin.get("/staff/referrals/" + reopened)
 	e.api(rec.key, "GET", "/delegations/"+rec.delegation, nil)
 	e.clock.Advance(24 * time.Hour)

@@ -107,7 +107,7 @@ func fillDisk(t *testing.T, dir string) string {
 func TestFullDiskSaysSoAndLosesNothing(t *testing.T) {
 	dir := smallDisk(t, 64<<20)
 	e := newEnvAt(t, filepath.Join(dir, "portal.db"))
-	key, err := NewAPIKey(context.Background(), e.store, "lcs", e.clock.Now())
+	_, key, err := NewAPIKey(context.Background(), e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
