@@ -49,25 +49,21 @@ func (a *App) auditRefusal(r *http.Request, actor, action, target string) {
 // auditPageSize is how many entries the audit log page shows at a time.
 const auditPageSize = 100
 
-// auditForm is the audit log page's filter as typed, and what is wrong with it.
-type auditForm struct {
-	renderer.AuditView
-	Errors []renderer.ErrorItem
-}
-
 // auditFilter reads the audit log page's filter from its query. A person is matched exactly (an email
 // address in any case); a record by its id or its reference, which finds every copy of a returned
-// referral; the days are whole days in UTC, both included.
-func auditFilter(r *http.Request) (store.AuditFilter, auditForm) {
+// referral; the days are whole days in UTC, both included. It returns the filter, the page's form as
+// typed, and what is wrong with it.
+func auditFilter(r *http.Request) (store.AuditFilter, renderer.AuditView, []renderer.ErrorItem) {
 	q := r.URL.Query()
-	v := auditForm{AuditView: renderer.AuditView{Actor: strings.TrimSpace(q.Get("actor")), Record: strings.TrimSpace(q.Get("record")),
+	v := renderer.AuditView{Actor: strings.TrimSpace(q.Get("actor")), Record: strings.TrimSpace(q.Get("record")),
 		FromDay: q.Get("from.day"), FromMonth: q.Get("from.month"), FromYear: q.Get("from.year"),
-		ToDay: q.Get("to.day"), ToMonth: q.Get("to.month"), ToYear: q.Get("to.year")}}
+		ToDay: q.Get("to.day"), ToMonth: q.Get("to.month"), ToYear: q.Get("to.year")}
+	var errs []renderer.ErrorItem
 	f := store.AuditFilter{Actor: v.Actor, Record: v.Record}
 	if strings.Contains(f.Actor, "@") {
 		f.Actor = normaliseEmail(f.Actor) // addresses are kept in lower case
 	}
-	fail := func(field, msg string) { v.Errors = append(v.Errors, renderer.ErrorItem{Field: field, Message: msg}) }
+	fail := func(field, msg string) { errs = append(errs, renderer.ErrorItem{Field: field, Message: msg}) }
 	if len(v.Actor) > 320 {
 		fail("actor", "Enter a person of 320 characters or fewer")
 	}
@@ -96,7 +92,7 @@ func auditFilter(r *http.Request) (store.AuditFilter, auditForm) {
 	if n, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && n > 0 {
 		f.Before = n // otherwise the first page
 	}
-	return f, v
+	return f, v, errs
 }
 
 // exportAudit sends every entry f selects as CSV, newest first, read from the store a page at a time.

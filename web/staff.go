@@ -632,12 +632,12 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	f, v := auditFilter(r)
+	f, v, errs := auditFilter(r)
 	v.Page = a.page(r, "Audit log")
-	v.Page.Errors = v.Errors
-	if len(v.Errors) > 0 {
+	if len(errs) > 0 {
+		v.Page.Errors = errs
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.render(w, r, renderer.AuditPage(v.AuditView))
+		a.render(w, r, renderer.AuditPage(v))
 		return
 	}
 	if r.URL.Query().Get("export") == "csv" {
@@ -663,7 +663,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 	for _, e := range list {
 		v.Rows = append(v.Rows, renderer.AuditRow{At: e.At.Format("2 Jan 2006 15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
 	}
-	a.render(w, r, renderer.AuditPage(v.AuditView))
+	a.render(w, r, renderer.AuditPage(v))
 }
 
 // NewStaff creates a council staff account and returns its first password, shown once.
