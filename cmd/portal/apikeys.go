@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/user"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -48,21 +49,19 @@ func apiKeySpec(args []string) (web.APIKeySpec, error) {
 	return spec, nil
 }
 
-// parseLifetime reads 90d, 12w, 1y or a Go duration; it must be positive.
+// parseLifetime reads 90d, 12w, 1y or a Go duration (720h); it must be positive.
 func parseLifetime(s string) (time.Duration, error) {
-	units := map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour}
-	var d time.Duration
-	if unit, ok := units[s[len(s)-min(len(s), 1):]]; ok {
-		n, err := strconv.Atoi(s[:len(s)-1])
-		if err != nil {
-			return 0, fmt.Errorf("-expires %q: give a number of days, weeks or years, like 90d, 12w or 1y", s)
+	bad := fmt.Errorf("-expires %q: give a number of days, weeks or years, like 90d, 12w or 1y", s)
+	d, err := time.ParseDuration(s)
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour, "y": 365 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			var count int
+			count, err = strconv.Atoi(n)
+			d = time.Duration(count) * unit
 		}
-		d = time.Duration(n) * unit
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("-expires %q: give a number of days, weeks or years, like 90d, 12w or 1y", s)
-		}
+	}
+	if err != nil {
+		return 0, bad
 	}
 	if d <= 0 {
 		return 0, fmt.Errorf("-expires %q: a key must work for some time", s)
