@@ -12,27 +12,27 @@ type NavItem struct {
 
 // FormPageView is a page of a form being filled in: either portal's.
 type FormPageView struct {
-	Page         Page
-	FormTitle    string
-	Header       templ.Component // the block above the form (the task's child and sender, a referral's reference)
+	Page      Page
+	FormTitle string
+	Header    templ.Component // the block above the form (the task's child and sender, a referral's reference)
 	// HeaderSummary, when set, folds the header into a details element named by it: after a task's first
 	// page the person knows who it is about, and can open it again.
 	HeaderSummary string
-	Nav          []NavItem
-	SectionTitle string
-	Description  string
-	ChildName    string // for a per-child page
-	Fields       []FieldView
-	Action       string // where the page posts
-	HasPrevious  bool
-	HasNext      bool
-	ReadOnly     bool
-	SubmitLabel  string // "Submit contribution", "Continue to declaration"
-	PrintHref    string
-	PDFHref      string
-	SaveLabel    string // "Save", "Save for later"
-	DraftVersion int    // the stored version of the draft the page was drawn from
-	PageHash     string // and a hash of the page's answers then, so a save can tell what changed since
+	Nav           []NavItem
+	SectionTitle  string
+	Description   string
+	ChildName     string // for a per-child page
+	Fields        []FieldView
+	Action        string // where the page posts
+	HasPrevious   bool
+	HasNext       bool
+	ReadOnly      bool
+	SubmitLabel   string // "Submit contribution", "Continue to declaration"
+	PrintHref     string
+	PDFHref       string
+	SaveLabel     string // "Save", "Save for later"
+	DraftVersion  int    // the stored version of the draft the page was drawn from
+	PageHash      string // and a hash of the page's answers then, so a save can tell what changed since
 	// Conflict lists the questions of this page that another tab or window saved differently after
 	// this page was drawn; the page shows what the person typed, not yet saved.
 	Conflict []string
