@@ -294,7 +294,7 @@ func TestASVS_V2_2_1_LimitsKeyOnTheClientBehindATrustedProxy(t *testing.T) {
 	for i, ip := range sourceAddrs(2, maxLoginPerClient+2) {
 		proxied.browserFrom(ip).get("/login").post("/login", "email", fmt.Sprintf("target%d@school.example", i), "password", "Summer2026!!").status(422)
 	}
-	if !proxied.browserFrom("127.0.0.100").get("/login").post("/login", "email", "owner@school.example", "password", testPassword).signedIn() {
+	if !proxied.browserFrom("127.0.0.100").login("owner@school.example", testPassword).signedIn() {
 		t.Fatal("behind the proxy, other people's failed sign-ins stopped the owner signing in")
 	}
 
@@ -304,7 +304,7 @@ func TestASVS_V2_2_1_LimitsKeyOnTheClientBehindATrustedProxy(t *testing.T) {
 		proxied.browserFrom(liar).signInWith(fmt.Sprintf("spray%d@school.example", i), "Summer2026!!", http.Header{"X-Forwarded-For": {fmt.Sprintf("10.9.8.%d", i)}}).status(422)
 	}
 	proxied.browserFrom(liar).signInWith("owner@school.example", testPassword, http.Header{"X-Forwarded-For": {"10.1.1.1"}}).status(http.StatusTooManyRequests)
-	if !proxied.browserFrom("127.0.0.102").signInWith("owner@school.example", testPassword, nil).signedIn() {
+	if !proxied.browserFrom("127.0.0.102").login("owner@school.example", testPassword).signedIn() {
 		t.Fatal("a client was limited for another's failures")
 	}
 
@@ -330,7 +330,7 @@ func TestASVS_V2_2_1_WrongPasswordsCannotLockTheOwnerOut(t *testing.T) {
 		}
 		owner := e.browserFrom("127.0.0.50").get("/login").post("/login", "email", email, "password", testPassword)
 		owner.see("Check your email")
-		owner.post("/login/code", "code", e.lastCode(email))
+		owner.post("/login/code", "code", e.lastCode(email)).authenticator(email)
 		if !owner.signedIn() {
 			t.Fatalf("%s: a few wrong passwords locked the owner out", email)
 		}
