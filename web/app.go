@@ -302,8 +302,9 @@ func (a *App) routes() {
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
 				r.Get("/accounts", a.staffAccounts)
-				r.Post("/accounts/{id}/disable", a.setStaffDisabled(true))
-				r.Post("/accounts/{id}/enable", a.setStaffDisabled(false))
+				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
+					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))
+				}
 				r.Get("/delegations/new", a.delegateForm)
 				r.Post("/delegations/new", a.delegate)
 				for _, kind := range []store.Kind{store.KindDelegation, store.KindReferral} {

@@ -71,6 +71,8 @@ type env struct {
 	store *sqlstore.DB
 	clock *clock
 	totp  map[string]string // the authenticator secrets of staff the test set up, by email address
+	// recovery holds the recovery codes shown to staff the test set up, by email address.
+	recovery map[string][]string
 }
 
 func newEnv(t testing.TB) *env {
@@ -96,7 +98,7 @@ func newEnvAt(t testing.TB, path string) *env {
 	}
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, app: app, store: db, clock: clk, totp: map[string]string{}}
+	return &env{t: t, srv: srv, app: app, store: db, clock: clk, totp: map[string]string{}, recovery: map[string][]string{}}
 }
 
 // fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.

@@ -48,7 +48,9 @@ func newSSOClient(cfg SSOConfig, baseURL string) *ssoClient {
 	return &ssoClient{cfg: cfg, redirect: baseURL + "/login/sso/callback", http: &http.Client{Timeout: 10 * time.Second}}
 }
 
-func (c *ssoClient) context(ctx context.Context) context.Context { return oidc.ClientContext(ctx, c.http) }
+func (c *ssoClient) context(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, c.http)
+}
 
 func (c *ssoClient) discover(ctx context.Context) (*oidc.Provider, *oauth2.Config, error) {
 	c.mu.Lock()

@@ -23,9 +23,9 @@ func (e *env) staff(email string, admin bool) *browser {
 	b := e.browser().login(email, password).see("Choose a new password")
 	b.post("/account/new-password", "password", testPassword, "confirm", testPassword).see("Set up two-factor authentication")
 	e.totp[email] = b.setUpAuthenticator()
-	return b.see("I have saved my recovery codes").get("/staff")
+	e.recovery[email] = b.see("I have saved my recovery codes").recoveryCodes()
+	return b.get("/staff")
 }
-
 
 func TestStaffConsoleIsForStaffOnly(t *testing.T) {
 	e := newEnv(t)

@@ -147,10 +147,19 @@ func (a *App) renderStaffAccounts(w http.ResponseWriter, r *http.Request, p rend
 	a.render(w, r, renderer.StaffAccountsPage(p, rows))
 }
 
-// setStaffDisabled is an admin's "Disable" and "Enable". A disabled account cannot sign in, its sessions
-// end at once and its remembered browsers are forgotten. An admin cannot disable their own account, so
-// the console always keeps one admin who can undo it.
-func (a *App) setStaffDisabled(disable bool) http.HandlerFunc {
+// Admins' changes to a staff account.
+const (
+	disableAccount     = "disable"
+	enableAccount      = "enable"
+	resetAuthenticator = "reset-two-factor"
+)
+
+// changeStaffAccount is an admin's "Disable", "Enable" and "Reset app". A disabled account cannot sign
+// in, its sessions end at once and its remembered browsers are forgotten. Resetting the app (a lost or
+// stolen phone) removes its key and recovery codes and signs the account out: at the next sign-in, with
+// the password and an emailed code, its owner sets up an app again. An admin cannot change their own
+// account this way, so there is always another admin to undo it.
+func (a *App) changeStaffAccount(change string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		me := userFrom(r)
 		if me.Role != store.RoleAdmin {
@@ -166,23 +175,32 @@ func (a *App) setStaffDisabled(disable bool) http.HandlerFunc {
 			a.serverError(w, r, err)
 			return
 		}
-		p := a.page(r, "Staff accounts")
 		if u.ID == me.ID {
-			p.Errors = []renderer.ErrorItem{{Field: "accounts", Message: "You cannot disable your own account. Ask another admin"}}
+			p := a.page(r, "Staff accounts")
+			p.Errors = []renderer.ErrorItem{{Field: "accounts", Message: "You cannot disable your own account or reset its app. Ask another admin"}}
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			a.renderStaffAccounts(w, r, p)
 			return
 		}
-		action := "enabled staff account"
-		u.DisabledAt = time.Time{}
-		if disable {
+		var action string
+		switch change {
+		case disableAccount:
 			action, u.DisabledAt = "disabled staff account", a.now()
+		case enableAccount:
+			action, u.DisabledAt = "enabled staff account", time.Time{}
+		case resetAuthenticator:
+			action, u.TOTPSecret = "reset staff account's authenticator app", ""
 		}
 		err = a.store.InTx(r.Context(), func(tx store.Data) error {
 			if err := tx.UpdateUser(r.Context(), u); err != nil {
 				return err
 			}
-			if disable {
+			if change == resetAuthenticator {
+				if err := tx.SetRecoveryCodes(r.Context(), u.ID, nil); err != nil {
+					return err
+				}
+			}
+			if change != enableAccount {
 				if err := signOutEverywhere(r.Context(), tx, u.ID, ""); err != nil {
 					return err
 				}

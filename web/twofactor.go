@@ -178,7 +178,11 @@ func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, re
 			return wrong("The code is not correct. Enter the code your authenticator app shows now")
 		}
 		if err := a.store.UseTOTPStep(r.Context(), u.ID, step); errors.Is(err, store.ErrConflict) {
-			return "This code has been used already. Wait for your authenticator app to show a new one", false, nil
+			// Someone else may have seen the code: refused, logged, and its holder told.
+			a.log.Warn("authenticator code used again", "user", u.ID, "client", clientAddr(r))
+			return "This code has been used already. Wait for your authenticator app to show a new one", false, a.mail.Send(r.Context(), u.Email, "A code from your authenticator app was used again",
+				fmt.Sprintf("Someone entered a code from your authenticator app for %s that had already been used, on %s. It was refused.\n\nIf this was not you, someone may have seen your password and a code: change your password now and tell the council.\n\n%s",
+					a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), a.signature()))
 		} else if err != nil {
 			return "", false, err
 		}
