@@ -144,7 +144,7 @@ func TestASVS_V3_3_1_DisabledStaffAccountsAreSignedOut(t *testing.T) {
 	}
 
 	admin.get("/staff/accounts").see("Staff accounts", "worker@council.example", "Active", "Set up")
-	admin.post("/staff/accounts/"+id+"/disable").see("Disabled on 2 Mar 2026")
+	admin.post("/staff/accounts/" + id + "/disable").see("Disabled on 2 Mar 2026")
 	worker.get("/staff").see("Secure login")
 	if worker.signedIn() {
 		t.Fatal("the disabled account's session carried on")
@@ -155,7 +155,7 @@ func TestASVS_V3_3_1_DisabledStaffAccountsAreSignedOut(t *testing.T) {
 	pro := e.register("pro@school.example").e.user("pro@school.example")
 	admin.get("/staff/accounts").post("/staff/accounts/" + pro.ID + "/disable").status(http.StatusNotFound) // staff accounts only
 
-	admin.get("/staff/accounts").post("/staff/accounts/"+id+"/enable").see("Active")
+	admin.get("/staff/accounts").post("/staff/accounts/" + id + "/enable").see("Active")
 	if !e.signIn("worker@council.example", testPassword).signedIn() {
 		t.Fatal("the enabled account cannot sign in")
 	}
