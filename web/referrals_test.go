@@ -169,7 +169,7 @@ func TestSignInFromTheOverviewLandsOnTheFirstQuestion(t *testing.T) {
 	e.register("sam@school.example").post("/logout")
 	b := e.browser()
 	b.get("/referrals/new/concern?as=public").post("/referrals/new/concern?as=public").see("Secure login")
-	b.post("/login", "email", "sam@school.example", "password", testPassword).see("Your details", "Save for later")
+	b.loginHere("sam@school.example", testPassword).see("Your details", "Save for later")
 	if strings.Contains(b.last, `<h1 class="govuk-heading-l">Overview</h1>`) {
 		t.Fatal("signing in from the overview went back to the overview")
 	}
