@@ -196,8 +196,9 @@ func guessCodes(b *browser, a codeAttack) int {
 
 // V2.2.1: the health check signed in to an unverified account over and over, each time getting a fresh
 // code with 5 new tries: 49 codes to one address in 1.7 s, 143 guesses a second from 8 source addresses.
-// Now every way of getting a code (registering, "send me a new code", signing in, a forgotten password)
-// counts against one limit per address, whatever the source address, and each code takes 5 tries: at most
+// Now every way of getting a code (registering, "send me a new code", signing in, with the password or after
+// wrong ones, a forgotten password) counts against one limit per address, whatever the source address, and
+// each code takes 5 tries: at most
 // maxCodesPerHour×maxCodeTries guesses an hour at the codes of one address. The attack runs for an hour of
 // the portal's clock from 8 addresses, and the time to guess a code at that rate is logged.
 func TestASVS_V2_2_1_CodesLimitedPerAddressFromAnySource(t *testing.T) {
@@ -225,6 +226,11 @@ func TestASVS_V2_2_1_CodesLimitedPerAddressFromAnySource(t *testing.T) {
 			b.get("/password/forgotten").post("/password/forgotten", "email", account)
 		}, "/password/reset", reset},
 		{"register an account's address", func(b *browser) { b.startRegistration("Mallory", account, attackerPassword) }, "/register/verify", verify},
+		// Someone who has the password: the code at every sign-in is what stops them.
+		{"sign in with the account's password", func(b *browser) {
+			b.get("/login").post("/login", "email", account, "password", testPassword)
+			b.get("/login/code")
+		}, "/login/code", nil},
 	}
 	sent := map[string]int{waiting: e.codesTo(waiting), account: e.codesTo(account)}
 	checks := map[string]int{}
