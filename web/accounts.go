@@ -86,8 +86,9 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.LoginPage(p, "", a.ssoName()))
 }
 
-// login checks the password. After maxLoginPerAccount wrong passwords for an address its sign-in needs an
-// emailed code as well, which its owner gets and a guesser does not, instead of a lock that would keep the
+// login checks the password; a right one goes on to the second step (afterPassword). After
+// maxLoginPerAccount wrong passwords for an address its sign-in needs an emailed code whatever the
+// council's setting, which its owner gets and a guesser does not, instead of a lock that would keep the
 // owner out too; then right and wrong passwords get the same answer and make the same writes.
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
