@@ -129,20 +129,20 @@ func TwoFactorSetUpPage(p Page, qrDataURL, secret string) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<h1 class=\"govuk-heading-l\">Set up two-factor authentication</h1><p class=\"govuk-body\">The staff console holds children's details, so signing in to it needs a code from an authenticator app on your phone as well as your password.</p><ol class=\"govuk-list govuk-list--number\"><li>Install an authenticator app on your phone if you do not have one, such as Microsoft Authenticator or Google Authenticator.</li><li>In the app, add an account and scan this QR code.</li><li>Enter the 6-digit code the app then shows.</li></ol><img src=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<h1 class=\"govuk-heading-l\">Set up two-factor authentication</h1><p class=\"govuk-body\">The staff console holds children's details, so signing in to it needs a code from an authenticator app on your phone as well as your password.</p><ol class=\"govuk-list govuk-list--number\"><li>Install an authenticator app on your phone if you do not have one, such as Microsoft Authenticator or Google Authenticator.</li><li>In the app, add an account and scan this QR code.</li><li>Enter the 6-digit code the app then shows.</li></ol><p class=\"govuk-body\"><img src=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(templ.SafeURL(qrDataURL))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/twofactor.templ`, Line: 30, Col: 37}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/twofactor.templ`, Line: 30, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "\" width=\"240\" height=\"240\" alt=\"QR code to scan with your authenticator app\"> <details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">I cannot scan the QR code</span></summary><div class=\"govuk-details__text\"><p class=\"govuk-body\">Add the account by hand with this key, time-based:</p><p class=\"govuk-body\"><code id=\"totp-secret\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "\" width=\"240\" height=\"240\" alt=\"QR code to scan with your authenticator app\"></p><details class=\"govuk-details\"><summary class=\"govuk-details__summary\"><span class=\"govuk-details__summary-text\">I cannot scan the QR code</span></summary><div class=\"govuk-details__text\"><p class=\"govuk-body\">Add the account by hand with this key, time-based:</p><p class=\"govuk-body\"><code id=\"totp-secret\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
