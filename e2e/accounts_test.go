@@ -50,3 +50,49 @@ func TestPagesWorkWithoutJavaScript(t *testing.T) {
 	b.ClickLink("Continue")
 	b.MustSee("Children's Services Portal")
 }
+
+// TestSignInWithTheEmailedCodeAndRememberTheDevice: every sign-in asks for the code emailed to the
+// address; "Remember this device" spares this browser the code next time, until "Sign out of every
+// device" forgets it.
+func TestSignInWithTheEmailedCodeAndRememberTheDevice(t *testing.T) {
+	p := startPortal(t)
+	b := p.browser()
+	b.Visit("/login")
+	p.register(b, "Rose", "Berry", "rose.berry@example.org")
+	b.ClickLink("Continue")
+	logout(b, "Rose Berry")
+
+	signIn := func() {
+		b.Visit("/login")
+		b.Fill("Email address", "rose.berry@example.org")
+		b.Fill("Password", password)
+		b.ClickButton("Sign in")
+	}
+	signIn()
+	b.MustSee("Check your email")
+	b.MustSee("We have sent a code to rose.berry@example.org")
+	b.Fill("Code", "1234 5678")
+	b.ClickButton("Sign in")
+	b.MustSee("The code is not correct")
+	b.Fill("Code", p.code("rose.berry@example.org"))
+	b.Check("Remember this device for 30 days")
+	b.ClickButton("Sign in")
+	b.MustSee("Rose Berry")
+	b.MustNotSee("Secure login")
+	logout(b, "Rose Berry")
+
+	sent := p.smtp.Count("rose.berry@example.org")
+	signIn()
+	b.MustNotSee("Check your email")
+	b.MustSee("Rose Berry")
+	if p.smtp.Count("rose.berry@example.org") != sent {
+		t.Fatal("the remembered browser was emailed a code")
+	}
+
+	b.ClickButton("Rose Berry")
+	b.ClickLink("Update account")
+	b.ClickButton("Sign out of every device")
+	b.MustSee("You have signed out")
+	signIn()
+	b.MustSee("We have sent a code to rose.berry@example.org")
+}

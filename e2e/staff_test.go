@@ -2,9 +2,11 @@ package e2e
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"formportal/internal/browsertest"
 	"formportal/web"
 )
 
@@ -17,7 +19,7 @@ func TestStaffDelegatesAndReturnsInTheBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	jo := p.browser()
-	p.login(jo, "jo.worker@council.example", password)
+	p.firstStaffSignIn(jo, "jo.worker@council.example", password)
 	jo.Visit("/staff")
 	jo.ClickLink("Delegate a form")
 	jo.Check("Multi-Agency Chronology")
@@ -51,4 +53,100 @@ func TestStaffDelegatesAndReturnsInTheBrowser(t *testing.T) {
 	jo.MustSee("The first day must be a real date")
 	jo.ClickLink("Clear filter")
 	jo.MustSee("signed in")
+}
+
+// firstStaffSignIn is a new member of staff's first sign-in, as `portal staff create` leaves them: the
+// printed password and the emailed code, a password of their own, then an authenticator app set up from
+// the QR code (the test's "app" reads the key shown under it). It returns the recovery codes shown, and
+// the browser ends at the staff console with the new password being the harness's password.
+func (p *portal) firstStaffSignIn(b *browsertest.Browser, email, firstPassword string) []string {
+	p.t.Helper()
+	p.login(b, email, firstPassword)
+	b.MustSee("Choose a new password")
+	b.Fill("New password", password)
+	b.Fill("Please enter the same password", password)
+	b.ClickButton("Change password")
+	b.MustSee("Set up two-factor authentication")
+	var loaded bool
+	b.Eval(`(() => { const img = document.querySelector('img[alt="QR code to scan with your authenticator app"]'); return !!img && img.complete && img.naturalWidth === 240 })()`, &loaded)
+	if !loaded {
+		p.t.Fatal("the QR code did not load")
+	}
+	var secret string
+	b.Eval(`document.getElementById("totp-secret").textContent`, &secret)
+	p.totp[email] = strings.ReplaceAll(secret, " ", "")
+	b.Fill("Code from the app", p.authenticatorCode(email))
+	b.ClickButton("Continue")
+	b.MustSee("Your recovery codes")
+	b.MustSee("shown only once")
+	var codes []string
+	b.Eval(`[...document.querySelectorAll("#recovery-codes code")].map(c => c.textContent)`, &codes)
+	if len(codes) != 10 {
+		p.t.Fatalf("%d recovery codes shown", len(codes))
+	}
+	b.ClickLink("I have saved my recovery codes")
+	b.MustSee("Staff console")
+	return codes
+}
+
+// TestStaffSetUpTwoFactorAndSignInWithIt: a new member of staff changes the printed password, sets up an
+// authenticator app from the QR code and gets recovery codes, then signs in with the app's code and, with
+// the phone lost, with a recovery code. An admin disables the account from the console and it is signed
+// out. Axe checks every page.
+func TestStaffSetUpTwoFactorAndSignInWithIt(t *testing.T) {
+	p := startPortal(t)
+	first, err := web.NewStaff(context.Background(), p.store, "kit.carer@council.example", "Kit", "Carer", false, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	kit := p.browser()
+	codes := p.firstStaffSignIn(kit, "kit.carer@council.example", first)
+	logout(kit, "Kit Carer")
+
+	// Every sign-in asks for the app's code, not an emailed one.
+	emailed := p.smtp.Count("kit.carer@council.example")
+	kit.Visit("/login")
+	kit.Fill("Email address", "kit.carer@council.example")
+	kit.Fill("Password", password)
+	kit.ClickButton("Sign in")
+	kit.MustSee("Enter the code from your authenticator app")
+	kit.Fill("Code", "000000")
+	kit.ClickButton("Sign in")
+	kit.MustSee("The code is not correct")
+	kit.Fill("Code", p.authenticatorCode("kit.carer@council.example"))
+	kit.ClickButton("Sign in")
+	kit.MustSee("Staff console")
+	logout(kit, "Kit Carer")
+	if n := p.smtp.Count("kit.carer@council.example"); n != emailed {
+		t.Fatalf("%d emails sent for a sign-in with the app", n-emailed)
+	}
+
+	// The phone is lost: a recovery code signs in once, and the holder is told.
+	kit.Visit("/login")
+	kit.Fill("Email address", "kit.carer@council.example")
+	kit.Fill("Password", password)
+	kit.ClickButton("Sign in")
+	kit.Fill("Code", codes[3])
+	kit.ClickButton("Sign in")
+	kit.MustSee("Staff console")
+	for m := p.smtp.WaitFor(t, "kit.carer@council.example", 10*time.Second); m.Subject != "A recovery code was used to sign in"; {
+		m = p.smtp.WaitFor(t, "kit.carer@council.example", 10*time.Second) // the holder is told, after earlier emails
+	}
+	kit.Visit("/account/two-factor")
+	kit.MustSee("You have 9 of 10 recovery codes left")
+
+	// An admin disables the account: Kit is signed out at once.
+	boss := p.browser()
+	firstBoss, err := web.NewStaff(context.Background(), p.store, "boss@council.example", "Bo", "Boss", true, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.firstStaffSignIn(boss, "boss@council.example", firstBoss)
+	boss.ClickButton("Bo Boss")
+	boss.ClickLink("Staff accounts")
+	boss.MustSee("kit.carer@council.example")
+	boss.ClickButton("Disable kit.carer@council.example")
+	boss.MustSee("Disabled on")
+	kit.Visit("/staff")
+	kit.MustSee("Secure login")
 }

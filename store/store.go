@@ -40,6 +40,11 @@ type User struct {
 	EmailVerifiedAt time.Time // when the emailed code was entered (zero only for accounts made before pending registrations)
 	TermsAcceptedAt time.Time // zero until the terms are accepted
 	CreatedAt       time.Time
+	// MustChangePassword is set for the first password `portal staff create` prints: it is changed at the
+	// first sign-in, before anything else.
+	MustChangePassword bool
+	DisabledAt         time.Time // when an admin disabled the account; zero while it may sign in
+	TOTPSecret         string    // the authenticator app's shared secret (base32); "" until set up
 }
 
 // Roles of council staff.
@@ -50,6 +55,9 @@ const (
 
 // IsStaff reports whether the user works for the council.
 func (u *User) IsStaff() bool { return u.Role == RoleStaff || u.Role == RoleAdmin }
+
+// Disabled reports whether an admin has disabled the account.
+func (u *User) Disabled() bool { return !u.DisabledAt.IsZero() }
 
 // AuditEntry records who saw or changed what.
 type AuditEntry struct {
@@ -115,6 +123,25 @@ type Code struct {
 	CreatedAt time.Time
 }
 
+// RecoveryCode is one of the single-use codes that stand in for the authenticator app, kept only as a
+// salted hash.
+type RecoveryCode struct {
+	ID        string
+	UserID    string
+	Salt      string
+	Hash      string
+	UsedAt    time.Time
+	CreatedAt time.Time
+}
+
+// Device is a browser remembered after a sign-in code. ID is the SHA-256 of the cookie's random token.
+type Device struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
 // Mail is a message in the outbox. It stays until sent or given up; the sender retries with back-off.
 type Mail struct {
 	ID            int64
@@ -168,6 +195,7 @@ type Data interface {
 	Registrations
 	Sessions
 	Codes
+	SecondFactors
 	Responses
 	Outbox
 	AuditLog
@@ -181,6 +209,8 @@ type Accounts interface {
 	UserByEmail(ctx context.Context, email string) (*User, error)
 	UpdateUser(ctx context.Context, u *User) error
 	DeleteUser(ctx context.Context, id string) error
+	// ListStaff lists the council staff accounts, by email address.
+	ListStaff(ctx context.Context) ([]User, error)
 }
 
 // Registrations are the registrations waiting for their emailed code.
@@ -222,6 +252,26 @@ type Codes interface {
 	// RecordAttempt and CountAttempts rate-limit by key (an account, an address).
 	RecordAttempt(ctx context.Context, key string, at time.Time) error
 	CountAttempts(ctx context.Context, key string, since time.Time) (int, error)
+}
+
+// SecondFactors are what proves a sign-in besides the password: the authenticator app's time steps,
+// recovery codes, and browsers remembered after an emailed code.
+type SecondFactors interface {
+	// UseTOTPStep records that a user's authenticator code of a time step was accepted; ErrConflict when
+	// that step or a later one was used already, so a code works once.
+	UseTOTPStep(ctx context.Context, userID string, step int64) error
+	// SetRecoveryCodes replaces a user's recovery codes.
+	SetRecoveryCodes(ctx context.Context, userID string, codes []RecoveryCode) error
+	// RecoveryCodes lists a user's recovery codes, used ones included.
+	RecoveryCodes(ctx context.Context, userID string) ([]RecoveryCode, error)
+	// UseRecoveryCode marks a code used; ErrNotFound when it is gone or was used already.
+	UseRecoveryCode(ctx context.Context, id string, at time.Time) error
+
+	CreateDevice(ctx context.Context, d *Device) error
+	DeviceByID(ctx context.Context, id string) (*Device, error)
+	// DeleteUserDevices forgets every browser remembered for a user.
+	DeleteUserDevices(ctx context.Context, userID string) error
+	DeleteDevicesExpiredBefore(ctx context.Context, before time.Time) (int, error)
 }
 
 // AuditLog records who saw or changed what.

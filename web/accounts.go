@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -37,6 +39,11 @@ const (
 	keyResetMail = "reset.email"
 	keyResetFor  = "reset.for"  // whom the reset code was made for: the account, or nobody
 	keySignInFor = "signin.for" // whom the sign-in code was made for: the account, or nobody
+	keySignInTo  = "signin.to"  // the address the code went to, once the password was right; else unset
+	// keySignInTOTP is the account whose password (and emailed code, if one was asked) were right, until
+	// its authenticator code is entered.
+	keySignInTOTP   = "signin.totp"
+	keySignInMethod = "signin.method" // how the session was signed in: "sso", or unset
 )
 
 // equalWorkKey is the rate-limit key nobody counts: an attempt recorded under it stands in for a write that
@@ -76,11 +83,12 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 		delete(s.Data, "signedOut")
 		a.saveSession(r, s)
 	}
-	a.render(w, r, renderer.LoginPage(p, ""))
+	a.render(w, r, renderer.LoginPage(p, "", a.ssoName()))
 }
 
-// login checks the password. After maxLoginPerAccount wrong passwords for an address its sign-in needs an
-// emailed code as well, which its owner gets and a guesser does not, instead of a lock that would keep the
+// login checks the password; a right one goes on to the second step (afterPassword). After
+// maxLoginPerAccount wrong passwords for an address its sign-in needs an emailed code whatever the
+// council's setting, which its owner gets and a guesser does not, instead of a lock that would keep the
 // owner out too; then right and wrong passwords get the same answer and make the same writes.
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
@@ -94,7 +102,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.render(w, r, renderer.LoginPage(p, email))
+		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 		return
 	}
 	accountKey, clientKey := "login:"+email, "login-client:"+clientAddr(r)
@@ -108,7 +116,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.auditEvent(r, typedActor(email), "sign-in refused: too many attempts", "", "from "+clientAddr(r))
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
 		w.WriteHeader(http.StatusTooManyRequests)
-		a.render(w, r, renderer.LoginPage(p, email))
+		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 		return
 	}
 	needsCode, err := a.limited(r, accountKey, maxLoginPerAccount, rateWindow)
@@ -145,17 +153,83 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if right && u.Disabled() {
+		if !needsCode {
+			a.log.Warn("login refused: account disabled", "user", u.ID, "client", clientAddr(r))
+			a.disabledAccount(w, r)
+			return
+		}
+		right = false // while a code is needed, a disabled account answers as a wrong password does
+	}
 	if needsCode {
 		if !right {
-			u = nil
+			a.askSignInCode(w, r, email, nil, true)
+			return
 		}
-		a.askSignInCode(w, r, email, u)
+		// A browser remembered after an emailed code stands for the code: the guesser has no such browser.
+		remembered, err := a.rememberedDevice(r, u)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		if remembered {
+			a.afterEmailedCode(w, r, u)
+			return
+		}
+		a.askSignInCode(w, r, email, u, true)
 		return
 	}
 	if !right {
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "Enter a correct email address and password"}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.render(w, r, renderer.LoginPage(p, email))
+		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
+		return
+	}
+	a.afterPassword(w, r, u)
+}
+
+// afterPassword asks, once the password is right, for what proves the sign-in besides it: the code of
+// the authenticator app for staff who have one; otherwise a code emailed at every sign-in, unless the
+// council has turned these off or the browser was remembered after one.
+func (a *App) afterPassword(w http.ResponseWriter, r *http.Request, u *store.User) {
+	if u.TOTPSecret != "" {
+		a.askAuthenticatorCode(w, r, u)
+		return
+	}
+	if a.cfg.PasswordOnlySignIn {
+		a.finishSignIn(w, r, u)
+		return
+	}
+	remembered, err := a.rememberedDevice(r, u)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if remembered {
+		a.finishSignIn(w, r, u)
+		return
+	}
+	limited, err := a.limited(r, "code-sent:"+u.Email, maxCodesPerHour, time.Hour)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if limited {
+		// Said only to someone who knows the password: the codes of the address are used up for the hour.
+		p := a.page(r, "Secure login")
+		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "We have sent too many codes to this address. Wait an hour and try again"}}
+		w.WriteHeader(http.StatusTooManyRequests)
+		a.render(w, r, renderer.LoginPage(p, u.Email, a.ssoName()))
+		return
+	}
+	a.askSignInCode(w, r, u.Email, u, false)
+}
+
+// afterEmailedCode is the step after the emailed code (or the browser that stands for it): the
+// authenticator app's code for those who have one.
+func (a *App) afterEmailedCode(w http.ResponseWriter, r *http.Request, u *store.User) {
+	if u.TOTPSecret != "" {
+		a.askAuthenticatorCode(w, r, u)
 		return
 	}
 	a.finishSignIn(w, r, u)
@@ -163,8 +237,9 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 
 // askSignInCode emails a sign-in code to the account when u is given (the password was right), and makes
 // a code for nobody otherwise; the next page is the same. A wrong password does not count against the
-// address's codes, so wrong passwords cannot use up the codes its owner needs.
-func (a *App) askSignInCode(w http.ResponseWriter, r *http.Request, email string, u *store.User) {
+// address's codes, so wrong passwords cannot use up the codes its owner needs. afterWrongPasswords says
+// why the code is asked for: then the page must read the same whether or not the password was right.
+func (a *App) askSignInCode(w http.ResponseWriter, r *http.Request, email string, u *store.User, afterWrongPasswords bool) {
 	limited, err := a.limited(r, "code-sent:"+email, maxCodesPerHour, time.Hour)
 	if err != nil {
 		a.serverError(w, r, err)
@@ -180,6 +255,10 @@ func (a *App) askSignInCode(w http.ResponseWriter, r *http.Request, email string
 	}
 	s := sessionFrom(r)
 	s.Data[keySignInFor] = subject
+	s.Data[keySignInTo] = email
+	if afterWrongPasswords {
+		delete(s.Data, keySignInTo)
+	}
 	if err := a.saveSession(r, s); err != nil {
 		a.serverError(w, r, err)
 		return
@@ -188,11 +267,12 @@ func (a *App) askSignInCode(w http.ResponseWriter, r *http.Request, email string
 }
 
 func (a *App) signInCodeForm(w http.ResponseWriter, r *http.Request) {
-	if sessionFrom(r).Data[keySignInFor] == "" {
+	s := sessionFrom(r)
+	if s.Data[keySignInFor] == "" {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.SignInCodePage(a.page(r, "Check your email")))
+	a.render(w, r, renderer.SignInCodePage(a.page(r, "Check your email"), s.Data[keySignInTo], a.rememberDays(), false))
 }
 
 func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
@@ -216,30 +296,51 @@ func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	remember := r.PostFormValue("remember") == "yes"
 	if msg != "" {
 		p := a.page(r, "Check your email")
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.render(w, r, renderer.SignInCodePage(p))
+		a.render(w, r, renderer.SignInCodePage(p, sessionFrom(r).Data[keySignInTo], a.rememberDays(), remember))
 		return
 	}
-	a.finishSignIn(w, r, u)
+	if remember {
+		if err := a.rememberDevice(w, r, u); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+	}
+	a.afterEmailedCode(w, r, u)
 }
 
 // finishSignIn starts the signed-in session and goes where the person was going.
 func (a *App) finishSignIn(w http.ResponseWriter, r *http.Request, u *store.User) {
+	a.finishSignInBy(w, r, u, "")
+}
+
+// finishSignInBy is finishSignIn with how the person signed in, kept in the session: "sso" for the
+// council's identity provider, which then answers for the second factor; "" for the portal's own steps.
+func (a *App) finishSignInBy(w http.ResponseWriter, r *http.Request, u *store.User, method string) {
+	if u.Disabled() {
+		a.disabledAccount(w, r)
+		return
+	}
 	s, err := a.signIn(w, r, u)
+	if err == nil && method != "" {
+		s.Data[keySignInMethod] = method
+		err = a.saveSession(r, s)
+	}
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.log.Info("signed in", "user", u.ID)
+	a.log.Info("signed in", "user", u.ID, "method", method)
 	a.auditEvent(r, u.Email, "signed in", "", "from "+clientAddr(r))
 	if u.TermsAcceptedAt.IsZero() {
 		http.Redirect(w, r, "/register/terms", http.StatusSeeOther)
 		return
 	}
-	dest, err := a.continueAfterSignIn(r, u, returnPath(s))
+	dest, err := a.continueAfterSignIn(r, u, homePath(u, s))
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -450,7 +551,7 @@ var codeMails = map[string]struct{ subject, body string }{
 	store.CodeResetPassword: {"Reset your password",
 		"Use this code to reset your password for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask to reset your password, you do not need to do anything: your password has not changed.\n\n%s"},
 	store.CodeSignIn: {"Your sign-in code",
-		"Use this code to sign in to %s:\n\n%s\n\nThe code expires in %d minutes. We ask for it as well as your password because someone has entered wrong passwords for your account. If you did not just sign in, someone else knows your password: reset it now.\n\n%s"},
+		"Use this code to sign in to %s:\n\n%s\n\nThe code expires in %d minutes. If you did not just sign in, someone else knows your password: reset it now.\n\n%s"},
 }
 
 // issueCode makes a new code for subject and sends what send says to the address. Whatever it sends it
@@ -686,7 +787,7 @@ var privacyText = []string{
 
 func (a *App) accountForm(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
-	a.render(w, r, renderer.AccountPage(a.page(r, "Update account"), u.Forename, u.Surname, u.Organisation, u.Phone, u.Email))
+	a.render(w, r, renderer.AccountPage(a.page(r, "Update account"), u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
 func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
@@ -703,7 +804,7 @@ func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.render(w, r, renderer.AccountPage(p, forename, surname, organisation, phone, u.Email))
+		a.render(w, r, renderer.AccountPage(p, forename, surname, organisation, phone, u.Email, u.IsStaff()))
 		return
 	}
 	u.Forename, u.Surname, u.Organisation, u.Phone = forename, surname, organisation, phone
@@ -713,7 +814,7 @@ func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	p = a.page(r, "Update account")
 	p.Banner = "Your account details have been saved"
-	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email))
+	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
 // phoneProblem applies the seeds' rule: telephone numbers are one continuous number.
@@ -776,7 +877,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.DeleteUserSessions(r.Context(), u.ID, sessionFrom(r).ID); err != nil {
+	if err := signOutEverywhere(r.Context(), a.store, u.ID, sessionFrom(r).ID); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -788,7 +889,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	p = a.page(r, "Update account")
 	p.Banner = "Your password has been changed. You have been signed out everywhere else"
-	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email))
+	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
 // --- forgotten password ----------------------------------------------------------------------------
@@ -896,7 +997,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	if err := a.store.DeleteUserSessions(r.Context(), u.ID, ""); err != nil {
+	if err := signOutEverywhere(r.Context(), a.store, u.ID, ""); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -912,7 +1013,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 	}
 	p = a.page(r, "Secure login")
 	p.Banner = "Your password has been reset. Sign in with your new password"
-	a.render(w, r, renderer.LoginPage(p, email))
+	a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 }
 
 // --- dev mailbox -----------------------------------------------------------------------------------
@@ -927,7 +1028,11 @@ func (a *App) devMailbox(w http.ResponseWriter, r *http.Request) {
 	for _, m := range list {
 		mails = append(mails, renderer.DevMail{To: m.To, Subject: m.Subject, Text: m.Text, Created: m.CreatedAt, Sent: m.SentAt})
 	}
-	a.render(w, r, renderer.DevMailboxPage(a.page(r, "Dev mailbox"), mails))
+	demoCode := ""
+	if u, err := a.store.UserByEmail(r.Context(), DemoStaffEmail); err == nil && u.TOTPSecret == DemoStaffTOTPSecret {
+		demoCode, _ = totp.GenerateCodeCustom(DemoStaffTOTPSecret, a.now(), totpOptions)
+	}
+	a.render(w, r, renderer.DevMailboxPage(a.page(r, "Dev mailbox"), mails, demoCode))
 }
 
 // sendPasswordChanged tells the account holder, so a change they did not make does not go unnoticed.

@@ -37,6 +37,15 @@ type Config struct {
 	// TrustedProxies are the proxies (a TLS proxy, a load balancer) whose X-Forwarded-For says which
 	// address a request came from; from anywhere else the header is ignored.
 	TrustedProxies []net.IPNet
+	// PasswordOnlySignIn turns off the code emailed at every sign-in, which is on unless a council turns
+	// it off. A sign-in after wrong passwords still needs one, and staff with an authenticator app are
+	// asked for its code whatever this says.
+	PasswordOnlySignIn bool
+	// RememberDevice is how long a browser is not asked for a sign-in code again after "remember this
+	// device" was ticked with one.
+	RememberDevice time.Duration
+	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
+	SSO *SSOConfig
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -50,6 +59,7 @@ func DefaultConfig() Config {
 		IdleWarning:     2 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
 		CodeLifetime:    15 * time.Minute,
+		RememberDevice:  30 * 24 * time.Hour,
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
 	}
@@ -75,6 +85,7 @@ type App struct {
 	assets  http.Handler
 	asset   func(string) string
 	router  chi.Router
+	sso     *ssoClient // nil without single sign-on
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
@@ -122,6 +133,7 @@ func New(cfg Config, opts Options) (*App, error) {
 	}{
 		{&cfg.IdleTimeout, def.IdleTimeout}, {&cfg.IdleWarning, def.IdleWarning},
 		{&cfg.SessionLifetime, def.SessionLifetime}, {&cfg.CodeLifetime, def.CodeLifetime},
+		{&cfg.RememberDevice, def.RememberDevice},
 	} {
 		if *d.v <= 0 {
 			*d.v = d.def
@@ -151,6 +163,12 @@ func New(cfg Config, opts Options) (*App, error) {
 	}
 	if a.assets == nil {
 		a.assets = http.NotFoundHandler()
+	}
+	if c := cfg.SSO; c != nil {
+		if c.Issuer == "" || c.ClientID == "" || c.ClientSecret == "" || len(c.EmailDomains) == 0 {
+			return nil, fmt.Errorf("single sign-on needs an issuer, a client id, a client secret and the email domains allowed")
+		}
+		a.sso = newSSOClient(*c, cfg.BaseURL)
 	}
 	a.work = a.casework()
 	a.routes()
@@ -215,6 +233,10 @@ func (a *App) routes() {
 		r.Post("/login", a.login)
 		r.Get("/login/code", a.signInCodeForm)
 		r.Post("/login/code", a.signInCode)
+		r.Get("/login/two-factor", a.authenticatorForm)
+		r.Post("/login/two-factor", a.authenticatorCode)
+		r.Get("/login/sso", a.ssoStart)
+		r.Get("/login/sso/callback", a.ssoCallback)
 		r.Post("/logout", a.logout)
 		r.Get("/logout", a.loggedOut)
 		r.Post("/session/keepalive", a.keepalive)
@@ -238,6 +260,15 @@ func (a *App) routes() {
 
 		r.Group(func(r chi.Router) {
 			r.Use(a.requireUser)
+			// What an account must set up first, and signing out, come before everything else.
+			r.Get("/account/new-password", a.firstPasswordForm)
+			r.Post("/account/new-password", a.firstPassword)
+			r.Get("/account/two-factor", a.twoFactorForm)
+			r.Post("/account/two-factor", a.setUpTwoFactor)
+			r.Post("/account/sign-out-everywhere", a.signOutEveryDevice)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(a.requireUser, a.requireSetUp)
 			r.Get("/recover", a.recover)
 			r.Get("/submitted", a.submittedForms)
 			r.Get("/referrals/{id}", a.resumeReferral)
@@ -270,6 +301,10 @@ func (a *App) routes() {
 				r.Use(a.requireStaff)
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
+				r.Get("/accounts", a.staffAccounts)
+				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
+					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))
+				}
 				r.Get("/delegations/new", a.delegateForm)
 				r.Post("/delegations/new", a.delegate)
 				for _, kind := range []store.Kind{store.KindDelegation, store.KindReferral} {
@@ -368,7 +403,7 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 	if u.IsStaff() {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
-			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"})
+			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
 	}

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/pquerna/otp/totp"
 
 	"formportal/store"
 	"formportal/web/assets"
@@ -91,8 +92,14 @@ func (e *env) registerWith(email, password string) *browser {
 	return b
 }
 
-// signIn signs in from a new browser; the browser ends on whatever page the sign-in led to.
+// signIn signs in from a new browser, code and all; the browser ends on whatever page the sign-in led to.
 func (e *env) signIn(email, password string) *browser {
+	e.t.Helper()
+	return e.browser().login(email, password)
+}
+
+// signInPassword posts only the password from a new browser, and stops at the page that answers it.
+func (e *env) signInPassword(email, password string) *browser {
 	e.t.Helper()
 	return e.browser().get("/login").post("/login", "email", email, "password", password)
 }
@@ -104,16 +111,22 @@ func (b *browser) signedIn() bool {
 	return b.code == http.StatusOK && strings.Contains(b.last, "Update account") && !strings.Contains(b.last, "Secure login")
 }
 
-// newStaffUser makes a council staff account (role staff or admin) directly in the store and signs in.
+// newStaffUser makes a council staff account (role staff or admin) with an authenticator app set up,
+// directly in the store, and signs in.
 func (e *env) newStaffUser(email, role string) *browser {
 	e.t.Helper()
 	hash, err := hashPassword(testPassword)
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "test", AccountName: email})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.totp[email] = key.Secret()
 	now := e.clock.Now()
 	u := &store.User{ID: store.NewID(), Email: email, Forename: "Sam", Surname: "Staff", Organisation: "Council", Role: role,
-		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now, TOTPSecret: key.Secret()}
 	if err := e.store.CreateUser(context.Background(), u); err != nil {
 		e.t.Fatal(err)
 	}
@@ -531,6 +544,7 @@ func TestASVS_V2_1_10_NoPeriodicRotation(t *testing.T) {
 	if r.code != http.StatusSeeOther || strings.Contains(r.header.Get("Location"), "password") {
 		t.Fatalf("signing in with a password over a year old: %d, to %q", r.code, r.header.Get("Location"))
 	}
+	b.get("/login/code").post("/login/code", "code", e.lastCode("old@example.org"))
 	if !b.signedIn() {
 		t.Fatal("a password over a year old no longer signs in")
 	}
@@ -576,7 +590,7 @@ func TestASVS_V2_2_1_AntiAutomation(t *testing.T) {
 			e.signIn("victim@example.org", fmt.Sprintf("guess number %d", i)).status(422)
 		}
 		// Not locked (that would lock the owner out too): the password alone no longer signs in.
-		b := e.signIn("victim@example.org", testPassword).see("Check your email")
+		b := e.signInPassword("victim@example.org", testPassword).see("Check your email", "Someone has entered wrong passwords")
 		if b.signedIn() {
 			t.Fatal("the password alone signed in after wrong passwords")
 		}
@@ -984,7 +998,7 @@ func TestASVS_V3_2_1_NewSessionTokenAtAuthentication(t *testing.T) {
 	victim.c.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: before}})
 	victim.get("/login")
 	fixed := victim.sessionCookie().Value
-	victim.post("/login", "email", "fix@example.org", "password", testPassword)
+	victim.login("fix@example.org", testPassword)
 	if victim.sessionCookie().Value == fixed || !victim.signedIn() {
 		t.Fatal("the session token did not change at sign-in")
 	}
@@ -1135,8 +1149,9 @@ func TestASVS_V3_3_3_PasswordChangeEndsOtherSessions(t *testing.T) {
 	}
 }
 
-// httpsSessionCookies signs in to an App whose base URL is https and returns every session cookie it set:
-// the anonymous one, the signed-in one, and the logout's deletion.
+// httpsSessionCookies signs in to an App whose base URL is https, asking it to remember the browser, and
+// returns every cookie it set: the anonymous session's, the remembered browser's, the signed-in session's,
+// and the logout's deletion.
 func httpsSessionCookies(t *testing.T) []*http.Cookie {
 	t.Helper()
 	e := newEnv(t)
@@ -1155,6 +1170,11 @@ func httpsSessionCookies(t *testing.T) []*http.Cookie {
 	rec := collect(d.form("/login", page, "email", "secure@example.org", "password", testPassword))
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("sign-in over https: %d\n%s", rec.Code, htmlText(rec.Body.String()))
+	}
+	page = d.do(http.MethodGet, "/login/code", "", nil).Body.String()
+	collect(d.form("/login/code", page, "code", e.lastCode("secure@example.org"), "remember", "yes"))
+	if _, ok := d.cookies["__Host-device"]; !ok {
+		t.Fatalf("no remembered-browser cookie over https: %v", d.cookies)
 	}
 	page = d.do(http.MethodGet, "/account", "", nil).Body.String()
 	if !strings.Contains(page, "Update account") {
@@ -1266,6 +1286,7 @@ var publicRoutes = map[string]bool{
 	"/": true, "/healthz": true, "/readyz": true, "/theme.css": true, "/assets/*": true,
 	"/referrals/new/{form}": true, "/forms/{form}/blank.pdf": true, "/accessibility": true, "/privacy": true, "/terms": true,
 	"/login": true, "/logout": true, "/session/keepalive": true,
+	"/login/sso": true, "/login/sso/callback": true, // the council's identity provider, when configured
 	"/register": true, "/register/cancel": true, "/register/email": true, "/register/verify": true, "/register/resend": true,
 	"/password/forgotten": true, "/password/reset": true,
 	"/dev/mail": true, // only with DevMailbox, never in production (V14.3.2)
@@ -1568,7 +1589,10 @@ func TestASVS_V5_1_5_RedirectsOnlyToLocalPaths(t *testing.T) {
 	b := e.browser()
 	b.get("/auto-replies") // asks for a login and remembers the page
 	b.get("/login")
-	r := b.sendForm("/login", "email", "redirect@example.org", "password", testPassword)
+	if r := b.sendForm("/login", "email", "redirect@example.org", "password", testPassword); r.header.Get("Location") != "/login/code" {
+		t.Fatalf("after the password: %d %q, want the code", r.code, r.header.Get("Location"))
+	}
+	r := b.get("/login/code").sendForm("/login/code", "code", e.lastCode("redirect@example.org"))
 	if r.code != http.StatusSeeOther || r.header.Get("Location") != "/auto-replies" {
 		t.Fatalf("after login: %d %q", r.code, r.header.Get("Location"))
 	}

@@ -196,8 +196,9 @@ func guessCodes(b *browser, a codeAttack) int {
 
 // V2.2.1: the health check signed in to an unverified account over and over, each time getting a fresh
 // code with 5 new tries: 49 codes to one address in 1.7 s, 143 guesses a second from 8 source addresses.
-// Now every way of getting a code (registering, "send me a new code", signing in, a forgotten password)
-// counts against one limit per address, whatever the source address, and each code takes 5 tries: at most
+// Now every way of getting a code (registering, "send me a new code", signing in, with the password or after
+// wrong ones, a forgotten password) counts against one limit per address, whatever the source address, and
+// each code takes 5 tries: at most
 // maxCodesPerHour×maxCodeTries guesses an hour at the codes of one address. The attack runs for an hour of
 // the portal's clock from 8 addresses, and the time to guess a code at that rate is logged.
 func TestASVS_V2_2_1_CodesLimitedPerAddressFromAnySource(t *testing.T) {
@@ -225,6 +226,11 @@ func TestASVS_V2_2_1_CodesLimitedPerAddressFromAnySource(t *testing.T) {
 			b.get("/password/forgotten").post("/password/forgotten", "email", account)
 		}, "/password/reset", reset},
 		{"register an account's address", func(b *browser) { b.startRegistration("Mallory", account, attackerPassword) }, "/register/verify", verify},
+		// Someone who has the password: the code at every sign-in is what stops them.
+		{"sign in with the account's password", func(b *browser) {
+			b.get("/login").post("/login", "email", account, "password", testPassword)
+			b.get("/login/code")
+		}, "/login/code", nil},
 	}
 	sent := map[string]int{waiting: e.codesTo(waiting), account: e.codesTo(account)}
 	checks := map[string]int{}
@@ -294,7 +300,7 @@ func TestASVS_V2_2_1_LimitsKeyOnTheClientBehindATrustedProxy(t *testing.T) {
 	for i, ip := range sourceAddrs(2, maxLoginPerClient+2) {
 		proxied.browserFrom(ip).get("/login").post("/login", "email", fmt.Sprintf("target%d@school.example", i), "password", "Summer2026!!").status(422)
 	}
-	if !proxied.browserFrom("127.0.0.100").get("/login").post("/login", "email", "owner@school.example", "password", testPassword).signedIn() {
+	if !proxied.browserFrom("127.0.0.100").login("owner@school.example", testPassword).signedIn() {
 		t.Fatal("behind the proxy, other people's failed sign-ins stopped the owner signing in")
 	}
 
@@ -304,7 +310,7 @@ func TestASVS_V2_2_1_LimitsKeyOnTheClientBehindATrustedProxy(t *testing.T) {
 		proxied.browserFrom(liar).signInWith(fmt.Sprintf("spray%d@school.example", i), "Summer2026!!", http.Header{"X-Forwarded-For": {fmt.Sprintf("10.9.8.%d", i)}}).status(422)
 	}
 	proxied.browserFrom(liar).signInWith("owner@school.example", testPassword, http.Header{"X-Forwarded-For": {"10.1.1.1"}}).status(http.StatusTooManyRequests)
-	if !proxied.browserFrom("127.0.0.102").signInWith("owner@school.example", testPassword, nil).signedIn() {
+	if !proxied.browserFrom("127.0.0.102").login("owner@school.example", testPassword).signedIn() {
 		t.Fatal("a client was limited for another's failures")
 	}
 
@@ -330,7 +336,7 @@ func TestASVS_V2_2_1_WrongPasswordsCannotLockTheOwnerOut(t *testing.T) {
 		}
 		owner := e.browserFrom("127.0.0.50").get("/login").post("/login", "email", email, "password", testPassword)
 		owner.see("Check your email")
-		owner.post("/login/code", "code", e.lastCode(email))
+		owner.post("/login/code", "code", e.lastCode(email)).authenticator(email)
 		if !owner.signedIn() {
 			t.Fatalf("%s: a few wrong passwords locked the owner out", email)
 		}

@@ -20,6 +20,9 @@ const (
 
 	DemoStaffEmail    = "demo.staff@council.example"
 	DemoStaffPassword = "demo staff password 2026"
+	// DemoStaffTOTPSecret is the demo admin's authenticator app key, published in the README like the
+	// password: add it to an app, or read the current code in the dev mailbox.
+	DemoStaffTOTPSecret = "MZXXE3LQN5ZHIYLMEBSGK3LPEBVWK6JB"
 )
 
 // SeedDemo adds the demo data once: a council staff member (an admin of the staff console), a
@@ -81,7 +84,7 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return err
 	}
 	staff := &store.User{ID: store.NewID(), Email: DemoStaffEmail, Forename: "Nyree", Surname: "Ellison-Anjos", Organisation: "Children's Services",
-		Role: store.RoleAdmin, PasswordHash: staffHash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+		Role: store.RoleAdmin, PasswordHash: staffHash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now, TOTPSecret: DemoStaffTOTPSecret}
 	if err := a.store.CreateUser(ctx, staff); err != nil {
 		return fmt.Errorf("demo staff: %w", err)
 	}

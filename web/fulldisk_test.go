@@ -49,7 +49,7 @@ func TestCookielessVisitsStoreNoSession(t *testing.T) {
 
 	// The email's link, then sign in: back at the task.
 	b := e.browser().get("/tasks/" + id).see("Secure login")
-	b.post("/login", "email", "pro@school.example", "password", testPassword).status(http.StatusOK).see("Practitioner")
+	b.loginHere("pro@school.example", testPassword).status(http.StatusOK).see("Practitioner")
 	if !strings.Contains(b.last, "/tasks/"+id+"/pages/") {
 		t.Fatalf("after signing in from the task's link, not on the task:\n%s", htmlText(b.last))
 	}

@@ -18,6 +18,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"formportal/forms"
 	"formportal/mail"
 
@@ -68,7 +70,10 @@ type env struct {
 	app   *App
 	store *sqlstore.DB
 	clock *clock
-	file  string // the SQLite database file
+	file  string            // the SQLite database file
+	totp  map[string]string // the authenticator secrets of staff the test set up, by email address
+	// recovery holds the recovery codes shown to staff the test set up, by email address.
+	recovery map[string][]string
 }
 
 func newEnv(t testing.TB) *env {
@@ -94,7 +99,7 @@ func newEnvAt(t testing.TB, path string) *env {
 	}
 	srv := httptest.NewServer(app)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, app: app, store: db, clock: clk, file: path}
+	return &env{t: t, srv: srv, app: app, store: db, clock: clk, file: path, totp: map[string]string{}, recovery: map[string][]string{}}
 }
 
 // fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.
@@ -248,4 +253,44 @@ func (e *env) register(email string) *browser {
 	b.post("/register/verify", "code", e.lastCode(email)).see("Terms and conditions")
 	b.post("/register/terms", "agree", "yes").see("Registration complete")
 	return b
+}
+
+// login signs in as a person does: the password, then whatever the portal asks next. An emailed code is
+// read from the outbox, when one was sent for this sign-in; an authenticator code is made from the
+// secret the test set up, half a minute later on the portal's clock than the last, since each works
+// once. The browser ends on the page the sign-in led to, or the one where it stopped.
+func (b *browser) login(email, password string) *browser {
+	b.e.t.Helper()
+	return b.get("/login").loginHere(email, password)
+}
+
+// loginHere is login from the sign-in form of the page the browser is on.
+func (b *browser) loginHere(email, password string) *browser {
+	b.e.t.Helper()
+	before := b.e.codesTo(email)
+	b.post("/login", "email", email, "password", password)
+	if strings.Contains(b.last, `action="/login/code"`) && b.e.codesTo(email) > before {
+		b.post("/login/code", "code", b.e.lastCode(email))
+	}
+	return b.authenticator(email)
+}
+
+// authenticator enters the authenticator code, when the page asks for one.
+func (b *browser) authenticator(email string) *browser {
+	b.e.t.Helper()
+	if strings.Contains(b.last, `action="/login/two-factor"`) && b.e.totp[email] != "" {
+		b.post("/login/two-factor", "code", b.e.totpCode(email))
+	}
+	return b
+}
+
+// totpCode is the authenticator code of a test's staff member, half a minute on from the last one.
+func (e *env) totpCode(email string) string {
+	e.t.Helper()
+	e.clock.Advance(totpPeriod)
+	code, err := totp.GenerateCodeCustom(e.totp[email], e.clock.Now(), totpOptions)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return code
 }

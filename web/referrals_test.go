@@ -45,7 +45,7 @@ func TestReferralJourney(t *testing.T) {
 	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "save").
 		see("Your form has been saved. You can find it under Recover a Form for 30 days")
 	b.post("/logout")
-	b.get("/login").post("/login", "email", "rose@example.org", "password", testPassword)
+	b.login("rose@example.org", testPassword)
 	b.get("/recover").see("Recover a Form", "Concern about a child", "Today", "1 April 2026")
 	b.get("/referrals/"+id).see("Your details", "OX1 1NE")
 
@@ -169,7 +169,7 @@ func TestSignInFromTheOverviewLandsOnTheFirstQuestion(t *testing.T) {
 	e.register("sam@school.example").post("/logout")
 	b := e.browser()
 	b.get("/referrals/new/concern?as=public").post("/referrals/new/concern?as=public").see("Secure login")
-	b.post("/login", "email", "sam@school.example", "password", testPassword).see("Your details", "Save for later")
+	b.loginHere("sam@school.example", testPassword).see("Your details", "Save for later")
 	if strings.Contains(b.last, `<h1 class="govuk-heading-l">Overview</h1>`) {
 		t.Fatal("signing in from the overview went back to the overview")
 	}

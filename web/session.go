@@ -118,6 +118,15 @@ func (a *App) sessions(next http.Handler) http.Handler {
 				return
 			}
 			user = u
+			if u != nil && u.Disabled() {
+				// Disabling ends the account's sessions; one that slipped past it ends here.
+				a.store.DeleteSession(ctx, s.ID)
+				if s, err = a.anonymousSession(w, r); err != nil {
+					a.serverError(w, r, err)
+					return
+				}
+				user = nil
+			}
 		}
 		if s.ID != "" && now.Sub(s.LastSeenAt) >= lastSeenGranularity {
 			s.LastSeenAt = now

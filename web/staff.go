@@ -666,7 +666,8 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.AuditPage(v))
 }
 
-// NewStaff creates a council staff account and returns its first password, shown once.
+// NewStaff creates a council staff account and returns its first password, shown once and changed at
+// the first sign-in.
 func NewStaff(ctx context.Context, st store.Store, email, forename, surname string, admin bool, now time.Time) (string, error) {
 	email = normaliseEmail(email)
 	if msg := emailProblem(email); msg != "" {
@@ -682,7 +683,7 @@ func NewStaff(ctx context.Context, st store.Store, email, forename, surname stri
 		role = store.RoleAdmin
 	}
 	u := &store.User{ID: store.NewID(), Email: email, Forename: forename, Surname: surname, Organisation: "Council", Role: role,
-		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now}
+		PasswordHash: hash, EmailVerifiedAt: now, TermsAcceptedAt: now, CreatedAt: now, MustChangePassword: true}
 	if err := st.CreateUser(ctx, u); err != nil {
 		return "", fmt.Errorf("create staff account: %w", err)
 	}

@@ -11,15 +11,20 @@ import (
 	"formportal/forms"
 )
 
+// staff makes a staff account as `portal staff create` does and walks its first sign-in: the printed
+// password and the emailed code, a new password (testPassword), an authenticator app. The browser ends on
+// the staff console.
 func (e *env) staff(email string, admin bool) *browser {
 	e.t.Helper()
 	password, err := NewStaff(context.Background(), e.store, email, "Jo", "Worker", admin, e.clock.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	b := e.browser().get("/login")
-	b.post("/login", "email", email, "password", password)
-	return b
+	b := e.browser().login(email, password).see("Choose a new password")
+	b.post("/account/new-password", "password", testPassword, "confirm", testPassword).see("Set up two-factor authentication")
+	e.totp[email] = b.setUpAuthenticator()
+	e.recovery[email] = b.see("I have saved my recovery codes").recoveryCodes()
+	return b.get("/staff")
 }
 
 func TestStaffConsoleIsForStaffOnly(t *testing.T) {

@@ -173,7 +173,7 @@ func TestDelegationJourney(t *testing.T) {
 
 	// Signed out and back in: everything is still there.
 	b.post("/logout")
-	b.get("/login").post("/login", "email", "pro@school.example", "password", testPassword)
+	b.login("pro@school.example", testPassword)
 	b.get(page+"chronology").see("Home visit", "School meeting")
 
 	b.get("/tasks/"+id+"/submit").see("You cannot submit yet", "Select yes if the child is registered with a GP for Aurora Boreo")

@@ -50,6 +50,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	removing := map[string]bool{}  // removals sent but not acknowledged: the file may be there or not
 	saves, uploads, removals := 0, 0, 0
 	var life *lifecycle
+	device := "" // the demo professional's remembered browser: only the first sign-in needs an emailed code
 	for i := range iterations {
 		openReferral, submittedReferral := "", ""
 		if life != nil {
@@ -64,7 +65,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		base := "http://" + addr
 		waitUp(t, base+"/healthz")
 		c := newCrashClient(t, base)
-		c.login()
+		device = c.login(device)
 		if taskID == "" {
 			taskID = c.firstTask()
 		}
@@ -193,13 +194,49 @@ func (c *crashClient) page(path string) string {
 	return string(body)
 }
 
-func (c *crashClient) login() {
+// login signs in as the demo professional. A browser remembered at an earlier sign-in (device, its
+// token) goes straight in; otherwise the code is read from the dev mailbox and the browser remembered, so
+// that many restarts do not run into the limit of codes an hour. It returns the browser's token.
+func (c *crashClient) login(device string) string {
+	u, _ := url.Parse(c.base)
+	if device != "" {
+		c.c.Jar.SetCookies(u, []*http.Cookie{{Name: "device", Value: device, Path: "/"}})
+	}
 	c.page("/login")
-	resp, err := c.c.PostForm(c.base+"/login", url.Values{"csrf_token": {c.csrf}, "email": {web.DemoEmail}, "password": {web.DemoPassword}})
+	if page := c.post("/login", url.Values{"email": {web.DemoEmail}, "password": {web.DemoPassword}}); strings.Contains(page, `action="/login/code"`) {
+		mailbox := c.page("/dev/mail")
+		code := signInCode.FindStringSubmatch(mailbox)
+		if code == nil {
+			c.t.Fatal("no sign-in code in the dev mailbox")
+		}
+		c.page("/login/code")
+		c.post("/login/code", url.Values{"code": {code[1]}, "remember": {"yes"}})
+	}
+	for _, ck := range c.c.Jar.Cookies(u) {
+		if ck.Name == "device" {
+			return ck.Value
+		}
+	}
+	c.t.Fatal("the browser was not remembered")
+	return ""
+}
+
+// signInCode is the newest sign-in code in the dev mailbox, which lists the newest email first.
+var signInCode = regexp.MustCompile(`(?s)Your sign-in code.*?\b(\d{4} \d{4})\b`)
+
+// post submits a form with the CSRF token of the last page and returns the page it leads to.
+func (c *crashClient) post(path string, v url.Values) string {
+	v.Set("csrf_token", c.csrf)
+	resp, err := c.c.PostForm(c.base+path, v)
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	resp.Body.Close()
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if m := csrfInput.FindSubmatch(body); m != nil {
+		c.csrf = string(m[1])
+	}
+	return string(body)
 }
 
 var taskLink = regexp.MustCompile(`href="/tasks/([0-9a-f]+)"[^>]*>Aurora Boreo`)

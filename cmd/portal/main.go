@@ -60,6 +60,11 @@ type config struct {
 	demo, devMailbox             bool
 	shutdownGrace                time.Duration
 	warnings                     []string // about the configuration, logged at start
+	signInCode                   bool
+	rememberDays                 int
+	oidcIssuer, oidcClientID     string
+	oidcSecretFile, oidcDomains  string
+	oidcName                     string
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -91,6 +96,13 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.trustedProxies, "trusted-proxies", "", "addresses or CIDR ranges of the proxies in front of the portal, comma separated: only they may say in X-Forwarded-For which address a request came from")
 	fl.StringVar(&c.clamd, "clamd", "", "clamd's address for scanning uploads for viruses: unix:/run/clamav/clamd.ctl or tcp:host:3310; without it uploads are not scanned")
 	fl.DurationVar(&c.shutdownGrace, "shutdown-grace", 20*time.Second, "how long requests in flight get to finish on shutdown")
+	fl.BoolVar(&c.signInCode, "signin-code", true, "email a code at every sign-in (staff with an authenticator app give its code instead); false: the password alone, except after wrong passwords")
+	fl.IntVar(&c.rememberDays, "remember-device-days", 30, `how long "remember this device" spares a browser the sign-in code, in days`)
+	fl.StringVar(&c.oidcIssuer, "oidc-issuer", "", "staff sign in through this OpenID Connect provider too (its issuer URL, like https://login.microsoftonline.com/TENANT/v2.0)")
+	fl.StringVar(&c.oidcClientID, "oidc-client-id", "", "the portal's client id at the OpenID Connect provider")
+	fl.StringVar(&c.oidcSecretFile, "oidc-client-secret-file", "", "a file holding the client secret (or set PORTAL_OIDC_CLIENT_SECRET); never a flag, which the process list shows")
+	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
+	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
 			f.Value.Set(v)
@@ -98,6 +110,18 @@ func parseFlags(args []string) (*config, []string, error) {
 	})
 	if err := fl.Parse(args); err != nil {
 		return nil, nil, err
+	}
+	c.web.PasswordOnlySignIn = !c.signInCode
+	if c.rememberDays < 1 {
+		return nil, nil, fmt.Errorf("-remember-device-days %d: give a number of days, 1 or more", c.rememberDays)
+	}
+	c.web.RememberDevice = time.Duration(c.rememberDays) * 24 * time.Hour
+	if c.oidcIssuer != "" {
+		sso, err := c.sso()
+		if err != nil {
+			return nil, nil, err
+		}
+		c.web.SSO = sso
 	}
 	if c.trustedProxies != "" {
 		nets, err := web.ParseTrustedProxies(c.trustedProxies)
@@ -130,6 +154,33 @@ func parseFlags(args []string) (*config, []string, error) {
 		c.web.DevMailbox = true
 	}
 	return c, fl.Args(), nil
+}
+
+// sso is the OpenID Connect configuration; the client secret comes from a file or the environment.
+func (c *config) sso() (*web.SSOConfig, error) {
+	secret := os.Getenv("PORTAL_OIDC_CLIENT_SECRET")
+	if c.oidcSecretFile != "" {
+		b, err := os.ReadFile(c.oidcSecretFile)
+		if err != nil {
+			return nil, fmt.Errorf("-oidc-client-secret-file: %w", err)
+		}
+		secret = strings.TrimSpace(string(b))
+	}
+	var domains []string
+	for _, d := range strings.Split(c.oidcDomains, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			domains = append(domains, d)
+		}
+	}
+	switch {
+	case c.oidcClientID == "":
+		return nil, errors.New("-oidc-issuer needs -oidc-client-id")
+	case secret == "":
+		return nil, errors.New("-oidc-issuer needs the client secret in -oidc-client-secret-file or PORTAL_OIDC_CLIENT_SECRET")
+	case len(domains) == 0:
+		return nil, errors.New("-oidc-issuer needs -oidc-email-domains: the domains whose staff may sign in through it")
+	}
+	return &web.SSOConfig{Issuer: c.oidcIssuer, ClientID: c.oidcClientID, ClientSecret: secret, EmailDomains: domains, Name: c.oidcName}, nil
 }
 
 // loopbackHost reports whether a host is this machine's loopback: "localhost" exactly, or a loopback IP
@@ -176,7 +227,7 @@ func command(ctx context.Context, c *config, args []string) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("Staff account %s created. Its first password, shown only this once (change it after signing in):\n%s\n", args[2], password)
+			fmt.Printf("Staff account %s created. Its first password, shown only this once, is changed at the first sign-in, when an authenticator app is set up too:\n%s\n", args[2], password)
 			return nil
 		}
 	default:
@@ -262,7 +313,8 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
-	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo)
+	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo,
+		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil)
 	select {
 	case err := <-errc:
 		return err

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,5 +99,48 @@ func TestNoDevMailboxOnAPublicAddressByAccident(t *testing.T) {
 	err := run(context.Background(), []string{"-data", t.TempDir(), "-base-url", "https://portal.council.example"}, logger)
 	if err == nil || !strings.Contains(err.Error(), "-smtp-host") {
 		t.Fatalf("started on a public address without SMTP: %v", err)
+	}
+}
+
+// The code at every sign-in is on unless turned off, and "remember this device" lasts 30 days unless set.
+func TestSignInCodeFlags(t *testing.T) {
+	c, _, err := parseFlags(nil)
+	if err != nil || c.web.PasswordOnlySignIn || c.web.RememberDevice != 30*24*time.Hour {
+		t.Fatalf("defaults: password only %v, remember %v, %v", c.web.PasswordOnlySignIn, c.web.RememberDevice, err)
+	}
+	t.Setenv("PORTAL_REMEMBER_DEVICE_DAYS", "7")
+	c, _, err = parseFlags([]string{"-signin-code=false"})
+	if err != nil || !c.web.PasswordOnlySignIn || c.web.RememberDevice != 7*24*time.Hour {
+		t.Fatalf("turned off: password only %v, remember %v, %v", c.web.PasswordOnlySignIn, c.web.RememberDevice, err)
+	}
+	if _, _, err := parseFlags([]string{"-remember-device-days", "0"}); err == nil {
+		t.Fatal("0 days accepted")
+	}
+}
+
+// The OpenID Connect client secret comes from a file or the environment, never from a flag, which any
+// user of the machine can read in the process list.
+func TestOIDCClientSecretNeverAFlag(t *testing.T) {
+	oidc := []string{"-oidc-issuer", "https://login.example/tenant/v2.0", "-oidc-client-id", "portal", "-oidc-email-domains", "council.example, county.example"}
+	if _, _, err := parseFlags(append(oidc, "-oidc-client-secret", "s3cret")); err == nil {
+		t.Fatal("a client secret flag was accepted")
+	}
+	if _, _, err := parseFlags(oidc); err == nil || !strings.Contains(err.Error(), "PORTAL_OIDC_CLIENT_SECRET") {
+		t.Fatalf("no secret: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(file, []byte("from the file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := parseFlags(append(oidc, "-oidc-client-secret-file", file))
+	if err != nil || c.web.SSO.ClientSecret != "from the file" || len(c.web.SSO.EmailDomains) != 2 || c.web.SSO.EmailDomains[1] != "county.example" {
+		t.Fatalf("secret from a file: %+v, %v", c.web.SSO, err)
+	}
+	t.Setenv("PORTAL_OIDC_CLIENT_SECRET", "from the environment")
+	if c, _, err = parseFlags(oidc); err != nil || c.web.SSO.ClientSecret != "from the environment" {
+		t.Fatalf("secret from the environment: %+v, %v", c.web.SSO, err)
+	}
+	if _, _, err := parseFlags(oidc[:4]); err == nil || !strings.Contains(err.Error(), "-oidc-email-domains") {
+		t.Fatalf("no domains: %v", err)
 	}
 }

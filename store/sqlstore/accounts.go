@@ -11,16 +11,27 @@ import (
 	"formportal/store"
 )
 
-const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at, role`
+const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at, role,
+	must_change_password, disabled_at, totp_secret`
 
 func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 	var u store.User
-	var verified, terms, created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created, &u.Role); err != nil {
+	var verified, terms, created, mustChange, disabled int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created, &u.Role,
+		&mustChange, &disabled, &u.TOTPSecret); err != nil {
 		return nil, notFound(err)
 	}
 	u.EmailVerifiedAt, u.TermsAcceptedAt, u.CreatedAt = fromMillis(verified), fromMillis(terms), fromMillis(created)
+	u.MustChangePassword, u.DisabledAt = mustChange != 0, fromMillis(disabled)
 	return &u, nil
+}
+
+// flag is a bool as the columns keep it: 0 or 1.
+func flag(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // CreateUser adds a user; ErrConflict when the email address is taken.
@@ -29,9 +40,10 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 }
 
 func (db *DB) insertUser(ctx context.Context, q queryer, u *store.User) error {
-	_, err := q.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := q.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		u.ID, strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
-		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role)
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role,
+		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}
@@ -54,9 +66,11 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*store.User, error
 // UpdateUser saves every field of a user; ErrConflict when the new email address is taken.
 func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	res, err := db.exec(ctx, `UPDATE users SET email = ?, forename = ?, surname = ?, organisation = ?, phone = ?,
-		password_hash = ?, email_verified_at = ?, terms_accepted_at = ?, role = ? WHERE id = ?`,
+		password_hash = ?, email_verified_at = ?, terms_accepted_at = ?, role = ?,
+		must_change_password = ?, disabled_at = ?, totp_secret = ? WHERE id = ?`,
 		strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
-		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.Role, u.ID)
+		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.Role,
+		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret, u.ID)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}
@@ -71,6 +85,24 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 		}
 		return affectedOne(tx.ExecContext(ctx, db.bind(`DELETE FROM users WHERE id = ?`), id))
 	})
+}
+
+// ListStaff lists the council staff accounts by email address.
+func (db *DB) ListStaff(ctx context.Context) ([]store.User, error) {
+	rows, err := db.query(ctx, `SELECT `+userColumns+` FROM users WHERE role <> '' ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("list staff: %w", err)
+	}
+	defer rows.Close()
+	var out []store.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list staff: %w", err)
+		}
+		out = append(out, *u)
+	}
+	return out, rows.Err()
 }
 
 // CreatePendingRegistration stores a registration waiting for its code.

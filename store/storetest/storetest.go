@@ -34,6 +34,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"Transactions":      testTransactions,
 		"WriteProbe":        testWriteProbe,
 		"Secrets":           testSecrets,
+		"StaffAccounts":     testStaffAccounts,
+		"SecondFactors":     testSecondFactors,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
