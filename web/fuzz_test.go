@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -219,8 +220,10 @@ func FuzzUploads(f *testing.F) {
 		p.reset(t)
 		body := multipartBody([]string{"action", "upload:files"}, [3]string{"files", name, string(content)})
 		rec := p.d.do(http.MethodPost, page, "multipart/form-data; boundary="+fuzzBoundary, body)
-		switch rec.Code {
-		case http.StatusOK, http.StatusUnprocessableEntity, http.StatusRequestEntityTooLarge:
+		switch {
+		case rec.Code == http.StatusOK, rec.Code == http.StatusUnprocessableEntity, rec.Code == http.StatusRequestEntityTooLarge:
+		case rec.Code == http.StatusBadRequest && strings.ContainsFunc(name, unicode.IsControl):
+			// A control character in the part's header is a malformed body (a browser never sends one).
 		default:
 			t.Fatalf("upload of %q (%d bytes): status %d\nlog: %s", name, len(content), rec.Code, p.log.String())
 		}
