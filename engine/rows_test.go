@@ -61,3 +61,38 @@ func TestValidateRowMatchesValidate(t *testing.T) {
 		t.Fatalf("a good row: %v", errs)
 	}
 }
+
+// Visible says which pages there are exactly as Validate does.
+func TestVisibleAgreesWithValidate(t *testing.T) {
+	form, diags := Load("shown.yaml", []byte(`
+id: shown
+title: Shown
+version: 1
+kind: referral
+audience: [public]
+scope: child
+sections:
+  - id: first
+    title: First
+    fields:
+      - { id: worried, type: yesno, label: "Are you worried?", name: whether you are worried }
+  - id: worry
+    title: Your worry
+    showWhen: { field: worried, equals: "yes" }
+    fields:
+      - { id: details, type: textarea, label: Details, required: true }
+`))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	var caseData any
+	for _, answers := range []Answers{{}, {Values: map[string]any{"worried": "yes"}}, {Values: map[string]any{"worried": "no"}}} {
+		var want []SectionResult
+		for _, s := range form.Validate(caseData, answers, ValidateOptions{Today: goldenToday}).Sections {
+			want = append(want, SectionResult{Section: s.Section, Child: s.Child, ChildName: s.ChildName, Visible: s.Visible})
+		}
+		if got := form.Visible(caseData, answers, ValidateOptions{}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("visible %+v, want %+v", got, want)
+		}
+	}
+}

@@ -104,6 +104,31 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 	return res
 }
 
+// Visible lists the sections (for each child, where a section repeats) with whether each is shown, as
+// Validate does, without checking any answer: all a page needs to know which pages there are.
+func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []SectionResult {
+	caseData = normaliseJSON(caseData)
+	v := &validation{form: f, children: f.Children(caseData)}
+	v.readOnlyPrefill(caseData)
+	var out []SectionResult
+	for _, s := range f.Sections {
+		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
+			continue
+		}
+		if !s.PerChild {
+			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+			out = append(out, SectionResult{Section: s.ID, Visible: sc.holds(s.ShowWhen, 0)})
+			continue
+		}
+		for _, c := range v.children {
+			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
+				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
+			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Visible: sc.holds(s.ShowWhen, 0)})
+		}
+	}
+	return out
+}
+
 type validation struct {
 	form      *Form
 	today     string
