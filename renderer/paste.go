@@ -297,15 +297,19 @@ func readChildren(cell string, children []engine.Child) (any, string) {
 		return out, ""
 	}
 	var out []any
+	used := map[string]bool{}
 	for _, name := range splitList(cell, nameSepRE) {
+		// Two children of one name (a half-sibling named after another) are named twice: the second
+		// time is the next of them.
 		id := ""
 		for _, c := range children {
 			first, _, _ := strings.Cut(c.Name, " ")
-			if strings.EqualFold(name, c.Name) || strings.EqualFold(name, first) || strings.EqualFold(name, c.ID) {
+			if !used[c.ID] && (strings.EqualFold(name, c.Name) || strings.EqualFold(name, first) || strings.EqualFold(name, c.ID)) {
 				id = c.ID
 				break
 			}
 		}
+		used[id] = true
 		if id == "" {
 			names := make([]string, len(children))
 			for i, c := range children {
@@ -316,4 +320,60 @@ func readChildren(cell string, children []engine.Child) (any, string) {
 		out = append(out, id)
 	}
 	return out, ""
+}
+
+// EncodePaste is the inverse of ReadPaste: rows as a spreadsheet copies them, under a line of the
+// columns' labels. Load runs and tests use it to paste rows as a person would.
+func EncodePaste(fd *engine.Field, rows []any, children []engine.Child) string {
+	columns := pasteColumns(fd)
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma = '\t'
+	heading := make([]string, len(columns))
+	for i, c := range columns {
+		heading[i] = c.Label
+	}
+	w.Write(heading)
+	for _, r := range rows {
+		row, _ := r.(map[string]any)
+		cells := make([]string, len(columns))
+		for i, c := range columns {
+			cells[i] = pasteCell(c, row[c.ID], children)
+		}
+		w.Write(cells)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// pasteCell writes an answer as a spreadsheet shows it: dates as 27/03/2024, choices by label,
+// children by name.
+func pasteCell(col *engine.Field, v any, children []engine.Child) string {
+	switch col.Type {
+	case engine.TypeDate:
+		day, month, year := dateParts(v)
+		if day == "" && month == "" && year == "" {
+			return ""
+		}
+		return day + "/" + month + "/" + year
+	case engine.TypeChildren:
+		var names []string
+		for _, id := range engine.AnswerList(v) {
+			for _, c := range children {
+				if c.ID == id {
+					names = append(names, c.Name)
+				}
+			}
+		}
+		return strings.Join(names, ", ")
+	case engine.TypeSelect, engine.TypeRadios:
+		return col.OptionLabel(text(v))
+	case engine.TypeCheckboxes:
+		var labels []string
+		for _, s := range engine.AnswerList(v) {
+			labels = append(labels, col.OptionLabel(s))
+		}
+		return strings.Join(labels, "; ")
+	}
+	return text(v)
 }

@@ -219,7 +219,7 @@ func tableField(f FieldView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if !f.Table.Full {
+		if !f.Table.Full || f.Table.Paste != "" {
 			templ_7745c5c3_Err = pasteBox(f).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

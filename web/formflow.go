@@ -413,6 +413,18 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	default:
 		out.banner = f.saved
 	}
+	// Rows pasted but not added with their button are added with any other button; if some cannot be,
+	// the page stays, showing why.
+	for _, fd := range p.section.Fields {
+		text := body.values.Get(renderer.PasteName(fd.ID))
+		if !editableRows(fd) || verb == "paste" && arg == fd.ID || strings.TrimSpace(text) == "" {
+			continue
+		}
+		f.paste(fd, text, len(rowsOf(vals[fd.ID])), &out)
+		if out.pasteErr[fd.ID] != "" {
+			out.redirect, out.submit, out.check = "", false, false
+		}
+	}
 	// A file chosen but not uploaded with its button still goes up with any other button.
 	if verb != "upload" {
 		for _, fd := range p.section.Fields {

@@ -147,7 +147,11 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		if len(add) == 1 {
 			noun = strings.ToLower(rowName(fd))
 		}
-		out.banner = strconv.Itoa(len(add)) + " " + noun + " added from your paste"
+		msg := strconv.Itoa(len(add)) + " " + noun + " added from your paste"
+		if out.banner != "" {
+			msg = out.banner + ". " + msg
+		}
+		out.banner = msg
 	}
 	if len(kept) > 0 {
 		out.setPaste(fd, pasted.Text(kept), strings.Join(problems, ". "))
