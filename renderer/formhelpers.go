@@ -23,6 +23,9 @@ func optionID(id string, i int) string {
 	return id + "-" + strconv.Itoa(i+1)
 }
 
+// conditionalID is the id of what a choice reveals.
+func conditionalID(id string, i int) string { return "conditional-" + optionID(id, i) }
+
 func hintOr(f FieldView, def string) string {
 	if f.Hint != "" {
 		return f.Hint

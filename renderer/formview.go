@@ -36,6 +36,11 @@ type FieldView struct {
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
 	// so a screen reader user knows which row they are in.
 	Context string
+	// ShowWhen is the condition, for the script, of a question shown only when it holds ("" for one
+	// drawn inside a choice, which GOV.UK Frontend reveals, or whose condition looks at other pages).
+	ShowWhen string
+	// Revealed: drawn inside the choice of radios or checkboxes it follows.
+	Revealed bool
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
 	// same page (without JavaScript every question is shown, so people need to know which to answer).
 	Condition string
@@ -47,6 +52,7 @@ type OptionView struct {
 	Label   string
 	Hint    string
 	Checked bool
+	Reveals []FieldView // the questions that follow this choice, drawn inside it
 }
 
 // RowView is one row of a table or one item of a list.
@@ -87,24 +93,73 @@ func BuildSection(in SectionInput) []FieldView {
 	for _, id := range in.Hidden {
 		hidden[id] = true
 	}
-	var out []FieldView
-	for _, fd := range in.Section.Fields {
-		condition := ""
+	q := questions{
+		onPage: func(t *engine.Field) bool { return onPage[t] },
+		name:   func(t *engine.Field) (string, bool) { return t.ID, onPage[t] },
+		build:  func(fd *engine.Field) FieldView { return buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in) },
+		// Decided by answers on other pages: not asked.
+		skip: func(fd *engine.Field, samePage bool) bool { return !samePage && hidden[fd.ID] },
+	}
+	return q.views(in.Section.Fields)
+}
+
+// questions draws a page's questions, those that follow a choice inside it.
+type questions struct {
+	onPage func(*engine.Field) bool           // whether a question's answer can change on the page
+	name   func(*engine.Field) (string, bool) // its input's name, and whether it is on the page
+	build  func(*engine.Field) FieldView
+	skip   func(fd *engine.Field, samePage bool) bool
+}
+
+func (q questions) views(fields []*engine.Field) []FieldView {
+	under := map[*engine.Field]map[string][]*engine.Field{}
+	nested := map[*engine.Field]bool{}
+	for _, fd := range fields {
+		if t, value, ok := revealUnder(fd, q.onPage); ok {
+			if under[t] == nil {
+				under[t] = map[string][]*engine.Field{}
+			}
+			under[t][value] = append(under[t][value], fd)
+			nested[fd] = true
+		}
+	}
+	var view func(fd *engine.Field) (FieldView, bool)
+	view = func(fd *engine.Field) (FieldView, bool) {
+		condition, showWhen := "", ""
 		if fd.ShowWhen != nil {
 			samePage := false
 			for _, t := range fd.ShowWhen.Targets() {
-				samePage = samePage || onPage[t]
+				samePage = samePage || q.onPage(t)
 			}
-			if !samePage && hidden[fd.ID] {
-				continue // decided by answers on other pages: not asked
+			if q.skip != nil && q.skip(fd, samePage) {
+				return FieldView{}, false
 			}
 			if samePage {
 				condition = "Answer this if " + fd.ShowWhen.Describe() + "."
+				if !nested[fd] {
+					showWhen, _ = showWhenJSON(fd.ShowWhen, q.name)
+				}
 			}
 		}
-		v := buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in)
-		v.Condition = condition
-		out = append(out, v)
+		v := q.build(fd)
+		v.Condition, v.ShowWhen, v.Revealed = condition, showWhen, nested[fd]
+		for k := range v.Options {
+			for _, dep := range under[fd][v.Options[k].Value] {
+				if dv, ok := view(dep); ok {
+					v.Options[k].Reveals = append(v.Options[k].Reveals, dv)
+				}
+			}
+		}
+		return v, true
+	}
+	var out []FieldView
+	for _, fd := range fields {
+		if nested[fd] {
+			continue
+		}
+		if v, ok := view(fd); ok {
+			out = append(out, v)
+		}
 	}
 	return out
 }

@@ -188,15 +188,15 @@ func BuildRow(in RowInput) []FieldView {
 	errs := errorsByPath(in.Errors, in.Prefix)
 	path := in.Field.ID + "[" + strconv.Itoa(in.Index) + "]."
 	si := SectionInput{Children: in.Children}
-	var out []FieldView
-	for _, col := range in.Field.Children() {
-		cv := buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
-		if col.ShowWhen != nil {
-			cv.Condition = "Answer this if " + col.ShowWhen.Describe() + "."
-		}
-		out = append(out, cv)
+	inRow := func(t *engine.Field) bool { return t.Parent() == in.Field }
+	q := questions{
+		onPage: inRow,
+		name:   func(t *engine.Field) (string, bool) { return rowInputPrefix + t.ID, inRow(t) },
+		build: func(col *engine.Field) FieldView {
+			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
+		},
 	}
-	return out
+	return q.views(in.Field.Children())
 }
 
 // rowInputPrefix starts the names of a row page's inputs. Ids never contain a dot, so no question of a
