@@ -34,9 +34,13 @@ type rowEdit struct {
 	apply func(rows []any) ([]any, error)
 }
 
-// errRowChanged is a change to a row that was changed or removed in another tab or window since it was
-// drawn: nothing is saved, and the person is asked.
-var errRowChanged = errors.New("the row changed in another window since it was drawn")
+var (
+	// errRowChanged is a change to a row that was changed or removed in another tab or window since it
+	// was drawn: nothing is saved, and the person is asked.
+	errRowChanged = errors.New("the row changed in another window since it was drawn")
+	// errTableFull is a new row for a table that other windows have filled meanwhile.
+	errTableFull = errors.New("the table is full")
+)
 
 func editableRows(fd *engine.Field) bool { return fd != nil && fd.Container() && !fd.ReadOnly }
 
@@ -60,19 +64,20 @@ func removeRow(fd *engine.Field, index int, hash string) rowEdit {
 	}}
 }
 
-// putRow saves row at index (a new row when index is -1), if the row there is still the one drawn, and
-// puts the rows in order; at is then where the row is, or -1 when it was left blank and so removed.
-func putRow(fd *engine.Field, index int, hash string, row map[string]any, at *int) rowEdit {
+// putRow saves row at index (a new row when index is -1), if the row there is still the one drawn (its
+// hash; a post without one, from a script rather than the page, is not checked), and puts the rows in
+// order; at is then where the row is, or -1 when it was left blank and so removed.
+func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *int) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = slices.Clone(rows)
 		pos := index
 		switch {
 		case index < 0:
 			if len(rows) >= renderer.MaxRows(fd) {
-				return nil, errRowChanged // filled in another window meanwhile
+				return nil, errTableFull
 			}
 			rows, pos = append(rows, row), len(rows)
-		case index >= len(rows) || renderer.RowHash(rowMap(rows[index])) != hash:
+		case index >= len(rows) || hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash:
 			return nil, errRowChanged
 		default:
 			rows[pos] = row
@@ -284,11 +289,26 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		return
 	}
 	at := -1
-	f.rowEdits = append(f.rowEdits, putRow(t.field, t.index, body.values.Get(renderer.RowHashInput), row, &at))
+	var drawn *string
+	if h, ok := body.values[renderer.RowHashInput]; ok && len(h) > 0 {
+		drawn = &h[0]
+	}
+	f.rowEdits = append(f.rowEdits, putRow(t.field, t.index, drawn, row, &at))
 	err = f.saveRows(r, p)
 	switch {
 	case errors.Is(err, errRowChanged):
 		a.rowConflict(w, r, f, p, t, row)
+		return
+	case errors.Is(err, errTableFull):
+		v := f.rowView(r, p, t, row, nil)
+		first := v.Fields[0].ID
+		if v.Fields[0].Field.Type == engine.TypeDate {
+			first += "-day"
+		}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
+			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.renderRow(w, r, v)
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
