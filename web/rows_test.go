@@ -122,7 +122,7 @@ func TestTableRowsAt1And50And1000Rows(t *testing.T) {
 
 			// Change a row: its page asks only its questions and posts only them.
 			k := n / 2
-			c.b.get(page + "?field=chronology_entries&row=" + strconv.Itoa(k)).status(http.StatusOK).
+			c.b.get(page+"?field=chronology_entries&row="+strconv.Itoa(k)).status(http.StatusOK).
 				see("Change row "+strconv.Itoa(k+1), fmt.Sprintf("Event %04d", k))
 			if strings.Count(c.b.last, `name="row.event"`) != 1 || strings.Contains(c.b.last, "chronology_entries[") || len(c.b.last) > 60<<10 {
 				t.Fatalf("the row page is %d bytes and draws more than its row", len(c.b.last))
@@ -206,7 +206,7 @@ func TestRowPageChecksTheRowOnItsOwn(t *testing.T) {
 		t.Fatal("the error summary does not link to the row's date")
 	}
 	// Kept, nothing lost; the table flags it once problems are shown.
-	b.get(page + "?check=1").see("Not a real day", "Date must be a real date in row 2")
+	b.get(page+"?check=1").see("Not a real day", "Date must be a real date in row 2")
 	if !strings.Contains(b.last, `href="#events-1"`) || !strings.Contains(b.last, `id="events-1"`) {
 		t.Fatal("the table's problem does not link to the row's Change button")
 	}
@@ -257,7 +257,7 @@ func TestRowInPlaceFragments(t *testing.T) {
 	c := newChronology(t, 3)
 	c.seedDatedRows(t, 60)
 	page := c.page("chronology")
-	c.b.get(page + "?field=chronology_entries&row=55&part=row").status(http.StatusOK).see("Change row 56", "Event 0055")
+	c.b.get(page+"?field=chronology_entries&row=55&part=row").status(http.StatusOK).see("Change row 56", "Event 0055")
 	if strings.Contains(c.b.last, "<html") || !strings.Contains(c.b.last, "data-row-editor") || !strings.Contains(c.b.last, `name="row-hash"`) {
 		t.Fatalf("the row's form alone is not what came back:\n%.500s", c.b.last)
 	}
