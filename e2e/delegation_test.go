@@ -119,7 +119,7 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 	b.MustSee("What to include")
 	b.Check("Yes")
 	// The rows are added in place, and kept in date order whatever order they are typed in.
-	b.ClickButton("Add a row")
+	b.ClickButton("+ Add a row")
 	b.WaitToSee("Save and return")
 	if f := b.Focused(); !strings.Contains(f, "row.date.day") {
 		t.Fatalf("focus after Add a row is on %s, want the row's first question", f)
@@ -133,8 +133,8 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 	if f := b.Focused(); !strings.Contains(f, "chronology_entries-row-0") {
 		t.Fatalf("focus after saving the row is on %s, want the row", f)
 	}
-	addRow(b, "Add another row", "Row 2 has been saved", "17", "2", "2026", "Referral to the school counsellor", "Aurora Boreo")
-	addRow(b, "Add another row", "Row 2 has been saved", "10", "2", "2026", "Attendance meeting with parents", "Orion Boreo")
+	addRow(b, "+ Add another row", "Row 2 has been saved", "17", "2", "2026", "Referral to the school counsellor", "Aurora Boreo")
+	addRow(b, "+ Add another row", "Row 2 has been saved", "10", "2", "2026", "Attendance meeting with parents", "Orion Boreo")
 	b.ClickButton("Next")
 
 	b.MustSee("Upload supporting documents")

@@ -47,7 +47,7 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 		t.Fatalf("the recovered draft lost an answer: %q", got)
 	}
 	b.ClickButton("Next")
-	b.ClickButton("Add a person")
+	b.ClickButton("+ Add a person")
 	b.WaitToSee("Save and return")
 	b.Fill("Full name", "Alex Boreo")
 	b.Fill("Relationship to the child", "Mother")

@@ -85,9 +85,9 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 				b.MustNotSee("Event 0000")
 
 				// Add a row dated before the others: it becomes row 1.
-				add := "Add another row"
+				add := "+ Add another row"
 				if n == 1 {
-					add = "Add a row"
+					add = "+ Add a row"
 				}
 				b.ClickButton(add)
 				b.WaitToSee("Save and return")
@@ -134,24 +134,28 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 					b.MustNotSee("Not to be kept")
 				}
 				events := storedEvents(t, p, task)
-				if len(events) != n || events[0] != "Added in the browser" || events[n-1] != "Changed in the browser" {
+				if len(events) != n || n > 1 && events[0] != "Added in the browser" || events[n-1] != "Changed in the browser" {
 					t.Fatalf("at %d rows the store holds %d rows, first %q, last %q", n, len(events), events[0], events[len(events)-1])
 				}
 
-				// Paste two rows from a spreadsheet, one with a date that cannot be read.
+				// Paste two rows from a spreadsheet, one with a date that cannot be read. A full table takes
+				// no more: one row removed first makes room for one.
+				if n == 1000 {
+					b.MustSee("You have added 1000 rows, the most this can hold")
+					b.MustNotSee("Paste rows from a spreadsheet")
+					b.ClickButton("Remove Row 1000")
+					b.MustSee("Row 1000 has been removed")
+					n--
+				}
 				b.ClickButton("Paste rows from a spreadsheet")
 				b.Fill("Paste rows", "Date\tChild or children concerned\tEvent or incident\n"+
 					"5/1/2022\tAurora, Orion\tPasted in the browser\n"+
 					"sometime in May\tOrion\tUndated\n")
 				b.ClickButton("Add the pasted rows")
-				if n < 1000 {
-					b.MustSee("1 row added from your paste")
-					b.MustSee("Line 2, Date: Enter the date as day, month and year, like 27/3/2024, not “sometime in May”")
-					if events := storedEvents(t, p, task); len(events) != n+1 || events[1] != "Pasted in the browser" {
-						t.Fatalf("after the paste the store holds %d rows, row 2 %q", len(events), events[1])
-					}
-				} else {
-					b.MustSee("You can add up to 1000 rows")
+				b.MustSee("1 row added from your paste")
+				b.MustSee("Line 2, Date: Enter the date as day, month and year, like 27/3/2024, not “sometime in May”")
+				if events := storedEvents(t, p, task); len(events) != n+1 || events[1] != "Pasted in the browser" {
+					t.Fatalf("after the paste the store holds %d rows, row 2 %q", len(events), events[1])
 				}
 				if got := b.Value("Paste rows"); !strings.Contains(got, "sometime in May\tOrion\tUndated") {
 					t.Fatalf("the pasted row that could not be read is not kept: %q", got)

@@ -241,7 +241,8 @@ function rowsInPlace () {
     const target = open.holder.querySelector('td') || open.holder
     target.replaceChildren(editor)
     open.editor = editor
-    open.rowForm.action = editor.dataset.action
+    // setAttribute: the row's button named "action" hides the form's action property.
+    open.rowForm.setAttribute('action', editor.dataset.action)
     for (const control of editor.querySelectorAll('input, select, textarea, button')) {
       control.setAttribute('form', open.rowForm.id)
     }
@@ -274,7 +275,7 @@ function rowsInPlace () {
     const token = document.querySelector('meta[name="csrf-token"]')
     let response, html
     try {
-      response = await window.fetch(rowForm.action + '&part=row', {
+      response = await window.fetch(rowForm.getAttribute('action') + '&part=row', {
         method: 'POST',
         body: data,
         credentials: 'same-origin',
