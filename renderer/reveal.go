@@ -15,10 +15,16 @@ import (
 
 // revealUnder is the choice of a question on the page that a question follows alone, as GOV.UK's
 // conditional reveal: its condition is one comparison, "is" on radios or yes/no, or "includes" on
-// checkboxes. ok is false for any other condition.
+// checkboxes. ok is false for any other condition, and for a question that is itself a set of choices
+// or of rows: drawn inside another question's choices, its own would be taken for theirs.
 func revealUnder(fd *engine.Field, onPage func(*engine.Field) bool) (target *engine.Field, value string, ok bool) {
 	c := fd.ShowWhen
-	if c == nil || fd.Container() || fd.Type == engine.TypeAttachments {
+	switch fd.Type {
+	case engine.TypeRadios, engine.TypeYesNo, engine.TypeCheckboxes, engine.TypeChildren, engine.TypeDeclaration,
+		engine.TypeTable, engine.TypeList, engine.TypeAttachments:
+		return nil, "", false
+	}
+	if c == nil {
 		return nil, "", false
 	}
 	t := c.Target()

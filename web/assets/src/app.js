@@ -220,7 +220,7 @@ function rowsInPlace () {
       row.after(holder)
     } else {
       holder = element('div', { class: 'app-row-editor__item' })
-      table.querySelector('[data-row-table]').after(holder)
+      button.closest('[data-row-add]').before(holder)
     }
     if (row) {
       row.hidden = true
