@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError is one problem with an answer, tied to the field's path in the answers
@@ -424,8 +425,13 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 			if !col.Answerable() || !rowScope.holds(col.ShowWhen, 0) {
 				continue
 			}
-			cv, cerrs := v.field(col, row[col.ID], &rowScope, fieldPathRow(path, index, col.ID))
-			errs = append(errs, cerrs...)
+			// The cell's path is written only for a problem: most cells have none, and a chronology has
+			// thousands of them.
+			cv, cerrs := v.field(col, row[col.ID], &rowScope, "")
+			for _, e := range cerrs {
+				e.Path = fieldPathRow(path, index, col.ID)
+				errs = append(errs, e)
+			}
 			if cv != nil {
 				clean[col.ID] = cv
 			}
@@ -491,7 +497,7 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		if !emailRE.MatchString(s) {
 			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
 		}
-		if fd.MaxLength != nil && len([]rune(s)) > *fd.MaxLength {
+		if fd.MaxLength != nil && utf8.RuneCountInString(s) > *fd.MaxLength {
 			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
 		}
 		return s, "", ""
@@ -546,7 +552,7 @@ var (
 const EmailPattern = "^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
 
 func (v *validation) checkText(fd *Field, s string) (any, string, string) {
-	n := len([]rune(s))
+	n := utf8.RuneCountInString(s)
 	if fd.MaxLength != nil && n > *fd.MaxLength {
 		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
 	}

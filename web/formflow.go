@@ -46,6 +46,8 @@ type flow struct {
 	removeFiles []string
 	// Changes to the rows of tables and lists, made to the rows as stored when the draft is saved.
 	rowEdits []rowEdit
+	// edited: the flow's answers are no longer the draft as read (a posted page was put in them).
+	edited bool
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -157,6 +159,7 @@ func (f *flow) pageValues(p page) map[string]any {
 
 // setPageValues replaces the page's answers in the draft.
 func (f *flow) setPageValues(p page, vals map[string]any) {
+	f.edited = true
 	target := f.answers.Values
 	if p.child != nil {
 		if f.answers.Children == nil {
@@ -530,9 +533,13 @@ func (f *flow) saveRows(r *http.Request, p page) error {
 // changes to rows made to them, the page marked as visited, and the post's uploads and removals.
 func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) error {
 	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
-		fresh, err := f.a.newFlow(cur, f.base)
-		if err != nil {
-			return casework.Edit{}, err
+		fresh := f
+		if f.edited || cur.Version != f.resp.Version {
+			// Changed since it was read, here or elsewhere: start from the draft as stored.
+			var err error
+			if fresh, err = f.a.newFlow(cur, f.base); err != nil {
+				return casework.Edit{}, err
+			}
 		}
 		vals, err := merge(fresh, cur)
 		if err != nil {
