@@ -693,7 +693,19 @@ func parseDate(raw any) (string, string) {
 	if t.Day() != d || int(t.Month()) != m || t.Year() != y {
 		return "", "real"
 	}
+	if s, ok := raw.(string); ok && allDigits(year) && allDigits(month) && allDigits(day) {
+		return strings.TrimSpace(s), "" // already YYYY-MM-DD: most dates, in a chronology of thousands
+	}
 	return t.Format(time.DateOnly), ""
+}
+
+func allDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func joinWords(parts []string) string {

@@ -73,7 +73,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
 	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved", closeTo: "/"}
-	if err := json.Unmarshal(resp.Answers, &f.answers); err != nil {
+	if err := decodeAnswers(resp.Answers, &f.answers); err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
 	if f.answers.Values == nil {
@@ -556,7 +556,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 		if !slices.Contains(fresh.answers.Visited, p.key()) {
 			fresh.answers.Visited = append(fresh.answers.Visited, p.key())
 		}
-		answers, err := json.Marshal(fresh.answers)
+		answers, err := encodeAnswers(fresh.answers)
 		if err != nil {
 			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
 		}
