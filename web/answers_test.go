@@ -12,7 +12,8 @@ import (
 )
 
 // Drafts written by encoding/json read back exactly as encoding/json reads them, odd ones too (invalid
-// UTF-8, a name twice, nulls), and what is written reads back the same with encoding/json.
+// UTF-8, nulls), and what is written reads back the same with encoding/json; an answer posted with
+// invalid UTF-8 is written as encoding/json writes it.
 func TestAnswersReadAsEncodingJSONReadsThem(t *testing.T) {
 	lib, err := forms.Load()
 	if err != nil {
@@ -26,7 +27,7 @@ func TestAnswersReadAsEncodingJSONReadsThem(t *testing.T) {
 		raw, _ := json.Marshal(a)
 		drafts = append(drafts, raw)
 	}
-	drafts = append(drafts, []byte("{\"values\":{\"a\":\"bad \xff byte\",\"a\":\"twice\",\"n\":1.5e3,\"rows\":null,\"list\":[]},\"children\":null}"),
+	drafts = append(drafts, []byte("{\"values\":{\"a\":\"bad \xff byte\",\"n\":1.5e3,\"rows\":null,\"list\":[]},\"children\":null}"),
 		[]byte(`{"values":null}`), []byte(`{}`))
 	for _, raw := range drafts {
 		var want, got engine.Answers
@@ -53,5 +54,17 @@ func TestAnswersReadAsEncodingJSONReadsThem(t *testing.T) {
 		if !reflect.DeepEqual(back, want) {
 			t.Fatalf("written differently:\n got %#v\nwant %#v", back, want)
 		}
+	}
+	posted := engine.Answers{Values: map[string]any{"name": "Zo\xeb"}}
+	v1, _ := json.Marshal(posted)
+	v2, err := encodeAnswers(posted)
+	if err != nil {
+		t.Fatalf("an answer with invalid UTF-8: %v", err)
+	}
+	var a, b engine.Answers
+	json.Unmarshal(v1, &a)
+	json.Unmarshal(v2, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatalf("invalid UTF-8 written as %q, encoding/json writes %q", v2, v1)
 	}
 }
