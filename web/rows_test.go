@@ -210,6 +210,12 @@ func TestRowPageChecksTheRowOnItsOwn(t *testing.T) {
 	if !strings.Contains(b.last, `href="#events-1"`) || !strings.Contains(b.last, `id="events-1"`) {
 		t.Fatal("the table's problem does not link to the row's Change button")
 	}
+	// The submit page links the problem to the row's own page, which shows it.
+	b.get("/tasks/" + id + "/submit").see("Date must be a real date in row 2")
+	if !strings.Contains(b.last, `href="`+page+`?field=events&amp;row=1&amp;check=1#events-1-date-day"`) {
+		t.Fatal("the submit page does not link the row's problem to the row's page")
+	}
+	b.get(page+"?field=events&row=1&check=1").see("Change row 2", "Date must be a real date in row 2")
 	b.post(page+"?field=events&row=1", "row.date.day", "28", "row.date.month", "2", "row.date.year", "2026", "row.event", "Not a real day",
 		"action", "save-row").see("Row 2 has been saved")
 }

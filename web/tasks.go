@@ -413,24 +413,47 @@ func (a *App) unreadablePost(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // submitProblems lists what stops a submission, each linked to its page.
+// A problem in a table's row links to that row's page; past the first few, a table's problems are
+// counted, linking to the table.
 func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
-	var out []renderer.ReviewItem
+	var out, more []renderer.ReviewItem
 	pages := f.pages(res)
+	listed := map[string]int{}
+	counted := map[string]int{} // by table, its index in more
 	for _, e := range res.Errors {
 		key := e.Section
 		if e.Child != "" {
 			key += "/" + e.Child
 		}
-		if f.find(pages, key) < 0 {
+		i := f.find(pages, key)
+		if i < 0 {
 			continue
 		}
 		prefix := ""
 		if e.Child != "" {
 			prefix = "children." + e.Child + "."
 		}
-		out = append(out, renderer.ReviewItem{Href: f.base + "/pages/" + key + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), strings.TrimPrefix(e.Path, prefix)), Message: e.Message})
+		path := strings.TrimPrefix(e.Path, prefix)
+		pageURL := f.pageURL(pages[i])
+		table, row, inRow := rowOfPath(path)
+		fd := topField(pages[i].section, table)
+		if !inRow || fd == nil {
+			out = append(out, renderer.ReviewItem{Href: pageURL + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), path), Message: e.Message})
+			continue
+		}
+		if listed[key+"/"+table]++; listed[key+"/"+table] > maxRowProblems {
+			n, seen := counted[key+"/"+table]
+			if !seen {
+				n, counted[key+"/"+table] = len(more), len(more)
+				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
+			}
+			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-maxRowProblems, fd.Label)
+			continue
+		}
+		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)
+		out = append(out, renderer.ReviewItem{Href: href, Message: e.Message})
 	}
-	return out
+	return append(out, more...)
 }
 
 func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
