@@ -181,10 +181,9 @@ func TestConditionalQuestionsInTheBrowser(t *testing.T) {
 			b := p.browser(opts...)
 			b.Visit("/")
 			b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
-			b.ClickButton("Login or Register")
+			b.ClickButton("Next")
 			p.register(b, "Rose", "Berry", "rose.berry@school.example")
 			b.ClickLink("Continue")
-			b.ClickButton("Next")
 			b.ClickButton("3. Child or young person's details")
 			if !js {
 				b.MustSee("Answer this if “Is your concern about an unborn baby?” is “Yes”")
