@@ -72,8 +72,8 @@ func savedChronology(t *testing.T, p *portal, task string) engine.Answers {
 	return a
 }
 
-// A chronology at its maximum of rows about six children saves when the professional presses Save, with
-// JavaScript and without; the last row's change is kept. A file chosen and not uploaded goes up with
+// A chronology at its maximum of rows about six children: its last row changed (in place with
+// JavaScript, on its own page without) and the page saved; the last row's change is kept. A file chosen and not uploaded goes up with
 // Save, and one over the limit is refused with GOV.UK's message while the description typed is kept.
 func TestSaveAtTheFormsMaximumInTheBrowser(t *testing.T) {
 	for _, js := range []bool{true, false} {
@@ -92,8 +92,15 @@ func TestSaveAtTheFormsMaximumInTheBrowser(t *testing.T) {
 			task, rows := bigChronology(t, p, b, email)
 
 			b.Visit("/tasks/" + task + "/pages/chronology")
-			b.MustSee("Row " + strconv.Itoa(rows))
-			b.Fill("Event or incident (row "+strconv.Itoa(rows)+")", "The last entry, changed in the browser")
+			b.MustSee("Showing rows 1 to 50 of " + strconv.Itoa(rows))
+			b.ClickButton("Page " + strconv.Itoa(rows/50))
+			b.MustSee("Showing rows " + strconv.Itoa(rows-49) + " to " + strconv.Itoa(rows))
+			b.ClickButton("Change Row " + strconv.Itoa(rows))
+			b.WaitToSee("Save and return")
+			b.Fill("Event or incident", "The last entry, changed in the browser")
+			b.ClickButton("Save and return")
+			b.WaitToSee("Row " + strconv.Itoa(rows) + " has been saved")
+			b.MustSee("The last entry, changed in the browser")
 			b.ClickButton("Save")
 			b.MustSee("Your answers have been saved")
 			b.MustNotSee("Your page has expired")

@@ -67,14 +67,25 @@ func writeFile(t *testing.T, name string, content []byte) string {
 	return path
 }
 
-func fillRow(b *browsertest.Browser, row, day, month, year, event string, children ...string) {
-	b.Fill("Day (row "+row+")", day)
-	b.Fill("Month (row "+row+")", month)
-	b.Fill("Year (row "+row+")", year)
+// fillRow fills in the questions of the row being added or changed: on its own page without
+// JavaScript, in place on the table's page with it.
+func fillRow(b *browsertest.Browser, day, month, year, event string, children ...string) {
+	b.Fill("Day", day)
+	b.Fill("Month", month)
+	b.Fill("Year", year)
 	for _, c := range children {
-		b.Check(c + " (row " + row + ")")
+		b.Check(c)
 	}
-	b.Fill("Event or incident (row "+row+")", event)
+	b.Fill("Event or incident", event)
+}
+
+// addRow adds a row to the table on the page through its "Add" button, and waits until it is saved.
+func addRow(b *browsertest.Browser, button, saved, day, month, year, event string, children ...string) {
+	b.ClickButton(button)
+	b.WaitToSee("Save and return")
+	fillRow(b, day, month, year, event, children...)
+	b.ClickButton("Save and return")
+	b.WaitToSee(saved)
 }
 
 // TestProfessionalCompletesADelegatedChronology walks the Delegation Portal's seed as a new professional.
@@ -107,18 +118,23 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 
 	b.MustSee("What to include")
 	b.Check("Yes")
-	b.ClickButton("Add another row")
-	if f := b.Focused(); !strings.Contains(f, "(row 1)") {
-		t.Fatalf("focus after adding a row is on %s, want the new row", f)
+	// The rows are added in place, and kept in date order whatever order they are typed in.
+	b.ClickButton("+ Add a row")
+	b.WaitToSee("Save and return")
+	if f := b.Focused(); !strings.Contains(f, "row.date.day") {
+		t.Fatalf("focus after Add a row is on %s, want the row's first question", f)
 	}
-	fillRow(b, "1", "3", "2", "2026", "Home visit by the school nurse", "Aurora Boreo", "Orion Boreo")
-	b.ClickButton("Add another row")
-	if f := b.Focused(); !strings.Contains(f, "(row 2)") {
-		t.Fatalf("focus after adding a row is on %s, want row 2", f)
+	if r := b.Audit(); len(r.Violations) > 0 {
+		t.Fatalf("the row's form in place:\n%s", r)
 	}
-	fillRow(b, "2", "10", "2", "2026", "Attendance meeting with parents", "Orion Boreo")
-	b.ClickButton("Add another row")
-	fillRow(b, "3", "17", "2", "2026", "Referral to the school counsellor", "Aurora Boreo")
+	fillRow(b, "3", "2", "2026", "Home visit by the school nurse", "Aurora Boreo", "Orion Boreo")
+	b.ClickButton("Save and return")
+	b.WaitToSee("Row 1 has been saved")
+	if f := b.Focused(); !strings.Contains(f, "chronology_entries-row-0") {
+		t.Fatalf("focus after saving the row is on %s, want the row", f)
+	}
+	addRow(b, "+ Add another row", "Row 2 has been saved", "17", "2", "2026", "Referral to the school counsellor", "Aurora Boreo")
+	addRow(b, "+ Add another row", "Row 2 has been saved", "10", "2", "2026", "Attendance meeting with parents", "Orion Boreo")
 	b.ClickButton("Next")
 
 	b.MustSee("Upload supporting documents")
@@ -135,12 +151,9 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 	p.login(b, "sam.jones@school.example", password)
 	b.ClickLink("Aurora Boreo and 1 sibling")
 	b.ClickButton("3. Chronology of service involvement")
-	if got := b.Value("Event or incident (row 3)"); got != "Referral to the school counsellor" {
-		t.Fatalf("row 3 after signing back in: %q", got)
-	}
-	if got := b.Value("Event or incident (row 2)"); got != "Attendance meeting with parents" {
-		t.Fatalf("row 2 after signing back in: %q", got)
-	}
+	b.MustSee("1 3 February 2026 Aurora Boreo, Orion Boreo Home visit by the school nurse")
+	b.MustSee("2 10 February 2026 Orion Boreo Attendance meeting with parents")
+	b.MustSee("3 17 February 2026 Aurora Boreo Referral to the school counsellor")
 	b.ClickButton("4. Supporting documentation")
 	b.MustSee("attendance-report.pdf")
 	b.MustNotSee("wrong-child.pdf")

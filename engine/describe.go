@@ -23,6 +23,14 @@ func (c *Condition) Targets() []*Field {
 	return out
 }
 
+// Target is the field a comparison looks at; nil for all, any and not.
+func (c *Condition) Target() *Field {
+	if c == nil {
+		return nil
+	}
+	return c.target
+}
+
 // Describe states a condition in words, for hints beside conditional questions and for blank forms:
 // `"Are the parents aware of this referral?" is "No"`.
 func (c *Condition) Describe() string {

@@ -96,3 +96,25 @@ func attachmentList(v any) []Attachment {
 	}
 	return nil
 }
+
+// FormatDraft writes an answer as a draft holds it, not yet checked, the way FormatAnswer writes a
+// checked one: a date typed as day, month and year reads "3 February 2026" when it is a real date, and
+// as it was typed when it is not.
+func (fd *Field) FormatDraft(v any, children []Child) []string {
+	if fd.Type != TypeDate || !isAnswered(v) {
+		return fd.FormatAnswer(v, children)
+	}
+	if d, problem := parseDate(v); problem == "" {
+		return fd.FormatAnswer(d, children)
+	}
+	if m, ok := v.(map[string]any); ok {
+		var parts []string
+		for _, k := range []string{"day", "month", "year"} {
+			if s := strings.TrimSpace(textOf(m[k])); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return []string{strings.Join(parts, " ")}
+	}
+	return []string{textOf(v)}
+}

@@ -198,8 +198,8 @@ var fieldProperties = map[string][]string{
 	TypeYesNo:       {},
 	TypeDeclaration: {"text"},
 	TypeContent:     {"text", "heading"},
-	TypeTable:       {"columns", "minRows", "maxRows"},
-	TypeList:        {"fields", "itemLabel", "minItems", "maxItems"},
+	TypeTable:       {"columns", "minRows", "maxRows", "orderBy"},
+	TypeList:        {"fields", "itemLabel", "minItems", "maxItems", "orderBy"},
 	TypeAttachments: {"accept", "maxFiles", "maxSizeMB"},
 	TypeChildren:    {"multiple"},
 }
@@ -359,6 +359,35 @@ func (c *checker) checkContainer(fd *Field) {
 				c.errorf(item.pointer+"/type", "list-fields", "field %q of list %q cannot be of type %s (list fields can be %s)", item.ID, fd.ID, item.Type, strings.Join(itemTypes, ", "))
 			}
 		}
+	}
+	c.checkOrderBy(fd)
+}
+
+// orderTypes are the types whose answers have an order rows can be sorted by.
+var orderTypes = []string{TypeText, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeRadios, TypeYesNo}
+
+// checkOrderBy checks that a table's (or list's) orderBy names one of its own columns, of a type that
+// sorts.
+func (c *checker) checkOrderBy(fd *Field) {
+	if fd.OrderBy == "" || !fd.Container() {
+		return
+	}
+	col := fd.Child(fd.OrderBy)
+	var ids []string
+	for _, ch := range fd.Children() {
+		if ch.Answerable() && containsString(orderTypes, ch.Type) {
+			ids = append(ids, ch.ID)
+		}
+	}
+	switch {
+	case col == nil:
+		msg := fmt.Sprintf("%q orders its rows by %q, which is not one of its columns", fd.ID, fd.OrderBy)
+		if len(ids) > 0 {
+			msg += fmt.Sprintf(" (they are %s)", strings.Join(ids, ", "))
+		}
+		c.errorf(fd.pointer+"/orderBy", "order-by", "%s", msg)
+	case !containsString(orderTypes, col.Type):
+		c.errorf(fd.pointer+"/orderBy", "order-by", "%q orders its rows by %q, a %s column, which has no order (order by a %s column)", fd.ID, fd.OrderBy, col.Type, strings.Join(orderTypes, ", "))
 	}
 }
 

@@ -113,6 +113,9 @@ type Field struct {
 	Columns []*Field `json:"columns,omitempty"`
 	MinRows *int     `json:"minRows,omitempty"`
 	MaxRows *int     `json:"maxRows,omitempty"`
+	// OrderBy is the column (the item field, for a list) whose answers put the rows in order, for
+	// example a chronology's date; rows keep the order they were added in when it is empty.
+	OrderBy string `json:"orderBy,omitempty"`
 
 	Fields    []*Field `json:"fields,omitempty"`
 	ItemLabel string   `json:"itemLabel,omitempty"`
@@ -209,6 +212,16 @@ func (fd *Field) Children() []*Field {
 		return fd.Columns
 	}
 	return fd.Fields
+}
+
+// Child returns the column of a table (the field of a list item) with the id, or nil.
+func (fd *Field) Child(id string) *Field {
+	for _, c := range fd.Children() {
+		if c.ID == id {
+			return c
+		}
+	}
+	return nil
 }
 
 // MultipleChildren reports whether a children column allows more than one child per row.

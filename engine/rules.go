@@ -26,6 +26,7 @@ var Rules = map[string]string{
 	"duplicate-option":         "two options of a question share a value",
 	"table-columns":            "a table without columns, or a column of a type tables cannot hold",
 	"list-fields":              "a list without fields, or a field of a type lists cannot hold",
+	"order-by":                 "a table or list ordered by something that is not one of its own columns, or by a column with no order",
 	"limits":                   "a minimum above its maximum, or a limit beyond what the portal allows",
 	"pattern-invalid":          "a pattern that is not a valid regular expression",
 	"pattern-message":          "a pattern without a message saying what format to use",

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError is one problem with an answer, tied to the field's path in the answers
@@ -102,6 +103,31 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 		res.Errors = append(res.Errors, r.Errors...)
 	}
 	return res
+}
+
+// Visible lists the sections (for each child, where a section repeats) with whether each is shown, as
+// Validate does, without checking any answer: all a page needs to know which pages there are.
+func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []SectionResult {
+	caseData = normaliseJSON(caseData)
+	v := &validation{form: f, children: f.Children(caseData)}
+	v.readOnlyPrefill(caseData)
+	var out []SectionResult
+	for _, s := range f.Sections {
+		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
+			continue
+		}
+		if !s.PerChild {
+			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+			out = append(out, SectionResult{Section: s.ID, Visible: sc.holds(s.ShowWhen, 0)})
+			continue
+		}
+		for _, c := range v.children {
+			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
+				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
+			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Visible: sc.holds(s.ShowWhen, 0)})
+		}
+	}
+	return out
 }
 
 type validation struct {
@@ -399,8 +425,13 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 			if !col.Answerable() || !rowScope.holds(col.ShowWhen, 0) {
 				continue
 			}
-			cv, cerrs := v.field(col, row[col.ID], &rowScope, fieldPathRow(path, index, col.ID))
-			errs = append(errs, cerrs...)
+			// The cell's path is written only for a problem: most cells have none, and a chronology has
+			// thousands of them.
+			cv, cerrs := v.field(col, row[col.ID], &rowScope, "")
+			for _, e := range cerrs {
+				e.Path = fieldPathRow(path, index, col.ID)
+				errs = append(errs, e)
+			}
 			if cv != nil {
 				clean[col.ID] = cv
 			}
@@ -466,7 +497,7 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		if !emailRE.MatchString(s) {
 			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
 		}
-		if fd.MaxLength != nil && len([]rune(s)) > *fd.MaxLength {
+		if fd.MaxLength != nil && utf8.RuneCountInString(s) > *fd.MaxLength {
 			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
 		}
 		return s, "", ""
@@ -521,7 +552,7 @@ var (
 const EmailPattern = "^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
 
 func (v *validation) checkText(fd *Field, s string) (any, string, string) {
-	n := len([]rune(s))
+	n := utf8.RuneCountInString(s)
 	if fd.MaxLength != nil && n > *fd.MaxLength {
 		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
 	}
@@ -662,7 +693,19 @@ func parseDate(raw any) (string, string) {
 	if t.Day() != d || int(t.Month()) != m || t.Year() != y {
 		return "", "real"
 	}
+	if s, ok := raw.(string); ok && allDigits(year) && allDigits(month) && allDigits(day) {
+		return strings.TrimSpace(s), "" // already YYYY-MM-DD: most dates, in a chronology of thousands
+	}
 	return t.Format(time.DateOnly), ""
+}
+
+func allDigits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func joinWords(parts []string) string {

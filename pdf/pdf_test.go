@@ -1018,3 +1018,49 @@ func TestConcurrentRenders(t *testing.T) {
 		}
 	}
 }
+
+// A table's narrow columns wrap at spaces: a word is broken only when it alone is wider than its column,
+// and a column is never narrowed below a word that fits an equal share of the page, even when a cell's
+// long address leaves too little room for every column's longest word ("childre n concer ned").
+func TestTableColumnsBreakOnlyWordsWiderThanThem(t *testing.T) {
+	r, err := newRenderer("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := []string{"Date", "Child or children concerned", "Event or incident", "Source of information or agency", "Impact on the child", "Action taken or outcome"}
+	long := strings.Repeat("The practitioner visited the family at home; the children were seen together and on their own. ", 3)
+	for _, row := range [][]string{
+		{"3 February 2026", "Aurora Boreo, Orion Boreo, Lyra Boreo", long, "Health visitor", long, long},
+		{"3 February 2026", "Aurora Boreo, Orion Boreo, Lyra Boreo", long + " https://www.example.org/safeguarding/reports/2026/03/child-protection-conference-minutes.pdf",
+			"safeguarding.lead@county-council.gov.uk", long, long},
+	} {
+		rows := [][]string{row}
+		widths := r.columnWidths(heads, rows, nil, []bool{true, false, false, false, false, false})
+		var sum float64
+		for _, w := range widths {
+			sum += w
+		}
+		if sum > contentW+0.01 {
+			t.Fatalf("the columns are %v wide, more than the page's %v", sum, contentW)
+		}
+		check := func(text string, st style, width float64) {
+			lines := r.wrap(text, st, width)
+			got := map[string]bool{}
+			for _, l := range lines {
+				for _, w := range words(l) {
+					got[w] = true
+				}
+			}
+			for _, w := range words(text) {
+				size := faceOf(st).measure(w, st.size)
+				if (size <= width || size <= contentW/float64(len(heads))-2*cellPad) && !got[w] {
+					t.Errorf("%q, %v wide, fits its column (%v wide) or an equal share of the page, but was broken: %q", w, size, width, lines)
+				}
+			}
+		}
+		for j, h := range heads {
+			check(h, stCellHead, widths[j]-2*cellPad)
+			check(row[j], stCell, widths[j]-2*cellPad)
+		}
+	}
+}

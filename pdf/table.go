@@ -1,6 +1,9 @@
 package pdf
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 const cellPad = 3.0 // points of space inside every table cell
 
@@ -195,8 +198,12 @@ func (r *renderer) columnWidths(heads []string, rows [][]string, want []float64,
 	out := make([]float64, n)
 	switch {
 	case sumMin >= contentW:
+		// Not every column can have its longest word. Shrinking them all alike would break short words
+		// everywhere ("childre n"); instead the columns whose longest words fit keep them whole, and the
+		// columns with the longest words share what is left, breaking only words wider than their share.
+		share := fairShare(minW, contentW)
 		for j := range n {
-			out[j] = minW[j] * contentW / sumMin
+			out[j] = min(minW[j], share)
 		}
 	case sumMax <= contentW:
 		for j := range n {
@@ -208,6 +215,21 @@ func (r *renderer) columnWidths(heads []string, rows [][]string, want []float64,
 		}
 	}
 	return out
+}
+
+// fairShare is the width w at which columns needing at least need, each given min(need, w), fill total
+// exactly; the needs add up to more than total.
+func fairShare(need []float64, total float64) float64 {
+	sorted := slices.Sorted(slices.Values(need))
+	left := total
+	for k, w := range sorted {
+		share := left / float64(len(sorted)-k)
+		if w > share {
+			return share
+		}
+		left -= w
+	}
+	return sorted[len(sorted)-1]
 }
 
 // wordAndLine returns the widths of the longest word and the longest line of cleaned text.

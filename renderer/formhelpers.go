@@ -23,6 +23,9 @@ func optionID(id string, i int) string {
 	return id + "-" + strconv.Itoa(i+1)
 }
 
+// conditionalID is the id of what a choice reveals.
+func conditionalID(id string, i int) string { return "conditional-" + optionID(id, i) }
+
 func hintOr(f FieldView, def string) string {
 	if f.Hint != "" {
 		return f.Hint
@@ -159,7 +162,8 @@ func inputWidth(fd *engine.Field) string {
 	return ""
 }
 
-func rowNoun(fd *engine.Field) string {
+// RowNoun is what one row of a table (item of a list) is called: "row", "person".
+func RowNoun(fd *engine.Field) string {
 	if fd.ItemLabel != "" {
 		return strings.ToLower(fd.ItemLabel)
 	}
@@ -167,6 +171,18 @@ func rowNoun(fd *engine.Field) string {
 		return "item"
 	}
 	return "row"
+}
+
+// RowNouns is what many rows are called: "rows", "people".
+func RowNouns(fd *engine.Field) string {
+	switch noun := RowNoun(fd); noun {
+	case "person":
+		return "people"
+	case "child":
+		return "children"
+	default:
+		return noun + "s"
+	}
 }
 
 func attachmentHint(f FieldView) string {

@@ -30,11 +30,17 @@ type FieldView struct {
 	Month    string
 	Year     string
 	Options  []OptionView
-	Rows     []RowView           // tables and lists
+	Rows     []RowView           // read-only tables and lists
+	Table    *TableView          // tables and lists being filled in
 	Files    []engine.Attachment // attachments
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
 	// so a screen reader user knows which row they are in.
 	Context string
+	// ShowWhen is the condition, for the script, of a question shown only when it holds ("" for one
+	// drawn inside a choice, which GOV.UK Frontend reveals, or whose condition looks at other pages).
+	ShowWhen string
+	// Revealed: drawn inside the choice of radios or checkboxes it follows.
+	Revealed bool
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
 	// same page (without JavaScript every question is shown, so people need to know which to answer).
 	Condition string
@@ -46,6 +52,7 @@ type OptionView struct {
 	Label   string
 	Hint    string
 	Checked bool
+	Reveals []FieldView // the questions that follow this choice, drawn inside it
 }
 
 // RowView is one row of a table or one item of a list.
@@ -65,17 +72,17 @@ type SectionInput struct {
 	Children []engine.Child      // the sibling group, for "which child" columns
 	ReadOnly bool                // a submitted form
 	Prefix   string              // the path prefix of errors ("children.c1.") for a per-child page
+	// Action is the page's address; row pages are found from it.
+	Action string
+	// TablePages is, by table, the page of rows to show (the first when not given).
+	TablePages map[string]int
+	// Focus is the row to return focus to after it was saved: "events.3".
+	Focus string
 }
 
 // BuildSection makes the views of a section's questions.
 func BuildSection(in SectionInput) []FieldView {
-	errs := map[string]string{}
-	for _, e := range in.Errors {
-		path := strings.TrimPrefix(e.Path, in.Prefix)
-		if _, seen := errs[path]; !seen {
-			errs[path] = e.Message
-		}
-	}
+	errs := errorsByPath(in.Errors, in.Prefix)
 	// Questions whose answers can change on this page; a read-only one is fixed by the case data, so a
 	// condition on it is decided by the server like one on another page.
 	onPage := map[*engine.Field]bool{}
@@ -86,26 +93,92 @@ func BuildSection(in SectionInput) []FieldView {
 	for _, id := range in.Hidden {
 		hidden[id] = true
 	}
-	var out []FieldView
-	for _, fd := range in.Section.Fields {
-		condition := ""
+	q := questions{
+		onPage: func(t *engine.Field) bool { return onPage[t] },
+		name:   func(t *engine.Field) (string, bool) { return t.ID, onPage[t] },
+		build:  func(fd *engine.Field) FieldView { return buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in) },
+		// Decided by answers on other pages: not asked.
+		skip: func(fd *engine.Field, samePage bool) bool { return !samePage && hidden[fd.ID] },
+	}
+	return q.views(in.Section.Fields)
+}
+
+// questions draws a page's questions, those that follow a choice inside it.
+type questions struct {
+	onPage func(*engine.Field) bool           // whether a question's answer can change on the page
+	name   func(*engine.Field) (string, bool) // its input's name, and whether it is on the page
+	build  func(*engine.Field) FieldView
+	skip   func(fd *engine.Field, samePage bool) bool
+}
+
+func (q questions) views(fields []*engine.Field) []FieldView {
+	under := map[*engine.Field]map[string][]*engine.Field{}
+	nested := map[*engine.Field]bool{}
+	for _, fd := range fields {
+		if t, value, ok := revealUnder(fd, q.onPage); ok {
+			if under[t] == nil {
+				under[t] = map[string][]*engine.Field{}
+			}
+			under[t][value] = append(under[t][value], fd)
+			nested[fd] = true
+		}
+	}
+	var view func(fd *engine.Field) (FieldView, bool)
+	view = func(fd *engine.Field) (FieldView, bool) {
+		condition, showWhen := "", ""
 		if fd.ShowWhen != nil {
 			samePage := false
 			for _, t := range fd.ShowWhen.Targets() {
-				samePage = samePage || onPage[t]
+				samePage = samePage || q.onPage(t)
 			}
-			if !samePage && hidden[fd.ID] {
-				continue // decided by answers on other pages: not asked
+			if q.skip != nil && q.skip(fd, samePage) {
+				return FieldView{}, false
 			}
 			if samePage {
 				condition = "Answer this if " + fd.ShowWhen.Describe() + "."
+				if !nested[fd] {
+					showWhen, _ = showWhenJSON(fd.ShowWhen, q.name)
+				}
 			}
 		}
-		v := buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in)
-		v.Condition = condition
-		out = append(out, v)
+		v := q.build(fd)
+		v.Condition, v.ShowWhen, v.Revealed = condition, showWhen, nested[fd]
+		for k := range v.Options {
+			for _, dep := range under[fd][v.Options[k].Value] {
+				if dv, ok := view(dep); ok {
+					v.Options[k].Reveals = append(v.Options[k].Reveals, dv)
+				}
+			}
+		}
+		return v, true
+	}
+	var out []FieldView
+	for _, fd := range fields {
+		if nested[fd] {
+			continue
+		}
+		if v, ok := view(fd); ok {
+			out = append(out, v)
+		}
 	}
 	return out
+}
+
+// BuildField makes the view of one question of the section, as BuildSection does.
+func BuildField(in SectionInput, fd *engine.Field) FieldView {
+	return buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errorsByPath(in.Errors, in.Prefix), in)
+}
+
+// errorsByPath is the first message for each path, without the page's prefix.
+func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
+	errs := make(map[string]string, len(list))
+	for _, e := range list {
+		path := strings.TrimPrefix(e.Path, prefix)
+		if _, seen := errs[path]; !seen {
+			errs[path] = e.Message
+		}
+	}
+	return errs
 }
 
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
@@ -119,6 +192,10 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	case engine.TypeAttachments:
 		v.Files = attachments(raw)
 	case engine.TypeTable, engine.TypeList:
+		if !v.ReadOnly && fd.Parent() == nil {
+			v.Table = buildTable(fd, raw, errs, in)
+			break
+		}
 		rows, _ := raw.([]any)
 		for i, r := range rows {
 			row, _ := r.(map[string]any)
@@ -159,11 +236,8 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 }
 
 func rowLegend(fd *engine.Field, i int) string {
-	label := fd.ItemLabel
-	if label == "" {
-		label = "Row"
-	}
-	return label + " " + strconv.Itoa(i+1)
+	noun := RowNoun(fd)
+	return strings.ToUpper(noun[:1]) + noun[1:] + " " + strconv.Itoa(i+1)
 }
 
 // htmlID turns a path like "events[2].date" into an id usable in a URL fragment: "events-2-date".
@@ -233,14 +307,15 @@ func attachments(raw any) []engine.Attachment {
 }
 
 // DecodeSection reads a posted page into the section's answers, keeping what the page does not post
-// (attachments, read-only values) from the previous answers. It returns the new answers of the section.
+// (attachments, the rows of tables and lists, read-only values) from the previous answers. It returns
+// the new answers of the section.
 func DecodeSection(s *engine.Section, form url.Values, previous map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, fd := range s.Fields {
 		if !fd.Answerable() {
 			continue
 		}
-		if fd.ReadOnly || fd.Type == engine.TypeAttachments {
+		if !Posted(fd) {
 			if v, ok := previous[fd.ID]; ok {
 				out[fd.ID] = v
 			}
@@ -272,21 +347,6 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
-	case engine.TypeTable, engine.TypeList:
-		// The row count comes from the browser: never trust it beyond the field's own limit.
-		n, _ := strconv.Atoi(form.Get(name + ".rows"))
-		n = max(0, min(n, MaxRows(fd)))
-		rows := make([]any, 0, n)
-		for i := range n {
-			row := map[string]any{}
-			for _, col := range fd.Children() {
-				if v, ok := decodeField(col, form, fmt.Sprintf("%s[%d].%s", name, i, col.ID)); ok {
-					row[col.ID] = v
-				}
-			}
-			rows = append(rows, row)
-		}
-		return rows, true
 	}
 	if _, posted := form[name]; !posted {
 		return nil, false
@@ -311,12 +371,18 @@ func MaxRows(fd *engine.Field) int {
 	return maxPostedRows
 }
 
+// Posted reports whether a form page posts the field's answer: not attachments (uploaded with their own
+// button), tables and lists (their rows are posted from row pages), or read-only questions.
+func Posted(fd *engine.Field) bool {
+	return fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
+}
+
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.
-// Load runs and tests use it to fill pages as a person would.
+// Load runs and tests use it to fill pages as a person would; rows go through EncodeRow.
 func EncodeSection(s *engine.Section, values map[string]any) url.Values {
 	out := url.Values{}
 	for _, fd := range s.Fields {
-		if fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments {
+		if Posted(fd) {
 			encodeField(fd, values[fd.ID], fd.ID, out)
 		}
 	}
@@ -337,15 +403,6 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 	case engine.TypeDeclaration:
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
-		}
-	case engine.TypeTable, engine.TypeList:
-		rows, _ := v.([]any)
-		out.Set(name+".rows", strconv.Itoa(len(rows)))
-		for i, r := range rows {
-			row, _ := r.(map[string]any)
-			for _, col := range fd.Children() {
-				encodeField(col, row[col.ID], fmt.Sprintf("%s[%d].%s", name, i, col.ID), out)
-			}
 		}
 	default:
 		if v != nil {

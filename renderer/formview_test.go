@@ -11,8 +11,9 @@ import (
 	"formportal/forms"
 )
 
-// TestEncodeDecodeRoundTrip posts every section of every bundled form with sample answers and reads it
-// back: the names the pages use and the decoder agree, and the decoded answers still validate.
+// TestEncodeDecodeRoundTrip posts every section of every bundled form with sample answers, and each
+// row of its tables and lists from its row page, and reads them back: the names the pages use and the
+// decoders agree, and the decoded answers still validate.
 func TestEncodeDecodeRoundTrip(t *testing.T) {
 	lib, err := forms.Load()
 	if err != nil {
@@ -37,6 +38,16 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 			}
 			for k, v := range DecodeSection(s, EncodeSection(s, answers.Values), answers.Values) {
 				decoded.Values[k] = v
+			}
+			for _, fd := range s.Fields {
+				if !fd.Container() || fd.ReadOnly {
+					continue
+				}
+				var rows []any
+				for _, r := range answers.Values[fd.ID].([]any) {
+					rows = append(rows, DecodeRow(fd, EncodeRow(fd, r.(map[string]any))))
+				}
+				decoded.Values[fd.ID] = rows
 			}
 		}
 		want := form.Validate(caseData, answers, engine.ValidateOptions{Today: today})

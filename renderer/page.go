@@ -34,6 +34,15 @@ type MenuItem struct {
 type ErrorItem struct {
 	Field   string // the id of the input; the summary links to #Field
 	Message string
+	Href    string // where the summary links instead, when the input is on another page
+}
+
+// Link is where the summary's entry leads.
+func (e ErrorItem) Link() string {
+	if e.Href != "" {
+		return e.Href
+	}
+	return "#" + e.Field
 }
 
 // ErrorFor returns the message for a field, or "".

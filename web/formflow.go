@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -43,6 +44,10 @@ type flow struct {
 	// Documents uploaded or removed by the posted page, stored with the draft in one transaction.
 	addFiles    []*store.Attachment
 	removeFiles []string
+	// Changes to the rows of tables and lists, made to the rows as stored when the draft is saved.
+	rowEdits []rowEdit
+	// edited: the flow's answers are no longer the draft as read (a posted page was put in them).
+	edited bool
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -68,13 +73,35 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
 	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved", closeTo: "/"}
-	if err := json.Unmarshal(resp.Answers, &f.answers); err != nil {
+	if err := decodeAnswers(resp.Answers, &f.answers); err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
 	return f, nil
+}
+
+// visible is which pages there are, without checking answers: all a row page needs.
+func (f *flow) visible() engine.Result {
+	return engine.Result{Sections: f.form.Visible(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections})}
+}
+
+// reload makes the flow the draft as stored now (resp, or read again when nil), for drawing a page after
+// a save that did not happen.
+func (f *flow) reload(ctx context.Context, resp *store.Response) error {
+	if resp == nil {
+		var err error
+		if resp, err = f.a.store.Response(ctx, f.resp.ID); err != nil {
+			return err
+		}
+	}
+	fresh, err := f.a.newFlow(resp, f.base)
+	if err != nil {
+		return err
+	}
+	f.resp, f.answers, f.caseData = fresh.resp, fresh.answers, fresh.caseData
+	return nil
 }
 
 func (f *flow) validate() engine.Result {
@@ -132,6 +159,7 @@ func (f *flow) pageValues(p page) map[string]any {
 
 // setPageValues replaces the page's answers in the draft.
 func (f *flow) setPageValues(p page, vals map[string]any) {
+	f.edited = true
 	target := f.answers.Values
 	if p.child != nil {
 		if f.answers.Children == nil {
@@ -171,23 +199,17 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 			sr = r
 		}
 	}
-	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
-		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly}
-	if p.child != nil {
-		in.Prefix = "children." + p.child.ID + "."
-	}
+	in := f.sectionInput(r, p, sr)
 	pg := f.a.page(r, p.section.Title+" - "+f.form.Title)
 	if showErrors {
 		in.Errors = sr.Errors
-		for _, e := range sr.Errors {
-			fd := f.form.Field(e.Field)
-			pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(fd, strings.TrimPrefix(e.Path, in.Prefix)), Message: e.Message})
-		}
+		pg.Errors = f.errorSummary(p, in, sr.Errors)
 	}
 	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
-		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: f.base + "/pages/" + p.key(),
+		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: in.Action,
 		HasPrevious: i > 0, HasNext: i < len(pages)-1, ReadOnly: f.readOnly, SubmitLabel: f.submit,
-		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save, DraftVersion: f.resp.Version, PageHash: pageHash(in.Values)}
+		PrintHref: f.base + "/print", PDFHref: f.base + "/pdf", SaveLabel: f.save, DraftVersion: f.resp.Version,
+		PageHash: pageHash(p.section, in.Values)}
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
@@ -199,6 +221,78 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	}
 	return v
 }
+
+// sectionInput is what drawing the page's questions needs: its answers, and for each table the page of
+// rows asked for (in the address, or posted by the page) and the row just saved.
+func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) renderer.SectionInput {
+	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
+		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
+		Focus: r.URL.Query().Get(savedParam)}
+	if p.child != nil {
+		in.Prefix = "children." + p.child.ID + "."
+	}
+	for _, fd := range p.section.Fields {
+		if fd.Container() {
+			in.TablePages[fd.ID], _ = strconv.Atoi(r.FormValue(renderer.TableParam(fd.ID)))
+		}
+	}
+	return in
+}
+
+// maxRowProblems is how many problems of a table's rows the error summary lists; the rest are counted.
+const maxRowProblems = 10
+
+// errorSummary lists the page's problems, each linked to its question. A problem in a table's row links
+// to that row's Change button, on whichever page of rows it is; past the first few, a table's problems
+// are counted rather than listed.
+func (f *flow) errorSummary(p page, in renderer.SectionInput, errs []engine.FieldError) []renderer.ErrorItem {
+	var out []renderer.ErrorItem
+	more := map[string]int{}
+	listed := map[string]int{}
+	var order []string
+	for _, e := range errs {
+		path := strings.TrimPrefix(e.Path, in.Prefix)
+		table, idx, inRow := rowOfPath(path)
+		if !inRow {
+			out = append(out, renderer.ErrorItem{Field: renderer.ErrorID(topField(p.section, e.Field), path), Message: e.Message})
+			continue
+		}
+		if listed[table] >= maxRowProblems {
+			if more[table] == 0 {
+				order = append(order, table)
+			}
+			more[table]++
+			continue
+		}
+		listed[table]++
+		item := renderer.ErrorItem{Field: table + "-" + strconv.Itoa(idx), Message: e.Message}
+		if page := renderer.RowPageOf(idx); page != max(1, in.TablePages[table]) {
+			item.Href = in.Action + "?" + renderer.TableParam(table) + "=" + strconv.Itoa(page) + "#" + item.Field
+		}
+		out = append(out, item)
+	}
+	for _, table := range order {
+		label := table
+		if fd := topField(p.section, table); fd != nil {
+			label = fd.Label
+		}
+		out = append(out, renderer.ErrorItem{Field: table, Message: fmt.Sprintf("There are %d more problems in the rows of %s", more[table], label)})
+	}
+	return out
+}
+
+// rowOfPath reads "events[3].date" as the table and the row.
+func rowOfPath(path string) (table string, row int, ok bool) {
+	table, rest, found := strings.Cut(path, "[")
+	if !found {
+		return "", 0, false
+	}
+	idx, _, _ := strings.Cut(rest, "]")
+	row, err := strconv.Atoi(idx)
+	return table, row, err == nil
+}
+
+func (f *flow) pageURL(p page) string { return f.base + "/pages/" + p.key() }
 
 func sectionResult(res engine.Result, p page) engine.SectionResult {
 	for _, sr := range res.Sections {
@@ -216,7 +310,12 @@ type postOutcome struct {
 	errors   bool   // and its errors
 	fieldErr map[string]string
 	submit   bool // the person pressed submit
-	focus    string
+	// check: the person pressed Next, which goes on only when the page has no problems.
+	check bool
+	// paste is, by table, pasted text that could not be added, shown again for correction, and
+	// pasteErr why.
+	paste    map[string]string
+	pasteErr map[string]string
 }
 
 // post saves a posted page into the draft and works out where to go. Attachments are stored at once.
@@ -241,29 +340,35 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
 	case "add":
-		if fd := topField(p.section, arg); fd != nil && fd.Container() {
-			rows, _ := vals[fd.ID].([]any)
-			if n := renderer.MaxRows(fd); len(rows) >= n {
-				unit := "rows"
-				if fd.Type == engine.TypeList {
-					unit = "items"
-				}
-				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, unit)}
+		if fd := topField(p.section, arg); editableRows(fd) {
+			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
+				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, renderer.RowNouns(fd))}
 				break
 			}
-			vals[fd.ID] = append(rows, map[string]any{})
-			out.banner = "A new " + strings.ToLower(rowName(fd)) + " has been added"
-			out.focus = fmt.Sprintf("%s-%d", fd.ID, len(rows))
+			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, "new")
+		}
+	case "edit":
+		id, idx, _ := strings.Cut(arg, ":")
+		if fd := topField(p.section, id); editableRows(fd) {
+			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, idx)
 		}
 	case "remove":
-		id, idx, _ := strings.Cut(arg, ":")
+		id, rest, _ := strings.Cut(arg, ":")
+		idx, hash, _ := strings.Cut(rest, ":")
 		n, err := strconv.Atoi(idx)
-		if fd := topField(p.section, id); fd != nil && fd.Container() && err == nil {
-			rows, _ := vals[fd.ID].([]any)
-			if n >= 0 && n < len(rows) {
-				vals[fd.ID] = append(rows[:n:n], rows[n+1:]...)
-				out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
-			}
+		if fd := topField(p.section, id); editableRows(fd) && err == nil {
+			f.rowEdits = append(f.rowEdits, removeRow(fd, n, hash))
+			out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
+		}
+	case "rows":
+		id, n, _ := strings.Cut(arg, ":")
+		if fd := topField(p.section, id); editableRows(fd) {
+			page, _ := strconv.Atoi(n)
+			out.redirect = f.pageURL(p) + "?" + renderer.TableParam(fd.ID) + "=" + strconv.Itoa(max(page, 1)) + "#" + fd.ID
+		}
+	case "paste":
+		if fd := topField(p.section, arg); editableRows(fd) {
+			f.paste(fd, body.values.Get(renderer.PasteName(fd.ID)), len(rowsOf(vals[fd.ID])), &out)
 		}
 	case "upload":
 		fd := topField(p.section, arg)
@@ -297,7 +402,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	case "save":
 		out.banner, out.errors = f.saved, true
 	case "next":
-		out.redirect = f.base + "/pages/" + pages[min(i+1, len(pages)-1)].key()
+		out.redirect, out.check = f.base+"/pages/"+pages[min(i+1, len(pages)-1)].key(), true
 	case "previous":
 		out.redirect = f.base + "/pages/" + pages[max(i-1, 0)].key()
 	case "goto":
@@ -310,6 +415,18 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		out.submit = true
 	default:
 		out.banner = f.saved
+	}
+	// Rows pasted but not added with their button are added with any other button; if some cannot be,
+	// the page stays, showing why.
+	for _, fd := range p.section.Fields {
+		text := body.values.Get(renderer.PasteName(fd.ID))
+		if !editableRows(fd) || verb == "paste" && arg == fd.ID || strings.TrimSpace(text) == "" {
+			continue
+		}
+		f.paste(fd, text, len(rowsOf(vals[fd.ID])), &out)
+		if out.pasteErr[fd.ID] != "" {
+			out.redirect, out.submit, out.check = "", false, false
+		}
 	}
 	// A file chosen but not uploaded with its button still goes up with any other button.
 	if verb != "upload" {
@@ -363,14 +480,10 @@ func topField(s *engine.Section, id string) *engine.Field {
 	return nil
 }
 
+// rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
 func rowName(fd *engine.Field) string {
-	if fd.ItemLabel != "" {
-		return fd.ItemLabel
-	}
-	if fd.Type == engine.TypeList {
-		return "Item"
-	}
-	return "Row"
+	n := renderer.RowNoun(fd)
+	return strings.ToUpper(n[:1]) + n[1:]
 }
 
 // errConflict is a save refused because another tab or window changed the same page after this one was
@@ -379,29 +492,71 @@ type errConflict struct{ theirs map[string]any }
 
 func (e *errConflict) Error() string { return "the page changed in another window since it was drawn" }
 
-// saveDraft writes the posted page into the draft, with its uploads and removals, in one transaction. A
-// page drawn before another save (another tab, a double click) is merged when that save did not touch
-// this page, or was this very same save; otherwise the person is asked (errConflict), nothing lost.
+// saveDraft writes the posted page into the draft, with its uploads and removals and its changes to
+// rows, in one transaction. A page drawn before another save (another tab, a double click) is merged
+// when that save did not touch this page's questions, or was this very same save; otherwise the person
+// is asked (errConflict), nothing lost. Rows are never posted by the page: they are those stored, with
+// this post's changes made to them.
 func (f *flow) saveDraft(r *http.Request, p page) error {
 	mine := f.pageValues(p)
 	drawnFrom, _ := strconv.Atoi(r.PostFormValue(renderer.DraftVersionInput))
 	drawnHash := r.PostFormValue(renderer.PageHashInput)
+	return f.storeDraft(r, p, func(fresh *flow, cur *store.Response) (map[string]any, error) {
+		theirs := fresh.pageValues(p)
+		if drawnFrom != 0 && drawnFrom != cur.Version {
+			if h := pageHash(p.section, theirs); h != drawnHash && h != pageHash(p.section, mine) {
+				return nil, &errConflict{theirs: theirs}
+			}
+		}
+		vals := map[string]any{}
+		for k, v := range mine {
+			vals[k] = v
+		}
+		for _, fd := range p.section.Fields {
+			if fd.Container() {
+				vals[fd.ID] = theirs[fd.ID]
+			}
+		}
+		return vals, nil
+	})
+}
+
+// saveRows writes this post's changes to rows into the draft, in one transaction, leaving the page's
+// other answers as they are stored.
+func (f *flow) saveRows(r *http.Request, p page) error {
+	return f.storeDraft(r, p, func(fresh *flow, _ *store.Response) (map[string]any, error) {
+		return fresh.pageValues(p), nil
+	})
+}
+
+// storeDraft stores the page's answers that merge gives from the draft as stored (fresh), with the post's
+// changes to rows made to them, the page marked as visited, and the post's uploads and removals.
+func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) error {
 	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
-		fresh, err := f.a.newFlow(cur, f.base)
+		fresh := f
+		if f.edited || cur.Version != f.resp.Version {
+			// Changed since it was read, here or elsewhere: start from the draft as stored.
+			var err error
+			if fresh, err = f.a.newFlow(cur, f.base); err != nil {
+				return casework.Edit{}, err
+			}
+		}
+		vals, err := merge(fresh, cur)
 		if err != nil {
 			return casework.Edit{}, err
 		}
-		if drawnFrom != 0 && drawnFrom != cur.Version {
-			theirs := fresh.pageValues(p)
-			if pageHash(theirs) != drawnHash && pageHash(theirs) != pageHash(mine) {
-				return casework.Edit{}, &errConflict{theirs: theirs}
+		for _, e := range f.rowEdits {
+			rows, err := e.apply(rowsOf(vals[e.field.ID]))
+			if err != nil {
+				return casework.Edit{}, err
 			}
+			vals[e.field.ID] = rows
 		}
-		fresh.setPageValues(p, mine)
+		fresh.setPageValues(p, vals)
 		if !slices.Contains(fresh.answers.Visited, p.key()) {
 			fresh.answers.Visited = append(fresh.answers.Visited, p.key())
 		}
-		answers, err := json.Marshal(fresh.answers)
+		answers, err := encodeAnswers(fresh.answers)
 		if err != nil {
 			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
 		}
@@ -416,8 +571,15 @@ func (f *flow) saveDraft(r *http.Request, p page) error {
 }
 
 // pageHash identifies the answers a page was drawn with, so a save can tell whether they changed since.
-func pageHash(vals map[string]any) string {
-	b, _ := json.Marshal(vals) // map keys are sorted
+// The rows of tables and lists are not among them: a change to a row is checked against that row.
+func pageHash(s *engine.Section, vals map[string]any) string {
+	own := make(map[string]any, len(vals))
+	for k, v := range vals {
+		if fd := topField(s, k); fd == nil || !fd.Container() {
+			own[k] = v
+		}
+	}
+	b, _ := json.Marshal(own) // map keys are sorted
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:12])
 }

@@ -146,8 +146,8 @@ func (t *tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // BenchmarkLoadSaveChronology: professionals at once (16, then 64), each signed in to their own delegated
-// Multi-Agency Chronology for three siblings, saving its chronology section with 100 rows, posted as
-// multipart/form-data as a browser sends it. Beside each, in the same run, the raw rate of fsync'd SQLite
+// Multi-Agency Chronology for three siblings with 100 rows, saving one of its rows from the row's page,
+// posted as multipart/form-data as a browser sends it. Beside each, in the same run, the raw rate of fsync'd SQLite
 // inserts of rows the same size from as many goroutines: the floor a save cannot beat. Afterwards every
 // acknowledged save must be in the store. b.N is the total number of saves:
 //
@@ -166,7 +166,6 @@ func loadSaveChronology(b *testing.B, professionals int) {
 	}
 	e.useForms(lib)
 	form := lib.Get("multi-agency-chronology")
-	section := form.Section("chronology")
 	ctx := context.Background()
 	hash, err := hashPassword(testPassword)
 	if err != nil {
@@ -203,9 +202,16 @@ func loadSaveChronology(b *testing.B, professionals int) {
 		jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: token}})
 		clients[i] = &client{c: &http.Client{Jar: jar}, csrf: s.CSRFToken, task: resp.ID}
 	}
-	answers := enginetest.Answers(form, enginetest.CaseData(form, 3), 100, e.clock.Now())
-	body := renderer.EncodeSection(section, answers.Values)
-	body.Set("action", "save")
+	answers := enginetest.Answers(form, enginetest.CaseData(form, 3), 0, e.clock.Now())
+	rows := make([]any, 100)
+	for i := range rows {
+		rows[i] = chronologyRow(i, fmt.Sprintf("Event %04d", i))
+	}
+	answers.Values["chronology_entries"] = rows
+	for _, cl := range clients {
+		(&chronology{e: e, task: cl.task}).storeRows(b, rows)
+	}
+	fd := form.Field("chronology_entries")
 	stored, _ := json.Marshal(answers)
 	rawRate := rawInsertRate(b, professionals, len(stored))
 
@@ -227,22 +233,18 @@ func loadSaveChronology(b *testing.B, professionals int) {
 				}
 				next++
 				mu.Unlock()
-				v := url.Values{}
-				for k, vs := range body {
-					v[k] = vs
-				}
-				v.Set("csrf_token", cl.csrf)
-				v.Set("involvement_summary", fmt.Sprintf("save %d", cl.saved+1))
+				k := cl.saved % len(rows)
+				row := chronologyRow(k, fmt.Sprintf("save %d", cl.saved+1))
 				fields := []string{"csrf_token", cl.csrf} // first, as the page's form has it
-				v.Del("csrf_token")
-				for k, vs := range v {
+				for name, vs := range renderer.EncodeRow(fd, row) {
 					for _, val := range vs {
-						fields = append(fields, k, val)
+						fields = append(fields, name, val)
 					}
 				}
-				payload := multipartBody(fields)
+				payload := multipartBody(append(fields, "action", "save-row"))
 				t0 := time.Now()
-				resp, err := cl.c.Post(e.srv.URL+"/tasks/"+cl.task+"/pages/chronology", "multipart/form-data; boundary="+fuzzBoundary, bytes.NewReader(payload))
+				resp, err := cl.c.Post(e.srv.URL+"/tasks/"+cl.task+"/pages/chronology?field=chronology_entries&row="+strconv.Itoa(k),
+					"multipart/form-data; boundary="+fuzzBoundary, bytes.NewReader(payload))
 				if err != nil {
 					b.Error(err)
 					return
@@ -276,9 +278,10 @@ func loadSaveChronology(b *testing.B, professionals int) {
 		}
 		var got struct{ Values map[string]any }
 		json.Unmarshal(resp.Answers, &got)
-		rows, _ := got.Values["chronology_entries"].([]any)
-		if got.Values["involvement_summary"] != fmt.Sprintf("save %d", cl.saved) || len(rows) != 100 {
-			b.Fatalf("task %s: the store holds %v with %d rows, want save %d with 100 rows", cl.task, got.Values["involvement_summary"], len(rows), cl.saved)
+		stored, _ := got.Values["chronology_entries"].([]any)
+		last := (cl.saved - 1) % len(rows)
+		if len(stored) != len(rows) || eventsOf(stored)[last] != fmt.Sprintf("save %d", cl.saved) {
+			b.Fatalf("task %s: the store holds %d rows, row %d %q, want save %d", cl.task, len(stored), last+1, eventsOf(stored)[last], cl.saved)
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"formportal/engine"
 	"formportal/renderer"
@@ -70,6 +69,23 @@ func pageLimitsFor(s *engine.Section, children []engine.Child) pageLimits {
 	return lim
 }
 
+// rowLimitsFor is what a row page of the table or list can send: that row's questions alone.
+func rowLimitsFor(fd *engine.Field, children []engine.Child) pageLimits {
+	b := rowBound(fd, len("row."), children)
+	lim := pageLimits{parts: spareParts + b.parts, valueBytes: spareValueBytes + b.values, files: map[string]int64{}}
+	lim.body = lim.valueBytes + spareParts*partHeaderBytes + b.header
+	return lim
+}
+
+// rowBound is what one row's inputs post at most; nameLen is the length of what their names start with.
+func rowBound(fd *engine.Field, nameLen int, children []engine.Child) bound {
+	var row bound
+	for _, col := range fd.Children() {
+		row.add(fieldBound(col, nameLen+len(col.ID), children))
+	}
+	return row
+}
+
 // bound is what one question posts at most.
 type bound struct {
 	parts          int
@@ -110,14 +126,11 @@ func fieldBound(fd *engine.Field, nameLen int, children []engine.Child) bound {
 		}
 		return parts(1, openTextBytes)
 	case engine.TypeTable, engine.TypeList:
-		rows := renderer.MaxRows(fd)
-		cell := nameLen + len("[].") + len(strconv.Itoa(rows))
-		var row bound
-		for _, col := range fd.Children() {
-			row.add(fieldBound(col, cell+len(col.ID), children))
-		}
-		b := parts(1, shortValueBytes) // the row count
-		b.add(bound{parts: rows * row.parts, values: int64(rows) * row.values, header: int64(rows) * row.header})
+		// The form page posts no rows, only which page of them it shows and what is pasted: at most
+		// as many rows as the table holds, each a line of its cells.
+		row := rowBound(fd, 0, children)
+		b := parts(1, shortValueBytes)
+		b.add(parts(1, int64(renderer.MaxRows(fd))*(row.values+int64(row.parts))))
 		return b
 	}
 	return parts(1, shortValueBytes)

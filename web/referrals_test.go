@@ -52,10 +52,10 @@ func TestReferralJourney(t *testing.T) {
 	// The condition: "other" reveals its question; a repeatable list.
 	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "next").
 		see("Your concern", "Answer this if “What is the concern about?” includes “Other”")
-	b.post(pages+"concern", "categories", "neglect", "categories", "other", "household.rows", "0", "action", "add:household").
-		see("A new person has been added", "Person 1")
-	b.post(pages+"concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night",
-		"household.rows", "1", "household[0].name", "Alex Berry", "household[0].relationship", "Mother", "action", "submit")
+	b.post(pages+"concern", "categories", "neglect", "categories", "other", "action", "add:household").see("Add a person", "Full name")
+	b.post(pages+"concern?field=household&row=new", "row.name", "Alex Berry", "row.relationship", "Mother", "action", "save-row").
+		see("Person 1 has been saved", "Person 1", "Full name: Alex Berry", "Change Person 1", "Add another person")
+	b.post(pages+"concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night", "action", "submit")
 	b.see("Check your answers before submitting", "There is a problem", "Tick the box to confirm the declaration", "Left alone at night", "Alex Berry")
 	b.get(pages + "declaration")
 	b.post(pages+"declaration", "agree", "yes", "action", "submit").see("Check your answers before submitting", "Submit to Local Authority")
@@ -84,7 +84,7 @@ func TestReferralJourney(t *testing.T) {
 	b.get("/referrals/"+id+"/print").see("Concern about a child", "Left alone at night", reference)
 	b.get("/referrals/"+reopened).see("More information requested", "Insufficient Detail", "Rose Berry")
 	b.post("/referrals/"+reopened+"/pages/concern", "categories", "neglect", "categories", "other", "other_detail", "Left alone at night, most weekends",
-		"household.rows", "1", "household[0].name", "Alex Berry", "household[0].relationship", "Mother", "action", "submit").
+		"action", "submit").
 		see("Left alone at night, most weekends")
 	b.post("/referrals/" + reopened + "/submit").see("Form submitted")
 	code, out = e.api(key, "GET", "/referrals/"+reopened, nil)
@@ -137,7 +137,7 @@ func TestReferralUploadRejectsSpreadsheetAndKeepsAnswers(t *testing.T) {
 	page := "/referrals/" + id + "/pages/concern"
 	b.get(page)
 	b.upload(page, "documents", "figures.csv", []byte("a,b\n1,2\n"), "action", "upload:documents",
-		"categories", "neglect", "household.rows", "0").status(422).see("Spreadsheets cannot be uploaded")
+		"categories", "neglect").status(422).see("Spreadsheets cannot be uploaded")
 	b.get(page)
 	if !strings.Contains(b.last, `value="neglect" checked`) {
 		t.Fatal("the answers typed beside a rejected upload were lost")

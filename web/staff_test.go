@@ -61,8 +61,9 @@ func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
 	// The professional completes it; staff read it, download it and return it.
 	sam := e.register("sam@school.example")
 	sam.get("/tasks/"+id+"/pages/practitioner").post("/tasks/"+id+"/pages/practitioner", "name", "Sam Jones", "phone", "01632960001", "action", "next")
-	sam.post("/tasks/"+id+"/pages/chronology", "events.rows", "1", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
-		"events[0].about", "c1", "events[0].event", "Home visit", "action", "submit")
+	sam.post("/tasks/"+id+"/pages/chronology?field=events&row=new", "row.date.day", "3", "row.date.month", "2", "row.date.year", "2026",
+		"row.about", "c1", "row.event", "Home visit", "action", "save-row").see("Row 1 has been saved")
+	sam.post("/tasks/"+id+"/pages/chronology", "action", "submit")
 	sam.post("/tasks/" + id + "/submit").see("Contribution submitted")
 	jo.get("/staff").see("Delegations", "Submitted")
 	jo.get("/staff/delegations/"+id).see("Submitted", "Return for more information")
@@ -91,7 +92,7 @@ func TestStaffRetractsAndReassigns(t *testing.T) {
 func TestStaffReturnsAReferral(t *testing.T) {
 	e, _ := newDelegationEnv(t)
 	b, id := startConcern(t, e, "rose@example.org")
-	b.post("/referrals/"+id+"/pages/concern", "categories", "neglect", "household.rows", "0", "action", "next")
+	b.post("/referrals/"+id+"/pages/concern", "categories", "neglect", "action", "next")
 	b.post("/referrals/"+id+"/pages/declaration", "agree", "yes", "action", "submit")
 	b.post("/referrals/" + id + "/submit").see("Form submitted")
 	jo := e.staff("jo@council.example", false)

@@ -186,8 +186,23 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
 }
 
-// showPage draws the flow's page named in the URL.
+// showPage draws the flow's page named in the URL, or the row page of one of its tables.
 func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErrors bool) {
+	if r.URL.Query().Has("field") {
+		pages := f.pages(f.visible())
+		i := f.find(pages, chi.URLParam(r, "*"))
+		if i < 0 {
+			a.notFound(w, r)
+			return
+		}
+		t, ok := f.rowTargetOf(pages[i], r.URL.Query())
+		if !ok { // a row removed meanwhile, or a submitted form: the table shows what there is
+			http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
+			return
+		}
+		a.showRow(w, r, f, pages[i], t, showErrors)
+		return
+	}
 	res := f.validate()
 	pages := f.pages(res)
 	i := f.find(pages, chi.URLParam(r, "*"))
@@ -195,7 +210,22 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 		a.notFound(w, r)
 		return
 	}
-	a.render(w, r, renderer.FormPage(f.view(r, res, pages, i, showErrors && !f.readOnly)))
+	v := f.view(r, res, pages, i, showErrors && !f.readOnly)
+	if key := r.URL.Query().Get(savedParam); key != "" {
+		v.Page.Banner = savedBanner(pages[i], key)
+	}
+	a.render(w, r, renderer.FormPage(v))
+}
+
+// savedBanner is the notice after a row was saved: "Row 4 has been saved".
+func savedBanner(p page, key string) string {
+	id, idx, _ := strings.Cut(key, ".")
+	n, err := strconv.Atoi(idx)
+	fd := topField(p.section, id)
+	if err != nil || !editableRows(fd) {
+		return ""
+	}
+	return rowName(fd) + " " + strconv.Itoa(n+1) + " has been saved"
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
@@ -210,8 +240,24 @@ func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
 	a.postPage(w, r, f)
 }
 
-// postPage saves a posted page of any flow and goes where the button asked.
+// postPage saves a posted page of any flow, or a row page of one of its tables, and goes where the
+// button asked. Next goes on only when the page has no problems; otherwise the page shows them, saved.
 func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
+	if r.URL.Query().Has("field") {
+		pages := f.pages(f.visible())
+		i := f.find(pages, chi.URLParam(r, "*"))
+		if i < 0 {
+			a.notFound(w, r)
+			return
+		}
+		t, ok := f.rowTargetOf(pages[i], r.URL.Query())
+		if !ok {
+			http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
+			return
+		}
+		a.postRow(w, r, f, pages[i], t)
+		return
+	}
 	pages := f.pages(f.validate())
 	i := f.find(pages, chi.URLParam(r, "*"))
 	if i < 0 {
@@ -235,6 +281,16 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 	case errors.As(err, &conflict):
 		a.showConflict(w, r, f, p, conflict)
 		return
+	case errors.Is(err, errRowChanged):
+		// The row to remove was changed or removed in another window: nothing saved, the page as stored.
+		if err := f.reload(r.Context(), nil); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		out = postOutcome{fieldErr: map[string]string{}}
+		for _, e := range f.rowEdits {
+			out.fieldErr[e.field.ID] = "This " + strings.ToLower(rowName(e.field)) + " was changed or removed in another tab or window, so nothing was removed. Check the " + renderer.RowNouns(e.field) + " and try again"
+		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
@@ -243,19 +299,35 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		a.serverError(w, r, err)
 		return
 	}
+	var res engine.Result
+	if out.check && out.redirect != "" {
+		res = f.validate()
+		if sr := sectionResult(res, p); len(sr.Errors) > 0 {
+			out.redirect, out.errors = "", true
+		}
+	}
 	switch {
 	case out.submit:
 		http.Redirect(w, r, f.base+"/submit", http.StatusSeeOther)
 	case out.redirect != "":
 		http.Redirect(w, r, out.redirect, http.StatusSeeOther)
 	default:
-		res := f.validate()
+		if res.Sections == nil {
+			res = f.validate()
+		}
 		pages = f.pages(res)
 		if i = f.find(pages, p.key()); i < 0 {
 			i = 0
 		}
 		v := f.view(r, res, pages, i, out.errors)
 		v.Page.Banner = out.banner
+		if out.check {
+			v.Page.Banner = ""
+		}
+		status := http.StatusOK
+		if len(out.fieldErr) > 0 || out.check {
+			status = http.StatusUnprocessableEntity
+		}
 		if len(out.fieldErr) > 0 {
 			v.Page.Banner = ""
 			for id, msg := range out.fieldErr {
@@ -266,11 +338,19 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 					}
 				}
 			}
-			w.WriteHeader(http.StatusUnprocessableEntity)
 		}
-		if out.focus != "" {
-			markAutofocus(v.Fields, out.focus)
+		for id, text := range out.paste {
+			for k := range v.Fields {
+				if t := v.Fields[k].Table; t != nil && v.Fields[k].Field.ID == id {
+					t.Paste, t.PasteError, t.PasteOpen = text, out.pasteErr[id], true
+					if msg := out.pasteErr[id]; msg != "" {
+						v.Page.Errors = append([]renderer.ErrorItem{{Field: v.Fields[k].ID + "-paste", Message: msg}}, v.Page.Errors...)
+						status = http.StatusUnprocessableEntity
+					}
+				}
+			}
 		}
+		w.WriteHeader(status)
 		a.render(w, r, renderer.FormPage(v))
 	}
 }
@@ -291,6 +371,12 @@ func (a *App) showConflict(w http.ResponseWriter, r *http.Request, f *flow, p pa
 		return
 	}
 	nf.readOnly, nf.header, nf.headerSummary, nf.submit, nf.save, nf.saved, nf.closeTo, nf.submitLast = f.readOnly, f.header, f.headerSummary, f.submit, f.save, f.saved, f.closeTo, f.submitLast
+	stored := nf.pageValues(p)
+	for _, fd := range p.section.Fields {
+		if fd.Container() {
+			mine[fd.ID] = stored[fd.ID] // rows are never posted: those stored
+		}
+	}
 	nf.setPageValues(p, mine)
 	res := nf.validate()
 	pages := nf.pages(res)
@@ -299,26 +385,15 @@ func (a *App) showConflict(w http.ResponseWriter, r *http.Request, f *flow, p pa
 		i = 0
 	}
 	v := nf.view(r, res, pages, i, false)
-	v.PageHash = pageHash(c.theirs)
+	v.PageHash = pageHash(p.section, c.theirs)
 	for _, fd := range p.section.Fields {
-		if pageHash(map[string]any{"v": mine[fd.ID]}) != pageHash(map[string]any{"v": c.theirs[fd.ID]}) {
+		if !fd.Container() && renderer.RowHash(mine[fd.ID]) != renderer.RowHash(c.theirs[fd.ID]) {
 			v.Conflict = append(v.Conflict, fd.Label)
 		}
 	}
 	a.log.Info("save conflict", "response", f.resp.ID, "page", p.key())
 	w.WriteHeader(http.StatusConflict)
 	a.render(w, r, renderer.FormPage(v))
-}
-
-// markAutofocus asks the script to focus the first input of a newly added row.
-func markAutofocus(fields []renderer.FieldView, rowID string) {
-	for k := range fields {
-		for j := range fields[k].Rows {
-			if fmt.Sprintf("%s-%d", fields[k].Field.ID, fields[k].Rows[j].Index) == rowID {
-				fields[k].Rows[j].Focus = true
-			}
-		}
-	}
 }
 
 // unreadablePost answers a page's post that could not be read whole: more than the page can send, or
@@ -338,24 +413,47 @@ func (a *App) unreadablePost(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 // submitProblems lists what stops a submission, each linked to its page.
+// A problem in a table's row links to that row's page; past the first few, a table's problems are
+// counted, linking to the table.
 func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
-	var out []renderer.ReviewItem
+	var out, more []renderer.ReviewItem
 	pages := f.pages(res)
+	listed := map[string]int{}
+	counted := map[string]int{} // by table, its index in more
 	for _, e := range res.Errors {
 		key := e.Section
 		if e.Child != "" {
 			key += "/" + e.Child
 		}
-		if f.find(pages, key) < 0 {
+		i := f.find(pages, key)
+		if i < 0 {
 			continue
 		}
 		prefix := ""
 		if e.Child != "" {
 			prefix = "children." + e.Child + "."
 		}
-		out = append(out, renderer.ReviewItem{Href: f.base + "/pages/" + key + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), strings.TrimPrefix(e.Path, prefix)), Message: e.Message})
+		path := strings.TrimPrefix(e.Path, prefix)
+		pageURL := f.pageURL(pages[i])
+		table, row, inRow := rowOfPath(path)
+		fd := topField(pages[i].section, table)
+		if !inRow || fd == nil {
+			out = append(out, renderer.ReviewItem{Href: pageURL + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), path), Message: e.Message})
+			continue
+		}
+		if listed[key+"/"+table]++; listed[key+"/"+table] > maxRowProblems {
+			n, seen := counted[key+"/"+table]
+			if !seen {
+				n, counted[key+"/"+table] = len(more), len(more)
+				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
+			}
+			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-maxRowProblems, fd.Label)
+			continue
+		}
+		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)
+		out = append(out, renderer.ReviewItem{Href: href, Message: e.Message})
 	}
-	return out
+	return append(out, more...)
 }
 
 func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {

@@ -150,26 +150,26 @@ func TestDelegationJourney(t *testing.T) {
 	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632 960001", "action", "save").
 		see("Your answers have been saved", "Telephone number cannot contain spaces")
 	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632960001", "email", "sam@school.example", "action", "next").
-		see("Chronology of service involvement", "No row added yet")
-	b.post(page+"chronology", "events.rows", "0", "action", "add:events").see("A new row has been added", "Row 1")
-	b.post(page+"chronology", "events.rows", "1", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
-		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit", "action", "add:events").see("Row 2")
-	b.post(page+"chronology", "events.rows", "2", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
-		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
-		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
-		"action", "add:events")
-	b.post(page+"chronology", "events.rows", "3", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
-		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
-		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
-		"events[2].date.day", "5", "events[2].date.month", "2", "events[2].date.year", "2026", "events[2].event", "A wrong row",
-		"action", "remove:events:2").see("Row 3 has been removed")
+		see("Chronology of service involvement", "No rows added yet")
+	// Rows are added one at a time on a page of their own, and kept in date order.
+	b.post(page+"chronology", "action", "add:events").see("Add a row", "Date", "Event or incident")
+	rowPage := page + "chronology?field=events&row=new"
+	b.post(rowPage, "row.date.day", "3", "row.date.month", "2", "row.date.year", "2026", "row.about", "c1", "row.about", "c2",
+		"row.event", "Home visit", "action", "save-row").see("Row 1 has been saved", "3 February 2026", "Aurora Boreo, Orion Boreo", "Home visit")
+	b.post(page+"chronology", "action", "add:events")
+	b.post(rowPage, "row.date.day", "5", "row.date.month", "2", "row.date.year", "2026", "row.event", "A wrong row", "action", "save-row").
+		see("Row 2 has been saved")
+	b.post(page+"chronology", "action", "add:events")
+	b.post(rowPage, "row.date.day", "4", "row.date.month", "2", "row.date.year", "2026", "row.about", "c2", "row.event", "School meeting",
+		"action", "save-row").see("Row 2 has been saved", "School meeting")
+	if i, j := strings.Index(b.last, "School meeting"), strings.Index(b.last, "A wrong row"); i < 0 || j < i {
+		t.Fatal("the rows are not in date order")
+	}
+	b.post(page+"chronology", "action", b.removeAction("events", 2)).see("Row 3 has been removed")
 	if strings.Contains(b.last, "A wrong row") {
 		t.Fatal("the removed row is still there")
 	}
-	b.post(page+"chronology", "events.rows", "2", "events[0].date.day", "3", "events[0].date.month", "2", "events[0].date.year", "2026",
-		"events[0].about", "c1", "events[0].about", "c2", "events[0].event", "Home visit",
-		"events[1].date.day", "4", "events[1].date.month", "2", "events[1].date.year", "2026", "events[1].about", "c2", "events[1].event", "School meeting",
-		"action", "goto:health/c1").see("Health", "for Aurora Boreo")
+	b.post(page+"chronology", "action", "goto:health/c1").see("Health", "for Aurora Boreo")
 
 	// Signed out and back in: everything is still there.
 	b.post("/logout")

@@ -55,7 +55,7 @@
 // # Limits
 //
 //   - MustSee and MustNotSee check the page once; they do not wait for text
-//     that a script adds later.
+//     that a script adds later: WaitToSee does.
 //   - Visit of a URL that is not a page (a download, 204 No Content) fails
 //     with net::ERR_ABORTED; fetch such URLs with net/http. A click on a
 //     link to one is fine: it loads no new document.
@@ -855,6 +855,24 @@ func (b *Browser) MustSee(text string) {
 	b.t.Helper()
 	if page := normalize(b.Text()); !strings.Contains(page, normalize(text)) {
 		b.fatalf("the page does not show %q. It shows:\n%s", text, clipText(page, 2000))
+	}
+}
+
+// WaitToSee waits until the page text contains text: for what a script changes in the page without
+// loading another (a form fetched and drawn in place), which the actions do not wait for. It fails the
+// test if the text has not appeared within the action timeout.
+func (b *Browser) WaitToSee(text string) {
+	b.t.Helper()
+	deadline := time.Now().Add(b.timeout)
+	for {
+		page := normalize(b.Text())
+		if strings.Contains(page, normalize(text)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.fatalf("the page did not come to show %q. It shows:\n%s", text, clipText(page, 2000))
+		}
+		time.Sleep(pollEvery)
 	}
 }
 

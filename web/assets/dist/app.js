@@ -16,6 +16,8 @@ body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 focusRequestedElement()
 openDetailsWhenPrinting()
+conditionalQuestions(document)
+rowsInPlace()
 idleTimeoutWarning()
 uploadWhenChosen()
 
@@ -35,6 +37,311 @@ function focusRequestedElement () {
   if (focusable) {
     focusable.focus()
   }
+}
+
+// --- Questions that apply only after some answer ----------------------------------------------------------
+
+// A question shown only when a condition on the same page holds carries the condition in data-show-when
+// (those following one choice of radios or checkboxes are GOV.UK Frontend's conditional reveal instead).
+// Each is hidden while its condition does not hold, worked out as the server does: a question hidden
+// counts as unanswered in the conditions of others. The server still decides what applies.
+function conditionalQuestions (scope) {
+  const blocks = Array.from(scope.querySelectorAll('[data-show-when]')).map((el) => {
+    try {
+      return { el, condition: JSON.parse(el.dataset.showWhen) }
+    } catch (err) {
+      return null // shown, with its note, as without the script
+    }
+  }).filter(Boolean)
+  if (blocks.length === 0) {
+    return
+  }
+  const root = scope === document ? document.getElementById('app-form') || document : scope
+  const update = () => {
+    // Hiding one question can change the conditions of others: settle, at most once per question.
+    for (let pass = 0; pass <= blocks.length; pass++) {
+      let changed = false
+      for (const b of blocks) {
+        const show = holds(root, b.condition, 0)
+        if (b.el.hidden === show) {
+          b.el.hidden = !show
+          changed = true
+        }
+      }
+      if (!changed) {
+        return
+      }
+    }
+  }
+  root.addEventListener('input', update)
+  root.addEventListener('change', update)
+  update()
+}
+
+function holds (root, c, depth) {
+  if (depth > 20) {
+    return false
+  }
+  if (c.all) {
+    return c.all.every((s) => holds(root, s, depth + 1))
+  }
+  if (c.any) {
+    return c.any.some((s) => holds(root, s, depth + 1))
+  }
+  if (c.not) {
+    return !holds(root, c.not, depth + 1)
+  }
+  const values = answerOf(root, c.name, c.type)
+  const answered = values.length > 0
+  if (c.answered !== undefined) {
+    return answered === c.answered
+  }
+  if (!answered) {
+    return false
+  }
+  const same = (want) => values.some((v) => sameValue(c.type, v, want))
+  if (c.equals !== undefined) {
+    return same(c.equals)
+  }
+  if (c.notEquals !== undefined) {
+    return !same(c.notEquals)
+  }
+  if (c.in !== undefined) {
+    return c.in.some(same)
+  }
+  if (c.contains !== undefined) {
+    return values.includes(c.contains)
+  }
+  const n = toNumber(values[0])
+  if (c.greaterThan !== undefined) {
+    return n !== null && n > c.greaterThan
+  }
+  if (c.lessThan !== undefined) {
+    return n !== null && n < c.lessThan
+  }
+  return false
+}
+
+// answerOf is a question's answer as a list of trimmed, non-empty values: empty when it is unanswered or
+// hidden itself.
+function answerOf (root, name, type) {
+  const inputs = (n) => Array.from(root.querySelectorAll('[name="' + CSS.escape(n) + '"]'))
+    .filter((el) => !el.closest('[data-show-when][hidden], .govuk-radios__conditional--hidden, .govuk-checkboxes__conditional--hidden'))
+  if (type === 'date') {
+    const [d, m, y] = ['day', 'month', 'year'].map((part) => {
+      const el = inputs(name + '.' + part)[0]
+      return el ? el.value.trim() : ''
+    })
+    if (!d && !m && !y) {
+      return []
+    }
+    return [y.padStart(4, '0') + '-' + m.padStart(2, '0') + '-' + d.padStart(2, '0')]
+  }
+  return inputs(name)
+    .filter((el) => (el.type !== 'radio' && el.type !== 'checkbox') || el.checked)
+    .map((el) => el.value.trim())
+    .filter((v) => v !== '')
+}
+
+function sameValue (type, value, want) {
+  if (type === 'number') {
+    return toNumber(value) === want
+  }
+  if (type === 'yesno') {
+    return value.toLowerCase() === want
+  }
+  return value === want
+}
+
+function toNumber (s) {
+  const cleaned = String(s).replace(/,/g, '').trim()
+  if (cleaned === '' || !/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(cleaned)) {
+    return null
+  }
+  return Number(cleaned)
+}
+
+// --- Rows changed in place ----------------------------------------------------------------------------------
+
+// Without the script, Change and "Add a row" save the page and open the row's own page. With it, the row
+// page's form is fetched (part=row) and drawn in place of the row; saving posts it with the page's CSRF
+// token in the X-CSRF-Token header, and the server answers with the table's rows drawn again (or the
+// row's form again, with its problems). Focus goes to the row saved, and the table's live region says
+// what happened. If anything goes wrong the row's own page takes over, as without the script.
+function rowsInPlace () {
+  const form = document.getElementById('app-form')
+  if (!(form instanceof HTMLFormElement) || typeof window.fetch !== 'function') {
+    return
+  }
+  let open = null // the row being changed: { table, editor, holder, hidden, opener, rowForm }
+
+  form.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-row-edit]')
+    if (!button || !form.contains(button) || button.closest('[data-row-editor]')) {
+      return
+    }
+    event.preventDefault()
+    openRow(button)
+  })
+
+  async function openRow (button) {
+    const table = button.closest('[data-app-table]')
+    if (!table) {
+      return
+    }
+    if (open) {
+      close(false)
+    }
+    let html
+    try {
+      const response = await window.fetch(button.dataset.rowEdit + '&part=row', { credentials: 'same-origin', cache: 'no-store' })
+      if (!response.ok) {
+        throw new Error('status ' + response.status)
+      }
+      html = await response.text()
+    } catch (err) {
+      HTMLFormElement.prototype.requestSubmit.call(form, button)
+      return
+    }
+    const editor = parse(html)
+    if (!editor) {
+      HTMLFormElement.prototype.requestSubmit.call(form, button)
+      return
+    }
+    const row = button.closest('.app-table__row')
+    let holder
+    if (row && row.tagName === 'TR') {
+      holder = element('tr', { class: 'govuk-table__row app-row-editor__row' })
+      const cell = element('td', { class: 'govuk-table__cell app-row-editor__cell', colspan: String(row.children.length) })
+      holder.append(cell)
+      row.after(holder)
+    } else if (row) {
+      holder = element('div', { class: 'app-row-editor__item' })
+      row.after(holder)
+    } else {
+      holder = element('div', { class: 'app-row-editor__item' })
+      button.closest('[data-row-add]').before(holder)
+    }
+    if (row) {
+      row.hidden = true
+    }
+    // The row's controls belong to a form of their own, before the page's form, so that the page's
+    // buttons never post them and the row's form (for a post without the script) has its CSRF token first.
+    const rowForm = element('form', { method: 'post', enctype: 'multipart/form-data', novalidate: '', hidden: '', id: 'app-row-form' })
+    const token = document.querySelector('meta[name="csrf-token"]')
+    addHidden(rowForm, 'csrf_token', token ? token.content : '')
+    form.before(rowForm)
+    open = { table, holder, hidden: row, opener: button, rowForm }
+    show(editor)
+    say(table, '')
+  }
+
+  // show puts a row's form (just fetched) in the holder and wires it up.
+  function show (editor) {
+    const target = open.holder.querySelector('td') || open.holder
+    target.replaceChildren(editor)
+    open.editor = editor
+    // setAttribute: the row's button named "action" hides the form's action property.
+    open.rowForm.setAttribute('action', editor.dataset.action)
+    for (const control of editor.querySelectorAll('input, select, textarea, button')) {
+      control.setAttribute('form', open.rowForm.id)
+    }
+    initAll({ scope: editor })
+    conditionalQuestions(editor)
+    editor.querySelector('[data-row-save]').addEventListener('click', (event) => {
+      event.preventDefault()
+      save()
+    })
+    editor.querySelector('[data-row-cancel]').addEventListener('click', (event) => {
+      event.preventDefault()
+      close(true)
+    })
+    const summary = editor.querySelector('.govuk-error-summary')
+    const first = editor.querySelector('input:not([type="hidden"]), select, textarea')
+    ;(summary || first || editor).focus()
+  }
+
+  document.addEventListener('submit', (event) => {
+    if (open && event.target === open.rowForm) {
+      event.preventDefault() // Enter in one of the row's inputs
+      save()
+    }
+  })
+
+  async function save () {
+    const { table, rowForm } = open
+    const data = new FormData(rowForm)
+    data.set('action', 'save-row')
+    const token = document.querySelector('meta[name="csrf-token"]')
+    let response, html
+    try {
+      response = await window.fetch(rowForm.getAttribute('action') + '&part=row', {
+        method: 'POST',
+        body: data,
+        credentials: 'same-origin',
+        headers: { 'X-CSRF-Token': token ? token.content : '' }
+      })
+      html = await response.text()
+    } catch (err) {
+      response = null
+    }
+    if (response && response.ok) {
+      const rows = parse(html, '[data-row-table]')
+      if (rows) {
+        close(false)
+        table.querySelector('[data-row-table]').replaceWith(rows)
+        const saved = rows.querySelector('[data-autofocus]')
+        if (saved) {
+          saved.focus()
+        }
+        say(table, rows.dataset.announce || '')
+        return
+      }
+    }
+    if (response && (response.status === 422 || response.status === 409)) {
+      const editor = parse(html)
+      if (editor) {
+        show(editor)
+        return
+      }
+    }
+    // Signed out, a server problem or no network: post the row as a page does without the script.
+    HTMLFormElement.prototype.requestSubmit.call(rowForm)
+  }
+
+  // close takes the row's form away, showing the row again; cancelled, focus returns to its button.
+  function close (cancelled) {
+    const { table, holder, hidden, opener, rowForm } = open
+    holder.remove()
+    rowForm.remove()
+    if (hidden) {
+      hidden.hidden = false
+    }
+    open = null
+    if (cancelled) {
+      opener.focus()
+      say(table, 'Nothing was changed')
+    }
+  }
+
+  function say (table, text) {
+    const status = table.querySelector('[data-row-status]')
+    if (!status) {
+      return
+    }
+    status.textContent = ''
+    if (text) {
+      // A moment later, so that the same words twice are still announced.
+      window.setTimeout(() => { status.textContent = text }, 100)
+    }
+  }
+}
+
+// parse reads an HTML fragment from the server and returns its element matching selector.
+function parse (html, selector = '[data-row-editor]') {
+  const template = document.createElement('template')
+  template.innerHTML = html
+  return template.content.querySelector(selector)
 }
 
 // --- Printing ---------------------------------------------------------------------------------------------

@@ -1,0 +1,256 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"formportal/engine"
+	"formportal/internal/browsertest"
+)
+
+// seedChronology stores n rows in the task's chronology, one a day from 1 January 2023 ("Event 0000"
+// first), as a professional who had typed them would leave them: typing a thousand rows in a browser
+// would take hours.
+func seedChronology(t *testing.T, p *portal, task string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	resp, err := p.store.Response(ctx, task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var draft engine.Answers
+	json.Unmarshal(resp.Answers, &draft)
+	if draft.Values == nil {
+		draft.Values = map[string]any{}
+	}
+	rows := make([]any, n)
+	start := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range rows {
+		rows[i] = map[string]any{"date": start.AddDate(0, 0, i).Format(time.DateOnly), "children_concerned": []any{"c1"},
+			"event": fmt.Sprintf("Event %04d", i), "source": "School"}
+	}
+	draft.Values["chronology_entries"] = rows
+	draft.Values["agency_currently_involved"] = "yes"
+	if resp.Answers, err = json.Marshal(draft); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.store.UpdateResponse(ctx, resp, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func storedEvents(t *testing.T, p *portal, task string) []string {
+	t.Helper()
+	rows, _ := savedChronology(t, p, task).Values["chronology_entries"].([]any)
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i], _ = r.(map[string]any)["event"].(string)
+	}
+	return out
+}
+
+// The chronology's table in Chromium, with JavaScript (rows changed in place, focus and the live region)
+// and without (each row on its own page), at 1, 50 and 1,000 rows: a row removed, added, changed, a
+// change cancelled, and rows pasted from a spreadsheet; axe checks every page, and the row's form drawn
+// in place.
+func TestChronologyTableInTheBrowser(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		name := "with JavaScript"
+		opts := []browsertest.Option{browsertest.WithTimeout(2 * time.Minute)}
+		if !js {
+			name = "without JavaScript"
+			opts = append(opts, browsertest.NoJavaScript())
+		}
+		t.Run(name, func(t *testing.T) {
+			p := startPortal(t)
+			b := p.browser(opts...)
+			email := "sam.jones@school.example"
+			task := p.delegate(email)
+			p.emailLink(b, email)
+			p.register(b, "Sam", "Jones", email)
+			page := "/tasks/" + task + "/pages/chronology"
+			for _, n := range []int{1, 50, 1000} {
+				seedChronology(t, p, task, n)
+				b.Visit(page)
+				b.MustSee("1 1 January 2023 Aurora Boreo Event 0000 School")
+
+				// Remove the first row.
+				b.ClickButton("Remove Row 1")
+				b.MustSee("Row 1 has been removed")
+				b.MustNotSee("Event 0000")
+
+				// Add a row dated before the others: it becomes row 1.
+				add := "+ Add another row"
+				if n == 1 {
+					add = "+ Add a row"
+				}
+				b.ClickButton(add)
+				b.WaitToSee("Save and return")
+				if js {
+					if r := b.Audit(); len(r.Violations) > 0 {
+						t.Fatalf("the row's form in place:\n%s", r)
+					}
+				}
+				fillRow(b, "2", "1", "2022", "Added in the browser", "Orion Boreo")
+				b.ClickButton("Save and return")
+				b.WaitToSee("Row 1 has been saved")
+				b.MustSee("1 2 January 2022 Orion Boreo Added in the browser")
+				if js {
+					if f := b.Focused(); !strings.Contains(f, "chronology_entries-row-0") {
+						t.Fatalf("focus after saving the row in place is on %s, want row 1", f)
+					}
+				}
+
+				// Change the last row, on the last page of rows.
+				last := n
+				if n > 50 {
+					b.ClickButton("Page " + strconv.Itoa((n+49)/50))
+					b.MustSee(fmt.Sprintf("Showing rows %d to %d of %d", n-49, n, n))
+				}
+				b.ClickButton("Change Row " + strconv.Itoa(last))
+				b.WaitToSee("Change row " + strconv.Itoa(last))
+				b.Fill("Event or incident", "Changed in the browser")
+				b.ClickButton("Save and return")
+				b.WaitToSee("Row " + strconv.Itoa(last) + " has been saved")
+				b.MustSee("Changed in the browser")
+				if js {
+					if f := b.Focused(); !strings.Contains(f, "chronology_entries-row-"+strconv.Itoa(last-1)) {
+						t.Fatalf("focus after changing row %d is on %s", last, f)
+					}
+					// A change cancelled changes nothing, and focus goes back to its button.
+					b.ClickButton("Change Row " + strconv.Itoa(last))
+					b.WaitToSee("Cancel")
+					b.Fill("Event or incident", "Not to be kept")
+					b.ClickLink("Cancel")
+					b.WaitToSee("Nothing was changed")
+					if f := b.Focused(); !strings.Contains(f, "Change") {
+						t.Fatalf("focus after cancelling is on %s, want the Change button", f)
+					}
+					b.MustNotSee("Not to be kept")
+				}
+				events := storedEvents(t, p, task)
+				if len(events) != n || n > 1 && events[0] != "Added in the browser" || events[n-1] != "Changed in the browser" {
+					t.Fatalf("at %d rows the store holds %d rows, first %q, last %q", n, len(events), events[0], events[len(events)-1])
+				}
+
+				// Paste two rows from a spreadsheet, one with a date that cannot be read. A full table takes
+				// no more: one row removed first makes room for one.
+				if n == 1000 {
+					b.MustSee("You have added 1000 rows, the most this can hold")
+					b.MustNotSee("Paste rows from a spreadsheet")
+					b.ClickButton("Remove Row 1000")
+					b.MustSee("Row 1000 has been removed")
+					n--
+				}
+				b.ClickButton("Paste rows from a spreadsheet")
+				b.Fill("Paste rows", "Date\tChild or children concerned\tEvent or incident\n"+
+					"5/1/2022\tAurora, Orion\tPasted in the browser\n"+
+					"sometime in May\tOrion\tUndated\n")
+				b.ClickButton("Add the pasted rows")
+				b.MustSee("1 row added from your paste")
+				b.MustSee("Line 2, Date: Enter the date as day, month and year, like 27/3/2024, not “sometime in May”")
+				if events := storedEvents(t, p, task); len(events) != n+1 || events[1] != "Pasted in the browser" {
+					t.Fatalf("after the paste the store holds %d rows, row 2 %q", len(events), events[1])
+				}
+				if got := b.Value("Paste rows"); !strings.Contains(got, "sometime in May\tOrion\tUndated") {
+					t.Fatalf("the pasted row that could not be read is not kept: %q", got)
+				}
+			}
+		})
+	}
+}
+
+// A question that follows an answer stays hidden until that answer is given, with JavaScript: GOV.UK's
+// conditional reveal for a choice, the portal's script for other conditions. Without JavaScript every
+// question shows, saying when to answer it.
+func TestConditionalQuestionsInTheBrowser(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		name := "with JavaScript"
+		var opts []browsertest.Option
+		if !js {
+			name = "without JavaScript"
+			opts = append(opts, browsertest.NoJavaScript())
+		}
+		t.Run(name, func(t *testing.T) {
+			p := startPortal(t)
+			b := p.browser(opts...)
+			b.Visit("/")
+			b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
+			b.ClickButton("Next")
+			p.register(b, "Rose", "Berry", "rose.berry@school.example")
+			b.ClickLink("Continue")
+			b.ClickButton("3. Child or young person's details")
+			if !js {
+				b.MustSee("Answer this if “Is your concern about an unborn baby?” is “Yes”")
+				b.MustSee("Expected due date")
+				b.MustSee("Approximate age in years")
+				return
+			}
+			b.MustNotSee("Expected due date")
+			b.MustNotSee("Answer this if")
+			b.MustSee("Approximate age in years")
+			b.Choose("Is your concern about an unborn baby?", "Yes")
+			b.MustSee("Expected due date")
+			b.MustNotSee("Approximate age in years") // shown only when the concern is not about an unborn baby
+			b.MustNotSee("Date of birth")
+			b.Choose("Is your concern about an unborn baby?", "No")
+			b.MustNotSee("Expected due date")
+			b.MustSee("Approximate age in years")
+			b.Fill("Day", "27")
+			b.Fill("Month", "3")
+			b.Fill("Year", "2015")
+			b.MustNotSee("Approximate age in years") // asked only without a date of birth
+			if r := b.Audit(); len(r.Violations) > 0 {
+				t.Fatalf("with the questions revealed:\n%s", r)
+			}
+		})
+	}
+}
+
+// Next checks the page: a telephone number with spaces and a missing name keep the professional on the
+// page, with GOV.UK's error summary, and what they typed saved.
+func TestNextWithProblemsInTheBrowser(t *testing.T) {
+	for _, js := range []bool{true, false} {
+		name := "with JavaScript"
+		var opts []browsertest.Option
+		if !js {
+			name = "without JavaScript"
+			opts = append(opts, browsertest.NoJavaScript())
+		}
+		t.Run(name, func(t *testing.T) {
+			p := startPortal(t)
+			task := p.delegate("sam.jones@school.example")
+			b := p.browser(opts...)
+			p.emailLink(b, "sam.jones@school.example")
+			p.register(b, "Sam", "Jones", "sam.jones@school.example")
+			b.Visit("/tasks/" + task + "/pages/practitioner")
+			b.Fill("Role", "Designated safeguarding lead")
+			b.Fill("Telephone number", "01632 960001")
+			b.ClickButton("Next")
+			b.MustSee("There is a problem")
+			b.MustSee("Telephone number cannot contain spaces")
+			b.MustSee("Enter your full name")
+			b.MustSee("Enter the name of your organisation")
+			b.MustNotSee("Success")
+			if js {
+				if f := b.Focused(); !strings.Contains(f, "govuk-error-summary") {
+					t.Fatalf("focus after Next with problems is on %s, want the error summary", f)
+				}
+			}
+			if a := savedChronology(t, p, task); a.Values["practitioner_role"] != "Designated safeguarding lead" {
+				t.Fatalf("the answers were not saved: %v", a.Values)
+			}
+			b.ClickLink("Telephone number cannot contain spaces: enter it as one continuous number, like 01632960001")
+			b.Fill("Telephone number", "01632960001")
+			b.Fill("Name of practitioner", "Sam Jones")
+			b.Fill("Organisation", "Cherwell Primary School")
+			b.ClickButton("Next")
+			b.MustSee("Child or family")
+		})
+	}
+}

@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Rows of tables and items of lists, one at a time: the portal edits, orders and checks them one row
+// at a time, so that a chronology of a thousand rows is never re-sent or re-checked whole for one change.
+
+// RowAnswered reports whether a row (an item) has any answer; the engine drops blank rows.
+func (fd *Field) RowAnswered(row map[string]any) bool { return rowAnswered(fd, row) }
+
+// OrderRows puts a table's rows (a list's items) in the order of its orderBy column: dates and numbers
+// by value, choices in the order of their options, text alphabetically; rows without a usable answer
+// there come last, and rows that compare equal keep their order. from[i] is the index in rows of the
+// row now at i. Without orderBy the order is unchanged.
+func (fd *Field) OrderRows(rows []any) (ordered []any, from []int) {
+	from = make([]int, len(rows))
+	for i := range from {
+		from[i] = i
+	}
+	col := fd.Child(fd.OrderBy)
+	if col == nil {
+		return rows, from
+	}
+	keys := make([]orderKey, len(rows))
+	for i, r := range rows {
+		row, _ := r.(map[string]any)
+		keys[i] = orderKeyOf(col, row[col.ID])
+	}
+	slices.SortStableFunc(from, func(a, b int) int { return keys[a].compare(keys[b]) })
+	ordered = make([]any, len(rows))
+	for i, j := range from {
+		ordered[i] = rows[j]
+	}
+	return ordered, from
+}
+
+// orderKey is what a row sorts by: a number, or else text; missing sorts after both.
+type orderKey struct {
+	missing bool
+	num     float64
+	text    string
+}
+
+func (k orderKey) compare(o orderKey) int {
+	switch {
+	case k.missing || o.missing:
+		if k.missing == o.missing {
+			return 0
+		}
+		if k.missing {
+			return 1
+		}
+		return -1
+	case k.num != o.num:
+		return cmp.Compare(k.num, o.num)
+	}
+	return strings.Compare(k.text, o.text)
+}
+
+func orderKeyOf(col *Field, v any) orderKey {
+	if !isAnswered(v) {
+		return orderKey{missing: true}
+	}
+	switch col.Type {
+	case TypeDate:
+		d, problem := parseDate(v)
+		return orderKey{missing: problem != "", text: d}
+	case TypeNumber:
+		n, ok := toNumber(v)
+		return orderKey{missing: !ok, num: n}
+	case TypeYesNo:
+		s, ok := yesNo(v)
+		if s == valueNo {
+			return orderKey{missing: !ok, num: 1}
+		}
+		return orderKey{missing: !ok}
+	case TypeSelect, TypeRadios:
+		s := strings.TrimSpace(textOf(v))
+		for i, o := range col.Options {
+			if o.Value == s {
+				return orderKey{num: float64(i)}
+			}
+		}
+		return orderKey{missing: true}
+	}
+	return orderKey{text: strings.ToLower(strings.TrimSpace(textOf(v)))}
+}
+
+// ValidateRow checks one row of a table (one item of a list) on its own, as Validate checks it when it
+// is at index among the answered rows: the same messages (" in row 3") and paths. answers are the rest
+// of the draft, for conditions on questions outside the row; childID names the child of a per-child
+// section.
+func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID string, row map[string]any, index int, opts ValidateOptions) []FieldError {
+	caseData = normaliseJSON(caseData)
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	v := &validation{form: f, today: today.Format(time.DateOnly), children: f.Children(caseData)}
+	v.readOnlyPrefill(caseData)
+	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values, childID: childID}
+	if childID != "" {
+		sc.child, sc.childPrefilled = answers.Children[childID], v.prefilled.Children[childID]
+		for _, c := range v.children {
+			if c.ID == childID {
+				sc.childName = c.Name
+			}
+		}
+	}
+	rowScope := *sc
+	rowScope.rowOf, rowScope.row, rowScope.rowIndex = fd, row, index
+	path := fieldPath(fd, childID, -1)
+	var errs []FieldError
+	for _, col := range fd.Children() {
+		if !col.Answerable() || !rowScope.holds(col.ShowWhen, 0) {
+			continue
+		}
+		_, cerrs := v.field(col, row[col.ID], &rowScope, fieldPathRow(path, index, col.ID))
+		for _, e := range cerrs {
+			e.Section, e.Child = fd.section.ID, childID
+			errs = append(errs, e)
+		}
+	}
+	return errs
+}

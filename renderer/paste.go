@@ -1,0 +1,379 @@
+package renderer
+
+import (
+	"encoding/csv"
+	"errors"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"formportal/engine"
+)
+
+// Rows pasted from a spreadsheet. Excel, LibreOffice, Google Sheets and Word tables all copy rows as
+// text, one row a line and the cells separated by tabs; a cell holding a line break or a tab is quoted
+// ("..."), with its quotes doubled, as in a CSV file.
+
+// PasteName is the name of a table's paste box: "events.paste". Field ids never contain a dot.
+func PasteName(fieldID string) string { return fieldID + ".paste" }
+
+// Paste is what was pasted into a table's paste box, read row by row.
+type Paste struct {
+	Heading []string // the line of column headings, when the paste began with one
+	Rows    []PastedRow
+	// Problem is what stops the whole paste from being read (a cell quoted but never closed).
+	Problem string
+}
+
+// PastedRow is one pasted line.
+type PastedRow struct {
+	Cells    []string       // as pasted
+	Values   map[string]any // the row's answers, as the row page would post them
+	Problems []PasteProblem // cells that could not be read; Values is nil then
+}
+
+// PasteProblem is a cell that could not be read as an answer to its column.
+type PasteProblem struct {
+	Column  string // the column's label
+	Message string
+}
+
+// ReadPaste reads tab-separated rows for a table or list. When every cell of the first line names a
+// column (its label or id), that line is the heading and says which column each cell is; otherwise the
+// cells are in the order of the columns. Each cell is read as its column's answer: dates written the
+// British way (27/3/2024, 27 March 2024, 2024-03-27), choices by label or value, children by name.
+// Whether an answer is acceptable is left to the engine, as for a typed row.
+func ReadPaste(fd *engine.Field, text string, children []engine.Child) Paste {
+	var out Paste
+	records, err := readTSV(text)
+	if err != nil {
+		out.Problem = err.Error()
+		return out
+	}
+	columns := pasteColumns(fd)
+	mapping := columns
+	if len(records) > 0 {
+		if m, ok := headingMapping(records[0], columns); ok {
+			out.Heading, mapping, records = records[0], m, records[1:]
+		}
+	}
+	for _, rec := range records {
+		if blank(rec) {
+			continue
+		}
+		row := PastedRow{Cells: rec, Values: map[string]any{}}
+		if extra := len(rec) - len(mapping); extra > 0 && !blank(rec[len(mapping):]) {
+			labels := make([]string, 0, len(mapping))
+			for _, c := range mapping {
+				if c != nil {
+					labels = append(labels, c.Label)
+				}
+			}
+			row.Problems = append(row.Problems, PasteProblem{Message: "This line has " + strconv.Itoa(len(rec)) + " cells, but the table has " +
+				strconv.Itoa(len(labels)) + " columns: " + strings.Join(labels, ", ")})
+		}
+		for i, cell := range rec {
+			if i >= len(mapping) || mapping[i] == nil {
+				continue
+			}
+			col := mapping[i]
+			v, problem := readCell(col, strings.TrimSpace(cell), children)
+			if problem != "" {
+				row.Problems = append(row.Problems, PasteProblem{Column: col.Label, Message: problem})
+				continue
+			}
+			if v != nil {
+				row.Values[col.ID] = v
+			}
+		}
+		if len(row.Problems) > 0 {
+			row.Values = nil
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
+}
+
+// Text writes the heading and these rows back as tab-separated lines, as they were pasted.
+func (p Paste) Text(rows []PastedRow) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma = '\t'
+	if p.Heading != nil {
+		w.Write(p.Heading)
+	}
+	for _, r := range rows {
+		w.Write(r.Cells)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// readTSV splits pasted text into lines of cells.
+func readTSV(text string) ([][]string, error) {
+	r := csv.NewReader(strings.NewReader(text))
+	r.Comma = '\t'
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, errors.New("Line " + strconv.Itoa(pe.StartLine) + " starts a cell with a quotation mark (\") that is never closed: copy the rows from the spreadsheet again")
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+}
+
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// pasteColumns are the columns a paste fills, in order.
+func pasteColumns(fd *engine.Field) []*engine.Field {
+	var out []*engine.Field
+	for _, c := range fd.Children() {
+		if c.Answerable() && !c.ReadOnly {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// headingMapping reads a line of headings: every cell names a column (or is empty, a column the table
+// does not have), and at least one does.
+func headingMapping(rec []string, columns []*engine.Field) ([]*engine.Field, bool) {
+	mapping := make([]*engine.Field, len(rec))
+	named := 0
+	for i, cell := range rec {
+		h := normalHeading(cell)
+		if h == "" {
+			continue
+		}
+		for _, c := range columns {
+			if h == normalHeading(c.Label) || h == normalHeading(c.ID) {
+				mapping[i] = c
+			}
+		}
+		if mapping[i] == nil {
+			return nil, false
+		}
+		named++
+	}
+	return mapping, named > 0
+}
+
+func normalHeading(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, "(optional)"), "*")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '_' || r == ':' }), " ")
+}
+
+// readCell reads one pasted cell as an answer to its column, or says why it cannot.
+func readCell(col *engine.Field, cell string, children []engine.Child) (any, string) {
+	if cell == "" {
+		return nil, ""
+	}
+	switch col.Type {
+	case engine.TypeDate:
+		d, ok := readDate(cell)
+		if !ok {
+			return nil, "Enter the date as day, month and year, like 27/3/2024, not “" + cell + "”"
+		}
+		return d, ""
+	case engine.TypeSelect, engine.TypeRadios:
+		if v, ok := optionOf(col.Options, cell); ok {
+			return v, ""
+		}
+		return nil, "“" + cell + "” is not one of the choices: " + optionLabels(col.Options)
+	case engine.TypeYesNo:
+		switch strings.ToLower(cell) {
+		case "yes", "y", "true":
+			return "yes", ""
+		case "no", "n", "false":
+			return "no", ""
+		}
+		return nil, "Enter yes or no, not “" + cell + "”"
+	case engine.TypeCheckboxes:
+		var out []any
+		for _, part := range splitList(cell, choiceSepRE) {
+			v, ok := optionOf(col.Options, part)
+			if !ok {
+				return nil, "“" + part + "” is not one of the choices: " + optionLabels(col.Options)
+			}
+			out = append(out, v)
+		}
+		return out, ""
+	case engine.TypeChildren:
+		return readChildren(cell, children)
+	}
+	return cell, ""
+}
+
+var (
+	numericDateRE = regexp.MustCompile(`^(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$`)
+	isoDateRE     = regexp.MustCompile(`^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?)?$`)
+	wordDateRE    = regexp.MustCompile(`^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})$`)
+)
+
+// readDate reads a date as British spreadsheets show one, into the day, month and year a date input
+// posts; the engine decides whether it is a real date.
+func readDate(s string) (map[string]any, bool) {
+	part := func(day, month, year string) map[string]any {
+		return map[string]any{"day": strings.TrimLeft(day, "0"), "month": strings.TrimLeft(month, "0"), "year": year}
+	}
+	if m := numericDateRE.FindStringSubmatch(s); m != nil {
+		return part(m[1], m[2], m[3]), true
+	}
+	if m := isoDateRE.FindStringSubmatch(s); m != nil {
+		return part(m[3], m[2], m[1]), true
+	}
+	if m := wordDateRE.FindStringSubmatch(s); m != nil {
+		for mo := time.January; mo <= time.December; mo++ {
+			name := strings.ToLower(mo.String())
+			if w := strings.ToLower(m[2]); w == name || len(w) >= 3 && strings.HasPrefix(name, w) {
+				return part(m[1], strconv.Itoa(int(mo)), m[3]), true
+			}
+		}
+	}
+	return nil, false
+}
+
+func optionOf(options []engine.Option, s string) (string, bool) {
+	for _, o := range options {
+		if strings.EqualFold(s, o.Label) || strings.EqualFold(s, o.Value) {
+			return o.Value, true
+		}
+	}
+	return "", false
+}
+
+func optionLabels(options []engine.Option) string {
+	labels := make([]string, len(options))
+	for i, o := range options {
+		labels[i] = o.Label
+	}
+	return strings.Join(labels, ", ")
+}
+
+var (
+	choiceSepRE = regexp.MustCompile(`\s*[,;\n]\s*`)
+	nameSepRE   = regexp.MustCompile(`(?i)\s*(?:[,;&/\n]|\band\b)\s*`)
+)
+
+// splitList splits a cell naming several things: "Aurora, Orion and Lyra", "Aurora; Orion".
+func splitList(s string, sep *regexp.Regexp) []string {
+	var out []string
+	for _, p := range sep.Split(s, -1) {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readChildren reads which children a row is about: their names (full or first), or "all".
+func readChildren(cell string, children []engine.Child) (any, string) {
+	switch strings.ToLower(cell) {
+	case "all", "all children", "both", "whole family", "the whole family", "family":
+		out := make([]any, len(children))
+		for i, c := range children {
+			out[i] = c.ID
+		}
+		return out, ""
+	}
+	var out []any
+	used := map[string]bool{}
+	for _, name := range splitList(cell, nameSepRE) {
+		// Two children of one name (a half-sibling named after another) are named twice: the second
+		// time is the next of them.
+		id := ""
+		for _, c := range children {
+			first, _, _ := strings.Cut(c.Name, " ")
+			if !used[c.ID] && (strings.EqualFold(name, c.Name) || strings.EqualFold(name, first) || strings.EqualFold(name, c.ID)) {
+				id = c.ID
+				break
+			}
+		}
+		used[id] = true
+		if id == "" {
+			names := make([]string, len(children))
+			for i, c := range children {
+				names[i] = c.Name
+			}
+			return nil, "“" + name + "” is not one of the children: " + strings.Join(names, ", ")
+		}
+		out = append(out, id)
+	}
+	return out, ""
+}
+
+// EncodePaste is the inverse of ReadPaste: rows as a spreadsheet copies them, under a line of the
+// columns' labels. Load runs and tests use it to paste rows as a person would.
+func EncodePaste(fd *engine.Field, rows []any, children []engine.Child) string {
+	columns := pasteColumns(fd)
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.Comma = '\t'
+	heading := make([]string, len(columns))
+	for i, c := range columns {
+		heading[i] = c.Label
+	}
+	w.Write(heading)
+	for _, r := range rows {
+		row, _ := r.(map[string]any)
+		cells := make([]string, len(columns))
+		for i, c := range columns {
+			cells[i] = pasteCell(c, row[c.ID], children)
+		}
+		w.Write(cells)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// pasteCell writes an answer as a spreadsheet shows it: dates as 27/03/2024, choices by label,
+// children by name.
+func pasteCell(col *engine.Field, v any, children []engine.Child) string {
+	switch col.Type {
+	case engine.TypeDate:
+		day, month, year := dateParts(v)
+		if day == "" && month == "" && year == "" {
+			return ""
+		}
+		return day + "/" + month + "/" + year
+	case engine.TypeChildren:
+		var names []string
+		for _, id := range engine.AnswerList(v) {
+			for _, c := range children {
+				if c.ID == id {
+					names = append(names, c.Name)
+				}
+			}
+		}
+		return strings.Join(names, ", ")
+	case engine.TypeSelect, engine.TypeRadios:
+		return col.OptionLabel(text(v))
+	case engine.TypeCheckboxes:
+		var labels []string
+		for _, s := range engine.AnswerList(v) {
+			labels = append(labels, col.OptionLabel(s))
+		}
+		return strings.Join(labels, "; ")
+	}
+	return text(v)
+}

@@ -1,0 +1,277 @@
+package renderer
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"formportal/engine"
+)
+
+// A table (or list) on a form page is drawn as its rows' answers, a page of rows at a time, and each row
+// is added or changed on a row page of its own that asks only that row's questions. The form page never
+// posts the rows, so a save never sends the whole table, and a page of a 2,000-row chronology draws 50.
+
+// TablePageSize is how many rows of a table (items of a list) a form page shows at once.
+const TablePageSize = 50
+
+// cellTextLimit is how much of a long answer a table cell shows; the row page has it all.
+const cellTextLimit = 300
+
+// TableView is an editable table or list: its rows' answers as text, a page of them at a time, each row
+// with Change and Remove, and the ways to add rows.
+type TableView struct {
+	List    bool // a list: drawn as GOV.UK's "add another" summary list
+	Columns []*engine.Field
+	Rows    []TableRow
+	Total   int // rows in all
+	Page    int // the page of rows shown, from 1
+	Pages   int
+	From    int // the number of the first row shown, from 1
+	To      int
+	Full    bool   // as many rows as the table can hold
+	Noun    string // "row", "person"
+	Nouns   string // "rows", "people"
+	// RowHref is the row page's address without the row: RowHref + "3" or RowHref + "new".
+	RowHref string
+	// Paste is pasted text that could not be added, shown again for correction, and PasteError why.
+	Paste      string
+	PasteError string
+	PasteOpen  bool
+	// Announce is what the live region says after a row was saved in place: "Row 3 has been saved".
+	Announce string
+}
+
+// TableRow is one row of a table view.
+type TableRow struct {
+	Index   int      // in the answers
+	Label   string   // "Row 3", "Person 2"
+	Cells   []string // each column's answer as text
+	Hash    string   // the row's answers as drawn, so that Remove removes this very row
+	Problem string   // the first problem with the row, when problems are shown
+	Focus   bool     // the row just saved: focus returns to it
+}
+
+// PageLink is one link of a table's pagination.
+type PageLink struct {
+	Number  int
+	Current bool
+	Gap     bool // an ellipsis
+}
+
+// RowHash identifies a row's answers, so that a change or a removal can tell whether the row is still
+// the one drawn.
+func RowHash(row any) string {
+	b, _ := json.Marshal(row) // map keys are sorted
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+// TableParam is the query parameter naming the page of rows a table view shows: "events-page". Field
+// ids never contain a hyphen.
+func TableParam(fieldID string) string { return fieldID + "-page" }
+
+// RowHref is the address of a row page: the form page's, with the table and the row ("new" to add one).
+func RowHref(pageHref, fieldID, row string) string {
+	return pageHref + "?field=" + url.QueryEscape(fieldID) + "&row=" + url.QueryEscape(row)
+}
+
+// RowPageOf is the page of rows holding the row at index.
+func RowPageOf(index int) int { return index/TablePageSize + 1 }
+
+func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
+	rows, _ := raw.([]any)
+	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNoun(fd), Nouns: RowNouns(fd), Full: len(rows) >= MaxRows(fd),
+		RowHref: RowHref(in.Action, fd.ID, "")}
+	for _, col := range fd.Children() {
+		if col.Answerable() {
+			t.Columns = append(t.Columns, col)
+		}
+	}
+	t.Pages = max(1, (len(rows)+TablePageSize-1)/TablePageSize)
+	t.Page = min(max(1, in.TablePages[fd.ID]), t.Pages)
+	start := (t.Page - 1) * TablePageSize
+	end := min(start+TablePageSize, len(rows))
+	t.From, t.To = start+1, end
+	focus := -1
+	if field, idx, ok := strings.Cut(in.Focus, "."); ok && field == fd.ID {
+		focus, _ = strconv.Atoi(idx)
+	}
+	for i := start; i < end; i++ {
+		row, _ := rows[i].(map[string]any)
+		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus}
+		for _, col := range t.Columns {
+			tr.Cells = append(tr.Cells, shorten(strings.Join(col.FormatDraft(row[col.ID], in.Children), ", ")))
+			if tr.Problem == "" {
+				tr.Problem = errs[fieldPathIn(fd.ID, i, col.ID)]
+			}
+		}
+		t.Rows = append(t.Rows, tr)
+	}
+	return t
+}
+
+func fieldPathIn(container string, row int, col string) string {
+	return container + "[" + strconv.Itoa(row) + "]." + col
+}
+
+// shorten cuts a long answer at a space near the limit.
+func shorten(s string) string {
+	r := []rune(s)
+	if len(r) <= cellTextLimit {
+		return s
+	}
+	cut := string(r[:cellTextLimit])
+	if i := strings.LastIndexByte(cut, ' '); i > cellTextLimit/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimRight(cut, " ,.;:") + "…"
+}
+
+// Pagination lists the page links of a table view: the first, the last, and those around the current
+// one, with gaps between, as GOV.UK's pagination does.
+func (t *TableView) Pagination() []PageLink {
+	var out []PageLink
+	for n := 1; n <= t.Pages; n++ {
+		if n == 1 || n == t.Pages || n >= t.Page-1 && n <= t.Page+1 {
+			out = append(out, PageLink{Number: n, Current: n == t.Page})
+		} else if len(out) > 0 && !out[len(out)-1].Gap {
+			out = append(out, PageLink{Gap: true})
+		}
+	}
+	return out
+}
+
+// RowPageView is the page of one row of a table (one item of a list): only that row's questions.
+type RowPageView struct {
+	Page         Page
+	FormTitle    string
+	Header       templ.Component
+	SectionTitle string
+	ChildName    string
+	Title        string // "Change row 3", "Add a row"
+	Fields       []FieldView
+	Action       string // where the row posts
+	Back         string // the table's page
+	DraftVersion int
+	RowHash      string // the row as drawn; empty for a new row
+	AddAnother   string // "Save and add another row", when another row fits
+	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
+	// the page shows what the person typed, not yet saved.
+	Conflict bool
+	// Fragment is the row drawn in place on the table's page by the script, with its own error summary.
+	Fragment bool
+}
+
+// RowHashInput is the name of the hidden input holding the row's hash as drawn.
+const RowHashInput = "row-hash"
+
+// RowInput is what a row page needs: the table, which row, its answers and its problems.
+type RowInput struct {
+	Field    *engine.Field // the table or list
+	Index    int           // the row's index in the answers; for a new row, the number of rows
+	Row      map[string]any
+	Errors   []engine.FieldError // the row's problems, when they are to be shown
+	Prefix   string              // the path prefix of errors ("children.c1.") for a per-child page
+	Children []engine.Child
+}
+
+// BuildRow makes the views of one row's questions. Their ids are the row's paths ("events-3-date", as
+// the engine's problems name them); their names start "row.", whichever row it is, so that a row
+// posted after others were added or removed elsewhere is still read whole.
+func BuildRow(in RowInput) []FieldView {
+	errs := errorsByPath(in.Errors, in.Prefix)
+	path := in.Field.ID + "[" + strconv.Itoa(in.Index) + "]."
+	si := SectionInput{Children: in.Children}
+	inRow := func(t *engine.Field) bool { return t.Parent() == in.Field }
+	q := questions{
+		onPage: inRow,
+		name:   func(t *engine.Field) (string, bool) { return rowInputPrefix + t.ID, inRow(t) },
+		build: func(col *engine.Field) FieldView {
+			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
+		},
+	}
+	return q.views(in.Field.Children())
+}
+
+// rowInputPrefix starts the names of a row page's inputs. Ids never contain a dot, so no question of a
+// form page, nor the page's own inputs (action, csrf_token), has a name like these.
+const rowInputPrefix = "row."
+
+// RowTitle is a row page's heading: "Add a row", "Change row 3", "Add a person", "Change person 2".
+func RowTitle(fd *engine.Field, index int, isNew bool) string {
+	noun := RowNoun(fd)
+	if isNew {
+		article := "a "
+		if strings.ContainsRune("aeiou", rune(noun[0])) {
+			article = "an "
+		}
+		return "Add " + article + noun
+	}
+	return "Change " + noun + " " + strconv.Itoa(index+1)
+}
+
+// DecodeRow reads a posted row page into the row's answers.
+func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
+	row := map[string]any{}
+	for _, col := range fd.Children() {
+		if !col.Answerable() {
+			continue
+		}
+		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
+			row[col.ID] = v
+		}
+	}
+	return row
+}
+
+// EncodeRow is the inverse of DecodeRow: the post a browser sends from the row page with these answers.
+func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
+	out := url.Values{}
+	for _, col := range fd.Children() {
+		if col.Answerable() {
+			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
+		}
+	}
+	return out
+}
+
+func rowID(f FieldView, row TableRow) string { return f.ID + "-row-" + strconv.Itoa(row.Index) }
+
+func pageAction(f FieldView, page int) string {
+	return "rows:" + f.Field.ID + ":" + strconv.Itoa(page)
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func addLabel(t *TableView) string {
+	if t.Total == 0 {
+		return RowTitle(&engine.Field{ItemLabel: t.Noun}, 0, true)
+	}
+	return "Add another " + t.Noun
+}
+
+func columnLabels(t *TableView) string {
+	labels := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		labels[i] = c.Label
+	}
+	return strings.Join(labels, ", ")
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}

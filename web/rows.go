@@ -1,0 +1,373 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"formportal/casework"
+	"formportal/engine"
+	"formportal/renderer"
+)
+
+// The rows of tables and lists. A form page shows a table as its rows' answers; each row is added or
+// changed on a row page of its own (the form page's address with ?field=events&row=3, or row=new),
+// which posts only that row, and is checked on its own. With JavaScript the row page's form is drawn in
+// place of the row (&part=row) and posted from there, and the answer is the table's rows drawn again.
+
+const (
+	// savedParam names the row just saved, "events.3", in the address of the table's page after saving
+	// it, so that focus returns to it.
+	savedParam = "saved"
+	// partParam asks for part of a page, for the script: part=row is the row's form alone, and a row
+	// posted with it is answered with the table's rows.
+	partParam = "part"
+)
+
+// rowEdit is a change to the rows of one table or list, made to its rows as stored when the draft is
+// saved, so that it never undoes what another window saved meanwhile.
+type rowEdit struct {
+	field *engine.Field
+	apply func(rows []any) ([]any, error)
+}
+
+var (
+	// errRowChanged is a change to a row that was changed or removed in another tab or window since it
+	// was drawn: nothing is saved, and the person is asked.
+	errRowChanged = errors.New("the row changed in another window since it was drawn")
+	// errTableFull is a new row for a table that other windows have filled meanwhile.
+	errTableFull = errors.New("the table is full")
+)
+
+func editableRows(fd *engine.Field) bool { return fd != nil && fd.Container() && !fd.ReadOnly }
+
+func rowsOf(v any) []any {
+	rows, _ := v.([]any)
+	return rows
+}
+
+func rowMap(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
+}
+
+// removeRow removes the row at index, if it is still the row drawn (hash).
+func removeRow(fd *engine.Field, index int, hash string) rowEdit {
+	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
+		if index < 0 || index >= len(rows) || renderer.RowHash(rowMap(rows[index])) != hash {
+			return nil, errRowChanged
+		}
+		return slices.Delete(slices.Clone(rows), index, index+1), nil
+	}}
+}
+
+// putRow saves row at index (a new row when index is -1), if the row there is still the one drawn (its
+// hash; a post without one, from a script rather than the page, is not checked), and puts the rows in
+// order; at is then where the row is, or -1 when it was left blank and so removed.
+func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *int) rowEdit {
+	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
+		rows = slices.Clone(rows)
+		pos := index
+		switch {
+		case index < 0:
+			if len(rows) >= renderer.MaxRows(fd) {
+				return nil, errTableFull
+			}
+			rows, pos = append(rows, row), len(rows)
+		case index >= len(rows) || hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash:
+			return nil, errRowChanged
+		default:
+			rows[pos] = row
+		}
+		*at = -1
+		if !fd.RowAnswered(row) {
+			return slices.Delete(rows, pos, pos+1), nil
+		}
+		ordered, from := fd.OrderRows(rows)
+		*at = slices.Index(from, pos)
+		return ordered, nil
+	}}
+}
+
+// paste adds the rows pasted into a table's paste box: each row read, its cells turned into answers as
+// the row page would post them, and added; a row with a cell that cannot be read, and rows beyond what
+// the table can hold, stay in the box with the reason, by line and column, for correction. Rows added
+// are checked like typed rows: the page's problems are shown.
+func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
+	out.errors = true
+	if strings.TrimSpace(text) == "" {
+		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
+		return
+	}
+	pasted := renderer.ReadPaste(fd, text, f.form.Children(f.caseData))
+	if pasted.Problem != "" {
+		out.setPaste(fd, text, pasted.Problem)
+		return
+	}
+	room := renderer.MaxRows(fd) - have
+	var add []map[string]any
+	var kept []renderer.PastedRow
+	var problems []string
+	line := func() int { // the line in the box drawn again that the next kept row will be on
+		if pasted.Heading != nil {
+			return len(kept) + 2
+		}
+		return len(kept) + 1
+	}
+	for _, row := range pasted.Rows {
+		switch {
+		case len(row.Problems) > 0:
+			for _, p := range row.Problems {
+				where := "Line " + strconv.Itoa(line())
+				if p.Column != "" {
+					where += ", " + p.Column
+				}
+				problems = append(problems, where+": "+p.Message)
+			}
+			kept = append(kept, row)
+		case len(add) >= room:
+			if len(kept) == 0 || len(problems) == 0 || !strings.HasPrefix(problems[len(problems)-1], "You can add up to") {
+				problems = append(problems, "You can add up to "+strconv.Itoa(renderer.MaxRows(fd))+" "+renderer.RowNouns(fd)+": the "+renderer.RowNouns(fd)+" from line "+strconv.Itoa(line())+" on have not been added")
+			}
+			kept = append(kept, row)
+		default:
+			add = append(add, row.Values)
+		}
+	}
+	if len(add) > 0 {
+		f.rowEdits = append(f.rowEdits, rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
+			rows = slices.Clone(rows)
+			for _, r := range add {
+				if len(rows) < renderer.MaxRows(fd) {
+					rows = append(rows, r)
+				}
+			}
+			ordered, _ := fd.OrderRows(rows)
+			return ordered, nil
+		}})
+		noun := renderer.RowNouns(fd)
+		if len(add) == 1 {
+			noun = strings.ToLower(rowName(fd))
+		}
+		msg := strconv.Itoa(len(add)) + " " + noun + " added from your paste"
+		if out.banner != "" {
+			msg = out.banner + ". " + msg
+		}
+		out.banner = msg
+	}
+	if len(kept) > 0 {
+		out.setPaste(fd, pasted.Text(kept), strings.Join(problems, ". "))
+	}
+}
+
+func (o *postOutcome) setPaste(fd *engine.Field, text, problem string) {
+	if o.paste == nil {
+		o.paste, o.pasteErr = map[string]string{}, map[string]string{}
+	}
+	o.paste[fd.ID], o.pasteErr[fd.ID] = text, problem
+}
+
+// rowTarget is the row a row page is about: a row of a table or list of the page, or a new one (index
+// -1).
+type rowTarget struct {
+	field *engine.Field
+	index int
+}
+
+// rowTargetOf reads which row the address names; ok is false when it names none of the page's rows.
+func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
+	fd := topField(p.section, q.Get("field"))
+	if !editableRows(fd) || f.readOnly {
+		return rowTarget{}, false
+	}
+	if q.Get("row") == "new" {
+		return rowTarget{field: fd, index: -1}, true
+	}
+	n, err := strconv.Atoi(q.Get("row"))
+	if err != nil || n < 0 || n >= len(rowsOf(f.pageValues(p)[fd.ID])) {
+		return rowTarget{}, false
+	}
+	return rowTarget{field: fd, index: n}, true
+}
+
+// tableURL is the table's page showing the row at index, with focus on it when saved.
+func (f *flow) tableURL(p page, fd *engine.Field, index int, saved bool) string {
+	u := f.pageURL(p)
+	if index < 0 {
+		return u + "#" + fd.ID
+	}
+	u += "?" + renderer.TableParam(fd.ID) + "=" + strconv.Itoa(renderer.RowPageOf(index))
+	if saved {
+		u += "&" + savedParam + "=" + fd.ID + "." + strconv.Itoa(index)
+	}
+	return u + "#" + fd.ID + "-row-" + strconv.Itoa(index)
+}
+
+// rowView is the row page of t, showing row (what is stored, or what was typed) and its problems.
+func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any, errs []engine.FieldError) renderer.RowPageView {
+	rows := rowsOf(f.pageValues(p)[t.field.ID])
+	index, param := t.index, strconv.Itoa(t.index)
+	if t.index < 0 {
+		index, param = len(rows), "new"
+	}
+	title := renderer.RowTitle(t.field, index, t.index < 0)
+	prefix := ""
+	if p.child != nil {
+		prefix = "children." + p.child.ID + "."
+	}
+	pg := f.a.page(r, title+" - "+p.section.Title+" - "+f.form.Title)
+	for _, e := range errs {
+		path := strings.TrimPrefix(e.Path, prefix)
+		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
+	}
+	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
+		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
+		Fragment: r.URL.Query().Get(partParam) == "row"}
+	if t.index >= 0 {
+		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
+	}
+	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
+		v.AddAnother = "Save and add another " + strings.ToLower(rowName(t.field))
+	}
+	if p.child != nil {
+		v.ChildName = p.child.Name
+	}
+	return v
+}
+
+// showRow draws a row page, or with part=row its form alone.
+func (a *App) showRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, showErrors bool) {
+	var row map[string]any
+	var errs []engine.FieldError
+	if t.index >= 0 {
+		row = rowMap(rowsOf(f.pageValues(p)[t.field.ID])[t.index])
+		if showErrors {
+			errs = f.validateRow(p, t.field, row, t.index)
+		}
+	}
+	a.renderRow(w, r, f.rowView(r, p, t, row, errs))
+}
+
+func (a *App) renderRow(w http.ResponseWriter, r *http.Request, v renderer.RowPageView) {
+	if v.Fragment {
+		a.render(w, r, renderer.RowEditor(v))
+		return
+	}
+	a.render(w, r, renderer.RowPage(v))
+}
+
+func (f *flow) validateRow(p page, fd *engine.Field, row map[string]any, index int) []engine.FieldError {
+	child := ""
+	if p.child != nil {
+		child = p.child.ID
+	}
+	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+}
+
+// postRow saves a posted row page: the row checked on its own and saved, problems or not, so nothing
+// typed is lost. Without problems it goes back to the table, focus on the row; with them the row page
+// shows them. A new row left blank adds nothing.
+func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget) {
+	body, err := readPageBody(w, r, rowLimitsFor(t.field, f.form.Children(f.caseData)))
+	if err != nil {
+		a.unreadablePost(w, r, err)
+		return
+	}
+	rows := rowsOf(f.pageValues(p)[t.field.ID])
+	index := t.index
+	if index < 0 {
+		index = len(rows)
+	}
+	row := renderer.DecodeRow(t.field, body.values)
+	if t.index < 0 && !t.field.RowAnswered(row) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.renderRow(w, r, f.rowView(r, p, t, row, f.validateRow(p, t.field, row, index)))
+		return
+	}
+	at := -1
+	var drawn *string
+	if h, ok := body.values[renderer.RowHashInput]; ok && len(h) > 0 {
+		drawn = &h[0]
+	}
+	f.rowEdits = append(f.rowEdits, putRow(t.field, t.index, drawn, row, &at))
+	err = f.saveRows(r, p)
+	switch {
+	case errors.Is(err, errRowChanged):
+		a.rowConflict(w, r, f, p, t, row)
+		return
+	case errors.Is(err, errTableFull):
+		v := f.rowView(r, p, t, row, nil)
+		first := v.Fields[0].ID
+		if v.Fields[0].Field.Type == engine.TypeDate {
+			first += "-day"
+		}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
+			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.renderRow(w, r, v)
+		return
+	case errors.Is(err, casework.ErrNotAllowed):
+		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
+		return
+	case err != nil:
+		a.serverError(w, r, err)
+		return
+	}
+	fragment := r.URL.Query().Get(partParam) == "row"
+	if at < 0 { // left blank: removed
+		if fragment {
+			a.renderTableRows(w, r, f, p, t.field, -1, rowName(t.field)+" "+strconv.Itoa(t.index+1)+" has been removed")
+			return
+		}
+		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
+		return
+	}
+	if errs := f.validateRow(p, t.field, row, at); len(errs) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.renderRow(w, r, f.rowView(r, p, rowTarget{field: t.field, index: at}, row, errs))
+		return
+	}
+	switch {
+	case fragment:
+		a.renderTableRows(w, r, f, p, t.field, at, rowName(t.field)+" "+strconv.Itoa(at+1)+" has been saved")
+	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
+		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, f.tableURL(p, t.field, at, true), http.StatusSeeOther)
+	}
+}
+
+// rowConflict draws the row page again with what the person typed, not saved, when the row was changed
+// or removed in another window: its hidden inputs now carry the row as stored, so saving again keeps
+// what they typed.
+func (a *App) rowConflict(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any) {
+	if err := f.reload(r.Context(), nil); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if t.index >= len(rowsOf(f.pageValues(p)[t.field.ID])) {
+		t.index = -1 // removed there: saving adds it again
+	}
+	v := f.rowView(r, p, t, row, nil)
+	v.Conflict = true
+	a.log.Info("row save conflict", "response", f.resp.ID, "page", p.key())
+	w.WriteHeader(http.StatusConflict)
+	a.renderRow(w, r, v)
+}
+
+// renderTableRows answers a row saved in place: the table's rows, at the page holding the row saved
+// (focus on it), and what the live region is to say.
+func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p page, fd *engine.Field, at int, announce string) {
+	in := f.sectionInput(r, p, engine.SectionResult{})
+	if at >= 0 {
+		in.TablePages[fd.ID] = renderer.RowPageOf(at)
+		in.Focus = fd.ID + "." + strconv.Itoa(at)
+	}
+	v := renderer.BuildField(in, fd)
+	v.Table.Announce = announce
+	a.render(w, r, renderer.TableRows(v))
+}
