@@ -186,21 +186,29 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
 }
 
+// rowRequest finds the page and the table row a row page's URL names, answering itself when there is
+// none: 404 for no such page, or back to the table for a row removed meanwhile or a submitted form.
+func (a *App) rowRequest(w http.ResponseWriter, r *http.Request, f *flow) (page, rowTarget, bool) {
+	pages := f.pages(f.visible())
+	i := f.find(pages, chi.URLParam(r, "*"))
+	if i < 0 {
+		a.notFound(w, r)
+		return page{}, rowTarget{}, false
+	}
+	t, ok := f.rowTargetOf(pages[i], r.URL.Query())
+	if !ok {
+		http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
+		return page{}, rowTarget{}, false
+	}
+	return pages[i], t, true
+}
+
 // showPage draws the flow's page named in the URL, or the row page of one of its tables.
 func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErrors bool) {
 	if r.URL.Query().Has("field") {
-		pages := f.pages(f.visible())
-		i := f.find(pages, chi.URLParam(r, "*"))
-		if i < 0 {
-			a.notFound(w, r)
-			return
+		if p, t, ok := a.rowRequest(w, r, f); ok {
+			a.showRow(w, r, f, p, t, showErrors)
 		}
-		t, ok := f.rowTargetOf(pages[i], r.URL.Query())
-		if !ok { // a row removed meanwhile, or a submitted form: the table shows what there is
-			http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
-			return
-		}
-		a.showRow(w, r, f, pages[i], t, showErrors)
 		return
 	}
 	res := f.validate()
@@ -244,18 +252,9 @@ func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
 // button asked. Next goes on only when the page has no problems; otherwise the page shows them, saved.
 func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 	if r.URL.Query().Has("field") {
-		pages := f.pages(f.visible())
-		i := f.find(pages, chi.URLParam(r, "*"))
-		if i < 0 {
-			a.notFound(w, r)
-			return
+		if p, t, ok := a.rowRequest(w, r, f); ok {
+			a.postRow(w, r, f, p, t)
 		}
-		t, ok := f.rowTargetOf(pages[i], r.URL.Query())
-		if !ok {
-			http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
-			return
-		}
-		a.postRow(w, r, f, pages[i], t)
 		return
 	}
 	pages := f.pages(f.validate())
