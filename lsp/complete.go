@@ -42,7 +42,12 @@ func (s *server) complete(p completionParams) completionList {
 	if o == nil {
 		o = parseOutline(closeLine(d.text, starts, p.Position.Line))
 	}
-	if o == nil {
+	switch {
+	case o != nil:
+		s.outlines[p.TextDocument.URI] = o
+	case s.outlines[p.TextDocument.URI] != nil:
+		o = s.outlines[p.TextDocument.URI] // broken elsewhere: the last outline that parsed, roughly in place
+	default:
 		return list
 	}
 	path := o.pathAt(place{line: p.Position.Line + 1, col: utf8.RuneCountInString(ln[:cur]) + 1})

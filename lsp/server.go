@@ -39,12 +39,17 @@ type server struct {
 	docs  map[string]*document
 	dirty map[string]bool // documents to lint (or, once closed, to clear)
 	wake  chan struct{}   // a lint is wanted; holds at most one signal, so changes coalesce
+
+	// outlines holds each document's last outline that parsed, for completion while it does not; only the
+	// request loop uses it.
+	outlines map[string]*outline
 }
 
 // Serve runs the server on in and out until the client sends exit, and logs to log. It returns nil after a
 // shutdown then exit, as the protocol asks, and an error otherwise.
 func Serve(in io.Reader, out io.Writer, log io.Writer) error {
-	s := &server{out: &writer{w: out}, log: log, docs: map[string]*document{}, dirty: map[string]bool{}, wake: make(chan struct{}, 1)}
+	s := &server{out: &writer{w: out}, log: log, docs: map[string]*document{}, dirty: map[string]bool{},
+		wake: make(chan struct{}, 1), outlines: map[string]*outline{}}
 	stop := make(chan struct{})
 	var linter sync.WaitGroup
 	linter.Go(func() { s.lintLoop(stop) })
@@ -229,6 +234,7 @@ func (s *server) save(p didSaveParams) {
 }
 
 func (s *server) close(uri string) {
+	delete(s.outlines, uri)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, open := s.docs[uri]; open {

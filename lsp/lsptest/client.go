@@ -66,12 +66,12 @@ type CompletionItem struct {
 
 // Client is one connection to a server. Its methods fail the test on a broken stream.
 type Client struct {
-	t      testing.TB
-	mu     sync.Mutex
-	w      io.Writer
-	in     chan Message
+	t       testing.TB
+	mu      sync.Mutex
+	w       io.Writer
+	in      chan Message
 	readErr error
-	nextID int
+	nextID  int
 }
 
 // New starts reading the server's messages from r; requests and notifications go to w.
