@@ -114,8 +114,16 @@ func (r *reader) read() ([]byte, error) {
 
 // writer writes framed messages; the request loop and the linter share it.
 type writer struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+// close makes further writes do nothing, so that nothing is written once Serve has returned.
+func (w *writer) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.closed = true
 }
 
 func (w *writer) write(m message) error {
@@ -129,6 +137,9 @@ func (w *writer) write(m message) error {
 	buf.Write(body)
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.closed {
+		return nil
+	}
 	if _, err := w.w.Write(buf.Bytes()); err != nil {
 		return fmt.Errorf("writing a message: %w", err)
 	}

@@ -251,7 +251,7 @@ func TestOversizedInputIsRefusedAndTheServerGoesOn(t *testing.T) {
 	// A document over the limit gets one diagnostic saying so, not a lint that could take the server's time.
 	huge := formClean + "# " + strings.Repeat("x", lsp.MaxDocumentBytes) + "\n"
 	checkDiagnostics(t, s.Open(uri, huge), []lsptest.Diagnostic{
-		{Range: rng(0, 0, 0), Severity: 1, Code: "file-size", Message: "over 1024 KiB"},
+		{Range: rng(0, 0, 0), Severity: 1, Code: "file-size", Message: "over 256 KiB"},
 	})
 	if items := s.Complete(uri, 14, 27); len(items) != 0 {
 		t.Fatalf("completion in an oversized document: %+v; want none", items)
