@@ -97,7 +97,7 @@ func (o *outline) conditionTargets(path []string) []candidate {
 		return nil
 	}
 	var section *outlineSection
-	before := len(o.order) // fields at this place in outline.order and after come later in the form
+	var before int // fields at this place in outline.order and after come later in the form
 	var siblings []*outlineField
 	if f := o.owner(path, at); f != nil {
 		section, before = f.section, f.order

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"fmt"
+	"regexp"
 
 	"formportal/engine"
 )
@@ -12,6 +13,9 @@ func lint(uri string, d *document) []diagnostic {
 	if d.tooLarge {
 		return []diagnostic{{Severity: severityError, Code: "file-size", Source: "formlint",
 			Message: fmt.Sprintf("this file is over %d KiB: formlint checks forms up to that size", MaxDocumentBytes>>10)}}
+	}
+	if !looksLikeForm(d.text) {
+		return []diagnostic{}
 	}
 	_, diags := engine.Load(filePath(uri), []byte(d.text))
 	starts := lineStarts(d.text)
@@ -39,3 +43,9 @@ func diagnosticRange(text string, starts []int, lineNo, col int) lspRange {
 		End:   position{Line: n, Character: utf16Len(ln[:end])},
 	}
 }
+
+// formMark is what tells a form from the other YAML files an editor sends the server (a CI workflow, a
+// compose file): a top-level sections or kind key, or the schema modeline forms/README.md recommends.
+var formMark = regexp.MustCompile(`(?m)^(?:(?:sections|kind)[ \t]*:|#.*form\.schema\.json)`)
+
+func looksLikeForm(text string) bool { return formMark.MatchString(text) }

@@ -41,12 +41,11 @@ type rpcError struct {
 
 // JSON-RPC and LSP error codes.
 const (
-	codeParseError       = -32700
-	codeInvalidRequest   = -32600
-	codeMethodNotFound   = -32601
-	codeInvalidParams    = -32602
-	codeServerNotInit    = -32002
-	codeRequestCancelled = -32800
+	codeParseError     = -32700
+	codeInvalidRequest = -32600
+	codeMethodNotFound = -32601
+	codeInvalidParams  = -32602
+	codeServerNotInit  = -32002
 )
 
 // errTooLarge is a message whose body was skipped because it is over MaxMessageBytes.

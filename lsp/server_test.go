@@ -266,15 +266,29 @@ func TestOversizedInputIsRefusedAndTheServerGoesOn(t *testing.T) {
 	}
 }
 
+// Other YAML files the editor opens, a CI workflow say, are not forms: the server leaves them alone.
+func TestOtherYAMLIsNotLinted(t *testing.T) {
+	s := serve(t)
+	s.Initialize()
+	workflow := "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n"
+	if d := s.Open("file:///repo/.github/workflows/ci.yaml", workflow); len(d) != 0 {
+		t.Fatalf("a workflow file: %+v; want no diagnostics", d)
+	}
+	// A new form with only the modeline so far is a form.
+	if d := s.Open("file:///forms/new.yaml", "# yaml-language-server: $schema=../engine/schema/form.schema.json\nid: new\n"); len(d) == 0 || d[0].Code != "missing-property" {
+		t.Fatalf("a new form: %+v; want missing-property", d)
+	}
+}
+
 // Hostile YAML the engine must not choke on, as the designer types it: deep nesting, many aliases.
 func TestHostileDocumentsAreLinted(t *testing.T) {
 	s := serve(t)
 	s.Initialize()
-	deep := strings.Repeat("[", 5000) + strings.Repeat("]", 5000)
+	deep := "kind: [" + strings.Repeat("[", 5000) + strings.Repeat("]", 5001)
 	if d := s.Open("file:///deep.yaml", deep); len(d) == 0 || d[0].Severity != 1 {
 		t.Fatalf("deep nesting: %+v; want an error", d)
 	}
-	laughs := "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	laughs := "kind: referral\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
 	if d := s.Open("file:///laughs.yaml", laughs); len(d) == 0 {
 		t.Fatal("aliases: no diagnostics; want errors")
 	}
