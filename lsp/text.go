@@ -109,7 +109,7 @@ func tokenEnd(ln string, start int) int {
 			return end
 		}
 		return max(len(rest), start)
-	case '|', '>':
+	case '|', '>', ' ', '\t': // a block scalar, or a place in the indentation: the rest of the line
 		return max(len(rest), start)
 	}
 	flow := flowDepth(ln[:start]) > 0
