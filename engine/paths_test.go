@@ -38,11 +38,11 @@ func TestPrefillPaths(t *testing.T) {
 		{ScopeChild, false, "", TypeNumber, "count note"},
 		{ScopeChild, false, "", TypeCheckboxes, "child.tags children note"},
 		{ScopeChild, false, "", "", "child.name child.tags children count note"}, // type not typed yet: all but objects
-		{ScopeChild, false, "", TypeContent, ""},                                  // content is never prefilled
-		{ScopeFamily, false, "", TypeText, "note"},                                // child is not a family form's
-		{ScopeFamily, true, "", TypeText, "child.id child.name note"},             // in a per-child section, the current child
-		{ScopeChild, false, "children", TypeText, "id name"},                      // a column: relative to an item
-		{ScopeChild, false, "count", TypeText, ""},                                // a table prefilled from no array
+		{ScopeChild, false, "", TypeContent, ""},                                 // content is never prefilled
+		{ScopeFamily, false, "", TypeText, "note"},                               // child is not a family form's
+		{ScopeFamily, true, "", TypeText, "child.id child.name note"},            // in a per-child section, the current child
+		{ScopeChild, false, "children", TypeText, "id name"},                     // a column: relative to an item
+		{ScopeChild, false, "count", TypeText, ""},                               // a table prefilled from no array
 	} {
 		if got := paths(tc.scope, tc.perChild, tc.within, tc.fieldType); got != tc.want {
 			t.Errorf("%s form, perChild %v, within %q, %q field: %q; want %q", tc.scope, tc.perChild, tc.within, tc.fieldType, got, tc.want)
