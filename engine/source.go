@@ -19,27 +19,35 @@ type source struct {
 	nodes map[string]*yaml.Node // JSON pointer -> value node
 	keys  map[string]*yaml.Node // JSON pointer -> the mapping key node that holds it
 	diags Diagnostics
+	// question is set when the ? of flow plain scalars were stood in for while yaml.v3 parsed.
+	question bool
 }
 
 // parseSource parses YAML into a source. It walks the node tree itself rather than decoding into
 // interface{}: dates stay strings, duplicate keys are caught, and positions are kept.
 func parseSource(file string, data []byte) *source {
 	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	scan, problem := scanSyntax(data)
+	parsed := data
+	if protected := protectQuestionMarks(data, scan.question); protected != nil {
+		parsed, s.question = protected, true
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 1
-		msg := err.Error()
-		// yaml.v3 reports "yaml: line N: message".
-		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+	if err := yaml.Unmarshal(parsed, &doc); err != nil {
+		if problem != nil {
+			s.add(problem.line, problem.col, Error, "yaml-syntax", "%s", problem.msg)
+			return s
+		}
+		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+		// yaml.v3 reports "yaml: line N: message", often lines early and never with a column.
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
 			if n, after, ok := strings.Cut(rest, ": "); ok {
 				if l, err := strconv.Atoi(n); err == nil {
 					line, msg = l, after
 				}
 			}
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		s.add(line, 1, Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
+		s.add(line, firstColumn(data, line), Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
 		return s
 	}
 	if len(doc.Content) == 0 {
@@ -48,7 +56,7 @@ func parseSource(file string, data []byte) *source {
 	}
 	s.value = s.convert(doc.Content[0], "", 0)
 	// yaml.Unmarshal reads the first document only; a second one would be silently ignored.
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(bytes.NewReader(parsed))
 	var first, second yaml.Node
 	if dec.Decode(&first) == nil && dec.Decode(&second) == nil {
 		s.add(second.Line, 1, Error, "yaml-syntax", "the file holds more than one YAML document: put each form in its own file")
@@ -87,6 +95,9 @@ func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
 				s.add(k.Line, k.Column, Error, "yaml-syntax", "merge keys (<<) are not supported: write the keys out")
 				continue
 			}
+			if s.question {
+				k.Value = strings.ReplaceAll(k.Value, string(questionMark), "?")
+			}
 			if first, dup := seen[k.Value]; dup {
 				s.add(k.Line, k.Column, Error, "duplicate-key", "%q is already set on line %d", k.Value, first.Line)
 				continue
@@ -104,6 +115,9 @@ func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
 		}
 		return a
 	case yaml.ScalarNode:
+		if s.question {
+			n.Value = strings.ReplaceAll(n.Value, string(questionMark), "?")
+		}
 		return scalarValue(n)
 	}
 	return nil
@@ -164,4 +178,19 @@ func (s *source) keyAt(pointer string) (line, col int) {
 		return k.Line, k.Column
 	}
 	return s.at(pointer)
+}
+
+// firstColumn is the column of the first character of a line that is not a space, or 1.
+func firstColumn(data []byte, line int) int {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	text := []rune(lines[line-1])
+	for i, r := range text {
+		if r != ' ' {
+			return i + 1
+		}
+	}
+	return 1
 }
