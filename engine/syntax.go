@@ -407,7 +407,9 @@ func keyOfLine(r []rune, i int) string {
 	return name
 }
 
-func isDash(r []rune, i int) bool { return i < len(r) && r[i] == '-' && (i+1 == len(r) || r[i+1] == ' ') }
+func isDash(r []rune, i int) bool {
+	return i < len(r) && r[i] == '-' && (i+1 == len(r) || r[i+1] == ' ')
+}
 
 func isBlank(r []rune) bool { return strings.TrimSpace(string(r)) == "" }
 
