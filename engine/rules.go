@@ -5,6 +5,7 @@ package engine
 var Rules = map[string]string{
 	"yaml-syntax":              "the file is not valid YAML, or uses YAML features the language does not (aliases, merge keys)",
 	"duplicate-key":            "a key appears twice in one mapping",
+	"unquoted-comma":           "a comma in an unquoted value inside { }, which YAML reads as the start of another property",
 	"unknown-property":         "a property the language does not have (with the nearest real one)",
 	"missing-property":         "a property the language requires is missing",
 	"invalid-value":            "a value outside what the language allows (an unknown type, a bad id, an empty list)",

@@ -19,6 +19,7 @@ type source struct {
 	nodes map[string]*yaml.Node // JSON pointer -> value node
 	keys  map[string]*yaml.Node // JSON pointer -> the mapping key node that holds it
 	diags Diagnostics
+	lines []string // the text, for what the node tree does not keep
 	// question is set when the ? of flow plain scalars were stood in for while yaml.v3 parsed.
 	question bool
 }
@@ -26,7 +27,7 @@ type source struct {
 // parseSource parses YAML into a source. It walks the node tree itself rather than decoding into
 // interface{}: dates stay strings, duplicate keys are caught, and positions are kept.
 func parseSource(file string, data []byte) *source {
-	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}, lines: strings.Split(string(data), "\n")}
 	scan, problem := scanSyntax(data)
 	parsed := data
 	if protected := protectQuestionMarks(data, scan.question); protected != nil {
@@ -100,6 +101,10 @@ func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
 			}
 			if first, dup := seen[k.Value]; dup {
 				s.add(k.Line, k.Column, Error, "duplicate-key", "%q is already set on line %d", k.Value, first.Line)
+				continue
+			}
+			if n.Style&yaml.FlowStyle != 0 && i >= 2 && s.bareKey(k, v) {
+				s.commaInValue(n.Content[i-2], n.Content[i-1], k)
 				continue
 			}
 			seen[k.Value] = k
@@ -193,4 +198,29 @@ func firstColumn(data []byte, line int) int {
 		}
 	}
 	return 1
+}
+
+// bareKey reports whether a key of a { } mapping stands alone, with no ": " and value after it, as
+// "address" does in { label: Name, address }.
+func (s *source) bareKey(k, v *yaml.Node) bool {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!null" || k.Style != 0 || k.Line < 1 || k.Line > len(s.lines) {
+		return false
+	}
+	r := []rune(s.lines[k.Line-1])
+	j := k.Column - 1 + len([]rune(k.Value))
+	for j < len(r) && r[j] == ' ' {
+		j++
+	}
+	return j >= len(r) || r[j] == ',' || r[j] == '}'
+}
+
+// commaInValue reports the designer's most likely mistake when a { } mapping has a key standing alone:
+// the value before it held a comma and was not quoted.
+func (s *source) commaInValue(prevKey, prevValue, k *yaml.Node) {
+	if prevValue.Kind == yaml.ScalarNode && prevValue.Style == 0 && prevValue.ShortTag() == "!!str" {
+		s.add(k.Line, k.Column, Error, "unquoted-comma", "the comma before %q ends the value of %q, so YAML reads %q as a property of its own: put the value in quotes, as in %s: \"%s, %s\"",
+			k.Value, prevKey.Value, k.Value, prevKey.Value, prevValue.Value, k.Value)
+		return
+	}
+	s.add(k.Line, k.Column, Error, "unquoted-comma", "%q has no value: write %s: and its value, or put the text with the comma before it in quotes", k.Value, k.Value)
 }

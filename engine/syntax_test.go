@@ -134,3 +134,35 @@ sections:
 		t.Fatalf("label %q", got)
 	}
 }
+
+// TestDescribeLocation: places are named by ids, as a designer finds them, not by indexes.
+func TestDescribeLocation(t *testing.T) {
+	src := parseSource("f.yaml", []byte(`sections:
+  - id: child
+    fields:
+      - id: dob
+        type: date
+      - id: contacts
+        type: table
+        columns: [ { id: date, type: date } ]
+      - id: how
+        type: radios
+        options: [ { value: email, label: Email } ]
+        showWhen: { all: [ { field: dob, answered: true } ] }
+      - { type: text }
+`))
+	for pointer, want := range map[string]string{
+		"":                                     "the form",
+		"/audience/0":                          "`audience[0]`",
+		"/sections/0":                          "section `child`",
+		"/sections/0/fields/0/type":            "`type` of field `dob` in section `child`",
+		"/sections/0/fields/1/columns/0/type":  "`type` of column `date` of table `contacts` in section `child`",
+		"/sections/0/fields/2/options/0/label": "`label` of option `email` of field `how` in section `child`",
+		"/sections/0/fields/2/showWhen/all/0/field": "`showWhen.all[0].field` of field `how` in section `child`",
+		"/sections/0/fields/3":                      "field 4 in section `child`",
+	} {
+		if got := describeLocation(src.value, pointer); got != want {
+			t.Errorf("%s: got %s, want %s", pointer, got, want)
+		}
+	}
+}
