@@ -230,6 +230,7 @@ func (c *checker) checkConditionCycles() {
 		done
 	)
 	state := map[*Field]int{}
+	c.inCycle = map[*Field]bool{}
 	var visit func(fd *Field, path []*Field) bool
 	visit = func(fd *Field, path []*Field) bool {
 		switch state[fd] {
@@ -243,6 +244,7 @@ func (c *checker) checkConditionCycles() {
 			}
 			for _, p := range path[start:] {
 				ids = append(ids, p.ID)
+				c.inCycle[p] = true
 			}
 			ids = append(ids, fd.ID)
 			c.errorf(fd.pointer+"/showWhen", "condition-cycle", "conditions go round in a circle: %s", strings.Join(ids, " → "))

@@ -13,6 +13,8 @@ type checker struct {
 	form  *Form
 	src   *source
 	today string // YYYY-MM-DD, for date rules that depend on the day
+	// inCycle holds the questions whose conditions go round in a circle, reported once as that.
+	inCycle map[*Field]bool
 }
 
 func (c *checker) errorf(pointer, rule, format string, args ...any) {
@@ -38,8 +40,11 @@ func (c *checker) run() {
 		}
 	}
 	c.checkFamilyCaseData()
+	c.checkReferralCaseData()
+	c.checkOverview()
 	c.resolveConditions()
 	c.checkConditionCycles()
+	c.checkConditionOrder()
 }
 
 // --- case data ---------------------------------------------------------------------------------------
@@ -513,6 +518,10 @@ func (c *checker) checkDates(fd *Field) {
 				return
 			}
 		}
+	}
+	if fd.NotInFuture && fd.NotInPast {
+		c.errorf(fd.pointer+"/notInPast", "date-only-today", "%s must be neither in the future nor in the past, so only today's date is accepted: keep one of notInFuture and notInPast", fd.place())
+		return
 	}
 	switch {
 	case fd.MinDate != "" && fd.MaxDate != "" && fd.MinDate > fd.MaxDate:
