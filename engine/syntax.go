@@ -218,6 +218,8 @@ func (s *syntaxScan) value(n int, r []rune, j int, owner blockLine) *syntaxProbl
 	case '|', '>':
 		s.block = owner.indent
 		return nil
+	case '@', '`':
+		return &syntaxProblem{n, j + 1, fmt.Sprintf("YAML does not allow a value to start with %c: put the whole value in quotes", r[j])}
 	case '&', '!':
 		// An anchor or a tag, then the value: aliases are refused later, with their own message.
 		k := j
