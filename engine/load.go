@@ -216,7 +216,10 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 			}
 			line, col := src.keyAt(inst + "/" + escapePointer(k))
 			msg := fmt.Sprintf("unknown property %q in %s", k, name)
-			if s := suggest(k, allowed); s != "" {
+			if inner := innerLevel(inst); inner != "" && containsString(schemaPropertyNames(lookupPointer(tree, "/definitions/"+inner)), k) {
+				// Most likely a key of the field (section) above, indented too little.
+				msg += fmt.Sprintf(": it is a property of a %s, so it is probably indented too little: line it up with the keys of the %s above it", inner, inner)
+			} else if s := suggest(k, allowed); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			out = append(out, diag(line, col, "unknown-property", "%s", msg))
@@ -268,6 +271,19 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 	}
 	line, col := src.at(inst)
 	return []Diagnostic{diag(line, col, "invalid-value", "%s: %s", name, ve.Message)}
+}
+
+// innerLevel names what the objects nested in the one at a pointer are: "section" for the form,
+// "field" for a section, "" for anything else.
+func innerLevel(pointer string) string {
+	parts := strings.Split(pointer, "/")
+	switch {
+	case pointer == "":
+		return "section"
+	case len(parts) == 3 && parts[1] == "sections":
+		return "field"
+	}
+	return ""
 }
 
 var boundWords = map[string]string{"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than"}
