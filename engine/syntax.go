@@ -115,6 +115,9 @@ func (s *syntaxScan) line(n int, r []rune) *syntaxProblem {
 // blockLine follows a line of block context: a key or a list item, lined up with what came before.
 func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 	seq := isDash(r, i)
+	if r[i] == '-' && i+1 < len(r) && r[i+1] != '-' && !seq && looksLikeKey(r, i) {
+		return &syntaxProblem{n, i + 2, "put a space after the - that starts a list item, as in - id: name"}
+	}
 	if in := s.inline; in != nil {
 		s.inline = nil
 		if i > in.indent {
@@ -132,12 +135,20 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 			s.levels = append(s.levels, blockLevel{indent: i, seq: seq})
 		}
 	}
-	var popped *blockLevel
+	var popped *blockLevel    // the innermost mapping left: the one a key most likely belongs to
+	var poppedSeq *blockLevel // the innermost list left: the one a list item most likely belongs to
 	for len(s.levels) > 0 && s.top().indent > i {
-		if l := s.top(); !l.seq && popped == nil {
-			popped = l
+		l := *s.top()
+		switch {
+		case !l.seq && popped == nil:
+			popped = &l
+		case l.seq && poppedSeq == nil:
+			poppedSeq = &l
 		}
 		s.levels = s.levels[:len(s.levels)-1]
+	}
+	if seq && poppedSeq != nil {
+		popped = poppedSeq
 	}
 	if len(s.levels) == 0 {
 		s.levels = append(s.levels, blockLevel{indent: i, seq: seq})
@@ -187,6 +198,9 @@ func (s *syntaxScan) key(n int, r []rune, i int) *syntaxProblem {
 	if end < 0 {
 		if r[i] == '"' || r[i] == '\'' || r[i] == '{' || r[i] == '[' {
 			return s.value(n, r, i, blockLine{line: n, col: i + 1, indent: i - 1})
+		}
+		if word, rest, ok := strings.Cut(string(r[i:]), ":"); ok && word != "" && !strings.ContainsAny(word, " \t\"'") && rest != "" && rest[0] != ' ' {
+			return &syntaxProblem{n, i + utf8.RuneCountInString(word) + 2, fmt.Sprintf("put a space after the colon, as in %s: %s", word, strings.TrimSpace(rest))}
 		}
 		return &syntaxProblem{n, i + 1, fmt.Sprintf("YAML expects a key here, written key: value, but %s has no \": \" after it", describeStart(r, i))}
 	}
@@ -328,7 +342,10 @@ func (s *syntaxScan) top() *blockLevel {
 // misaligned explains a line whose indent lines up with no open block. popped is the innermost
 // mapping it left, most likely the one it belongs to.
 func (s *syntaxScan) misaligned(n int, r []rune, i int, popped *blockLevel) *syntaxProblem {
-	if popped != nil && popped.last.key != "" {
+	switch {
+	case popped != nil && popped.seq:
+		return &syntaxProblem{n, i + 1, fmt.Sprintf("this list item is not lined up with the items above it: line its - up with the - on line %d (column %d)", popped.last.line, popped.last.col)}
+	case popped != nil && popped.last.key != "":
 		return &syntaxProblem{n, i + 1, fmt.Sprintf("this line is not lined up with the lines above it: line %s up with %q on line %d (column %d)", describeStart(r, i), popped.last.key, popped.last.line, popped.last.col)}
 	}
 	return &syntaxProblem{n, i + 1, fmt.Sprintf("this line is not lined up with the lines above it: line %s up with the keys it belongs with", describeStart(r, i))}
