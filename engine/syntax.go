@@ -197,7 +197,7 @@ func (s *syntaxScan) key(n int, r []rune, i int) *syntaxProblem {
 	end, name := keyEnd(r, i)
 	if end < 0 {
 		if r[i] == '"' || r[i] == '\'' || r[i] == '{' || r[i] == '[' {
-			return s.value(n, r, i, blockLine{line: n, col: i + 1, indent: i - 1})
+			return s.value(n, r, i, blockLine{line: n, col: i + 1, indent: i})
 		}
 		if word, rest, ok := strings.Cut(string(r[i:]), ":"); ok && word != "" && !strings.ContainsAny(word, " \t\"'") && rest != "" && rest[0] != ' ' {
 			return &syntaxProblem{n, i + utf8.RuneCountInString(word) + 2, fmt.Sprintf("put a space after the colon, as in %s: %s", word, strings.TrimSpace(rest))}
@@ -427,7 +427,7 @@ func keyOfLine(r []rune, i int) string {
 }
 
 func isDash(r []rune, i int) bool {
-	return i < len(r) && r[i] == '-' && (i+1 == len(r) || r[i+1] == ' ')
+	return i >= 0 && i < len(r) && r[i] == '-' && (i+1 == len(r) || r[i+1] == ' ')
 }
 
 func isBlank(r []rune) bool { return strings.TrimSpace(string(r)) == "" }
