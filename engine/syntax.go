@@ -121,7 +121,10 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 	if in := s.inline; in != nil {
 		s.inline = nil
 		if i > in.indent {
-			if looksLikeKey(r, i) {
+			switch {
+			case looksLikeKey(r, i) && in.key == "-":
+				return &syntaxProblem{n, i + 1, "this line is indented more than the list item above it, which has a value already: start a new item with - or line it up with the item's keys"}
+			case looksLikeKey(r, i):
 				return &syntaxProblem{n, i + 1, fmt.Sprintf("this line is indented more than the line above it: line %s up with %q (column %d)", describeStart(r, i), in.key, in.col)}
 			}
 			s.inline = in // the plain value of the line above, continued
@@ -167,7 +170,7 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 		return s.misaligned(n, r, i, popped)
 	}
 	if !top.seq && seq {
-		return &syntaxProblem{n, i + 1, fmt.Sprintf("a list item (-) where a key belongs: indent it under the key whose list it is, or write it as %s", "key: value")}
+		return &syntaxProblem{n, i + 1, "a list item (-) where a key belongs: indent it under the key whose list it is, or write it as key: value"}
 	}
 	if seq {
 		top.last = blockLine{line: n, col: i + 1, indent: i, key: "-"}
