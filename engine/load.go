@@ -252,7 +252,15 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 		return []Diagnostic{diag(line, col, "invalid-value", "%s", msg)}
 	case "type":
 		line, col := src.at(inst)
-		return []Diagnostic{diag(line, col, "wrong-type", "%s must be %s, not %s", name, describeTypes(parent["type"]), describeValueType(value))}
+		msg := fmt.Sprintf("%s must be %s, not %s", name, describeTypes(parent["type"]), describeValueType(value))
+		text, isText := value.(string)
+		switch {
+		case parent["type"] == "boolean" && isText && containsString([]string{"yes", "no", "on", "off", "y", "n"}, strings.ToLower(text)):
+			msg += map[bool]string{true: ": write true", false: ": write false"}[containsString([]string{"yes", "on", "y"}, strings.ToLower(text))]
+		case parent["type"] == "object" && isText && strings.Contains(inst, "/options/"):
+			msg += fmt.Sprintf(": an option has a value and a label, as in { value: %s, label: %s }", strings.ToLower(strings.ReplaceAll(text, " ", "-")), text)
+		}
+		return []Diagnostic{diag(line, col, "wrong-type", "%s", msg)}
 	case "pattern":
 		line, col := src.at(inst)
 		return []Diagnostic{diag(line, col, "invalid-value", "%s is %s, which is not valid: %s", name, jsonText(value), patternAdvice(parent["pattern"]))}

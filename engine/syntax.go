@@ -254,6 +254,11 @@ func (s *syntaxScan) value(n int, r []rune, j int, owner blockLine) *syntaxProbl
 			if owner.key != "" && owner.key != "-" {
 				what = fmt.Sprintf("the value of %q", owner.key)
 			}
+			if word := string(r[j:k]); !strings.ContainsAny(word, " \t") && owner.key != "-" {
+				// "showWhen: field: x": a mapping written where only text can go.
+				return &syntaxProblem{n, k + 1, fmt.Sprintf("%s has \"%s: \" in it, which YAML cannot read on one line: to give %q a mapping, write it in braces, %s: { %s }, or on the lines below it; if it is text, put it in quotes",
+					what, word, owner.key, owner.key, strings.TrimSpace(string(r[j:])))}
+			}
 			return &syntaxProblem{n, k + 1, fmt.Sprintf("%s has \": \" in it, which YAML reads as the start of another key: put the whole value in quotes", what)}
 		}
 	}
