@@ -18,12 +18,14 @@ import (
 // and so every editor, reads it as part of the text, but yaml.v3 ends the scalar there and fails.
 type syntaxScan struct {
 	levels   []blockLevel
-	pending  bool       // the last line ended with "key:" or "-": a nested block may follow
-	inline   *blockLine // the last line was key: value, so a more indented key under it is a mistake
-	flow     []opener   // open { and [, innermost last
-	quote    *opener    // an open quoted scalar that runs on past its line
-	block    int        // inside a block scalar (| or >) whose key is at this indent; -1 when not
-	question []position // ? inside flow plain scalars
+	pending  bool        // the last line ended with "key:" or "-": a nested block may follow
+	inline   *blockLine  // the last line was key: value, so a more indented key under it is a mistake
+	emptied  *blockLine  // the key before the last line, whose nested block the last line did not indent under
+	left     *blockLevel // the mapping the last line left by being less indented
+	flow     []opener    // open { and [, innermost last
+	quote    *opener     // an open quoted scalar that runs on past its line
+	block    int         // inside a block scalar (| or >) whose key is at this indent; -1 when not
+	question []position  // ? inside flow plain scalars
 }
 
 // blockLevel is one open block mapping or sequence: its indent and the last key or item seen in it.
@@ -31,11 +33,14 @@ type blockLevel struct {
 	indent int
 	seq    bool
 	last   blockLine
+	count  int  // keys or items seen in it
+	dashed bool // a mapping begun on the line of a list item's -
 }
 
 type blockLine struct {
 	line, col, indent int
 	key               string
+	item              bool // the first key of a list item, on the line of its -
 }
 
 type opener struct {
@@ -118,10 +123,18 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 	if r[i] == '-' && i+1 < len(r) && r[i+1] != '-' && !seq && looksLikeKey(r, i) {
 		return &syntaxProblem{n, i + 2, "put a space after the - that starts a list item, as in - id: name"}
 	}
+	emptied, left := s.emptied, s.left
+	s.emptied, s.left = nil, nil
 	if in := s.inline; in != nil {
 		s.inline = nil
 		if i > in.indent {
 			switch {
+			case looksLikeKey(r, i) && left != nil && left.indent == i && !in.item:
+				// A key dedented out of its mapping, which the line after it goes on with.
+				return &syntaxProblem{in.line, in.col, fmt.Sprintf("this line is indented less than the lines around it: line %q up with %q on line %d (column %d)", in.key, left.last.key, left.last.line, left.last.col)}
+			case looksLikeKey(r, i) && emptied != nil && emptied.line == in.line-1 && i > emptied.indent:
+				// "key:" then a line that should have been indented under it, then one that is.
+				return &syntaxProblem{in.line, in.col, fmt.Sprintf("this line is not indented under %q above it, as the line after it is: line %q up with %s (column %d)", emptied.key, in.key, describeStart(r, i), i+1)}
 			case looksLikeKey(r, i) && in.key == "-":
 				return &syntaxProblem{n, i + 1, "this line is indented more than the list item above it, which has a value already: start a new item with - or line it up with the item's keys"}
 			case looksLikeKey(r, i):
@@ -136,6 +149,9 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 		top := s.top()
 		if top == nil || i > top.indent || seq && !top.seq && i == top.indent {
 			s.levels = append(s.levels, blockLevel{indent: i, seq: seq})
+		} else if !top.seq {
+			last := top.last
+			s.emptied = &last
 		}
 	}
 	var popped *blockLevel    // the innermost mapping left: the one a key most likely belongs to
@@ -150,6 +166,7 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 		}
 		s.levels = s.levels[:len(s.levels)-1]
 	}
+	s.left = popped
 	if seq && poppedSeq != nil {
 		popped = poppedSeq
 	}
@@ -174,6 +191,7 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 	}
 	if seq {
 		top.last = blockLine{line: n, col: i + 1, indent: i, key: "-"}
+		top.count++
 		j := i + 1
 		for j < len(r) && r[j] == ' ' {
 			j++
@@ -189,7 +207,7 @@ func (s *syntaxScan) blockLine(n int, r []rune, i int) *syntaxProblem {
 			}
 			return s.value(n, r, j, blockLine{line: n, col: j + 1, indent: i, key: "-"})
 		}
-		s.levels = append(s.levels, blockLevel{indent: j})
+		s.levels = append(s.levels, blockLevel{indent: j, dashed: true})
 		return s.key(n, r, j)
 	}
 	return s.key(n, r, i)
@@ -207,8 +225,9 @@ func (s *syntaxScan) key(n int, r []rune, i int) *syntaxProblem {
 		}
 		return &syntaxProblem{n, i + 1, fmt.Sprintf("YAML expects a key here, written key: value, but %s has no \": \" after it", describeStart(r, i))}
 	}
-	here := blockLine{line: n, col: i + 1, indent: i, key: name}
+	here := blockLine{line: n, col: i + 1, indent: i, key: name, item: s.top().dashed && s.top().count == 0}
 	s.top().last = here
+	s.top().count++
 	return s.value(n, r, end, here)
 }
 
@@ -351,6 +370,9 @@ func (s *syntaxScan) top() *blockLevel {
 // mapping it left, most likely the one it belongs to.
 func (s *syntaxScan) misaligned(n int, r []rune, i int, popped *blockLevel) *syntaxProblem {
 	switch {
+	case popped != nil && !popped.seq && !popped.dashed && popped.count == 1 && s.top() != nil && i > s.top().indent:
+		// The first key of a nested block indented further than the keys after it: that key is wrong.
+		return &syntaxProblem{popped.last.line, popped.last.col, fmt.Sprintf("this line is indented more than the lines after it: line %q up with %s on line %d (column %d)", popped.last.key, describeStart(r, i), n, i+1)}
 	case popped != nil && popped.seq:
 		return &syntaxProblem{n, i + 1, fmt.Sprintf("this list item is not lined up with the items above it: line its - up with the - on line %d (column %d)", popped.last.line, popped.last.col)}
 	case popped != nil && popped.last.key != "":
