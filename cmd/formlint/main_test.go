@@ -175,6 +175,30 @@ func TestCompatReportsBreakingChanges(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorAtItsPlace: an unclosed { is reported where it opens, in words, with exit 1.
+func TestSyntaxErrorAtItsPlace(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "broken.yaml", strings.Replace(cleanForm, "required: true }", "required: true", 1)+"      - { id: phone, type: phone, label: Telephone }\n")
+	code, out, _ := formlint(path)
+	if want := path + ":11:9: error: this { is never closed: end the mapping with } (yaml-syntax)\n"; code != 1 || out != want {
+		t.Fatalf("exit %d, output %q; want 1 and %q", code, out, want)
+	}
+}
+
+// TestCompatWarningsOnly: a change that may break some answers (a lower maxLength) is a warning: exit 0,
+// or 1 with -strict.
+func TestCompatWarningsOnly(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", cleanForm)
+	newer := writeFile(t, dir, "new.yaml", strings.Replace(strings.Replace(cleanForm, "version: 1", "version: 2", 1), "required: true }", "required: true, maxLength: 20 }", 1))
+	code, out, _ := formlint("-compat", old, newer)
+	if code != 0 || !strings.Contains(out, ": warning: ") || !strings.Contains(out, "(compat-tightened)") {
+		t.Fatalf("exit %d, output %q; want 0 and a compat-tightened warning", code, out)
+	}
+	if code, _, _ := formlint("-strict", "-compat", old, newer); code != 1 {
+		t.Fatalf("-strict: exit %d, want 1", code)
+	}
+}
+
 func TestBlankPDFs(t *testing.T) {
 	dir := t.TempDir()
 	code, out, errOut := formlint("-pdf", dir, "../../forms")
