@@ -48,6 +48,9 @@ func parseSource(file string, data []byte) *source {
 				}
 			}
 		}
+		if words, ok := yamlWords[msg]; ok {
+			msg = words + " (YAML says: " + msg + ")"
+		}
 		s.add(line, firstColumn(data, line), Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
 		return s
 	}
@@ -183,6 +186,22 @@ func (s *source) keyAt(pointer string) (line, col int) {
 		return k.Line, k.Column
 	}
 	return s.at(pointer)
+}
+
+// yamlWords says what yaml.v3's messages mean to a designer, for the mistakes the locating pass does
+// not recognise.
+var yamlWords = map[string]string{
+	"found character that cannot start any token":                  "this line has a character YAML cannot read where it is: put the value in quotes",
+	"did not find expected key":                                    "YAML expected another key here: check the indentation and the quotes of this line and the lines above it",
+	"could not find expected ':'":                                  "YAML expected key: value here: check the line has \": \" after its key",
+	"block sequence entries are not allowed in this context":       "a list item (- ) cannot start here: put it on a line of its own, under the key whose list it is",
+	"mapping values are not allowed in this context":               "there is a \": \" where YAML cannot have one: put the value in quotes",
+	"found unexpected end of stream":                               "the file ends inside a quote or a bracket: close it",
+	"did not find expected alphabetic or numeric character":        "a value starting with * or & is read as an alias or an anchor: if it is text, put it in quotes",
+	"did not find expected node content":                           "a value is missing here",
+	"did not find expected '-' indicator":                          "a line here is not lined up with the list it is in",
+	"found a tab character that violates indentation":              "indent with spaces, not tabs",
+	"found a tab character where an indentation space is expected": "indent with spaces, not tabs",
 }
 
 // firstColumn is the column of the first character of a line that is not a space, or 1.
