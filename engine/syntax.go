@@ -387,6 +387,9 @@ func (s *syntaxScan) unclosedQuote() *syntaxProblem {
 	if q.ch == '\'' {
 		name = "single quote"
 	}
+	if q.key != "" && q.key != "-" {
+		name += fmt.Sprintf(" at the start of the value of %q", q.key)
+	}
 	return &syntaxProblem{q.line, q.col, fmt.Sprintf("this %s is never closed: end the text with %c on the same line", name, q.ch)}
 }
 
