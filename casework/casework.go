@@ -273,8 +273,8 @@ func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (
 	if f == nil || f.Kind == engine.KindDelegation {
 		return nil, fmt.Errorf("start referral: form %q is not a referral form", form)
 	}
-	caseData, err := json.Marshal(map[string]any{"submitter": map[string]any{"type": by.Audience, "name": by.Name, "email": by.Email,
-		"organisation": by.Organisation, "telephone": by.Telephone}})
+	caseData, err := json.Marshal(engine.ReferralCaseData(engine.Submitter{Type: by.Audience, Name: by.Name, Email: by.Email,
+		Organisation: by.Organisation, Telephone: by.Telephone}))
 	if err != nil {
 		return nil, fmt.Errorf("start referral: %w", err)
 	}

@@ -63,13 +63,16 @@ type Form struct {
 
 // Section is one page of a form.
 type Section struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	Description string     `json:"description,omitempty"`
-	Delegable   bool       `json:"delegable,omitempty"`
-	PerChild    bool       `json:"perChild,omitempty"`
-	ShowWhen    *Condition `json:"showWhen,omitempty"`
-	Fields      []*Field   `json:"fields"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Delegable   bool   `json:"delegable,omitempty"`
+	PerChild    bool   `json:"perChild,omitempty"`
+	// Overview marks a referral's first section: static content people read, before they sign in, on the
+	// page that starts the form. It is never answered.
+	Overview bool       `json:"overview,omitempty"`
+	ShowWhen *Condition `json:"showWhen,omitempty"`
+	Fields   []*Field   `json:"fields"`
 
 	pointer string
 }
