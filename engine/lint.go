@@ -38,6 +38,7 @@ func (c *checker) run() {
 		}
 	}
 	c.checkFamilyCaseData()
+	c.checkRenames()
 	c.resolveConditions()
 	c.checkConditionCycles()
 }
@@ -204,7 +205,7 @@ var fieldProperties = map[string][]string{
 	TypeChildren:    {"multiple"},
 }
 
-var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages"}
+var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages", "renamedFrom"}
 
 // Types allowed as table columns and as list item fields.
 var (
