@@ -83,7 +83,7 @@ func TestDraftKeepsItsVersionAfterABreakingPublish(t *testing.T) {
 	}
 
 	// Opened with version 2: its titles, and its rules (no postcode needed, "Other" still offered).
-	b.get(pages + "you").see("Your details", "Rose Berry")
+	b.get(pages+"you").see("Your details", "Rose Berry")
 	if strings.Contains(b.last, "About you") {
 		t.Fatal("the draft is shown with version 3")
 	}
@@ -99,7 +99,7 @@ func TestDraftKeepsItsVersionAfterABreakingPublish(t *testing.T) {
 
 	b.get(pages + "declaration")
 	b.post(pages+"declaration", "agree", "yes", "action", "submit").see("Check your answers before submitting")
-	b.post("/referrals/"+id+"/submit").see("Form submitted")
+	b.post("/referrals/" + id + "/submit").see("Form submitted")
 	r, err := e.store.Response(ctx, id)
 	if err != nil || r.FormVersion != 2 || r.Status != store.StatusSubmitted {
 		t.Fatalf("submitted: %+v, %v", r, err)
@@ -148,7 +148,7 @@ func TestCompatiblePublishMovesDraftsAndCarriesRenames(t *testing.T) {
 	if answers.Values["full_name"] != "Rose Berry" || answers.Values["your_name"] != nil || answers.Values["postcode"] != "OX1 1NE" {
 		t.Fatalf("answers after the move: %v", answers.Values)
 	}
-	b.get(pages + "you").see("About you", "Rose Berry", "OX1 1NE")
+	b.get(pages+"you").see("About you", "Rose Berry", "OX1 1NE")
 	events, _ := e.store.Events(ctx, id)
 	last := events[len(events)-1]
 	if last.Kind != "migrated" || !strings.Contains(last.Detail, "from concern version 2 to version 3") {
@@ -172,7 +172,7 @@ func TestCompatiblePublishMovesDraftsAndCarriesRenames(t *testing.T) {
 	if res := publish(t, e, []*engine.Form{v5}, true); res.Moved != 1 {
 		t.Fatalf("the publish flag did not move the draft: %+v", res)
 	}
-	b.get(pages + "you").see("Your name and postcode", "Rose Berry")
+	b.get(pages+"you").see("Your name and postcode", "Rose Berry")
 
 	// The staff console counts open responses per version.
 	staff := e.staff("staff@council.example", false)
