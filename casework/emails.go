@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -45,4 +46,13 @@ func DateLong(s string) string {
 		return s
 	}
 	return t.Format("02-Jan-2006")
+}
+
+// LatestMail is the newest email about a response, or nil when none is recorded.
+func (s *Service) LatestMail(ctx context.Context, responseID string) (*store.Mail, error) {
+	list, err := s.st.MailAbout(ctx, responseID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
 }

@@ -3,13 +3,13 @@ package web
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 
+	"formportal/clientip"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -50,13 +50,7 @@ const (
 // a path does for one address and not for another, so that both take the same time.
 const equalWorkKey = "equal-work"
 
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+func clientAddr(r *http.Request) string { return clientip.Addr(r) }
 
 // limited reports whether a key has reached its limit of attempts in the window.
 func (a *App) limited(r *http.Request, key string, limit int, window time.Duration) (bool, error) {

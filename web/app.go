@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/api"
 	"formportal/casework"
 	"formportal/forms"
 	"formportal/renderer"
@@ -195,28 +196,11 @@ func (a *App) routes() {
 	r.Handle("/assets/*", a.assets)
 	r.Get("/theme.css", a.theme)
 
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/openapi.json", serveOpenAPI)
-		r.Group(func(r chi.Router) {
-			r.Use(a.apiAuth, apiJSONOnly)
-			r.Get("/forms", a.apiForms)
-			r.Get("/forms/{form}/submission-schema", a.apiSubmissionSchema)
-			r.Post("/delegations", a.apiCreateDelegation)
-			r.Get("/delegations/{id}", a.apiGetDelegation)
-			r.Post("/delegations/{id}/retract", a.apiChange(casework.Retract))
-			r.Post("/delegations/{id}/reassign", a.apiChange(casework.Reassign))
-			r.Post("/delegations/{id}/return", a.apiChange(casework.Return))
-			r.Get("/delegations/{id}/submission", a.apiSubmission)
-			r.Get("/delegations/{id}/attachments/{file}", a.apiAttachment)
-			r.Get("/delegations/{id}/pdf", a.apiDelegationPDF)
-			r.Get("/referrals/{id}/pdf", a.apiReferralPDF)
-			r.Get("/submissions", a.apiListSubmissions)
-			r.Get("/referrals", a.apiListReferrals)
-			r.Get("/referrals/{id}", a.apiGetReferral)
-			r.Post("/referrals/{id}/return", a.apiReturnReferral)
-			r.Get("/referrals/{id}/attachments/{file}", a.apiReferralAttachment)
-		})
-	})
+	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now})
+	if err != nil {
+		panic(err) // every option is set above
+	}
+	r.Mount(api.Base, backOffice.Router())
 
 	r.Group(func(r chi.Router) {
 		r.Use(a.sessions, a.csrf)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"formportal/apikey"
 	"formportal/store"
 	"formportal/store/sqlstore"
 )
@@ -18,11 +19,11 @@ import (
 func TestASVS_V2_10_1_APIKeysExpire(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	k90, short, err := NewAPIKey(ctx, e.store, APIKeySpec{Name: "quarterly", Lifetime: 90 * 24 * time.Hour}, e.clock.Now())
+	k90, short, err := apikey.New(ctx, e.store, apikey.Spec{Name: "quarterly", Lifetime: 90 * 24 * time.Hour}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	kDefault, long, err := NewAPIKey(ctx, e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
+	kDefault, long, err := apikey.New(ctx, e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,11 +68,11 @@ func TestASVS_V2_10_1_APIKeysExpire(t *testing.T) {
 func TestASVS_V2_10_1_RevokedAPIKeyRefusedAtOnce(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	k, key, err := NewAPIKey(ctx, e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
+	k, key, err := apikey.New(ctx, e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, other, err := NewAPIKey(ctx, e.store, APIKeySpec{Name: "reports", Scope: store.ScopeReadOnly}, e.clock.Now())
+	_, other, err := apikey.New(ctx, e.store, apikey.Spec{Name: "reports", Scope: store.ScopeReadOnly}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

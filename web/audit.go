@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/audit"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -35,15 +36,12 @@ func typedActor(email string) string {
 
 // auditEvent records a security event. Details name addresses and paths, never a child.
 func (a *App) auditEvent(r *http.Request, actor, action, target, detail string) {
-	err := a.store.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: actor, Action: action, Target: target, Detail: detail})
-	if err != nil {
-		a.log.Error("audit entry lost", "action", action, "err", err)
-	}
+	audit.Record(r.Context(), a.store, a.log, store.AuditEntry{At: a.now(), Actor: actor, Action: action, Target: target, Detail: detail})
 }
 
 // auditRefusal records a refused request: who, and what they asked for from where.
 func (a *App) auditRefusal(r *http.Request, actor, action, target string) {
-	a.auditEvent(r, actor, action, target, r.Method+" "+r.URL.Path+" from "+clientAddr(r))
+	a.auditEvent(r, actor, action, target, audit.Request(r))
 }
 
 // auditPageSize is how many entries the audit log page shows at a time.

@@ -6,12 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
 	"github.com/ccojocar/zxcvbn-go"
+
+	"formportal/emailaddr"
 )
 
 // Password policy: length over composition (NCSC guidance), and no password a guesser would try early.
@@ -71,18 +72,9 @@ func passwordProblem(pw string, personal ...string) string {
 }
 
 // emailProblem checks an email address as GOV.UK's pattern asks, or returns "".
-func emailProblem(email string) string {
-	if email == "" {
-		return "Enter an email address"
-	}
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email || !strings.Contains(email[strings.LastIndex(email, "@")+1:], ".") {
-		return "Enter an email address in the correct format, like name@example.com"
-	}
-	return ""
-}
+func emailProblem(email string) string { return emailaddr.Problem(email) }
 
-func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func normaliseEmail(s string) string { return emailaddr.Normalise(s) }
 
 // newCode is an emailed one-time code: 8 random digits.
 func newCode() string {

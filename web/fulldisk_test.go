@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"formportal/apikey"
 )
 
 // sessionRows counts the sessions stored, by ending them all: call it last, or before starting afresh.
@@ -107,7 +109,7 @@ func fillDisk(t *testing.T, dir string) string {
 func TestFullDiskSaysSoAndLosesNothing(t *testing.T) {
 	dir := smallDisk(t, 64<<20)
 	e := newEnvAt(t, filepath.Join(dir, "portal.db"))
-	_, key, err := NewAPIKey(context.Background(), e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
+	_, key, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,11 @@
 package web
 
-// Fuzz tests of what people and systems send the portal: the posts of every form page, uploaded files,
-// and the back office's JSON. Each sets up one portal (outside f.Fuzz) and calls it in-process, so an
+// Fuzz tests of what people send the portal: the posts of every form page and uploaded files (the back
+// office's JSON is fuzzed in package api). Each sets up one portal (outside f.Fuzz) and calls it in-process, so an
 // execution costs a request, not a server:
 //
 //	go test ./web -run '^$' -fuzz FuzzFormPosts -fuzztime 30s
 //	go test ./web -run '^$' -fuzz FuzzUploads -fuzztime 30s
-//	go test ./web -run '^$' -fuzz FuzzAPICreateDelegation -fuzztime 30s
 
 import (
 	"bytes"
@@ -273,90 +272,6 @@ func FuzzUploads(f *testing.F) {
 		}
 		if rec := p.d.do(http.MethodGet, page, "", nil); rec.Code != http.StatusOK {
 			t.Fatalf("after uploading %q the page is %d\nlog: %s", name, rec.Code, p.log.String())
-		}
-	})
-}
-
-func FuzzAPICreateDelegation(f *testing.F) {
-	e, key := newDelegationEnv(f)
-	logs := e.captureLog()
-	d := newDirect(e.app, "http://portal.test")
-	d.header.Set("Authorization", "Bearer "+key)
-	seed := func(v any) {
-		b, _ := json.Marshal(v)
-		f.Add(b)
-	}
-	seed(newDelegation("pro@school.example"))
-	withSections := newDelegation("pro@school.example")
-	withSections["sections"] = []string{"practitioner", "health"}
-	seed(withSections)
-	noDue := newDelegation("pro@school.example")
-	delete(noDue, "dueDate")
-	delete(noDue, "comments")
-	seed(noDue)
-	oneChild := newDelegation("pro@school.example")
-	oneChild["caseData"] = map[string]any{"children": []any{map[string]any{"id": "c1", "name": "A", "dob": "2016-01-01"}}, "sender": map[string]any{}}
-	seed(oneChild)
-	dup := newDelegation("pro@school.example")
-	dup["caseData"] = map[string]any{"children": []any{map[string]any{"id": "c1", "name": "A", "dob": "2016-01-01"}, map[string]any{"id": "c1", "name": "B", "dob": "2017-01-01"}}, "sender": map[string]any{}}
-	seed(dup)
-	odd := newDelegation("pro@school.example")
-	odd["caseData"] = map[string]any{"children": []any{map[string]any{"id": "../x/", "name": "<b>", "dob": "2016-02-30", "extra": 1e308}}, "sender": map[string]any{"name": 5}}
-	seed(odd)
-	seed(map[string]any{"form": "concern", "professional": map[string]any{"email": "a@b.co", "name": "x"}, "caseData": map[string]any{"submitter": map[string]any{"type": "public"}}})
-	f.Add([]byte(`{"form":"family-check","sections":["practitioner","practitioner"],"professional":{"email":"A@B.CO","name":" "},"caseData":null,"dueDate":"2026-13-01"}`))
-	f.Add([]byte(`{"form":"family-check","caseData":{"children":[{"id":"c1","name":"A","dob":"2016-01-01"}],"sender":{}},"professional":{"email":"a@b.co","name":"x"}} trailing`))
-	f.Add([]byte(`{"caseData":1e999}`))
-	f.Add([]byte(`{"form":"family-check","caseData":"\u0000","professional":{"email":"a\u0000@b.co","name":"\ud800"}}`))
-	f.Add([]byte(`[]`))
-	f.Add([]byte(`null`))
-	f.Add([]byte(``))
-
-	f.Fuzz(func(t *testing.T, body []byte) {
-		logs.Reset()
-		rec := d.do(http.MethodPost, "/api/v1/delegations", "application/json", body)
-		if rec.Code != http.StatusCreated && rec.Code != http.StatusBadRequest {
-			t.Fatalf("status %d for %q\nresponse: %s\nlog: %s", rec.Code, body, rec.Body.String(), logs.String())
-		}
-		if !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
-			t.Fatalf("Content-Type %q for %q", rec.Header().Get("Content-Type"), body)
-		}
-		var out map[string]any
-		if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-			t.Fatalf("not JSON (%v) for %q: %s", err, body, rec.Body.String())
-		}
-		if rec.Code == http.StatusBadRequest {
-			errs, _ := out["errors"].([]any)
-			if len(errs) == 0 {
-				t.Fatalf("400 without errors for %q: %s", body, rec.Body.String())
-			}
-			return
-		}
-		// Created: it can be read back, and the professional it names can open every page of it.
-		id, _ := out["id"].(string)
-		if get := d.do(http.MethodGet, "/api/v1/delegations/"+id, "", nil); get.Code != http.StatusOK {
-			t.Fatalf("created %s but GET is %d", id, get.Code)
-		}
-		resp, err := e.store.Response(context.Background(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := e.app.taskFlow(resp)
-		if err != nil {
-			t.Fatalf("created a delegation whose form cannot be opened: %v\nbody: %q", err, body)
-		}
-		pages := f.pages(f.validate())
-		if len(pages) == 0 {
-			t.Fatalf("created a delegation with no pages: %q", body)
-		}
-		seen := map[string]bool{}
-		for _, pg := range pages {
-			if seen[pg.key()] {
-				// Children sharing an id would share a page: the second child's could not be reached and its
-				// answers would land on the first's. The API must refuse such case data (400).
-				t.Fatalf("children with the same id are accepted; two pages are both %s", pg.key())
-			}
-			seen[pg.key()] = true
 		}
 	})
 }

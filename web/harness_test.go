@@ -49,6 +49,7 @@ func (c *clock) Advance(d time.Duration) {
 func (e *env) useForms(lib *forms.Library) {
 	e.app.forms = lib
 	e.app.work = e.app.casework()
+	e.app.routes() // the API is built on them
 }
 
 // postgresDSN is the PostgreSQL server the tests use: PORTAL_TEST_POSTGRES, or the one on this machine.

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"formportal/casework"
+	"formportal/download"
 	"formportal/pdf"
 	"formportal/store"
 )
@@ -52,12 +52,21 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 
 // writePDF renders a flow's answers as a PDF download.
 func (a *App) writePDF(w http.ResponseWriter, r *http.Request, f *flow) {
+	name, content, err := a.flowPDF(f)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	download.PDF(w, name, content)
+}
+
+// flowPDF is a flow's answers as a PDF, and the PDF's file name.
+func (a *App) flowPDF(f *flow) (string, []byte, error) {
 	var buf bytes.Buffer
 	res, err := pdf.Render(&buf, pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
 		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now()})
 	if err != nil {
-		a.serverError(w, r, fmt.Errorf("pdf of %s: %w", f.resp.ID, err))
-		return
+		return "", nil, fmt.Errorf("pdf of %s: %w", f.resp.ID, err)
 	}
 	if len(res.Replaced) > 0 {
 		a.log.Warn("pdf: characters the font cannot draw were replaced", "response", f.resp.ID, "characters", string(res.Replaced))
@@ -66,11 +75,20 @@ func (a *App) writePDF(w http.ResponseWriter, r *http.Request, f *flow) {
 	if f.resp.Reference != "" {
 		name = f.form.ID + "-" + f.resp.Reference + ".pdf"
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", fmt.Sprintf("inline; filename=%q", name))
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	return name, buf.Bytes(), nil
+}
+
+// ResponsePDF is a delegation's or referral's PDF as the portals print it, for the API (api.Printer).
+func (a *App) ResponsePDF(resp *store.Response) (string, []byte, error) {
+	flow := a.taskFlow
+	if resp.Kind == store.KindReferral {
+		flow = a.referralFlow
+	}
+	f, err := flow(resp)
+	if err != nil {
+		return "", nil, err
+	}
+	return a.flowPDF(f)
 }
 
 func (a *App) taskPDF(w http.ResponseWriter, r *http.Request) {
@@ -85,32 +103,6 @@ func (a *App) referralPDF(w http.ResponseWriter, r *http.Request) {
 	if f, ok := a.openReferral(w, r, false); ok {
 		a.writePDF(w, r, f)
 	}
-}
-
-func (a *App) apiDelegationPDF(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.apiDelegation(w, r)
-	if !ok || !a.apiRead(w, r, "downloaded PDF", resp, "") {
-		return
-	}
-	f, err := a.taskFlow(resp)
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	a.writePDF(w, r, f)
-}
-
-func (a *App) apiReferralPDF(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.apiReferral(w, r)
-	if !ok || !a.apiRead(w, r, "downloaded PDF", resp, "") {
-		return
-	}
-	f, err := a.referralFlow(resp)
-	if err != nil {
-		a.apiServerError(w, r, err)
-		return
-	}
-	a.writePDF(w, r, f)
 }
 
 // blankPDF is a form with every question and condition, for reading offline before filling it in.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"formportal/apikey"
 	"formportal/store/sqlstore"
 )
 
@@ -46,7 +47,7 @@ func TestRequestsSurvivePostgresConnectionLoss(t *testing.T) {
 	srv := httptest.NewServer(portal)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, srv: srv, app: portal, store: db, clock: clk}
-	_, key, err := NewAPIKey(ctx, db, APIKeySpec{Name: "lcs"}, clk.Now())
+	_, key, err := apikey.New(ctx, db, apikey.Spec{Name: "lcs"}, clk.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,14 +97,7 @@ func statusWords(s store.Status) string {
 
 // autoReplyFor is the automatic reply in force for a professional's (verified) address, if any.
 func (a *App) autoReplyFor(ctx context.Context, email string) (*store.AutoReply, error) {
-	u, err := a.store.UserByEmail(ctx, email)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil || u.EmailVerifiedAt.IsZero() {
-		return nil, err
-	}
-	return a.activeAutoReply(ctx, u.ID)
+	return a.work.AutoReplyFor(ctx, email)
 }
 
 // --- delegate a form ------------------------------------------------------------------------------
@@ -461,7 +454,7 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
 			}
-			m, err := a.latestMail(r.Context(), resp.ID)
+			m, err := a.work.LatestMail(r.Context(), resp.ID)
 			if err != nil {
 				a.serverError(w, r, err)
 				return

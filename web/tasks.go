@@ -13,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"formportal/casework"
+	"formportal/download"
 	"formportal/engine"
 	"formportal/renderer"
 	"formportal/store"
@@ -508,11 +509,7 @@ func (a *App) serveAttachment(w http.ResponseWriter, r *http.Request, respID, at
 		a.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", att.MediaType)
-	w.Header().Set("Content-Disposition", attachmentDisposition(att.Name))
-	w.Header().Set("Content-Length", strconv.Itoa(len(att.Content)))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write(att.Content)
+	download.Attachment(w, att)
 }
 
 func (a *App) taskPrint(w http.ResponseWriter, r *http.Request) {
@@ -594,17 +591,7 @@ func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
 
 // activeAutoReply is the user's reply in force today, if any.
 func (a *App) activeAutoReply(ctx context.Context, userID string) (*store.AutoReply, error) {
-	list, err := a.store.AutoReplies(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	today := a.now().Format(time.DateOnly)
-	for i := range list {
-		if list[i].StartsOn <= today && today <= list[i].EndsOn {
-			return &list[i], nil
-		}
-	}
-	return nil, nil
+	return a.work.ActiveAutoReply(ctx, userID)
 }
 
 func (a *App) autoReplies(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"formportal/apikey"
 )
 
 // The delegation tests use the engine's family fixture (testdata/valid/family): a family-scope form with a
@@ -20,7 +22,7 @@ import (
 func newDelegationEnv(t testing.TB) (*env, string) {
 	t.Helper()
 	e := newEnv(t)
-	_, key, err := NewAPIKey(context.Background(), e.store, APIKeySpec{Name: "lcs"}, e.clock.Now())
+	_, key, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

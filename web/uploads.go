@@ -2,15 +2,12 @@ package web
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
-	"golang.org/x/text/unicode/norm"
 
 	"formportal/engine"
 	"formportal/scan"
@@ -85,35 +82,6 @@ func checkUpload(fd *engine.Field, file *postedFile) (*checkedUpload, string) {
 		return nil, "The selected file must be " + joinOr(allowed)
 	}
 	return &checkedUpload{Name: name, Kind: kind, MediaType: mt.String(), Content: content}, ""
-}
-
-// attachmentDisposition is the Content-Disposition of a download: the name as it was in filename*
-// (RFC 6266, RFC 5987), after an ASCII filename for clients that read only that.
-func attachmentDisposition(name string) string {
-	fallback := mime.FormatMediaType("attachment", map[string]string{"filename": asciiFileName(name)})
-	if fallback == "" {
-		fallback = "attachment"
-	}
-	exact := mime.FormatMediaType("attachment", map[string]string{"filename": name})
-	if exact == "" || !strings.Contains(exact, "filename*=") {
-		return fallback
-	}
-	return fallback + strings.TrimPrefix(exact, "attachment")
-}
-
-// asciiFileName spells a name in ASCII: letters lose their accents, anything else becomes "_".
-func asciiFileName(name string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(name) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r >= 32 && r < 127:
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	return b.String()
 }
 
 // cleanFileName keeps a name safe to show and to put in a Content-Disposition header.

@@ -13,14 +13,14 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"formportal/apikey"
 	"formportal/store"
 	"formportal/store/sqlstore"
-	"formportal/web"
 )
 
 // apiKeySpec reads "NAME [-expires 90d] [-scope read-only]", the flags before or after the name.
-func apiKeySpec(args []string) (web.APIKeySpec, error) {
-	var spec web.APIKeySpec
+func apiKeySpec(args []string) (apikey.Spec, error) {
+	var spec apikey.Spec
 	var expires, scope string
 	fl := flag.NewFlagSet("apikey create", flag.ContinueOnError)
 	fl.SetOutput(io.Discard)
@@ -77,13 +77,13 @@ func operator() string {
 	return "command line"
 }
 
-func createAPIKey(ctx context.Context, db *sqlstore.DB, spec web.APIKeySpec) error {
+func createAPIKey(ctx context.Context, db *sqlstore.DB, spec apikey.Spec) error {
 	var k *store.APIKey
 	var secret string
 	now := time.Now()
 	err := db.InTx(ctx, func(tx store.Data) error {
 		var err error
-		if k, secret, err = web.NewAPIKey(ctx, tx, spec, now); err != nil {
+		if k, secret, err = apikey.New(ctx, tx, spec, now); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, store.AuditEntry{At: now, Actor: operator(), Action: "created API key", Detail: keyWords(k)})

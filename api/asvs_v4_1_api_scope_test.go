@@ -1,4 +1,4 @@
-package web
+package api_test
 
 // OWASP ASVS 4.0.3 V4.1, access control: what an API key may do.
 
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"formportal/api"
+	"formportal/apikey"
 	"formportal/store"
 )
 
@@ -15,19 +17,19 @@ import (
 // key reads and is refused, with a 403 naming the scope it lacks, on every POST the router has, before
 // anything is changed; each refusal is audited under the key's name.
 func TestASVS_V4_1_3_ReadOnlyAPIKeyOnlyReads(t *testing.T) {
-	rec := newAPIRecords(t)
-	e := rec.e
-	_, ro, err := NewAPIKey(context.Background(), e.store, APIKeySpec{Name: "reports", Scope: store.ScopeReadOnly}, e.clock.Now())
+	e := newEnv(t)
+	rec := e.records()
+	_, ro, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "reports", Scope: store.ScopeReadOnly}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := e.delegate(rec.key, "pro@school.example")
+	open := e.delegate("pro@school.example")
 	posts, gets := 0, 0
 	for _, rt := range e.routes() {
-		if !strings.HasPrefix(rt.pattern, "/api/v1/") || rt.pattern == "/api/v1/openapi.json" {
+		if rt.pattern == api.Base+"/openapi.json" {
 			continue
 		}
-		p := strings.TrimPrefix(rec.path(rt.pattern), "/api/v1")
+		p := rec.path(rt.pattern)
 		if strings.Contains(rt.pattern, "/delegations/{id}/") && rt.method == http.MethodPost {
 			p = strings.Replace(p, rec.delegation, open, 1) // one that every change allows
 		}
@@ -35,7 +37,7 @@ func TestASVS_V4_1_3_ReadOnlyAPIKeyOnlyReads(t *testing.T) {
 		switch rt.method {
 		case http.MethodGet:
 			gets++
-			if r := e.apiRaw(rt.method, p, auth, ""); r.code != http.StatusOK {
+			if r := e.raw(rt.method, p, auth, ""); r.code != http.StatusOK {
 				t.Errorf("GET %s with a read-only key: %d %s", p, r.code, r.body)
 			}
 		case http.MethodPost:
@@ -45,12 +47,12 @@ func TestASVS_V4_1_3_ReadOnlyAPIKeyOnlyReads(t *testing.T) {
 			if p == "/delegations" {
 				body = `{"form":"family-check","professional":{"email":"x@school.example","name":"X"},"caseData":{}}`
 			}
-			r := e.apiRaw(rt.method, p, auth, body)
+			r := e.raw(rt.method, p, auth, body)
 			if r.code != http.StatusForbidden || !strings.Contains(r.body, "The API key reports is read-only: it can read but not make changes") ||
 				!strings.Contains(r.header.Get("WWW-Authenticate"), `error="insufficient_scope"`) {
 				t.Errorf("POST %s with a read-only key: %d %s %q", p, r.code, r.body, r.header.Get("WWW-Authenticate"))
 			}
-			if got := auditLines(e.auditAfter(head)); len(got) != 1 || !strings.HasPrefix(got[0], "api:reports | API request refused: read-only key") {
+			if got := e.auditAfter(head); len(got) != 1 || !strings.HasPrefix(got[0], "api:reports | API request refused: read-only key") {
 				t.Errorf("POST %s: audit %q", p, got)
 			}
 		default:
@@ -61,7 +63,7 @@ func TestASVS_V4_1_3_ReadOnlyAPIKeyOnlyReads(t *testing.T) {
 		t.Fatalf("only %d POST and %d GET routes checked", posts, gets)
 	}
 	for _, id := range []string{open, rec.delegation} {
-		if _, d := e.api(rec.key, "GET", "/delegations/"+id, nil); d["status"] != string(store.StatusSent) && d["status"] != string(store.StatusSubmitted) || len(d["history"].([]any)) > 1 {
+		if _, d := e.call(e.key, "GET", "/delegations/"+id, nil); d["status"] != string(store.StatusSent) && d["status"] != string(store.StatusSubmitted) || len(d["history"].([]any)) > 1 {
 			t.Fatalf("a read-only key changed %s: %v", id, d)
 		}
 	}
@@ -69,7 +71,7 @@ func TestASVS_V4_1_3_ReadOnlyAPIKeyOnlyReads(t *testing.T) {
 		t.Fatalf("%d delegations after a read-only key's POSTs, want 2", len(list))
 	}
 	// The same POST with the read-write key goes through.
-	if code, d := e.api(rec.key, "POST", "/delegations/"+open+"/retract", map[string]any{"reason": "x"}); code != http.StatusOK || d["status"] != string(store.StatusRetracted) {
+	if code, d := e.call(e.key, "POST", "/delegations/"+open+"/retract", map[string]any{"reason": "x"}); code != http.StatusOK || d["status"] != string(store.StatusRetracted) {
 		t.Fatalf("retract with the read-write key: %d %v", code, d)
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"encoding/base64"
@@ -60,30 +60,30 @@ func parseCursor(s string) (listCursor, bool) {
 }
 
 // pageQuery reads a list request's limit, and its cursor or since.
-func pageQuery(r *http.Request) (listCursor, int, *apiError) {
+func pageQuery(r *http.Request) (listCursor, int, *Error) {
 	q := r.URL.Query()
 	limit := defaultPageSize
 	if s := q.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > maxPageSize {
-			return listCursor{}, 0, &apiError{Path: "limit", Message: fmt.Sprintf("limit must be a whole number from 1 to %d", maxPageSize)}
+			return listCursor{}, 0, &Error{Path: "limit", Message: fmt.Sprintf("limit must be a whole number from 1 to %d", maxPageSize)}
 		}
 		limit = n
 	}
 	var c listCursor
 	if s := q.Get("cursor"); s != "" {
 		if q.Get("since") != "" {
-			return listCursor{}, 0, &apiError{Path: "since", Message: "Give since or cursor, not both: the cursor carries on from the since it started with"}
+			return listCursor{}, 0, &Error{Path: "since", Message: "Give since or cursor, not both: the cursor carries on from the since it started with"}
 		}
 		var ok bool
 		if c, ok = parseCursor(s); !ok {
-			return listCursor{}, 0, &apiError{Path: "cursor", Message: "cursor must be the next value of an earlier page of this list"}
+			return listCursor{}, 0, &Error{Path: "cursor", Message: "cursor must be the next value of an earlier page of this list"}
 		}
 	}
 	if s := q.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
-			return listCursor{}, 0, &apiError{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"}
+			return listCursor{}, 0, &Error{Path: "since", Message: "since must be a time like 2026-03-02T09:00:00Z"}
 		}
 		c.since = t
 	}
@@ -91,16 +91,16 @@ func pageQuery(r *http.Request) (listCursor, int, *apiError) {
 }
 
 // apiListPage answers one page of a list of the responses f selects, as {name: [...], next, more}.
-func apiListPage[V any](a *App, w http.ResponseWriter, r *http.Request, f store.ResponseFilter, name string, view func(*store.Response) V) {
+func listPage[V any](h *Handler, w http.ResponseWriter, r *http.Request, f store.ResponseFilter, name string, view func(*store.Response) V) {
 	c, limit, e := pageQuery(r)
 	if e != nil {
-		apiFail(w, http.StatusBadRequest, *e)
+		fail(w, http.StatusBadRequest, *e)
 		return
 	}
 	f.SubmittedFrom, f.Limit = c.since, limit+1 // one more, to tell whether there is more
-	list, err := a.store.ListResponsesAfter(r.Context(), f, c.after)
+	list, err := h.st.ListResponsesAfter(r.Context(), f, c.after)
 	if err != nil {
-		a.apiServerError(w, r, err)
+		h.serverError(w, r, err)
 		return
 	}
 	more := len(list) > limit
@@ -108,16 +108,16 @@ func apiListPage[V any](a *App, w http.ResponseWriter, r *http.Request, f store.
 		list = list[:limit]
 	}
 	// Every item listed is a read of that record, recorded together before the page is sent.
-	err = a.store.InTx(r.Context(), func(tx store.Data) error {
+	err = h.st.InTx(r.Context(), func(tx store.Data) error {
 		for _, resp := range list {
-			if err := tx.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: apiActor(r), Action: "read answers", Target: resp.ID, Detail: "in the list of " + name}); err != nil {
+			if err := tx.Audit(r.Context(), store.AuditEntry{At: h.now(), Actor: actor(r), Action: "read answers", Target: resp.ID, Detail: "in the list of " + name}); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		a.apiServerError(w, r, fmt.Errorf("audit the list of %s: %w", name, err))
+		h.serverError(w, r, fmt.Errorf("audit the list of %s: %w", name, err))
 		return
 	}
 	out := make([]V, 0, len(list))

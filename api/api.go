@@ -1,0 +1,242 @@
+// Package api is the back-office API: how the council's case management system drives the Delegation
+// Portal and takes in referrals. JSON in and out, authenticated by API keys kept as hashes (package
+// apikey); every change is a casework operation. Errors are {"errors": [{"path": ..., "message": ...}]}.
+// The document describing it is openapi.json, served at /api/v1/openapi.json.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/apikey"
+	"formportal/audit"
+	"formportal/casework"
+	"formportal/forms"
+	"formportal/store"
+)
+
+// Base is where the API is mounted; the links in its answers start with it.
+const Base = "/api/v1"
+
+// maxBody is the most a request body may hold.
+const maxBody = 1 << 20
+
+// Printer renders a response as the PDF the portals print (web.App is one): its file name and content.
+type Printer interface {
+	ResponsePDF(resp *store.Response) (name string, content []byte, err error)
+}
+
+// Options are the API's collaborators.
+type Options struct {
+	Store  store.Store
+	Work   *casework.Service // every change in the life of a delegation or referral
+	Forms  *forms.Library
+	PDF    Printer
+	Logger *slog.Logger
+	Now    func() time.Time // the clock; time.Now when nil
+}
+
+// Handler serves the API under Base.
+type Handler struct {
+	st     store.Store
+	work   *casework.Service
+	forms  *forms.Library
+	pdf    Printer
+	log    *slog.Logger
+	now    func() time.Time
+	router chi.Router
+}
+
+// New builds the API.
+func New(opts Options) (*Handler, error) {
+	if opts.Store == nil || opts.Work == nil || opts.Forms == nil || opts.PDF == nil {
+		return nil, errors.New("api.New needs a store, the casework service, the forms and a PDF printer")
+	}
+	h := &Handler{st: opts.Store, work: opts.Work, forms: opts.Forms, pdf: opts.PDF, log: opts.Logger, now: opts.Now}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	h.routes()
+	return h, nil
+}
+
+// Router is the API's routes, relative to Base, for mounting there.
+func (h *Handler) Router() chi.Router { return h.router }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.ServeHTTP(w, r) }
+
+func (h *Handler) routes() {
+	r := chi.NewRouter()
+	r.Get("/openapi.json", serveOpenAPI)
+	r.Group(func(r chi.Router) {
+		r.Use(limitBody, h.auth, jsonOnly)
+		r.Get("/forms", h.listForms)
+		r.Get("/forms/{form}/submission-schema", h.submissionSchema)
+		r.Post("/delegations", h.createDelegation)
+		r.Get("/delegations/{id}", h.getDelegation)
+		r.Post("/delegations/{id}/retract", h.change(casework.Retract))
+		r.Post("/delegations/{id}/reassign", h.change(casework.Reassign))
+		r.Post("/delegations/{id}/return", h.change(casework.Return))
+		r.Get("/delegations/{id}/submission", h.submission)
+		r.Get("/delegations/{id}/attachments/{file}", h.attachment)
+		r.Get("/delegations/{id}/pdf", h.delegationPDF)
+		r.Get("/referrals/{id}/pdf", h.referralPDF)
+		r.Get("/submissions", h.listSubmissions)
+		r.Get("/referrals", h.listReferrals)
+		r.Get("/referrals/{id}", h.getReferral)
+		r.Post("/referrals/{id}/return", h.returnReferral)
+		r.Get("/referrals/{id}/attachments/{file}", h.referralAttachment)
+	})
+	h.router = r
+}
+
+type keyCtx struct{}
+
+// limitBody caps what a request may send.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Error is one problem with a request: where in it (a path into the body, or a parameter's name), and
+// what to do about it.
+type Error struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", `attachment; filename="api.json"`) // never rendered as a page
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func fail(w http.ResponseWriter, status int, errs ...Error) {
+	writeJSON(w, status, map[string]any{"errors": errs})
+}
+
+// jsonOnly refuses a request body that does not say it is JSON.
+func jsonOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if err != nil || mt != "application/json" {
+				fail(w, http.StatusUnsupportedMediaType, Error{Message: "Send the request body as JSON, with Content-Type: application/json"})
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// auth accepts "Authorization: Bearer <key>" of a key that is neither revoked nor expired, looked up
+// in the store on every request so that a revocation holds at once in every process. A read-only key may
+// only read. Every refusal is audited.
+func (h *Handler) auth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(actor, why, challenge, message string) {
+			audit.Record(r.Context(), h.st, h.log, store.AuditEntry{At: h.now(), Actor: actor, Action: "API request refused: " + why, Target: chi.URLParam(r, "id"), Detail: audit.Request(r)})
+			w.Header().Set("WWW-Authenticate", `Bearer realm="formportal"`+challenge)
+			status := http.StatusUnauthorized
+			if strings.Contains(challenge, "insufficient_scope") {
+				status = http.StatusForbidden
+			}
+			fail(w, status, Error{Message: message})
+		}
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || strings.TrimSpace(secret) == "" {
+			refuse("api", "no key", "", "Send an API key as Authorization: Bearer <key>")
+			return
+		}
+		k, err := h.st.APIKeyByHash(r.Context(), apikey.Hash(strings.TrimSpace(secret)))
+		if errors.Is(err, store.ErrNotFound) {
+			refuse("api", "unknown key", `, error="invalid_token"`, "The API key is not valid")
+			return
+		}
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		actor := "api:" + k.Name
+		switch now := h.now(); {
+		case !k.RevokedAt.IsZero():
+			refuse(actor, "key revoked", `, error="invalid_token", error_description="The key has been revoked"`,
+				"The API key "+k.Name+" was revoked on "+k.RevokedAt.Format(dateFormat)+": ask the portal's administrator for a new key")
+			return
+		case !now.Before(k.ExpiresAt):
+			refuse(actor, "key expired", `, error="invalid_token", error_description="The key has expired"`,
+				"The API key "+k.Name+" expired on "+k.ExpiresAt.Format(dateFormat)+": ask the portal's administrator for a new key")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && k.Scope != store.ScopeReadWrite {
+			refuse(actor, "read-only key", `, error="insufficient_scope", scope="read-write"`,
+				"The API key "+k.Name+" is read-only: it can read but not make changes")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyCtx{}, k)))
+	})
+}
+
+// dateFormat is how API messages give a key's dates.
+const dateFormat = "2 January 2006 15:04 MST"
+
+func actor(r *http.Request) string {
+	k, _ := r.Context().Value(keyCtx{}).(*store.APIKey)
+	if k == nil {
+		return "api"
+	}
+	return "api:" + k.Name
+}
+
+// apiRead records that the key read a child's record, before the answer is sent: a read that cannot be
+// accounted for does not happen. It reports whether the handler may go on.
+func (h *Handler) read(w http.ResponseWriter, r *http.Request, action string, resp *store.Response, detail string) bool {
+	err := h.st.Audit(r.Context(), store.AuditEntry{At: h.now(), Actor: actor(r), Action: action, Target: resp.ID, Detail: detail})
+	if err != nil {
+		h.serverError(w, r, fmt.Errorf("audit %s of %s: %w", action, resp.ID, err))
+		return false
+	}
+	return true
+}
+
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	if errors.Is(err, store.ErrFull) {
+		w.Header().Set("Retry-After", "300")
+		fail(w, http.StatusServiceUnavailable, Error{Message: "The portal cannot store anything new until its disk has room; nothing already stored is lost. Try again in a few minutes"})
+		return
+	}
+	fail(w, http.StatusInternalServerError, Error{Message: "Something went wrong; try again"})
+}
+
+// decodeJSON reads a request body strictly: unknown properties are errors, so typos are caught.
+func decodeJSON(r *http.Request, v any) *Error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &Error{Message: "The request body is too large"}
+		}
+		return &Error{Message: "The request body is not valid JSON for this call: " + err.Error()}
+	}
+	return nil
+}

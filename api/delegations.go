@@ -1,0 +1,428 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/casework"
+	"formportal/download"
+	"formportal/emailaddr"
+	"formportal/engine"
+	"formportal/store"
+)
+
+type professional struct {
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	Organisation string `json:"organisation"`
+}
+
+type delegationRequest struct {
+	Form         string          `json:"form"`
+	Sections     []string        `json:"sections"`
+	Professional professional    `json:"professional"`
+	CaseData     json.RawMessage `json:"caseData"`
+	DueDate      string          `json:"dueDate"`
+	Comments     string          `json:"comments"`
+}
+
+func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
+	var req delegationRequest
+	if e := decodeJSON(r, &req); e != nil {
+		fail(w, http.StatusBadRequest, *e)
+		return
+	}
+	var errs []Error
+	form := h.forms.Get(req.Form)
+	switch {
+	case req.Form == "":
+		errs = append(errs, Error{Path: "form", Message: "form is required: the id of a form"})
+	case form == nil:
+		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is not installed", req.Form)})
+	case form.Kind != engine.KindDelegation:
+		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is a %s form and cannot be delegated", req.Form, form.Kind)})
+	}
+	if form != nil {
+		seen := map[string]bool{}
+		for i, id := range req.Sections {
+			s := form.Section(id)
+			switch {
+			case s == nil:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("form %q has no section %q", req.Form, id)})
+			case !s.Delegable:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q cannot be delegated on its own", id)})
+			case seen[id]:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q is listed twice", id)})
+			}
+			seen[id] = true
+		}
+		var caseData any
+		if len(req.CaseData) == 0 {
+			errs = append(errs, Error{Path: "caseData", Message: "caseData is required"})
+		} else if err := json.Unmarshal(req.CaseData, &caseData); err != nil {
+			errs = append(errs, Error{Path: "caseData", Message: "caseData is not valid JSON"})
+		} else if bad := form.BoundCaseData(caseData, len(req.CaseData)); len(bad) > 0 {
+			for _, e := range bad {
+				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
+		} else {
+			for _, e := range form.CheckCaseData(caseData) {
+				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
+		}
+	}
+	req.Professional.Email = emailaddr.Normalise(req.Professional.Email)
+	if msg := emailaddr.Problem(req.Professional.Email); msg != "" {
+		errs = append(errs, Error{Path: "professional.email", Message: msg})
+	}
+	if strings.TrimSpace(req.Professional.Name) == "" {
+		errs = append(errs, Error{Path: "professional.name", Message: "professional.name is required"})
+	}
+	if req.DueDate != "" {
+		if _, err := time.Parse(time.DateOnly, req.DueDate); err != nil {
+			errs = append(errs, Error{Path: "dueDate", Message: "dueDate must be a date like 2026-04-08"})
+		}
+	}
+	if len(errs) > 0 {
+		fail(w, http.StatusBadRequest, errs...)
+		return
+	}
+	resp, err := h.work.Delegate(r.Context(), actor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
+		To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
+		CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", Base+"/delegations/"+resp.ID)
+	d, err := h.delegationJSON(r, resp)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+func joinPath(prefix, path string) string {
+	path = strings.TrimPrefix(path, "/")
+	if path == "" {
+		return prefix
+	}
+	return prefix + "." + strings.ReplaceAll(path, "/", ".")
+}
+
+type delegationView struct {
+	ID           string          `json:"id"`
+	Form         string          `json:"form"`
+	Sections     []string        `json:"sections"`
+	Status       string          `json:"status"`
+	Professional professional    `json:"professional"`
+	DueDate      string          `json:"dueDate,omitempty"`
+	Comments     string          `json:"comments,omitempty"`
+	Reference    string          `json:"reference,omitempty"`
+	CreatedAt    time.Time       `json:"createdAt"`
+	UpdatedAt    time.Time       `json:"updatedAt"`
+	SubmittedAt  *time.Time      `json:"submittedAt,omitempty"`
+	AutoReply    *autoReplyView  `json:"autoReply"`
+	Email        *emailView      `json:"email"`
+	History      []historyView   `json:"history"`
+	Submission   string          `json:"submission,omitempty"`
+	CaseData     json.RawMessage `json:"caseData"`
+}
+
+type autoReplyView struct {
+	Message  string `json:"message"`
+	StartsOn string `json:"startsOn"`
+	EndsOn   string `json:"endsOn"`
+}
+
+// emailView is how the latest email to the professional about a delegation fared.
+type emailView struct {
+	Status string `json:"status"` // store.MailQueued, MailSent or MailUndeliverable
+	Reason string `json:"reason,omitempty"`
+}
+
+type historyView struct {
+	At     time.Time `json:"at"`
+	Event  string    `json:"event"`
+	Actor  string    `json:"actor,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+func (h *Handler) delegationJSON(r *http.Request, resp *store.Response) (*delegationView, error) {
+	d := &delegationView{ID: resp.ID, Form: resp.FormID, Sections: resp.Sections, Status: string(resp.Status),
+		Professional: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
+		DueDate:      resp.DueDate, Comments: resp.Comments, Reference: resp.Reference, CreatedAt: resp.CreatedAt, UpdatedAt: resp.UpdatedAt,
+		CaseData: resp.CaseData, History: []historyView{}}
+	if d.Sections == nil {
+		d.Sections = []string{}
+	}
+	if !resp.SubmittedAt.IsZero() {
+		t := resp.SubmittedAt
+		d.SubmittedAt = &t
+		d.Submission = Base + "/delegations/" + resp.ID + "/submission"
+	}
+	events, err := h.st.Events(r.Context(), resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		d.History = append(d.History, historyView{At: e.At, Event: e.Kind, Actor: e.Actor, Detail: e.Detail})
+	}
+	reply, err := h.work.AutoReplyFor(r.Context(), resp.OwnerEmail)
+	if err != nil {
+		return nil, err
+	}
+	if reply != nil {
+		d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
+	}
+	m, err := h.work.LatestMail(r.Context(), resp.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		d.Email = &emailView{Status: m.Status(), Reason: m.LastError}
+	}
+	return d, nil
+}
+
+// apiDelegation loads the delegation named in the URL, answering 404 itself.
+func (h *Handler) delegation(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	resp, err := h.st.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && resp.Kind != store.KindDelegation {
+		fail(w, http.StatusNotFound, Error{Path: "id", Message: "There is no delegation with this id"})
+		return nil, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+func (h *Handler) getDelegation(w http.ResponseWriter, r *http.Request) {
+	resp, ok := h.delegation(w, r)
+	if !ok || !h.read(w, r, "viewed delegation", resp, "") {
+		return
+	}
+	d, err := h.delegationJSON(r, resp)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+type reasonRequest struct {
+	Reason       string        `json:"reason"`
+	Comment      string        `json:"comment"`
+	Professional *professional `json:"professional"`
+}
+
+// apiChange applies a state change to a delegation: retract, reassign or return.
+func (h *Handler) change(change casework.Action) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		resp, ok := h.delegation(w, r)
+		if !ok {
+			return
+		}
+		var req reasonRequest
+		if e := decodeJSON(r, &req); e != nil {
+			fail(w, http.StatusBadRequest, *e)
+			return
+		}
+		req.Reason, req.Comment = strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment)
+		if !casework.Allowed(change, resp.Kind, resp.Status) {
+			notAllowed(w, &casework.NotAllowedError{Action: change, Kind: resp.Kind, Status: resp.Status})
+			return
+		}
+		var errs []Error
+		switch change {
+		case casework.Reassign:
+			if req.Professional == nil {
+				errs = append(errs, Error{Path: "professional", Message: "professional is required: who to re-assign to"})
+			} else {
+				req.Professional.Email = emailaddr.Normalise(req.Professional.Email)
+				if msg := emailaddr.Problem(req.Professional.Email); msg != "" {
+					errs = append(errs, Error{Path: "professional.email", Message: msg})
+				}
+				if strings.TrimSpace(req.Professional.Name) == "" {
+					errs = append(errs, Error{Path: "professional.name", Message: "professional.name is required"})
+				}
+			}
+		case casework.Return:
+			if req.Reason == "" {
+				errs = append(errs, Error{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
+			}
+		}
+		if len(errs) > 0 {
+			fail(w, http.StatusBadRequest, errs...)
+			return
+		}
+		var err error
+		switch change {
+		case casework.Retract:
+			resp, err = h.work.Retract(r.Context(), resp.ID, actor(r), req.Reason)
+		case casework.Reassign:
+			p := req.Professional
+			resp, err = h.work.Reassign(r.Context(), resp.ID, actor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
+		case casework.Return:
+			resp, err = h.work.ReturnForInformation(r.Context(), resp.ID, actor(r), req.Reason, req.Comment)
+		}
+		if h.changeFailed(w, r, err) {
+			return
+		}
+		d, err := h.delegationJSON(r, resp)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, d)
+	}
+}
+
+// apiChangeFailed answers for a lifecycle change that did not happen: 409 when the status no longer
+// allows it (another change came first), 500 otherwise. It reports whether it answered.
+func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
+	var na *casework.NotAllowedError
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &na):
+		notAllowed(w, na)
+	default:
+		h.serverError(w, r, err)
+	}
+	return true
+}
+
+func notAllowed(w http.ResponseWriter, e *casework.NotAllowedError) {
+	msg := e.Error()
+	fail(w, http.StatusConflict, Error{Path: "status", Message: strings.ToUpper(msg[:1]) + msg[1:]})
+}
+
+type submissionView struct {
+	ID          string           `json:"id"`
+	Form        string           `json:"form"`
+	Reference   string           `json:"reference"`
+	SubmittedAt time.Time        `json:"submittedAt"`
+	SubmittedBy professional     `json:"submittedBy"`
+	Answers     json.RawMessage  `json:"answers"`
+	Attachments []attachmentView `json:"attachments"`
+	Schema      string           `json:"schema"`
+}
+
+type attachmentView struct {
+	ID    string `json:"id"`
+	Field string `json:"field"`
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Size  int64  `json:"size"`
+	Href  string `json:"href"`
+}
+
+func (h *Handler) submission(w http.ResponseWriter, r *http.Request) {
+	resp, ok := h.delegation(w, r)
+	if !ok {
+		return
+	}
+	if len(resp.Submission) == 0 {
+		fail(w, http.StatusNotFound, Error{Path: "id", Message: "This delegation has not been submitted"})
+		return
+	}
+	if !h.read(w, r, "read answers", resp, "") {
+		return
+	}
+	writeJSON(w, http.StatusOK, h.submissionJSON(resp))
+}
+
+func (h *Handler) submissionJSON(resp *store.Response) submissionView {
+	v := submissionView{ID: resp.ID, Form: resp.FormID, Reference: resp.Reference, SubmittedAt: resp.SubmittedAt,
+		SubmittedBy: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
+		Answers:     resp.Submission, Attachments: []attachmentView{}, Schema: Base + "/forms/" + resp.FormID + "/submission-schema"}
+	var ans engine.Answers
+	json.Unmarshal(resp.Submission, &ans)
+	collect := func(vals map[string]any) {
+		for field, val := range vals {
+			list, _ := val.([]any)
+			for _, it := range list {
+				m, _ := it.(map[string]any)
+				if id, _ := m["id"].(string); id != "" && m["kind"] != nil {
+					size, _ := m["size"].(float64)
+					v.Attachments = append(v.Attachments, attachmentView{ID: id, Field: field, Name: fmt.Sprint(m["name"]), Kind: fmt.Sprint(m["kind"]),
+						Size: int64(size), Href: Base + "/delegations/" + resp.ID + "/attachments/" + id})
+				}
+			}
+		}
+	}
+	collect(ans.Values)
+	for _, c := range ans.Children {
+		collect(c)
+	}
+	return v
+}
+
+func (h *Handler) listSubmissions(w http.ResponseWriter, r *http.Request) {
+	listPage(h, w, r, store.ResponseFilter{Kind: store.KindDelegation, Statuses: []store.Status{store.StatusSubmitted}}, "submissions", h.submissionJSON)
+}
+
+func (h *Handler) attachment(w http.ResponseWriter, r *http.Request) {
+	if resp, ok := h.delegation(w, r); ok {
+		h.serveAttachment(w, r, resp)
+	}
+}
+
+// apiServeAttachment sends the response's document named in the URL, audited; "not found" as JSON when
+// the response has no such document.
+func (h *Handler) serveAttachment(w http.ResponseWriter, r *http.Request, resp *store.Response) {
+	att, err := h.st.Attachment(r.Context(), chi.URLParam(r, "file"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && att.ResponseID != resp.ID {
+		fail(w, http.StatusNotFound, Error{Path: "file", Message: "There is no such attachment on this " + string(resp.Kind)})
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if !h.read(w, r, "downloaded document", resp, att.ID) {
+		return
+	}
+	download.Attachment(w, att)
+}
+
+func (h *Handler) submissionSchema(w http.ResponseWriter, r *http.Request) {
+	form := h.forms.Get(chi.URLParam(r, "form"))
+	if form == nil {
+		fail(w, http.StatusNotFound, Error{Path: "form", Message: "There is no such form"})
+		return
+	}
+	writeJSON(w, http.StatusOK, form.SubmissionSchema())
+}
+
+func (h *Handler) listForms(w http.ResponseWriter, r *http.Request) {
+	type formView struct {
+		ID        string         `json:"id"`
+		Title     string         `json:"title"`
+		Version   int            `json:"version"`
+		Kind      string         `json:"kind"`
+		Delegable []string       `json:"delegableSections"`
+		CaseData  map[string]any `json:"caseDataSchema"`
+	}
+	out := []formView{}
+	for _, f := range h.forms.All() {
+		v := formView{ID: f.ID, Title: f.Title, Version: f.Version, Kind: f.Kind, Delegable: []string{}, CaseData: f.CaseData}
+		for _, s := range f.Sections {
+			if s.Delegable {
+				v.Delegable = append(v.Delegable, s.ID)
+			}
+		}
+		out = append(out, v)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"forms": out})
+}

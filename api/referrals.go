@@ -1,0 +1,92 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/casework"
+	"formportal/store"
+)
+
+// apiReferral loads the referral named in the URL, answering 404 itself.
+func (h *Handler) referral(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	resp, err := h.st.Response(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.Status == store.StatusDraft) {
+		fail(w, http.StatusNotFound, Error{Path: "id", Message: "There is no submitted referral with this id"})
+		return nil, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+type referralView struct {
+	submissionView
+	Status        string `json:"status"`
+	ReturnReason  string `json:"returnReason,omitempty"`
+	ReturnComment string `json:"returnComment,omitempty"`
+	Previous      string `json:"previous,omitempty"`
+}
+
+func (h *Handler) referralJSON(resp *store.Response) referralView {
+	v := referralView{submissionView: h.submissionJSON(resp), Status: string(resp.Status), ReturnReason: resp.ReturnReason, ReturnComment: resp.ReturnComment}
+	for i := range v.Attachments {
+		v.Attachments[i].Href = Base + "/referrals/" + resp.ID + "/attachments/" + v.Attachments[i].ID
+	}
+	if resp.PreviousID != "" {
+		v.Previous = Base + "/referrals/" + resp.PreviousID
+	}
+	return v
+}
+
+func (h *Handler) listReferrals(w http.ResponseWriter, r *http.Request) {
+	listPage(h, w, r, store.ResponseFilter{Kind: store.KindReferral, Statuses: []store.Status{store.StatusSubmitted}}, "referrals", h.referralJSON)
+}
+
+func (h *Handler) getReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := h.referral(w, r)
+	if !ok || !h.read(w, r, "read answers", resp, "") {
+		return
+	}
+	writeJSON(w, http.StatusOK, h.referralJSON(resp))
+}
+
+func (h *Handler) returnReferral(w http.ResponseWriter, r *http.Request) {
+	resp, ok := h.referral(w, r)
+	if !ok {
+		return
+	}
+	var req reasonRequest
+	if e := decodeJSON(r, &req); e != nil {
+		fail(w, http.StatusBadRequest, *e)
+		return
+	}
+	if !casework.Allowed(casework.Return, resp.Kind, resp.Status) {
+		notAllowed(w, &casework.NotAllowedError{Action: casework.Return, Kind: resp.Kind, Status: resp.Status})
+		return
+	}
+	if strings.TrimSpace(req.Reason) == "" {
+		fail(w, http.StatusBadRequest, Error{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
+		return
+	}
+	returned, err := h.work.ReturnForInformation(r.Context(), resp.ID, actor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment))
+	if h.changeFailed(w, r, err) {
+		return
+	}
+	if resp, err = h.st.Response(r.Context(), resp.ID); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"returned": h.referralJSON(resp), "reopened": returned.ID})
+}
+
+func (h *Handler) referralAttachment(w http.ResponseWriter, r *http.Request) {
+	if resp, ok := h.referral(w, r); ok {
+		h.serveAttachment(w, r, resp)
+	}
+}
