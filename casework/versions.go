@@ -81,7 +81,16 @@ func (s *Service) Publish(ctx context.Context, list []*engine.Form, opts Publish
 		for _, f := range fresh {
 			v := &store.FormVersion{FormID: f.ID, Version: f.Version, Hash: f.Hash(), Definition: f.Definition(), PublishedAt: s.now(), PublishedBy: opts.By}
 			if err := tx.PublishFormVersion(ctx, v); errors.Is(err, store.ErrConflict) {
-				return fmt.Errorf("%s version %d was published by another process meanwhile: publish again", f.ID, f.Version)
+				// Another process published it meanwhile (portals starting together on one database):
+				// the same definition is no change, another is one.
+				same, err := publishedAs(ctx, tx, f)
+				if err != nil {
+					return err
+				}
+				if !same {
+					return fmt.Errorf("%s: %s version %d has changed since it was published: raise its version", f.File, f.ID, f.Version)
+				}
+				continue
 			} else if err != nil {
 				return err
 			}
@@ -121,6 +130,20 @@ func (s *Service) Publish(ctx context.Context, list []*engine.Form, opts Publish
 		}
 	}
 	return out, nil
+}
+
+// publishedAs reports whether the stored version of f has f's content.
+func publishedAs(ctx context.Context, tx store.Data, f *engine.Form) (bool, error) {
+	stored, err := tx.FormVersions(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, v := range stored {
+		if v.FormID == f.ID && v.Version == f.Version {
+			return v.Hash == f.Hash(), nil
+		}
+	}
+	return false, fmt.Errorf("%s version %d: refused as published, yet not stored", f.ID, f.Version)
 }
 
 // LoadVersions adds every published version in the store to the library (a later version of a form the
