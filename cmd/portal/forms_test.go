@@ -137,3 +137,22 @@ func TestEditedButNotBumpedFormIsRefusedAtStart(t *testing.T) {
 		t.Fatal("version 2 is not served")
 	}
 }
+
+// TestFormsPublishReachesARunningPortal: `portal forms publish` writes a new version to the database a
+// running portal uses, and the portal serves it from its next poll, without a restart or a signal.
+func TestFormsPublishReachesARunningPortal(t *testing.T) {
+	dir, next, data := t.TempDir(), t.TempDir(), t.TempDir()
+	councilForm(t, dir, "Early Help", 1)
+	s := serve(t, nil, "-data", data, "-forms", dir, "-forms-poll", "100ms")
+	if !strings.Contains(startPage(t, s), "Early Help") {
+		t.Fatal("version 1 is not served")
+	}
+	councilForm(t, next, "Early Help, as published later", 2)
+	out, err := runCommand(t, nil, "-data", data, "forms", "publish", "-migrate", next)
+	if err != nil || !strings.Contains(out, "Published early-help-request version 2.") {
+		t.Fatalf("publish: %v\n%s", err, out)
+	}
+	for !strings.Contains(startPage(t, s), "Early Help, as published later") {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
