@@ -55,7 +55,27 @@ func waitLog(t *testing.T, s *served, text string) {
 func TestPortalServesACouncilsFormsFolder(t *testing.T) {
 	dir, data := t.TempDir(), t.TempDir()
 	councilForm(t, dir, "Ask for Early Help in Borsetshire", 1)
+	// A form with a warning only: served, and the warning logged.
+	os.WriteFile(filepath.Join(dir, "wishes.yml"), []byte(`id: wishes
+title: Wishes and feelings
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+sections:
+  - id: wishes
+    title: Wishes
+    delegable: true
+    fields:
+      - id: wishes
+        type: textarea
+        label: "What has the child told you about their wishes?"
+        required: true
+`), 0o600)
 	s := serve(t, nil, "-data", data, "-forms", dir)
+	if !strings.Contains(s.log.String(), `"diagnostic":"wishes.yml:14:16: warning: the label of \"wishes\" is a question`) {
+		t.Fatalf("the warning is not logged:\n%s", s.log)
+	}
 	page := startPage(t, s)
 	if !strings.Contains(page, "Ask for Early Help in Borsetshire") {
 		t.Fatalf("the council's form is not offered:\n%s", page)
