@@ -3,6 +3,7 @@
 //	formlint [-format text|json] PATH...    check files, or every *.yaml in folders
 //	formlint -compat OLD NEW                list changes from OLD to NEW that break drafts or consumers
 //	formlint -pdf DIR PATH...               also write a blank PDF of each form into DIR
+//	formlint lsp                            a language server for editors, on stdin and stdout
 //
 // It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
 // nothing to report, 1 when there are problems, 2 on a usage or I/O error.
@@ -20,10 +21,14 @@ import (
 	"sort"
 
 	"formportal/engine"
+	"formportal/lsp"
 	"formportal/pdf"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "lsp" {
+		os.Exit(lsp.Main(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
