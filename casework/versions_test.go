@@ -107,3 +107,48 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 		t.Fatalf("a new referral: version %d, %v", later.FormVersion, err)
 	}
 }
+
+// staleStore answers the first FormVersions outside a transaction with nothing, as a process that read
+// before another process published would see it.
+type staleStore struct {
+	store.Store
+	read bool
+}
+
+func (s *staleStore) FormVersions(ctx context.Context) ([]store.FormVersion, error) {
+	if !s.read {
+		s.read = true
+		return nil, nil
+	}
+	return s.Store.FormVersions(ctx)
+}
+
+// TestPublishRacingAnotherProcess: portals starting together on one database both publish the same
+// forms; the one that finds its version published meanwhile accepts the same content and refuses another.
+func TestPublishRacingAnotherProcess(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.work.Publish(ctx, e.forms.All(), casework.PublishOptions{By: "first process"}); err != nil {
+		t.Fatal(err)
+	}
+	second := func() *casework.Service {
+		lib, err := forms.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return casework.New(&staleStore{Store: e.st}, lib, nil, casework.Texts{}, nil)
+	}
+	res, err := second().Publish(ctx, e.forms.All(), casework.PublishOptions{By: "second process"})
+	if err != nil || len(res.New) != 0 {
+		t.Fatalf("the same forms, published meanwhile: %+v, %v", res, err)
+	}
+	edited := bundled(t, "early-help-request.yaml", "title: Early Help request", "title: Early Help request (edited)")
+	_, err = second().Publish(ctx, []*engine.Form{edited}, casework.PublishOptions{By: "second process"})
+	if err == nil || !strings.Contains(err.Error(), "early-help-request version 1 has changed since it was published: raise its version") {
+		t.Fatalf("another definition, published meanwhile: %v", err)
+	}
+	entries, _ := e.st.AuditLog(ctx, store.AuditFilter{Actor: "second process", Limit: 10})
+	if len(entries) != 0 {
+		t.Fatalf("the second process audited a publish it did not make: %+v", entries)
+	}
+}
