@@ -168,6 +168,21 @@ func (s *Service) LoadVersions(ctx context.Context) (unloadable []string, err er
 	return unloadable, nil
 }
 
+// LoadNewVersions is LoadVersions when the store has a version the library does not know, and a cheap
+// look otherwise: what a portal polls with.
+func (s *Service) LoadNewVersions(ctx context.Context) (unloadable []string, err error) {
+	latest, err := s.st.LatestFormVersions(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("look for new form versions: %w", err)
+	}
+	for id, v := range latest {
+		if s.forms.Version(id, v) == nil {
+			return s.LoadVersions(ctx)
+		}
+	}
+	return nil, nil
+}
+
 // moveDrafts moves the drafts and delegations in flight on earlier versions of f's form to f when no
 // change between their version and f breaks them (engine.Compat finds no error). It says how many moved
 // and how many stayed.

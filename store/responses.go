@@ -197,6 +197,8 @@ type FormVersions interface {
 	PublishFormVersion(ctx context.Context, v *FormVersion) error
 	// FormVersions lists every published version, by form id and then version.
 	FormVersions(ctx context.Context) ([]FormVersion, error)
+	// LatestFormVersions is each form's latest published version, by form id: a cheap look for new ones.
+	LatestFormVersions(ctx context.Context) (map[string]int, error)
 	// AdoptUnversionedResponses gives responses of a form made before versions were kept (FormVersion 0)
 	// the version, and says how many there were.
 	AdoptUnversionedResponses(ctx context.Context, formID string, version int) (int, error)

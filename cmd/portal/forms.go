@@ -94,7 +94,7 @@ func watchForms(ctx context.Context, dir string, poll time.Duration, work *casew
 			}
 			logger.Info("forms reloaded", "forms", len(list))
 		case <-tick:
-			unloadable, err := work.LoadVersions(ctx)
+			unloadable, err := work.LoadNewVersions(ctx)
 			if err != nil {
 				logger.Warn("looking for newly published form versions", "err", err)
 			}

@@ -44,6 +44,25 @@ func (db *DB) FormVersions(ctx context.Context) ([]store.FormVersion, error) {
 	return out, rows.Err()
 }
 
+// LatestFormVersions is each form's latest published version.
+func (db *DB) LatestFormVersions(ctx context.Context) (map[string]int, error) {
+	rows, err := db.query(ctx, `SELECT form_id, MAX(version) FROM form_versions GROUP BY form_id`)
+	if err != nil {
+		return nil, fmt.Errorf("latest form versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var v int
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("latest form versions: %w", err)
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
 // AdoptUnversionedResponses records the version of responses made before versions were kept.
 func (db *DB) AdoptUnversionedResponses(ctx context.Context, formID string, version int) (int, error) {
 	res, err := db.exec(ctx, `UPDATE responses SET form_version = ? WHERE form_id = ? AND form_version = 0`, version, formID)

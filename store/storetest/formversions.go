@@ -36,6 +36,10 @@ func testFormVersions(t *testing.T, st store.Store) {
 	if err != nil || len(list) != 3 {
 		t.Fatalf("list: %+v, %v", list, err)
 	}
+	latest, err := st.LatestFormVersions(ctx)
+	if err != nil || !reflect.DeepEqual(latest, map[string]int{"multi-agency-chronology": 2, "early-help": 1}) {
+		t.Fatalf("latest versions: %v, %v", latest, err)
+	}
 	if !reflect.DeepEqual(list[1], *v1) {
 		t.Errorf("read back %+v, want %+v", list[1], *v1)
 	}
