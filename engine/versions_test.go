@@ -57,3 +57,36 @@ func TestHashIgnoresLayoutNotContent(t *testing.T) {
 		t.Error("a changed label kept the hash")
 	}
 }
+
+// TestHashIsStable pins the hash of a definition: stored versions are compared by it across releases, so
+// a change of parser or of how values are read must not change it (or every deployment refuses to start).
+func TestHashIsStable(t *testing.T) {
+	const src = `id: stable
+title: "Stable: a form"
+version: 7
+kind: delegation
+audience: [professional]
+scope: child
+sections:
+  - id: s
+    title: S
+    delegable: true
+    fields:
+      - { id: n, type: number, label: Number, min: 1.50, max: 1e3, integer: false }
+      - { id: d, type: date, label: Date, minDate: 2020-01-31 }
+      - id: t
+        type: textarea
+        label: 'Details, quoted'
+        hint: |
+          Two lines,
+          kept.
+`
+	f, diags := Load("stable.yaml", []byte(src))
+	if f == nil {
+		t.Fatalf("does not load: %v", diags)
+	}
+	const want = "sha256:6ac04299f53b90c6aafbcf9e541234cd74c8a1a866d08be2d0e3efe0670cceb9"
+	if f.Hash() != want {
+		t.Errorf("the hash changed: %s, was %s", f.Hash(), want)
+	}
+}
