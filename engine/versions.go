@@ -19,9 +19,9 @@ func (f *Form) Definition() []byte { return f.definition }
 // changed, different for any change of what the form says or does.
 func (f *Form) Hash() string { return f.hash }
 
-// contentHash is the SHA-256 of the definition's data as canonical JSON (keys sorted, numbers as the loader reads them).
-// Published versions are compared by it across releases of the portal: a change to how YAML values
-// become JSON (source.convert) changes the hash of every stored version and must keep it.
+// contentHash is the SHA-256 of the definition's data as canonical JSON: keys sorted, numbers as the
+// loader reads them. Published versions are compared by it across releases of the portal: a change to how
+// YAML values become JSON (source.convert) would change the hash of every stored version (TestHashIsStable).
 func contentHash(value any) (string, error) {
 	canonical, err := json.Marshal(value) // maps marshal with sorted keys
 	if err != nil {
