@@ -102,6 +102,21 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 	if f, err := e.work.FormOf(got); err != nil || f.Version != 1 {
 		t.Fatalf("FormOf: %v, %v", f, err)
 	}
+	// A submission returned for more information: its open copy stays on the version it was made with.
+	got.Status, got.Submission, got.SubmittedAt, got.Reference = store.StatusSubmitted, got.Answers, t0, "FP-20260302-AAAAAA"
+	if err := e.st.UpdateResponse(ctx, got, nil); err != nil {
+		t.Fatal(err)
+	}
+	reopened, err := e.work.ReturnForInformation(ctx, ref.ID, "staff@council.example", "Insufficient Detail", "")
+	if err != nil || reopened.ID == ref.ID || reopened.FormVersion != 1 {
+		t.Fatalf("the returned copy: %+v, %v", reopened, err)
+	}
+	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != 1 {
+		t.Fatalf("the returned copy is stored on version %d, want 1", stored.FormVersion)
+	}
+	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 1 {
+		t.Fatalf("a delegation records version %d, want 1", d.FormVersion)
+	}
 	later, err := e.work.StartReferral(ctx, "safeguarding-concern", casework.Referrer{UserID: "u1", Email: "rose@example.org", Name: "Rose Berry", Audience: engine.AudiencePublic})
 	if err != nil || later.FormVersion != 2 {
 		t.Fatalf("a new referral: version %d, %v", later.FormVersion, err)
