@@ -84,6 +84,7 @@ func (h *Handler) routes() {
 		r.Use(limitBody, h.auth, jsonOnly)
 		r.Get("/forms", h.listForms)
 		r.Get("/forms/{form}/submission-schema", h.submissionSchema)
+		r.Get("/forms/{form}/versions/{version}/schema", h.versionSchema)
 		r.Post("/delegations", h.createDelegation)
 		r.Get("/delegations/{id}", h.getDelegation)
 		r.Post("/delegations/{id}/retract", h.change(casework.Retract))

@@ -63,9 +63,9 @@ func (s *Service) SaveDraft(ctx context.Context, id, actor string, edit func(cur
 // are missing or wrong.
 func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response, error) {
 	return s.change(ctx, id, Submit, actor, func(tx store.Data, r *store.Response) (note, error) {
-		form := s.forms.Get(r.FormID)
-		if form == nil {
-			return note{}, fmt.Errorf("form %q is not installed", r.FormID)
+		form, err := s.FormOf(r)
+		if err != nil {
+			return note{}, err
 		}
 		res, err := Validate(form, r, s.now())
 		if err != nil {

@@ -31,9 +31,15 @@ func Compat(old, new *Form) Diagnostics {
 		}
 	}
 	oldFields, newFields := fieldsByPath(old), fieldsByPath(new)
+	// A field renamed (renamedFrom) is the same question under a new id, not a removal and a new field.
+	renames := new.Renames()
+	carried := map[string]bool{} // the paths in new of fields that old had, renamed or not
+	for path := range oldFields {
+		carried[renamedPath(path, renames)] = true
+	}
 	for _, path := range sortedKeys(oldFields) {
 		of := oldFields[path]
-		nf, ok := newFields[path]
+		nf, ok := newFields[renamedPath(path, renames)]
 		if !of.Answerable() {
 			continue
 		}
@@ -48,10 +54,10 @@ func Compat(old, new *Form) Diagnostics {
 		// A required column of a new, optional table only needs answering in rows people choose to add.
 		inNewOptionalContainer := false
 		if i := strings.LastIndex(path, "."); nf.parent != nil && i > 0 {
-			_, parentExisted := oldFields[path[:i]]
+			parentExisted := carried[path[:i]]
 			inNewOptionalContainer = !parentExisted && !nf.parent.Required && minRowsOf(nf.parent) == 0
 		}
-		if _, existed := oldFields[path]; !existed && nf.Required && !inNewOptionalContainer {
+		if !carried[path] && nf.Required && !inNewOptionalContainer {
 			at(new, nf.pointer, Warning, "compat-new-required", "%s is a new required question: drafts in flight must answer it before they can be submitted", nf.place())
 		}
 	}

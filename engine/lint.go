@@ -42,6 +42,7 @@ func (c *checker) run() {
 	c.checkFamilyCaseData()
 	c.checkReferralCaseData()
 	c.checkOverview()
+	c.checkRenames()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
@@ -209,7 +210,7 @@ var fieldProperties = map[string][]string{
 	TypeChildren:    {"multiple"},
 }
 
-var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages"}
+var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages", "renamedFrom"}
 
 // Types allowed as table columns and as list item fields.
 var (

@@ -63,6 +63,11 @@ func Load(file string, data []byte) (*Form, Diagnostics) {
 		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
 		return nil, src.diags
 	}
+	form.definition = data
+	if form.hash, err = contentHash(src.value); err != nil {
+		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
+		return nil, src.diags
+	}
 	c := &checker{form: form, src: src}
 	c.run()
 	src.diags.Sort()

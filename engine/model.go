@@ -41,6 +41,9 @@ const (
 	childIDProperty = "id"
 )
 
+// MigrateCompatible is the Migrate value that moves drafts in flight to a compatible new version.
+const MigrateCompatible = "compatible"
+
 // Form is a loaded, checked form definition.
 type Form struct {
 	ID          string         `json:"id"`
@@ -52,9 +55,15 @@ type Form struct {
 	Description string         `json:"description,omitempty"`
 	CaseData    map[string]any `json:"caseData,omitempty"`
 	Sections    []*Section     `json:"sections"`
+	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
+	// version on publishing, if nothing between their version and this one breaks them.
+	Migrate string `json:"migrate,omitempty"`
 
 	// File is where the definition was loaded from, for diagnostics.
 	File string `json:"-"`
+
+	definition []byte // the file as loaded, kept as the published version's text
+	hash       string // of the definition's content, not its layout or comments
 
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
@@ -89,6 +98,8 @@ type Field struct {
 	Prefill  string     `json:"prefill,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
 	Messages Messages   `json:"messages,omitempty"`
+	// RenamedFrom is the id this field had in the previous version: answers given to it carry across.
+	RenamedFrom string `json:"renamedFrom,omitempty"`
 
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`

@@ -14,6 +14,7 @@ var Rules = map[string]string{
 	"case-data-schema":         "caseData is not a valid JSON Schema",
 	"case-data-shape":          "a family form that needs the children of the group does not declare them properly",
 	"duplicate-id":             "two sections, two fields, or two columns of one table share an id",
+	"invalid-rename":           "a renamedFrom naming the field itself, an id still in use beside it, or an id another field claims",
 	"empty-section":            "a section has no fields",
 	"per-child-scope":          "a per-child section or a children column in a form that is not family-scope",
 	"field-property":           "a property that does not apply to the field's type",

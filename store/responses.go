@@ -39,6 +39,7 @@ type Response struct {
 	ID            string
 	Kind          Kind
 	FormID        string
+	FormVersion   int      // the published version of the form it was started with (0: made before versions were kept)
 	Sections      []string // delegated sections; empty means the whole form
 	OwnerEmail    string   // a delegation's professional
 	OwnerUserID   string   // a referral's author
@@ -120,6 +121,7 @@ type AutoReply struct {
 // ResponseFilter selects responses; empty fields match anything.
 type ResponseFilter struct {
 	Kind        Kind
+	FormID      string
 	OwnerEmail  string
 	OwnerUserID string
 	Statuses    []Status
@@ -170,4 +172,36 @@ type APIKeys interface {
 	APIKeys(ctx context.Context) ([]APIKey, error)
 	// RevokeAPIKey revokes a key at a time; ErrNotFound when there is no such key or it is already revoked.
 	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+}
+
+// FormVersion is a published version of a form definition: immutable once stored.
+type FormVersion struct {
+	FormID      string
+	Version     int
+	Hash        string // of the definition's content (engine.Form.Hash)
+	Definition  []byte // the YAML file as published
+	PublishedAt time.Time
+	PublishedBy string // who or what published it: "portal start", "portal forms publish", a person's email
+}
+
+// FormVersionKey names one published version of a form.
+type FormVersionKey struct {
+	FormID  string
+	Version int
+}
+
+// FormVersions are the published versions of the forms.
+type FormVersions interface {
+	// PublishFormVersion stores a published version; ErrConflict when the form already has that version
+	// (whatever its content: the caller compares hashes). It does not break an enclosing transaction.
+	PublishFormVersion(ctx context.Context, v *FormVersion) error
+	// FormVersions lists every published version, by form id and then version.
+	FormVersions(ctx context.Context) ([]FormVersion, error)
+	// LatestFormVersions is each form's latest published version, by form id: a cheap look for new ones.
+	LatestFormVersions(ctx context.Context) (map[string]int, error)
+	// AdoptUnversionedResponses gives responses of a form made before versions were kept (FormVersion 0)
+	// the version, and says how many there were.
+	AdoptUnversionedResponses(ctx context.Context, formID string, version int) (int, error)
+	// CountResponsesByFormVersion counts the responses in any of the statuses, by form id and version.
+	CountResponsesByFormVersion(ctx context.Context, statuses []Status) (map[FormVersionKey]int, error)
 }

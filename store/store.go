@@ -200,6 +200,7 @@ type Data interface {
 	Outbox
 	AuditLog
 	APIKeys
+	FormVersions
 }
 
 // Accounts are the people who sign in.

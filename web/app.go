@@ -285,6 +285,7 @@ func (a *App) routes() {
 				r.Use(a.requireStaff)
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
+				r.Get("/forms", a.staffForms)
 				r.Get("/accounts", a.staffAccounts)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
 					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))

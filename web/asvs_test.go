@@ -318,6 +318,8 @@ func (fx *fixture) path(pattern string) string {
 			}
 		case "{reply}":
 			segs[i] = fx.reply
+		case "{version}":
+			segs[i] = "2" // the version of the referral fixture, fx.formID
 		case "{form}":
 			if strings.HasPrefix(pattern, "/forms/") {
 				segs[i] = "family-check"

@@ -64,9 +64,9 @@ func (p page) key() string {
 }
 
 func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
-	form := a.forms.Get(resp.FormID)
-	if form == nil {
-		return nil, fmt.Errorf("response %s: form %q is not installed", resp.ID, resp.FormID)
+	form, err := a.work.FormOf(resp)
+	if err != nil {
+		return nil, fmt.Errorf("response %s: %w", resp.ID, err)
 	}
 	var caseData any
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {

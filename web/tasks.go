@@ -82,7 +82,7 @@ func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
 	if resp.DueDate != "" {
 		row.DueDate = casework.DateLong(resp.DueDate)
 	}
-	if form := a.forms.Get(resp.FormID); form != nil {
+	if form := a.forms.Version(resp.FormID, resp.FormVersion); form != nil {
 		row.FormType = form.Title
 		var caseData any
 		json.Unmarshal(resp.CaseData, &caseData)

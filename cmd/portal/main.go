@@ -9,6 +9,9 @@
 //	portal [flags] apikey revoke NAME-or-ID refuse the key from the next request on, in every process
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
+//	portal [flags] forms publish [-migrate] DIR
+//	                                        check a forms folder and publish its new versions to the
+//	                                        database; running portals take them up on SIGHUP or their poll
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -33,6 +36,7 @@ import (
 	"syscall"
 	"time"
 
+	"formportal/casework"
 	"formportal/forms"
 	"formportal/mail"
 	"formportal/scan"
@@ -65,6 +69,8 @@ type config struct {
 	oidcIssuer, oidcClientID     string
 	oidcSecretFile, oidcDomains  string
 	oidcName                     string
+	formsDir                     string
+	formsPoll                    time.Duration
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -72,6 +78,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	c := &config{}
 	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fl.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
+	fl.StringVar(&c.formsDir, "forms", "", "the council's forms folder (*.yaml); without it the bundled forms serve. A folder with errors stops the portal starting; SIGHUP reads it again")
+	fl.DurationVar(&c.formsPoll, "forms-poll", time.Minute, "how often to look in the database for form versions published by other processes (portal forms publish); 0: only on SIGHUP")
 	fl.StringVar(&c.dataDir, "data", "data", "folder for the SQLite database")
 	fl.StringVar(&c.databaseURL, "database-url", "", "a PostgreSQL DSN (postgres://...) instead of SQLite; several portal processes can share it. As a flag for development only (the process list shows it): set PORTAL_DATABASE_URL or -database-url-file")
 	databaseURLFile := fl.String("database-url-file", "", "a file holding the PostgreSQL DSN, such as a Docker secret or a systemd credential")
@@ -208,7 +216,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin]"
+	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -217,6 +225,11 @@ func command(ctx context.Context, c *config, args []string) error {
 			return fmt.Errorf("apikey create: %w; %s", err, usage)
 		}
 		do = func(ctx context.Context, db *sqlstore.DB) error { return createAPIKey(ctx, db, spec) }
+	case len(args) >= 2 && args[0] == "forms" && args[1] == "publish":
+		var err error
+		if do, err = publishCommand(args[2:]); err != nil {
+			return fmt.Errorf("forms publish: %w; %s", err, usage)
+		}
 	case len(args) == 2 && args[0] == "apikey" && args[1] == "list":
 		do = listAPIKeys
 	case len(args) == 3 && args[0] == "apikey" && args[1] == "revoke":
@@ -260,10 +273,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	library, err := forms.Load()
+	list, err := readForms(c.formsDir, os.Stderr, logger)
 	if err != nil {
 		return err
 	}
+	library := forms.New(list)
 
 	from := fmt.Sprintf("%s <%s>", c.web.Service, c.from)
 	var transport mail.Transport = mail.DevMailbox{}
@@ -273,6 +287,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	sender := mail.NewSender(db, transport, from, mail.SenderOptions{Logger: logger})
 	outbox := mail.NewOutbox(db, from, time.Now)
 	outbox.Notify = sender.Wake
+	// Publishing the forms is refused, and the portal does not start, when a published version changed.
+	work := casework.New(db, library, outbox, casework.Texts{Council: c.web.Council, Service: c.web.Service, BaseURL: c.web.BaseURL}, nil)
+	if err := publish(ctx, work, library, list, casework.PublishOptions{By: "portal start"}, logger); err != nil {
+		return err
+	}
 
 	opts := web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
 	if c.clamd != "" {
@@ -310,11 +329,12 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	defer cancelBackground()
 	go sender.Run(background)
 	go app.RunHousekeeping(background)
+	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo,
-		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil)
+		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil, "forms", formsName(c.formsDir))
 	select {
 	case err := <-errc:
 		return err
@@ -359,4 +379,12 @@ func secretFromFile(value *string, name, file string) error {
 		return fmt.Errorf("-%s-file: %s is empty", name, file)
 	}
 	return nil
+}
+
+// formsName says which forms serve, for the log.
+func formsName(dir string) string {
+	if dir == "" {
+		return "bundled"
+	}
+	return dir
 }

@@ -11,7 +11,7 @@ import (
 	"formportal/store"
 )
 
-const responseColumns = `id, kind, form_id, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
+const responseColumns = `id, kind, form_id, form_version, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
 	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at`
 
 // selectResponse is what a read of a response selects: its columns, then its place in the list order.
@@ -21,7 +21,7 @@ func scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) 
 	var r store.Response
 	var sections, caseData, answers, submission string
 	var created, updated, submitted int64
-	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
+	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &r.FormVersion, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
 		&submission, &r.Status, &r.DueDate, &r.Comments, &r.Reference, &r.ReturnReason, &r.ReturnComment, &r.PreviousID, &r.Version,
 		&created, &updated, &submitted, &r.ListSeq)
 	if err != nil {
@@ -52,7 +52,7 @@ func responseArgs(r *store.Response) ([]any, error) {
 		}
 		return string(m)
 	}
-	return []any{r.Kind, r.FormID, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
+	return []any{r.Kind, r.FormID, r.FormVersion, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
 		orEmpty(r.CaseData, "{}"), orEmpty(r.Answers, `{"values":{}}`), orEmpty(r.Submission, ""), r.Status, r.DueDate, r.Comments,
 		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, nil
 }
@@ -79,7 +79,7 @@ func (db *DB) CreateResponse(ctx context.Context, r *store.Response, ev *store.E
 	args = append([]any{r.ID}, args...)
 	args = append(args, r.Version, millis(r.CreatedAt), millis(r.UpdatedAt), millis(r.SubmittedAt))
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
 			return fmt.Errorf("create response: %w", err)
 		}
 		if err := db.insertEvent(ctx, tx, ev); err != nil {
@@ -127,7 +127,7 @@ func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.E
 	// The version guards the write, so repeating it after a lost connection cannot apply it twice.
 	err = db.retry(ctx, func() error {
 		return db.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
+			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, form_version = ?, sections = ?, owner_email = ?, owner_user_id = ?,
 			owner_name = ?, owner_org = ?, case_data = ?, answers = ?, submission = ?, status = ?, due_date = ?, comments = ?,
 			reference = ?, return_reason = ?, return_comment = ?, previous_id = ?, updated_at = ?, submitted_at = ?,
 			version = version + 1 WHERE id = ? AND version = ?`), args...)
@@ -162,6 +162,9 @@ func responseWhere(f store.ResponseFilter) (string, []any) {
 	}
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
+	}
+	if f.FormID != "" {
+		add("form_id = ?", f.FormID)
 	}
 	if f.OwnerEmail != "" {
 		add("owner_email = ?", strings.ToLower(f.OwnerEmail))
