@@ -15,7 +15,7 @@ func BenchmarkLint(b *testing.B) {
 		b.Fatal(err)
 	}
 	var chain strings.Builder
-	chain.WriteString("id: big\ntitle: Big\nversion: 1\nkind: referral\naudience: [public]\nscope: child\nsections:\n  - id: s\n    title: S\n    fields:\n      - { id: f0, type: yesno, label: Question 0 }\n")
+	chain.WriteString("id: big\ntitle: Big\nversion: 1\nkind: delegation\naudience: [professional]\nscope: child\nsections:\n  - id: s\n    title: S\n    fields:\n      - { id: f0, type: yesno, label: Question 0 }\n")
 	for i := 1; ; i++ {
 		line := fmt.Sprintf("      - { id: f%d, type: yesno, label: Question %d, showWhen: { field: f%d, equals: \"yes\" } }\n", i, i, i-1)
 		if chain.Len()+len(line) > MaxDocumentBytes {

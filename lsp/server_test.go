@@ -63,8 +63,8 @@ const uri = "file:///work/forms/contact.yaml"
 const formV1 = `id: contact
 title: Contact details
 version: 1
-kind: referral
-audience: [public]
+kind: delegation
+audience: [professional]
 scope: child
 sections:
   - id: you
@@ -80,8 +80,8 @@ sections:
 const formV2 = `id: contact
 title: Contact details
 version: 1
-kind: referral
-audience: [public]
+kind: delegation
+audience: [professional]
 scope: child
 sections:
   - id: you
@@ -101,8 +101,8 @@ sections:
 const formClean = `id: contact
 title: Contact details
 version: 1
-kind: referral
-audience: [public]
+kind: delegation
+audience: [professional]
 scope: child
 sections:
   - id: you
