@@ -41,16 +41,16 @@ func (c *checker) checkRenames() {
 		}
 		at := fd.pointer + "/renamedFrom"
 		if fd.RenamedFrom == fd.ID {
-			c.errorf(at, "invalid-rename", "%q is renamed from itself: remove renamedFrom", fd.ID)
+			c.errorf(at, "invalid-rename", "%s is renamed from itself: remove renamedFrom", fd.place())
 			return
 		}
 		if siblingIDs(c.form, fd)[fd.RenamedFrom] {
-			c.errorf(at, "invalid-rename", "%q is renamed from %q, but %q is still a field here: answers to it cannot carry to both", fd.ID, fd.RenamedFrom, fd.RenamedFrom)
+			c.errorf(at, "invalid-rename", "%s is renamed from `%s`, but `%s` is still a field beside it: its answers cannot carry to both", fd.place(), fd.RenamedFrom, fd.RenamedFrom)
 			return
 		}
 		key := renameKey(fd.parent, fd.RenamedFrom)
 		if other, dup := claimed[key]; dup {
-			c.errorf(at, "invalid-rename", "%q and %q are both renamed from %q: only one can take its answers", other.ID, fd.ID, fd.RenamedFrom)
+			c.errorf(at, "invalid-rename", "%s and %s are both renamed from `%s`: only one can take its answers", other.place(), fd.place(), fd.RenamedFrom)
 			return
 		}
 		claimed[key] = fd
