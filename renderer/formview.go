@@ -107,7 +107,9 @@ func BuildSection(in SectionInput) []FieldView {
 	q := questions{
 		onPage: func(t *engine.Field) bool { return onPage[t] },
 		name:   func(t *engine.Field) (string, bool) { return in.idPrefix() + t.ID, onPage[t] },
-		build:  func(fd *engine.Field) FieldView { return buildField(fd, in.Values[fd.ID], fd.ID, in.idPrefix()+fd.ID, errs, in) },
+		build: func(fd *engine.Field) FieldView {
+			return buildField(fd, in.Values[fd.ID], fd.ID, in.idPrefix()+fd.ID, errs, in)
+		},
 		// Decided by answers on other pages: not asked.
 		skip: func(fd *engine.Field, samePage bool) bool { return !samePage && hidden[fd.ID] },
 	}
