@@ -140,21 +140,11 @@ func (f *flow) find(pages []page, key string) int {
 
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
-	prefilled, _ := f.form.Prefill(f.caseData)
-	vals := map[string]any{}
-	src, pre := f.answers.Values, prefilled.Values
+	child := ""
 	if p.child != nil {
-		src, pre = f.answers.Children[p.child.ID], prefilled.Children[p.child.ID]
+		child = p.child.ID
 	}
-	for k, v := range src {
-		vals[k] = v
-	}
-	for _, fd := range p.section.Fields {
-		if fd.ReadOnly {
-			vals[fd.ID] = pre[fd.ID]
-		}
-	}
-	return vals
+	return f.form.PageValues(f.caseData, f.answers, p.section, child)
 }
 
 // setPageValues replaces the page's answers in the draft.

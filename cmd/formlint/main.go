@@ -176,7 +176,7 @@ func blankPDF(form *engine.Form, dir string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: "OFFICIAL-SENSITIVE when completed"}); err != nil {
+	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: pdf.BlankMarking}); err != nil {
 		f.Close()
 		return fmt.Errorf("blank PDF of %s: %w", form.ID, err)
 	}
