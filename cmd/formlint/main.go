@@ -3,6 +3,7 @@
 //	formlint [-format text|json] PATH...    check files, or every *.yaml in folders
 //	formlint -compat OLD NEW                list changes from OLD to NEW that break drafts or consumers
 //	formlint -pdf DIR PATH...               also write a blank PDF of each form into DIR
+//	formlint preview [-addr HOST:PORT] DIR  serve the forms of DIR to their designer, live (package preview)
 //
 // It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
 // nothing to report, 1 when there are problems, 2 on a usage or I/O error.
@@ -21,6 +22,7 @@ import (
 
 	"formportal/engine"
 	"formportal/pdf"
+	"formportal/preview"
 )
 
 func main() {
@@ -28,6 +30,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "preview" {
+		return preview.Command(args[1:], stdout, stderr)
+	}
 	fl := flag.NewFlagSet("formlint", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	format := fl.String("format", "text", "output format: text or json")
