@@ -73,19 +73,21 @@ func Listen(addr string) (net.Listener, error) {
 	return ln, nil
 }
 
-// Serve serves the preview on ln and watches the folder until ctx ends.
+// Serve serves the preview on ln, reloading its pages when the folder's files are saved, until ctx ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	w, err := s.watch()
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	watchCtx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	watched := make(chan error, 1)
-	go func() { watched <- s.Watch(watchCtx) }()
+	go s.loop(watchCtx, w)
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	var err error
 	select {
 	case <-ctx.Done():
-	case err = <-watched:
 	case err = <-served:
 	}
 	close(s.done) // ends the event streams, which Shutdown would otherwise wait for

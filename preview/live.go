@@ -86,27 +86,33 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // written file.
 const settle = 150 * time.Millisecond
 
-// Watch starts a new generation each time a form file of the folder is written, created, removed or
-// renamed, until ctx ends.
-func (s *Server) Watch(ctx context.Context) error {
+// watch starts watching the folder; loop then turns its events into generations.
+func (s *Server) watch() (*fsnotify.Watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("watching %s: %w", s.dir, err)
+		return nil, fmt.Errorf("watching %s: %w", s.dir, err)
 	}
-	defer w.Close()
 	if err := w.Add(s.dir); err != nil {
-		return fmt.Errorf("watching %s: %w", s.dir, err)
+		w.Close()
+		return nil, fmt.Errorf("watching %s: %w", s.dir, err)
 	}
+	return w, nil
+}
+
+// loop starts a new generation each time a form file of the folder is written, created, removed or
+// renamed, until ctx ends; it closes the watcher.
+func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
+	defer w.Close()
 	quiet := time.NewTimer(settle)
 	quiet.Stop()
 	defer quiet.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			if ev.Op != fsnotify.Chmod && engine.IsFormFile(filepath.Base(ev.Name)) {
 				quiet.Reset(settle)
@@ -115,7 +121,7 @@ func (s *Server) Watch(ctx context.Context) error {
 			s.gen.next()
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			s.log.Warn("watching the forms folder", "dir", s.dir, "err", err)
 		}
