@@ -118,9 +118,9 @@ func TestFormSchemaFieldMistakes(t *testing.T) {
 		return "id: f\ntitle: F\nversion: 1\nkind: delegation\naudience: [professional]\nscope: child\nsections:\n  - id: s\n    title: S\n    fields:\n" + field
 	}
 	for field, want := range map[string]string{
-		"      - { id: d, type: date, label: Date of the visit, maxLength: 10 }\n": `f.yaml:11:56: error: "maxLength" does not apply to a date field (it takes after, before, maxDate, minDate, notInFuture, notInPast) (field-property)`,
+		"      - { id: d, type: date, label: Date of the visit, maxLength: 10 }\n":      `f.yaml:11:56: error: "maxLength" does not apply to a date field (it takes after, before, maxDate, minDate, notInFuture, notInPast) (field-property)`,
 		"      - { id: d, type: date, label: Date of the visit, notInFuturee: true }\n": `f.yaml:11:56: error: unknown property "notInFuturee" in sections[0].fields[0]; did you mean "notInFuture"? (unknown-property)`,
-		"      - { id: n, type: number, label: Age, min: none }\n":                       `f.yaml:11:49: error: sections[0].fields[0].min must be a number, not the text "none" (wrong-type)`,
+		"      - { id: n, type: number, label: Age, min: none }\n":                      `f.yaml:11:49: error: sections[0].fields[0].min must be a number, not the text "none" (wrong-type)`,
 	} {
 		_, diags := Load("f.yaml", []byte(form(field)))
 		var got []string
