@@ -165,6 +165,14 @@ func page(title string) renderer.Page {
 	return renderer.Page{Title: title, Council: "Form preview", Service: "formlint preview", AssetPath: assets.Path}
 }
 
+// portalName is the portal a form is filled in on, as its pages are headed there.
+func portalName(form *engine.Form) string {
+	if form.Kind == engine.KindReferral {
+		return "Children's Portal"
+	}
+	return "Delegation Portal"
+}
+
 func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	f, ok := s.find(w, r)
 	if !ok {
@@ -181,7 +189,9 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	caseData := sampleCaseData(form, o)
 	ans := answers(form, caseData, o, q, s)
 	res := form.Validate(caseData, ans, engine.ValidateOptions{Today: s.today()})
-	v := formView{Page: page(form.Title), File: f.Name, Form: form, Warnings: f.Diags, Options: o,
+	pg := page(form.Title)
+	pg.Service = portalName(form)
+	v := formView{Page: pg, File: f.Name, Form: form, Warnings: f.Diags, Options: o,
 		Family: form.Scope == engine.ScopeFamily, Action: formHref(f.Name), Generation: gen}
 	children := form.Children(caseData)
 	names := map[string]string{}
