@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"formportal/engine"
 	"formportal/engine/enginetest"
@@ -17,9 +18,10 @@ import (
 const (
 	audienceParam = "preview-audience"
 	childrenParam = "preview-children"
-	startParam    = "preview-start"  // "empty" starts from no answers; otherwise the sample answers
-	postedParam   = "preview-posted" // the page's answers are in the address
-	checkParam    = "preview-check"  // show the validation messages
+	startParam    = "preview-start"   // "empty" starts from no answers; otherwise the sample answers
+	postedParam   = "preview-posted"  // the page's answers are in the address
+	drawnParam    = "preview-section" // a page drawn, whose answers are in the address ("health/c1")
+	checkParam    = "preview-check"   // show the validation messages
 )
 
 // Limits of the designer's choices.
@@ -72,36 +74,60 @@ func sampleCaseData(form *engine.Form, o options) any {
 }
 
 // answers are the sample answers (or none), with what the designer posted in their place: the page is
-// one HTML form, each per-child section's inputs named after its child ("children.c1.gp_name").
-func answers(form *engine.Form, caseData any, o options, q url.Values, s *Server) engine.Answers {
+// one HTML form, each per-child section's inputs named after its child ("children.c1.gp_name"). A page
+// that was not drawn (its condition did not hold) keeps the sample answers, ready for when it is.
+func answers(form *engine.Form, caseData any, o options, q url.Values, today time.Time) engine.Answers {
 	base := engine.Answers{Values: map[string]any{}}
 	if !o.Empty {
-		base = enginetest.Answers(form, caseData, sampleRows, s.today())
+		base = enginetest.Answers(form, caseData, sampleRows, today)
 	}
 	if !o.Posted {
 		return base
 	}
-	out := engine.Answers{Values: map[string]any{}}
+	drawn := map[string]bool{}
+	for _, k := range q[drawnParam] {
+		drawn[k] = true
+	}
+	out := engine.Answers{Values: base.Values, Children: base.Children}
 	for _, sec := range form.Sections {
 		if !sec.PerChild {
-			for k, v := range renderer.DecodeSection(sec, q, base.Values) {
-				out.Values[k] = v
+			if drawn[sec.ID] {
+				replace(sec, out.Values, renderer.DecodeSection(sec, q, base.Values))
 			}
 			continue
 		}
 		for _, c := range form.Children(caseData) {
+			if !drawn[pageKey(sec.ID, c.ID)] {
+				continue
+			}
 			if out.Children == nil {
 				out.Children = map[string]map[string]any{}
 			}
 			if out.Children[c.ID] == nil {
 				out.Children[c.ID] = map[string]any{}
 			}
-			for k, v := range renderer.DecodeSection(sec, unprefixed(q, childPrefix(c.ID)), base.Children[c.ID]) {
-				out.Children[c.ID][k] = v
-			}
+			replace(sec, out.Children[c.ID], renderer.DecodeSection(sec, unprefixed(q, childPrefix(c.ID)), base.Children[c.ID]))
 		}
 	}
 	return out
+}
+
+// replace puts a section's decoded answers in place of its previous ones.
+func replace(sec *engine.Section, into, section map[string]any) {
+	for _, fd := range sec.Fields {
+		delete(into, fd.ID)
+	}
+	for k, v := range section {
+		into[k] = v
+	}
+}
+
+// pageKey names a page: the section, and the child of a per-child section.
+func pageKey(section, child string) string {
+	if child == "" {
+		return section
+	}
+	return section + "/" + child
 }
 
 func childPrefix(id string) string { return "children." + id + "." }
@@ -119,6 +145,7 @@ func unprefixed(q url.Values, prefix string) url.Values {
 
 // sectionView is one page of the form (for one child, in a per-child section).
 type sectionView struct {
+	Key         string
 	Title       string
 	ChildName   string
 	Description string
@@ -187,7 +214,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	o := readOptions(form, q)
 	caseData := sampleCaseData(form, o)
-	ans := answers(form, caseData, o, q, s)
+	ans := answers(form, caseData, o, q, s.today())
 	res := form.Validate(caseData, ans, engine.ValidateOptions{Today: s.today()})
 	pg := page(form.Title)
 	pg.Service = portalName(form)
@@ -217,7 +244,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 			in.Errors = sr.Errors
 			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItems(in, sr.Errors)...)
 		}
-		v.Sections = append(v.Sections, sectionView{Title: sec.Title, ChildName: names[sr.Child], Description: sec.Description,
+		v.Sections = append(v.Sections, sectionView{Key: pageKey(sec.ID, sr.Child), Title: sec.Title, ChildName: names[sr.Child], Description: sec.Description,
 			Fields: renderer.BuildSection(in)})
 	}
 	s.render(w, r, formPreview(v))

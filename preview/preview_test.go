@@ -187,16 +187,22 @@ func TestAudience(t *testing.T) {
 
 func TestAnswersSwitchConditions(t *testing.T) {
 	st := newSite(t)
-	q := url.Values{postedParam: {"1"}, "at_school": {"no"}}
+	// As the browser sends the page: each drawn page named, with its answers.
+	q := url.Values{postedParam: {"1"}, drawnParam: {"about", "school"}, "at_school": {"no"}, "school_name": {"Testertown Primary"}}
 	page := text(st.page("/forms/school-check.yaml?" + q.Encode()))
-	mustContain(t, "not at school", page, "Sections not asked with these answers School: asked when")
+	mustContain(t, "not at school", page, "Sections not asked with these answers School: asked when “Does the child go to school?” is “Yes”")
 	mustNotContain(t, "not at school", page, "Name of the school")
-	q.Set("at_school", "yes")
-	q.Set("school_name", "Testertown Primary")
+
+	q = url.Values{postedParam: {"1"}, drawnParam: {"about"}, "at_school": {"yes"}}
 	html := st.page("/forms/school-check.yaml?" + q.Encode())
 	mustContain(t, "at school", text(html), "Name of the school")
-	mustContain(t, "at school", html, `value="Testertown Primary"`)
 	mustNotContain(t, "at school", text(html), "Sections not asked")
+	// The page was not drawn, so it has the sample answer again, ready to be changed.
+	mustContain(t, "at school", html, `value="Sample answer to name of the school"`)
+
+	q = url.Values{postedParam: {"1"}, drawnParam: {"about", "school"}, "at_school": {"yes"}, "school_name": {""}}
+	html = st.page("/forms/school-check.yaml?" + q.Encode() + "&" + checkParam + "=1")
+	mustContain(t, "the name cleared", text(html), "Error: Enter the name of the school")
 }
 
 // With "Show validation messages" the page has GOV.UK's error summary, each entry linked to its
