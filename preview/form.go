@@ -189,7 +189,7 @@ type indexView struct {
 }
 
 func page(title string) renderer.Page {
-	return renderer.Page{Title: title, Council: "Form preview", Service: "formlint preview", AssetPath: assets.Path}
+	return renderer.Page{Title: title, Council: "Form preview", Service: "formlint preview", AssetPath: assets.Path, Standalone: true}
 }
 
 // portalName is the portal a form is filled in on, as its pages are headed there.
