@@ -190,28 +190,6 @@ func (c *checker) checkSection(s *Section) {
 
 // --- fields --------------------------------------------------------------------------------------------
 
-// fieldProperties lists, per type, the properties beyond the common ones that make sense for it.
-var fieldProperties = map[string][]string{
-	TypeText:        {"minLength", "maxLength", "pattern"},
-	TypeTextarea:    {"minLength", "maxLength", "pattern", "rows"},
-	TypeEmail:       {"maxLength"},
-	TypePhone:       {},
-	TypeNumber:      {"min", "max", "integer"},
-	TypeDate:        {"notInFuture", "notInPast", "minDate", "maxDate", "after", "before"},
-	TypeSelect:      {"options"},
-	TypeRadios:      {"options"},
-	TypeCheckboxes:  {"options", "minSelected", "maxSelected"},
-	TypeYesNo:       {},
-	TypeDeclaration: {"text"},
-	TypeContent:     {"text", "heading"},
-	TypeTable:       {"columns", "minRows", "maxRows", "orderBy"},
-	TypeList:        {"fields", "itemLabel", "minItems", "maxItems", "orderBy"},
-	TypeAttachments: {"accept", "maxFiles", "maxSizeMB"},
-	TypeChildren:    {"multiple"},
-}
-
-var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages", "renamedFrom"}
-
 // Types allowed as table columns and as list item fields.
 var (
 	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeYesNo, TypeChildren}
@@ -356,9 +334,10 @@ func (fd *Field) hasMessages() bool {
 
 func (c *checker) checkFieldProperties(fd *Field) {
 	raw, _ := lookupPointer(c.src.value, fd.pointer).(map[string]any)
-	allowed := fieldProperties[fd.Type]
+	common, byType := fieldPropertySets()
+	allowed := byType[fd.Type]
 	for _, k := range sortedKeys(raw) {
-		if containsString(commonProperties, k) || containsString(allowed, k) {
+		if containsString(common, k) || containsString(allowed, k) {
 			continue
 		}
 		line, col := c.src.keyAt(fd.pointer + "/" + k)

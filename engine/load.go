@@ -44,6 +44,37 @@ func formSchema() (*jsonschema.Schema, map[string]any) {
 	return formSchemaCompiled, formSchemaTree
 }
 
+var (
+	fieldPropsOnce   sync.Once
+	fieldPropsCommon []string
+	fieldPropsByType map[string][]string
+)
+
+// fieldPropertySets reads from the language's schema the properties every field takes (its properties)
+// and, by type, those the type adds (the allOf branch whose if names the type), each list sorted. The
+// schema is the one place a field property is declared; formlint's field-property rule follows it.
+func fieldPropertySets() (common []string, byType map[string][]string) {
+	fieldPropsOnce.Do(func() {
+		_, tree := formSchema()
+		field, _ := lookupPointer(tree, "/definitions/field").(map[string]any)
+		fieldPropsCommon = schemaPropertyNames(field)
+		fieldPropsByType = map[string][]string{}
+		branches, _ := field["allOf"].([]any)
+		for _, b := range branches {
+			types, _ := lookupPointer(b, "/if/properties/type/enum").([]any)
+			props := schemaPropertyNames(lookupPointer(b, "/then"))
+			for _, t := range types {
+				name := fmt.Sprint(t)
+				fieldPropsByType[name] = append(fieldPropsByType[name], props...)
+			}
+		}
+		for _, props := range fieldPropsByType {
+			sort.Strings(props)
+		}
+	})
+	return fieldPropsCommon, fieldPropsByType
+}
+
 // Load parses and checks one form definition. It returns the form (nil when it could not be built) and
 // every problem found, errors and warnings, in file order. A form is usable only when no diagnostic is an
 // error.
@@ -209,6 +240,24 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 	name := describeLocation(src.value, inst)
 	diag := func(line, col int, rule, format string, args ...any) Diagnostic {
 		return Diagnostic{File: src.file, Line: line, Col: col, Severity: Error, Rule: rule, Message: fmt.Sprintf(format, args...)}
+	}
+	if strings.Contains(ve.KeywordLocation, "/propertyNames/") {
+		// The name of a property, not its value, is wrong: inst is where the property is.
+		key, _ := value.(string)
+		if i := strings.LastIndexByte(inst, '/'); i >= 0 {
+			key = strings.ReplaceAll(strings.ReplaceAll(inst[i+1:], "~1", "/"), "~0", "~")
+			name = describeLocation(src.value, inst[:i])
+		}
+		var names []string
+		for _, n := range parent["enum"].([]any) {
+			names = append(names, fmt.Sprint(n))
+		}
+		line, col := src.keyAt(inst)
+		msg := fmt.Sprintf("unknown property %q in %s", key, name)
+		if s := suggest(key, names); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return []Diagnostic{diag(line, col, "unknown-property", "%s", msg)}
 	}
 	switch keyword {
 	case "additionalProperties":

@@ -194,6 +194,16 @@ func (f *Form) Section(id string) *Section {
 // Field returns the field with the id outside tables and lists, or nil.
 func (f *Form) Field(id string) *Field { return f.fields[id] }
 
+// Field returns the section's own field (not a column of one of its tables) with the id, or nil.
+func (s *Section) Field(id string) *Field {
+	for _, fd := range s.Fields {
+		if fd.ID == id {
+			return fd
+		}
+	}
+	return nil
+}
+
 // PerChild reports whether any section repeats for each child of a family.
 func (f *Form) PerChild() bool {
 	for _, s := range f.Sections {

@@ -4,6 +4,7 @@
 //	formlint -compat OLD NEW                         list changes from OLD to NEW that break drafts or consumers
 //	formlint -pdf DIR PATH...                        also write a blank PDF of each form into DIR
 //	formlint lsp                                     a language server for editors, on stdin and stdout
+//	formlint preview [-addr HOST:PORT] DIR           serve the forms of DIR to their designer, live (package preview)
 //	formlint NAME ARGS...                            run a subcommand (see subcommands)
 //
 // It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
@@ -217,7 +218,7 @@ func blankPDF(form *engine.Form, dir string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: "OFFICIAL-SENSITIVE when completed"}); err != nil {
+	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: pdf.BlankMarking}); err != nil {
 		f.Close()
 		return fmt.Errorf("blank PDF of %s: %w", form.ID, err)
 	}
