@@ -51,6 +51,7 @@ type Form struct {
 	Scope       string         `json:"scope"`
 	Description string         `json:"description,omitempty"`
 	CaseData    map[string]any `json:"caseData,omitempty"`
+	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
 
 	// File is where the definition was loaded from, for diagnostics.
@@ -60,6 +61,25 @@ type Form struct {
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
 }
+
+// Retention is how long the portal keeps a form's responses, in days; a period not given takes the
+// service's default (the portal's -retain-* flags). The retention package applies it.
+type Retention struct {
+	Drafts     *int   `json:"drafts,omitempty"`     // a draft never submitted, from DraftsFrom
+	DraftsFrom string `json:"draftsFrom,omitempty"` // RetainFromLastSave (rolling, the default) or RetainFromStart (fixed)
+	Submitted  *int   `json:"submitted,omitempty"`  // a submission, after the case system first fetched it through the API
+	Returned   *int   `json:"returned,omitempty"`   // a copy returned for more information and not sent again, after its last save
+	Retracted  *int   `json:"retracted,omitempty"`  // a retracted delegation, after its retraction
+	// Anonymise keeps submissions and retracted delegations past their period with their sensitive
+	// answers and case data cleared and their documents removed, for statistics, instead of deleting them.
+	Anonymise bool `json:"anonymise,omitempty"`
+}
+
+// Retention periods are counted from the last save or from the start.
+const (
+	RetainFromLastSave = "last-save"
+	RetainFromStart    = "start"
+)
 
 // Section is one page of a form.
 type Section struct {
@@ -83,6 +103,8 @@ type Field struct {
 	Name     string     `json:"name,omitempty"`
 	Required bool       `json:"required,omitempty"`
 	ReadOnly bool       `json:"readOnly,omitempty"`
+	// Sensitive answers are cleared when a response is anonymised at the end of its retention.
+	Sensitive bool `json:"sensitive,omitempty"`
 	Prefill  string     `json:"prefill,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
 	Messages Messages   `json:"messages,omitempty"`

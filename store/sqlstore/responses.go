@@ -14,17 +14,18 @@ import (
 const responseColumns = `id, kind, form_id, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
 	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at, key_id, data_key`
 
-// selectResponse is what a read of a response selects: its columns, then its place in the list order.
-const selectResponse = `SELECT ` + responseColumns + `, list_seq FROM responses`
+// selectResponse is what a read of a response selects: its columns, its retention times, then its place
+// in the list order.
+const selectResponse = `SELECT ` + responseColumns + `, fetched_at, anonymised_at, list_seq FROM responses`
 
 func (db *DB) scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) {
 	var r store.Response
 	var sections, caseData, answers, submission, keyID string
 	var dataKey []byte
-	var created, updated, submitted int64
+	var created, updated, submitted, fetched, anonymised int64
 	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
 		&submission, &r.Status, &r.DueDate, &r.Comments, &r.Reference, &r.ReturnReason, &r.ReturnComment, &r.PreviousID, &r.Version,
-		&created, &updated, &submitted, &keyID, &dataKey, &r.ListSeq)
+		&created, &updated, &submitted, &keyID, &dataKey, &fetched, &anonymised, &r.ListSeq)
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -49,6 +50,7 @@ func (db *DB) scanResponse(row interface{ Scan(...any) error }) (*store.Response
 		r.Submission = json.RawMessage(submission)
 	}
 	r.CreatedAt, r.UpdatedAt, r.SubmittedAt = fromMillis(created), fromMillis(updated), fromMillis(submitted)
+	r.FetchedAt, r.AnonymisedAt = fromMillis(fetched), fromMillis(anonymised)
 	return &r, nil
 }
 
@@ -157,7 +159,7 @@ func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.E
 	if err != nil {
 		return fmt.Errorf("update response: %w", err)
 	}
-	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt)) // kind never changes
+	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt), millis(r.AnonymisedAt)) // kind never changes
 	args = append(args, key...)
 	args = append(args, r.ID, r.Version)
 	// The version guards the write, so repeating it after a lost connection cannot apply it twice.
@@ -166,7 +168,7 @@ func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.E
 			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
 			owner_name = ?, owner_org = ?, case_data = ?, answers = ?, submission = ?, status = ?, due_date = ?, comments = ?,
 			reference = ?, return_reason = ?, return_comment = ?, previous_id = ?, updated_at = ?, submitted_at = ?,
-			key_id = ?, data_key = ?, version = version + 1 WHERE id = ? AND version = ?`), args...)
+			anonymised_at = ?, key_id = ?, data_key = ?, version = version + 1 WHERE id = ? AND version = ?`), args...)
 			if err != nil {
 				return fmt.Errorf("update response: %w", err)
 			}
@@ -210,6 +212,21 @@ func responseWhere(f store.ResponseFilter) (string, []any) {
 	}
 	if !f.SubmittedFrom.IsZero() {
 		add("submitted_at >= ?", millis(f.SubmittedFrom))
+	}
+	if f.FormID != "" {
+		add("form_id = ?", f.FormID)
+	}
+	if !f.UpdatedBefore.IsZero() {
+		add("updated_at < ?", millis(f.UpdatedBefore))
+	}
+	if !f.CreatedBefore.IsZero() {
+		add("created_at < ?", millis(f.CreatedBefore))
+	}
+	if !f.FetchedBefore.IsZero() {
+		add("fetched_at > 0 AND fetched_at < ?", millis(f.FetchedBefore))
+	}
+	if f.NotAnonymised {
+		where = append(where, "anonymised_at = 0")
 	}
 	if len(f.Statuses) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
