@@ -204,7 +204,7 @@ var fieldProperties = map[string][]string{
 	TypeChildren:    {"multiple"},
 }
 
-var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages"}
+var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "sensitive", "prefill", "showWhen", "messages"}
 
 // Types allowed as table columns and as list item fields.
 var (

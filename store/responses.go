@@ -59,7 +59,8 @@ type Response struct {
 	UpdatedAt     time.Time
 	SubmittedAt   time.Time
 	// FetchedAt is when the case system first fetched the submission through the API (MarkFetched); zero
-	// until then. Retention counts a submission's period from it.
+	// until then, and earlier than SubmittedAt when only an earlier submission was fetched. Retention
+	// counts a submission's period from it.
 	FetchedAt time.Time
 	// AnonymisedAt is when the response's sensitive answers were cleared at the end of its retention.
 	AnonymisedAt time.Time
@@ -134,8 +135,8 @@ type ResponseFilter struct {
 	// SubmittedFrom keeps responses submitted (or submitted again after a return) at or after it.
 	SubmittedFrom time.Time
 
-	// For retention: responses of a form, last changed or started before a time, first fetched by the case
-	// system before a time, and not anonymised yet.
+	// For retention: responses of a form, last changed or started before a time, whose latest submission
+	// the case system first fetched before a time, and not anonymised yet.
 	FormID        string
 	UpdatedBefore time.Time
 	CreatedBefore time.Time
@@ -162,8 +163,8 @@ type Responses interface {
 	DeleteResponsesBefore(ctx context.Context, kind Kind, status Status, before time.Time) (int, error)
 	// DeleteResponse removes a response with its history and documents; ErrNotFound when it is gone.
 	DeleteResponse(ctx context.Context, id string) error
-	// MarkFetched records that the case system fetched these responses at a time, for those not fetched
-	// before: the first fetch stays.
+	// MarkFetched records that the case system fetched these responses at a time, for those whose latest
+	// submission it had not fetched before: the first fetch of a submission stays.
 	MarkFetched(ctx context.Context, ids []string, at time.Time) error
 
 	AddAttachment(ctx context.Context, a *Attachment) error

@@ -300,6 +300,9 @@ type Outbox interface {
 	MailAbout(ctx context.Context, responseID string) ([]Mail, error)
 	// RecentMail lists the newest messages first, sent or not: the dev mailbox.
 	RecentMail(ctx context.Context, limit int) ([]Mail, error)
+	// ClearMailBodiesBefore empties the text of messages sent, or given up on, before a time (sign-in
+	// codes among them): who was sent what subject when stays, for staff and the audit.
+	ClearMailBodiesBefore(ctx context.Context, before time.Time) (int, error)
 	// DeleteMailBefore removes messages sent, or given up on, before a time; queued ones stay.
 	DeleteMailBefore(ctx context.Context, before time.Time) (int, error)
 	// MailTo lists the messages to an address, newest first: a subject access request.

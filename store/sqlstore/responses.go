@@ -223,7 +223,7 @@ func responseWhere(f store.ResponseFilter) (string, []any) {
 		add("created_at < ?", millis(f.CreatedBefore))
 	}
 	if !f.FetchedBefore.IsZero() {
-		add("fetched_at > 0 AND fetched_at < ?", millis(f.FetchedBefore))
+		add("fetched_at > 0 AND fetched_at >= submitted_at AND fetched_at < ?", millis(f.FetchedBefore))
 	}
 	if f.NotAnonymised {
 		where = append(where, "anonymised_at = 0")

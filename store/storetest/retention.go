@@ -78,6 +78,21 @@ func testRetentionFilters(t *testing.T, st store.Store) {
 	if got := list(store.ResponseFilter{NotAnonymised: true}); !slices.Equal(got, []string{"r2", "r3"}) {
 		t.Errorf("not anonymised: %v", got)
 	}
+	// Submitted again after the fetch: the earlier fetch does not count, the next one does.
+	r2, _ := st.Response(ctx, "r2")
+	r2.SubmittedAt = t0.Add(40 * time.Hour)
+	if err := st.UpdateResponse(ctx, r2, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := list(store.ResponseFilter{FetchedBefore: t0.Add(100 * time.Hour)}); !slices.Equal(got, []string{"r1"}) {
+		t.Errorf("a fetch before the resubmission counted: %v", got)
+	}
+	if err := st.MarkFetched(ctx, []string{"r2"}, t0.Add(50*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if r2, _ := st.Response(ctx, "r2"); !r2.FetchedAt.Equal(t0.Add(50 * time.Hour)) {
+		t.Errorf("the resubmission's first fetch: %v", r2.FetchedAt)
+	}
 
 	// A response deleted goes with its history and documents.
 	if err := st.UpdateResponse(ctx, r1, &store.Event{ID: "e1", ResponseID: "r1", At: t0, Kind: "saved"}); err != nil {
@@ -139,12 +154,22 @@ func testRetentionMailAndAudit(t *testing.T, st store.Store) {
 	if err != nil || len(to) != 3 || to[0].Subject != "failed-early" {
 		t.Fatalf("mail to an address: %+v, %v", to, err)
 	}
+	if n, err := st.ClearMailBodiesBefore(ctx, edge); err != nil || n != 2 {
+		t.Fatalf("clear mail before the edge: %d, %v; want 2", n, err)
+	}
+	for _, m := range mustMail(t, st) {
+		if cleared := m.Text == ""; cleared != (m.Subject == "sent-early" || m.Subject == "failed-early") {
+			t.Errorf("%s: body %q", m.Subject, m.Text)
+		}
+	}
+	if n, err := st.ClearMailBodiesBefore(ctx, edge); err != nil || n != 0 {
+		t.Fatalf("clear mail again: %d, %v; want 0", n, err)
+	}
 	if n, err := st.DeleteMailBefore(ctx, edge); err != nil || n != 2 {
 		t.Fatalf("delete mail before the edge: %d, %v; want 2", n, err)
 	}
-	left, _ := st.RecentMail(ctx, 10)
 	var subjects []string
-	for _, m := range left {
+	for _, m := range mustMail(t, st) {
 		subjects = append(subjects, m.Subject)
 	}
 	slices.Sort(subjects)
@@ -163,4 +188,13 @@ func testRetentionMailAndAudit(t *testing.T, st store.Store) {
 	if log, _ := st.AuditLog(ctx, store.AuditFilter{Limit: 10}); len(log) != 2 || !log[1].At.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("audit left: %+v", log)
 	}
+}
+
+func mustMail(t *testing.T, st store.Store) []store.Mail {
+	t.Helper()
+	list, err := st.RecentMail(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
