@@ -158,9 +158,6 @@ type Responses interface {
 	// once each time it enters f.Statuses, including responses written while it reads.
 	ListResponsesAfter(ctx context.Context, f ResponseFilter, after int64) ([]*Response, error)
 	Events(ctx context.Context, responseID string) ([]Event, error)
-	// DeleteResponsesBefore removes responses of a kind and status last updated before a time: the purge
-	// of old drafts. It returns how many went.
-	DeleteResponsesBefore(ctx context.Context, kind Kind, status Status, before time.Time) (int, error)
 	// DeleteResponse removes a response with its history and documents; ErrNotFound when it is gone.
 	DeleteResponse(ctx context.Context, id string) error
 	// MarkFetched records that the case system fetched these responses at a time, for those whose latest

@@ -164,8 +164,18 @@ func apiActor(r *http.Request) string {
 
 // apiRead records that the key read a child's record, before the answer is sent: a read that cannot be
 // accounted for does not happen. It reports whether the handler may go on.
+// A read of a submission's answers or its PDF is the case system's fetch, from which its retention is
+// counted.
 func (a *App) apiRead(w http.ResponseWriter, r *http.Request, action string, resp *store.Response, detail string) bool {
-	err := a.store.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: apiActor(r), Action: action, Target: resp.ID, Detail: detail})
+	err := a.store.InTx(r.Context(), func(tx store.Data) error {
+		if err := tx.Audit(r.Context(), store.AuditEntry{At: a.now(), Actor: apiActor(r), Action: action, Target: resp.ID, Detail: detail}); err != nil {
+			return err
+		}
+		if (action == "read answers" || action == "downloaded PDF") && len(resp.Submission) > 0 {
+			return a.work.Fetched(r.Context(), tx, resp.ID)
+		}
+		return nil
+	})
 	if err != nil {
 		a.apiServerError(w, r, fmt.Errorf("audit %s of %s: %w", action, resp.ID, err))
 		return false

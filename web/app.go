@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"formportal/casework"
+	"formportal/retention"
 	"formportal/forms"
 	"formportal/renderer"
 	"formportal/scan"
@@ -44,6 +45,9 @@ type Config struct {
 	// RememberDevice is how long a browser is not asked for a sign-in code again after "remember this
 	// device" was ticked with one.
 	RememberDevice time.Duration
+	// Retention is how long what the portal keeps is kept: the defaults of forms without their own, and
+	// the service's periods. Zero is retention.DefaultConfig.
+	Retention retention.Config
 	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
 	SSO *SSOConfig
 }
@@ -62,6 +66,7 @@ func DefaultConfig() Config {
 		RememberDevice:  30 * 24 * time.Hour,
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
+		Retention:       retention.DefaultConfig(),
 	}
 }
 
@@ -170,9 +175,20 @@ func New(cfg Config, opts Options) (*App, error) {
 		}
 		a.sso = newSSOClient(*c, cfg.BaseURL)
 	}
+	if a.cfg.Retention == (retention.Config{}) {
+		a.cfg.Retention = retention.DefaultConfig()
+	}
+	if err := a.cfg.Retention.Check(); err != nil {
+		return nil, err
+	}
 	a.work = a.casework()
 	a.routes()
 	return a, nil
+}
+
+// retention applies the retention periods on the app's store, forms and casework.
+func (a *App) retention() *retention.Purger {
+	return retention.New(a.store, a.forms, a.work, a.cfg.Retention, a.now)
 }
 
 // casework is the lifecycle service on the app's store, forms and outbox.

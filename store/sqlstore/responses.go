@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"formportal/store"
 )
@@ -302,16 +301,6 @@ func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, err
 		out = append(out, e)
 	}
 	return out, rows.Err()
-}
-
-// DeleteResponsesBefore purges old responses of a kind and status.
-func (db *DB) DeleteResponsesBefore(ctx context.Context, kind store.Kind, status store.Status, before time.Time) (int, error) {
-	res, err := db.exec(ctx, `DELETE FROM responses WHERE kind = ? AND status = ? AND updated_at < ?`, kind, status, millis(before))
-	if err != nil {
-		return 0, fmt.Errorf("purge responses: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
 }
 
 // AddAttachment stores an uploaded document.
