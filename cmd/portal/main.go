@@ -108,6 +108,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
 	c.encryption.flags(fl)
+	retentionFlags(fl, &c.web.Retention)
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
 			f.Value.Set(v)
@@ -151,6 +152,9 @@ func parseFlags(args []string) (*config, []string, error) {
 		}
 	}
 	if err := c.encryption.load(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkRetention(c.web.Retention); err != nil {
 		return nil, nil, err
 	}
 	// The dev mailbox shows every email, codes included, to anyone: only when nothing but this machine can
