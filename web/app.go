@@ -255,6 +255,7 @@ func (a *App) routes() {
 		r.Get("/login/sso/callback", a.ssoCallback)
 		r.Post("/logout", a.logout)
 		r.Get("/logout", a.loggedOut)
+		r.Get("/account/deleted", a.accountDeleted)
 		r.Post("/session/keepalive", a.keepalive)
 
 		r.Get("/register", a.registerNameForm)
@@ -338,6 +339,8 @@ func (a *App) routes() {
 			r.Post("/account", a.updateAccount)
 			r.Get("/account/password", a.passwordForm)
 			r.Post("/account/password", a.changePassword)
+			r.Get("/account/delete", a.deleteAccountForm)
+			r.Post("/account/delete", a.deleteAccount)
 		})
 		if a.cfg.DevMailbox {
 			r.Get("/dev/mail", a.devMailbox)
