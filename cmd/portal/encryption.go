@@ -37,11 +37,14 @@ func (e *encryptionConfig) load() error {
 	return nil
 }
 
-// encryptionCommand is the command for args, or nil when they are not an encryption command.
-func encryptionCommand(c *config, args []string) (func(context.Context, *sqlstore.DB) error, bool) {
+// dataCommand is the command for args among those about the data kept (rotate-key, export-subject), and
+// whether there is one.
+func dataCommand(c *config, args []string) (func(context.Context, *sqlstore.DB) error, bool) {
 	switch {
 	case len(args) == 1 && args[0] == "rotate-key":
 		return func(ctx context.Context, db *sqlstore.DB) error { return rotateKeys(ctx, db, c.encryption.keys) }, true
+	case len(args) == 3 && args[0] == "export-subject":
+		return func(ctx context.Context, db *sqlstore.DB) error { return exportSubject(ctx, db, c, args[1], args[2]) }, true
 	}
 	return nil, false
 }

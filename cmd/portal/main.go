@@ -12,6 +12,9 @@
 //	portal new-key ID                       print a keyring line with a fresh encryption key
 //	portal [flags] rotate-key               bring every stored row under the keyring's first key, while
 //	                                        the portal serves
+//	portal [flags] export-subject EMAIL FILE.zip
+//	                                        everything held about an email address (a subject access
+//	                                        request): JSON, a PDF of each form, the documents
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -220,7 +223,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | new-key ID | rotate-key"
+	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -246,7 +249,7 @@ func command(ctx context.Context, c *config, args []string) error {
 		return newKeyLine(args[1])
 	default:
 		var ok bool
-		if do, ok = encryptionCommand(c, args); !ok {
+		if do, ok = dataCommand(c, args); !ok {
 			return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"formportal/store/sealed"
+	"formportal/web"
 )
 
 // keyFile writes a keyring of fresh keys with these ids, the first current, and returns its path and lines.
@@ -128,5 +130,38 @@ func TestRetentionFlags(t *testing.T) {
 	}
 	if _, _, err := parseFlags([]string{"-retain-drafts-from", "monday"}); err == nil {
 		t.Error("a bad drafts-from was accepted")
+	}
+}
+
+// export-subject writes a zip only its owner can read, and refuses to overwrite a file.
+func TestExportSubjectCommand(t *testing.T) {
+	data := t.TempDir()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	stop := serveInProcess(t, "-data", data, "-demo")
+	stop()
+	out := filepath.Join(t.TempDir(), "sar.zip")
+	if err := run(context.Background(), []string{"-data", data, "export-subject", web.DemoEmail, out}, logger); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("export file: %v, %v", fi, err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdfs := 0
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/form.pdf") {
+			pdfs++
+		}
+	}
+	zr.Close()
+	if pdfs == 0 {
+		t.Errorf("no form PDFs in the demo professional's export (%d files)", len(zr.File))
+	}
+	if err := run(context.Background(), []string{"-data", data, "export-subject", web.DemoEmail, out}, logger); err == nil {
+		t.Error("an existing file was overwritten")
 	}
 }
