@@ -96,18 +96,18 @@ type Section struct {
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.
 type Field struct {
-	ID       string     `json:"id"`
-	Type     string     `json:"type"`
-	Label    string     `json:"label,omitempty"`
-	Hint     string     `json:"hint,omitempty"`
-	Name     string     `json:"name,omitempty"`
-	Required bool       `json:"required,omitempty"`
-	ReadOnly bool       `json:"readOnly,omitempty"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Label    string `json:"label,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Required bool   `json:"required,omitempty"`
+	ReadOnly bool   `json:"readOnly,omitempty"`
 	// Sensitive answers are cleared when a response is anonymised at the end of its retention.
-	Sensitive bool `json:"sensitive,omitempty"`
-	Prefill  string     `json:"prefill,omitempty"`
-	ShowWhen *Condition `json:"showWhen,omitempty"`
-	Messages Messages   `json:"messages,omitempty"`
+	Sensitive bool       `json:"sensitive,omitempty"`
+	Prefill   string     `json:"prefill,omitempty"`
+	ShowWhen  *Condition `json:"showWhen,omitempty"`
+	Messages  Messages   `json:"messages,omitempty"`
 
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`

@@ -123,7 +123,7 @@ func (p *Purger) Config() Config { return p.cfg }
 
 // Report counts what one pass removed.
 type Report struct {
-	Deleted, Anonymised           int // responses
+	Deleted, Anonymised            int // responses
 	MailBodies, Mail, Codes, Audit int
 }
 

@@ -15,9 +15,9 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"formportal/casework"
-	"formportal/retention"
 	"formportal/forms"
 	"formportal/renderer"
+	"formportal/retention"
 	"formportal/scan"
 	"formportal/store"
 )
@@ -319,6 +319,8 @@ func (a *App) routes() {
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
 				r.Get("/accounts", a.staffAccounts)
+				r.Get("/subject-access", a.subjectAccessForm)
+				r.Post("/subject-access", a.subjectAccess)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
 					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))
 				}
@@ -422,7 +424,8 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 	if u.IsStaff() {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
-			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"})
+			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
+				renderer.MenuItem{Label: "Subject access", Href: "/staff/subject-access"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,4 +70,35 @@ func TestStaffCannotDeleteTheirOwnAccount(t *testing.T) {
 		t.Error("a staff account is offered its own deletion")
 	}
 	b.get("/account/delete").status(http.StatusNotFound)
+}
+
+// An admin downloads everything held about an address from the staff console; staff who are not admins
+// do not see the page; the export is in the audit log.
+func TestAdminSubjectAccessDownload(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	ctx := context.Background()
+	const email = "asker@example.org"
+	startConcern(t, e, email)
+	e.staff("worker@council.example", false).get("/staff/subject-access").status(http.StatusNotFound)
+
+	admin := e.staff("boss@council.example", true)
+	admin.get("/staff/subject-access").status(200).see("Subject access request", "Email address")
+	admin.post("/staff/subject-access", "email", "not an address").status(http.StatusUnprocessableEntity).
+		see("Enter an email address in the correct format")
+	admin.post("/staff/subject-access", "email", email).status(200)
+	zr, err := zip.NewReader(strings.NewReader(admin.last), int64(len(admin.last)))
+	if err != nil {
+		t.Fatalf("the download is not a zip: %v", err)
+	}
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		names[f.Name] = true
+	}
+	if !names["account.json"] || !names["audit-log.json"] || !names["README.txt"] {
+		t.Errorf("zip holds %v", names)
+	}
+	log, _ := e.store.AuditLog(ctx, store.AuditFilter{Actor: "boss@council.example", Limit: 5})
+	if len(log) == 0 || log[0].Action != "exported subject data" || !strings.Contains(log[0].Detail, email) {
+		t.Errorf("audit: %+v", log)
+	}
 }
