@@ -2,12 +2,9 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"time"
 
-	"formportal/casework"
 	"formportal/retention"
-	"formportal/store"
 )
 
 // RunHousekeeping removes expired sessions and pending registrations, and applies the retention periods
@@ -59,17 +56,13 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if now.Sub(a.lastDocumentPurge) >= documentPurgeEvery {
 		a.lastDocumentPurge = now
-		n, err := a.work.PurgeUnlistedDocuments(ctx)
+		n, err := a.work.PurgeUnlistedDocuments(ctx, retention.Actor)
 		if err != nil {
 			a.log.Error("housekeeping: unlisted documents", "err", err)
 			return
 		}
 		if n > 0 {
 			a.log.Info("housekeeping: documents no answer lists deleted", "count", n)
-			if err := a.store.Audit(ctx, store.AuditEntry{At: now, Actor: retention.Actor, Action: string(casework.Purge),
-				Detail: fmt.Sprintf("%d documents no answer lists deleted", n)}); err != nil {
-				a.log.Error("housekeeping: audit unlisted documents", "err", err)
-			}
 		}
 	}
 }
