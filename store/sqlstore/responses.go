@@ -63,32 +63,47 @@ func (db *DB) responseArgs(r *store.Response) (args, key []any, err error) {
 	if r.Sections == nil {
 		sections = []byte("[]")
 	}
+	p, err := db.sealPayloads(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []any{r.Kind, r.FormID, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
+		p.caseData, p.answers, p.submission, r.Status, r.DueDate, r.Comments,
+		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, []any{p.keyID, p.wrapped}, nil
+}
+
+// payloads are a response's case data, answers and submission as stored: sealed under the data key
+// keyID names and wrapped holds, or in the clear without keys.
+type payloads struct {
+	caseData, answers, submission string
+	keyID                         string
+	wrapped                       []byte
+}
+
+// sealPayloads seals a response's payloads under a fresh data key; absent ones are stored as their defaults.
+func (db *DB) sealPayloads(r *store.Response) (payloads, error) {
 	orEmpty := func(m json.RawMessage, def string) string {
 		if len(m) == 0 {
 			return def
 		}
 		return string(m)
 	}
+	var p payloads
 	s, err := db.newSealer()
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		p.caseData, err = s.text(orEmpty(r.CaseData, "{}"), sealCaseData)
 	}
-	caseData, err := s.text(orEmpty(r.CaseData, "{}"), sealCaseData)
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		p.answers, err = s.text(orEmpty(r.Answers, `{"values":{}}`), sealAnswers)
 	}
-	answers, err := s.text(orEmpty(r.Answers, `{"values":{}}`), sealAnswers)
-	if err != nil {
-		return nil, nil, err
+	if err == nil {
+		p.submission, err = s.text(orEmpty(r.Submission, ""), sealSubmission)
 	}
-	submission, err := s.text(orEmpty(r.Submission, ""), sealSubmission)
 	if err != nil {
-		return nil, nil, err
+		return p, err
 	}
-	keyID, wrapped := s.key()
-	return []any{r.Kind, r.FormID, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
-		caseData, answers, submission, r.Status, r.DueDate, r.Comments,
-		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, []any{keyID, wrapped}, nil
+	p.keyID, p.wrapped = s.key()
+	return p, nil
 }
 
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {

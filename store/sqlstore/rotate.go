@@ -95,13 +95,12 @@ func (db *DB) sealResponse(ctx context.Context, id string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	args, key, err := db.responseArgs(r)
+	p, err := db.sealPayloads(r)
 	if err != nil {
 		return false, err
 	}
-	// args 7, 8 and 9 are the sealed case data, answers and submission.
 	res, err := db.exec(ctx, `UPDATE responses SET case_data = ?, answers = ?, submission = ?, key_id = ?, data_key = ? WHERE id = ? AND version = ? AND key_id = ''`,
-		args[7], args[8], args[9], key[0], key[1], id, r.Version)
+		p.caseData, p.answers, p.submission, p.keyID, p.wrapped, id, r.Version)
 	if err != nil {
 		return false, err
 	}
