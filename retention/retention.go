@@ -77,6 +77,14 @@ type Policy struct {
 	Anonymise                              bool
 }
 
+// DraftEnds is when a draft's period ends: it is deleted once that has passed.
+func (p Policy) DraftEnds(r *store.Response) time.Time {
+	if p.DraftsFromStart {
+		return r.CreatedAt.Add(p.Drafts)
+	}
+	return r.UpdatedAt.Add(p.Drafts)
+}
+
 // PolicyOf is a form's periods.
 func (c Config) PolicyOf(f *engine.Form) Policy {
 	d := c.Forms
@@ -149,11 +157,10 @@ func (p *Purger) rules(f *engine.Form, now time.Time) []rule {
 	}
 	draftCut := now.Add(-pol.Drafts)
 	drafts := rule{filter: store.ResponseFilter{Statuses: []store.Status{store.StatusDraft}, UpdatedBefore: draftCut},
-		due:    func(r *store.Response) bool { return in(r, store.StatusDraft) && r.UpdatedAt.Before(draftCut) },
+		due:    func(r *store.Response) bool { return in(r, store.StatusDraft) && pol.DraftEnds(r).Before(now) },
 		reason: fmt.Sprintf("not saved for %d days", days(pol.Drafts))}
 	if pol.DraftsFromStart {
 		drafts.filter = store.ResponseFilter{Statuses: []store.Status{store.StatusDraft}, CreatedBefore: draftCut}
-		drafts.due = func(r *store.Response) bool { return in(r, store.StatusDraft) && r.CreatedAt.Before(draftCut) }
 		drafts.reason = fmt.Sprintf("started more than %d days ago", days(pol.Drafts))
 	}
 	returnedCut, submittedCut, retractedCut := now.Add(-pol.Returned), now.Add(-pol.Submitted), now.Add(-pol.Retracted)

@@ -285,8 +285,8 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
-		deleted := a.draftDeleted(f.form, resp)
-		if !deleted.After(a.now()) {
+		deleted := a.cfg.Retention.PolicyOf(f.form).DraftEnds(resp)
+		if deleted.Before(a.now()) {
 			continue // its period has ended: housekeeping deletes it at its next pass
 		}
 		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(),
@@ -295,20 +295,11 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.RecoverPage(a.page(r, "Recover a Form"), rows))
 }
 
-// draftDeleted is when a draft's retention period ends, by its form's retention.
-func (a *App) draftDeleted(form *engine.Form, resp *store.Response) time.Time {
-	p := a.cfg.Retention.PolicyOf(form)
-	if p.DraftsFromStart {
-		return resp.CreatedAt.Add(p.Drafts)
-	}
-	return resp.UpdatedAt.Add(p.Drafts)
-}
-
 // draftKept says how long a saved draft is kept: "for 30 days" after each save, or until a date.
 func (a *App) draftKept(form *engine.Form, resp *store.Response) string {
 	p := a.cfg.Retention.PolicyOf(form)
 	if p.DraftsFromStart {
-		return "until " + a.draftDeleted(form, resp).Format("2 January 2006")
+		return "until " + p.DraftEnds(resp).Format("2 January 2006")
 	}
 	return fmt.Sprintf("for %d days", p.Drafts/retention.Day)
 }
