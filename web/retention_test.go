@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
+	"formportal/forms"
 	"formportal/retention"
 	"formportal/store"
 )
@@ -66,5 +70,37 @@ func TestSubmissionKeptThirtyDaysAfterTheFirstAPIFetch(t *testing.T) {
 	log, _ := e.store.AuditLog(ctx, store.AuditFilter{Actor: retention.Actor, Record: "one", Limit: 5})
 	if len(log) != 1 || log[0].Action != "purged" {
 		t.Errorf("audit of the purge: %+v", log)
+	}
+}
+
+// A form's own draft period is what the referrer is told: kept 10 days from its start, whatever the saves.
+func TestRecoverAFormShowsTheFormsOwnDraftPeriod(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	raw, err := os.ReadFile("../testdata/valid/referral/form.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(raw), "id: concern\n", "id: concern\nretention: { drafts: 10, draftsFrom: start }\n", 1)
+	lib, err := forms.LoadFrom(fstest.MapFS{"concern.yaml": {Data: []byte(yaml)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	b, id := startConcern(t, e, "fixed@example.org")
+	ends := e.clock.Now().Add(10 * retention.Day).Format("2 January 2006")
+	e.clock.Advance(9 * retention.Day)
+	b.login("fixed@example.org", testPassword)
+	b.get("/referrals/"+id+"/pages/you").post("/referrals/"+id+"/pages/you", "your_name", "Rose Berry", "action", "save").
+		see("You can find it under Recover a Form until " + ends)
+	b.get("/recover").see(ends)
+	e.clock.Advance(retention.Day + time.Millisecond)
+	b.login("fixed@example.org", testPassword)
+	b.get("/recover").see("Recover a Form")
+	if strings.Contains(b.last, ends) {
+		t.Error("a draft past its period is still offered")
+	}
+	e.app.Housekeep(context.Background())
+	if _, err := e.store.Response(context.Background(), id); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a draft 10 days from its start, saved a day ago, was kept: %v", err)
 	}
 }
