@@ -43,9 +43,35 @@ func (c *checker) run() {
 	c.checkReferralCaseData()
 	c.checkOverview()
 	c.checkRenames()
+	c.checkRetention()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
+}
+
+// --- retention ---------------------------------------------------------------------------------------
+
+// checkRetention warns of a form that anonymises with nothing marked sensitive: anonymising would keep
+// every answer.
+func (c *checker) checkRetention() {
+	if r := c.form.Retention; r == nil || !r.Anonymise {
+		return
+	}
+	var sensitive func(fields []*Field) bool
+	sensitive = func(fields []*Field) bool {
+		for _, fd := range fields {
+			if fd.Sensitive || sensitive(fd.Columns) || sensitive(fd.Fields) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range c.form.Sections {
+		if sensitive(s.Fields) {
+			return
+		}
+	}
+	c.warnf("/retention/anonymise", "anonymise-nothing-sensitive", "the form anonymises its responses but marks no field sensitive: every answer would be kept")
 }
 
 // --- case data ---------------------------------------------------------------------------------------

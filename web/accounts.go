@@ -775,6 +775,7 @@ var accessibilityText = []string{
 var privacyText = []string{
 	"The council uses the information you give in this portal to carry out its duties to safeguard and support children, under the Children Act 1989 and 2004, the UK GDPR and the Data Protection Act 2018.",
 	"Drafts you save are deleted after 30 days. Submitted forms are kept in the council's children's social care records.",
+	"You can delete your account, and the forms you have not submitted with it, under Update account. To get a copy of everything the portal holds about you, ask the council: it sends you what it holds in a month.",
 }
 
 // --- account ---------------------------------------------------------------------------------------

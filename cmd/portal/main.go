@@ -12,6 +12,12 @@
 //	portal [flags] forms publish [-migrate] DIR
 //	                                        check a forms folder and publish its new versions to the
 //	                                        database; running portals take them up on SIGHUP or their poll
+//	portal new-key ID                       print a keyring line with a fresh encryption key
+//	portal [flags] rotate-key               bring every stored row under the keyring's first key, while
+//	                                        the portal serves
+//	portal [flags] export-subject EMAIL FILE.zip
+//	                                        everything held about an email address (a subject access
+//	                                        request): JSON, a PDF of each form, the documents
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -71,6 +77,7 @@ type config struct {
 	oidcName                     string
 	formsDir                     string
 	formsPoll                    time.Duration
+	encryption                   encryptionConfig
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -111,6 +118,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcSecretFile, "oidc-client-secret-file", "", "a file holding the client secret (or set PORTAL_OIDC_CLIENT_SECRET); never a flag, which the process list shows")
 	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
+	c.encryption.flags(fl)
+	retentionFlags(fl, &c.web.Retention)
 	fl.VisitAll(func(f *flag.Flag) {
 		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
 			f.Value.Set(v)
@@ -141,7 +150,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	secrets := []struct {
 		name, file string
 		value      *string
-	}{{"smtp-password", *smtpPassFile, &c.smtpPass}, {"database-url", *databaseURLFile, &c.databaseURL}}
+	}{{"smtp-password", *smtpPassFile, &c.smtpPass}, {"database-url", *databaseURLFile, &c.databaseURL}, {"encryption-keys", *c.encryption.keysFile, &c.encryption.keysText}}
 	onCommandLine := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true }) // flags only: the environment sets values directly
 	for _, s := range secrets {
@@ -152,6 +161,12 @@ func parseFlags(args []string) (*config, []string, error) {
 			c.warnings = append(c.warnings, fmt.Sprintf("-%s was given as a flag, which every user of this machine can read in the process list: set PORTAL_%s or -%s-file instead",
 				s.name, strings.ToUpper(strings.ReplaceAll(s.name, "-", "_")), s.name))
 		}
+	}
+	if err := c.encryption.load(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkRetention(c.web.Retention); err != nil {
+		return nil, nil, err
 	}
 	// The dev mailbox shows every email, codes included, to anyone: only when nothing but this machine can
 	// reach it and its links, or for a demo that says so, never on a public address by accident.
@@ -216,7 +231,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR"
+	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -243,8 +258,13 @@ func command(ctx context.Context, c *config, args []string) error {
 			fmt.Printf("Staff account %s created. Its first password, shown only this once, is changed at the first sign-in, when an authenticator app is set up too:\n%s\n", args[2], password)
 			return nil
 		}
+	case len(args) == 2 && args[0] == "new-key":
+		return newKeyLine(args[1])
 	default:
-		return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
+		var ok bool
+		if do, ok = dataCommand(c, args); !ok {
+			return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
+		}
 	}
 	db, err := openStore(ctx, c)
 	if err != nil {
@@ -264,6 +284,9 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
+	}
+	if c.encryption.keys == nil {
+		logger.Warn("answers, case data and documents are stored unencrypted: set -encryption-keys-file or PORTAL_ENCRYPTION_KEYS")
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -349,15 +372,27 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	return nil
 }
 
-// openStore opens PostgreSQL when a database URL is given, else the SQLite file in the data folder.
+// openStore opens PostgreSQL when a database URL is given, else the SQLite file in the data folder, with
+// the encryption keys: keys that do not open the data stored stop it here.
 func openStore(ctx context.Context, c *config) (*sqlstore.DB, error) {
+	var db *sqlstore.DB
+	var err error
 	if c.databaseURL != "" {
-		return sqlstore.OpenPostgres(ctx, c.databaseURL)
+		db, err = sqlstore.OpenPostgres(ctx, c.databaseURL)
+	} else {
+		if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+		db, err = sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
 	}
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err != nil {
+		return nil, err
 	}
-	return sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	if err := db.UseKeys(ctx, c.encryption.keys); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("encryption keys (-encryption-keys-file, PORTAL_ENCRYPTION_KEYS): %w", err)
+	}
+	return db, nil
 }
 
 // secretFromFile reads a secret from the file named by its -NAME-file flag into value, without its final

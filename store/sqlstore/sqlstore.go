@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"formportal/store"
+	"formportal/store/sealed"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -44,10 +45,11 @@ type DB struct {
 	dialect dialect
 	writeDB *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
 	readDB  *sql.DB
-	write   queryer // writeDB, or the transaction
-	read    queryer // readDB, or the transaction
-	inTx    *sql.Tx // set inside InTx
-	path    string  // SQLite: the database file
+	write   queryer         // writeDB, or the transaction
+	read    queryer         // readDB, or the transaction
+	inTx    *sql.Tx         // set inside InTx
+	path    string          // SQLite: the database file
+	keys    *sealed.Keyring // seals payloads at rest; nil writes them in the clear (UseKeys)
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
@@ -55,7 +57,9 @@ func newDB(d dialect, write, read *sql.DB) *DB {
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
-// readers run beside the writer; synchronous=FULL makes every acknowledged commit survive a crash.
+// readers run beside the writer; synchronous=FULL makes every acknowledged commit survive a crash;
+// secure_delete overwrites what is deleted or replaced, so a purged answer or a row sealed by key rotation
+// does not linger in the file's free space.
 func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -63,7 +67,7 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=secure_delete(1)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -184,7 +188,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 		return fn(db)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx}
+		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx, keys: db.keys}
 		return fn(inner)
 	})
 }

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"StaffAccounts":     testStaffAccounts,
 		"SecondFactors":     testSecondFactors,
 		"FormVersions":      testFormVersions,
+		"RetentionFilters":  testRetentionFilters,
+		"RetentionMail":     testRetentionMailAndAudit,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
