@@ -379,3 +379,20 @@ func readEvent(t *testing.T, r io.Reader) string {
 	t.Fatalf("the stream ended (%v) after %q", sc.Err(), b.String())
 	return ""
 }
+
+// A form file that is a symlink out of the folder is not read into the page: diagnostics quote a file's
+// text, and a folder cloned from elsewhere could point one at the designer's own secrets.
+func TestSymlinkOutOfTheFolderIsNotShown(t *testing.T) {
+	st := newSite(t)
+	secret := filepath.Join(t.TempDir(), "id_secret")
+	if err := os.WriteFile(secret, []byte("PRIVATE-KEY-TEXT\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(st.dir, "stolen.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/", "/forms/stolen.yaml"} {
+		_, _, body := st.get(p)
+		mustNotContain(t, p, body, "PRIVATE-KEY-TEXT")
+	}
+}

@@ -27,7 +27,6 @@ import (
 // Server serves the preview of the forms in one folder.
 type Server struct {
 	dir   string
-	fsys  fs.FS
 	today func() time.Time
 	log   *slog.Logger
 	gen   *generations
@@ -36,7 +35,7 @@ type Server struct {
 
 // New makes the preview of the forms in dir.
 func New(dir string, log *slog.Logger) *Server {
-	return &Server{dir: dir, fsys: os.DirFS(dir), today: time.Now, log: log, gen: newGenerations(), done: make(chan struct{})}
+	return &Server{dir: dir, today: time.Now, log: log, gen: newGenerations(), done: make(chan struct{})}
 }
 
 //go:embed preview.js
@@ -73,12 +72,19 @@ type file struct {
 }
 
 // load reads every form file of the folder, as the portal would.
+// The folder is opened as a root: a symlink that leads out of it is refused unread.
 func (s *Server) load() ([]file, error) {
-	forms, diags, err := engine.LoadFS(s.fsys, ".")
+	root, err := os.OpenRoot(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", s.dir, err)
+	}
+	defer root.Close()
+	fsys := root.FS()
+	forms, diags, err := engine.LoadFS(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
-	entries, err := fs.ReadDir(s.fsys, ".")
+	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", s.dir, err)
 	}

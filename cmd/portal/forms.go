@@ -25,7 +25,14 @@ import (
 func readForms(dir string, w io.Writer, logger *slog.Logger) ([]*engine.Form, error) {
 	fsys, name := forms.FS(), "the bundled forms"
 	if dir != "" {
-		fsys, name = os.DirFS(dir), dir
+		// Opened as a root, a symlink that leads out of the folder is refused unread: diagnostics quote a
+		// file's text into the log.
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return nil, fmt.Errorf("forms %s: %w", dir, err)
+		}
+		defer root.Close()
+		fsys, name = root.FS(), dir
 	}
 	list, diags, err := engine.LoadFS(fsys, ".")
 	if err != nil {

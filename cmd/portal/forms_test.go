@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -174,5 +175,41 @@ func TestFormsPublishReachesARunningPortal(t *testing.T) {
 	}
 	for !strings.Contains(startPage(t, s), "Early Help, as published later") {
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// A form file that is a symlink out of the forms folder (to the keyring, say) is refused without being
+// read: formlint's diagnostics quote a file's text, and they go to the portal's log. A symlink within
+// the folder, as a Kubernetes ConfigMap mounts its files (name.yaml -> ..data/name.yaml), still serves.
+func TestFormsFolderSymlinkOutOfTheFolderIsNotRead(t *testing.T) {
+	top := t.TempDir()
+	const secret = "k1 c2VjcmV0LWtleS1ieXRlcy1zZWNyZXQta2V5LWJ5dGVzISE="
+	if err := os.WriteFile(filepath.Join(top, "keyring"), []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(top, "forms")
+	data := filepath.Join(dir, "..data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	councilForm(t, data, "Early Help", 1)
+	if err := os.Symlink("..data/early-help-request.yaml", filepath.Join(dir, "early-help-request.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readForms(dir, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		t.Fatalf("a symlink within the folder: %v", err)
+	}
+	if err := os.Symlink("../keyring", filepath.Join(dir, "stolen.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCommand(t, nil, "-data", t.TempDir(), "-forms", dir)
+	if err == nil {
+		t.Fatalf("the portal started with a form file outside its folder:\n%s", out)
+	}
+	if strings.Contains(out, "c2VjcmV0") {
+		t.Fatalf("the file outside the folder was read into the log:\n%s", out)
+	}
+	if !strings.Contains(out, "stolen.yaml") {
+		t.Fatalf("the refused file is not named:\n%s", out)
 	}
 }
