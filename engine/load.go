@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -123,7 +124,7 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, Diagnostics, error) {
 			continue
 		}
 		p := path.Join(dir, e.Name())
-		data, err := fs.ReadFile(fsys, p)
+		data, err := readFormFile(fsys, p)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading form %s: %w", p, err)
 		}
@@ -141,6 +142,33 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, Diagnostics, error) {
 		forms = append(forms, f)
 	}
 	return forms, all, nil
+}
+
+// MaxFormFile is the largest form file LoadFS reads: many times the largest form.
+const MaxFormFile = 1 << 20
+
+// readFormFile reads a regular file of at most MaxFormFile bytes.
+func readFormFile(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
+	}
+	if info.Size() > MaxFormFile {
+		return nil, fmt.Errorf("larger than %d bytes", MaxFormFile)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFormFile+1))
+	if err == nil && len(data) > MaxFormFile {
+		err = fmt.Errorf("larger than %d bytes", MaxFormFile)
+	}
+	return data, err
 }
 
 // IsFormFile reports whether a file name is that of a form definition.
