@@ -157,6 +157,12 @@ func parseFlags(args []string) (*config, []string, error) {
 		if err := secretFromFile(s.value, s.name, s.file); err != nil {
 			return nil, nil, err
 		}
+		if s.file != "" {
+			if info, err := os.Stat(s.file); err == nil && info.Mode().Perm()&0o077 != 0 {
+				c.warnings = append(c.warnings, fmt.Sprintf("-%s-file %s can be read by other users of this machine (mode %s): make it readable by the portal's user only (chmod 600)",
+					s.name, s.file, info.Mode().Perm()))
+			}
+		}
 		if onCommandLine[s.name] {
 			c.warnings = append(c.warnings, fmt.Sprintf("-%s was given as a flag, which every user of this machine can read in the process list: set PORTAL_%s or -%s-file instead",
 				s.name, strings.ToUpper(strings.ReplaceAll(s.name, "-", "_")), s.name))

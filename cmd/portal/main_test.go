@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"formportal/store/sealed"
 )
 
 func freeAddr(t *testing.T) string {
@@ -142,5 +144,39 @@ func TestOIDCClientSecretNeverAFlag(t *testing.T) {
 	}
 	if _, _, err := parseFlags(oidc[:4]); err == nil || !strings.Contains(err.Error(), "-oidc-email-domains") {
 		t.Fatalf("no domains: %v", err)
+	}
+}
+
+// A secret file (the keyring above all) that other users of the machine can read is warned of at start;
+// one only its owner reads is not.
+func TestSecretFileReadableByOthersIsWarned(t *testing.T) {
+	line, err := sealed.NewKeyLine("k1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "keyring")
+	if err := os.WriteFile(file, []byte(line+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	warned := func() bool {
+		c, _, err := parseFlags([]string{"-encryption-keys-file", file})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.warnings {
+			if strings.Contains(w, file) && strings.Contains(w, "other users") {
+				return true
+			}
+		}
+		return false
+	}
+	if warned() {
+		t.Fatal("a keyring file only its owner reads is warned of")
+	}
+	if err := os.Chmod(file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !warned() {
+		t.Fatal("a keyring file every user can read is not warned of")
 	}
 }
