@@ -102,3 +102,56 @@ func TestAdminSubjectAccessDownload(t *testing.T) {
 		t.Errorf("audit: %+v", log)
 	}
 }
+
+// An attacker who guesses at the password of a browser left signed in is stopped after a few tries, and
+// the right password then does nothing until the wait is over.
+func TestDeleteOwnAccountWrongPasswordsAreLimited(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	const email = "guessed@example.org"
+	b := e.register(email)
+	u, err := e.store.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < maxLoginPerAccount; i++ {
+		b.get("/account/delete").post("/account/delete", "password", "guess "+string(rune('a'+i))).status(http.StatusUnprocessableEntity).
+			see("Your password is not correct")
+	}
+	b.get("/account/delete").post("/account/delete", "password", testPassword).status(http.StatusUnprocessableEntity).
+		see("You have entered a wrong password too many times")
+	if _, err := e.store.UserByID(context.Background(), u.ID); err != nil {
+		t.Fatalf("the account was deleted past the limit: %v", err)
+	}
+}
+
+// Deleting an account ends its sessions in every browser, not only the one that asked; the address can
+// register again, as a new account that sees none of the old one's drafts, and a delegation sent to the
+// address before reaches the new account only once it has proved the address.
+func TestDeleteOwnAccountEndsOtherSessionsAndTheAddressRegistersAfresh(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	ctx := context.Background()
+	const email = "twice@example.org"
+	b, draftID := startConcern(t, e, email)
+	task := e.delegate(key, email)
+	other := e.signIn(email, testPassword)
+	if !other.signedIn() {
+		t.Fatal("the second browser did not sign in")
+	}
+	old, err := e.store.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.get("/account/delete").post("/account/delete", "password", testPassword).see("Your account has been deleted")
+	if other.signedIn() {
+		t.Fatal("the other browser is still signed in to the deleted account")
+	}
+	other.get("/tasks/" + task).see("Secure login")
+
+	fresh := e.register(email)
+	u, err := e.store.UserByEmail(ctx, email)
+	if err != nil || u.ID == old.ID {
+		t.Fatalf("registering again: %+v, %v", u, err)
+	}
+	fresh.get("/referrals/" + draftID).status(http.StatusNotFound)
+	fresh.get("/tasks/" + task).status(http.StatusOK)
+}
