@@ -179,7 +179,8 @@ func (x *Exporter) form(ctx context.Context, z *zip.Writer, r *store.Response) (
 		if err != nil {
 			return 0, fmt.Errorf("export %s: %w", r.ID, err)
 		}
-		name := dir + "documents/" + d.ID + "-" + path.Base(strings.ReplaceAll(d.Name, "\\", "/"))
+		// The uploader's name, without a folder or a colon (a drive, or an NTFS stream, once unzipped).
+		name := dir + "documents/" + d.ID + "-" + strings.ReplaceAll(path.Base(strings.ReplaceAll(d.Name, "\\", "/")), ":", "_")
 		if err := writeFile(z, name, a.Content); err != nil {
 			return 0, err
 		}

@@ -123,3 +123,73 @@ func TestExportEverythingHeldAboutAnAddress(t *testing.T) {
 		t.Errorf("audit of the export: %+v", log)
 	}
 }
+
+// Documents are named by whoever uploaded them: no name, however hostile, puts a file of the zip outside
+// the form's documents folder, where an unzipping tool would write it elsewhere on the requester's disk.
+// Addresses that only look like the requester's (plus-addressing, a longer local part or domain) are
+// other people: nothing of theirs is in the export.
+func TestExportHostileNamesAndLookalikeAddresses(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const email = "rose@example.org"
+	lookalikes := []string{"rose+sar@example.org", "xrose@example.org", "rose@example.org.evil", "ros_@example.org", "rose@example.or%"}
+	for i, owner := range append([]string{email}, lookalikes...) {
+		id := "r" + string(rune('0'+i))
+		r := &store.Response{ID: id, Kind: store.KindReferral, FormID: "concern", OwnerEmail: owner, Status: store.StatusDraft, CreatedAt: t0, UpdatedAt: t0,
+			CaseData: json.RawMessage(`{}`), Answers: json.RawMessage(`{"values":{"risk_detail":"Answer of ` + owner + `"}}`)}
+		if err := st.CreateResponse(ctx, r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.EnqueueMail(ctx, &store.Mail{To: owner, Subject: "Mail to " + owner, Text: "text", CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Audit(ctx, store.AuditEntry{At: t0, Actor: owner, Action: "signed in as " + owner}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"../../../../etc/cron.d/x", `..\..\windows\system32\x.dll`, "/abs/path.pdf", "..", ".", "", "a/../../b.pdf", "C:\\x.pdf", "C:x.pdf", "notes.pdf:hidden"} {
+		d := &store.Attachment{ID: "d" + string(rune('a'+i)), ResponseID: "r0", FieldID: "documents", Name: name, Kind: "pdf", MediaType: "application/pdf",
+			Size: 4, Content: []byte("%PDF"), CreatedAt: t0}
+		if err := st.AddAttachment(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	x := &subject.Exporter{St: st, Forms: library(t), Now: func() time.Time { return t0 }}
+	sum, err := x.Export(ctx, email, "admin@council.example", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Forms != 1 || sum.Documents != 10 || sum.Emails != 1 || sum.Audit != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := ""
+	for _, f := range zr.File {
+		if f.Name != filepath.ToSlash(filepath.Clean(f.Name)) || strings.HasPrefix(f.Name, "/") || strings.Contains(f.Name, `\`) || strings.Contains(f.Name, ":") {
+			t.Errorf("zip entry %q is not a plain relative path", f.Name)
+		}
+		if strings.Contains(f.Name, "documents/") && !strings.HasPrefix(f.Name, "forms/r0/documents/") {
+			t.Errorf("document %q outside its form's folder", f.Name)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		all += string(b)
+	}
+	for _, other := range lookalikes {
+		if strings.Contains(all, other) {
+			t.Errorf("the export holds something of %s", other)
+		}
+	}
+}
