@@ -155,3 +155,23 @@ func TestDeleteOwnAccountEndsOtherSessionsAndTheAddressRegistersAfresh(t *testin
 	fresh.get("/referrals/" + draftID).status(http.StatusNotFound)
 	fresh.get("/tasks/" + task).status(http.StatusOK)
 }
+
+// A member of staff who is not an admin cannot post the export form either (a hand-made request, with
+// their own valid token): nothing is sent and nothing is exported, so nothing is audited as exported.
+func TestSubjectAccessPostByStaffWhoAreNotAdmins(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	const email = "asker@example.org"
+	startConcern(t, e, email)
+	worker := e.staff("worker@council.example", false)
+	worker.get("/staff")
+	worker.post("/staff/subject-access", "email", email).status(http.StatusNotFound)
+	if strings.HasPrefix(worker.last, "PK") {
+		t.Fatal("a zip was sent to staff who are not admins")
+	}
+	log, _ := e.store.AuditLog(context.Background(), store.AuditFilter{Limit: 50})
+	for _, en := range log {
+		if en.Action == "exported subject data" {
+			t.Fatalf("an export by staff who are not admins: %+v", en)
+		}
+	}
+}
