@@ -189,7 +189,7 @@ func (x *Exporter) form(ctx context.Context, z *zip.Writer, r *store.Response) (
 	if err := writeJSON(z, dir+"form.json", f); err != nil {
 		return 0, err
 	}
-	if def := x.Forms.Get(r.FormID); def != nil {
+	if def := x.Forms.Version(r.FormID, r.FormVersion); def != nil {
 		b, err := x.pdf(def, r)
 		if err != nil {
 			return 0, fmt.Errorf("export %s: %w", r.ID, err)

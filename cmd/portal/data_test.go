@@ -4,14 +4,18 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"formportal/store"
 	"formportal/store/sealed"
+	"formportal/store/sqlstore"
 	"formportal/web"
 )
 
@@ -164,4 +168,51 @@ func TestExportSubjectCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"-data", data, "export-subject", web.DemoEmail, out}, logger); err == nil {
 		t.Error("an existing file was overwritten")
 	}
+}
+
+// export-subject prints the forms of the council's own folder (-forms), each at the version its response
+// was made on: a form only the council has is not left without its PDF.
+func TestExportSubjectCommandUsesTheCouncilsForms(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	councilForm(t, dir, "Council help", 1)
+	b, err := os.ReadFile(filepath.Join(dir, "early-help-request.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "council-help.yaml"), bytes.Replace(b, []byte("id: early-help-request"), []byte("id: council-help"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := run(context.Background(), []string{"-data", data, "-forms", dir, "forms", "publish", dir}, logger); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(data, "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	r := &store.Response{ID: "c1", Kind: store.KindReferral, FormID: "council-help", FormVersion: 1, OwnerEmail: "asker@example.org", Status: store.StatusDraft,
+		CaseData: json.RawMessage(`{}`), Answers: json.RawMessage(`{"values":{}}`), CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateResponse(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	out := filepath.Join(t.TempDir(), "sar.zip")
+	if err := run(ctx, []string{"-data", data, "-forms", dir, "export-subject", "asker@example.org", out}, logger); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	names := []string{}
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Name == "forms/c1/form.pdf" {
+			return
+		}
+	}
+	t.Fatalf("no PDF of the council's form in the export: %v", names)
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
+	"formportal/casework"
 	"formportal/forms"
 	"formportal/store/sqlstore"
 	"formportal/subject"
@@ -14,9 +16,19 @@ import (
 // exportSubject writes everything held about an email address, a subject access request, to a zip file
 // only its owner can read; the export is in the audit log under who ran it.
 func exportSubject(ctx context.Context, db *sqlstore.DB, c *config, email, file string) error {
-	library, err := forms.Load()
+	// The forms the portal serves (the council's folder, -forms), and every version published, so that
+	// each response is printed on the version it was made on.
+	list, err := readForms(c.formsDir, os.Stderr, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	if err != nil {
-		return err
+		return fmt.Errorf("export-subject: %w", err)
+	}
+	library := forms.New(list)
+	unloadable, err := casework.New(db, library, nil, casework.Texts{}, nil).LoadVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("export-subject: %w", err)
+	}
+	for _, u := range unloadable {
+		fmt.Fprintf(os.Stderr, "A published form version does not load, so its responses have no PDF in the export: %s\n", u)
 	}
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
