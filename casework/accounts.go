@@ -31,7 +31,7 @@ func (s *Service) DeleteAccount(ctx context.Context, userID string) (int, error)
 			return err
 		}
 		for _, r := range drafts {
-			if err := tx.DeleteResponse(ctx, r.ID); err != nil {
+			if err := tx.DeleteResponse(ctx, r.ID, r.Version); err != nil {
 				return err
 			}
 			if err := s.audit(ctx, tx, u.Email, Purge, r, string(r.Status)+" deleted with its author's account"); err != nil {

@@ -40,7 +40,7 @@ func (s *Service) Expire(ctx context.Context, id, actor, reason string, due func
 		if !due(r) {
 			return ErrNotDue
 		}
-		if err := tx.DeleteResponse(ctx, id); err != nil {
+		if err := tx.DeleteResponse(ctx, id, r.Version); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, actor, Purge, r, string(r.Status)+" "+reason)

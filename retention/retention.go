@@ -241,8 +241,8 @@ func (p *Purger) apply(ctx context.Context, f *engine.Form, r rule, rep *Report)
 				err = p.work.Expire(ctx, resp.ID, Actor, r.reason, r.due)
 			}
 			switch {
-			case errors.Is(err, casework.ErrNotDue), errors.Is(err, store.ErrNotFound):
-				continue // changed or gone since it was listed
+			case errors.Is(err, casework.ErrNotDue), errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrStale):
+				continue // changed or gone since it was listed, or saved while it was being purged
 			case err != nil:
 				return fmt.Errorf("retention of %s: %w", f.ID, err)
 			}

@@ -159,8 +159,9 @@ type Responses interface {
 	// once each time it enters f.Statuses, including responses written while it reads.
 	ListResponsesAfter(ctx context.Context, f ResponseFilter, after int64) ([]*Response, error)
 	Events(ctx context.Context, responseID string) ([]Event, error)
-	// DeleteResponse removes a response with its history and documents; ErrNotFound when it is gone.
-	DeleteResponse(ctx context.Context, id string) error
+	// DeleteResponse removes a response with its history and documents if its Version is still the one
+	// read (else ErrStale: it was saved meanwhile); ErrNotFound when it is gone.
+	DeleteResponse(ctx context.Context, id string, version int) error
 	// MarkFetched records that the case system fetched these responses at a time, for those whose latest
 	// submission it had not fetched before: the first fetch of a submission stays.
 	MarkFetched(ctx context.Context, ids []string, at time.Time) error

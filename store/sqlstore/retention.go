@@ -9,9 +9,21 @@ import (
 	"formportal/store"
 )
 
-// DeleteResponse removes a response; its history and documents go with it (ON DELETE CASCADE).
-func (db *DB) DeleteResponse(ctx context.Context, id string) error {
-	return affectedOne(db.exec(ctx, `DELETE FROM responses WHERE id = ?`, id))
+// DeleteResponse removes a response not changed since version was read; its history and documents go
+// with it (ON DELETE CASCADE). The version guards the delete: on PostgreSQL a transaction's read takes no
+// lock, so a save can commit between the caller's read and this delete.
+func (db *DB) DeleteResponse(ctx context.Context, id string, version int) error {
+	res, err := db.exec(ctx, `DELETE FROM responses WHERE id = ? AND version = ?`, id, version)
+	if err != nil {
+		return fmt.Errorf("delete response: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if _, err := db.Response(ctx, id); err != nil {
+			return err
+		}
+		return store.ErrStale
+	}
+	return nil
 }
 
 // MarkFetched records the first fetch of each response's latest submission by the case system: a fetch

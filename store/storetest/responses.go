@@ -76,7 +76,11 @@ func testResponses(t *testing.T, st store.Store) {
 		t.Fatalf("deleted attachment: %v", err)
 	}
 
-	if err := st.DeleteResponse(ctx, "r2"); err != nil {
+	r2, err := st.Response(ctx, "r2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteResponse(ctx, "r2", r2.Version); err != nil {
 		t.Fatalf("delete r2: %v", err)
 	}
 	if _, err := st.Attachment(ctx, "r2-a1"); !errors.Is(err, store.ErrNotFound) {

@@ -112,10 +112,14 @@ func testRetentionFilters(t *testing.T, st store.Store) {
 	if docs, _ := st.AttachmentsOf(ctx, "r1"); len(docs) != 1 {
 		t.Fatalf("another response's documents went too: %v", docs)
 	}
-	if err := st.DeleteResponse(ctx, "r1"); err != nil {
+	// A delete is refused for a response saved since the version the caller read.
+	if err := st.DeleteResponse(ctx, "r1", r1.Version-1); !errors.Is(err, store.ErrStale) {
+		t.Fatalf("deleting a response saved since it was read: %v, want ErrStale", err)
+	}
+	if err := st.DeleteResponse(ctx, "r1", r1.Version); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteResponse(ctx, "r1"); !errors.Is(err, store.ErrNotFound) {
+	if err := st.DeleteResponse(ctx, "r1", r1.Version); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleting again: %v, want ErrNotFound", err)
 	}
 	if _, err := st.Attachment(ctx, "a3"); !errors.Is(err, store.ErrNotFound) {
