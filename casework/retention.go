@@ -64,9 +64,11 @@ func (s *Service) AnonymiseExpired(ctx context.Context, id, actor, reason string
 		if !due(r) {
 			return ErrNotDue
 		}
-		form := s.forms.Get(r.FormID)
-		if form == nil {
-			return fmt.Errorf("form %q is not installed: its sensitive fields are not known", r.FormID)
+		// The version the response was made on says which of its answers are sensitive: a later one may
+		// have renamed or dropped them.
+		form, err := s.FormOf(r)
+		if err != nil {
+			return fmt.Errorf("%w: its sensitive fields are not known", err)
 		}
 		if r.Answers, err = anonymiseAnswers(form, r.Answers); err != nil {
 			return err

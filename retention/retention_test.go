@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"formportal/casework"
+	"formportal/engine"
 	"formportal/forms"
 	"formportal/mail"
 	"formportal/retention"
@@ -315,5 +316,45 @@ func TestPolicyOfAndCheck(t *testing.T) {
 	cfg.Forms.DraftsFrom = "yesterday"
 	if err := cfg.Check(); err == nil {
 		t.Error("a bad drafts-from was accepted")
+	}
+}
+
+// A response is anonymised by the version of its form it was made on: a later version that renames a
+// sensitive field (or drops it) does not leave the person's name in the answers kept for statistics.
+func TestAnonymiseFollowsTheResponsesOwnFormVersion(t *testing.T) {
+	e := newEnv(t)
+	lib := library(t)
+	v2 := lib.Get("concern")
+	b, err := os.ReadFile("../testdata/valid/referral/form.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := strings.Replace(string(b), "id: concern\n", "id: concern\nretention: { drafts: 10, draftsFrom: start, submitted: 5, anonymise: true }\n", 1)
+	next = strings.Replace(next, "version: 2\n", "version: 3\n", 1)
+	next = strings.Replace(next, "- id: your_name\n", "- id: full_name\n", 1)
+	v3, diags := engine.Load("concern.yaml", []byte(next))
+	if v3 == nil || v3.Version != 3 || v3.Field("your_name") != nil {
+		t.Fatalf("version 3: %v", diags)
+	}
+	clock := func() time.Time { return now }
+	lib.Add(v3)
+	work := casework.New(e.st, lib, mail.NewOutbox(e.st, "Portal <donotreply@council.example>", clock), casework.Texts{}, clock)
+	purger := retention.New(e.st, lib, work, retention.DefaultConfig(), clock)
+	old := now.Add(-400 * retention.Day)
+	e.put(t, "v2", "concern", store.StatusSubmitted, old, old, old, now.Add(-6*retention.Day))
+	ctx := context.Background()
+	r, err := e.st.Response(ctx, "v2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.FormVersion = v2.Version
+	if err := e.st.UpdateResponse(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := purger.Run(ctx); err != nil || rep.Anonymised != 1 {
+		t.Fatalf("run: %+v, %v", rep, err)
+	}
+	if r, _ = e.st.Response(ctx, "v2"); strings.Contains(string(r.Answers)+string(r.Submission), "Sam Jones") {
+		t.Fatalf("a sensitive answer of version %d kept once anonymised under version 3: %s", v2.Version, r.Answers)
 	}
 }
