@@ -17,7 +17,21 @@ var ErrStaffAccount = errors.New("a staff account is disabled by an admin, not d
 // remembered devices and automatic replies go with the account. It returns how many forms were deleted.
 func (s *Service) DeleteAccount(ctx context.Context, userID string) (int, error) {
 	deleted := 0
-	err := s.st.InTx(ctx, func(tx store.Data) error {
+	var err error
+	// A draft saved in another browser meanwhile makes its delete stale: the deletion starts again.
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = s.deleteAccount(ctx, userID, &deleted); !errors.Is(err, store.ErrStale) {
+			break
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("delete account %s: %w", userID, err)
+	}
+	return deleted, nil
+}
+
+func (s *Service) deleteAccount(ctx context.Context, userID string, deleted *int) error {
+	return s.st.InTx(ctx, func(tx store.Data) error {
 		u, err := tx.UserByID(ctx, userID)
 		if err != nil {
 			return err
@@ -38,15 +52,11 @@ func (s *Service) DeleteAccount(ctx context.Context, userID string) (int, error)
 				return err
 			}
 		}
-		deleted = len(drafts)
+		*deleted = len(drafts)
 		if err := tx.DeleteUser(ctx, u.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, store.AuditEntry{At: s.now(), Actor: u.Email, Action: "deleted account",
-			Detail: fmt.Sprintf("by its owner; %d unsubmitted forms deleted with it", deleted)})
+			Detail: fmt.Sprintf("by its owner; %d unsubmitted forms deleted with it", len(drafts))})
 	})
-	if err != nil {
-		return 0, fmt.Errorf("delete account %s: %w", userID, err)
-	}
-	return deleted, nil
 }
