@@ -80,3 +80,37 @@ func TestParseErrors(t *testing.T) {
 		}
 	}
 }
+
+// Every seal takes a fresh random nonce, and every data key is fresh: the same answer sealed twice, under
+// one data key or two, never gives the same bytes (a repeated GCM nonce would give away both plain texts
+// and the key's authenticity).
+func TestNoncesAndDataKeysAreNeverReused(t *testing.T) {
+	k, _ := keyring(t, "k1")
+	dk, err := k.NewDataKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonces := map[string]bool{}
+	for i := 0; i < 200; i++ {
+		box, err := dk.Seal([]byte("the same answer"), "responses.answers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := string(box[:12])
+		if nonces[n] {
+			t.Fatalf("nonce repeated after %d seals", i)
+		}
+		nonces[n] = true
+		other, err := k.NewDataKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := other.Seal([]byte("the same answer"), "responses.answers")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := dk.Open(theirs, "responses.answers"); !errors.Is(err, ErrWrongKey) {
+			t.Fatalf("another row's data key opens this one's: %v", err)
+		}
+	}
+}
