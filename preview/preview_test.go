@@ -267,7 +267,8 @@ func TestPagesRunOnlyTheirOwnScript(t *testing.T) {
 // A page from another site cannot reach the preview through a name of its own pointed at loopback.
 func TestOtherHostNamesAreRefused(t *testing.T) {
 	st := newSite(t)
-	for host, want := range map[string]int{"evil.example": http.StatusForbidden, "localhost": http.StatusOK, "127.0.0.1:80": http.StatusOK, "[::1]:8090": http.StatusOK} {
+	for host, want := range map[string]int{"evil.example": http.StatusForbidden, "localhost.evil.example": http.StatusForbidden,
+		"127.0.0.1.nip.io:8090": http.StatusForbidden, "127.1": http.StatusForbidden, "localhost": http.StatusOK, "127.0.0.1:80": http.StatusOK, "[::1]:8090": http.StatusOK} {
 		req, _ := http.NewRequest(http.MethodGet, st.url+"/", nil)
 		req.Host = host
 		resp, err := http.DefaultClient.Do(req)
