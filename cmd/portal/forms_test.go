@@ -213,3 +213,21 @@ func TestFormsFolderSymlinkOutOfTheFolderIsNotRead(t *testing.T) {
 		t.Fatalf("the refused file is not named:\n%s", out)
 	}
 }
+
+// A form edited without raising its version and read on SIGHUP is refused: the published version stays
+// the one served, so responses made on it keep meaning what they meant.
+func TestEditedButNotBumpedFormIsRefusedOnSIGHUP(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	councilForm(t, dir, "Early Help as published", 1)
+	s := serve(t, nil, "-data", data, "-forms", dir)
+	councilForm(t, dir, "Early Help edited in place", 1)
+	s.cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(t, s, "forms not reloaded")
+	if !strings.Contains(s.log.String(), "raise its version") {
+		t.Fatalf("no reason logged:\n%s", s.log)
+	}
+	page := startPage(t, s)
+	if !strings.Contains(page, "Early Help as published") || strings.Contains(page, "edited in place") {
+		t.Fatalf("the edit under the same version is served:\n%s", page)
+	}
+}
