@@ -8,10 +8,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -44,10 +44,18 @@ type DB struct {
 	dialect dialect
 	writeDB *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
 	readDB  *sql.DB
-	write   queryer // writeDB, or the transaction
-	read    queryer // readDB, or the transaction
-	inTx    *sql.Tx // set inside InTx
-	path    string  // SQLite: the database file
+	write   queryer   // writeDB, or the transaction
+	read    queryer   // readDB, or the transaction
+	inTx    *sql.Tx   // set inside InTx
+	path    string    // SQLite: the database file
+	lock    io.Closer // SQLite: the shared lock that keeps a restore from replacing the file in use
+}
+
+// sqliteDSN is the driver's name for the database file at the absolute path abs, with the settings
+// every connection needs.
+func sqliteDSN(abs string) string {
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	return "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
@@ -61,21 +69,27 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite path %s: %w", path, err)
 	}
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
+	lock, err := lockFile(abs, false)
+	if err != nil {
+		return nil, err
+	}
+	dsn := sqliteDSN(abs)
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
 	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
+		lock.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
 	db := newDB(sqlite, write, read)
 	db.path = abs
+	db.lock = lock
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -88,6 +102,9 @@ func (db *DB) Close() error {
 	err := db.writeDB.Close()
 	if db.readDB != db.writeDB {
 		err = errors.Join(err, db.readDB.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
 	}
 	return err
 }
@@ -117,25 +134,21 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 }
 
 // migrate applies, in order and each in its own transaction, the embedded migrations not yet applied.
+// A database migrated by a newer portal (one holding a migration this binary does not know) is refused:
+// this binary's queries may not fit its tables, and writing to it could lose what the newer one keeps.
 func (db *DB) migrate(ctx context.Context) error {
-	dir := "migrations/sqlite"
-	if db.dialect == postgres {
-		dir = "migrations/postgres"
-	}
 	if _, err := db.writeDB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
-	entries, err := fs.ReadDir(migrations, dir)
+	status, err := db.migrationStatus(ctx)
 	if err != nil {
-		return fmt.Errorf("read migrations: %w", err)
+		return err
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
+	if err := status.newer(); err != nil {
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		body, err := fs.ReadFile(migrations, dir+"/"+name)
+	for _, name := range status.Pending {
+		body, err := fs.ReadFile(migrations, db.migrationsDir()+"/"+name)
 		if err != nil {
 			return fmt.Errorf("read migration %s: %w", name, err)
 		}
