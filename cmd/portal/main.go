@@ -9,6 +9,8 @@
 //	portal [flags] apikey revoke NAME-or-ID refuse the key from the next request on, in every process
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
+//	portal [flags] config | healthcheck | backup FILE | restore FILE | migrate status | migrate apply
+//	                                        operations (opscommands.go)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -65,6 +67,7 @@ type config struct {
 	oidcIssuer, oidcClientID     string
 	oidcSecretFile, oidcDomains  string
 	oidcName                     string
+	ops                          // operations settings and the flag set, for portal config (config.go)
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -103,12 +106,15 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcSecretFile, "oidc-client-secret-file", "", "a file holding the client secret (or set PORTAL_OIDC_CLIENT_SECRET); never a flag, which the process list shows")
 	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
-	fl.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
-			f.Value.Set(v)
-		}
-	})
+	c.addObservabilityFlags(fl)
+	if err := c.fromEnvironment(fl, os.Environ()); err != nil {
+		return nil, nil, err
+	}
 	if err := fl.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	c.flags = fl
+	if err := c.validate(); err != nil {
 		return nil, nil, err
 	}
 	c.web.PasswordOnlySignIn = !c.signInCode
@@ -208,7 +214,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin]"
+	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin]"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -248,6 +254,9 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	for _, w := range c.warnings {
 		logger.Warn(w)
+	}
+	if do, ok := opsCommand(rest); ok {
+		return do(ctx, c)
 	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
