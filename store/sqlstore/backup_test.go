@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"formportal/store"
 )
@@ -142,5 +143,38 @@ func TestBackupOfPostgresSaysToUseItsTools(t *testing.T) {
 	db, _ := openPostgresSchema(t)
 	if err := db.Backup(context.Background(), filepath.Join(t.TempDir(), "b.db")); !errors.Is(err, ErrNotSQLite) {
 		t.Fatalf("backup on PostgreSQL: %v", err)
+	}
+}
+
+// Stats counts the email waiting, and reports the database's size and (SQLite) its disk's free space.
+func TestStats(t *testing.T) {
+	for name, db := range map[string]*DB{"sqlite": openTemp(t), "postgres": func() *DB { db, _ := openPostgresSchema(t); return db }()} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			st, err := db.Stats(ctx)
+			if err != nil || st.OutboxDepth != 0 || st.OutboxOldest != 0 || st.DatabaseBytes <= 0 || st.DiskFreeKnown != (name == "sqlite") {
+				t.Fatalf("an empty store: %+v, %v", st, err)
+			}
+			queued := time.Now().Add(-time.Hour)
+			for i := range 3 {
+				if err := db.EnqueueMail(ctx, &store.Mail{To: fmt.Sprintf("p%d@example.org", i), Subject: "s", Text: "t", CreatedAt: queued, NextAttemptAt: queued}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sent, err := db.ClaimDueMail(ctx, time.Now(), time.Minute, 1)
+			if err != nil || len(sent) != 1 {
+				t.Fatal(err)
+			}
+			if err := db.MarkMailSent(ctx, sent[0].ID, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+			st, err = db.Stats(ctx)
+			if err != nil || st.OutboxDepth != 2 || st.OutboxOldest < time.Hour || st.OutboxOldest > 2*time.Hour {
+				t.Fatalf("two waiting an hour: %+v, %v", st, err)
+			}
+			if name == "sqlite" && st.DiskFreeBytes <= 0 {
+				t.Fatalf("disk free %d", st.DiskFreeBytes)
+			}
+		})
 	}
 }

@@ -59,7 +59,7 @@ func sqliteDSN(abs string) string {
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
-	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: read}
+	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{read}}
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
@@ -181,13 +181,13 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	tx, err := db.writeDB.BeginTx(ctx, nil)
 	if err != nil {
-		return withFull(err)
+		return counted("write", withFull(err))
 	}
 	defer tx.Rollback() // after a commit this does nothing; after an error or a panic it frees the writer
 	if err := fn(tx); err != nil {
-		return withFull(err)
+		return counted("write", withFull(err))
 	}
-	return withFull(tx.Commit())
+	return counted("write", withFull(tx.Commit()))
 }
 
 // InTx runs fn with a store whose every read and write belongs to one transaction: all of fn's writes
@@ -205,7 +205,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 // exec runs one write statement.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := db.write.ExecContext(ctx, db.bind(query), args...)
-	return res, withFull(err)
+	if db.inTx != nil {
+		return res, withFull(err) // counted once, when the transaction fails
+	}
+	return res, counted("write", withFull(err))
 }
 
 // bind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries never hold a literal "?".
