@@ -41,8 +41,29 @@ var (
 	webhookFailures = counter("webhook_failures_total", "Webhook deliveries that failed, by reason.", "reason")
 )
 
+// Webhook failure reasons.
+const (
+	WebhookConnect = "connect" // the receiver could not be reached
+	WebhookTimeout = "timeout" // it did not answer in time
+	WebhookStatus  = "status"  // it answered with an error status
+)
+
 func init() {
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), storeCollector{})
+	// Every series a dashboard or an alert looks for exists from the start, at 0.
+	for _, kind := range []string{"delegation", "referral"} {
+		saves.WithLabelValues(kind)
+		submissions.WithLabelValues(kind)
+	}
+	for _, reason := range []string{WrongPassword, TooManyAttempts, WrongCode, WrongAuthenticatorCode} {
+		signInFailures.WithLabelValues(reason)
+	}
+	for _, op := range []string{"read", "write", "stats"} {
+		storeErrors.WithLabelValues(op)
+	}
+	for _, reason := range []string{WebhookConnect, WebhookTimeout, WebhookStatus} {
+		webhookFailures.WithLabelValues(reason)
+	}
 }
 
 // Request counts one answered request. route is the router's pattern (/tasks/{id}/pages/*), never the
@@ -75,8 +96,8 @@ func SignInFailed(reason string) { signInFailures.WithLabelValues(reason).Inc() 
 // StoreError counts a failed database operation: "read", "write" or "stats".
 func StoreError(op string) { storeErrors.WithLabelValues(op).Inc() }
 
-// WebhookFailed counts a webhook delivery that failed; reason is a fixed word such as "timeout",
-// "status" (the receiver answered with an error) or "connect", never a URL or a body.
+// WebhookFailed counts a webhook delivery that failed, for one of the Webhook reasons: never a URL or a
+// body.
 func WebhookFailed(reason string) { webhookFailures.WithLabelValues(reason).Inc() }
 
 // StoreStats is what the store reports at each scrape.

@@ -269,6 +269,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	stopMetrics, err := serveMetrics(c, db, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	library, err := forms.Load()
 	if err != nil {
 		return err
