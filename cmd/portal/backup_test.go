@@ -110,7 +110,7 @@ func TestBackupDuringSaveLoadThenRestore(t *testing.T) {
 	if out, err := runCommand(t, nil, "-data", data, "restore", copyFile); err == nil || !strings.Contains(out, "a portal process has it open") {
 		t.Fatalf("a restore over the running portal's database: %v\n%s", err, out)
 	}
-	restored := t.TempDir()
+	restored := filepath.Join(t.TempDir(), "new-folder") // a restore test's scratch folder, made by the restore
 	if out, err := runCommand(t, nil, "-data", restored, "restore", copyFile); err != nil {
 		t.Fatalf("portal restore: %v\n%s", err, out)
 	}

@@ -105,6 +105,9 @@ func restore(ctx context.Context, c *config, from string) error {
 	if c.databaseURL != "" {
 		return errors.New("restore: PostgreSQL is restored with its own tools (README, Backups)")
 	}
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return fmt.Errorf("restore: data folder: %w", err)
+	}
 	kept, err := sqlstore.RestoreSQLite(ctx, from, sqlitePath(c))
 	if err != nil {
 		return err

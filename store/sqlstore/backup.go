@@ -18,8 +18,8 @@ var ErrNotSQLite = errors.New("backups of PostgreSQL are made with PostgreSQL's 
 
 // Backup writes a consistent copy of the SQLite database to dest while the portal keeps serving: VACUUM
 // INTO reads one snapshot, so the copy holds every transaction committed before it began and none of
-// those after. The copy is written beside dest, synced, checked and only then renamed to dest, so dest
-// is whole or absent. dest must not exist.
+// those after. The copy is written beside dest, readable by this user only, synced, checked and only
+// then renamed to dest, so dest is whole or absent. dest must not exist.
 func (db *DB) Backup(ctx context.Context, dest string) error {
 	if db.dialect != sqlite {
 		return ErrNotSQLite
@@ -49,6 +49,10 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	if err != nil {
 		os.Remove(partial)
 		return fmt.Errorf("backup to %s: %w", dest, withFull(err))
+	}
+	if err := os.Chmod(partial, 0o600); err != nil { // children's records: the portal's user only
+		os.Remove(partial)
+		return fmt.Errorf("backup: %w", err)
 	}
 	if err := checkCopy(ctx, partial); err != nil {
 		os.Remove(partial)

@@ -56,6 +56,9 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 	}
 	after := committed.Load()
 	close(stop)
+	if info, err := os.Stat(backup); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("the backup's mode: %v, %v; want 0600: it holds children's records", info.Mode(), err)
+	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
