@@ -206,7 +206,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
+	r.Use(a.accessLog, a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)

@@ -18,6 +18,8 @@
 //	portal [flags] export-subject EMAIL FILE.zip
 //	                                        everything held about an email address (a subject access
 //	                                        request): JSON, a PDF of each form, the documents
+//	portal [flags] config | healthcheck | backup FILE | restore FILE | migrate status | migrate apply
+//	                                        operations (opscommands.go)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -78,6 +80,7 @@ type config struct {
 	formsDir                     string
 	formsPoll                    time.Duration
 	encryption                   encryptionConfig
+	ops                          // operations settings and the flag set, for portal config (config.go)
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -120,12 +123,15 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
 	c.encryption.flags(fl)
 	retentionFlags(fl, &c.web.Retention)
-	fl.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
-			f.Value.Set(v)
-		}
-	})
+	c.addObservabilityFlags(fl)
+	if err := c.fromEnvironment(fl, os.Environ()); err != nil {
+		return nil, nil, err
+	}
 	if err := fl.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	c.flags = fl
+	if err := c.validate(); err != nil {
 		return nil, nil, err
 	}
 	c.web.PasswordOnlySignIn = !c.signInCode
@@ -231,7 +237,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
+	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -282,6 +288,9 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	for _, w := range c.warnings {
 		logger.Warn(w)
 	}
+	if do, ok := opsCommand(rest); ok {
+		return do(ctx, c)
+	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
 	}
@@ -296,6 +305,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	stopMetrics, err := serveMetrics(c, db, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	list, err := readForms(c.formsDir, os.Stderr, logger)
 	if err != nil {
 		return err
