@@ -10,9 +10,10 @@ import (
 
 // gopdf compresses each page's content stream with a new zlib writer, and a zlib writer costs about a
 // megabyte to make: a 500-row chronology of 85 pages would allocate more than 100 MB for its compressors
-// alone. So gopdf writes the PDF uncompressed and flate re-compresses its uncompressed streams with one
-// pooled compressor, rewriting the cross-reference table. gopdf's output is simple (objects 1 to N in
-// order, then one classic xref table); anything else is left uncompressed, which is still a correct PDF.
+// alone. So gopdf writes the PDF uncompressed and one pass over its output tags it (tag.go) and
+// flate-compresses its uncompressed streams with one pooled compressor, rewriting the cross-reference
+// table. gopdf's output is simple (objects 1 to N in order, the catalog first, a page before its content
+// stream, then one classic xref table).
 
 var compressors = sync.Pool{New: func() any {
 	w, _ := zlib.NewWriterLevel(nil, zlib.BestSpeed)
@@ -26,17 +27,27 @@ var (
 	filterKey     = []byte("/Filter")
 )
 
-// compressStreams returns src with every stream that has no filter flate-compressed, or src itself
-// when its layout is not the one gopdf writes.
-func compressStreams(src []byte) []byte {
-	out, err := recompress(src)
-	if err != nil {
-		return src
+var (
+	typePage    = []byte("/Type /Page\n")
+	typeCatalog = []byte("/Type /Catalog\n")
+)
+
+// finish returns src tagged with t (when t is not nil), with every stream that has no filter
+// flate-compressed.
+func finish(src []byte, t *tags) ([]byte, error) {
+	var tg *tagged
+	if t != nil {
+		tg = newTagged(t)
 	}
-	return out
+	return recompress(src, tg)
 }
 
-func recompress(src []byte) ([]byte, error) {
+func recompress(src []byte, t *tagged) ([]byte, error) {
+	size, err := trailerSize(src)
+	if err != nil {
+		return nil, err
+	}
+	rootObj, metaObj := size, size+2 // the objects tagging adds: see tagged.objects
 	start := bytes.Index(src, []byte("\n1 0 obj\n"))
 	if start < 0 {
 		return nil, fmt.Errorf("no first object")
@@ -46,7 +57,7 @@ func recompress(src []byte) ([]byte, error) {
 	out.Write(src[:start])
 	zw := compressors.Get().(*zlib.Writer)
 	defer compressors.Put(zw)
-	var packed bytes.Buffer
+	var packed, marked bytes.Buffer
 	var offsets []int
 	i := start
 	for n := 1; ; n++ {
@@ -62,8 +73,30 @@ func recompress(src []byte) ([]byte, error) {
 		}
 		end += body + len(endObj)
 		s := bytes.Index(src[body:end], streamKeyword)
-		if s < 0 {
-			out.Write(src[i:end]) // not a stream
+		if s < 0 { // not a stream
+			obj := src[i:end]
+			if t != nil {
+				var more string
+				switch {
+				case n == 1 && bytes.Contains(obj, typeCatalog):
+					more = t.catalog(rootObj, metaObj)
+				case bytes.Contains(obj, typePage):
+					if err := t.page(n, obj); err != nil {
+						return nil, err
+					}
+					more = t.pageEntries(len(t.pageObjs) - 1)
+				}
+				if more != "" {
+					dict := bytes.LastIndex(obj, []byte(">>"))
+					if dict < 0 {
+						return nil, fmt.Errorf("object %d is no dictionary", n)
+					}
+					out.Write(obj[:dict])
+					out.WriteString(more)
+					obj = obj[dict:]
+				}
+			}
+			out.Write(obj)
 			i = skipBlank(src, end, out)
 			continue
 		}
@@ -94,9 +127,17 @@ func recompress(src []byte) ([]byte, error) {
 			i = skipBlank(src, end, out)
 			continue
 		}
+		stream := src[data : data+length]
+		if p, ok := t.pageOf(n); ok {
+			marked.Reset()
+			if err := t.content(p, stream, &marked); err != nil {
+				return nil, err
+			}
+			stream = marked.Bytes()
+		}
 		packed.Reset()
 		zw.Reset(&packed)
-		if _, err := zw.Write(src[data : data+length]); err != nil {
+		if _, err := zw.Write(stream); err != nil {
 			return nil, err
 		}
 		if err := zw.Close(); err != nil {
@@ -123,18 +164,41 @@ func recompress(src []byte) ([]byte, error) {
 	}
 	trailer := bytes.Index(src[i:], []byte("trailer\n"))
 	startxref := bytes.LastIndex(src, []byte("startxref\n"))
-	if trailer < 0 || startxref < i+trailer {
+	if trailer < 0 || startxref < i+trailer || len(offsets)+1 != size {
 		return nil, fmt.Errorf("no trailer")
 	}
+	trailerDict := src[i+trailer : startxref]
+	if t != nil {
+		if err := t.check(); err != nil {
+			return nil, err
+		}
+		t.objects(size, out, func(int) { offsets = append(offsets, out.Len()) })
+		trailerDict = bytes.Replace(trailerDict, []byte("/Size "+strconv.Itoa(size)+"\n"), []byte("/Size "+strconv.Itoa(len(offsets)+1)+"\n"), 1)
+	}
 	at := out.Len()
-	out.Write(xref)
+	out.WriteString("xref\n0 " + strconv.Itoa(len(offsets)+1) + "\n")
 	out.WriteString("0000000000 65535 f \n")
 	for _, off := range offsets {
 		fmt.Fprintf(out, "%010d 00000 n \n", off)
 	}
-	out.Write(src[i+trailer : startxref])
+	out.Write(trailerDict)
 	fmt.Fprintf(out, "startxref\n%d\n%%%%EOF\n", at)
 	return out.Bytes(), nil
+}
+
+// trailerSize reads the /Size of the trailer: the number of objects, plus one.
+func trailerSize(src []byte) (int, error) {
+	k := bytes.LastIndex(src, []byte("trailer\n"))
+	if k < 0 {
+		return 0, fmt.Errorf("no trailer")
+	}
+	f := bytes.Fields(src[k:])
+	for j := 0; j+1 < len(f); j++ {
+		if string(f[j]) == "/Size" {
+			return strconv.Atoi(string(f[j+1]))
+		}
+	}
+	return 0, fmt.Errorf("trailer without /Size")
 }
 
 // skipBlank copies the blank lines after an object and returns where the next thing starts.

@@ -972,7 +972,8 @@ func BenchmarkChronology500Rows(b *testing.B) {
 	b.ReportMetric(float64(pages), "pages")
 }
 
-// Every stream is compressed: gopdf writes the PDF uncompressed and compressStreams compresses it.
+// Every stream but the XMP metadata (left readable, as PDF/A and PDF/UA readers expect) is compressed:
+// gopdf writes the PDF uncompressed and finish compresses it.
 func TestStreamsCompressed(t *testing.T) {
 	form := loadForms(t).Get("early-help-request")
 	var buf bytes.Buffer
@@ -980,10 +981,11 @@ func TestStreamsCompressed(t *testing.T) {
 		t.Fatal(err)
 	}
 	streams := bytes.Count(buf.Bytes(), []byte("endstream"))
-	if filtered := bytes.Count(buf.Bytes(), []byte("/Filter /FlateDecode")); streams == 0 || filtered != streams {
-		t.Errorf("%d of %d streams compressed", filtered, streams)
+	metadata := bytes.Count(buf.Bytes(), []byte("/Type /Metadata /Subtype /XML"))
+	if filtered := bytes.Count(buf.Bytes(), []byte("/Filter /FlateDecode")); streams == 0 || metadata != 1 || filtered != streams-1 {
+		t.Errorf("%d of %d streams compressed, %d metadata streams", filtered, streams, metadata)
 	}
-	if _, err := recompress([]byte("%PDF-1.7\nnot what gopdf writes")); err == nil {
+	if _, err := recompress([]byte("%PDF-1.7\nnot what gopdf writes"), nil); err == nil {
 		t.Errorf("recompress accepted something gopdf does not write")
 	}
 }
