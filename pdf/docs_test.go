@@ -13,8 +13,8 @@ type namedDoc struct {
 	doc  Document
 }
 
-// everyDocument is every bundled form twice: blank, and answered with a few rows per table (the chronology
-// with 60, enough to run over several pages and repeat its header row).
+// everyDocument is every bundled form twice: blank, and answered with a few rows per table and long answers
+// (the chronology with 12 rows of long answers, splitting rows over pages and repeating its header row).
 func everyDocument(t testing.TB) []namedDoc {
 	t.Helper()
 	var out []namedDoc
@@ -23,7 +23,7 @@ func everyDocument(t testing.TB) []namedDoc {
 		caseData := enginetest.CaseData(form, 3)
 		rows := 3
 		if form.ID == "multi-agency-chronology" {
-			rows = 60
+			rows = 12
 		}
 		answers := enginetest.Answers(form, caseData, rows, today)
 		if form.ID == "multi-agency-chronology" {

@@ -256,10 +256,23 @@ func (t *tagged) catalog(root, meta int) string {
 // marked content, and its tab order, the structure's.
 func (t *tagged) pageEntries(p int) string {
 	s := "  /Tabs /S\n"
-	if p < len(t.parents) && len(t.parents[p]) > 0 {
+	if t.marked(p) {
 		s += "  /StructParents " + strconv.Itoa(p) + "\n"
 	}
 	return s
+}
+
+// marked reports whether page p has lines of content, marked content with MCIDs.
+func (t *tagged) marked(p int) bool {
+	if p >= len(t.lines) {
+		return false
+	}
+	for _, l := range t.lines[p] {
+		if l.node != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // objects writes the structure tree root (object first), the parent tree, the metadata and the structure
