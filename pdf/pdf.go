@@ -248,36 +248,42 @@ func (r *renderer) content(x, w float64, fd *engine.Field) {
 }
 
 // richText draws designer text: paragraphs separated by blank lines, "- " lines as bulleted items, a
-// list.
+// list. The lines of a paragraph are drawn as they are written, each starting a line.
 func (r *renderer) richText(x, w float64, text string, st style) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return
 	}
-	var list *node // the list the bullets so far are items of
+	var open *node // the paragraph or the list being drawn
+	close := func() {
+		if open != nil {
+			r.end()
+			open = nil
+		}
+	}
 	for line := range strings.SplitSeq(text, "\n") {
 		line = strings.TrimRight(line, " ")
 		bullet := strings.HasPrefix(strings.TrimLeft(line, " "), "- ")
-		if list != nil && !bullet {
-			r.end()
-			list = nil
-		}
 		switch {
 		case line == "":
+			close()
 			r.gap(st.lh() / 2)
 		case bullet:
-			if list == nil {
-				list = r.begin("L")
+			if open == nil || open.role != "L" {
+				close()
+				open = r.begin("L")
 			}
 			item := strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
 			r.item(x, w, 12, r.wrap(r.clean(item, st), st, w-12), st, func() { r.text(x+2, r.y, "•", st) }, nil)
 		default:
-			r.para(x, w, line, st)
+			if open == nil || open.role != "P" {
+				close()
+				open = r.begin("P")
+			}
+			r.lines(x, r.wrap(r.clean(line, st), st, w), st)
 		}
 	}
-	if list != nil {
-		r.end()
-	}
+	close()
 }
 
 // item draws an item of a list: its label (a bullet, a box to tick) beside its first line, its lines
