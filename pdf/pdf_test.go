@@ -953,23 +953,43 @@ func TestWriteError(t *testing.T) {
 
 // --- benchmark ------------------------------------------------------------------------------------------
 
-// BenchmarkChronology500Rows renders a Multi-Agency Chronology with 500 rows across three siblings.
+// BenchmarkChronology500Rows renders a Multi-Agency Chronology with 500 rows across three siblings: tagged,
+// as Render makes every PDF, and untagged, as before PDFs were tagged, for what tagging costs in the same
+// run. It reports the PDF's size too.
 func BenchmarkChronology500Rows(b *testing.B) {
 	form := loadForms(b).Get("multi-agency-chronology")
 	caseData := enginetest.CaseData(form, 3)
 	answers := enginetest.Answers(form, caseData, 500, today)
 	chronologyChildren(answers)
 	d := Document{Form: form, CaseData: caseData, Answers: answers, Header: header(form), Marking: marking, Today: today}
-	b.ReportAllocs()
-	var pages int
-	for b.Loop() {
-		res, err := Render(io.Discard, d)
-		if err != nil {
-			b.Fatal(err)
+	for _, tag := range []bool{false, true} {
+		name := "untagged"
+		if tag {
+			name = "tagged"
 		}
-		pages = res.Pages
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			var pages int
+			var size countingWriter
+			for b.Loop() {
+				size = 0
+				res, err := renderPDF(&size, d, tag)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pages = res.Pages
+			}
+			b.ReportMetric(float64(pages), "pages")
+			b.ReportMetric(float64(size), "bytes")
+		})
 	}
-	b.ReportMetric(float64(pages), "pages")
+}
+
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // Every stream but the XMP metadata (left readable, as PDF/A and PDF/UA readers expect) is compressed:

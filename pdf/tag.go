@@ -275,9 +275,9 @@ func (t *tagged) marked(p int) bool {
 	return false
 }
 
-// objects writes the structure tree root (object first), the parent tree, the metadata and the structure
-// elements, numbering them from first on, and calls obj before each object with its number.
-func (t *tagged) objects(first int, out *bytes.Buffer, obj func(int)) {
+// objects writes the structure tree root, the parent tree, the metadata and the structure elements,
+// numbering them from first on.
+func (t *tagged) objects(first int, w *objWriter) {
 	rootObj, treeObj, metaObj := first, first+1, first+2
 	// An element is written when it holds text, or elements that do; an empty cell too, as a table's
 	// rows need all their cells. Elements are numbered parents first, in reading order.
@@ -312,46 +312,46 @@ func (t *tagged) objects(first int, out *bytes.Buffer, obj func(int)) {
 	}
 	number(t.root)
 
-	obj(rootObj)
-	fmt.Fprintf(out, "%d 0 obj\n<</Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R /ParentTreeNextKey %d>>\nendobj\n",
-		rootObj, t.root.obj, treeObj, len(t.pageObjs))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "<</Type /StructTreeRoot /K [%d 0 R] /ParentTree %d 0 R /ParentTreeNextKey %d>>",
+		t.root.obj, treeObj, len(t.pageObjs))
+	w.object(rootObj, b.Bytes())
 
-	obj(treeObj)
-	fmt.Fprintf(out, "%d 0 obj\n<</Nums [", treeObj)
+	b.Reset()
+	b.WriteString("<</Nums [")
 	for p, ns := range t.parents {
 		if len(ns) == 0 {
 			continue
 		}
-		fmt.Fprintf(out, "\n%d [", p)
+		fmt.Fprintf(&b, "\n%d [", p)
 		for k, n := range ns {
 			if k > 0 {
-				out.WriteByte(' ')
+				b.WriteByte(' ')
 			}
-			fmt.Fprintf(out, "%d 0 R", n.obj)
+			b.WriteString(strconv.Itoa(n.obj))
+			b.WriteString(" 0 R")
 		}
-		out.WriteString("]")
+		b.WriteString("]")
 	}
-	out.WriteString("]>>\nendobj\n")
+	b.WriteString("]>>")
+	w.object(treeObj, b.Bytes())
 
-	obj(metaObj)
-	xmp := t.xmp()
-	fmt.Fprintf(out, "%d 0 obj\n<</Type /Metadata /Subtype /XML /Length %d>>\nstream\n", metaObj, len(xmp))
-	out.WriteString(xmp)
-	out.WriteString("\nendstream\nendobj\n")
+	w.stream(metaObj, "/Type /Metadata /Subtype /XML", []byte(t.xmp()))
 
 	for _, n := range elems {
-		obj(n.obj)
-		t.elem(n, rootObj, out)
+		b.Reset()
+		t.elem(n, rootObj, &b)
+		w.object(n.obj, b.Bytes())
 	}
 }
 
-// elem writes the structure element n.
+// elem writes the structure element n's dictionary.
 func (t *tagged) elem(n *node, rootObj int, out *bytes.Buffer) {
 	parent := rootObj
 	if n.parent != nil {
 		parent = n.parent.obj
 	}
-	fmt.Fprintf(out, "%d 0 obj\n<</Type /StructElem /S /%s /P %d 0 R", n.obj, n.role, parent)
+	fmt.Fprintf(out, "<</Type /StructElem /S /%s /P %d 0 R", n.role, parent)
 	// The page of the element's first marked content is its page: its MCIDs there need no page of their own.
 	pg := -1
 	for _, k := range n.kids {
@@ -392,7 +392,7 @@ func (t *tagged) elem(n *node, rootObj int, out *bytes.Buffer) {
 		}
 		sep = " "
 	}
-	out.WriteString("]>>\nendobj\n")
+	out.WriteString("]>>")
 }
 
 // xmp is the document's XMP metadata: its title and language, what made it.

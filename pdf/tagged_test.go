@@ -302,7 +302,7 @@ func checkTagged(t *testing.T, path, title, lang string) *tagging {
 	}
 	o := readObjects(t, path)
 	tg := &tagging{catalog: o.value(t, o.trailer["/Root"])}
-	tg.info, _ = o.trailer["/Info"].(map[string]any)
+	tg.info = o.value(t, o.trailer["/Info"])
 	if tg.info["/Title"] != "u:"+title {
 		t.Errorf("Info /Title = %v, want %q", tg.info["/Title"], title)
 	}
