@@ -14,11 +14,12 @@ type namedDoc struct {
 }
 
 // everyDocument is every bundled form twice: blank, and answered with a few rows per table and long answers
-// (the chronology with 12 rows of long answers, splitting rows over pages and repeating its header row).
+// (the chronology with 12 rows of long answers, splitting rows over pages and repeating its header row);
+// and the test form with a section for each child.
 func everyDocument(t testing.TB) []namedDoc {
 	t.Helper()
 	var out []namedDoc
-	for _, form := range loadForms(t).All() {
+	for _, form := range append(loadForms(t).All(), loadPerChildForm(t)) {
 		out = append(out, namedDoc{form.ID + "/blank", Document{Form: form, Blank: true, Header: header(form)[:3], Marking: marking, Today: today}})
 		caseData := enginetest.CaseData(form, 3)
 		rows := 3

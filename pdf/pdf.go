@@ -21,6 +21,13 @@
 // needs: "*" on the questions that must be answered, hints, the options with boxes to tick, when a question
 // applies ("Only if “Are the parents aware?” is “No”"), simple constraints in words ("Must be today or in
 // the past"), and boxes, lines and empty table rows to write in.
+//
+// Every document is a tagged PDF, for screen readers (see tag.go): a structure tree in reading order, the
+// title an H1 heading, sections H2 with a bookmark each, groups (a list's items, a content field's heading)
+// one level below; a question with its answer, or with its notes and options, in one division; tables
+// with their header cells; options and bullets as lists; the marking, page numbers, boxes, rules and a
+// table's header row repeated on a new page as artifacts. It declares its language (Document.Lang) and
+// shows its title as the window's title.
 package pdf
 
 import (
