@@ -78,7 +78,7 @@ func newRenderer(marking string) (*renderer, error) {
 	r.tags.root = &node{role: "Document"}
 	r.open = r.tags.root
 	r.pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
-	r.pdf.SetNoCompression() // compressStreams compresses afterwards, with one compressor
+	r.pdf.SetNoCompression() // finish compresses afterwards, with one compressor
 	for _, f := range []*face{regularFace, boldFace} {
 		opt := gopdf.TtfOption{
 			// clean has replaced every character sfnt says the font lacks; should gopdf's own cmap
