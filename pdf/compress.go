@@ -48,7 +48,6 @@ func recompress(src []byte, t *tagged) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rootObj, metaObj := size, size+2 // the objects tagging adds: see tagged.objects
 	start := bytes.Index(src, []byte("\n1 0 obj\n"))
 	if start < 0 {
 		return nil, fmt.Errorf("no first object")
@@ -77,7 +76,7 @@ func recompress(src []byte, t *tagged) ([]byte, error) {
 				var more string
 				switch {
 				case n == 1 && bytes.Contains(dict, typeCatalog):
-					more = t.catalog(rootObj, metaObj)
+					more = t.catalog(size)
 				case bytes.Contains(dict, typePage):
 					if err := t.page(n, dict); err != nil {
 						return nil, err

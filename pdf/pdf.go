@@ -212,8 +212,7 @@ func (r *renderer) section(title string, body func()) {
 	ls := r.wrap(r.clean(title, stSection), stSection, contentW)
 	r.room(float64(len(ls))*stSection.lh() + 6 + 3*stBody.lh())
 	r.gap(10)
-	r.pdf.SetXY(left, r.y)
-	r.pdf.AddOutlineWithPosition(infoText(title))
+	r.tags.bookmarks = append(r.tags.bookmarks, bookmark{title: title, page: r.page, top: r.y})
 	r.heading(func() { r.lines(left, ls, stSection) })
 	r.y += 2
 	r.rule()

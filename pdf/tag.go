@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 )
 
 // node is an element of the structure tree.
@@ -56,8 +57,16 @@ const (
 	scopeRow    = "/A <</O /Table /Scope /Row>>"
 )
 
+// bookmark is an entry of the outline: a section's title, and the page and the top of its heading.
+type bookmark struct {
+	title string
+	page  int
+	top   float64 // points from the top of the page
+}
+
 // tags is what the renderer notes for the tagging post-pass.
 type tags struct {
+	bookmarks []bookmark
 	root  *node    // the Document element
 	lines [][]line // per page, the lines of text in the order drawn
 	lang  string   // the document's language, a BCP 47 tag
@@ -246,10 +255,15 @@ func (t *tagged) content(p int, data []byte, out *bytes.Buffer) error {
 }
 
 // catalog returns the entries the catalog gets: the structure tree, the language, the title as the window
-// title, the metadata. root and meta are the object numbers of the structure tree root and the metadata.
-func (t *tagged) catalog(root, meta int) string {
-	return fmt.Sprintf("  /StructTreeRoot %d 0 R\n  /MarkInfo <</Marked true>>\n  /Lang %s\n  /ViewerPreferences <</DisplayDocTitle true>>\n  /Metadata %d 0 R\n",
-		root, pdfString(t.lang), meta)
+// title, the metadata, the outline shown. first is the number of the first object tagging adds (see
+// objects).
+func (t *tagged) catalog(first int) string {
+	s := fmt.Sprintf("  /StructTreeRoot %d 0 R\n  /MarkInfo <</Marked true>>\n  /Lang %s\n  /ViewerPreferences <</DisplayDocTitle true>>\n  /Metadata %d 0 R\n",
+		first, pdfString(t.lang), first+2)
+	if len(t.bookmarks) > 0 {
+		s += fmt.Sprintf("  /Outlines %d 0 R\n  /PageMode /UseOutlines\n", first+3)
+	}
+	return s
 }
 
 // pageEntries returns the entries page p's dictionary gets: its key in the parent tree, when it has
@@ -275,10 +289,14 @@ func (t *tagged) marked(p int) bool {
 	return false
 }
 
-// objects writes the structure tree root, the parent tree, the metadata and the structure elements,
-// numbering them from first on.
+// objects writes the structure tree root, the parent tree, the metadata, the outline and its items, and the
+// structure elements, numbering them from first on.
 func (t *tagged) objects(first int, w *objWriter) {
-	rootObj, treeObj, metaObj := first, first+1, first+2
+	rootObj, treeObj, metaObj, outlineObj := first, first+1, first+2, first+3
+	elemsFrom := outlineObj
+	if len(t.bookmarks) > 0 {
+		elemsFrom += 1 + len(t.bookmarks)
+	}
 	// An element is written when it holds text, or elements that do; an empty cell too, as a table's
 	// rows need all their cells. Elements are numbered parents first, in reading order.
 	var keep func(n *node) bool
@@ -302,7 +320,7 @@ func (t *tagged) objects(first int, w *objWriter) {
 		if n.obj == 0 {
 			return
 		}
-		n.obj = first + 3 + len(elems)
+		n.obj = elemsFrom + len(elems)
 		elems = append(elems, n)
 		for _, c := range n.kids {
 			if c.node != nil {
@@ -337,6 +355,24 @@ func (t *tagged) objects(first int, w *objWriter) {
 	w.object(treeObj, b.Bytes())
 
 	w.stream(metaObj, "/Type /Metadata /Subtype /XML", []byte(t.xmp()))
+
+	if n := len(t.bookmarks); n > 0 {
+		b.Reset()
+		fmt.Fprintf(&b, "<</Type /Outlines /First %d 0 R /Last %d 0 R /Count %d>>", outlineObj+1, outlineObj+n, n)
+		w.object(outlineObj, b.Bytes())
+		for k, bm := range t.bookmarks {
+			b.Reset()
+			fmt.Fprintf(&b, "<</Title %s /Parent %d 0 R", textString(bm.title), outlineObj)
+			if k > 0 {
+				fmt.Fprintf(&b, " /Prev %d 0 R", outlineObj+k)
+			}
+			if k < n-1 {
+				fmt.Fprintf(&b, " /Next %d 0 R", outlineObj+k+2)
+			}
+			fmt.Fprintf(&b, " /Dest [%d 0 R /XYZ null %.2f null]>>", t.pageObjs[bm.page-1], pageH-bm.top+6)
+			w.object(outlineObj+k+1, b.Bytes())
+		}
+	}
 
 	for _, n := range elems {
 		b.Reset()
@@ -414,6 +450,17 @@ func (t *tagged) xmp() string {
 
 func xmlText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// textString writes text as a PDF text string: UTF-16BE, with its byte order mark, in hexadecimal.
+func textString(s string) string {
+	var b strings.Builder
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteString(">")
+	return b.String()
 }
 
 // pdfString writes ASCII text as a PDF literal string.

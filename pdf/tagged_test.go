@@ -582,8 +582,17 @@ func TestTagged(t *testing.T) {
 			o := readObjects(t, path)
 			outlines := o.value(t, tg.catalog["/Outlines"])
 			var marks []string
+			last, prev := "", ""
 			for item, ok := outlines["/First"].(string); ok; item, ok = o.value(t, item)["/Next"].(string) {
-				marks = append(marks, o.value(t, item)["/Dest"].([]any)[0].(string))
+				d := o.value(t, item)
+				marks = append(marks, d["/Dest"].([]any)[0].(string))
+				if d["/Parent"] != tg.catalog["/Outlines"] || prev != "" && d["/Prev"] != prev {
+					t.Errorf("bookmark %s: /Parent %v, /Prev %v; want %v, %q", item, d["/Parent"], d["/Prev"], tg.catalog["/Outlines"], prev)
+				}
+				last, prev = item, item
+			}
+			if outlines["/Type"] != "/Outlines" || outlines["/Last"] != last || outlines["/Count"] != float64(len(marks)) {
+				t.Errorf("the outline %v does not end with its last bookmark %s or count its %d bookmarks", outlines, last, len(marks))
 			}
 			if sections == 0 || !slices.Equal(marks, h2Pages) {
 				t.Errorf("bookmarks to pages %v, want one to each of the %d sections' headings, on pages %v", marks, sections, h2Pages)
