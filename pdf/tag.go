@@ -67,10 +67,10 @@ type bookmark struct {
 // tags is what the renderer notes for the tagging post-pass.
 type tags struct {
 	bookmarks []bookmark
-	root  *node    // the Document element
-	lines [][]line // per page, the lines of text in the order drawn
-	lang  string   // the document's language, a BCP 47 tag
-	title string   // the document's title
+	root      *node    // the Document element
+	lines     [][]line // per page, the lines of text in the order drawn
+	lang      string   // the document's language, a BCP 47 tag
+	title     string   // the document's title
 }
 
 // begin opens an element inside the innermost open one; what is drawn until its end belongs to it.
