@@ -36,7 +36,7 @@ const (
 
 func requireTools(t testing.TB) {
 	t.Helper()
-	for _, tool := range []string{"pdftotext", "qpdf", "pdfinfo"} {
+	for _, tool := range []string{"pdftotext", "qpdf", "pdfinfo", "pdftoppm"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is not installed (poppler-utils and qpdf; run .ci/deps): %v", tool, err)
 		}

@@ -19,8 +19,8 @@ import (
 // PDF/UA asks of its structure: every text-showing operator inside marked content that the structure tree
 // reaches, or inside an artifact; everything else drawn an artifact; the structure tree in reading order;
 // headings that nest; tables with header cells; lists; the language and the title; a bookmark per section.
-// pdfinfo must call the file tagged, and pdftotext must read the same text from it as from the same
-// document untagged.
+// pdfinfo must call the file tagged; pdftotext must read the same text from it as from the same document
+// untagged, and pdftoppm draw the same pixels.
 
 // pdfObjects is a PDF's objects as qpdf --json writes them: names "/Name", references "N 0 R", text
 // strings "u:text", numbers, booleans, arrays and dictionaries.
@@ -601,12 +601,23 @@ func TestTagged(t *testing.T) {
 				t.Errorf("/PageMode = %v, want the bookmarks shown", tg.catalog["/PageMode"])
 			}
 
-			// Tagging changes nothing a reader extracts: the text, its layout, its order.
+			// Tagging changes nothing a reader extracts, the text, its layout, its order, nor what is drawn
+			// (the first pages, drawn by poppler).
 			plain := writeTemp(t, nd.doc, false, "untagged.pdf")
 			for _, args := range [][]string{{"-layout"}, {}} {
 				if got, want := pdftotext(t, path, args...), pdftotext(t, plain, args...); got != want {
 					t.Errorf("pdftotext %v reads the tagged PDF differently from the untagged one", args)
 				}
+			}
+			draw := func(path string) []byte {
+				out, err := exec.Command("pdftoppm", "-r", "40", "-l", "3", "-gray", path).Output()
+				if err != nil {
+					t.Fatalf("pdftoppm: %v", err)
+				}
+				return out
+			}
+			if !bytes.Equal(draw(path), draw(plain)) {
+				t.Errorf("the tagged PDF's first pages are drawn differently from the untagged one's")
 			}
 		})
 	}
