@@ -161,6 +161,7 @@ func (e *env) raw(method, path string, header http.Header, body string) reply {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	checkAnswer(e.t, method, path, resp.StatusCode, resp.Header, data)
 	return reply{code: resp.StatusCode, header: resp.Header, body: string(data)}
 }
 
