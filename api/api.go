@@ -84,7 +84,7 @@ func (h *Handler) routes() {
 	r.MethodNotAllowed(h.methodNotAllowed)
 	r.Get("/openapi.json", serveOpenAPI)
 	r.Group(func(r chi.Router) {
-		r.Use(limitBody, h.auth, jsonOnly)
+		r.Use(limitBody, h.auth, jsonOnly, h.idempotency)
 		r.Get("/forms", h.listForms)
 		r.Get("/forms/{form}/submission-schema", h.submissionSchema)
 		r.Post("/delegations", h.createDelegation)

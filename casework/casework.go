@@ -119,8 +119,9 @@ func (s *Service) At(t time.Time) *Service {
 // note is what an operation says about itself for the history and the audit log.
 type note struct {
 	detail string
-	event  Action // the history event when it is not the action's own name (resubmitted)
-	quiet  bool   // no history event or audit entry: a draft saved
+	event  Action          // the history event when it is not the action's own name (resubmitted)
+	quiet  bool            // no history event or audit entry: a draft saved
+	result *store.Response // what the operation answers with, when not the changed response (Within)
 }
 
 // change is one operation: inside a transaction it reads the response fresh, checks the action is allowed,
@@ -133,6 +134,9 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 		err = s.st.InTx(ctx, func(tx store.Data) error {
 			r, err := tx.Response(ctx, id)
 			if err != nil {
+				return err
+			}
+			if err := checkVersion(ctx, r); err != nil {
 				return err
 			}
 			if !Allowed(action, r.Kind, r.Status) {
@@ -160,7 +164,10 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 				}
 			}
 			out = r
-			return nil
+			if n.result != nil {
+				return within(ctx, tx, n.result)
+			}
+			return within(ctx, tx, r)
 		})
 		if !errors.Is(err, store.ErrStale) {
 			break
@@ -232,7 +239,10 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
 			return err
 		}
-		return s.mail.Queue(ctx, tx, s.delegationEmail(r))
+		if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+			return err
+		}
+		return within(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
@@ -348,7 +358,7 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 			return n, err
 		}
 		r.Status = store.StatusSuperseded
-		reopened = c
+		reopened, n.result = c, c
 		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(r, reason))
 	})
 	if err != nil {

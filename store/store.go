@@ -200,6 +200,7 @@ type Data interface {
 	Outbox
 	AuditLog
 	APIKeys
+	Idempotency
 }
 
 // Accounts are the people who sign in.

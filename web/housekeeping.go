@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"formportal/api"
 	"formportal/store"
 )
 
@@ -55,6 +56,10 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if n > 0 {
 		a.log.Info("housekeeping: drafts older than 30 days deleted", "count", n)
+	}
+	if _, err := a.store.DeleteIdempotentAnswersBefore(ctx, now.Add(-api.IdempotencyLifetime)); err != nil {
+		a.log.Error("housekeeping: old idempotent answers", "err", err)
+		return
 	}
 	if now.Sub(a.lastDocumentPurge) >= documentPurgeEvery {
 		a.lastDocumentPurge = now
