@@ -201,6 +201,7 @@ type Data interface {
 	AuditLog
 	APIKeys
 	Idempotency
+	Webhooks
 }
 
 // Accounts are the people who sign in.

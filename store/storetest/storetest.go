@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"StaffAccounts":     testStaffAccounts,
 		"SecondFactors":     testSecondFactors,
 		"Idempotency":       testIdempotency,
+		"Webhooks":          testWebhooks,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
