@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/apievents"
 	"formportal/apikey"
 	"formportal/audit"
 	"formportal/casework"
@@ -25,7 +26,7 @@ import (
 )
 
 // Base is where the API is mounted; the links in its answers start with it.
-const Base = "/api/v1"
+const Base = apievents.APIBase
 
 // maxBody is the most a request body may hold.
 const maxBody = 1 << 20
@@ -101,6 +102,7 @@ func (h *Handler) routes() {
 		r.Get("/referrals/{id}", h.getReferral)
 		r.Post("/referrals/{id}/return", h.returnReferral)
 		r.Get("/referrals/{id}/attachments/{file}", h.referralAttachment)
+		r.Get("/events", h.listEvents)
 	})
 }
 

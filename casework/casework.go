@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/apievents"
 	"formportal/engine"
 	"formportal/forms"
 	"formportal/store"
@@ -122,6 +123,7 @@ type note struct {
 	event  Action          // the history event when it is not the action's own name (resubmitted)
 	quiet  bool            // no history event or audit entry: a draft saved
 	result *store.Response // what the operation answers with, when not the changed response (Within)
+	tell   string          // the API event the change is, if any (apievents)
 }
 
 // change is one operation: inside a transaction it reads the response fresh, checks the action is allowed,
@@ -160,6 +162,11 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 			}
 			if !n.quiet {
 				if err := s.audit(ctx, tx, actor, event, r, n.detail); err != nil {
+					return err
+				}
+			}
+			if n.tell != "" {
+				if err := apievents.Record(ctx, tx, n.tell, r, r.UpdatedAt); err != nil {
 					return err
 				}
 			}
@@ -328,6 +335,9 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 	to.Email = strings.ToLower(strings.TrimSpace(to.Email))
 	return s.change(ctx, id, Reassign, actor, func(tx store.Data, r *store.Response) (note, error) {
 		n := note{detail: fmt.Sprintf("from %s to %s: %s", r.OwnerEmail, to.Email, reason)}
+		if actor == r.OwnerEmail {
+			n.tell = apievents.DelegationReassigned // the professional passed it on
+		}
 		r.OwnerEmail, r.OwnerName, r.OwnerOrg = to.Email, strings.TrimSpace(to.Name), strings.TrimSpace(to.Organisation)
 		if r.Status == store.StatusOpened {
 			r.Status = store.StatusSent
