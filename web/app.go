@@ -286,6 +286,10 @@ func (a *App) routes() {
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
 				r.Get("/accounts", a.staffAccounts)
+				r.Get("/webhooks", a.webhooks)
+				r.Post("/webhooks", a.addWebhook)
+				r.Post("/webhooks/{id}/remove", a.removeWebhook)
+				r.Post("/webhooks/deliveries/{delivery}/resend", a.resendWebhook)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
 					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))
 				}
@@ -387,7 +391,8 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 	if u.IsStaff() {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
-			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"})
+			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
+				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
 	}
