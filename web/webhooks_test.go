@@ -43,11 +43,11 @@ func TestWebhooksAdminPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin.get("/staff/webhooks").see("delegation.submitted", "d1", "the endpoint answered 503 Service Unavailable", "Resend")
-	admin.post("/staff/webhooks/deliveries/" + strconv.FormatInt(claimed[0].ID, 10) + "/resend").see("The event will be sent again", "Every event has been delivered or is still being tried")
+	admin.post("/staff/webhooks/deliveries/"+strconv.FormatInt(claimed[0].ID, 10)+"/resend").see("The event will be sent again", "Every event has been delivered or is still being tried")
 	if f, _ := e.store.FailedWebhookDeliveries(ctx, 10); len(f) != 0 {
 		t.Fatalf("still failed after resending: %+v", f)
 	}
-	admin.post("/staff/webhooks/" + list[0].ID + "/remove").see("The address has been removed", "There are no webhook addresses")
+	admin.post("/staff/webhooks/"+list[0].ID+"/remove").see("The address has been removed", "There are no webhook addresses")
 	worker := e.newStaffUser("worker@council.example", store.RoleStaff)
 	worker.get("/staff/webhooks").status(http.StatusNotFound)
 	worker.post("/staff/webhooks", "url", "https://evil.example/").status(http.StatusNotFound)

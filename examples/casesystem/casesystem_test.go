@@ -161,4 +161,3 @@ func freeAddr(t *testing.T) string {
 	defer l.Close()
 	return fmt.Sprint(l.Addr())
 }
-
