@@ -88,6 +88,7 @@ func (h *Handler) routes() {
 		r.Use(limitBody, h.auth, jsonOnly, h.idempotency)
 		r.Get("/forms", h.listForms)
 		r.Get("/forms/{form}/submission-schema", h.submissionSchema)
+		r.Get("/forms/{form}/versions/{version}/schema", h.versionSchema)
 		r.Post("/delegations", h.createDelegation)
 		r.Get("/delegations/{id}", h.getDelegation)
 		r.Post("/delegations/{id}/retract", h.change(casework.Retract))
@@ -249,10 +250,20 @@ func actor(r *http.Request) string {
 	return "api:" + k.Name
 }
 
-// apiRead records that the key read a child's record, before the answer is sent: a read that cannot be
+// read records that the key read a child's record, before the answer is sent: a read that cannot be
 // accounted for does not happen. It reports whether the handler may go on.
+// A read of a submission's answers or its PDF is the case system's fetch, from which its retention is
+// counted.
 func (h *Handler) read(w http.ResponseWriter, r *http.Request, action string, resp *store.Response, detail string) bool {
-	err := h.st.Audit(r.Context(), store.AuditEntry{At: h.now(), Actor: actor(r), Action: action, Target: resp.ID, Detail: detail})
+	err := h.st.InTx(r.Context(), func(tx store.Data) error {
+		if err := tx.Audit(r.Context(), store.AuditEntry{At: h.now(), Actor: actor(r), Action: action, Target: resp.ID, Detail: detail}); err != nil {
+			return err
+		}
+		if (action == "read answers" || action == "downloaded PDF") && len(resp.Submission) > 0 {
+			return h.work.Fetched(r.Context(), tx, resp.ID)
+		}
+		return nil
+	})
 	if err != nil {
 		h.serverError(w, r, fmt.Errorf("audit %s of %s: %w", action, resp.ID, err))
 		return false

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,7 @@ type professional struct {
 
 type delegationRequest struct {
 	Form         string          `json:"form"`
+	FormVersion  int             `json:"formVersion"` // the version of the form it was started with
 	Sections     []string        `json:"sections"`
 	Professional professional    `json:"professional"`
 	CaseData     json.RawMessage `json:"caseData"`
@@ -132,6 +134,7 @@ func joinPath(prefix, path string) string {
 type delegationView struct {
 	ID           string          `json:"id"`
 	Form         string          `json:"form"`
+	FormVersion  int             `json:"formVersion"` // the version of the form it was started with
 	Sections     []string        `json:"sections"`
 	Status       string          `json:"status"`
 	Professional professional    `json:"professional"`
@@ -169,7 +172,7 @@ type historyView struct {
 
 // delegationJSON is a delegation as the API shows it, read from d (the store, or a change's transaction).
 func (h *Handler) delegationJSON(ctx context.Context, d store.Data, resp *store.Response) (*delegationView, error) {
-	v := &delegationView{ID: resp.ID, Form: resp.FormID, Sections: resp.Sections, Status: string(resp.Status),
+	v := &delegationView{ID: resp.ID, Form: resp.FormID, FormVersion: h.formVersion(resp), Sections: resp.Sections, Status: string(resp.Status),
 		Professional: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
 		DueDate:      resp.DueDate, Comments: resp.Comments, Reference: resp.Reference, CreatedAt: resp.CreatedAt, UpdatedAt: resp.UpdatedAt,
 		CaseData: resp.CaseData, History: []historyView{}}
@@ -322,6 +325,7 @@ func notAllowed(w http.ResponseWriter, e *casework.NotAllowedError) {
 type submissionView struct {
 	ID          string           `json:"id"`
 	Form        string           `json:"form"`
+	FormVersion int              `json:"formVersion"` // the version of the form it was made with
 	Reference   string           `json:"reference"`
 	SubmittedAt time.Time        `json:"submittedAt"`
 	SubmittedBy professional     `json:"submittedBy"`
@@ -355,9 +359,10 @@ func (h *Handler) submission(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) submissionJSON(resp *store.Response) submissionView {
-	v := submissionView{ID: resp.ID, Form: resp.FormID, Reference: resp.Reference, SubmittedAt: resp.SubmittedAt,
+	v := submissionView{ID: resp.ID, Form: resp.FormID, FormVersion: h.formVersion(resp), Reference: resp.Reference, SubmittedAt: resp.SubmittedAt,
 		SubmittedBy: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
-		Answers:     resp.Submission, Attachments: []attachmentView{}, Schema: Base + "/forms/" + resp.FormID + "/submission-schema"}
+		Answers:     resp.Submission, Attachments: []attachmentView{}}
+	v.Schema = fmt.Sprintf("%s/forms/%s/versions/%d/schema", Base, resp.FormID, v.FormVersion)
 	var ans engine.Answers
 	json.Unmarshal(resp.Submission, &ans)
 	collect := func(vals map[string]any) {
@@ -417,11 +422,40 @@ func (h *Handler) submissionSchema(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, form.SubmissionSchema())
 }
 
+// versionSchema is the submission schema of one published version of a form: the one its submissions
+// were made with, whichever version is current.
+func (h *Handler) versionSchema(w http.ResponseWriter, r *http.Request) {
+	v, err := strconv.Atoi(chi.URLParam(r, "version"))
+	if err != nil || v < 1 {
+		fail(w, http.StatusNotFound, Error{Path: "version", Message: "A form version is a whole number, 1 or more"})
+		return
+	}
+	form := h.forms.Version(chi.URLParam(r, "form"), v)
+	if form == nil {
+		fail(w, http.StatusNotFound, Error{Path: "version", Message: "There is no such form, or no such version of it"})
+		return
+	}
+	writeJSON(w, http.StatusOK, form.SubmissionSchema())
+}
+
+// formVersion is the version of its form a response was made with; a response made before versions
+// were kept, and not yet given one, is on the current version.
+func (h *Handler) formVersion(resp *store.Response) int {
+	if resp.FormVersion > 0 {
+		return resp.FormVersion
+	}
+	if f := h.forms.Get(resp.FormID); f != nil {
+		return f.Version
+	}
+	return 0
+}
+
 func (h *Handler) listForms(w http.ResponseWriter, r *http.Request) {
 	type formView struct {
 		ID        string         `json:"id"`
 		Title     string         `json:"title"`
 		Version   int            `json:"version"`
+		Versions  []int          `json:"versions"` // every published version, earliest first
 		Kind      string         `json:"kind"`
 		Delegable []string       `json:"delegableSections"`
 		CaseData  map[string]any `json:"caseDataSchema"`
@@ -429,6 +463,9 @@ func (h *Handler) listForms(w http.ResponseWriter, r *http.Request) {
 	out := []formView{}
 	for _, f := range h.forms.All() {
 		v := formView{ID: f.ID, Title: f.Title, Version: f.Version, Kind: f.Kind, Delegable: []string{}, CaseData: f.CaseData}
+		for _, old := range h.forms.Versions(f.ID) {
+			v.Versions = append(v.Versions, old.Version)
+		}
 		for _, s := range f.Sections {
 			if s.Delegable {
 				v.Delegable = append(v.Delegable, s.ID)

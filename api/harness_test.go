@@ -318,6 +318,8 @@ func (rec records) path(pattern string) string {
 			}
 		case "{form}":
 			segs[i] = "family-check"
+		case "{version}":
+			segs[i] = "1" // the fixture's version
 		}
 	}
 	return strings.Join(segs, "/")

@@ -116,14 +116,19 @@ func listPage[V any](h *Handler, w http.ResponseWriter, r *http.Request, f store
 	if more {
 		list = list[:limit]
 	}
-	// Every item listed is a read of that record, recorded together before the page is sent.
+	// Every item listed is a read of that record, and the case system's fetch of its submission, recorded
+	// together before the page is sent.
 	err = h.st.InTx(r.Context(), func(tx store.Data) error {
+		var fetched []string
 		for _, resp := range list {
 			if err := tx.Audit(r.Context(), store.AuditEntry{At: h.now(), Actor: actor(r), Action: "read answers", Target: resp.ID, Detail: "in the list of " + name}); err != nil {
 				return err
 			}
+			if len(resp.Submission) > 0 {
+				fetched = append(fetched, resp.ID)
+			}
 		}
-		return nil
+		return h.work.Fetched(r.Context(), tx, fetched...)
 	})
 	if err != nil {
 		h.serverError(w, r, fmt.Errorf("audit the list of %s: %w", name, err))

@@ -31,6 +31,7 @@ const (
 	Retract  Action = "retracted"
 	Reassign Action = "reassigned"
 	Return   Action = "returned"
+	Migrate  Action = "migrated" // moved to a later, compatible version of its form
 )
 
 // open are the statuses in which the person the response was sent to can still work on it.
@@ -47,6 +48,7 @@ var transitions = map[Action]struct {
 	Retract:  {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
 	Reassign: {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
 	Return:   {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSubmitted}},
+	Migrate:  {[]store.Kind{store.KindDelegation, store.KindReferral}, open},
 }
 
 // Allowed reports whether an action may happen to a response of this kind in this status.
@@ -234,7 +236,7 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
 	}
 	now := s.now()
-	r := &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, Sections: d.Sections,
+	r := &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, FormVersion: form.Version, Sections: d.Sections,
 		OwnerEmail: strings.ToLower(strings.TrimSpace(d.To.Email)), OwnerName: strings.TrimSpace(d.To.Name), OwnerOrg: strings.TrimSpace(d.To.Organisation),
 		CaseData: d.CaseData, Answers: draft, Status: store.StatusSent, DueDate: d.DueDate, Comments: strings.TrimSpace(d.Comments),
 		CreatedAt: now, UpdatedAt: now}
@@ -290,8 +292,8 @@ func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (
 	if f == nil || f.Kind == engine.KindDelegation {
 		return nil, fmt.Errorf("start referral: form %q is not a referral form", form)
 	}
-	caseData, err := json.Marshal(map[string]any{"submitter": map[string]any{"type": by.Audience, "name": by.Name, "email": by.Email,
-		"organisation": by.Organisation, "telephone": by.Telephone}})
+	caseData, err := json.Marshal(engine.ReferralCaseData(engine.Submitter{Type: by.Audience, Name: by.Name, Email: by.Email,
+		Organisation: by.Organisation, Telephone: by.Telephone}))
 	if err != nil {
 		return nil, fmt.Errorf("start referral: %w", err)
 	}
@@ -300,7 +302,7 @@ func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (
 		return nil, fmt.Errorf("start referral %s: %w", form, err)
 	}
 	now := s.now()
-	r := &store.Response{ID: store.NewID(), Kind: store.KindReferral, FormID: f.ID, OwnerUserID: by.UserID, OwnerEmail: by.Email,
+	r := &store.Response{ID: store.NewID(), Kind: store.KindReferral, FormID: f.ID, FormVersion: f.Version, OwnerUserID: by.UserID, OwnerEmail: by.Email,
 		OwnerName: by.Name, OwnerOrg: by.Organisation, CaseData: caseData, Answers: draft, Status: store.StatusDraft, CreatedAt: now, UpdatedAt: now}
 	if err := s.st.CreateResponse(ctx, r, s.event(r.ID, Create, by.Email, "")); err != nil {
 		return nil, fmt.Errorf("start referral %s: %w", form, err)

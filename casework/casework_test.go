@@ -378,9 +378,12 @@ func TestPurgeUnlistedDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, err := e.work.PurgeUnlistedDocuments(ctx)
+	n, err := e.work.PurgeUnlistedDocuments(ctx, "retention")
 	if err != nil || n != 1 {
 		t.Fatalf("purged %d, %v; want 1", n, err)
+	}
+	if log, _ := e.st.AuditLog(ctx, store.AuditFilter{Actor: "retention", Record: r.ID, Limit: 5}); len(log) != 1 || !strings.Contains(log[0].Detail, "document orphan") {
+		t.Fatalf("audit of the purge: %+v", log)
 	}
 	left, _ := e.st.AttachmentsOf(ctx, r.ID)
 	if len(left) != 2 || left[0].ID != "listed" || left[1].ID != "fresh" {

@@ -13,7 +13,8 @@ import (
 // than a day: left behind by crashed uploads in versions that stored a file before its draft. Today a
 // file is stored with the draft that lists it, so nothing new is left; this clears what came before.
 // The day's margin means a document committed while this runs is never mistaken for one left behind.
-func (s *Service) PurgeUnlistedDocuments(ctx context.Context) (int, error) {
+// Each deletion is in the audit log under actor, with its response.
+func (s *Service) PurgeUnlistedDocuments(ctx context.Context, actor string) (int, error) {
 	before := s.now().Add(-24 * time.Hour)
 	purged := 0
 	var after int64
@@ -24,7 +25,7 @@ func (s *Service) PurgeUnlistedDocuments(ctx context.Context) (int, error) {
 		}
 		for _, r := range page {
 			after = r.ListSeq
-			n, err := s.purgeUnlisted(ctx, r, before)
+			n, err := s.purgeUnlisted(ctx, r, before, actor)
 			if err != nil {
 				return purged, fmt.Errorf("purge documents of %s: %w", r.ID, err)
 			}
@@ -36,7 +37,7 @@ func (s *Service) PurgeUnlistedDocuments(ctx context.Context) (int, error) {
 	}
 }
 
-func (s *Service) purgeUnlisted(ctx context.Context, r *store.Response, before time.Time) (int, error) {
+func (s *Service) purgeUnlisted(ctx context.Context, r *store.Response, before time.Time, actor string) (int, error) {
 	docs, err := s.st.AttachmentsOf(ctx, r.ID)
 	if err != nil || len(docs) == 0 {
 		return 0, err
@@ -55,7 +56,13 @@ func (s *Service) purgeUnlisted(ctx context.Context, r *store.Response, before t
 		if listed[d.ID] || !d.CreatedAt.Before(before) {
 			continue
 		}
-		if err := s.st.DeleteAttachment(ctx, d.ID); err != nil {
+		err := s.st.InTx(ctx, func(tx store.Data) error {
+			if err := tx.DeleteAttachment(ctx, d.ID); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, actor, Purge, r, "document "+d.ID+" no answer lists")
+		})
+		if err != nil {
 			return n, err
 		}
 		n++

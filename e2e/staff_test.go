@@ -39,6 +39,11 @@ func TestStaffDelegatesAndReturnsInTheBrowser(t *testing.T) {
 	jo.Fill("Reason for retracting", "Sent to the wrong school")
 	jo.ClickButton("Retract")
 	jo.MustSee("Retracted")
+	// The forms and their versions, checked by axe: the retracted delegation is no longer open.
+	jo.Visit("/staff")
+	jo.ClickLink("Forms and versions")
+	jo.MustSee("Multi-Agency Chronology")
+	jo.MustSee("Version 1")
 	jo.Visit("/staff/audit")
 	jo.MustSee("delegated")
 	jo.MustSee("retract")

@@ -46,6 +46,26 @@ func (f *Form) Children(caseData any) []Child {
 	return out
 }
 
+// PageValues are the answers a page of section s shows (for a per-child section, those of the child with
+// the id), with the read-only questions' values from the case data.
+func (f *Form) PageValues(caseData any, answers Answers, s *Section, child string) map[string]any {
+	prefilled, _ := f.Prefill(caseData)
+	vals := map[string]any{}
+	src, pre := answers.Values, prefilled.Values
+	if child != "" {
+		src, pre = answers.Children[child], prefilled.Children[child]
+	}
+	for k, v := range src {
+		vals[k] = v
+	}
+	for _, fd := range s.Fields {
+		if fd.ReadOnly {
+			vals[fd.ID] = pre[fd.ID]
+		}
+	}
+	return vals
+}
+
 // Prefill makes the first answers of a new draft from case data, after checking the case data against the
 // form's case-data schema. It returns the problems with the case data instead when there are any.
 func (f *Form) Prefill(caseData any) (Answers, []CaseDataError) {

@@ -66,7 +66,7 @@ func (c *checker) resolveConditions() {
 	c.form.walkFields(func(fd *Field) { c.checkCondition(fd.ShowWhen, fd, fd.section) })
 	for _, s := range c.form.Sections {
 		if s.ShowWhen != nil && neverTrue(s.ShowWhen) {
-			c.warnf(s.pointer+"/showWhen", "condition-never-true", "section %q is never shown: its condition can never be true", s.ID)
+			c.warnf(s.pointer+"/showWhen", "condition-never-true", "%s is never shown: its condition can never be true", s.place())
 		}
 	}
 	c.form.walkFields(func(fd *Field) {
@@ -74,9 +74,9 @@ func (c *checker) resolveConditions() {
 			return
 		}
 		if fd.Required {
-			c.warnf(fd.pointer+"/showWhen", "condition-never-true", "%q is required, but its condition can never be true, so it is never asked", fd.ID)
+			c.warnf(fd.pointer+"/showWhen", "condition-never-true", "%s is required, but its condition can never be true, so it is never asked", fd.place())
 		} else {
-			c.warnf(fd.pointer+"/showWhen", "condition-never-true", "%q is never shown: its condition can never be true", fd.ID)
+			c.warnf(fd.pointer+"/showWhen", "condition-never-true", "%s is never shown: its condition can never be true", fd.place())
 		}
 	})
 }
@@ -122,7 +122,7 @@ func (c *checker) checkCondition(cond *Condition, from *Field, section *Section)
 		return
 	}
 	if target == from {
-		c.errorf(cond.pointer+"/field", "condition-cycle", "%q is shown only when it is itself answered: a question cannot depend on itself", from.ID)
+		c.errorf(cond.pointer+"/field", "condition-cycle", "%s is shown only when it is itself answered: a question cannot depend on itself", from.place())
 		return
 	}
 	cond.target = target
@@ -160,7 +160,7 @@ func (c *checker) checkOperator(cond *Condition, op string, target *Field) {
 	p := cond.pointer + "/" + op
 	if op == "answered" {
 		if !target.Answerable() {
-			c.errorf(p, "condition-type", "%q is static content and is never answered", target.ID)
+			c.errorf(p, "condition-type", "%s is static content and is never answered", target.place())
 		}
 		return
 	}
@@ -194,12 +194,12 @@ func (c *checker) valueProblem(target *Field, v any) string {
 	switch target.Type {
 	case TypeNumber:
 		if _, ok := v.(float64); !ok {
-			return fmt.Sprintf("%q is a number field; compare it with a number, not %s", target.ID, jsonText(v))
+			return fmt.Sprintf("%s is a number field; compare it with a number, not %s", target.place(), jsonText(v))
 		}
 		return ""
 	case TypeYesNo:
 		if v != valueYes && v != valueNo {
-			return fmt.Sprintf("%q is a yes/no question: its answer is \"yes\" or \"no\", never %s", target.ID, jsonText(v))
+			return fmt.Sprintf("%s is a yes/no question: its answer is \"yes\" or \"no\", never %s", target.place(), jsonText(v))
 		}
 	case TypeSelect, TypeRadios, TypeCheckboxes:
 		s, ok := v.(string)
@@ -216,7 +216,7 @@ func (c *checker) valueProblem(target *Field, v any) string {
 		}
 	default:
 		if _, ok := v.(string); !ok {
-			return fmt.Sprintf("%q is answered with text; compare it with text, not %s", target.ID, jsonText(v))
+			return fmt.Sprintf("%s is answered with text; compare it with text, not %s", target.place(), jsonText(v))
 		}
 	}
 	return ""
@@ -230,6 +230,7 @@ func (c *checker) checkConditionCycles() {
 		done
 	)
 	state := map[*Field]int{}
+	c.inCycle = map[*Field]bool{}
 	var visit func(fd *Field, path []*Field) bool
 	visit = func(fd *Field, path []*Field) bool {
 		switch state[fd] {
@@ -243,6 +244,7 @@ func (c *checker) checkConditionCycles() {
 			}
 			for _, p := range path[start:] {
 				ids = append(ids, p.ID)
+				c.inCycle[p] = true
 			}
 			ids = append(ids, fd.ID)
 			c.errorf(fd.pointer+"/showWhen", "condition-cycle", "conditions go round in a circle: %s", strings.Join(ids, " → "))
@@ -265,7 +267,7 @@ func (c *checker) checkConditionCycles() {
 	for _, s := range c.form.Sections {
 		for _, t := range s.ShowWhen.Targets() {
 			if t.section == s {
-				c.errorf(s.pointer+"/showWhen", "condition-cycle", "section %q is shown only when %q, a question inside it, is answered: it can never be shown", s.ID, t.ID)
+				c.errorf(s.pointer+"/showWhen", "condition-cycle", "%s is shown only when %s, a question inside it, is answered: it can never be shown", s.place(), t.place())
 				break
 			}
 		}

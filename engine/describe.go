@@ -7,18 +7,11 @@ import (
 
 // Targets lists the fields a condition looks at, in the order written.
 func (c *Condition) Targets() []*Field {
-	if c == nil {
-		return nil
-	}
 	var out []*Field
-	for _, s := range append(append([]*Condition{}, c.All...), c.Any...) {
-		out = append(out, s.Targets()...)
-	}
-	if c.Not != nil {
-		out = append(out, c.Not.Targets()...)
-	}
-	if c.target != nil {
-		out = append(out, c.target)
+	for _, cmp := range c.comparisons() {
+		if cmp.target != nil {
+			out = append(out, cmp.target)
+		}
 	}
 	return out
 }

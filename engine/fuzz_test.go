@@ -10,7 +10,7 @@ import (
 // FuzzLoad feeds arbitrary bytes to the loader: it must never panic, and every diagnostic it gives must
 // point at a real position and carry a documented rule code.
 func FuzzLoad(f *testing.F) {
-	for _, pattern := range []string{"../testdata/lint/*.yaml", "../testdata/valid/*/form.yaml", "../forms/*.yaml"} {
+	for _, pattern := range []string{"../testdata/lint/*.yaml", "../testdata/syntax/*.yaml", "../testdata/valid/*/form.yaml", "../forms/*.yaml"} {
 		files, _ := filepath.Glob(pattern)
 		for _, file := range files {
 			if b, err := os.ReadFile(file); err == nil {

@@ -13,6 +13,8 @@ type checker struct {
 	form  *Form
 	src   *source
 	today string // YYYY-MM-DD, for date rules that depend on the day
+	// inCycle holds the questions whose conditions go round in a circle, reported once as that.
+	inCycle map[*Field]bool
 }
 
 func (c *checker) errorf(pointer, rule, format string, args ...any) {
@@ -38,8 +40,38 @@ func (c *checker) run() {
 		}
 	}
 	c.checkFamilyCaseData()
+	c.checkReferralCaseData()
+	c.checkOverview()
+	c.checkRenames()
+	c.checkRetention()
 	c.resolveConditions()
 	c.checkConditionCycles()
+	c.checkConditionOrder()
+}
+
+// --- retention ---------------------------------------------------------------------------------------
+
+// checkRetention warns of a form that anonymises with nothing marked sensitive: anonymising would keep
+// every answer.
+func (c *checker) checkRetention() {
+	if r := c.form.Retention; r == nil || !r.Anonymise {
+		return
+	}
+	var sensitive func(fields []*Field) bool
+	sensitive = func(fields []*Field) bool {
+		for _, fd := range fields {
+			if fd.Sensitive || sensitive(fd.Columns) || sensitive(fd.Fields) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range c.form.Sections {
+		if sensitive(s.Fields) {
+			return
+		}
+	}
+	c.warnf("/retention/anonymise", "anonymise-nothing-sensitive", "the form anonymises its responses but marks no field sensitive: every answer would be kept")
 }
 
 // --- case data ---------------------------------------------------------------------------------------
@@ -158,7 +190,7 @@ func (c *checker) indexFields() {
 		seen := map[string]*Field{}
 		for _, child := range fd.Children() {
 			if other, dup := seen[child.ID]; dup {
-				c.errorf(child.pointer+"/id", "duplicate-id", "%q is already used in %s %q at line %d", child.ID, fd.Type, fd.ID, c.line(other.pointer))
+				c.errorf(child.pointer+"/id", "duplicate-id", "%q is already used in %s at line %d", child.ID, fd.containerPlace(), c.line(other.pointer))
 				continue
 			}
 			seen[child.ID] = child
@@ -175,36 +207,14 @@ func (c *checker) line(pointer string) int {
 
 func (c *checker) checkSection(s *Section) {
 	if len(s.Fields) == 0 {
-		c.errorf(s.pointer+"/fields", "empty-section", "section %q has no fields", s.ID)
+		c.errorf(s.pointer+"/fields", "empty-section", "%s has no fields", s.place())
 	}
 	if s.PerChild && c.form.Scope != ScopeFamily {
-		c.errorf(s.pointer+"/perChild", "per-child-scope", "section %q is perChild, but only family-scope forms repeat sections per child (the form's scope is %q)", s.ID, c.form.Scope)
+		c.errorf(s.pointer+"/perChild", "per-child-scope", "%s is perChild, but only family-scope forms repeat sections per child (the form's scope is %q)", s.place(), c.form.Scope)
 	}
 }
 
 // --- fields --------------------------------------------------------------------------------------------
-
-// fieldProperties lists, per type, the properties beyond the common ones that make sense for it.
-var fieldProperties = map[string][]string{
-	TypeText:        {"minLength", "maxLength", "pattern"},
-	TypeTextarea:    {"minLength", "maxLength", "pattern", "rows"},
-	TypeEmail:       {"maxLength"},
-	TypePhone:       {},
-	TypeNumber:      {"min", "max", "integer"},
-	TypeDate:        {"notInFuture", "notInPast", "minDate", "maxDate", "after", "before"},
-	TypeSelect:      {"options"},
-	TypeRadios:      {"options"},
-	TypeCheckboxes:  {"options", "minSelected", "maxSelected"},
-	TypeYesNo:       {},
-	TypeDeclaration: {"text"},
-	TypeContent:     {"text", "heading"},
-	TypeTable:       {"columns", "minRows", "maxRows", "orderBy"},
-	TypeList:        {"fields", "itemLabel", "minItems", "maxItems", "orderBy"},
-	TypeAttachments: {"accept", "maxFiles", "maxSizeMB"},
-	TypeChildren:    {"multiple"},
-}
-
-var commonProperties = []string{"id", "type", "label", "hint", "name", "required", "readOnly", "prefill", "showWhen", "messages"}
 
 // Types allowed as table columns and as list item fields.
 var (
@@ -223,23 +233,23 @@ func (c *checker) checkField(fd *Field) {
 	switch {
 	case fd.Type == TypeContent:
 		if fd.Text == "" && fd.Heading == "" {
-			c.errorf(fd.pointer, "missing-text", "content %q has neither text nor heading", fd.ID)
+			c.errorf(fd.pointer, "missing-text", "%s is content with neither text nor heading", fd.place())
 		}
 	case fd.Label == "":
-		c.warnf(fd.pointer, "missing-label", "%s field %q has no label: people will not know what to answer", fd.Type, fd.ID)
+		c.warnf(fd.pointer, "missing-label", "%s has no label: people will not know what to answer", fd.place())
 	}
 	if fd.Type == TypeChildren {
 		if fd.parent == nil || fd.parent.Type != TypeTable {
-			c.errorf(fd.pointer+"/type", "children-column", "%q: a children field can only be a table column", fd.ID)
+			c.errorf(fd.pointer+"/type", "children-column", "%s: a children field can only be a table column", fd.place())
 		} else if c.form.Scope != ScopeFamily {
-			c.errorf(fd.pointer+"/type", "per-child-scope", "column %q asks which child a row is about, but the form's scope is %q, not family", fd.ID, c.form.Scope)
+			c.errorf(fd.pointer+"/type", "per-child-scope", "%s asks which child a row is about, but the form's scope is %q, not family", fd.place(), c.form.Scope)
 		}
 	}
 	if fd.Type == TypeDeclaration && !fd.Required {
-		c.warnf(fd.pointer, "declaration-required", "declaration %q is not required, so it never has to be ticked", fd.ID)
+		c.warnf(fd.pointer, "declaration-required", "%s is a declaration that is not required, so it never has to be ticked", fd.place())
 	}
 	if fd.ReadOnly && fd.Prefill == "" && (fd.parent == nil || fd.parent.Prefill == "") {
-		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%q is read-only but has no prefill, so it can never be answered", fd.ID)
+		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%s is read-only but has no prefill, so it can never be answered", fd.place())
 	}
 	c.checkMessageName(fd)
 	c.checkOptions(fd)
@@ -262,8 +272,57 @@ func (c *checker) checkMessageName(fd *Field) {
 	if fd.Type == TypeDeclaration || fd.Type == TypeContent {
 		return
 	}
-	c.warnf(fd.pointer+"/label", "message-name",
-		"the label of %q is a question or an instruction, which error messages cannot use to name it: add a short name (name: details of the risk gives \"Enter details of the risk\")", fd.ID)
+	kind := "an instruction"
+	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
+		kind = "a question"
+	}
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, requiredMessage(fd))
+	if name := suggestName(fd.Label); name != "" {
+		named := *fd
+		named.Name = name
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, requiredMessage(&named))
+	} else {
+		msg += " saying what the answer is, as a noun phrase"
+	}
+	c.warnf(fd.pointer+"/label", "message-name", "%s", msg)
+}
+
+// suggestName makes a short name from a label that is an instruction ("Tell us about the risk": "the
+// risk") or a "What is ...?" question, or returns "" when it cannot.
+func suggestName(label string) string {
+	words := strings.Fields(strings.TrimSpace(label))
+	lower := func(i int) string {
+		if i < len(words) {
+			return strings.ToLower(words[i])
+		}
+		return ""
+	}
+	i := 0
+	if lower(0) == "please" {
+		i++
+	}
+	switch {
+	case strings.HasSuffix(label, "?"):
+		if lower(0) != "what" || lower(1) != "is" && lower(1) != "are" && lower(1) != "was" && lower(1) != "were" {
+			return ""
+		}
+		i = 2
+	case instructionVerbs[lower(i)]:
+		i++
+		if lower(i) == "us" {
+			i++
+		}
+		if lower(i) == "about" {
+			i++
+		}
+	default:
+		return ""
+	}
+	name := strings.TrimRight(strings.Join(words[min(i, len(words)):], " "), "?.:")
+	if name == "" {
+		return ""
+	}
+	return lowerFirst(name)
 }
 
 // labelIsSentence reports whether a label reads as a question or an instruction rather than a noun phrase.
@@ -301,9 +360,10 @@ func (fd *Field) hasMessages() bool {
 
 func (c *checker) checkFieldProperties(fd *Field) {
 	raw, _ := lookupPointer(c.src.value, fd.pointer).(map[string]any)
-	allowed := fieldProperties[fd.Type]
+	common, byType := fieldPropertySets()
+	allowed := byType[fd.Type]
 	for _, k := range sortedKeys(raw) {
-		if containsString(commonProperties, k) || containsString(allowed, k) {
+		if containsString(common, k) || containsString(allowed, k) {
 			continue
 		}
 		line, col := c.src.keyAt(fd.pointer + "/" + k)
@@ -322,17 +382,17 @@ func (c *checker) checkOptions(fd *Field) {
 		return
 	}
 	if len(fd.Options) == 0 {
-		c.errorf(fd.pointer, "missing-options", "%s field %q needs options", fd.Type, fd.ID)
+		c.errorf(fd.pointer, "missing-options", "%s is a %s field and needs options", fd.place(), fd.Type)
 		return
 	}
 	if fd.Type == TypeRadios && len(fd.Options) == 1 {
-		c.warnf(fd.pointer+"/options", "missing-options", "radios %q has only one option: use a checkbox or a declaration", fd.ID)
+		c.warnf(fd.pointer+"/options", "missing-options", "%s is radios with only one option: use a checkbox or a declaration", fd.place())
 	}
 	seen := map[string]int{}
 	for i, o := range fd.Options {
 		p := fmt.Sprintf("%s/options/%d/value", fd.pointer, i)
 		if first, dup := seen[o.Value]; dup {
-			c.errorf(p, "duplicate-option", "option value %q is already used by option %d of %q", o.Value, first+1, fd.ID)
+			c.errorf(p, "duplicate-option", "option value %q is already used by option %d of %s", o.Value, first+1, fd.place())
 			continue
 		}
 		seen[o.Value] = i
@@ -343,20 +403,20 @@ func (c *checker) checkContainer(fd *Field) {
 	switch fd.Type {
 	case TypeTable:
 		if len(fd.Columns) == 0 {
-			c.errorf(fd.pointer, "table-columns", "table %q needs columns", fd.ID)
+			c.errorf(fd.pointer, "table-columns", "%s needs columns", fd.containerPlace())
 		}
 		for _, col := range fd.Columns {
 			if !containsString(columnTypes, col.Type) {
-				c.errorf(col.pointer+"/type", "table-columns", "column %q of table %q cannot be of type %s (columns can be %s)", col.ID, fd.ID, col.Type, strings.Join(columnTypes, ", "))
+				c.errorf(col.pointer+"/type", "table-columns", "%s cannot be of type %s (columns can be %s)", col.place(), col.Type, strings.Join(columnTypes, ", "))
 			}
 		}
 	case TypeList:
 		if len(fd.Fields) == 0 {
-			c.errorf(fd.pointer, "list-fields", "list %q needs fields", fd.ID)
+			c.errorf(fd.pointer, "list-fields", "%s needs fields", fd.containerPlace())
 		}
 		for _, item := range fd.Fields {
 			if !containsString(itemTypes, item.Type) {
-				c.errorf(item.pointer+"/type", "list-fields", "field %q of list %q cannot be of type %s (list fields can be %s)", item.ID, fd.ID, item.Type, strings.Join(itemTypes, ", "))
+				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s)", item.place(), item.Type, strings.Join(itemTypes, ", "))
 			}
 		}
 	}
@@ -381,20 +441,20 @@ func (c *checker) checkOrderBy(fd *Field) {
 	}
 	switch {
 	case col == nil:
-		msg := fmt.Sprintf("%q orders its rows by %q, which is not one of its columns", fd.ID, fd.OrderBy)
+		msg := fmt.Sprintf("%s orders its rows by %q, which is not one of its columns", fd.place(), fd.OrderBy)
 		if len(ids) > 0 {
 			msg += fmt.Sprintf(" (they are %s)", strings.Join(ids, ", "))
 		}
 		c.errorf(fd.pointer+"/orderBy", "order-by", "%s", msg)
 	case !containsString(orderTypes, col.Type):
-		c.errorf(fd.pointer+"/orderBy", "order-by", "%q orders its rows by %q, a %s column, which has no order (order by a %s column)", fd.ID, fd.OrderBy, col.Type, strings.Join(orderTypes, ", "))
+		c.errorf(fd.pointer+"/orderBy", "order-by", "%s orders its rows by %q, a %s column, which has no order (order by a %s column)", fd.place(), fd.OrderBy, col.Type, strings.Join(orderTypes, ", "))
 	}
 }
 
 func (c *checker) checkLimits(fd *Field) {
 	pair := func(lo, hi *int, loName, hiName string) {
 		if lo != nil && hi != nil && *lo > *hi {
-			c.errorf(fd.pointer+"/"+loName, "limits", "%q: %s (%d) is more than %s (%d)", fd.ID, loName, *lo, hiName, *hi)
+			c.errorf(fd.pointer+"/"+loName, "limits", "%s: %s (%d) is more than %s (%d)", fd.place(), loName, *lo, hiName, *hi)
 		}
 	}
 	pair(fd.MinLength, fd.MaxLength, "minLength", "maxLength")
@@ -402,22 +462,22 @@ func (c *checker) checkLimits(fd *Field) {
 	pair(fd.MinItems, fd.MaxItems, "minItems", "maxItems")
 	pair(fd.MinSelected, fd.MaxSelected, "minSelected", "maxSelected")
 	if fd.Min != nil && fd.Max != nil && *fd.Min > *fd.Max {
-		c.errorf(fd.pointer+"/min", "limits", "%q: min (%g) is more than max (%g)", fd.ID, *fd.Min, *fd.Max)
+		c.errorf(fd.pointer+"/min", "limits", "%s: min (%g) is more than max (%g)", fd.place(), *fd.Min, *fd.Max)
 	}
 	if fd.MaxSelected != nil && len(fd.Options) > 0 && *fd.MaxSelected > len(fd.Options) {
-		c.errorf(fd.pointer+"/maxSelected", "limits", "%q: maxSelected (%d) is more than the %d options", fd.ID, *fd.MaxSelected, len(fd.Options))
+		c.errorf(fd.pointer+"/maxSelected", "limits", "%s: maxSelected (%d) is more than the %d options", fd.place(), *fd.MaxSelected, len(fd.Options))
 	}
 	if fd.MinSelected != nil && len(fd.Options) > 0 && *fd.MinSelected > len(fd.Options) {
-		c.errorf(fd.pointer+"/minSelected", "limits", "%q: minSelected (%d) is more than the %d options", fd.ID, *fd.MinSelected, len(fd.Options))
+		c.errorf(fd.pointer+"/minSelected", "limits", "%s: minSelected (%d) is more than the %d options", fd.place(), *fd.MinSelected, len(fd.Options))
 	}
 	if fd.MaxRows != nil && *fd.MaxRows > maxRowsLimit {
-		c.errorf(fd.pointer+"/maxRows", "limits", "%q: maxRows (%d) is more than the portal allows (%d)", fd.ID, *fd.MaxRows, maxRowsLimit)
+		c.errorf(fd.pointer+"/maxRows", "limits", "%s: maxRows (%d) is more than the portal allows (%d)", fd.place(), *fd.MaxRows, maxRowsLimit)
 	}
 	if fd.MaxFiles > maxFilesLimit {
-		c.errorf(fd.pointer+"/maxFiles", "limits", "%q: maxFiles (%d) is more than the portal allows (%d)", fd.ID, fd.MaxFiles, maxFilesLimit)
+		c.errorf(fd.pointer+"/maxFiles", "limits", "%s: maxFiles (%d) is more than the portal allows (%d)", fd.place(), fd.MaxFiles, maxFilesLimit)
 	}
 	if fd.MaxSizeMB > maxSizeMBLimit {
-		c.errorf(fd.pointer+"/maxSizeMB", "limits", "%q: maxSizeMB (%g) is more than the portal allows (%d)", fd.ID, fd.MaxSizeMB, maxSizeMBLimit)
+		c.errorf(fd.pointer+"/maxSizeMB", "limits", "%s: maxSizeMB (%g) is more than the portal allows (%d)", fd.place(), fd.MaxSizeMB, maxSizeMBLimit)
 	}
 }
 
@@ -428,13 +488,13 @@ func (c *checker) checkPattern(fd *Field) {
 	// The designer's pattern alone first, so errors quote only what they wrote, and a pattern like
 	// "a)|(b" cannot escape the anchoring added after.
 	if _, err := regexp.Compile(fd.Pattern); err != nil {
-		c.errorf(fd.pointer+"/pattern", "pattern-invalid", "%q: pattern is not a valid regular expression: %v", fd.ID, strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		c.errorf(fd.pointer+"/pattern", "pattern-invalid", "%s: pattern is not a valid regular expression: %v", fd.place(), strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		return
 	}
 	re := regexp.MustCompile(`^(?:` + fd.Pattern + `)$`)
 	fd.pattern = re
 	if fd.Messages.Pattern == "" {
-		c.warnf(fd.pointer+"/pattern", "pattern-message", "%q has a pattern but no messages.pattern, so people will not know what format to use", fd.ID)
+		c.warnf(fd.pointer+"/pattern", "pattern-message", "%s has a pattern but no messages.pattern, so people will not know what format to use", fd.place())
 	}
 }
 
@@ -450,30 +510,34 @@ func (c *checker) checkDates(fd *Field) {
 		target, problem := c.resolveRef(fd, fd.section, ref.id)
 		switch {
 		case problem != "":
-			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s %s", fd.ID, ref.name, problem)
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%s: %s %s", fd.place(), ref.name, problem)
 		case target.Type != TypeDate:
-			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s refers to %q, which is a %s field, not a date", fd.ID, ref.name, ref.id, target.Type)
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%s: %s refers to %q, which is a %s field, not a date", fd.place(), ref.name, ref.id, target.Type)
 		case target == fd:
-			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%q: %s refers to the field itself", fd.ID, ref.name)
+			c.errorf(fd.pointer+"/"+ref.name, "date-ref", "%s: %s refers to the field itself", fd.place(), ref.name)
 		}
 	}
 	for _, d := range []struct{ name, value string }{{"minDate", fd.MinDate}, {"maxDate", fd.MaxDate}} {
 		if d.value != "" {
 			if _, err := time.Parse(time.DateOnly, d.value); err != nil {
-				c.errorf(fd.pointer+"/"+d.name, "invalid-value", "%q: %s %q is not a real date", fd.ID, d.name, d.value)
+				c.errorf(fd.pointer+"/"+d.name, "invalid-value", "%s: %s %q is not a real date", fd.place(), d.name, d.value)
 				return
 			}
 		}
 	}
+	if fd.NotInFuture && fd.NotInPast {
+		c.errorf(fd.pointer+"/notInPast", "date-only-today", "%s must be neither in the future nor in the past, so only today's date is accepted: keep one of notInFuture and notInPast", fd.place())
+		return
+	}
 	switch {
 	case fd.MinDate != "" && fd.MaxDate != "" && fd.MinDate > fd.MaxDate:
-		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%q rejects every date: minDate %s is after maxDate %s", fd.ID, fd.MinDate, fd.MaxDate)
+		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%s rejects every date: minDate %s is after maxDate %s", fd.place(), fd.MinDate, fd.MaxDate)
 	case fd.NotInFuture && fd.MinDate > c.today:
-		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%q rejects every date: it must not be in the future, but minDate %s is", fd.ID, fd.MinDate)
+		c.warnf(fd.pointer+"/minDate", "date-never-valid", "%s rejects every date: it must not be in the future, but minDate %s is", fd.place(), fd.MinDate)
 	case fd.NotInPast && fd.MaxDate != "" && fd.MaxDate < c.today:
-		c.warnf(fd.pointer+"/maxDate", "date-never-valid", "%q rejects every date: it must not be in the past, but maxDate %s is", fd.ID, fd.MaxDate)
+		c.warnf(fd.pointer+"/maxDate", "date-never-valid", "%s rejects every date: it must not be in the past, but maxDate %s is", fd.place(), fd.MaxDate)
 	case fd.After != "" && fd.After == fd.Before:
-		c.warnf(fd.pointer+"/before", "date-never-valid", "%q rejects every date: it must be both after and before %q", fd.ID, fd.After)
+		c.warnf(fd.pointer+"/before", "date-never-valid", "%s rejects every date: it must be both after and before %q", fd.place(), fd.After)
 	}
 }
 
@@ -493,12 +557,12 @@ func (c *checker) checkPrefill(fd *Field) {
 	p := fd.pointer + "/prefill"
 	accepts, ok := prefillTypes[fd.Type]
 	if !ok {
-		c.errorf(p, "prefill-type", "%q: a %s field cannot be prefilled", fd.ID, fd.Type)
+		c.errorf(p, "prefill-type", "%s: a %s field cannot be prefilled", fd.place(), fd.Type)
 		return
 	}
 	root, path, problem := c.prefillRoot(fd)
 	if problem != "" {
-		c.errorf(p, "prefill-scope", "%q: %s", fd.ID, problem)
+		c.errorf(p, "prefill-scope", "%s: %s", fd.place(), problem)
 		return
 	}
 	if root == nil {
@@ -506,7 +570,7 @@ func (c *checker) checkPrefill(fd *Field) {
 	}
 	node, missing, known := schemaAt(root, path)
 	if node == nil {
-		msg := fmt.Sprintf("%q: prefill %s: caseData declares no %q", fd.ID, fd.Prefill, missing)
+		msg := fmt.Sprintf("%s: prefill %s: caseData declares no %q", fd.place(), fd.Prefill, missing)
 		if s := suggest(missing, known); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
@@ -515,12 +579,12 @@ func (c *checker) checkPrefill(fd *Field) {
 	}
 	got := schemaType(node)
 	if got != "" && !containsString(accepts, got) {
-		c.errorf(p, "prefill-type", "%q: a %s field cannot be prefilled from %s, which is %s", fd.ID, fd.Type, fd.Prefill, article(got))
+		c.errorf(p, "prefill-type", "%s: a %s field cannot be prefilled from %s, which is %s", fd.place(), fd.Type, fd.Prefill, article(got))
 		return
 	}
 	if fd.Container() && got == "array" {
 		if items, _ := node["items"].(map[string]any); items == nil || schemaType(items) != "object" {
-			c.errorf(p, "prefill-type", "%q: a %s is prefilled from an array of objects; %s does not declare its items as objects", fd.ID, fd.Type, fd.Prefill)
+			c.errorf(p, "prefill-type", "%s: a %s is prefilled from an array of objects; %s does not declare its items as objects", fd.place(), fd.Type, fd.Prefill)
 		}
 	}
 }
@@ -565,3 +629,24 @@ func (c *checker) prefillRoot(fd *Field) (root map[string]any, path []string, pr
 	}
 	return c.form.caseData.tree, parts, ""
 }
+
+// place names the field as a designer finds it: "field `dob` in section `child`", "column `date` of
+// table `chronology` in section `agency`", "field `name` of list `household` in section `family`".
+func (fd *Field) place() string {
+	if fd.parent != nil {
+		what := "field"
+		if fd.parent.Type == TypeTable {
+			what = "column"
+		}
+		return what + " `" + fd.ID + "` of " + fd.parent.Type + " `" + fd.parent.ID + "` in " + fd.section.place()
+	}
+	return "field `" + fd.ID + "` in " + fd.section.place()
+}
+
+// containerPlace names a table or list by its type: "table `chronology` in section `agency`".
+func (fd *Field) containerPlace() string {
+	return fd.Type + strings.TrimPrefix(fd.place(), "field")
+}
+
+// place names the section: "section `child`".
+func (s *Section) place() string { return "section `" + s.ID + "`" }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -43,6 +44,37 @@ func formSchema() (*jsonschema.Schema, map[string]any) {
 	return formSchemaCompiled, formSchemaTree
 }
 
+var (
+	fieldPropsOnce   sync.Once
+	fieldPropsCommon []string
+	fieldPropsByType map[string][]string
+)
+
+// fieldPropertySets reads from the language's schema the properties every field takes (its properties)
+// and, by type, those the type adds (the allOf branch whose if names the type), each list sorted. The
+// schema is the one place a field property is declared; formlint's field-property rule follows it.
+func fieldPropertySets() (common []string, byType map[string][]string) {
+	fieldPropsOnce.Do(func() {
+		_, tree := formSchema()
+		field, _ := lookupPointer(tree, "/definitions/field").(map[string]any)
+		fieldPropsCommon = schemaPropertyNames(field)
+		fieldPropsByType = map[string][]string{}
+		branches, _ := field["allOf"].([]any)
+		for _, b := range branches {
+			types, _ := lookupPointer(b, "/if/properties/type/enum").([]any)
+			props := schemaPropertyNames(lookupPointer(b, "/then"))
+			for _, t := range types {
+				name := fmt.Sprint(t)
+				fieldPropsByType[name] = append(fieldPropsByType[name], props...)
+			}
+		}
+		for _, props := range fieldPropsByType {
+			sort.Strings(props)
+		}
+	})
+	return fieldPropsCommon, fieldPropsByType
+}
+
 // Load parses and checks one form definition. It returns the form (nil when it could not be built) and
 // every problem found, errors and warnings, in file order. A form is usable only when no diagnostic is an
 // error.
@@ -59,6 +91,11 @@ func Load(file string, data []byte) (*Form, Diagnostics) {
 	}
 	form, err := decodeForm(src)
 	if err != nil {
+		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
+		return nil, src.diags
+	}
+	form.definition = data
+	if form.hash, err = contentHash(src.value); err != nil {
 		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
 		return nil, src.diags
 	}
@@ -200,9 +237,27 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 	parent, _ := lookupPointer(tree, frag[:max(strings.LastIndexByte(frag, '/'), 0)]).(map[string]any)
 	inst := ve.InstanceLocation
 	value := lookupPointer(src.value, inst)
-	name := describeLocation(inst)
+	name := describeLocation(src.value, inst)
 	diag := func(line, col int, rule, format string, args ...any) Diagnostic {
 		return Diagnostic{File: src.file, Line: line, Col: col, Severity: Error, Rule: rule, Message: fmt.Sprintf(format, args...)}
+	}
+	if strings.Contains(ve.KeywordLocation, "/propertyNames/") {
+		// The name of a property, not its value, is wrong: inst is where the property is.
+		key, _ := value.(string)
+		if i := strings.LastIndexByte(inst, '/'); i >= 0 {
+			key = strings.ReplaceAll(strings.ReplaceAll(inst[i+1:], "~1", "/"), "~0", "~")
+			name = describeLocation(src.value, inst[:i])
+		}
+		var names []string
+		for _, n := range parent["enum"].([]any) {
+			names = append(names, fmt.Sprint(n))
+		}
+		line, col := src.keyAt(inst)
+		msg := fmt.Sprintf("unknown property %q in %s", key, name)
+		if s := suggest(key, names); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return []Diagnostic{diag(line, col, "unknown-property", "%s", msg)}
 	}
 	switch keyword {
 	case "additionalProperties":
@@ -215,7 +270,10 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 			}
 			line, col := src.keyAt(inst + "/" + escapePointer(k))
 			msg := fmt.Sprintf("unknown property %q in %s", k, name)
-			if s := suggest(k, allowed); s != "" {
+			if inner := innerLevel(inst); inner != "" && containsString(schemaPropertyNames(lookupPointer(tree, "/definitions/"+inner)), k) {
+				// Most likely a key of the field (section) above, indented too little.
+				msg += fmt.Sprintf(": it is a property of a %s, so it is probably indented too little: line it up with the keys of the %s above it", inner, inner)
+			} else if s := suggest(k, allowed); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
 			out = append(out, diag(line, col, "unknown-property", "%s", msg))
@@ -248,10 +306,18 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 		return []Diagnostic{diag(line, col, "invalid-value", "%s", msg)}
 	case "type":
 		line, col := src.at(inst)
-		return []Diagnostic{diag(line, col, "wrong-type", "%s must be %s, not %s", name, describeTypes(parent["type"]), describeValueType(value))}
+		msg := fmt.Sprintf("%s must be %s, not %s", name, describeTypes(parent["type"]), describeValueType(value))
+		text, isText := value.(string)
+		switch {
+		case parent["type"] == "boolean" && isText && containsString([]string{"yes", "no", "on", "off", "y", "n"}, strings.ToLower(text)):
+			msg += map[bool]string{true: ": write true", false: ": write false"}[containsString([]string{"yes", "on", "y"}, strings.ToLower(text))]
+		case parent["type"] == "object" && isText && strings.Contains(inst, "/options/"):
+			msg += fmt.Sprintf(": an option has a value and a label, as in { value: %s, label: %s }", strings.ToLower(strings.ReplaceAll(text, " ", "-")), text)
+		}
+		return []Diagnostic{diag(line, col, "wrong-type", "%s", msg)}
 	case "pattern":
 		line, col := src.at(inst)
-		return []Diagnostic{diag(line, col, "invalid-value", "%s %s is not valid: %s", name, jsonText(value), patternAdvice(parent["pattern"]))}
+		return []Diagnostic{diag(line, col, "invalid-value", "%s is %s, which is not valid: %s", name, jsonText(value), patternAdvice(parent["pattern"]))}
 	case "minItems":
 		line, col := src.at(inst)
 		return []Diagnostic{diag(line, col, "invalid-value", "%s must have at least %v item(s)", name, parent["minItems"])}
@@ -269,26 +335,103 @@ func describeSchemaError(src *source, tree map[string]any, ve *jsonschema.Valida
 	return []Diagnostic{diag(line, col, "invalid-value", "%s: %s", name, ve.Message)}
 }
 
+// innerLevel names what the objects nested in the one at a pointer are: "section" for the form,
+// "field" for a section, "" for anything else.
+func innerLevel(pointer string) string {
+	parts := strings.Split(pointer, "/")
+	switch {
+	case pointer == "":
+		return "section"
+	case len(parts) == 3 && parts[1] == "sections":
+		return "field"
+	}
+	return ""
+}
+
 var boundWords = map[string]string{"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "more than"}
 
-// describeLocation names a place in a definition as a designer would: "sections[1].fields[3].type".
-func describeLocation(pointer string) string {
+// describeLocation names a place in a definition as a designer finds it, by ids rather than indexes:
+// "`type` of field `dob` in section `child`", "option 2 of field `contact_by` in section `you`".
+func describeLocation(root any, pointer string) string {
 	if pointer == "" {
 		return "the form"
 	}
-	var b strings.Builder
-	for _, part := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
-		if isDigits(part) {
-			b.WriteString("[" + part + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(part)
+	var parts []string
+	for _, p := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		parts = append(parts, strings.ReplaceAll(strings.ReplaceAll(p, "~1", "/"), "~0", "~"))
 	}
-	return b.String()
+	place := ""       // the innermost section, field or option named so far
+	var rest []string // the properties below it
+	v := root
+	for i := 0; i < len(parts); i++ {
+		part := parts[i]
+		if i+1 < len(parts) && isDigits(parts[i+1]) && containsString([]string{"sections", "fields", "columns", "options"}, part) {
+			n, _ := strconv.Atoi(parts[i+1])
+			item := lookupPointer(v, "/"+escapePointer(part)+"/"+parts[i+1])
+			if name := describeItem(part, n, item, place); name != "" {
+				place, rest, v = name, nil, item
+				i++
+				continue
+			}
+		}
+		if isDigits(part) && len(rest) > 0 {
+			rest[len(rest)-1] += "[" + part + "]"
+		} else {
+			rest = append(rest, part)
+		}
+		v = lookupPointer(v, "/"+escapePointer(part))
+	}
+	switch {
+	case place == "":
+		return "`" + strings.Join(rest, ".") + "`"
+	case len(rest) == 0:
+		return place
+	}
+	return "`" + strings.Join(rest, ".") + "` of " + place
+}
+
+// describeItem names item n of a list of sections, fields, columns or options, inside place.
+func describeItem(list string, n int, item any, place string) string {
+	m, _ := item.(map[string]any)
+	id, _ := m["id"].(string)
+	if !idRE.MatchString(id) {
+		id = "" // a bad id is reported on its own: name the place by its position
+	}
+	in := ""
+	if place != "" {
+		in = " in " + place
+	}
+	switch list {
+	case "sections":
+		if place != "" {
+			return ""
+		}
+		if id == "" {
+			return fmt.Sprintf("section %d", n+1)
+		}
+		return "section `" + id + "`"
+	case "fields", "columns":
+		what := map[string]string{"fields": "field", "columns": "column"}[list]
+		if strings.HasPrefix(place, "field ") {
+			// A column of a table, a field of a list item.
+			kind := map[string]string{"fields": "list ", "columns": "table "}[list]
+			container := strings.Replace(place, "field ", kind, 1)
+			if id == "" {
+				return fmt.Sprintf("%s %d of %s", what, n+1, container)
+			}
+			return what + " `" + id + "` of " + container
+		}
+		if id == "" {
+			return fmt.Sprintf("%s %d%s", what, n+1, in)
+		}
+		return what + " `" + id + "`" + in
+	case "options":
+		if value, _ := m["value"].(string); value != "" {
+			return "option `" + value + "`" + strings.Replace(in, " in ", " of ", 1)
+		}
+		return fmt.Sprintf("option %d%s", n+1, strings.Replace(in, " in ", " of ", 1))
+	}
+	return ""
 }
 
 var patternWords = map[string]string{
@@ -417,6 +560,8 @@ func quoteAll(list []string) []string {
 	}
 	return out
 }
+
+var idRE = regexp.MustCompile(`^[a-z][a-z0-9_-]*$`)
 
 var digitsRE = regexp.MustCompile(`^[0-9]+$`)
 

@@ -41,6 +41,9 @@ const (
 	childIDProperty = "id"
 )
 
+// MigrateCompatible is the Migrate value that moves drafts in flight to a compatible new version.
+const MigrateCompatible = "compatible"
+
 // Form is a loaded, checked form definition.
 type Form struct {
 	ID          string         `json:"id"`
@@ -51,41 +54,74 @@ type Form struct {
 	Scope       string         `json:"scope"`
 	Description string         `json:"description,omitempty"`
 	CaseData    map[string]any `json:"caseData,omitempty"`
+	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
+	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
+	// version on publishing, if nothing between their version and this one breaks them.
+	Migrate string `json:"migrate,omitempty"`
 
 	// File is where the definition was loaded from, for diagnostics.
 	File string `json:"-"`
+
+	definition []byte // the file as loaded, kept as the published version's text
+	hash       string // of the definition's content, not its layout or comments
 
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
 }
 
+// Retention is how long the portal keeps a form's responses, in days; a period not given takes the
+// service's default (the portal's -retain-* flags). The retention package applies it.
+type Retention struct {
+	Drafts     *int   `json:"drafts,omitempty"`     // a draft never submitted, from DraftsFrom
+	DraftsFrom string `json:"draftsFrom,omitempty"` // RetainFromLastSave (rolling, the default) or RetainFromStart (fixed)
+	Submitted  *int   `json:"submitted,omitempty"`  // a submission, after the case system first fetched it through the API
+	Returned   *int   `json:"returned,omitempty"`   // a copy returned for more information and not sent again, after its last save
+	Retracted  *int   `json:"retracted,omitempty"`  // a retracted delegation, after its retraction
+	// Anonymise keeps submissions and retracted delegations past their period with their sensitive
+	// answers and case data cleared and their documents removed, for statistics, instead of deleting them.
+	Anonymise bool `json:"anonymise,omitempty"`
+}
+
+// Retention periods are counted from the last save or from the start.
+const (
+	RetainFromLastSave = "last-save"
+	RetainFromStart    = "start"
+)
+
 // Section is one page of a form.
 type Section struct {
-	ID          string     `json:"id"`
-	Title       string     `json:"title"`
-	Description string     `json:"description,omitempty"`
-	Delegable   bool       `json:"delegable,omitempty"`
-	PerChild    bool       `json:"perChild,omitempty"`
-	ShowWhen    *Condition `json:"showWhen,omitempty"`
-	Fields      []*Field   `json:"fields"`
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Delegable   bool   `json:"delegable,omitempty"`
+	PerChild    bool   `json:"perChild,omitempty"`
+	// Overview marks a referral's first section: static content people read, before they sign in, on the
+	// page that starts the form. It is never answered.
+	Overview bool       `json:"overview,omitempty"`
+	ShowWhen *Condition `json:"showWhen,omitempty"`
+	Fields   []*Field   `json:"fields"`
 
 	pointer string
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.
 type Field struct {
-	ID       string     `json:"id"`
-	Type     string     `json:"type"`
-	Label    string     `json:"label,omitempty"`
-	Hint     string     `json:"hint,omitempty"`
-	Name     string     `json:"name,omitempty"`
-	Required bool       `json:"required,omitempty"`
-	ReadOnly bool       `json:"readOnly,omitempty"`
-	Prefill  string     `json:"prefill,omitempty"`
-	ShowWhen *Condition `json:"showWhen,omitempty"`
-	Messages Messages   `json:"messages,omitempty"`
+	ID       string `json:"id"`
+	Type     string `json:"type"`
+	Label    string `json:"label,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+	Name     string `json:"name,omitempty"`
+	Required bool   `json:"required,omitempty"`
+	ReadOnly bool   `json:"readOnly,omitempty"`
+	// Sensitive answers are cleared when a response is anonymised at the end of its retention.
+	Sensitive bool       `json:"sensitive,omitempty"`
+	Prefill   string     `json:"prefill,omitempty"`
+	ShowWhen  *Condition `json:"showWhen,omitempty"`
+	Messages  Messages   `json:"messages,omitempty"`
+	// RenamedFrom is the id this field had in the previous version: answers given to it carry across.
+	RenamedFrom string `json:"renamedFrom,omitempty"`
 
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`
@@ -179,6 +215,16 @@ func (f *Form) Section(id string) *Section {
 
 // Field returns the field with the id outside tables and lists, or nil.
 func (f *Form) Field(id string) *Field { return f.fields[id] }
+
+// Field returns the section's own field (not a column of one of its tables) with the id, or nil.
+func (s *Section) Field(id string) *Field {
+	for _, fd := range s.Fields {
+		if fd.ID == id {
+			return fd
+		}
+	}
+	return nil
+}
 
 // PerChild reports whether any section repeats for each child of a family.
 func (f *Form) PerChild() bool {

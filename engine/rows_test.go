@@ -68,8 +68,8 @@ func TestVisibleAgreesWithValidate(t *testing.T) {
 id: shown
 title: Shown
 version: 1
-kind: referral
-audience: [public]
+kind: delegation
+audience: [professional]
 scope: child
 sections:
   - id: first

@@ -19,27 +19,39 @@ type source struct {
 	nodes map[string]*yaml.Node // JSON pointer -> value node
 	keys  map[string]*yaml.Node // JSON pointer -> the mapping key node that holds it
 	diags Diagnostics
+	lines []string // the text, for what the node tree does not keep
+	// question is set when the ? of flow plain scalars were stood in for while yaml.v3 parsed.
+	question bool
 }
 
 // parseSource parses YAML into a source. It walks the node tree itself rather than decoding into
 // interface{}: dates stay strings, duplicate keys are caught, and positions are kept.
 func parseSource(file string, data []byte) *source {
-	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
+	s := &source{file: file, nodes: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}, lines: strings.Split(string(data), "\n")}
+	scan, problem := scanSyntax(data)
+	parsed := data
+	if protected := protectQuestionMarks(data, scan.question); protected != nil {
+		parsed, s.question = protected, true
+	}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		line := 1
-		msg := err.Error()
-		// yaml.v3 reports "yaml: line N: message".
-		if rest, ok := strings.CutPrefix(msg, "yaml: line "); ok {
+	if err := yaml.Unmarshal(parsed, &doc); err != nil {
+		if problem != nil {
+			s.add(problem.line, problem.col, Error, "yaml-syntax", "%s", problem.msg)
+			return s
+		}
+		line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
+		// yaml.v3 reports "yaml: line N: message", often lines early and never with a column.
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
 			if n, after, ok := strings.Cut(rest, ": "); ok {
 				if l, err := strconv.Atoi(n); err == nil {
 					line, msg = l, after
 				}
 			}
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		s.add(line, 1, Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
+		if words, ok := yamlWords[msg]; ok {
+			msg = words + " (YAML says: " + msg + ")"
+		}
+		s.add(line, firstColumn(data, line), Error, "yaml-syntax", "the file is not valid YAML: %s", msg)
 		return s
 	}
 	if len(doc.Content) == 0 {
@@ -48,7 +60,7 @@ func parseSource(file string, data []byte) *source {
 	}
 	s.value = s.convert(doc.Content[0], "", 0)
 	// yaml.Unmarshal reads the first document only; a second one would be silently ignored.
-	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec := yaml.NewDecoder(bytes.NewReader(parsed))
 	var first, second yaml.Node
 	if dec.Decode(&first) == nil && dec.Decode(&second) == nil {
 		s.add(second.Line, 1, Error, "yaml-syntax", "the file holds more than one YAML document: put each form in its own file")
@@ -87,8 +99,15 @@ func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
 				s.add(k.Line, k.Column, Error, "yaml-syntax", "merge keys (<<) are not supported: write the keys out")
 				continue
 			}
+			if s.question {
+				k.Value = strings.ReplaceAll(k.Value, string(questionMark), "?")
+			}
 			if first, dup := seen[k.Value]; dup {
 				s.add(k.Line, k.Column, Error, "duplicate-key", "%q is already set on line %d", k.Value, first.Line)
+				continue
+			}
+			if n.Style&yaml.FlowStyle != 0 && i >= 2 && s.bareKey(k, v) {
+				s.commaInValue(n.Content[i-2], n.Content[i-1], k)
 				continue
 			}
 			seen[k.Value] = k
@@ -104,6 +123,9 @@ func (s *source) convert(n *yaml.Node, pointer string, depth int) any {
 		}
 		return a
 	case yaml.ScalarNode:
+		if s.question {
+			n.Value = strings.ReplaceAll(n.Value, string(questionMark), "?")
+		}
 		return scalarValue(n)
 	}
 	return nil
@@ -164,4 +186,60 @@ func (s *source) keyAt(pointer string) (line, col int) {
 		return k.Line, k.Column
 	}
 	return s.at(pointer)
+}
+
+// yamlWords says what yaml.v3's messages mean to a designer, for the mistakes the locating pass does
+// not recognise.
+var yamlWords = map[string]string{
+	"found character that cannot start any token":                  "this line has a character YAML cannot read where it is: put the value in quotes",
+	"did not find expected key":                                    "YAML expected another key here: check the indentation and the quotes of this line and the lines above it",
+	"could not find expected ':'":                                  "YAML expected key: value here: check the line has \": \" after its key",
+	"block sequence entries are not allowed in this context":       "a list item (- ) cannot start here: put it on a line of its own, under the key whose list it is",
+	"mapping values are not allowed in this context":               "there is a \": \" where YAML cannot have one: put the value in quotes",
+	"found unexpected end of stream":                               "the file ends inside a quote or a bracket: close it",
+	"did not find expected alphabetic or numeric character":        "a value starting with * or & is read as an alias or an anchor: if it is text, put it in quotes",
+	"did not find expected node content":                           "a value is missing here",
+	"did not find expected '-' indicator":                          "a line here is not lined up with the list it is in",
+	"found a tab character that violates indentation":              "indent with spaces, not tabs",
+	"found a tab character where an indentation space is expected": "indent with spaces, not tabs",
+}
+
+// firstColumn is the column of the first character of a line that is not a space, or 1.
+func firstColumn(data []byte, line int) int {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return 1
+	}
+	text := []rune(lines[line-1])
+	for i, r := range text {
+		if r != ' ' {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// bareKey reports whether a key of a { } mapping stands alone, with no ": " and value after it, as
+// "address" does in { label: Name, address }.
+func (s *source) bareKey(k, v *yaml.Node) bool {
+	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!null" || k.Style != 0 || k.Line < 1 || k.Line > len(s.lines) {
+		return false
+	}
+	r := []rune(s.lines[k.Line-1])
+	j := k.Column - 1 + len([]rune(k.Value))
+	for j < len(r) && r[j] == ' ' {
+		j++
+	}
+	return j >= len(r) || r[j] == ',' || r[j] == '}'
+}
+
+// commaInValue reports the designer's most likely mistake when a { } mapping has a key standing alone:
+// the value before it held a comma and was not quoted.
+func (s *source) commaInValue(prevKey, prevValue, k *yaml.Node) {
+	if prevValue.Kind == yaml.ScalarNode && prevValue.Style == 0 && prevValue.ShortTag() == "!!str" {
+		s.add(k.Line, k.Column, Error, "unquoted-comma", "the comma before %q ends the value of %q, so YAML reads %q as a property of its own: put the value in quotes, as in %s: \"%s, %s\"",
+			k.Value, prevKey.Value, k.Value, prevKey.Value, prevValue.Value, k.Value)
+		return
+	}
+	s.add(k.Line, k.Column, Error, "unquoted-comma", "%q has no value: write %s: and its value, or put the text with the comma before it in quotes", k.Value, k.Value)
 }

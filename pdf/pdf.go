@@ -42,6 +42,9 @@ type HeaderLine struct {
 	Label, Value string
 }
 
+// BlankMarking is the protective marking of a blank form, printed for review before it holds anything.
+const BlankMarking = "OFFICIAL-SENSITIVE when completed"
+
 // Document is what to render.
 type Document struct {
 	// Form is the form definition. Required.

@@ -223,7 +223,7 @@ func fieldByType(f FieldView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if f.Field.Text != "" {
-				templ_7745c5c3_Err = paragraphs(f.Field.Text).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Paragraphs(f.Field.Text).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1345,8 +1345,8 @@ func hint(f FieldView) templ.Component {
 	})
 }
 
-// paragraphs draws static text: blank lines separate paragraphs, and lines starting "- " are bullets.
-func paragraphs(text string) templ.Component {
+// Paragraphs draws static text: blank lines separate paragraphs, and lines starting "- " are bullets.
+func Paragraphs(text string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

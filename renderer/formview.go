@@ -78,6 +78,17 @@ type SectionInput struct {
 	TablePages map[string]int
 	// Focus is the row to return focus to after it was saved: "events.3".
 	Focus string
+	// Qualify gives the inputs names and ids that start with Prefix ("children.c1.gp_name"), so that
+	// the pages of several children can be drawn in one HTML form, as the designers' preview does.
+	Qualify bool
+}
+
+// idPrefix is what the names and ids of the page's inputs start with.
+func (in SectionInput) idPrefix() string {
+	if in.Qualify {
+		return in.Prefix
+	}
+	return ""
 }
 
 // BuildSection makes the views of a section's questions.
@@ -95,8 +106,10 @@ func BuildSection(in SectionInput) []FieldView {
 	}
 	q := questions{
 		onPage: func(t *engine.Field) bool { return onPage[t] },
-		name:   func(t *engine.Field) (string, bool) { return t.ID, onPage[t] },
-		build:  func(fd *engine.Field) FieldView { return buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errs, in) },
+		name:   func(t *engine.Field) (string, bool) { return in.idPrefix() + t.ID, onPage[t] },
+		build: func(fd *engine.Field) FieldView {
+			return buildField(fd, in.Values[fd.ID], fd.ID, in.idPrefix()+fd.ID, errs, in)
+		},
 		// Decided by answers on other pages: not asked.
 		skip: func(fd *engine.Field, samePage bool) bool { return !samePage && hidden[fd.ID] },
 	}
@@ -166,7 +179,7 @@ func (q questions) views(fields []*engine.Field) []FieldView {
 
 // BuildField makes the view of one question of the section, as BuildSection does.
 func BuildField(in SectionInput, fd *engine.Field) FieldView {
-	return buildField(fd, in.Values[fd.ID], fd.ID, fd.ID, errorsByPath(in.Errors, in.Prefix), in)
+	return buildField(fd, in.Values[fd.ID], fd.ID, in.idPrefix()+fd.ID, errorsByPath(in.Errors, in.Prefix), in)
 }
 
 // errorsByPath is the first message for each path, without the page's prefix.
@@ -181,8 +194,9 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 	return errs
 }
 
+// buildField makes the view of a question at path id (for errors) whose input is called name.
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
-	v := FieldView{Field: fd, ID: htmlID(id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
+	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id]}
 	switch fd.Type {
 	case engine.TypeDate:

@@ -15,6 +15,9 @@ type Page struct {
 	WarnSeconds int         // how long before the timeout the warning appears
 	DevMailbox  bool        // link to /dev/mail in the footer
 	AssetPath   func(name string) string
+	// Standalone is a page served outside the portal (the designers' preview): no account link and no
+	// links to the portal's own pages in the footer.
+	Standalone bool
 }
 
 // User is the signed-in person, as the header shows them.

@@ -39,6 +39,7 @@ type Response struct {
 	ID            string
 	Kind          Kind
 	FormID        string
+	FormVersion   int      // the published version of the form it was started with (0: made before versions were kept)
 	Sections      []string // delegated sections; empty means the whole form
 	OwnerEmail    string   // a delegation's professional
 	OwnerUserID   string   // a referral's author
@@ -58,6 +59,12 @@ type Response struct {
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 	SubmittedAt   time.Time
+	// FetchedAt is when the case system first fetched the submission through the API (MarkFetched); zero
+	// until then, and earlier than SubmittedAt when only an earlier submission was fetched. Retention
+	// counts a submission's period from it.
+	FetchedAt time.Time
+	// AnonymisedAt is when the response's sensitive answers were cleared at the end of its retention.
+	AnonymisedAt time.Time
 
 	// ListSeq is the response's place in the order in which responses took their status, set by the
 	// store: ListResponsesAfter pages by it.
@@ -120,6 +127,7 @@ type AutoReply struct {
 // ResponseFilter selects responses; empty fields match anything.
 type ResponseFilter struct {
 	Kind        Kind
+	FormID      string
 	OwnerEmail  string
 	OwnerUserID string
 	Statuses    []Status
@@ -128,6 +136,13 @@ type ResponseFilter struct {
 
 	// SubmittedFrom keeps responses submitted (or submitted again after a return) at or after it.
 	SubmittedFrom time.Time
+
+	// For retention: responses last changed or started before a time, whose latest submission the case
+	// system first fetched before a time, and not anonymised yet.
+	UpdatedBefore time.Time
+	CreatedBefore time.Time
+	FetchedBefore time.Time
+	NotAnonymised bool
 }
 
 // Responses is the part of the store that keeps forms being filled in.
@@ -144,15 +159,19 @@ type Responses interface {
 	// once each time it enters f.Statuses, including responses written while it reads.
 	ListResponsesAfter(ctx context.Context, f ResponseFilter, after int64) ([]*Response, error)
 	Events(ctx context.Context, responseID string) ([]Event, error)
-	// DeleteResponsesBefore removes responses of a kind and status last updated before a time: the purge
-	// of old drafts. It returns how many went.
-	DeleteResponsesBefore(ctx context.Context, kind Kind, status Status, before time.Time) (int, error)
+	// DeleteResponse removes a response with its history and documents; ErrNotFound when it is gone.
+	DeleteResponse(ctx context.Context, id string) error
+	// MarkFetched records that the case system fetched these responses at a time, for those whose latest
+	// submission it had not fetched before: the first fetch of a submission stays.
+	MarkFetched(ctx context.Context, ids []string, at time.Time) error
 
 	AddAttachment(ctx context.Context, a *Attachment) error
 	Attachment(ctx context.Context, id string) (*Attachment, error)
 	// AttachmentsOf lists a response's documents without their content, oldest first.
 	AttachmentsOf(ctx context.Context, responseID string) ([]Attachment, error)
 	DeleteAttachment(ctx context.Context, id string) error
+	// DeleteAttachmentsOf removes every document of a response and returns how many went.
+	DeleteAttachmentsOf(ctx context.Context, responseID string) (int, error)
 	CopyAttachments(ctx context.Context, fromResponse, toResponse string) error
 
 	SaveAutoReply(ctx context.Context, a *AutoReply) error
@@ -170,4 +189,36 @@ type APIKeys interface {
 	APIKeys(ctx context.Context) ([]APIKey, error)
 	// RevokeAPIKey revokes a key at a time; ErrNotFound when there is no such key or it is already revoked.
 	RevokeAPIKey(ctx context.Context, id string, at time.Time) error
+}
+
+// FormVersion is a published version of a form definition: immutable once stored.
+type FormVersion struct {
+	FormID      string
+	Version     int
+	Hash        string // of the definition's content (engine.Form.Hash)
+	Definition  []byte // the YAML file as published
+	PublishedAt time.Time
+	PublishedBy string // who or what published it: "portal start", "portal forms publish", a person's email
+}
+
+// FormVersionKey names one published version of a form.
+type FormVersionKey struct {
+	FormID  string
+	Version int
+}
+
+// FormVersions are the published versions of the forms.
+type FormVersions interface {
+	// PublishFormVersion stores a published version; ErrConflict when the form already has that version
+	// (whatever its content: the caller compares hashes). It does not break an enclosing transaction.
+	PublishFormVersion(ctx context.Context, v *FormVersion) error
+	// FormVersions lists every published version, by form id and then version.
+	FormVersions(ctx context.Context) ([]FormVersion, error)
+	// LatestFormVersions is each form's latest published version, by form id: a cheap look for new ones.
+	LatestFormVersions(ctx context.Context) (map[string]int, error)
+	// AdoptUnversionedResponses gives responses of a form made before versions were kept (FormVersion 0)
+	// the version, and says how many there were.
+	AdoptUnversionedResponses(ctx context.Context, formID string, version int) (int, error)
+	// CountResponsesByFormVersion counts the responses in any of the statuses, by form id and version.
+	CountResponsesByFormVersion(ctx context.Context, statuses []Status) (map[FormVersionKey]int, error)
 }

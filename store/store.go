@@ -202,6 +202,7 @@ type Data interface {
 	APIKeys
 	Idempotency
 	Webhooks
+	FormVersions
 }
 
 // Accounts are the people who sign in.
@@ -281,6 +282,8 @@ type AuditLog interface {
 	Audit(ctx context.Context, e AuditEntry) error
 	// AuditLog lists the entries f selects, newest first.
 	AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
+	// DeleteAuditBefore removes the entries made before a time: the end of the log's retention.
+	DeleteAuditBefore(ctx context.Context, before time.Time) (int, error)
 }
 
 // Outbox is the durable queue of email.
@@ -300,4 +303,11 @@ type Outbox interface {
 	MailAbout(ctx context.Context, responseID string) ([]Mail, error)
 	// RecentMail lists the newest messages first, sent or not: the dev mailbox.
 	RecentMail(ctx context.Context, limit int) ([]Mail, error)
+	// ClearMailBodiesBefore empties the text of messages sent, or given up on, before a time (sign-in
+	// codes among them): who was sent what subject when stays, for staff and the audit.
+	ClearMailBodiesBefore(ctx context.Context, before time.Time) (int, error)
+	// DeleteMailBefore removes messages sent, or given up on, before a time; queued ones stay.
+	DeleteMailBefore(ctx context.Context, before time.Time) (int, error)
+	// MailTo lists the messages to an address, newest first: a subject access request.
+	MailTo(ctx context.Context, to string) ([]Mail, error)
 }

@@ -18,6 +18,7 @@ import (
 	"formportal/casework"
 	"formportal/forms"
 	"formportal/renderer"
+	"formportal/retention"
 	"formportal/scan"
 	"formportal/store"
 )
@@ -45,6 +46,9 @@ type Config struct {
 	// RememberDevice is how long a browser is not asked for a sign-in code again after "remember this
 	// device" was ticked with one.
 	RememberDevice time.Duration
+	// Retention is how long what the portal keeps is kept: the defaults of forms without their own, and
+	// the service's periods. Zero is retention.DefaultConfig.
+	Retention retention.Config
 	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
 	SSO *SSOConfig
 }
@@ -63,6 +67,7 @@ func DefaultConfig() Config {
 		RememberDevice:  30 * 24 * time.Hour,
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
+		Retention:       retention.DefaultConfig(),
 	}
 }
 
@@ -171,9 +176,20 @@ func New(cfg Config, opts Options) (*App, error) {
 		}
 		a.sso = newSSOClient(*c, cfg.BaseURL)
 	}
+	if a.cfg.Retention == (retention.Config{}) {
+		a.cfg.Retention = retention.DefaultConfig()
+	}
+	if err := a.cfg.Retention.Check(); err != nil {
+		return nil, err
+	}
 	a.work = a.casework()
 	a.routes()
 	return a, nil
+}
+
+// retention applies the retention periods on the app's store, forms and casework.
+func (a *App) retention() *retention.Purger {
+	return retention.New(a.store, a.forms, a.work, a.cfg.Retention, a.now)
 }
 
 // casework is the lifecycle service on the app's store, forms and outbox.
@@ -190,7 +206,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
+	r.Use(a.accessLog, a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)
@@ -223,6 +239,7 @@ func (a *App) routes() {
 		r.Get("/login/sso/callback", a.ssoCallback)
 		r.Post("/logout", a.logout)
 		r.Get("/logout", a.loggedOut)
+		r.Get("/account/deleted", a.accountDeleted)
 		r.Post("/session/keepalive", a.keepalive)
 
 		r.Get("/register", a.registerNameForm)
@@ -285,11 +302,14 @@ func (a *App) routes() {
 				r.Use(a.requireStaff)
 				r.Get("/", a.staffHome)
 				r.Get("/audit", a.auditLog)
+				r.Get("/forms", a.staffForms)
 				r.Get("/accounts", a.staffAccounts)
 				r.Get("/webhooks", a.webhooks)
 				r.Post("/webhooks", a.addWebhook)
 				r.Post("/webhooks/{id}/remove", a.removeWebhook)
 				r.Post("/webhooks/deliveries/{delivery}/resend", a.resendWebhook)
+				r.Get("/subject-access", a.subjectAccessForm)
+				r.Post("/subject-access", a.subjectAccess)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
 					r.Post("/accounts/{id}/"+change, a.changeStaffAccount(change))
 				}
@@ -310,6 +330,8 @@ func (a *App) routes() {
 			r.Post("/account", a.updateAccount)
 			r.Get("/account/password", a.passwordForm)
 			r.Post("/account/password", a.changePassword)
+			r.Get("/account/delete", a.deleteAccountForm)
+			r.Post("/account/delete", a.deleteAccount)
 		})
 		if a.cfg.DevMailbox {
 			r.Get("/dev/mail", a.devMailbox)
@@ -392,7 +414,9 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
 			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
-				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"})
+				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"},
+
+				renderer.MenuItem{Label: "Subject access", Href: "/staff/subject-access"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
 	}

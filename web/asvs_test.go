@@ -318,6 +318,8 @@ func (fx *fixture) path(pattern string) string {
 			}
 		case "{reply}":
 			segs[i] = fx.reply
+		case "{version}":
+			segs[i] = "2" // the version of the referral fixture, fx.formID
 		case "{form}":
 			if strings.HasPrefix(pattern, "/forms/") {
 				segs[i] = "family-check"
@@ -478,7 +480,7 @@ func httpsSessionCookies(t *testing.T) []*http.Cookie {
 var publicRoutes = map[string]bool{
 	"/": true, "/healthz": true, "/readyz": true, "/theme.css": true, "/assets/*": true,
 	"/referrals/new/{form}": true, "/forms/{form}/blank.pdf": true, "/accessibility": true, "/privacy": true, "/terms": true,
-	"/login": true, "/logout": true, "/session/keepalive": true,
+	"/login": true, "/logout": true, "/account/deleted": true, "/session/keepalive": true,
 	"/login/sso": true, "/login/sso/callback": true, // the council's identity provider, when configured
 	"/register": true, "/register/cancel": true, "/register/email": true, "/register/verify": true, "/register/resend": true,
 	"/password/forgotten": true, "/password/reset": true,

@@ -64,9 +64,9 @@ func (p page) key() string {
 }
 
 func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
-	form := a.forms.Get(resp.FormID)
-	if form == nil {
-		return nil, fmt.Errorf("response %s: form %q is not installed", resp.ID, resp.FormID)
+	form, err := a.work.FormOf(resp)
+	if err != nil {
+		return nil, fmt.Errorf("response %s: %w", resp.ID, err)
 	}
 	var caseData any
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
@@ -140,21 +140,11 @@ func (f *flow) find(pages []page, key string) int {
 
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
-	prefilled, _ := f.form.Prefill(f.caseData)
-	vals := map[string]any{}
-	src, pre := f.answers.Values, prefilled.Values
+	child := ""
 	if p.child != nil {
-		src, pre = f.answers.Children[p.child.ID], prefilled.Children[p.child.ID]
+		child = p.child.ID
 	}
-	for k, v := range src {
-		vals[k] = v
-	}
-	for _, fd := range p.section.Fields {
-		if fd.ReadOnly {
-			vals[fd.ID] = pre[fd.ID]
-		}
-	}
-	return vals
+	return f.form.PageValues(f.caseData, f.answers, p.section, child)
 }
 
 // setPageValues replaces the page's answers in the draft.
@@ -203,7 +193,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	pg := f.a.page(r, p.section.Title+" - "+f.form.Title)
 	if showErrors {
 		in.Errors = sr.Errors
-		pg.Errors = f.errorSummary(p, in, sr.Errors)
+		pg.Errors = renderer.ErrorItems(in, sr.Errors)
 	}
 	v := renderer.FormPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, Nav: nav, SectionTitle: p.section.Title,
 		Description: p.section.Description, Fields: renderer.BuildSection(in), Action: in.Action,
@@ -237,59 +227,6 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 		}
 	}
 	return in
-}
-
-// maxRowProblems is how many problems of a table's rows the error summary lists; the rest are counted.
-const maxRowProblems = 10
-
-// errorSummary lists the page's problems, each linked to its question. A problem in a table's row links
-// to that row's Change button, on whichever page of rows it is; past the first few, a table's problems
-// are counted rather than listed.
-func (f *flow) errorSummary(p page, in renderer.SectionInput, errs []engine.FieldError) []renderer.ErrorItem {
-	var out []renderer.ErrorItem
-	more := map[string]int{}
-	listed := map[string]int{}
-	var order []string
-	for _, e := range errs {
-		path := strings.TrimPrefix(e.Path, in.Prefix)
-		table, idx, inRow := rowOfPath(path)
-		if !inRow {
-			out = append(out, renderer.ErrorItem{Field: renderer.ErrorID(topField(p.section, e.Field), path), Message: e.Message})
-			continue
-		}
-		if listed[table] >= maxRowProblems {
-			if more[table] == 0 {
-				order = append(order, table)
-			}
-			more[table]++
-			continue
-		}
-		listed[table]++
-		item := renderer.ErrorItem{Field: table + "-" + strconv.Itoa(idx), Message: e.Message}
-		if page := renderer.RowPageOf(idx); page != max(1, in.TablePages[table]) {
-			item.Href = in.Action + "?" + renderer.TableParam(table) + "=" + strconv.Itoa(page) + "#" + item.Field
-		}
-		out = append(out, item)
-	}
-	for _, table := range order {
-		label := table
-		if fd := topField(p.section, table); fd != nil {
-			label = fd.Label
-		}
-		out = append(out, renderer.ErrorItem{Field: table, Message: fmt.Sprintf("There are %d more problems in the rows of %s", more[table], label)})
-	}
-	return out
-}
-
-// rowOfPath reads "events[3].date" as the table and the row.
-func rowOfPath(path string) (table string, row int, ok bool) {
-	table, rest, found := strings.Cut(path, "[")
-	if !found {
-		return "", 0, false
-	}
-	idx, _, _ := strings.Cut(rest, "]")
-	row, err := strconv.Atoi(idx)
-	return table, row, err == nil
 }
 
 func (f *flow) pageURL(p page) string { return f.base + "/pages/" + p.key() }
@@ -340,7 +277,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
 	case "add":
-		if fd := topField(p.section, arg); editableRows(fd) {
+		if fd := p.section.Field(arg); editableRows(fd) {
 			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
 				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, renderer.RowNouns(fd))}
 				break
@@ -349,29 +286,29 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		}
 	case "edit":
 		id, idx, _ := strings.Cut(arg, ":")
-		if fd := topField(p.section, id); editableRows(fd) {
+		if fd := p.section.Field(id); editableRows(fd) {
 			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, idx)
 		}
 	case "remove":
 		id, rest, _ := strings.Cut(arg, ":")
 		idx, hash, _ := strings.Cut(rest, ":")
 		n, err := strconv.Atoi(idx)
-		if fd := topField(p.section, id); editableRows(fd) && err == nil {
+		if fd := p.section.Field(id); editableRows(fd) && err == nil {
 			f.rowEdits = append(f.rowEdits, removeRow(fd, n, hash))
 			out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
 		}
 	case "rows":
 		id, n, _ := strings.Cut(arg, ":")
-		if fd := topField(p.section, id); editableRows(fd) {
+		if fd := p.section.Field(id); editableRows(fd) {
 			page, _ := strconv.Atoi(n)
 			out.redirect = f.pageURL(p) + "?" + renderer.TableParam(fd.ID) + "=" + strconv.Itoa(max(page, 1)) + "#" + fd.ID
 		}
 	case "paste":
-		if fd := topField(p.section, arg); editableRows(fd) {
+		if fd := p.section.Field(arg); editableRows(fd) {
 			f.paste(fd, body.values.Get(renderer.PasteName(fd.ID)), len(rowsOf(vals[fd.ID])), &out)
 		}
 	case "upload":
-		fd := topField(p.section, arg)
+		fd := p.section.Field(arg)
 		if fd == nil || fd.Type != engine.TypeAttachments {
 			break
 		}
@@ -386,7 +323,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		}
 	case "remove-file":
 		id, attID, _ := strings.Cut(arg, ":")
-		if fd := topField(p.section, id); fd != nil && fd.Type == engine.TypeAttachments {
+		if fd := p.section.Field(id); fd != nil && fd.Type == engine.TypeAttachments {
 			list, _ := vals[fd.ID].([]any)
 			kept := []any{}
 			for _, it := range list {
@@ -469,15 +406,6 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	f.addFiles = append(f.addFiles, att)
 	vals[fd.ID] = append(list, map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
-}
-
-func topField(s *engine.Section, id string) *engine.Field {
-	for _, fd := range s.Fields {
-		if fd.ID == id {
-			return fd
-		}
-	}
-	return nil
 }
 
 // rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
@@ -575,7 +503,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 func pageHash(s *engine.Section, vals map[string]any) string {
 	own := make(map[string]any, len(vals))
 	for k, v := range vals {
-		if fd := topField(s, k); fd == nil || !fd.Container() {
+		if fd := s.Field(k); fd == nil || !fd.Container() {
 			own[k] = v
 		}
 	}

@@ -5,12 +5,14 @@ import (
 	"time"
 
 	"formportal/api"
-	"formportal/store"
+	"formportal/retention"
 )
 
-// RunHousekeeping removes expired sessions, codes and pending registrations, and drafts older than 30
-// days, every minute, and documents no answer lists every few hours, until ctx ends. It is safe to run in
-// several portal processes at once: each pass is idempotent deletes.
+// RunHousekeeping removes expired sessions and pending registrations, and applies the retention periods
+// (drafts, submissions, returned copies, retracted delegations, email texts, codes, the audit log), every
+// minute, and documents no answer lists every few hours, until ctx ends. It is safe to run in several
+// portal processes at once: each pass is idempotent deletes, and retention re-checks each response in
+// its own transaction.
 func (a *App) RunHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -44,18 +46,14 @@ func (a *App) Housekeep(ctx context.Context) {
 	if n > 0 {
 		a.log.Info("housekeeping: pending registrations never verified deleted", "count", n)
 	}
-	// Expired codes are kept a day, so that typing one late says it expired.
-	if _, err := a.store.DeleteCodesExpiredBefore(ctx, now.Add(-anonymousIdle)); err != nil {
-		a.log.Error("housekeeping: expired codes", "err", err)
-		return
-	}
-	n, err = a.store.DeleteResponsesBefore(ctx, store.KindReferral, store.StatusDraft, now.Add(-draftLifetime))
+	rep, err := a.retention().Run(ctx)
 	if err != nil {
-		a.log.Error("housekeeping: old drafts", "err", err)
+		a.log.Error("housekeeping: retention", "err", err)
 		return
 	}
-	if n > 0 {
-		a.log.Info("housekeeping: drafts older than 30 days deleted", "count", n)
+	if rep != (retention.Report{}) {
+		a.log.Info("housekeeping: retention periods ended", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "mail_texts", rep.MailBodies,
+			"mail_records", rep.Mail, "codes", rep.Codes, "audit_entries", rep.Audit)
 	}
 	if _, err := a.store.DeleteIdempotentAnswersBefore(ctx, now.Add(-api.IdempotencyLifetime)); err != nil {
 		a.log.Error("housekeeping: old idempotent answers", "err", err)
@@ -63,7 +61,7 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if now.Sub(a.lastDocumentPurge) >= documentPurgeEvery {
 		a.lastDocumentPurge = now
-		n, err := a.work.PurgeUnlistedDocuments(ctx)
+		n, err := a.work.PurgeUnlistedDocuments(ctx, retention.Actor)
 		if err != nil {
 			a.log.Error("housekeeping: unlisted documents", "err", err)
 			return

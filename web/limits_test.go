@@ -232,7 +232,7 @@ func countParts(parts []formPart) (n int, valueBytes int64) {
 func TestChronologySavesAtMaxRowsAsABrowserPostsIt(t *testing.T) {
 	c := newChronology(t, 6)
 	section := c.form.Section("chronology")
-	maxRows := *topField(section, "chronology_entries").MaxRows
+	maxRows := *section.Field("chronology_entries").MaxRows
 	answers := c.answers(maxRows)
 	page := c.page("chronology")
 	c.b.get(page).status(http.StatusOK)
@@ -443,7 +443,7 @@ func TestFileNamesInContentDisposition(t *testing.T) {
 func BenchmarkSaveChronologyMultipart(b *testing.B) {
 	c := newChronology(b, 6)
 	section := c.form.Section("chronology")
-	maxRows := *topField(section, "chronology_entries").MaxRows
+	maxRows := *section.Field("chronology_entries").MaxRows
 	c.seedDatedRows(b, maxRows)
 	page := c.page("chronology")
 	c.b.get(page)

@@ -73,20 +73,20 @@ func (a *App) recoverPanics(next http.Handler) http.Handler {
 }
 
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r), "err", err)
 	w.Header().Set("Cache-Control", "no-store")
 	if errors.Is(err, store.ErrFull) {
 		// The disk is full: nothing new can be kept until someone makes room, but nothing is lost.
 		w.Header().Set("Retry-After", "300")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		p := renderer.Page{Title: "We could not save your answers", Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
-		messagePage(p, "We could not save your answers", "Try again in a few minutes.", "Nothing you saved before is lost.").
+		messagePage(p, "We could not save your answers", "Try again in a few minutes.", "Nothing you saved before is lost.", quoteReference(r)).
 			Render(context.Background(), w)
 		return
 	}
 	w.WriteHeader(http.StatusInternalServerError)
 	p := renderer.Page{Title: "Sorry, there is a problem with the service", Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
-	messagePage(p, "Sorry, there is a problem with the service", "Try again later. Anything you saved has been kept.").
+	messagePage(p, "Sorry, there is a problem with the service", "Try again later. Anything you saved has been kept.", quoteReference(r)).
 		Render(context.Background(), w)
 }
 

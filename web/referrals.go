@@ -13,13 +13,14 @@ import (
 	"formportal/casework"
 	"formportal/engine"
 	"formportal/renderer"
+	"formportal/retention"
 	"formportal/store"
 )
 
 // The Children's Portal: referrals by professionals and the public.
 
-// draftLifetime is how long a saved referral is kept after it was last saved.
-const draftLifetime = 30 * 24 * time.Hour
+// submittedShown is how long a referrer sees a form under Submitted Forms after submitting it.
+const submittedShown = 30 * 24 * time.Hour
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	v := renderer.StartView{Page: a.page(r, ""), OutOfHoursPhone: a.cfg.OutOfHoursPhone}
@@ -166,7 +167,7 @@ func (a *App) referralFlow(resp *store.Response) (*flow, error) {
 	}
 	f.readOnly = resp.Status != store.StatusDraft && resp.Status != store.StatusReturned
 	f.submit, f.save, f.closeTo, f.submitLast = "Submit to Local Authority", "Save for later", "/recover", true
-	f.saved = "Your form has been saved. You can find it under Recover a Form for 30 days"
+	f.saved = "Your form has been saved. You can find it under Recover a Form " + a.draftKept(f.form, resp)
 	if resp.Status == store.StatusReturned {
 		f.header = renderer.ReturnedNotice(resp.ReturnReason, resp.ReturnComment, "/referrals/"+resp.PreviousID+"/print")
 	}
@@ -272,7 +273,7 @@ func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
 func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
-		Statuses: []store.Status{store.StatusDraft}, UpdatedFrom: a.now().Add(-draftLifetime)})
+		Statuses: []store.Status{store.StatusDraft}})
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -284,10 +285,23 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
+		deleted := a.cfg.Retention.PolicyOf(f.form).DraftEnds(resp)
+		if deleted.Before(a.now()) {
+			continue // its period has ended: housekeeping deletes it at its next pass
+		}
 		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(),
-			Saved: age(a.now(), resp.UpdatedAt), DeletedOn: resp.UpdatedAt.Add(draftLifetime).Format("2 January 2006")})
+			Saved: age(a.now(), resp.UpdatedAt), DeletedOn: deleted.Format("2 January 2006")})
 	}
 	a.render(w, r, renderer.RecoverPage(a.page(r, "Recover a Form"), rows))
+}
+
+// draftKept says how long a saved draft is kept: "for 30 days" after each save, or until a date.
+func (a *App) draftKept(form *engine.Form, resp *store.Response) string {
+	p := a.cfg.Retention.PolicyOf(form)
+	if p.DraftsFromStart {
+		return "until " + p.DraftEnds(resp).Format("2 January 2006")
+	}
+	return fmt.Sprintf("for %d days", p.Drafts/retention.Day)
 }
 
 // childName is the name of the child a referral is about, as typed so far.
@@ -342,7 +356,7 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var returned, submitted []renderer.SubmittedRow
-	recent := a.now().Add(-draftLifetime)
+	recent := a.now().Add(-submittedShown)
 	for _, resp := range list {
 		f, err := a.referralFlow(resp)
 		if err != nil {

@@ -179,7 +179,7 @@ type rowTarget struct {
 
 // rowTargetOf reads which row the address names; ok is false when it names none of the page's rows.
 func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
-	fd := topField(p.section, q.Get("field"))
+	fd := p.section.Field(q.Get("field"))
 	if !editableRows(fd) || f.readOnly {
 		return rowTarget{}, false
 	}

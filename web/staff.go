@@ -52,7 +52,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 	}
 	var delegations, referrals []renderer.StaffRow
 	for _, resp := range list {
-		form := a.forms.Get(resp.FormID)
+		form := a.forms.Version(resp.FormID, resp.FormVersion)
 		if form == nil {
 			continue
 		}

@@ -82,7 +82,7 @@ func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
 	if resp.DueDate != "" {
 		row.DueDate = casework.DateLong(resp.DueDate)
 	}
-	if form := a.forms.Get(resp.FormID); form != nil {
+	if form := a.forms.Version(resp.FormID, resp.FormVersion); form != nil {
 		row.FormType = form.Title
 		var caseData any
 		json.Unmarshal(resp.CaseData, &caseData)
@@ -230,7 +230,7 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 func savedBanner(p page, key string) string {
 	id, idx, _ := strings.Cut(key, ".")
 	n, err := strconv.Atoi(idx)
-	fd := topField(p.section, id)
+	fd := p.section.Field(id)
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
@@ -435,19 +435,19 @@ func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
 		}
 		path := strings.TrimPrefix(e.Path, prefix)
 		pageURL := f.pageURL(pages[i])
-		table, row, inRow := rowOfPath(path)
-		fd := topField(pages[i].section, table)
+		table, row, inRow := renderer.RowOfPath(path)
+		fd := pages[i].section.Field(table)
 		if !inRow || fd == nil {
 			out = append(out, renderer.ReviewItem{Href: pageURL + "?check=1#" + renderer.ErrorID(f.form.Field(e.Field), path), Message: e.Message})
 			continue
 		}
-		if listed[key+"/"+table]++; listed[key+"/"+table] > maxRowProblems {
+		if listed[key+"/"+table]++; listed[key+"/"+table] > renderer.MaxRowProblems {
 			n, seen := counted[key+"/"+table]
 			if !seen {
 				n, counted[key+"/"+table] = len(more), len(more)
 				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
 			}
-			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-maxRowProblems, fd.Label)
+			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-renderer.MaxRowProblems, fd.Label)
 			continue
 		}
 		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)

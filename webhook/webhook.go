@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"formportal/api"
+	"formportal/metrics"
 	"formportal/store"
 )
 
@@ -208,6 +209,7 @@ func (s *Sender) deliver(ctx context.Context, d store.WebhookDelivery) bool {
 		}
 		return true
 	}
+	metrics.WebhookFailed(failureKind(err))
 	reason := err.Error()
 	if len(reason) > 500 {
 		reason = strings.ToValidUTF8(reason[:500], "")
@@ -261,7 +263,26 @@ func (s *Sender) post(ctx context.Context, d store.WebhookDelivery) error {
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("the endpoint answered %s", resp.Status)
+		return statusError(resp.Status)
 	}
 	return nil
+}
+
+// statusError is an endpoint's answer that was not a success.
+type statusError string
+
+func (e statusError) Error() string { return "the endpoint answered " + string(e) }
+
+// failureKind is the metrics reason of a failed delivery.
+func failureKind(err error) string {
+	var status statusError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &status):
+		return metrics.WebhookStatus
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return metrics.WebhookTimeout
+	default:
+		return metrics.WebhookConnect
+	}
 }

@@ -1,11 +1,15 @@
 // Command formlint checks form definitions: the language's schema, then the engine's semantic rules.
 //
-//	formlint [-format text|json] PATH...    check files, or every *.yaml in folders
-//	formlint -compat OLD NEW                list changes from OLD to NEW that break drafts or consumers
-//	formlint -pdf DIR PATH...               also write a blank PDF of each form into DIR
+//	formlint [-format text|json] [-strict] PATH...   check files, or every *.yaml in folders
+//	formlint -compat OLD NEW                         list changes from OLD to NEW that break drafts or consumers
+//	formlint -pdf DIR PATH...                        also write a blank PDF of each form into DIR
+//	formlint lsp                                     a language server for editors, on stdin and stdout
+//	formlint preview [-addr HOST:PORT] DIR           serve the forms of DIR to their designer, live (package preview)
+//	formlint NAME ARGS...                            run a subcommand (see subcommands)
 //
 // It prints one line per problem, file:line:col: severity: message (rule), and exits 0 when there is
-// nothing to report, 1 when there are problems, 2 on a usage or I/O error.
+// nothing to report or only warnings, 1 when there are errors (or, with -strict, warnings), 2 on a
+// usage or I/O error.
 package main
 
 import (
@@ -20,33 +24,57 @@ import (
 	"sort"
 
 	"formportal/engine"
+	"formportal/lsp"
 	"formportal/pdf"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "lsp" {
+		os.Exit(lsp.Main(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// subcommands are the commands run as formlint NAME ARGS...; each returns the exit status. A
+// subcommand lives in its own file and adds itself here from an init function.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{}
+
+// Exit statuses.
+const (
+	exitClean    = 0 // nothing to report, or warnings only
+	exitProblems = 1 // errors; with -strict, warnings too
+	exitUsage    = 2 // a usage or I/O error
+)
+
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		if sub, ok := subcommands[args[0]]; ok {
+			return sub(args[1:], stdout, stderr)
+		}
+	}
 	fl := flag.NewFlagSet("formlint", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	format := fl.String("format", "text", "output format: text or json")
 	compat := fl.Bool("compat", false, "compare two versions of a form: formlint -compat OLD NEW")
 	pdfDir := fl.String("pdf", "", "also write a blank PDF of each form without errors into this folder, for offline review")
+	strict := fl.Bool("strict", false, "fail (exit 1) on warnings as well as errors, for CI")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: formlint [-format text|json] PATH...\n       formlint [-format text|json] -compat OLD NEW")
+		fmt.Fprintln(stderr, "usage: formlint [-format text|json] [-strict] PATH...\n       formlint [-format text|json] [-strict] -compat OLD NEW")
+		for _, name := range sortedNames(subcommands) {
+			fmt.Fprintf(stderr, "       formlint %s ...\n", name)
+		}
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
-		return 2
+		return exitUsage
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "formlint: unknown -format %q: use text or json\n", *format)
-		return 2
+		return exitUsage
 	}
 	if fl.NArg() == 0 || *compat && fl.NArg() != 2 {
 		fl.Usage()
-		return 2
+		return exitUsage
 	}
 	var diags engine.Diagnostics
 	var err error
@@ -57,16 +85,30 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "formlint: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	if err := write(stdout, *format, diags); err != nil {
 		fmt.Fprintf(stderr, "formlint: %v\n", err)
-		return 2
+		return exitUsage
 	}
-	if len(diags) > 0 {
-		return 1
+	return status(diags, *strict)
+}
+
+// status is the exit status for what was found: errors fail, warnings only with strict.
+func status(diags engine.Diagnostics, strict bool) int {
+	if diags.HasErrors() || strict && len(diags) > 0 {
+		return exitProblems
 	}
-	return 0
+	return exitClean
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for name := range m {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func lint(paths []string, pdfDir string) (engine.Diagnostics, error) {
@@ -176,7 +218,7 @@ func blankPDF(form *engine.Form, dir string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: "OFFICIAL-SENSITIVE when completed"}); err != nil {
+	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: pdf.BlankMarking}); err != nil {
 		f.Close()
 		return fmt.Errorf("blank PDF of %s: %w", form.ID, err)
 	}

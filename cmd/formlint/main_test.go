@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,8 @@ import (
 const cleanForm = `id: contact
 title: Contact details
 version: 1
-kind: referral
-audience: [public]
+kind: delegation
+audience: [professional]
 scope: child
 sections:
   - id: you
@@ -104,6 +105,44 @@ func TestDuplicateFormIDsAcrossFiles(t *testing.T) {
 	}
 }
 
+// TestWarningsExitZeroUnlessStrict: warnings are printed but pass, as eslint's do; -strict makes them
+// fail (exit 1), as --max-warnings 0 does. Errors always fail.
+func TestWarningsExitZeroUnlessStrict(t *testing.T) {
+	dir := t.TempDir()
+	warned := writeFile(t, dir, "warned.yaml", strings.Replace(cleanForm, "label: Your name, required: true", "required: true", 1))
+	code, out, _ := formlint(warned)
+	if code != 0 || !strings.Contains(out, ": warning: ") || !strings.Contains(out, "(missing-label)") {
+		t.Fatalf("warnings only: exit %d, output %q; want 0 and the missing-label warning", code, out)
+	}
+	if code, out, _ = formlint("-strict", warned); code != 1 || !strings.Contains(out, "(missing-label)") {
+		t.Fatalf("-strict with warnings: exit %d, output %q; want 1", code, out)
+	}
+	if code, _, _ = formlint("-strict", writeFile(t, dir, "clean/contact.yaml", cleanForm)); code != 0 {
+		t.Fatalf("-strict on a clean form: exit %d, want 0", code)
+	}
+	broken := writeFile(t, dir, "broken/contact.yaml", strings.Replace(cleanForm, "type: text", "type: txt", 1))
+	if code, _, _ = formlint(broken); code != 1 {
+		t.Fatalf("errors: exit %d, want 1", code)
+	}
+}
+
+// TestSubcommandDispatch: formlint NAME runs a registered subcommand with the rest of the arguments;
+// anything else is a path to lint.
+func TestSubcommandDispatch(t *testing.T) {
+	var got []string
+	subcommands["probe"] = func(args []string, stdout, stderr io.Writer) int {
+		got = args
+		return 7
+	}
+	defer delete(subcommands, "probe")
+	if code, _, _ := formlint("probe", "-x", "dir"); code != 7 || len(got) != 2 || got[0] != "-x" {
+		t.Fatalf("exit %d, args %q; want 7 and [-x dir]", code, got)
+	}
+	if code, _, errOut := formlint(); code != 2 || !strings.Contains(errOut, "formlint probe ...") {
+		t.Fatalf("usage: exit %d, %q; want 2 and the subcommand listed", code, errOut)
+	}
+}
+
 func TestUsageAndIOErrorsExitTwo(t *testing.T) {
 	for _, args := range [][]string{
 		{},
@@ -133,6 +172,30 @@ func TestCompatReportsBreakingChanges(t *testing.T) {
 	code, out, _ = formlint("-compat", old, writeFile(t, dir, "compatible.yaml", compatible))
 	if code != 0 || out != "" {
 		t.Fatalf("adding an optional question: exit %d, output %q; want 0 and nothing", code, out)
+	}
+}
+
+// TestSyntaxErrorAtItsPlace: an unclosed { is reported where it opens, in words, with exit 1.
+func TestSyntaxErrorAtItsPlace(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "broken.yaml", strings.Replace(cleanForm, "required: true }", "required: true", 1)+"      - { id: phone, type: phone, label: Telephone }\n")
+	code, out, _ := formlint(path)
+	if want := path + ":11:9: error: this { is never closed: end the mapping with } (yaml-syntax)\n"; code != 1 || out != want {
+		t.Fatalf("exit %d, output %q; want 1 and %q", code, out, want)
+	}
+}
+
+// TestCompatWarningsOnly: a change that may break some answers (a lower maxLength) is a warning: exit 0,
+// or 1 with -strict.
+func TestCompatWarningsOnly(t *testing.T) {
+	dir := t.TempDir()
+	old := writeFile(t, dir, "old.yaml", cleanForm)
+	newer := writeFile(t, dir, "new.yaml", strings.Replace(strings.Replace(cleanForm, "version: 1", "version: 2", 1), "required: true }", "required: true, maxLength: 20 }", 1))
+	code, out, _ := formlint("-compat", old, newer)
+	if code != 0 || !strings.Contains(out, ": warning: ") || !strings.Contains(out, "(compat-tightened)") {
+		t.Fatalf("exit %d, output %q; want 0 and a compat-tightened warning", code, out)
+	}
+	if code, _, _ := formlint("-strict", "-compat", old, newer); code != 1 {
+		t.Fatalf("-strict: exit %d, want 1", code)
 	}
 }
 

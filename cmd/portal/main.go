@@ -12,6 +12,17 @@
 //	portal [flags] webhook remove ID        send it nothing more
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
+//	portal [flags] forms publish [-migrate] DIR
+//	                                        check a forms folder and publish its new versions to the
+//	                                        database; running portals take them up on SIGHUP or their poll
+//	portal new-key ID                       print a keyring line with a fresh encryption key
+//	portal [flags] rotate-key               bring every stored row under the keyring's first key, while
+//	                                        the portal serves
+//	portal [flags] export-subject EMAIL FILE.zip
+//	                                        everything held about an email address (a subject access
+//	                                        request): JSON, a PDF of each form, the documents
+//	portal [flags] config | healthcheck | backup FILE | restore FILE | migrate status | migrate apply
+//	                                        operations (opscommands.go)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -36,6 +47,7 @@ import (
 	"syscall"
 	"time"
 
+	"formportal/casework"
 	"formportal/forms"
 	"formportal/mail"
 	"formportal/scan"
@@ -69,6 +81,10 @@ type config struct {
 	oidcIssuer, oidcClientID     string
 	oidcSecretFile, oidcDomains  string
 	oidcName                     string
+	formsDir                     string
+	formsPoll                    time.Duration
+	encryption                   encryptionConfig
+	ops                          // operations settings and the flag set, for portal config (config.go)
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -76,6 +92,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	c := &config{}
 	fl := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fl.StringVar(&c.addr, "addr", "localhost:8080", "address to listen on")
+	fl.StringVar(&c.formsDir, "forms", "", "the council's forms folder (*.yaml); without it the bundled forms serve. A folder with errors stops the portal starting; SIGHUP reads it again")
+	fl.DurationVar(&c.formsPoll, "forms-poll", time.Minute, "how often to look in the database for form versions published by other processes (portal forms publish); 0: only on SIGHUP")
 	fl.StringVar(&c.dataDir, "data", "data", "folder for the SQLite database")
 	fl.StringVar(&c.databaseURL, "database-url", "", "a PostgreSQL DSN (postgres://...) instead of SQLite; several portal processes can share it. As a flag for development only (the process list shows it): set PORTAL_DATABASE_URL or -database-url-file")
 	databaseURLFile := fl.String("database-url-file", "", "a file holding the PostgreSQL DSN, such as a Docker secret or a systemd credential")
@@ -107,12 +125,17 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcSecretFile, "oidc-client-secret-file", "", "a file holding the client secret (or set PORTAL_OIDC_CLIENT_SECRET); never a flag, which the process list shows")
 	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
-	fl.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
-			f.Value.Set(v)
-		}
-	})
+	c.encryption.flags(fl)
+	retentionFlags(fl, &c.web.Retention)
+	c.addObservabilityFlags(fl)
+	if err := c.fromEnvironment(fl, os.Environ()); err != nil {
+		return nil, nil, err
+	}
 	if err := fl.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	c.flags = fl
+	if err := c.validate(); err != nil {
 		return nil, nil, err
 	}
 	c.web.PasswordOnlySignIn = !c.signInCode
@@ -137,7 +160,7 @@ func parseFlags(args []string) (*config, []string, error) {
 	secrets := []struct {
 		name, file string
 		value      *string
-	}{{"smtp-password", *smtpPassFile, &c.smtpPass}, {"database-url", *databaseURLFile, &c.databaseURL}}
+	}{{"smtp-password", *smtpPassFile, &c.smtpPass}, {"database-url", *databaseURLFile, &c.databaseURL}, {"encryption-keys", *c.encryption.keysFile, &c.encryption.keysText}}
 	onCommandLine := map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { onCommandLine[f.Name] = true }) // flags only: the environment sets values directly
 	for _, s := range secrets {
@@ -148,6 +171,12 @@ func parseFlags(args []string) (*config, []string, error) {
 			c.warnings = append(c.warnings, fmt.Sprintf("-%s was given as a flag, which every user of this machine can read in the process list: set PORTAL_%s or -%s-file instead",
 				s.name, strings.ToUpper(strings.ReplaceAll(s.name, "-", "_")), s.name))
 		}
+	}
+	if err := c.encryption.load(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkRetention(c.web.Retention); err != nil {
+		return nil, nil, err
 	}
 	// The dev mailbox shows every email, codes included, to anyone: only when nothing but this machine can
 	// reach it and its links, or for a demo that says so, never on a public address by accident.
@@ -212,7 +241,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | webhook add URL | webhook list | webhook remove ID | staff create EMAIL FORENAME SURNAME [admin]"
+	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | webhook add URL | webhook list | webhook remove ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -221,6 +250,11 @@ func command(ctx context.Context, c *config, args []string) error {
 			return fmt.Errorf("apikey create: %w; %s", err, usage)
 		}
 		do = func(ctx context.Context, db *sqlstore.DB) error { return createAPIKey(ctx, db, spec) }
+	case len(args) >= 2 && args[0] == "forms" && args[1] == "publish":
+		var err error
+		if do, err = publishCommand(args[2:]); err != nil {
+			return fmt.Errorf("forms publish: %w; %s", err, usage)
+		}
 	case len(args) == 2 && args[0] == "apikey" && args[1] == "list":
 		do = listAPIKeys
 	case len(args) == 3 && args[0] == "apikey" && args[1] == "revoke":
@@ -240,8 +274,13 @@ func command(ctx context.Context, c *config, args []string) error {
 			fmt.Printf("Staff account %s created. Its first password, shown only this once, is changed at the first sign-in, when an authenticator app is set up too:\n%s\n", args[2], password)
 			return nil
 		}
+	case len(args) == 2 && args[0] == "new-key":
+		return newKeyLine(args[1])
 	default:
-		return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
+		var ok bool
+		if do, ok = dataCommand(c, args); !ok {
+			return fmt.Errorf("unknown command %q: %s", strings.Join(args, " "), usage)
+		}
 	}
 	db, err := openStore(ctx, c)
 	if err != nil {
@@ -259,8 +298,14 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	for _, w := range c.warnings {
 		logger.Warn(w)
 	}
+	if do, ok := opsCommand(rest); ok {
+		return do(ctx, c)
+	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
+	}
+	if c.encryption.keys == nil {
+		logger.Warn("answers, case data and documents are stored unencrypted: set -encryption-keys-file or PORTAL_ENCRYPTION_KEYS")
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -270,10 +315,16 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
-	library, err := forms.Load()
+	stopMetrics, err := serveMetrics(c, db, logger)
 	if err != nil {
 		return err
 	}
+	defer stopMetrics()
+	list, err := readForms(c.formsDir, os.Stderr, logger)
+	if err != nil {
+		return err
+	}
+	library := forms.New(list)
 
 	from := fmt.Sprintf("%s <%s>", c.web.Service, c.from)
 	var transport mail.Transport = mail.DevMailbox{}
@@ -283,6 +334,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	sender := mail.NewSender(db, transport, from, mail.SenderOptions{Logger: logger})
 	outbox := mail.NewOutbox(db, from, time.Now)
 	outbox.Notify = sender.Wake
+	// Publishing the forms is refused, and the portal does not start, when a published version changed.
+	work := casework.New(db, library, outbox, casework.Texts{Council: c.web.Council, Service: c.web.Service, BaseURL: c.web.BaseURL}, nil)
+	if err := publish(ctx, work, library, list, casework.PublishOptions{By: "portal start"}, logger); err != nil {
+		return err
+	}
 
 	opts := web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
 	if c.clamd != "" {
@@ -321,11 +377,12 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	go sender.Run(background)
 	go webhook.NewSender(db, webhook.Options{Logger: logger}).Run(background)
 	go app.RunHousekeeping(background)
+	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo,
-		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil)
+		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil, "forms", formsName(c.formsDir))
 	select {
 	case err := <-errc:
 		return err
@@ -340,15 +397,27 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	return nil
 }
 
-// openStore opens PostgreSQL when a database URL is given, else the SQLite file in the data folder.
+// openStore opens PostgreSQL when a database URL is given, else the SQLite file in the data folder, with
+// the encryption keys: keys that do not open the data stored stop it here.
 func openStore(ctx context.Context, c *config) (*sqlstore.DB, error) {
+	var db *sqlstore.DB
+	var err error
 	if c.databaseURL != "" {
-		return sqlstore.OpenPostgres(ctx, c.databaseURL)
+		db, err = sqlstore.OpenPostgres(ctx, c.databaseURL)
+	} else {
+		if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("data folder: %w", err)
+		}
+		db, err = sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
 	}
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if err != nil {
+		return nil, err
 	}
-	return sqlstore.OpenSQLite(ctx, filepath.Join(c.dataDir, "portal.db"))
+	if err := db.UseKeys(ctx, c.encryption.keys); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("encryption keys (-encryption-keys-file, PORTAL_ENCRYPTION_KEYS): %w", err)
+	}
+	return db, nil
 }
 
 // secretFromFile reads a secret from the file named by its -NAME-file flag into value, without its final
@@ -370,4 +439,12 @@ func secretFromFile(value *string, name, file string) error {
 		return fmt.Errorf("-%s-file: %s is empty", name, file)
 	}
 	return nil
+}
+
+// formsName says which forms serve, for the log.
+func formsName(dir string) string {
+	if dir == "" {
+		return "bundled"
+	}
+	return dir
 }

@@ -6,55 +6,104 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"formportal/store"
 )
 
-const responseColumns = `id, kind, form_id, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
-	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at`
+const responseColumns = `id, kind, form_id, form_version, sections, owner_email, owner_user_id, owner_name, owner_org, case_data, answers,
+	submission, status, due_date, comments, reference, return_reason, return_comment, previous_id, version, created_at, updated_at, submitted_at, key_id, data_key`
 
-// selectResponse is what a read of a response selects: its columns, then its place in the list order.
-const selectResponse = `SELECT ` + responseColumns + `, list_seq FROM responses`
+// selectResponse is what a read of a response selects: its columns, its retention times, then its place
+// in the list order.
+const selectResponse = `SELECT ` + responseColumns + `, fetched_at, anonymised_at, list_seq FROM responses`
 
-func scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) {
+func (db *DB) scanResponse(row interface{ Scan(...any) error }) (*store.Response, error) {
 	var r store.Response
-	var sections, caseData, answers, submission string
-	var created, updated, submitted int64
-	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
+	var sections, caseData, answers, submission, keyID string
+	var dataKey []byte
+	var created, updated, submitted, fetched, anonymised int64
+	err := row.Scan(&r.ID, &r.Kind, &r.FormID, &r.FormVersion, &sections, &r.OwnerEmail, &r.OwnerUserID, &r.OwnerName, &r.OwnerOrg, &caseData, &answers,
 		&submission, &r.Status, &r.DueDate, &r.Comments, &r.Reference, &r.ReturnReason, &r.ReturnComment, &r.PreviousID, &r.Version,
-		&created, &updated, &submitted, &r.ListSeq)
+		&created, &updated, &submitted, &keyID, &dataKey, &fetched, &anonymised, &r.ListSeq)
 	if err != nil {
 		return nil, notFound(err)
 	}
 	if err := json.Unmarshal([]byte(sections), &r.Sections); err != nil {
 		return nil, fmt.Errorf("response %s sections: %w", r.ID, err)
 	}
+	o, err := db.opener(keyID, dataKey)
+	if err == nil {
+		caseData, err = o.text(caseData, sealCaseData)
+	}
+	if err == nil {
+		answers, err = o.text(answers, sealAnswers)
+	}
+	if err == nil {
+		submission, err = o.text(submission, sealSubmission)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("response %s: %w", r.ID, err)
+	}
 	r.CaseData, r.Answers = json.RawMessage(caseData), json.RawMessage(answers)
 	if submission != "" {
 		r.Submission = json.RawMessage(submission)
 	}
 	r.CreatedAt, r.UpdatedAt, r.SubmittedAt = fromMillis(created), fromMillis(updated), fromMillis(submitted)
+	r.FetchedAt, r.AnonymisedAt = fromMillis(fetched), fromMillis(anonymised)
 	return &r, nil
 }
 
-func responseArgs(r *store.Response) ([]any, error) {
+// responseArgs are the values of a response's columns from kind to previous_id, its payloads sealed
+// under a fresh data key, and that key's key_id and data_key.
+func (db *DB) responseArgs(r *store.Response) (args, key []any, err error) {
 	sections, err := json.Marshal(r.Sections)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if r.Sections == nil {
 		sections = []byte("[]")
 	}
+	p, err := db.sealPayloads(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return []any{r.Kind, r.FormID, r.FormVersion, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
+		p.caseData, p.answers, p.submission, r.Status, r.DueDate, r.Comments,
+		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, []any{p.keyID, p.wrapped}, nil
+}
+
+// payloads are a response's case data, answers and submission as stored: sealed under the data key
+// keyID names and wrapped holds, or in the clear without keys.
+type payloads struct {
+	caseData, answers, submission string
+	keyID                         string
+	wrapped                       []byte
+}
+
+// sealPayloads seals a response's payloads under a fresh data key; absent ones are stored as their defaults.
+func (db *DB) sealPayloads(r *store.Response) (payloads, error) {
 	orEmpty := func(m json.RawMessage, def string) string {
 		if len(m) == 0 {
 			return def
 		}
 		return string(m)
 	}
-	return []any{r.Kind, r.FormID, string(sections), strings.ToLower(r.OwnerEmail), r.OwnerUserID, r.OwnerName, r.OwnerOrg,
-		orEmpty(r.CaseData, "{}"), orEmpty(r.Answers, `{"values":{}}`), orEmpty(r.Submission, ""), r.Status, r.DueDate, r.Comments,
-		r.Reference, r.ReturnReason, r.ReturnComment, r.PreviousID}, nil
+	var p payloads
+	s, err := db.newSealer()
+	if err == nil {
+		p.caseData, err = s.text(orEmpty(r.CaseData, "{}"), sealCaseData)
+	}
+	if err == nil {
+		p.answers, err = s.text(orEmpty(r.Answers, `{"values":{}}`), sealAnswers)
+	}
+	if err == nil {
+		p.submission, err = s.text(orEmpty(r.Submission, ""), sealSubmission)
+	}
+	if err != nil {
+		return p, err
+	}
+	p.keyID, p.wrapped = s.key()
+	return p, nil
 }
 
 func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) error {
@@ -71,15 +120,16 @@ func (db *DB) insertEvent(ctx context.Context, tx *sql.Tx, ev *store.Event) erro
 
 // CreateResponse adds a response and its first event in one transaction.
 func (db *DB) CreateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
-	args, err := responseArgs(r)
+	args, key, err := db.responseArgs(r)
 	if err != nil {
 		return fmt.Errorf("create response: %w", err)
 	}
 	r.Version = 1
 	args = append([]any{r.ID}, args...)
 	args = append(args, r.Version, millis(r.CreatedAt), millis(r.UpdatedAt), millis(r.SubmittedAt))
+	args = append(args, key...)
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
+		if _, err := tx.ExecContext(ctx, db.bind(`INSERT INTO responses (`+responseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), args...); err != nil {
 			return fmt.Errorf("create response: %w", err)
 		}
 		if err := db.insertEvent(ctx, tx, ev); err != nil {
@@ -114,23 +164,25 @@ func (db *DB) relist(ctx context.Context, tx *sql.Tx, r *store.Response) error {
 
 // Response reads one response.
 func (db *DB) Response(ctx context.Context, id string) (*store.Response, error) {
-	return scanResponse(db.queryRow(ctx, selectResponse+` WHERE id = ?`, id))
+	return db.scanResponse(db.queryRow(ctx, selectResponse+` WHERE id = ?`, id))
 }
 
 // UpdateResponse saves a response if nobody changed it since it was read.
 func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
-	args, err := responseArgs(r)
+	args, key, err := db.responseArgs(r)
 	if err != nil {
 		return fmt.Errorf("update response: %w", err)
 	}
-	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt), r.ID, r.Version) // kind never changes
+	args = append(args[1:], millis(r.UpdatedAt), millis(r.SubmittedAt), millis(r.AnonymisedAt)) // kind never changes
+	args = append(args, key...)
+	args = append(args, r.ID, r.Version)
 	// The version guards the write, so repeating it after a lost connection cannot apply it twice.
 	err = db.retry(ctx, func() error {
 		return db.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, sections = ?, owner_email = ?, owner_user_id = ?,
+			res, err := tx.ExecContext(ctx, db.bind(`UPDATE responses SET form_id = ?, form_version = ?, sections = ?, owner_email = ?, owner_user_id = ?,
 			owner_name = ?, owner_org = ?, case_data = ?, answers = ?, submission = ?, status = ?, due_date = ?, comments = ?,
 			reference = ?, return_reason = ?, return_comment = ?, previous_id = ?, updated_at = ?, submitted_at = ?,
-			version = version + 1 WHERE id = ? AND version = ?`), args...)
+			anonymised_at = ?, key_id = ?, data_key = ?, version = version + 1 WHERE id = ? AND version = ?`), args...)
 			if err != nil {
 				return fmt.Errorf("update response: %w", err)
 			}
@@ -163,6 +215,9 @@ func responseWhere(f store.ResponseFilter) (string, []any) {
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
 	}
+	if f.FormID != "" {
+		add("form_id = ?", f.FormID)
+	}
 	if f.OwnerEmail != "" {
 		add("owner_email = ?", strings.ToLower(f.OwnerEmail))
 	}
@@ -174,6 +229,18 @@ func responseWhere(f store.ResponseFilter) (string, []any) {
 	}
 	if !f.SubmittedFrom.IsZero() {
 		add("submitted_at >= ?", millis(f.SubmittedFrom))
+	}
+	if !f.UpdatedBefore.IsZero() {
+		add("updated_at < ?", millis(f.UpdatedBefore))
+	}
+	if !f.CreatedBefore.IsZero() {
+		add("created_at < ?", millis(f.CreatedBefore))
+	}
+	if !f.FetchedBefore.IsZero() {
+		add("fetched_at > 0 AND fetched_at >= submitted_at AND fetched_at < ?", millis(f.FetchedBefore))
+	}
+	if f.NotAnonymised {
+		where = append(where, "anonymised_at = 0")
 	}
 	if len(f.Statuses) > 0 {
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
@@ -222,7 +289,7 @@ func (db *DB) listResponses(ctx context.Context, q string, args []any) ([]*store
 	defer rows.Close()
 	var out []*store.Response
 	for rows.Next() {
-		r, err := scanResponse(rows)
+		r, err := db.scanResponse(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -251,20 +318,19 @@ func (db *DB) Events(ctx context.Context, responseID string) ([]store.Event, err
 	return out, rows.Err()
 }
 
-// DeleteResponsesBefore purges old responses of a kind and status.
-func (db *DB) DeleteResponsesBefore(ctx context.Context, kind store.Kind, status store.Status, before time.Time) (int, error) {
-	res, err := db.exec(ctx, `DELETE FROM responses WHERE kind = ? AND status = ? AND updated_at < ?`, kind, status, millis(before))
-	if err != nil {
-		return 0, fmt.Errorf("purge responses: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
-}
-
 // AddAttachment stores an uploaded document.
 func (db *DB) AddAttachment(ctx context.Context, a *store.Attachment) error {
-	_, err := db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.ID, a.ResponseID, a.FieldID, a.Name, a.Kind, a.MediaType, a.Size, a.Content, millis(a.CreatedAt))
+	s, err := db.newSealer()
+	if err != nil {
+		return fmt.Errorf("add attachment: %w", err)
+	}
+	content, err := s.bytes(a.Content, sealContent)
+	if err != nil {
+		return fmt.Errorf("add attachment: %w", err)
+	}
+	keyID, wrapped := s.key()
+	_, err = db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at, key_id, data_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.ResponseID, a.FieldID, a.Name, a.Kind, a.MediaType, a.Size, content, millis(a.CreatedAt), keyID, wrapped)
 	if err != nil {
 		return fmt.Errorf("add attachment: %w", err)
 	}
@@ -275,10 +341,19 @@ func (db *DB) AddAttachment(ctx context.Context, a *store.Attachment) error {
 func (db *DB) Attachment(ctx context.Context, id string) (*store.Attachment, error) {
 	var a store.Attachment
 	var created int64
-	err := db.queryRow(ctx, `SELECT id, response_id, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE id = ?`, id).
-		Scan(&a.ID, &a.ResponseID, &a.FieldID, &a.Name, &a.Kind, &a.MediaType, &a.Size, &a.Content, &created)
+	var keyID string
+	var wrapped []byte
+	err := db.queryRow(ctx, `SELECT id, response_id, field_id, name, kind, media_type, size, content, created_at, key_id, data_key FROM attachments WHERE id = ?`, id).
+		Scan(&a.ID, &a.ResponseID, &a.FieldID, &a.Name, &a.Kind, &a.MediaType, &a.Size, &a.Content, &created, &keyID, &wrapped)
 	if err != nil {
 		return nil, notFound(err)
+	}
+	o, err := db.opener(keyID, wrapped)
+	if err == nil {
+		a.Content, err = o.bytes(a.Content, sealContent)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("attachment %s: %w", id, err)
 	}
 	a.CreatedAt = fromMillis(created)
 	return &a, nil
@@ -310,10 +385,10 @@ func (db *DB) DeleteAttachment(ctx context.Context, id string) error {
 }
 
 // CopyAttachments gives a new response (a resubmission) the documents of an earlier one, keeping ids
-// unique by prefixing the new response's id.
+// unique by prefixing the new response's id. Each copy keeps its document's sealed content and data key.
 func (db *DB) CopyAttachments(ctx context.Context, fromResponse, toResponse string) error {
-	_, err := db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at)
-		SELECT ? || '-' || id, ?, field_id, name, kind, media_type, size, content, created_at FROM attachments WHERE response_id = ?`,
+	_, err := db.exec(ctx, `INSERT INTO attachments (id, response_id, field_id, name, kind, media_type, size, content, created_at, key_id, data_key)
+		SELECT ? || '-' || id, ?, field_id, name, kind, media_type, size, content, created_at, key_id, data_key FROM attachments WHERE response_id = ?`,
 		toResponse, toResponse, fromResponse)
 	if err != nil {
 		return fmt.Errorf("copy attachments: %w", err)

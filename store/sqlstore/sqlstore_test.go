@@ -16,7 +16,7 @@ import (
 	"formportal/store/storetest"
 )
 
-func openTemp(t *testing.T) *DB {
+func openTemp(t testing.TB) *DB {
 	t.Helper()
 	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
 	if err != nil {

@@ -38,6 +38,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"SecondFactors":     testSecondFactors,
 		"Idempotency":       testIdempotency,
 		"Webhooks":          testWebhooks,
+		"FormVersions":      testFormVersions,
+		"RetentionFilters":  testRetentionFilters,
+		"RetentionMail":     testRetentionMailAndAudit,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -173,8 +173,11 @@ type Delegation struct {
 		// Status queued: waiting or being retried; sent: the mail server accepted it; undeliverable: the server refused it for good, or it could not be sent in 72 hours
 		Status DelegationEmailStatus `json:"status"`
 	} `json:"email"`
-	Form    string `json:"form"`
-	History []struct {
+	Form string `json:"form"`
+
+	// FormVersion The published version of the form it was started with; it is shown, validated and submitted with that version
+	FormVersion int `json:"formVersion"`
+	History     []struct {
 		Actor  *string   `json:"actor,omitempty"`
 		At     time.Time `json:"at"`
 		Detail *string   `json:"detail,omitempty"`
@@ -241,6 +244,9 @@ type FormList struct {
 		Kind              string                 `json:"kind"`
 		Title             string                 `json:"title"`
 		Version           int                    `json:"version"`
+
+		// Versions Every published version of the form, earliest first; version is the current one, which new delegations start on
+		Versions []int `json:"versions"`
 	} `json:"forms"`
 }
 
@@ -303,7 +309,7 @@ type Reassign struct {
 
 // Referral defines model for Referral.
 type Referral struct {
-	// Answers Valid against /forms/{form}/submission-schema
+	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema
 	Answers     map[string]interface{} `json:"answers"`
 	Attachments []struct {
 		Field string `json:"field"`
@@ -313,16 +319,21 @@ type Referral struct {
 		Name  string `json:"name"`
 		Size  int    `json:"size"`
 	} `json:"attachments"`
-	Form          string         `json:"form"`
-	Id            string         `json:"id"`
-	Previous      *string        `json:"previous,omitempty"`
-	Reference     string         `json:"reference"`
-	ReturnComment *string        `json:"returnComment,omitempty"`
-	ReturnReason  *string        `json:"returnReason,omitempty"`
-	Schema        string         `json:"schema"`
-	Status        ReferralStatus `json:"status"`
-	SubmittedAt   time.Time      `json:"submittedAt"`
-	SubmittedBy   Professional   `json:"submittedBy"`
+	Form string `json:"form"`
+
+	// FormVersion The published version of the form the answers were made with
+	FormVersion   int     `json:"formVersion"`
+	Id            string  `json:"id"`
+	Previous      *string `json:"previous,omitempty"`
+	Reference     string  `json:"reference"`
+	ReturnComment *string `json:"returnComment,omitempty"`
+	ReturnReason  *string `json:"returnReason,omitempty"`
+
+	// Schema The submission schema of the form version it was made with
+	Schema      string         `json:"schema"`
+	Status      ReferralStatus `json:"status"`
+	SubmittedAt time.Time      `json:"submittedAt"`
+	SubmittedBy Professional   `json:"submittedBy"`
 }
 
 // ReferralStatus defines model for Referral.Status.
@@ -330,7 +341,7 @@ type ReferralStatus string
 
 // Submission defines model for Submission.
 type Submission struct {
-	// Answers Valid against /forms/{form}/submission-schema
+	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema
 	Answers     map[string]interface{} `json:"answers"`
 	Attachments []struct {
 		Field string `json:"field"`
@@ -340,9 +351,14 @@ type Submission struct {
 		Name  string `json:"name"`
 		Size  int    `json:"size"`
 	} `json:"attachments"`
-	Form        string       `json:"form"`
-	Id          string       `json:"id"`
-	Reference   string       `json:"reference"`
+	Form string `json:"form"`
+
+	// FormVersion The published version of the form the answers were made with
+	FormVersion int    `json:"formVersion"`
+	Id          string `json:"id"`
+	Reference   string `json:"reference"`
+
+	// Schema The submission schema of the form version it was made with
 	Schema      string       `json:"schema"`
 	SubmittedAt time.Time    `json:"submittedAt"`
 	SubmittedBy Professional `json:"submittedBy"`
@@ -668,10 +684,17 @@ type ClientInterface interface {
 	// Corresponds with GET /forms (the `ListForms` operationId).
 	ListForms(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetSubmissionSchema The JSON Schema of a form's submitted answers
+	// GetSubmissionSchema The JSON Schema of the submitted answers of a form's current version
 	//
 	// Corresponds with GET /forms/{form}/submission-schema (the `GetSubmissionSchema` operationId).
 	GetSubmissionSchema(ctx context.Context, form string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFormVersionSchema The JSON Schema of the submitted answers of one published version of a form
+	//
+	// Every submission says the version of its form it was made with (formVersion) and links this schema: its answers are valid against it whichever version is current.
+	//
+	// Corresponds with GET /forms/{form}/versions/{version}/schema (the `GetFormVersionSchema` operationId).
+	GetFormVersionSchema(ctx context.Context, form string, version int, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenAPIDocument This document
 	//
@@ -958,11 +981,28 @@ func (c *Client) ListForms(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
-// GetSubmissionSchema The JSON Schema of a form's submitted answers
+// GetSubmissionSchema The JSON Schema of the submitted answers of a form's current version
 //
 // Corresponds with GET /forms/{form}/submission-schema (the `GetSubmissionSchema` operationId).
 func (c *Client) GetSubmissionSchema(ctx context.Context, form string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetSubmissionSchemaRequest(c.Server, form)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFormVersionSchema The JSON Schema of the submitted answers of one published version of a form
+//
+// Every submission says the version of its form it was made with (formVersion) and links this schema: its answers are valid against it whichever version is current.
+//
+// Corresponds with GET /forms/{form}/versions/{version}/schema (the `GetFormVersionSchema` operationId).
+func (c *Client) GetFormVersionSchema(ctx context.Context, form string, version int, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFormVersionSchemaRequest(c.Server, form, version)
 	if err != nil {
 		return nil, err
 	}
@@ -1649,6 +1689,47 @@ func NewGetSubmissionSchemaRequest(server string, form string) (*http.Request, e
 	return req, nil
 }
 
+// NewGetFormVersionSchemaRequest constructs an http.Request for the GetFormVersionSchema method
+func NewGetFormVersionSchemaRequest(server string, form string, version int) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "form", form, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "version", version, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "integer", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/forms/%s/versions/%s/schema", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetOpenAPIDocumentRequest constructs an http.Request for the GetOpenAPIDocument method
 func NewGetOpenAPIDocumentRequest(server string) (*http.Request, error) {
 	var err error
@@ -2162,12 +2243,21 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /forms (the `ListForms` operationId).
 	ListFormsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFormsResponse, error)
 
-	// GetSubmissionSchemaWithResponse The JSON Schema of a form's submitted answers
+	// GetSubmissionSchemaWithResponse The JSON Schema of the submitted answers of a form's current version
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /forms/{form}/submission-schema (the `GetSubmissionSchema` operationId).
 	GetSubmissionSchemaWithResponse(ctx context.Context, form string, reqEditors ...RequestEditorFn) (*GetSubmissionSchemaResponse, error)
+
+	// GetFormVersionSchemaWithResponse The JSON Schema of the submitted answers of one published version of a form
+	//
+	// Every submission says the version of its form it was made with (formVersion) and links this schema: its answers are valid against it whichever version is current.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /forms/{form}/versions/{version}/schema (the `GetFormVersionSchema` operationId).
+	GetFormVersionSchemaWithResponse(ctx context.Context, form string, version int, reqEditors ...RequestEditorFn) (*GetFormVersionSchemaResponse, error)
 
 	// GetOpenAPIDocumentWithResponse This document
 	//
@@ -3094,6 +3184,68 @@ func (r GetSubmissionSchemaResponse) ContentType() string {
 	return ""
 }
 
+type GetFormVersionSchemaResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *map[string]interface{}
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFormVersionSchemaResponse) GetJSON200() *map[string]interface{} {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFormVersionSchemaResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFormVersionSchemaResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetFormVersionSchemaResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFormVersionSchemaResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFormVersionSchemaResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFormVersionSchemaResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFormVersionSchemaResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type GetOpenAPIDocumentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -3779,7 +3931,7 @@ func (c *ClientWithResponses) ListFormsWithResponse(ctx context.Context, reqEdit
 	return ParseListFormsResponse(rsp)
 }
 
-// GetSubmissionSchemaWithResponse The JSON Schema of a form's submitted answers
+// GetSubmissionSchemaWithResponse The JSON Schema of the submitted answers of a form's current version
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3790,6 +3942,21 @@ func (c *ClientWithResponses) GetSubmissionSchemaWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParseGetSubmissionSchemaResponse(rsp)
+}
+
+// GetFormVersionSchemaWithResponse The JSON Schema of the submitted answers of one published version of a form
+//
+// Every submission says the version of its form it was made with (formVersion) and links this schema: its answers are valid against it whichever version is current.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /forms/{form}/versions/{version}/schema (the `GetFormVersionSchema` operationId).
+func (c *ClientWithResponses) GetFormVersionSchemaWithResponse(ctx context.Context, form string, version int, reqEditors ...RequestEditorFn) (*GetFormVersionSchemaResponse, error) {
+	rsp, err := c.GetFormVersionSchema(ctx, form, version, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFormVersionSchemaResponse(rsp)
 }
 
 // GetOpenAPIDocumentWithResponse This document
@@ -4615,6 +4782,53 @@ func ParseGetSubmissionSchemaResponse(rsp *http.Response) (*GetSubmissionSchemaR
 	}
 
 	response := &GetSubmissionSchemaResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest map[string]interface{}
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetFormVersionSchemaResponse parses an HTTP response from a GetFormVersionSchemaWithResponse call
+func ParseGetFormVersionSchemaResponse(rsp *http.Response) (*GetFormVersionSchemaResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFormVersionSchemaResponse{
 		Body:         bodyBytes,
 		HTTPResponse: rsp,
 	}

@@ -1,0 +1,5 @@
+package main
+
+import "formportal/preview"
+
+func init() { subcommands["preview"] = preview.Command }

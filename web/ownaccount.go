@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"formportal/casework"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// deleteAccountForm asks a professional or a member of the public to confirm deleting their account.
+func (a *App) deleteAccountForm(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	if u.IsStaff() {
+		a.notFound(w, r)
+		return
+	}
+	drafts, err := a.unsubmitted(r, u)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	a.render(w, r, renderer.DeleteAccountPage(a.page(r, "Delete your account"), drafts))
+}
+
+// unsubmitted counts the forms that go with a user's account: drafts, and forms returned and not sent again.
+func (a *App) unsubmitted(r *http.Request, u *store.User) (int, error) {
+	list, err := a.store.ListResponses(r.Context(), store.ResponseFilter{Kind: store.KindReferral, OwnerUserID: u.ID,
+		Statuses: []store.Status{store.StatusDraft, store.StatusReturned}})
+	return len(list), err
+}
+
+// deleteAccount deletes the signed-in person's account once their password confirms it, then signs the
+// browser out.
+func (a *App) deleteAccount(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r)
+	if u.IsStaff() {
+		a.notFound(w, r)
+		return
+	}
+	key := "delete-account:" + u.ID
+	limited, err := a.limited(r, key, maxLoginPerAccount, rateWindow)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	p := a.page(r, "Delete your account")
+	password := r.PostFormValue("password")
+	switch {
+	case password == "":
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Enter your password"})
+	case limited:
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "You have entered a wrong password too many times. Wait 15 minutes and try again"})
+	case !passwordMatches(password, u.PasswordHash):
+		if err := a.attempt(r, key); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Your password is not correct"})
+	}
+	if len(p.Errors) > 0 {
+		drafts, err := a.unsubmitted(r, u)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.DeleteAccountPage(p, drafts))
+		return
+	}
+	if _, err := a.work.DeleteAccount(r.Context(), u.ID); err != nil {
+		if errors.Is(err, casework.ErrStaffAccount) {
+			a.notFound(w, r)
+			return
+		}
+		a.serverError(w, r, err)
+		return
+	}
+	a.log.Info("account deleted by its owner", "user", u.ID)
+	http.SetCookie(w, &http.Cookie{Name: a.cookieName(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/account/deleted", http.StatusSeeOther)
+}
+
+// accountDeleted confirms the deletion to the browser, now signed out.
+func (a *App) accountDeleted(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, renderer.MessagePage(a.page(r, "Your account has been deleted"), "Your account has been deleted",
+		[]string{"Your account and the forms you had not submitted have been deleted. Forms you submitted stay with the council.",
+			"You can register again at any time."}))
+}
