@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/apievents"
 	"formportal/engine"
 	"formportal/metrics"
 	"formportal/store"
@@ -83,9 +84,15 @@ func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response
 		if err != nil {
 			return note{}, fmt.Errorf("encode submission: %w", err)
 		}
-		n := note{}
+		n := note{tell: apievents.DelegationSubmitted}
+		if r.Kind == store.KindReferral {
+			n.tell = apievents.ReferralSubmitted
+		}
 		if r.Status == store.StatusReturned {
 			n.event = "resubmitted"
+			if r.Kind == store.KindReferral {
+				n.tell = apievents.ReferralResubmitted
+			}
 		}
 		now := s.now()
 		r.Submission, r.Status, r.SubmittedAt = sub, store.StatusSubmitted, now

@@ -304,6 +304,10 @@ func (a *App) routes() {
 				r.Get("/audit", a.auditLog)
 				r.Get("/forms", a.staffForms)
 				r.Get("/accounts", a.staffAccounts)
+				r.Get("/webhooks", a.webhooks)
+				r.Post("/webhooks", a.addWebhook)
+				r.Post("/webhooks/{id}/remove", a.removeWebhook)
+				r.Post("/webhooks/deliveries/{delivery}/resend", a.resendWebhook)
 				r.Get("/subject-access", a.subjectAccessForm)
 				r.Post("/subject-access", a.subjectAccess)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
@@ -410,6 +414,8 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
 			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
+				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"},
+
 				renderer.MenuItem{Label: "Subject access", Href: "/staff/subject-access"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})

@@ -7,6 +7,9 @@
 //	                                        unless told)
 //	portal [flags] apikey list              every key: scope, expiry, revoked or not
 //	portal [flags] apikey revoke NAME-or-ID refuse the key from the next request on, in every process
+//	portal [flags] webhook add URL          send every event to URL, signed; prints its secret once
+//	portal [flags] webhook list             every endpoint
+//	portal [flags] webhook remove ID        send it nothing more
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
 //	portal [flags] forms publish [-migrate] DIR
@@ -51,6 +54,7 @@ import (
 	"formportal/store/sqlstore"
 	"formportal/web"
 	"formportal/web/assets"
+	"formportal/webhook"
 )
 
 func main() {
@@ -237,7 +241,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
+	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | webhook add URL | webhook list | webhook remove ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -255,6 +259,12 @@ func command(ctx context.Context, c *config, args []string) error {
 		do = listAPIKeys
 	case len(args) == 3 && args[0] == "apikey" && args[1] == "revoke":
 		do = func(ctx context.Context, db *sqlstore.DB) error { return revokeAPIKey(ctx, db, args[2]) }
+	case len(args) == 3 && args[0] == "webhook" && args[1] == "add":
+		do = func(ctx context.Context, db *sqlstore.DB) error { return addWebhook(ctx, db, args[2]) }
+	case len(args) == 2 && args[0] == "webhook" && args[1] == "list":
+		do = listWebhooks
+	case len(args) == 3 && args[0] == "webhook" && args[1] == "remove":
+		do = func(ctx context.Context, db *sqlstore.DB) error { return removeWebhook(ctx, db, args[2]) }
 	case (len(args) == 5 || len(args) == 6 && args[5] == "admin") && args[0] == "staff" && args[1] == "create":
 		do = func(ctx context.Context, db *sqlstore.DB) error {
 			password, err := web.NewStaff(ctx, db, args[2], args[3], args[4], len(args) == 6, time.Now())
@@ -365,6 +375,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	background, cancelBackground := context.WithCancel(context.Background())
 	defer cancelBackground()
 	go sender.Run(background)
+	go webhook.NewSender(db, webhook.Options{Logger: logger}).Run(background)
 	go app.RunHousekeeping(background)
 	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 
