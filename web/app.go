@@ -90,6 +90,8 @@ type App struct {
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
 	anonKey secretKey
+	// drafts keeps the drafts last read or saved, decoded (answers.go).
+	drafts *draftCache
 }
 
 // Options are an App's collaborators.
@@ -154,7 +156,7 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, drafts: newDraftCache()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -1,16 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -28,6 +31,9 @@ type flow struct {
 	form     *engine.Form
 	caseData any
 	answers  engine.Answers
+	// draft is the draft as stored, read or saved by this flow: answers are its answers until a posted
+	// page is put in them (edited). Its answers are shared with other requests: never change them.
+	draft    *draft
 	base     string // "/tasks/ID" or "/referrals/ID"
 	readOnly bool
 	header   templ.Component
@@ -72,10 +78,12 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved", closeTo: "/"}
-	if err := decodeAnswers(resp.Answers, &f.answers); err != nil {
+	d, err := a.drafts.read(resp.ID, resp.Answers)
+	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, save: "Save",
+		saved: "Your answers have been saved", closeTo: "/"}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
@@ -100,12 +108,21 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if err != nil {
 		return err
 	}
-	f.resp, f.answers, f.caseData = fresh.resp, fresh.answers, fresh.caseData
+	f.resp, f.answers, f.caseData, f.draft, f.edited = fresh.resp, fresh.answers, fresh.caseData, fresh.draft, false
 	return nil
 }
 
+// validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
-	return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	today := f.a.now()
+	check := func() engine.Result {
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: today})
+	}
+	if f.edited {
+		return check()
+	}
+	return f.draft.checked(checkKey{form: f.form, caseData: string(f.resp.CaseData), sections: strings.Join(f.resp.Sections, "\x00"),
+		today: today.Format(time.DateOnly)}, check)
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
@@ -157,18 +174,27 @@ func (f *flow) pageValues(p page) map[string]any {
 	return vals
 }
 
-// setPageValues replaces the page's answers in the draft.
+// setPageValues replaces the page's answers in the flow's answers: in copies of the maps holding them,
+// since the draft's are shared.
 func (f *flow) setPageValues(p page, vals map[string]any) {
 	f.edited = true
-	target := f.answers.Values
+	var target map[string]any
 	if p.child != nil {
+		f.answers.Children = maps.Clone(f.answers.Children)
 		if f.answers.Children == nil {
 			f.answers.Children = map[string]map[string]any{}
 		}
-		if f.answers.Children[p.child.ID] == nil {
-			f.answers.Children[p.child.ID] = map[string]any{}
+		target = maps.Clone(f.answers.Children[p.child.ID])
+		if target == nil {
+			target = map[string]any{}
 		}
-		target = f.answers.Children[p.child.ID]
+		f.answers.Children[p.child.ID] = target
+	} else {
+		target = maps.Clone(f.answers.Values)
+		if target == nil {
+			target = map[string]any{}
+		}
+		f.answers.Values = target
 	}
 	for _, fd := range p.section.Fields {
 		if v, ok := vals[fd.ID]; ok && !fd.ReadOnly {
@@ -467,7 +493,7 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
 		Size: int64(len(up.Content)), Content: up.Content, CreatedAt: f.a.now()}
 	f.addFiles = append(f.addFiles, att)
-	vals[fd.ID] = append(list, map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
+	vals[fd.ID] = append(slices.Clip(list), map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
 }
 
@@ -554,19 +580,23 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 		}
 		fresh.setPageValues(p, vals)
 		if !slices.Contains(fresh.answers.Visited, p.key()) {
-			fresh.answers.Visited = append(fresh.answers.Visited, p.key())
+			fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
 		}
-		answers, err := encodeAnswers(fresh.answers)
+		written, err := fresh.draft.encode(fresh.answers)
 		if err != nil {
 			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
 		}
-		f.answers = fresh.answers
-		return casework.Edit{Answers: answers, Add: f.addFiles, Remove: f.removeFiles}, nil
+		f.answers, f.draft = fresh.answers, written
+		return casework.Edit{Answers: written.raw, Add: f.addFiles, Remove: f.removeFiles}, nil
 	})
 	if err != nil {
 		return err
 	}
-	f.resp = saved
+	// The flow is now the draft as saved, kept for the requests that follow.
+	f.resp, f.edited = saved, false
+	if bytes.Equal(saved.Answers, f.draft.raw) {
+		f.a.drafts.put(saved.ID, f.draft)
+	}
 	return nil
 }
 
