@@ -315,15 +315,11 @@ type cachedDraft struct {
 // from it, about six times the JSON (measured on chronologies).
 func draftCost(d *draft) int { return 7 * len(d.raw) }
 
-const (
-	draftCacheLimit = 96 << 20
-	draftCacheIdle  = 3 * time.Minute
-	// freeAfter is how much the cache must have held for its emptying to hand memory back at once.
-	freeAfter = 16 << 20
-)
+// freeAfter is how much the cache must have held for its emptying to hand memory back at once.
+const freeAfter = 16 << 20
 
-func newDraftCache() *draftCache {
-	return &draftCache{limit: draftCacheLimit, idle: draftCacheIdle, entries: map[string]*cachedDraft{}}
+func newDraftCache(limit int, idle time.Duration) *draftCache {
+	return &draftCache{limit: limit, idle: idle, entries: map[string]*cachedDraft{}}
 }
 
 // read is the draft of response id stored as raw: the one kept when it is the same, or raw read.
@@ -347,7 +343,7 @@ func (c *draftCache) read(id string, raw []byte) (*draft, error) {
 // put keeps d as the draft of response id, letting the least recently used go beyond the limit.
 func (c *draftCache) put(id string, d *draft) {
 	cost := draftCost(d)
-	if cost > c.limit/4 {
+	if cost > max(c.limit, 0)/4 {
 		return
 	}
 	c.mu.Lock()

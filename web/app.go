@@ -46,6 +46,10 @@ type Config struct {
 	RememberDevice time.Duration
 	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
 	SSO *SSOConfig
+	// DraftCacheMiB is about how much memory, in MiB, the drafts kept decoded between requests may take
+	// (negative: none are kept), and DraftCacheIdle how long one is kept unused.
+	DraftCacheMiB  int
+	DraftCacheIdle time.Duration
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -62,6 +66,8 @@ func DefaultConfig() Config {
 		RememberDevice:  30 * 24 * time.Hour,
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
+		DraftCacheMiB:   96,
+		DraftCacheIdle:  3 * time.Minute,
 	}
 }
 
@@ -135,11 +141,14 @@ func New(cfg Config, opts Options) (*App, error) {
 	}{
 		{&cfg.IdleTimeout, def.IdleTimeout}, {&cfg.IdleWarning, def.IdleWarning},
 		{&cfg.SessionLifetime, def.SessionLifetime}, {&cfg.CodeLifetime, def.CodeLifetime},
-		{&cfg.RememberDevice, def.RememberDevice},
+		{&cfg.RememberDevice, def.RememberDevice}, {&cfg.DraftCacheIdle, def.DraftCacheIdle},
 	} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
+	}
+	if cfg.DraftCacheMiB == 0 {
+		cfg.DraftCacheMiB = def.DraftCacheMiB
 	}
 	if cfg.OutOfHoursPhone == "" {
 		cfg.OutOfHoursPhone = def.OutOfHoursPhone
@@ -156,7 +165,8 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, drafts: newDraftCache()}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
+		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -17,7 +17,7 @@ import (
 //
 //	go test ./web -run '^$' -bench 'ChronologyPage|SaveChronologyRow' -benchmem
 
-var benchRowCounts = []int{500, 2000}
+var benchRowCounts = []int{200, 500, 2000}
 
 func BenchmarkChronologyPage(b *testing.B) {
 	for _, rows := range benchRowCounts {

@@ -84,6 +84,8 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.DurationVar(&c.web.IdleTimeout, "idle-timeout", def.IdleTimeout, "sign out after this long without activity")
 	fl.DurationVar(&c.web.IdleWarning, "idle-warning", def.IdleWarning, "warn this long before the idle timeout")
 	fl.DurationVar(&c.web.SessionLifetime, "session-lifetime", def.SessionLifetime, "sign out this long after signing in")
+	fl.IntVar(&c.web.DraftCacheMiB, "draft-cache-mib", def.DraftCacheMiB, "memory, in MiB, for drafts kept decoded between requests (a 2,000-row chronology takes a few); -1 keeps none")
+	fl.DurationVar(&c.web.DraftCacheIdle, "draft-cache-idle", def.DraftCacheIdle, "how long a draft is kept decoded unused; when all have gone, their memory is handed back to the system")
 	fl.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server; without it, mail goes to the dev mailbox at /dev/mail")
 	fl.IntVar(&c.smtpPort, "smtp-port", 587, "SMTP port")
 	fl.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name")
