@@ -66,7 +66,7 @@ func DefaultConfig() Config {
 		RememberDevice:  30 * 24 * time.Hour,
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
-		DraftCacheMiB:   96,
+		DraftCacheMiB:   64,
 		DraftCacheIdle:  3 * time.Minute,
 	}
 }

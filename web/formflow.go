@@ -54,6 +54,8 @@ type flow struct {
 	rowEdits []rowEdit
 	// edited: the flow's answers are no longer the draft as read (a posted page was put in them).
 	edited bool
+	// prefilled is what the case data gives the read-only questions, once worked out.
+	prefilled *engine.Answers
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -108,7 +110,7 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if err != nil {
 		return err
 	}
-	f.resp, f.answers, f.caseData, f.draft, f.edited = fresh.resp, fresh.answers, fresh.caseData, fresh.draft, false
+	f.resp, f.answers, f.caseData, f.draft, f.edited, f.prefilled = fresh.resp, fresh.answers, fresh.caseData, fresh.draft, false, nil
 	return nil
 }
 
@@ -157,7 +159,11 @@ func (f *flow) find(pages []page, key string) int {
 
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
-	prefilled, _ := f.form.Prefill(f.caseData)
+	if f.prefilled == nil {
+		pre, _ := f.form.Prefill(f.caseData)
+		f.prefilled = &pre
+	}
+	prefilled := *f.prefilled
 	vals := map[string]any{}
 	src, pre := f.answers.Values, prefilled.Values
 	if p.child != nil {
