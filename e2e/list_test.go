@@ -27,7 +27,10 @@ func TestListAddAnotherInTheBrowser(t *testing.T) {
 			p.register(b, "Rose", "Berry", "rose.berry@school.example")
 			b.ClickLink("Continue")
 			b.ClickButton("3. Child or young person's details")
-			b.ClickButton("Next")
+			b.Fill("Child's full name", "Aurora Boreo")
+			b.Fill("Address where the child lives", "41 Test Street, Testertown")
+			b.Choose("Does the child or family need an interpreter?", "No")
+			b.ClickButton("Next") // Next checks the page: its questions are answered
 			b.MustSee("No people added yet.")
 
 			b.ClickButton("+ Add a person")

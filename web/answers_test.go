@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -176,4 +177,82 @@ func normalised[T any](t *testing.T, v T) T {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// The cache answers with the draft it holds only while the store holds those very bytes, lets the least
+// recently used go past its limit, lets all go once idle, and keeps none when its limit is negative.
+func TestDraftCache(t *testing.T) {
+	raw := func(event string) []byte {
+		return []byte(`{"values":{"rows":[{"event":"` + event + `"}]}}`)
+	}
+	c := newDraftCache(4*draftCost(&draft{raw: raw("a")}), 20*time.Millisecond) // four drafts
+	first, err := c.read("r1", raw("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := c.read("r1", raw("a")); again != first {
+		t.Fatal("the same draft was read again rather than kept")
+	}
+	if changed, _ := c.read("r1", raw("b")); changed == first || changed.answers.Values["rows"].([]any)[0].(map[string]any)["event"] != "b" {
+		t.Fatal("a draft changed in the store was answered from the cache")
+	}
+	c.read("r2", raw("a"))
+	c.read("r3", raw("a"))
+	c.read("r4", raw("a"))
+	c.read("r1", raw("b")) // r1 used last: r2 goes first
+	c.read("r5", raw("a"))
+	c.mu.Lock()
+	_, kept2 := c.entries["r2"]
+	kept := len(c.entries)
+	c.mu.Unlock()
+	if kept2 || kept != 4 {
+		t.Fatalf("past the limit the cache holds %d drafts, r2 among them: %v", kept, kept2)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c.mu.Lock()
+		n, size := len(c.entries), c.size
+		c.mu.Unlock()
+		if n == 0 && size == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("idle drafts are still kept: %d, %d bytes", n, size)
+		}
+	}
+	none := newDraftCache(-1, time.Minute)
+	none.read("r1", raw("a"))
+	if len(none.entries) != 0 {
+		t.Fatal("a cache with no room kept a draft")
+	}
+}
+
+// Two requests on the same draft share what was read, and a page put into one flow's answers changes
+// neither the other's nor the draft kept.
+func TestFlowsDoNotChangeTheDraftTheyShare(t *testing.T) {
+	c := newChronology(t, 3)
+	c.seedDatedRows(t, 3)
+	resp, err := c.e.store.Response(context.Background(), c.task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, err := c.e.app.newFlow(resp, "/tasks/"+resp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := c.e.app.newFlow(resp, "/tasks/"+resp.ID)
+	if one.draft != other.draft {
+		t.Fatal("the second request read the draft again")
+	}
+	before := normalised(t, other.answers)
+	p := page{section: c.form.Section("chronology")}
+	vals := one.pageValues(p)
+	vals["chronology_entries"] = []any{chronologyRow(9, "Only row")}
+	vals["agency_currently_involved"] = "no"
+	one.setPageValues(p, vals)
+	if !reflect.DeepEqual(normalised(t, other.answers), before) || !reflect.DeepEqual(normalised(t, one.draft.answers), before) {
+		t.Fatal("putting a page into one flow's answers changed the draft the other holds")
+	}
+	if one.answers.Values["agency_currently_involved"] != "no" {
+		t.Fatal("the page was not put into the flow's answers")
+	}
 }
