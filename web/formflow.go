@@ -116,15 +116,20 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 
 // validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
-	today := f.a.now()
-	check := func() engine.Result {
-		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: today})
-	}
 	if f.edited {
-		return check()
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
 	}
-	return f.draft.checked(checkKey{form: f.form, caseData: string(f.resp.CaseData), sections: strings.Join(f.resp.Sections, "\x00"),
-		today: today.Format(time.DateOnly)}, check)
+	return f.checkDraft()
+}
+
+// checkDraft is the draft as stored checked, once: by whichever request asks first.
+func (f *flow) checkDraft() engine.Result {
+	today := f.a.now()
+	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
+	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
+		today: today.Format(time.DateOnly)}, func() engine.Result {
+		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
+	})
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
