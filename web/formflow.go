@@ -569,35 +569,27 @@ func (f *flow) saveRows(r *http.Request, p page) error {
 // storeDraft stores the page's answers that merge gives from the draft as stored (fresh), with the post's
 // changes to rows made to them, the page marked as visited, and the post's uploads and removals.
 func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) error {
+	// The change is worked out from the draft as read before the transaction, so that the store's one
+	// writer waits only for the draft to be read and written, not for a thousand rows to be put in order
+	// and written out; it is used when the draft stored is still the one read, and worked out again from
+	// the draft as stored otherwise.
+	asRead := *f
+	asRead.answers, asRead.edited = f.draft.answers, false
+	pre, preErr := f.change(&asRead, f.resp, p, merge)
 	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
-		fresh := f
-		if f.edited || cur.Version != f.resp.Version {
-			// Changed since it was read, here or elsewhere: start from the draft as stored.
-			var err error
-			if fresh, err = f.a.newFlow(cur, f.base); err != nil {
-				return casework.Edit{}, err
+		written, err := pre, preErr
+		if cur.Version != f.resp.Version {
+			// Changed elsewhere since it was read: start from the draft as stored.
+			fresh, ferr := f.a.newFlow(cur, f.base)
+			if ferr != nil {
+				return casework.Edit{}, ferr
 			}
+			written, err = f.change(fresh, cur, p, merge)
 		}
-		vals, err := merge(fresh, cur)
 		if err != nil {
 			return casework.Edit{}, err
 		}
-		for _, e := range f.rowEdits {
-			rows, err := e.apply(rowsOf(vals[e.field.ID]))
-			if err != nil {
-				return casework.Edit{}, err
-			}
-			vals[e.field.ID] = rows
-		}
-		fresh.setPageValues(p, vals)
-		if !slices.Contains(fresh.answers.Visited, p.key()) {
-			fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
-		}
-		written, err := fresh.draft.encode(fresh.answers)
-		if err != nil {
-			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
-		}
-		f.answers, f.draft = fresh.answers, written
+		f.answers, f.draft = written.answers, written
 		return casework.Edit{Answers: written.raw, Add: f.addFiles, Remove: f.removeFiles}, nil
 	})
 	if err != nil {
@@ -609,6 +601,31 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 		f.a.drafts.put(saved.ID, f.draft)
 	}
 	return nil
+}
+
+// change is the draft of fresh (as stored in cur) with the page's answers that merge gives, this post's
+// changes to rows made to them and the page marked as visited, written.
+func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) (*draft, error) {
+	vals, err := merge(fresh, cur)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range f.rowEdits {
+		rows, err := e.apply(rowsOf(vals[e.field.ID]))
+		if err != nil {
+			return nil, err
+		}
+		vals[e.field.ID] = rows
+	}
+	fresh.setPageValues(p, vals)
+	if !slices.Contains(fresh.answers.Visited, p.key()) {
+		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
+	}
+	written, err := fresh.draft.encode(fresh.answers)
+	if err != nil {
+		return nil, fmt.Errorf("encode answers: %w", err)
+	}
+	return written, nil
 }
 
 // pageHash identifies the answers a page was drawn with, so a save can tell whether they changed since.
