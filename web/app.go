@@ -51,6 +51,10 @@ type Config struct {
 	Retention retention.Config
 	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
 	SSO *SSOConfig
+	// DraftCacheMiB is about how much memory, in MiB, the drafts kept decoded between requests may take
+	// (negative: none are kept), and DraftCacheIdle how long one is kept unused.
+	DraftCacheMiB  int
+	DraftCacheIdle time.Duration
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -68,6 +72,8 @@ func DefaultConfig() Config {
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
 		Retention:       retention.DefaultConfig(),
+		DraftCacheMiB:   64,
+		DraftCacheIdle:  3 * time.Minute,
 	}
 }
 
@@ -96,6 +102,8 @@ type App struct {
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
 	anonKey secretKey
+	// drafts keeps the drafts last read or saved, decoded (answers.go).
+	drafts *draftCache
 }
 
 // Options are an App's collaborators.
@@ -139,11 +147,14 @@ func New(cfg Config, opts Options) (*App, error) {
 	}{
 		{&cfg.IdleTimeout, def.IdleTimeout}, {&cfg.IdleWarning, def.IdleWarning},
 		{&cfg.SessionLifetime, def.SessionLifetime}, {&cfg.CodeLifetime, def.CodeLifetime},
-		{&cfg.RememberDevice, def.RememberDevice},
+		{&cfg.RememberDevice, def.RememberDevice}, {&cfg.DraftCacheIdle, def.DraftCacheIdle},
 	} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
+	}
+	if cfg.DraftCacheMiB == 0 {
+		cfg.DraftCacheMiB = def.DraftCacheMiB
 	}
 	if cfg.OutOfHoursPhone == "" {
 		cfg.OutOfHoursPhone = def.OutOfHoursPhone
@@ -160,7 +171,8 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
+		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -43,6 +43,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -85,6 +86,7 @@ type config struct {
 	formsPoll                    time.Duration
 	encryption                   encryptionConfig
 	ops                          // operations settings and the flag set, for portal config (config.go)
+	memoryLimitMiB               int
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -106,6 +108,9 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.DurationVar(&c.web.IdleTimeout, "idle-timeout", def.IdleTimeout, "sign out after this long without activity")
 	fl.DurationVar(&c.web.IdleWarning, "idle-warning", def.IdleWarning, "warn this long before the idle timeout")
 	fl.DurationVar(&c.web.SessionLifetime, "session-lifetime", def.SessionLifetime, "sign out this long after signing in")
+	fl.IntVar(&c.web.DraftCacheMiB, "draft-cache-mib", def.DraftCacheMiB, "memory, in MiB, for drafts kept decoded between requests (a 2,000-row chronology takes a few); -1 keeps none")
+	fl.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 256, "the Go runtime's soft memory limit in MiB: past it, memory is collected sooner (GOMEMLIMIT, when set, wins); 0 for none")
+	fl.DurationVar(&c.web.DraftCacheIdle, "draft-cache-idle", def.DraftCacheIdle, "how long a draft is kept decoded unused; when all have gone, their memory is handed back to the system")
 	fl.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server; without it, mail goes to the dev mailbox at /dev/mail")
 	fl.IntVar(&c.smtpPort, "smtp-port", 587, "SMTP port")
 	fl.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name")
@@ -306,6 +311,9 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	}
 	if c.encryption.keys == nil {
 		logger.Warn("answers, case data and documents are stored unencrypted: set -encryption-keys-file or PORTAL_ENCRYPTION_KEYS")
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && c.memoryLimitMiB > 0 {
+		debug.SetMemoryLimit(int64(c.memoryLimitMiB) << 20)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
