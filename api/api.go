@@ -1,7 +1,7 @@
 // Package api is the back-office API: how the council's case management system drives the Delegation
 // Portal and takes in referrals. JSON in and out, authenticated by API keys kept as hashes (package
-// apikey); every change is a casework operation. Errors are {"errors": [{"path": ..., "message": ...}]}.
-// The document describing it is openapi.json, served at /api/v1/openapi.json.
+// apikey); every change is a casework operation. Errors are RFC 9457 problem details (Problem). The
+// document describing it is openapi.json, served at /api/v1/openapi.json.
 package api
 
 import (
@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/apievents"
 	"formportal/apikey"
 	"formportal/audit"
 	"formportal/casework"
@@ -25,7 +26,7 @@ import (
 )
 
 // Base is where the API is mounted; the links in its answers start with it.
-const Base = "/api/v1"
+const Base = apievents.APIBase
 
 // maxBody is the most a request body may hold.
 const maxBody = 1 << 20
@@ -79,9 +80,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.router.S
 
 func (h *Handler) routes() {
 	r := chi.NewRouter()
+	h.router = r
+	r.NotFound(notFound)
+	r.MethodNotAllowed(h.methodNotAllowed)
 	r.Get("/openapi.json", serveOpenAPI)
 	r.Group(func(r chi.Router) {
-		r.Use(limitBody, h.auth, jsonOnly)
+		r.Use(limitBody, h.auth, jsonOnly, h.idempotency)
 		r.Get("/forms", h.listForms)
 		r.Get("/forms/{form}/submission-schema", h.submissionSchema)
 		r.Get("/forms/{form}/versions/{version}/schema", h.versionSchema)
@@ -99,8 +103,8 @@ func (h *Handler) routes() {
 		r.Get("/referrals/{id}", h.getReferral)
 		r.Post("/referrals/{id}/return", h.returnReferral)
 		r.Get("/referrals/{id}/attachments/{file}", h.referralAttachment)
+		r.Get("/events", h.listEvents)
 	})
-	h.router = r
 }
 
 type keyCtx struct{}
@@ -116,12 +120,33 @@ func limitBody(next http.Handler) http.Handler {
 // Error is one problem with a request: where in it (a path into the body, or a parameter's name), and
 // what to do about it.
 type Error struct {
-	Path    string `json:"path"`
+	Path    string `json:"path,omitempty"`
 	Message string `json:"message"`
 }
 
+// Problem is every error answer: an RFC 9457 problem detail (application/problem+json) of type
+// about:blank, so its title is the status's, with the request's problems one by one in the extension
+// member errors. detail is the first of them.
+type Problem struct {
+	Type   string  `json:"type"`
+	Title  string  `json:"title"`
+	Status int     `json:"status"`
+	Detail string  `json:"detail"`
+	Errors []Error `json:"errors"`
+}
+
+// Media types of the API's answers.
+const (
+	jsonType    = "application/json"
+	problemType = "application/problem+json"
+)
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	writeAs(w, jsonType, status, v)
+}
+
+func writeAs(w http.ResponseWriter, mediaType string, status int, v any) {
+	w.Header().Set("Content-Type", mediaType)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", `attachment; filename="api.json"`) // never rendered as a page
 	w.WriteHeader(status)
@@ -130,8 +155,26 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// fail answers with a problem: status, and what is wrong (one Error at least).
 func fail(w http.ResponseWriter, status int, errs ...Error) {
-	writeJSON(w, status, map[string]any{"errors": errs})
+	writeAs(w, problemType, status, Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: errs[0].Message, Errors: errs})
+}
+
+// notFound answers a path the API does not have.
+func notFound(w http.ResponseWriter, r *http.Request) {
+	fail(w, http.StatusNotFound, Error{Message: "There is no such path in the API: see " + Base + "/openapi.json"})
+}
+
+// methodNotAllowed answers a method the path does not take, saying which it does.
+func (h *Handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	var allowed []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		if h.router.Match(chi.NewRouteContext(), m, strings.TrimPrefix(r.URL.Path, Base)) {
+			allowed = append(allowed, m)
+		}
+	}
+	w.Header().Set("Allow", strings.Join(allowed, ", "))
+	fail(w, http.StatusMethodNotAllowed, Error{Message: "This path takes " + strings.Join(allowed, " or ") + ", not " + r.Method})
 }
 
 // jsonOnly refuses a request body that does not say it is JSON.

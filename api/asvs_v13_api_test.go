@@ -54,7 +54,7 @@ func TestASVS_V13_2_2_JSONInputValidatedStrictly(t *testing.T) {
 		var out struct {
 			Errors []api.Error `json:"errors"`
 		}
-		if r.code != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") || json.Unmarshal([]byte(r.body), &out) != nil || len(out.Errors) == 0 {
+		if r.code != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") || json.Unmarshal([]byte(r.body), &out) != nil || len(out.Errors) == 0 {
 			t.Errorf("%s: %d %.300s", c.name, r.code, r.body)
 			continue
 		}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -95,20 +96,31 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, errs...)
 		return
 	}
-	resp, err := h.work.Delegate(r.Context(), actor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
-		To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
-		CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
-	if err != nil {
-		h.serverError(w, r, err)
-		return
+	h.perform(w, r, r.Context(), func(ctx context.Context) (*store.Response, error) {
+		return h.work.Delegate(ctx, actor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
+			To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
+			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
+	}, h.delegationAnswer(http.StatusCreated))
+}
+
+// delegationAnswer answers a change of a delegation with the delegation as it is in the change's
+// transaction; created, with where it is.
+func (h *Handler) delegationAnswer(status int) func(ctx context.Context, tx store.Data, resp *store.Response) (*answer, error) {
+	return func(ctx context.Context, tx store.Data, resp *store.Response) (*answer, error) {
+		d, err := h.delegationJSON(ctx, tx, resp)
+		if err != nil {
+			return nil, err
+		}
+		body, err := encode(d)
+		if err != nil {
+			return nil, err
+		}
+		a := &answer{status: status, etag: etag(resp), body: body}
+		if status == http.StatusCreated {
+			a.location = Base + "/delegations/" + resp.ID
+		}
+		return a, nil
 	}
-	w.Header().Set("Location", Base+"/delegations/"+resp.ID)
-	d, err := h.delegationJSON(r, resp)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, d)
 }
 
 func joinPath(prefix, path string) string {
@@ -158,44 +170,45 @@ type historyView struct {
 	Detail string    `json:"detail,omitempty"`
 }
 
-func (h *Handler) delegationJSON(r *http.Request, resp *store.Response) (*delegationView, error) {
-	d := &delegationView{ID: resp.ID, Form: resp.FormID, FormVersion: h.formVersion(resp), Sections: resp.Sections, Status: string(resp.Status),
+// delegationJSON is a delegation as the API shows it, read from d (the store, or a change's transaction).
+func (h *Handler) delegationJSON(ctx context.Context, d store.Data, resp *store.Response) (*delegationView, error) {
+	v := &delegationView{ID: resp.ID, Form: resp.FormID, FormVersion: h.formVersion(resp), Sections: resp.Sections, Status: string(resp.Status),
 		Professional: professional{Email: resp.OwnerEmail, Name: resp.OwnerName, Organisation: resp.OwnerOrg},
 		DueDate:      resp.DueDate, Comments: resp.Comments, Reference: resp.Reference, CreatedAt: resp.CreatedAt, UpdatedAt: resp.UpdatedAt,
 		CaseData: resp.CaseData, History: []historyView{}}
-	if d.Sections == nil {
-		d.Sections = []string{}
+	if v.Sections == nil {
+		v.Sections = []string{}
 	}
 	if !resp.SubmittedAt.IsZero() {
 		t := resp.SubmittedAt
-		d.SubmittedAt = &t
-		d.Submission = Base + "/delegations/" + resp.ID + "/submission"
+		v.SubmittedAt = &t
+		v.Submission = Base + "/delegations/" + resp.ID + "/submission"
 	}
-	events, err := h.st.Events(r.Context(), resp.ID)
+	events, err := d.Events(ctx, resp.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range events {
-		d.History = append(d.History, historyView{At: e.At, Event: e.Kind, Actor: e.Actor, Detail: e.Detail})
+		v.History = append(v.History, historyView{At: e.At, Event: e.Kind, Actor: e.Actor, Detail: e.Detail})
 	}
-	reply, err := h.work.AutoReplyFor(r.Context(), resp.OwnerEmail)
+	reply, err := h.work.AutoReplyFor(ctx, resp.OwnerEmail)
 	if err != nil {
 		return nil, err
 	}
 	if reply != nil {
-		d.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
+		v.AutoReply = &autoReplyView{Message: reply.Message, StartsOn: reply.StartsOn, EndsOn: reply.EndsOn}
 	}
-	m, err := h.work.LatestMail(r.Context(), resp.ID)
+	m, err := casework.LatestMail(ctx, d, resp.ID)
 	if err != nil {
 		return nil, err
 	}
 	if m != nil {
-		d.Email = &emailView{Status: m.Status(), Reason: m.LastError}
+		v.Email = &emailView{Status: m.Status(), Reason: m.LastError}
 	}
-	return d, nil
+	return v, nil
 }
 
-// apiDelegation loads the delegation named in the URL, answering 404 itself.
+// delegation loads the delegation named in the URL, answering 404 itself.
 func (h *Handler) delegation(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
 	resp, err := h.st.Response(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && resp.Kind != store.KindDelegation {
@@ -214,11 +227,12 @@ func (h *Handler) getDelegation(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.read(w, r, "viewed delegation", resp, "") {
 		return
 	}
-	d, err := h.delegationJSON(r, resp)
+	d, err := h.delegationJSON(r.Context(), h.st, resp)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
+	w.Header().Set("ETag", etag(resp))
 	writeJSON(w, http.StatusOK, d)
 }
 
@@ -228,7 +242,7 @@ type reasonRequest struct {
 	Professional *professional `json:"professional"`
 }
 
-// apiChange applies a state change to a delegation: retract, reassign or return.
+// change applies a state change to a delegation: retract, reassign or return.
 func (h *Handler) change(change casework.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		resp, ok := h.delegation(w, r)
@@ -241,6 +255,10 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 			return
 		}
 		req.Reason, req.Comment = strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment)
+		ctx, ok := ifMatch(w, r, resp)
+		if !ok {
+			return
+		}
 		if !casework.Allowed(change, resp.Kind, resp.Status) {
 			notAllowed(w, &casework.NotAllowedError{Action: change, Kind: resp.Kind, Status: resp.Status})
 			return
@@ -268,35 +286,29 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 			fail(w, http.StatusBadRequest, errs...)
 			return
 		}
-		var err error
-		switch change {
-		case casework.Retract:
-			resp, err = h.work.Retract(r.Context(), resp.ID, actor(r), req.Reason)
-		case casework.Reassign:
-			p := req.Professional
-			resp, err = h.work.Reassign(r.Context(), resp.ID, actor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
-		case casework.Return:
-			resp, err = h.work.ReturnForInformation(r.Context(), resp.ID, actor(r), req.Reason, req.Comment)
-		}
-		if h.changeFailed(w, r, err) {
-			return
-		}
-		d, err := h.delegationJSON(r, resp)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, d)
+		h.perform(w, r, ctx, func(ctx context.Context) (*store.Response, error) {
+			switch change {
+			case casework.Retract:
+				return h.work.Retract(ctx, resp.ID, actor(r), req.Reason)
+			case casework.Reassign:
+				p := req.Professional
+				return h.work.Reassign(ctx, resp.ID, actor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
+			}
+			return h.work.ReturnForInformation(ctx, resp.ID, actor(r), req.Reason, req.Comment)
+		}, h.delegationAnswer(http.StatusOK))
 	}
 }
 
-// apiChangeFailed answers for a lifecycle change that did not happen: 409 when the status no longer
+// changeFailed answers for a lifecycle change that did not happen: 409 when the status no longer
 // allows it (another change came first), 500 otherwise. It reports whether it answered.
 func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
 	var na *casework.NotAllowedError
+	var ve *casework.VersionError
 	switch {
 	case err == nil:
 		return false
+	case errors.As(err, &ve):
+		stale(w, ve.Want, ve.Current)
 	case errors.As(err, &na):
 		notAllowed(w, na)
 	default:

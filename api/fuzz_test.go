@@ -17,13 +17,15 @@ import (
 	"formportal/api"
 )
 
-// direct calls the API in-process with the test's key and a JSON body.
-func (e *env) direct(method, path string, body []byte) *httptest.ResponseRecorder {
+// direct calls the API in-process with the test's key and a JSON body, for t.
+func (e *env) direct(t testing.TB, method, path string, body []byte) *httptest.ResponseRecorder {
+	t.Helper()
 	req := httptest.NewRequest(method, "http://portal.test"+api.Base+path, bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+e.key)
 	req.Header.Set("Content-Type", "application/json")
 	rec := httptest.NewRecorder()
 	e.handler.ServeHTTP(rec, req)
+	checkAnswer(t, method, path, rec.Code, rec.Header(), rec.Body.Bytes())
 	return rec
 }
 
@@ -62,11 +64,15 @@ func FuzzAPICreateDelegation(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, body []byte) {
 		logs.Reset()
-		rec := e.direct(http.MethodPost, "/delegations", body)
+		rec := e.direct(t, http.MethodPost, "/delegations", body)
 		if rec.Code != http.StatusCreated && rec.Code != http.StatusBadRequest {
 			t.Fatalf("status %d for %q\nresponse: %s\nlog: %s", rec.Code, body, rec.Body.String(), logs.String())
 		}
-		if !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") {
+		want := "application/json"
+		if rec.Code == http.StatusBadRequest {
+			want = "application/problem+json"
+		}
+		if !strings.HasPrefix(rec.Header().Get("Content-Type"), want) {
 			t.Fatalf("Content-Type %q for %q", rec.Header().Get("Content-Type"), body)
 		}
 		var out map[string]any
@@ -82,7 +88,7 @@ func FuzzAPICreateDelegation(f *testing.F) {
 		}
 		// Created: it can be read back, and the professional it names can open every page of it.
 		id, _ := out["id"].(string)
-		if get := e.direct(http.MethodGet, "/delegations/"+id, nil); get.Code != http.StatusOK {
+		if get := e.direct(t, http.MethodGet, "/delegations/"+id, nil); get.Code != http.StatusOK {
 			t.Fatalf("created %s but GET is %d", id, get.Code)
 		}
 		resp, err := e.store.Response(context.Background(), id)

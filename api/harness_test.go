@@ -83,6 +83,7 @@ type env struct {
 	store   *sqlstore.DB
 	forms   *forms.Library
 	printer *web.App
+	work    *casework.Service
 	clock   *clock
 	logs    *logBuffer
 	key     string // a read-write key, "lcs"
@@ -120,7 +121,7 @@ func newEnv(t testing.TB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, handler: mux, api: h, store: db, forms: lib, printer: app, clock: clk, logs: logs, key: key}
+	return &env{t: t, srv: srv, handler: mux, api: h, store: db, forms: lib, printer: app, work: work, clock: clk, logs: logs, key: key}
 }
 
 // fixtureForms are the engine's valid fixtures: a family delegation form and a referral form.
@@ -161,6 +162,7 @@ func (e *env) raw(method, path string, header http.Header, body string) reply {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
+	checkAnswer(e.t, method, path, resp.StatusCode, resp.Header, data)
 	return reply{code: resp.StatusCode, header: resp.Header, body: string(data)}
 }
 

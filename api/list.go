@@ -59,16 +59,25 @@ func parseCursor(s string) (listCursor, bool) {
 	return c, true
 }
 
+// limitQuery reads a list request's limit.
+func limitQuery(r *http.Request) (int, *Error) {
+	s := r.URL.Query().Get("limit")
+	if s == "" {
+		return defaultPageSize, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxPageSize {
+		return 0, &Error{Path: "limit", Message: fmt.Sprintf("limit must be a whole number from 1 to %d", maxPageSize)}
+	}
+	return n, nil
+}
+
 // pageQuery reads a list request's limit, and its cursor or since.
 func pageQuery(r *http.Request) (listCursor, int, *Error) {
 	q := r.URL.Query()
-	limit := defaultPageSize
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxPageSize {
-			return listCursor{}, 0, &Error{Path: "limit", Message: fmt.Sprintf("limit must be a whole number from 1 to %d", maxPageSize)}
-		}
-		limit = n
+	limit, e := limitQuery(r)
+	if e != nil {
+		return listCursor{}, 0, e
 	}
 	var c listCursor
 	if s := q.Get("cursor"); s != "" {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -53,6 +54,7 @@ func (h *Handler) getReferral(w http.ResponseWriter, r *http.Request) {
 	if !ok || !h.read(w, r, "read answers", resp, "") {
 		return
 	}
+	w.Header().Set("ETag", etag(resp))
 	writeJSON(w, http.StatusOK, h.referralJSON(resp))
 }
 
@@ -66,6 +68,10 @@ func (h *Handler) returnReferral(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, *e)
 		return
 	}
+	ctx, ok := ifMatch(w, r, resp)
+	if !ok {
+		return
+	}
 	if !casework.Allowed(casework.Return, resp.Kind, resp.Status) {
 		notAllowed(w, &casework.NotAllowedError{Action: casework.Return, Kind: resp.Kind, Status: resp.Status})
 		return
@@ -74,15 +80,19 @@ func (h *Handler) returnReferral(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, Error{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 		return
 	}
-	returned, err := h.work.ReturnForInformation(r.Context(), resp.ID, actor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment))
-	if h.changeFailed(w, r, err) {
-		return
-	}
-	if resp, err = h.st.Response(r.Context(), resp.ID); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"returned": h.referralJSON(resp), "reopened": returned.ID})
+	h.perform(w, r, ctx, func(ctx context.Context) (*store.Response, error) {
+		return h.work.ReturnForInformation(ctx, resp.ID, actor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment))
+	}, func(ctx context.Context, tx store.Data, reopened *store.Response) (*answer, error) {
+		returned, err := tx.Response(ctx, reopened.PreviousID)
+		if err != nil {
+			return nil, err
+		}
+		body, err := encode(map[string]any{"returned": h.referralJSON(returned), "reopened": reopened.ID})
+		if err != nil {
+			return nil, err
+		}
+		return &answer{status: http.StatusOK, etag: etag(returned), body: body}, nil
+	})
 }
 
 func (h *Handler) referralAttachment(w http.ResponseWriter, r *http.Request) {

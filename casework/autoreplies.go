@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"formportal/apievents"
 	"formportal/store"
 )
 
@@ -33,4 +34,39 @@ func (s *Service) AutoReplyFor(ctx context.Context, email string) (*store.AutoRe
 		return nil, err
 	}
 	return s.ActiveAutoReply(ctx, u.ID)
+}
+
+// SaveAutoReply sets or changes a professional's automatic reply, and tells the case system of it for
+// each delegation they have open, in one transaction.
+func (s *Service) SaveAutoReply(ctx context.Context, u *store.User, a *store.AutoReply) error {
+	return s.st.InTx(ctx, func(tx store.Data) error {
+		if err := tx.SaveAutoReply(ctx, a); err != nil {
+			return err
+		}
+		return s.tellAutoReply(ctx, tx, u)
+	})
+}
+
+// DeleteAutoReply removes one of a professional's automatic replies, and tells the case system of it
+// for each delegation they have open. ErrNotFound when the user has no such reply.
+func (s *Service) DeleteAutoReply(ctx context.Context, u *store.User, id string) error {
+	return s.st.InTx(ctx, func(tx store.Data) error {
+		if err := tx.DeleteAutoReply(ctx, u.ID, id); err != nil {
+			return err
+		}
+		return s.tellAutoReply(ctx, tx, u)
+	})
+}
+
+func (s *Service) tellAutoReply(ctx context.Context, tx store.Data, u *store.User) error {
+	list, err := tx.ListResponses(ctx, store.ResponseFilter{Kind: store.KindDelegation, OwnerEmail: u.Email, Statuses: open})
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		if err := apievents.Record(ctx, tx, apievents.DelegationAutoReplyChanged, list[i], s.now()); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/apievents"
 	"formportal/engine"
 	"formportal/forms"
 	"formportal/store"
@@ -121,8 +122,10 @@ func (s *Service) At(t time.Time) *Service {
 // note is what an operation says about itself for the history and the audit log.
 type note struct {
 	detail string
-	event  Action // the history event when it is not the action's own name (resubmitted)
-	quiet  bool   // no history event or audit entry: a draft saved
+	event  Action          // the history event when it is not the action's own name (resubmitted)
+	quiet  bool            // no history event or audit entry: a draft saved
+	result *store.Response // what the operation answers with, when not the changed response (Within)
+	tell   string          // the API event the change is, if any (apievents)
 }
 
 // change is one operation: inside a transaction it reads the response fresh, checks the action is allowed,
@@ -135,6 +138,9 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 		err = s.st.InTx(ctx, func(tx store.Data) error {
 			r, err := tx.Response(ctx, id)
 			if err != nil {
+				return err
+			}
+			if err := checkVersion(ctx, r); err != nil {
 				return err
 			}
 			if !Allowed(action, r.Kind, r.Status) {
@@ -161,8 +167,16 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 					return err
 				}
 			}
+			if n.tell != "" {
+				if err := apievents.Record(ctx, tx, n.tell, r, r.UpdatedAt); err != nil {
+					return err
+				}
+			}
 			out = r
-			return nil
+			if n.result != nil {
+				return within(ctx, tx, n.result)
+			}
+			return within(ctx, tx, r)
 		})
 		if !errors.Is(err, store.ErrStale) {
 			break
@@ -234,7 +248,10 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
 			return err
 		}
-		return s.mail.Queue(ctx, tx, s.delegationEmail(r))
+		if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+			return err
+		}
+		return within(ctx, tx, r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
@@ -320,6 +337,9 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 	to.Email = strings.ToLower(strings.TrimSpace(to.Email))
 	return s.change(ctx, id, Reassign, actor, func(tx store.Data, r *store.Response) (note, error) {
 		n := note{detail: fmt.Sprintf("from %s to %s: %s", r.OwnerEmail, to.Email, reason)}
+		if actor == r.OwnerEmail {
+			n.tell = apievents.DelegationReassigned // the professional passed it on
+		}
 		r.OwnerEmail, r.OwnerName, r.OwnerOrg = to.Email, strings.TrimSpace(to.Name), strings.TrimSpace(to.Organisation)
 		if r.Status == store.StatusOpened {
 			r.Status = store.StatusSent
@@ -350,7 +370,7 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 			return n, err
 		}
 		r.Status = store.StatusSuperseded
-		reopened = c
+		reopened, n.result = c, c
 		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(r, reason))
 	})
 	if err != nil {

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"formportal/apievents"
 	"formportal/engine"
+	"formportal/metrics"
 	"formportal/store"
 )
 
@@ -25,7 +27,7 @@ type Edit struct {
 // returns the change; it decides how to treat changes made since the person's page was drawn (another tab,
 // a double click), and an error from it leaves everything as it was.
 func (s *Service) SaveDraft(ctx context.Context, id, actor string, edit func(current *store.Response) (Edit, error)) (*store.Response, error) {
-	return s.change(ctx, id, Save, actor, func(tx store.Data, r *store.Response) (note, error) {
+	r, err := s.change(ctx, id, Save, actor, func(tx store.Data, r *store.Response) (note, error) {
 		e, err := edit(r)
 		if err != nil {
 			return note{}, err
@@ -56,13 +58,17 @@ func (s *Service) SaveDraft(ctx context.Context, id, actor string, edit func(cur
 		}
 		return note{quiet: true}, nil
 	})
+	if err == nil {
+		metrics.Saved(string(r.Kind))
+	}
+	return r, err
 }
 
 // Submit submits a response whose answers are complete: the cleaned submission is kept with a reference
 // number, and a referrer gets a confirmation email. It returns ErrInvalid, changing nothing, when answers
 // are missing or wrong.
 func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response, error) {
-	return s.change(ctx, id, Submit, actor, func(tx store.Data, r *store.Response) (note, error) {
+	r, err := s.change(ctx, id, Submit, actor, func(tx store.Data, r *store.Response) (note, error) {
 		form, err := s.FormOf(r)
 		if err != nil {
 			return note{}, err
@@ -78,9 +84,15 @@ func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response
 		if err != nil {
 			return note{}, fmt.Errorf("encode submission: %w", err)
 		}
-		n := note{}
+		n := note{tell: apievents.DelegationSubmitted}
+		if r.Kind == store.KindReferral {
+			n.tell = apievents.ReferralSubmitted
+		}
 		if r.Status == store.StatusReturned {
 			n.event = "resubmitted"
+			if r.Kind == store.KindReferral {
+				n.tell = apievents.ReferralResubmitted
+			}
 		}
 		now := s.now()
 		r.Submission, r.Status, r.SubmittedAt = sub, store.StatusSubmitted, now
@@ -92,6 +104,10 @@ func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response
 		}
 		return n, nil
 	})
+	if err == nil {
+		metrics.Submitted(string(r.Kind))
+	}
+	return r, err
 }
 
 // Validate checks a response's draft against its form, as submitting would.

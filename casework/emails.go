@@ -48,9 +48,10 @@ func DateLong(s string) string {
 	return t.Format("02-Jan-2006")
 }
 
-// LatestMail is the newest email about a response, or nil when none is recorded.
-func (s *Service) LatestMail(ctx context.Context, responseID string) (*store.Mail, error) {
-	list, err := s.st.MailAbout(ctx, responseID)
+// LatestMail is the newest email about a response, or nil when none is recorded; d is the store or a
+// transaction.
+func LatestMail(ctx context.Context, d store.Data, responseID string) (*store.Mail, error) {
+	list, err := d.MailAbout(ctx, responseID)
 	if err != nil || len(list) == 0 {
 		return nil, err
 	}

@@ -59,7 +59,7 @@ func bigChronology(t *testing.T, p *portal, b *browsertest.Browser, email string
 }
 
 // savedChronology reads the task's chronology back from the store.
-func savedChronology(t *testing.T, p *portal, task string) engine.Answers {
+func savedChronology(t testing.TB, p *portal, task string) engine.Answers {
 	t.Helper()
 	resp, err := p.store.Response(context.Background(), task)
 	if err != nil {

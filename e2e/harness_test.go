@@ -35,6 +35,7 @@ type portal struct {
 	smtp   *smtptest.Server
 	store  *sqlstore.DB
 	apiKey string
+	pid    int // the portal process's
 
 	totp     map[string]string // staff's authenticator keys, by email address, once set up in a test
 	lastStep map[string]int64  // the time step of each one's last code: a code works once
@@ -125,7 +126,7 @@ func startPortal(t testing.TB, configure ...func(*web.Config)) *portal {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return &portal{t: t, url: cfg.BaseURL, smtp: smtp, store: db, apiKey: key, totp: map[string]string{}, lastStep: map[string]int64{}}
+	return &portal{t: t, url: cfg.BaseURL, smtp: smtp, store: db, apiKey: key, pid: cmd.Process.Pid, totp: map[string]string{}, lastStep: map[string]int64{}}
 }
 
 // clip keeps the end of a long text.

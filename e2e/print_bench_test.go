@@ -16,8 +16,9 @@ import (
 	"formportal/pdf"
 )
 
-// BenchmarkChronologyPDF compares the portal's own PDF of a 500-row chronology across three siblings
-// with Chromium printing the same answers' print page to PDF, in the same run:
+// BenchmarkChronologyPDF compares the portal's own PDF of a 500-row chronology across three siblings (a
+// tagged PDF with a bookmark per section) with Chromium printing the same answers' print page to a tagged
+// PDF with an outline, in the same run:
 //
 //	go test ./e2e -run '^$' -bench ChronologyPDF -benchtime 5x
 func BenchmarkChronologyPDF(b *testing.B) {
@@ -62,7 +63,8 @@ func BenchmarkChronologyPDF(b *testing.B) {
 			if err := chromedp.Do(br.Context(), chromedp.Navigate(p.url+"/tasks/"+id+"/print")); err != nil {
 				b.Fatal(err)
 			}
-			res, err := chromedp.Call(br.Context(), page.PrintToPDF, page.PrintToPDFParams{})
+			tagged := true
+			res, err := chromedp.Call(br.Context(), page.PrintToPDF, page.PrintToPDFParams{GenerateTaggedPDF: &tagged, GenerateDocumentOutline: &tagged})
 			if err != nil || !bytes.HasPrefix(res.Data, []byte("%PDF")) {
 				b.Fatalf("print to PDF: %v", err)
 			}

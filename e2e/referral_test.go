@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,10 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	b.Visit("/")
 	b.MustSee("If a child is in immediate danger call 999")
 	b.MustSee("I am a Professional")
+	// "My Account" along the top, as both seeds begin: signed out, it leads to sign-in.
+	b.ClickLink("My Account")
+	b.MustSee("Secure login")
+	b.Back()
 	b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 	b.MustSee("Overview")
 	b.ClickButton("Next")
@@ -77,6 +82,10 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	b.ClickButton("Submit")
 	b.MustSee("Form submitted")
 	b.MustSee("Your reference number")
+	reference := referenceRE.FindString(b.Text())
+	if reference == "" {
+		t.Fatalf("no reference number on the confirmation: %s", b.Text())
+	}
 	m := p.smtp.WaitFor(t, "rose.berry@school.example", 10*time.Second)
 	for m.Subject == "Please verify your email address" {
 		m = p.smtp.WaitFor(t, "rose.berry@school.example", 10*time.Second)
@@ -119,10 +128,15 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	b.ClickLink("Submit to Local Authority")
 	b.ClickButton("Submit")
 	b.MustSee("Form submitted")
+	b.MustSee(reference) // the council and the referrer recognise it: the same reference
 	b.Visit("/submitted")
 	b.MustNotSee("Forms requesting more information")
 	b.MustSee("Forms submitted in the last 30 days")
+	b.MustSee(reference)
+	b.MustSee("Resubmitted")
 }
+
+var referenceRE = regexp.MustCompile(`FP-\d{8}-[0-9A-F]{6}`)
 
 // TestMemberOfThePublicCanReferAnonymously is the public journey: the public's questions, not the
 // professional's.

@@ -22,7 +22,7 @@ func TestIdleWarningSignsOutByPost(t *testing.T) {
 	b.MustSee("Update account") // visiting /logout signed nobody out
 
 	// Walk away: the warning runs out and the session ends.
-	waitFor(t, b, "the signed-out page", `document.body.innerText.includes("You have signed out")`, 20*time.Second)
+	waitFor(t, b, "the signed-out page", `document.readyState === "complete" && document.body.innerText.includes("You have signed out")`, 20*time.Second)
 	b.MustSee("because you did nothing for")
 	b.Visit("/account")
 	b.MustSee("Secure login")

@@ -16,7 +16,7 @@ import (
 // seedChronology stores n rows in the task's chronology, one a day from 1 January 2023 ("Event 0000"
 // first), as a professional who had typed them would leave them: typing a thousand rows in a browser
 // would take hours.
-func seedChronology(t *testing.T, p *portal, task string, n int) {
+func seedChronology(t testing.TB, p *portal, task string, n int) {
 	t.Helper()
 	ctx := context.Background()
 	resp, err := p.store.Response(ctx, task)
@@ -44,7 +44,7 @@ func seedChronology(t *testing.T, p *portal, task string, n int) {
 	}
 }
 
-func storedEvents(t *testing.T, p *portal, task string) []string {
+func storedEvents(t testing.TB, p *portal, task string) []string {
 	t.Helper()
 	rows, _ := savedChronology(t, p, task).Values["chronology_entries"].([]any)
 	out := make([]string, len(rows))

@@ -47,9 +47,9 @@ func (f *Form) Children(caseData any) []Child {
 }
 
 // PageValues are the answers a page of section s shows (for a per-child section, those of the child with
-// the id), with the read-only questions' values from the case data.
-func (f *Form) PageValues(caseData any, answers Answers, s *Section, child string) map[string]any {
-	prefilled, _ := f.Prefill(caseData)
+// the id), with the read-only questions' values from prefilled (what Prefill made of the case data; made
+// once by the caller, as every page of a request shows the same).
+func PageValues(prefilled, answers Answers, s *Section, child string) map[string]any {
 	vals := map[string]any{}
 	src, pre := answers.Values, prefilled.Values
 	if child != "" {

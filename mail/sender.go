@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"formportal/apievents"
 	"formportal/store"
 )
 
@@ -299,7 +300,7 @@ func (s *Sender) failed(ctx context.Context, m store.Mail, err error) {
 		}
 		reason = truncate(reason)
 		s.log.Warn("mail undeliverable", "mail_id", m.ID, "attempt", n, "permanent", permanent, "error", reason)
-		if err := s.st.MarkMailUndeliverable(wctx, m.ID, now, reason); err != nil {
+		if err := s.undeliverable(wctx, m, now, reason); err != nil {
 			s.log.Error("mail given up but not recorded; it is tried again when its lease ends", "mail_id", m.ID, "error", err)
 		}
 		return
@@ -310,6 +311,23 @@ func (s *Sender) failed(ctx context.Context, m store.Mail, err error) {
 	if err := s.st.MarkMailFailed(wctx, m.ID, next, reason); err != nil {
 		s.log.Error("mail failure not recorded; it is retried when its lease ends", "mail_id", m.ID, "error", err)
 	}
+}
+
+// undeliverable gives a message up and, when it is about a delegation, tells the case system, together.
+func (s *Sender) undeliverable(ctx context.Context, m store.Mail, now time.Time, reason string) error {
+	return s.st.InTx(ctx, func(tx store.Data) error {
+		if err := tx.MarkMailUndeliverable(ctx, m.ID, now, reason); err != nil || m.ResponseID == "" {
+			return err
+		}
+		r, err := tx.Response(ctx, m.ResponseID)
+		if errors.Is(err, store.ErrNotFound) || err == nil && r.Kind != store.KindDelegation {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return apievents.Record(ctx, tx, apievents.DelegationEmailUndeliverable, r, now)
+	})
 }
 
 // truncate keeps a reason to a size fit for the store and a page.

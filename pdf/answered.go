@@ -31,17 +31,18 @@ func (r *renderer) answeredForm(d Document) {
 			title += ": " + name
 			values = res.Submission.Children[sr.Child]
 		}
-		r.sectionHeading(title)
 		hidden := make(map[string]bool, len(sr.Hidden))
 		for _, id := range sr.Hidden {
 			hidden[id] = true
 		}
-		for _, fd := range s.Fields {
-			if hidden[fd.ID] {
-				continue
+		r.section(title, func() {
+			for _, fd := range s.Fields {
+				if hidden[fd.ID] {
+					continue
+				}
+				a.field(left, contentW, fd, values[fd.ID])
 			}
-			a.field(left, contentW, fd, values[fd.ID])
-		}
+		})
 	}
 }
 
@@ -50,13 +51,16 @@ type answered struct {
 	children []engine.Child
 }
 
-// field draws one question and its answer at x, in width w.
+// field draws one question and its answer at x, in width w: together, a division of the structure.
 func (a *answered) field(x, w float64, fd *engine.Field, v any) {
 	r := a.r
-	switch fd.Type {
-	case engine.TypeContent:
+	if fd.Type == engine.TypeContent {
 		r.content(x, w, fd)
 		return
+	}
+	r.begin("Div")
+	defer r.end()
+	switch fd.Type {
 	case engine.TypeTable:
 		a.table(x, w, fd, v)
 		return
@@ -133,15 +137,16 @@ func (a *answered) list(x, w float64, fd *engine.Field, v any) {
 	for i, it := range items {
 		item, _ := it.(map[string]any)
 		r.gap(4)
-		r.label(x+indent/2, w-indent/2, name+" "+strconv.Itoa(i+1), stSub, stLabel.lh()+stBody.lh())
-		r.y += 2
-		for _, f := range fd.Fields {
-			val, ok := item[f.ID]
-			if f.Type != engine.TypeContent && (!ok || val == nil) && f.ShowWhen != nil {
-				continue
+		r.group(x+indent/2, w-indent/2, name+" "+strconv.Itoa(i+1), stLabel.lh()+stBody.lh(), func() {
+			r.y += 2
+			for _, f := range fd.Fields {
+				val, ok := item[f.ID]
+				if f.Type != engine.TypeContent && (!ok || val == nil) && f.ShowWhen != nil {
+					continue
+				}
+				a.field(x+indent, w-indent, f, val)
 			}
-			a.field(x+indent, w-indent, f, val)
-		}
+		})
 	}
 	r.gap(4)
 }

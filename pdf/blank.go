@@ -29,17 +29,18 @@ func (r *renderer) blankForm(d Document) {
 		if s.PerChild {
 			title += " (repeated for each child)"
 		}
-		r.sectionHeading(title)
-		if s.ShowWhen != nil {
-			r.para(left, contentW, onlyIf(s.ShowWhen), stHint)
-		}
-		if s.Description != "" {
-			r.para(left, contentW, strings.TrimSpace(s.Description), stHint)
-		}
-		r.gap(4)
-		for _, fd := range s.Fields {
-			b.field(left, contentW, fd)
-		}
+		r.section(title, func() {
+			if s.ShowWhen != nil {
+				r.para(left, contentW, onlyIf(s.ShowWhen), stHint)
+			}
+			if s.Description != "" {
+				r.para(left, contentW, strings.TrimSpace(s.Description), stHint)
+			}
+			r.gap(4)
+			for _, fd := range s.Fields {
+				b.field(left, contentW, fd)
+			}
+		})
 	}
 }
 
@@ -107,23 +108,29 @@ func (b *blank) notes(fd *engine.Field) []string {
 	return out
 }
 
-// field draws one question of a blank form at x, in width w.
+// field draws one question of a blank form at x, in width w: with its notes and its space to answer in,
+// a division of the structure.
 func (b *blank) field(x, w float64, fd *engine.Field) {
 	r := b.r
-	switch fd.Type {
-	case engine.TypeContent:
+	if fd.Type == engine.TypeContent {
 		if fd.ShowWhen != nil {
 			// Say when the text applies, under its heading.
-			if fd.Heading != "" {
-				r.label(x, w, fd.Heading, stSub, 2*stBody.lh())
-			}
-			r.para(x, w, onlyIf(fd.ShowWhen), stHint)
-			r.richText(x, w, fd.Text, stBody)
+			r.within("Div", func() {
+				if fd.Heading != "" {
+					r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
+				}
+				r.para(x, w, onlyIf(fd.ShowWhen), stHint)
+				r.richText(x, w, fd.Text, stBody)
+			})
 			r.gap(6)
 			return
 		}
 		r.content(x, w, fd)
 		return
+	}
+	r.begin("Div")
+	defer r.end()
+	switch fd.Type {
 	case engine.TypeTable:
 		b.table(x, w, fd)
 		return
@@ -132,18 +139,33 @@ func (b *blank) field(x, w float64, fd *engine.Field) {
 		return
 	}
 	// The label, notes and the first part of the answer space stay together on a page.
-	label := r.wrap(r.clean(labelText(fd), stLabel), stLabel, w)
-	var notes []string
-	for _, n := range b.notes(fd) {
-		notes = append(notes, r.wrap(r.clean(n, stHint), stHint, w)...)
-	}
-	space := b.space(fd)
-	r.room(min(float64(len(label))*stLabel.lh()+float64(len(notes))*stHint.lh()+2+space, r.bottom-r.top))
-	r.lines(x, label, stLabel)
-	r.lines(x, notes, stHint)
+	label, notes, n := b.labelAndNotes(fd, w)
+	r.room(min(float64(len(label))*stLabel.lh()+float64(n)*stHint.lh()+2+b.space(fd), r.bottom-r.top))
+	b.drawLabelAndNotes(x, label, notes)
 	r.y += 2
 	b.input(x, w, fd)
 	r.gap(gapAfter)
+}
+
+// labelAndNotes wraps a question's label and each of its notes, and counts the notes' lines.
+func (b *blank) labelAndNotes(fd *engine.Field, w float64) (label []string, notes [][]string, n int) {
+	r := b.r
+	label = r.wrap(r.clean(labelText(fd), stLabel), stLabel, w)
+	for _, note := range b.notes(fd) {
+		ls := r.wrap(r.clean(note, stHint), stHint, w)
+		notes = append(notes, ls)
+		n += len(ls)
+	}
+	return label, notes, n
+}
+
+// drawLabelAndNotes draws a wrapped label and notes, a paragraph each.
+func (b *blank) drawLabelAndNotes(x float64, label []string, notes [][]string) {
+	r := b.r
+	r.within("P", func() { r.lines(x, label, stLabel) })
+	for _, ls := range notes {
+		r.within("P", func() { r.lines(x, ls, stHint) })
+	}
 }
 
 // space is the height of the answer space to keep with a label: all of a box, the first option of a list.
@@ -182,14 +204,16 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 	case engine.TypeDate:
 		r.room(stCaption.lh() + boxH)
 		bx := x
-		for _, part := range []struct {
-			name string
-			w    float64
-		}{{"Day", 30}, {"Month", 30}, {"Year", 48}} {
-			r.text(bx, r.y, part.name, stCaption)
-			r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
-			bx += part.w + 8
-		}
+		r.within("P", func() {
+			for _, part := range []struct {
+				name string
+				w    float64
+			}{{"Day", 30}, {"Month", 30}, {"Year", 48}} {
+				r.text(bx, r.y, part.name, stCaption)
+				r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
+				bx += part.w + 8
+			}
+		})
 		r.y += stCaption.lh() + boxH
 	case engine.TypeSelect, engine.TypeRadios:
 		r.para(x, w, "Tick one", stHint)
@@ -206,7 +230,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		if text == "" {
 			text = "I confirm"
 		}
-		b.tick(x, w, text, stBody)
+		r.within("L", func() { b.tick(x, w, text, stBody, "") })
 	case engine.TypeChildren:
 		r.para(x, w, "Write the name of each child", stHint)
 		r.room(boxH)
@@ -234,42 +258,32 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 	}
 }
 
-// options draws options with a box to tick before each, and their hints.
+// options draws options with a box to tick before each, and their hints: a list.
 func (b *blank) options(x, w float64, opts []engine.Option) {
-	r := b.r
-	for _, o := range opts {
-		b.tick(x, w, o.Label, stBody)
-		if o.Hint != "" {
-			r.para(x+16, w-16, o.Hint, stHint)
+	b.r.within("L", func() {
+		for _, o := range opts {
+			b.tick(x, w, o.Label, stBody, o.Hint)
 		}
-	}
+	})
 }
 
-// tick draws a ballot box and text beside it, wrapped with a hanging indent.
-func (b *blank) tick(x, w float64, text string, st style) {
+// tick draws an item of a list: a ballot box and text beside it, wrapped with a hanging indent, and a
+// hint under the text.
+func (b *blank) tick(x, w float64, text string, st style, hint string) {
 	r := b.r
-	ls := r.wrap(r.clean(text, st), st, w-16)
-	for k, l := range ls {
-		r.room(st.lh())
-		if k == 0 {
-			r.text(x, r.y, ballotBox, style{size: st.size + 2})
-		}
-		r.text(x+16, r.y, l, st)
-		r.y += st.lh()
+	var more func()
+	if hint != "" {
+		more = func() { r.para(x+16, w-16, hint, stHint) }
 	}
+	r.item(x, w, 16, r.wrap(r.clean(text, st), st, w-16), st, func() { r.text(x, r.y, ballotBox, style{size: st.size + 2}) }, more)
 }
 
 // table draws an empty table with a few rows to write in, then what each column asks for.
 func (b *blank) table(x, w float64, fd *engine.Field) {
 	r := b.r
-	label := r.wrap(r.clean(labelText(fd), stLabel), stLabel, w)
-	var notes []string
-	for _, n := range b.notes(fd) {
-		notes = append(notes, r.wrap(r.clean(n, stHint), stHint, w)...)
-	}
-	r.room(float64(len(label))*stLabel.lh() + float64(len(notes))*stHint.lh() + 3*stCell.lh() + 2*28)
-	r.lines(x, label, stLabel)
-	r.lines(x, notes, stHint)
+	label, notes, n := b.labelAndNotes(fd, w)
+	r.room(float64(len(label))*stLabel.lh() + float64(n)*stHint.lh() + 3*stCell.lh() + 2*28)
+	b.drawLabelAndNotes(x, label, notes)
 	r.y += 2
 	t := tableSpec{caption: fd.Label + " (continued)", blankRows: 5, blankH: 28}
 	for _, col := range fd.Columns {
@@ -339,11 +353,12 @@ func (b *blank) list(x, w float64, fd *engine.Field) {
 	}
 	r.gap(4)
 	const indent = 12
-	r.label(x+indent/2, w-indent/2, name+" (repeat for each "+strings.ToLower(name)+")", stSub, 2*stLabel.lh())
-	r.y += 2
-	for _, f := range fd.Fields {
-		b.field(x+indent, w-indent, f)
-	}
+	r.group(x+indent/2, w-indent/2, name+" (repeat for each "+strings.ToLower(name)+")", 2*stLabel.lh(), func() {
+		r.y += 2
+		for _, f := range fd.Fields {
+			b.field(x+indent, w-indent, f)
+		}
+	})
 	r.gap(4)
 }
 

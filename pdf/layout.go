@@ -60,6 +60,12 @@ type renderer struct {
 	replaced []rune
 	seen     map[rune]bool
 	err      error // the first drawing error; drawing stops reporting after it
+
+	tags  tags
+	open  *node  // the innermost open element of the structure tree
+	art   string // the kind of artifact being drawn, or empty for content
+	level int    // the level of the heading the content being drawn is under: 1 under the title
+	page  int    // the page being drawn on, from 1
 }
 
 func newRenderer(marking string) (*renderer, error) {
@@ -69,8 +75,10 @@ func newRenderer(marking string) (*renderer, error) {
 		}
 	}
 	r := &renderer{pdf: &gopdf.GoPdf{}, seen: map[rune]bool{}}
+	r.tags.root = &node{role: "Document"}
+	r.open = r.tags.root
 	r.pdf.Start(gopdf.Config{PageSize: gopdf.Rect{W: pageW, H: pageH}, Unit: gopdf.UnitPT})
-	r.pdf.SetNoCompression() // compressStreams compresses afterwards, with one compressor
+	r.pdf.SetNoCompression() // finish compresses afterwards, with one compressor
 	for _, f := range []*face{regularFace, boldFace} {
 		opt := gopdf.TtfOption{
 			// clean has replaced every character sfnt says the font lacks; should gopdf's own cmap
@@ -136,6 +144,7 @@ func (r *renderer) fail(err error) {
 // newPage starts a page and sets the drawing state every page's content stream starts without.
 func (r *renderer) newPage() {
 	r.pdf.AddPage()
+	r.page++
 	r.pageState()
 	r.y = r.top
 }
@@ -164,6 +173,7 @@ func (r *renderer) text(x, top float64, s string, st style) {
 	// Baseline placed so that DejaVu's ascent (0.93 em) and descent (0.24 em) sit centred in the line.
 	r.pdf.SetXY(x, top+st.size*(lineCoef-1.164)/2+st.size*0.928)
 	r.fail(r.pdf.Text(s))
+	r.noteLine()
 }
 
 // textRight draws a line ending at x.
@@ -227,9 +237,9 @@ func (r *renderer) lines(x float64, ls []string, st style) {
 	}
 }
 
-// para cleans, wraps and draws text at x in width w.
+// para cleans, wraps and draws text at x in width w, a paragraph.
 func (r *renderer) para(x, w float64, s string, st style) {
-	r.lines(x, r.wrap(r.clean(s, st), st, w), st)
+	r.within("P", func() { r.lines(x, r.wrap(r.clean(s, st), st, w), st) })
 }
 
 // gap adds vertical space; a gap never starts a page by itself.
@@ -250,7 +260,7 @@ func (r *renderer) rect(x, y, w, h float64, fill uint8) {
 }
 
 // furniture draws the marking at the top and bottom of every page and "Page N of M" in every footer,
-// once every page exists.
+// once every page exists: artifacts, not content.
 func (r *renderer) furniture() {
 	n := r.pdf.GetNumberOfPages()
 	for p := 1; p <= n; p++ {
@@ -258,17 +268,22 @@ func (r *renderer) furniture() {
 			r.fail(err)
 			return
 		}
-		y := margin
-		for _, l := range r.marking {
-			r.textCentre(y, l, stMarking)
-			y += stMarking.lh()
-		}
-		y = pageH - margin - float64(len(r.marking))*stMarking.lh()
-		for _, l := range r.marking {
-			r.textCentre(y, l, stMarking)
-			y += stMarking.lh()
-		}
-		footerTop := pageH - margin - float64(len(r.marking))*stMarking.lh() - stFooter.lh()
-		r.textRight(pageW-margin, footerTop, fmt.Sprintf("Page %d of %d", p, n), stFooter)
+		r.page = p
+		r.artifact(artHeader, func() {
+			y := margin
+			for _, l := range r.marking {
+				r.textCentre(y, l, stMarking)
+				y += stMarking.lh()
+			}
+		})
+		r.artifact(artFooter, func() {
+			y := pageH - margin - float64(len(r.marking))*stMarking.lh()
+			for _, l := range r.marking {
+				r.textCentre(y, l, stMarking)
+				y += stMarking.lh()
+			}
+			footerTop := pageH - margin - float64(len(r.marking))*stMarking.lh() - stFooter.lh()
+			r.textRight(pageW-margin, footerTop, fmt.Sprintf("Page %d of %d", p, n), stFooter)
+		})
 	}
 }

@@ -21,6 +21,13 @@
 // needs: "*" on the questions that must be answered, hints, the options with boxes to tick, when a question
 // applies ("Only if “Are the parents aware?” is “No”"), simple constraints in words ("Must be today or in
 // the past"), and boxes, lines and empty table rows to write in.
+//
+// Every document is a tagged PDF, for screen readers (see tag.go): a structure tree in reading order, the
+// title an H1 heading, sections H2 with a bookmark each, groups (a list's items, a content field's heading)
+// one level below; a question with its answer, or with its notes and options, in one division; tables
+// with their header cells; options and bullets as lists; the marking, page numbers, boxes, rules and a
+// table's header row repeated on a new page as artifacts. It declares its language (Document.Lang) and
+// shows its title as the window's title.
 package pdf
 
 import (
@@ -32,6 +39,7 @@ import (
 	"time"
 
 	"github.com/signintech/gopdf"
+	"golang.org/x/text/language"
 
 	"formportal/engine"
 )
@@ -68,6 +76,9 @@ type Document struct {
 	Blank bool
 	// Today is the day Validate measures "in the future" from; now when zero.
 	Today time.Time
+	// Lang is the language of the document's text, a BCP 47 tag such as "en" or "cy"; "en" when empty.
+	// It is the language the PDF declares, which screen readers speak it in.
+	Lang string
 }
 
 // Result describes a rendered document.
@@ -79,26 +90,43 @@ type Result struct {
 	Replaced []rune
 }
 
-// Render writes the document as a PDF to w. The document's title is the form's title and its creator
-// "formportal".
+// Render writes the document as a PDF to w: a tagged PDF (see tag.go) in the document's language, with a
+// bookmark for every section. The document's title is the form's title, shown as the window's title,
+// and its creator "formportal".
 func Render(w io.Writer, d Document) (Result, error) {
+	return renderPDF(w, d, true)
+}
+
+// renderPDF renders the document, tagged or not: untagged only to measure what tagging costs.
+func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 	if d.Form == nil {
 		return Result{}, errors.New("pdf: no form to render")
+	}
+	lang := "en"
+	if d.Lang != "" {
+		tg, err := language.Parse(d.Lang)
+		if err != nil {
+			return Result{}, fmt.Errorf("pdf: language %q: %w", d.Lang, err)
+		}
+		lang = tg.String()
 	}
 	r, err := newRenderer(d.Marking)
 	if err != nil {
 		return Result{}, err
 	}
+	r.tags.lang, r.tags.title = lang, d.Form.Title
 	r.pdf.SetInfo(gopdf.PdfInfo{Title: infoText(d.Form.Title), Creator: "formportal", Producer: "formportal"})
 
-	r.para(left, contentW, d.Form.Title, stTitle)
-	r.gap(4)
-	r.header(d.Header)
-	if d.Blank {
-		r.blankForm(d)
-	} else {
-		r.answeredForm(d)
-	}
+	r.heading(func() { r.lines(left, r.wrap(r.clean(d.Form.Title, stTitle), stTitle, contentW), stTitle) })
+	r.under(func() {
+		r.gap(4)
+		r.header(d.Header)
+		if d.Blank {
+			r.blankForm(d)
+		} else {
+			r.answeredForm(d)
+		}
+	})
 	r.furniture()
 	if r.err != nil {
 		return Result{}, fmt.Errorf("pdf: %w", r.err)
@@ -108,7 +136,15 @@ func Render(w io.Writer, d Document) (Result, error) {
 	if _, err := r.pdf.WriteTo(&buf); err != nil {
 		return Result{}, fmt.Errorf("pdf: %w", err)
 	}
-	if _, err := w.Write(compressStreams(buf.Bytes())); err != nil {
+	var t *tags
+	if tag {
+		t = &r.tags
+	}
+	out, err := finish(buf.Bytes(), t)
+	if err != nil {
+		return Result{}, fmt.Errorf("pdf: tagging gopdf's output: %w", err)
+	}
+	if _, err := w.Write(out); err != nil {
 		return Result{}, fmt.Errorf("pdf: write: %w", err)
 	}
 	return res, nil
@@ -125,11 +161,13 @@ func infoText(s string) string {
 	}, s)
 }
 
-// header draws the label/value block under the title.
+// header draws the label/value block under the title: a table of a row for each line, its label the row's
+// header cell.
 func (r *renderer) header(lines []HeaderLine) {
 	if len(lines) == 0 {
 		return
 	}
+	r.begin("Table")
 	labelW := 0.0
 	for _, l := range lines {
 		labelW = max(labelW, faceOf(stLabel).measure(r.clean(l.Label, stLabel), stLabel.size))
@@ -141,18 +179,26 @@ func (r *renderer) header(lines []HeaderLine) {
 		vs := r.wrap(r.clean(l.Value, stBody), stBody, contentW-labelW)
 		n := max(len(ls), len(vs))
 		r.room(min(float64(n)*lh, r.bottom-r.top))
+		r.begin("TR")
+		th := r.begin("TH")
+		th.attr = scopeRow
+		r.end()
+		td := r.begin("TD")
+		r.end()
 		for k := range n {
 			r.room(lh)
 			if k < len(ls) {
-				r.text(left, r.y, ls[k], stLabel)
+				r.into(th, func() { r.text(left, r.y, ls[k], stLabel) })
 			}
 			if k < len(vs) {
-				r.text(left+labelW, r.y, vs[k], stBody)
+				r.into(td, func() { r.text(left+labelW, r.y, vs[k], stBody) })
 			}
 			r.y += lh
 		}
+		r.end()
 		r.y += 2
 	}
+	r.end()
 	r.gap(4)
 	r.rule()
 	r.gap(8)
@@ -163,58 +209,110 @@ func (r *renderer) rule() {
 	r.pdf.Line(left, r.y, left+contentW, r.y)
 }
 
-// sectionHeading draws a section's title, kept with what follows it.
-func (r *renderer) sectionHeading(title string) {
+// section draws a section: its title, kept with what follows it and bookmarked, then what body draws.
+func (r *renderer) section(title string, body func()) {
+	r.begin("Sect")
 	ls := r.wrap(r.clean(title, stSection), stSection, contentW)
 	r.room(float64(len(ls))*stSection.lh() + 6 + 3*stBody.lh())
 	r.gap(10)
-	r.lines(left, ls, stSection)
+	r.tags.bookmarks = append(r.tags.bookmarks, bookmark{title: title, page: r.page, top: r.y})
+	r.heading(func() { r.lines(left, ls, stSection) })
 	r.y += 2
 	r.rule()
 	r.y += 6
+	r.under(body)
+	r.end()
 }
 
 // label draws a question's label (wrapped), keeping it on the page with the first extra points of what
-// follows.
+// follows, as a paragraph.
 func (r *renderer) label(x, w float64, text string, st style, keep float64) {
+	r.within("P", func() { r.keptLines(x, w, text, st, keep) })
+}
+
+// keptLines draws text wrapped, keeping it on the page with the first extra points of what follows.
+func (r *renderer) keptLines(x, w float64, text string, st style, keep float64) {
 	ls := r.wrap(r.clean(text, st), st, w)
 	r.room(min(float64(len(ls))*st.lh()+keep, r.bottom-r.top))
 	r.lines(x, ls, st)
 }
 
+// group draws a titled group, a list's item: its title a heading, what body draws under it.
+func (r *renderer) group(x, w float64, title string, keep float64, body func()) {
+	r.begin("Sect")
+	r.heading(func() { r.keptLines(x, w, title, stSub, keep) })
+	r.under(body)
+	r.end()
+}
+
 // content draws a content field: its heading and its text, "- " lines as bullets.
 func (r *renderer) content(x, w float64, fd *engine.Field) {
-	if fd.Heading != "" {
-		r.label(x, w, fd.Heading, stSub, 2*stBody.lh())
-	}
-	r.richText(x, w, fd.Text, stBody)
+	r.within("Div", func() {
+		if fd.Heading != "" {
+			r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
+		}
+		r.richText(x, w, fd.Text, stBody)
+	})
 	r.gap(6)
 }
 
-// richText draws designer text: paragraphs separated by blank lines, "- " lines as bulleted items.
+// richText draws designer text: paragraphs separated by blank lines, "- " lines as bulleted items, a
+// list. The lines of a paragraph are drawn as they are written, each starting a line.
 func (r *renderer) richText(x, w float64, text string, st style) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return
 	}
-	for line := range strings.SplitSeq(text, "\n") {
-		line = strings.TrimRight(line, " ")
-		switch {
-		case line == "":
-			r.gap(st.lh() / 2)
-		case strings.HasPrefix(strings.TrimLeft(line, " "), "- "):
-			item := strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
-			ls := r.wrap(r.clean(item, st), st, w-12)
-			for k, l := range ls {
-				r.room(st.lh())
-				if k == 0 {
-					r.text(x+2, r.y, "•", st)
-				}
-				r.text(x+12, r.y, l, st)
-				r.y += st.lh()
-			}
-		default:
-			r.para(x, w, line, st)
+	var open *node // the paragraph or the list being drawn
+	close := func() {
+		if open != nil {
+			r.end()
+			open = nil
 		}
 	}
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimRight(line, " ")
+		bullet := strings.HasPrefix(strings.TrimLeft(line, " "), "- ")
+		switch {
+		case line == "":
+			close()
+			r.gap(st.lh() / 2)
+		case bullet:
+			if open == nil || open.role != "L" {
+				close()
+				open = r.begin("L")
+			}
+			item := strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
+			r.item(x, w, 12, r.wrap(r.clean(item, st), st, w-12), st, func() { r.text(x+2, r.y, "•", st) }, nil)
+		default:
+			if open == nil || open.role != "P" {
+				close()
+				open = r.begin("P")
+			}
+			r.lines(x, r.wrap(r.clean(line, st), st, w), st)
+		}
+	}
+	close()
+}
+
+// item draws an item of a list: its label (a bullet, a box to tick) beside its first line, its lines
+// indented, then what more draws into its body.
+func (r *renderer) item(x, w, indent float64, ls []string, st style, label func(), more func()) {
+	r.begin("LI")
+	lbl := r.begin("Lbl")
+	r.end()
+	body := r.begin("LBody")
+	r.end()
+	for k, l := range ls {
+		r.room(st.lh())
+		if k == 0 {
+			r.into(lbl, label)
+		}
+		r.into(body, func() { r.text(x+indent, r.y, l, st) })
+		r.y += st.lh()
+	}
+	if more != nil {
+		r.into(body, more)
+	}
+	r.end()
 }

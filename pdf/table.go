@@ -54,18 +54,20 @@ func (r *renderer) table(t tableSpec) {
 		caption = r.clean(t.caption, stCaption)
 	}
 
-	drawHead := func(continued bool) {
-		if continued && caption != "" {
-			for _, l := range r.wrap(caption, stCaption, contentW) {
-				r.text(left, r.y, l, stCaption)
-				r.y += stCaption.lh()
-			}
-		}
+	// The header row: the table's first row of header cells, and on every page the table continues on,
+	// the same row again as an artifact, under a caption saying the table continues.
+	drawHead := func(first bool) {
 		x := left
 		for j, w := range widths {
 			r.rect(x, r.y, w, headH, 230)
+			if first {
+				r.begin("TH").attr = scopeColumn
+			}
 			for k, l := range headLines[j] {
 				r.text(x+cellPad, r.y+cellPad+float64(k)*stCellHead.lh(), l, stCellHead)
+			}
+			if first {
+				r.end()
 			}
 			x += w
 		}
@@ -73,7 +75,15 @@ func (r *renderer) table(t tableSpec) {
 	}
 	newPage := func() {
 		r.newPage()
-		drawHead(true)
+		r.artifact(artRepeat, func() {
+			if caption != "" {
+				for _, l := range r.wrap(caption, stCaption, contentW) {
+					r.text(left, r.y, l, stCaption)
+					r.y += stCaption.lh()
+				}
+			}
+			drawHead(false)
+		})
 	}
 
 	cells := make([][]string, n)
@@ -88,14 +98,17 @@ func (r *renderer) table(t tableSpec) {
 		}
 		return lines
 	}
-	// drawPart draws lines [from, to) of the wrapped row as one band of cells.
+	// drawPart draws lines [from, to) of the wrapped row as one band of cells, into the row's cells tds.
+	tds := make([]*node, n)
 	drawPart := func(from, to int, h float64) {
 		x := left
 		for j, w := range widths {
 			r.rect(x, r.y, w, h, 255)
-			for k := from; k < to && k < len(cells[j]); k++ {
-				r.text(x+cellPad, r.y+cellPad+float64(k-from)*lh, cells[j][k], stCell)
-			}
+			r.into(tds[j], func() {
+				for k := from; k < to && k < len(cells[j]); k++ {
+					r.text(x+cellPad, r.y+cellPad+float64(k-from)*lh, cells[j][k], stCell)
+				}
+			})
 			x += w
 		}
 		r.y += h
@@ -118,10 +131,17 @@ func (r *renderer) table(t tableSpec) {
 	if r.y+headH+firstH > r.bottom && firstH <= pageRoom && r.y > r.top {
 		r.newPage()
 	}
-	drawHead(false)
+	r.begin("Table")
+	defer r.end()
+	r.within("TR", func() { drawHead(true) })
 	onPage := 0 // rows drawn on this page
 
 	for _, row := range rows {
+		r.begin("TR")
+		for j := range tds {
+			tds[j] = r.begin("TD")
+			r.end()
+		}
 		lines := wrapRow(row)
 		h := float64(lines)*lh + 2*cellPad
 		if r.y+h > r.bottom && onPage > 0 {
@@ -142,6 +162,7 @@ func (r *renderer) table(t tableSpec) {
 			}
 			newPage()
 		}
+		r.end()
 		onPage++
 	}
 	for range t.blankRows {

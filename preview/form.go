@@ -225,6 +225,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	for _, c := range children {
 		names[c.ID] = c.Name
 	}
+	prefilled, _ := form.Prefill(caseData)
 	hidden := map[string]bool{}
 	for _, sr := range res.Sections {
 		sec := form.Section(sr.Section)
@@ -235,7 +236,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		in := renderer.SectionInput{Section: sec, Values: form.PageValues(caseData, ans, sec, sr.Child), Hidden: sr.Hidden,
+		in := renderer.SectionInput{Section: sec, Values: engine.PageValues(prefilled, ans, sec, sr.Child), Hidden: sr.Hidden,
 			Children: children, Action: v.Action, Qualify: true, TablePages: map[string]int{}}
 		if sr.Child != "" {
 			in.Prefix = childPrefix(sr.Child)

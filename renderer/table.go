@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -64,12 +65,54 @@ type PageLink struct {
 	Gap     bool // an ellipsis
 }
 
-// RowHash identifies a row's answers, so that a change or a removal can tell whether the row is still
-// the one drawn.
+// RowHash identifies a row's answers (any answer), so that a change or a removal can tell whether the
+// row is still the one drawn. A page of rows hashes fifty, so the answer is written out by hand, keys in
+// order, rather than through encoding/json's reflection.
 func RowHash(row any) string {
-	b, _ := json.Marshal(row) // map keys are sorted
-	sum := sha256.Sum256(b)
+	var buf [512]byte
+	sum := sha256.Sum256(appendCanonical(buf[:0], row))
 	return hex.EncodeToString(sum[:12])
+}
+
+// appendCanonical writes a JSON value as read from a draft, one way only: object keys sorted.
+func appendCanonical(b []byte, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		return strconv.AppendQuote(b, v)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case float64:
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	case []any:
+		b = append(b, '[')
+		for i, x := range v {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonical(b, x)
+		}
+		return append(b, ']')
+	case map[string]any:
+		var small [16]string
+		keys := small[:0]
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(strconv.AppendQuote(b, k), ':')
+			b = appendCanonical(b, v[k])
+		}
+		return append(b, '}')
+	}
+	j, _ := json.Marshal(v) // anything else, as encoding/json writes it
+	return append(b, j...)
 }
 
 // TableParam is the query parameter naming the page of rows a table view shows: "events-page". Field

@@ -200,6 +200,8 @@ type Data interface {
 	Outbox
 	AuditLog
 	APIKeys
+	Idempotency
+	Webhooks
 	FormVersions
 }
 

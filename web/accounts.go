@@ -10,6 +10,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"formportal/clientip"
+	"formportal/metrics"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -108,6 +109,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	if overClient {
 		a.log.Warn("login refused: too many attempts", "client", clientAddr(r))
 		a.auditEvent(r, typedActor(email), "sign-in refused: too many attempts", "", "from "+clientAddr(r))
+		metrics.SignInFailed(metrics.TooManyAttempts)
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
@@ -136,6 +138,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	case !right:
 		a.log.Warn("login failed", "user", user, "client", clientAddr(r), "code_needed", needsCode)
 		a.auditEvent(r, typedActor(email), "sign-in failed", "", "from "+clientAddr(r))
+		metrics.SignInFailed(metrics.WrongPassword)
 	case needsCode:
 		a.log.Info("login: right password, emailed code needed after wrong passwords", "user", user, "client", clientAddr(r))
 		a.auditEvent(r, u.Email, "sign-in: right password, emailed code needed", "", "from "+clientAddr(r)) // one write, as a wrong one makes
@@ -292,6 +295,7 @@ func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
 	}
 	remember := r.PostFormValue("remember") == "yes"
 	if msg != "" {
+		metrics.SignInFailed(metrics.WrongCode)
 		p := a.page(r, "Check your email")
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)

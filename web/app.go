@@ -51,6 +51,10 @@ type Config struct {
 	Retention retention.Config
 	// SSO lets council staff sign in through the council's OpenID Connect provider; nil turns it off.
 	SSO *SSOConfig
+	// DraftCacheMiB is about how much memory, in MiB, the drafts kept decoded between requests may take
+	// (negative: none are kept), and DraftCacheIdle how long one is kept unused.
+	DraftCacheMiB  int
+	DraftCacheIdle time.Duration
 }
 
 // DefaultConfig is what the portal runs with when nothing is set.
@@ -68,6 +72,8 @@ func DefaultConfig() Config {
 		OutOfHoursPhone: "0800 123 4567",
 		Marking:         "OFFICIAL-SENSITIVE",
 		Retention:       retention.DefaultConfig(),
+		DraftCacheMiB:   64,
+		DraftCacheIdle:  3 * time.Minute,
 	}
 }
 
@@ -96,6 +102,8 @@ type App struct {
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
 	anonKey secretKey
+	// drafts keeps the drafts last read or saved, decoded (answers.go).
+	drafts *draftCache
 }
 
 // Options are an App's collaborators.
@@ -139,11 +147,14 @@ func New(cfg Config, opts Options) (*App, error) {
 	}{
 		{&cfg.IdleTimeout, def.IdleTimeout}, {&cfg.IdleWarning, def.IdleWarning},
 		{&cfg.SessionLifetime, def.SessionLifetime}, {&cfg.CodeLifetime, def.CodeLifetime},
-		{&cfg.RememberDevice, def.RememberDevice},
+		{&cfg.RememberDevice, def.RememberDevice}, {&cfg.DraftCacheIdle, def.DraftCacheIdle},
 	} {
 		if *d.v <= 0 {
 			*d.v = d.def
 		}
+	}
+	if cfg.DraftCacheMiB == 0 {
+		cfg.DraftCacheMiB = def.DraftCacheMiB
 	}
 	if cfg.OutOfHoursPhone == "" {
 		cfg.OutOfHoursPhone = def.OutOfHoursPhone
@@ -160,7 +171,8 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
+		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -206,7 +218,7 @@ func (a *App) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.router.Serve
 
 func (a *App) routes() {
 	r := chi.NewRouter()
-	r.Use(a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
+	r.Use(a.accessLog, a.recoverPanics, a.clientAddress, a.securityHeaders, limitBody(1<<20, maxUploadBytes))
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	r.Get("/readyz", a.ready)
 	r.Handle("/assets/*", a.assets)
@@ -304,6 +316,10 @@ func (a *App) routes() {
 				r.Get("/audit", a.auditLog)
 				r.Get("/forms", a.staffForms)
 				r.Get("/accounts", a.staffAccounts)
+				r.Get("/webhooks", a.webhooks)
+				r.Post("/webhooks", a.addWebhook)
+				r.Post("/webhooks/{id}/remove", a.removeWebhook)
+				r.Post("/webhooks/deliveries/{delivery}/resend", a.resendWebhook)
 				r.Get("/subject-access", a.subjectAccessForm)
 				r.Post("/subject-access", a.subjectAccess)
 				for _, change := range []string{disableAccount, enableAccount, resetAuthenticator} {
@@ -410,6 +426,8 @@ func (a *App) menu(u *store.User) []renderer.MenuItem {
 		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
 			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
+				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"},
+
 				renderer.MenuItem{Label: "Subject access", Href: "/staff/subject-access"})
 		}
 		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})

@@ -37,7 +37,7 @@ func TestASVS_V13_1_4_APIAuthorizationOnEveryRoute(t *testing.T) {
 				h[k] = vs
 			}
 			r := e.apiRaw(rt.method, p, h, `{"reason":"x"}`)
-			if r.code != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") || !strings.Contains(r.body, `"errors"`) {
+			if r.code != http.StatusUnauthorized || !strings.HasPrefix(r.header.Get("Content-Type"), "application/problem+json") || !strings.Contains(r.body, `"errors"`) {
 				t.Errorf("%s %s with %s: %d %s", rt.method, p, c.name, r.code, r.body)
 			}
 			if r.header.Get("WWW-Authenticate") == "" {

@@ -106,7 +106,7 @@ func TestASVS_V7_4_1_GenericErrorMessages(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(pages[1].header.Get("Content-Type"), "application/json") || !strings.Contains(pages[1].body, "Something went wrong") {
-		t.Errorf("the API's error is not a generic JSON error: %s", pages[1].body)
+	if !strings.Contains(pages[1].header.Get("Content-Type"), "application/problem+json") || !strings.Contains(pages[1].body, "Something went wrong") {
+		t.Errorf("the API's error is not a generic problem (RFC 9457): %s", pages[1].body)
 	}
 }

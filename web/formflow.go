@@ -1,16 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 
@@ -28,6 +31,9 @@ type flow struct {
 	form     *engine.Form
 	caseData any
 	answers  engine.Answers
+	// draft is the draft as stored, read or saved by this flow: answers are its answers until a posted
+	// page is put in them (edited). Its answers are shared with other requests: never change them.
+	draft    *draft
 	base     string // "/tasks/ID" or "/referrals/ID"
 	readOnly bool
 	header   templ.Component
@@ -48,6 +54,8 @@ type flow struct {
 	rowEdits []rowEdit
 	// edited: the flow's answers are no longer the draft as read (a posted page was put in them).
 	edited bool
+	// prefilled is what the case data gives the read-only questions, once worked out.
+	prefilled *engine.Answers
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -72,10 +80,12 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, base: base, save: "Save", saved: "Your answers have been saved", closeTo: "/"}
-	if err := decodeAnswers(resp.Answers, &f.answers); err != nil {
+	d, err := a.drafts.read(resp.ID, resp.Answers)
+	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, save: "Save",
+		saved: "Your answers have been saved", closeTo: "/"}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
@@ -100,12 +110,26 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if err != nil {
 		return err
 	}
-	f.resp, f.answers, f.caseData = fresh.resp, fresh.answers, fresh.caseData
+	f.resp, f.answers, f.caseData, f.draft, f.edited, f.prefilled = fresh.resp, fresh.answers, fresh.caseData, fresh.draft, false, nil
 	return nil
 }
 
+// validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
-	return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	if f.edited {
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	}
+	return f.checkDraft()
+}
+
+// checkDraft is the draft as stored checked, once: by whichever request asks first.
+func (f *flow) checkDraft() engine.Result {
+	today := f.a.now()
+	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
+	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
+		today: today.Format(time.DateOnly)}, func() engine.Result {
+		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
+	})
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
@@ -140,25 +164,38 @@ func (f *flow) find(pages []page, key string) int {
 
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
+	if f.prefilled == nil {
+		pre, _ := f.form.Prefill(f.caseData)
+		f.prefilled = &pre
+	}
 	child := ""
 	if p.child != nil {
 		child = p.child.ID
 	}
-	return f.form.PageValues(f.caseData, f.answers, p.section, child)
+	return engine.PageValues(*f.prefilled, f.answers, p.section, child)
 }
 
-// setPageValues replaces the page's answers in the draft.
+// setPageValues replaces the page's answers in the flow's answers: in copies of the maps holding them,
+// since the draft's are shared.
 func (f *flow) setPageValues(p page, vals map[string]any) {
 	f.edited = true
-	target := f.answers.Values
+	var target map[string]any
 	if p.child != nil {
+		f.answers.Children = maps.Clone(f.answers.Children)
 		if f.answers.Children == nil {
 			f.answers.Children = map[string]map[string]any{}
 		}
-		if f.answers.Children[p.child.ID] == nil {
-			f.answers.Children[p.child.ID] = map[string]any{}
+		target = maps.Clone(f.answers.Children[p.child.ID])
+		if target == nil {
+			target = map[string]any{}
 		}
-		target = f.answers.Children[p.child.ID]
+		f.answers.Children[p.child.ID] = target
+	} else {
+		target = maps.Clone(f.answers.Values)
+		if target == nil {
+			target = map[string]any{}
+		}
+		f.answers.Values = target
 	}
 	for _, fd := range p.section.Fields {
 		if v, ok := vals[fd.ID]; ok && !fd.ReadOnly {
@@ -404,7 +441,7 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
 		Size: int64(len(up.Content)), Content: up.Content, CreatedAt: f.a.now()}
 	f.addFiles = append(f.addFiles, att)
-	vals[fd.ID] = append(list, map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
+	vals[fd.ID] = append(slices.Clip(list), map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
 }
 
@@ -460,42 +497,63 @@ func (f *flow) saveRows(r *http.Request, p page) error {
 // storeDraft stores the page's answers that merge gives from the draft as stored (fresh), with the post's
 // changes to rows made to them, the page marked as visited, and the post's uploads and removals.
 func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) error {
+	// The change is worked out from the draft as read before the transaction, so that the store's one
+	// writer waits only for the draft to be read and written, not for a thousand rows to be put in order
+	// and written out; it is used when the draft stored is still the one read, and worked out again from
+	// the draft as stored otherwise.
+	asRead := *f
+	asRead.answers, asRead.edited = f.draft.answers, false
+	pre, preErr := f.change(&asRead, f.resp, p, merge)
 	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
-		fresh := f
-		if f.edited || cur.Version != f.resp.Version {
-			// Changed since it was read, here or elsewhere: start from the draft as stored.
-			var err error
-			if fresh, err = f.a.newFlow(cur, f.base); err != nil {
-				return casework.Edit{}, err
+		written, err := pre, preErr
+		if cur.Version != f.resp.Version {
+			// Changed elsewhere since it was read: start from the draft as stored.
+			fresh, ferr := f.a.newFlow(cur, f.base)
+			if ferr != nil {
+				return casework.Edit{}, ferr
 			}
+			written, err = f.change(fresh, cur, p, merge)
 		}
-		vals, err := merge(fresh, cur)
 		if err != nil {
 			return casework.Edit{}, err
 		}
-		for _, e := range f.rowEdits {
-			rows, err := e.apply(rowsOf(vals[e.field.ID]))
-			if err != nil {
-				return casework.Edit{}, err
-			}
-			vals[e.field.ID] = rows
-		}
-		fresh.setPageValues(p, vals)
-		if !slices.Contains(fresh.answers.Visited, p.key()) {
-			fresh.answers.Visited = append(fresh.answers.Visited, p.key())
-		}
-		answers, err := encodeAnswers(fresh.answers)
-		if err != nil {
-			return casework.Edit{}, fmt.Errorf("encode answers: %w", err)
-		}
-		f.answers = fresh.answers
-		return casework.Edit{Answers: answers, Add: f.addFiles, Remove: f.removeFiles}, nil
+		f.answers, f.draft = written.answers, written
+		return casework.Edit{Answers: written.raw, Add: f.addFiles, Remove: f.removeFiles}, nil
 	})
 	if err != nil {
 		return err
 	}
-	f.resp = saved
+	// The flow is now the draft as saved, kept for the requests that follow.
+	f.resp, f.edited = saved, false
+	if bytes.Equal(saved.Answers, f.draft.raw) {
+		f.a.drafts.put(saved.ID, f.draft)
+	}
 	return nil
+}
+
+// change is the draft of fresh (as stored in cur) with the page's answers that merge gives, this post's
+// changes to rows made to them and the page marked as visited, written.
+func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh *flow, cur *store.Response) (map[string]any, error)) (*draft, error) {
+	vals, err := merge(fresh, cur)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range f.rowEdits {
+		rows, err := e.apply(rowsOf(vals[e.field.ID]))
+		if err != nil {
+			return nil, err
+		}
+		vals[e.field.ID] = rows
+	}
+	fresh.setPageValues(p, vals)
+	if !slices.Contains(fresh.answers.Visited, p.key()) {
+		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
+	}
+	written, err := fresh.draft.encode(fresh.answers)
+	if err != nil {
+		return nil, fmt.Errorf("encode answers: %w", err)
+	}
+	return written, nil
 }
 
 // pageHash identifies the answers a page was drawn with, so a save can tell whether they changed since.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"formportal/api"
 	"formportal/retention"
 )
 
@@ -53,6 +54,10 @@ func (a *App) Housekeep(ctx context.Context) {
 	if rep != (retention.Report{}) {
 		a.log.Info("housekeeping: retention periods ended", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "mail_texts", rep.MailBodies,
 			"mail_records", rep.Mail, "codes", rep.Codes, "audit_entries", rep.Audit)
+	}
+	if _, err := a.store.DeleteIdempotentAnswersBefore(ctx, now.Add(-api.IdempotencyLifetime)); err != nil {
+		a.log.Error("housekeeping: old idempotent answers", "err", err)
+		return
 	}
 	if now.Sub(a.lastDocumentPurge) >= documentPurgeEvery {
 		a.lastDocumentPurge = now

@@ -454,7 +454,7 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
 			}
-			m, err := a.work.LatestMail(r.Context(), resp.ID)
+			m, err := casework.LatestMail(r.Context(), a.store, resp.ID)
 			if err != nil {
 				a.serverError(w, r, err)
 				return

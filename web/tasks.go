@@ -695,7 +695,7 @@ func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
 	} else {
 		id = store.NewID()
 	}
-	if err := a.store.SaveAutoReply(r.Context(), &store.AutoReply{ID: id, UserID: u.ID, StartsOn: start, EndsOn: end, Message: v.Message, CreatedAt: a.now()}); err != nil {
+	if err := a.work.SaveAutoReply(r.Context(), u, &store.AutoReply{ID: id, UserID: u.ID, StartsOn: start, EndsOn: end, Message: v.Message, CreatedAt: a.now()}); err != nil {
 		a.serverError(w, r, err)
 		return
 	}
@@ -703,7 +703,7 @@ func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) deleteAutoReply(w http.ResponseWriter, r *http.Request) {
-	err := a.store.DeleteAutoReply(r.Context(), userFrom(r).ID, chi.URLParam(r, "reply"))
+	err := a.work.DeleteAutoReply(r.Context(), userFrom(r), chi.URLParam(r, "reply"))
 	if errors.Is(err, store.ErrNotFound) {
 		a.notFound(w, r)
 		return

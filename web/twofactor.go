@@ -18,6 +18,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"formportal/metrics"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -126,6 +127,7 @@ func (a *App) authenticatorCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if msg != "" {
+		metrics.SignInFailed(metrics.WrongAuthenticatorCode)
 		p := a.page(r, "Enter the code from your authenticator app")
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)

@@ -30,10 +30,10 @@ import (
 // saves a delegated form, uploads and removes documents, and the council creates, retracts and returns
 // work through the API while the referrer resubmits, many times over. Between runs it checks, with the
 // portal down, that the database passes SQLite's integrity check, that every write the portal
-// acknowledged is there, whole, and that no operation is half done (checkLifecycle). PORTAL_CRASH_ITERATIONS sets the number of kills (default 25; CI's proof run uses 200).
+// acknowledged is there, whole, and that no operation is half done (checkLifecycle). PORTAL_TEST_CRASH_ITERATIONS sets the number of kills (default 25; CI's proof run uses 200).
 func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 	iterations := 25
-	if n, err := strconv.Atoi(os.Getenv("PORTAL_CRASH_ITERATIONS")); err == nil && n > 0 {
+	if n, err := strconv.Atoi(os.Getenv("PORTAL_TEST_CRASH_ITERATIONS")); err == nil && n > 0 {
 		iterations = n
 	}
 	bin := filepath.Join(t.TempDir(), "portal")

@@ -7,6 +7,9 @@
 //	                                        unless told)
 //	portal [flags] apikey list              every key: scope, expiry, revoked or not
 //	portal [flags] apikey revoke NAME-or-ID refuse the key from the next request on, in every process
+//	portal [flags] webhook add URL          send every event to URL, signed; prints its secret once
+//	portal [flags] webhook list             every endpoint
+//	portal [flags] webhook remove ID        send it nothing more
 //	portal [flags] staff create EMAIL FORENAME SURNAME [admin]
 //	                                        make a council staff account (admin: also reads the audit log)
 //	portal [flags] forms publish [-migrate] DIR
@@ -18,6 +21,8 @@
 //	portal [flags] export-subject EMAIL FILE.zip
 //	                                        everything held about an email address (a subject access
 //	                                        request): JSON, a PDF of each form, the documents
+//	portal [flags] config | healthcheck | backup FILE | restore FILE | migrate status | migrate apply
+//	                                        operations (opscommands.go)
 //
 // Every flag can also be set by an environment variable, PORTAL_ and the flag's name in capitals with
 // dashes as underscores (PORTAL_SMTP_HOST for -smtp-host). Secrets (the SMTP password, a database URL
@@ -38,6 +43,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -49,6 +55,7 @@ import (
 	"formportal/store/sqlstore"
 	"formportal/web"
 	"formportal/web/assets"
+	"formportal/webhook"
 )
 
 func main() {
@@ -78,6 +85,8 @@ type config struct {
 	formsDir                     string
 	formsPoll                    time.Duration
 	encryption                   encryptionConfig
+	ops                          // operations settings and the flag set, for portal config (config.go)
+	memoryLimitMiB               int
 }
 
 func parseFlags(args []string) (*config, []string, error) {
@@ -99,6 +108,9 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.DurationVar(&c.web.IdleTimeout, "idle-timeout", def.IdleTimeout, "sign out after this long without activity")
 	fl.DurationVar(&c.web.IdleWarning, "idle-warning", def.IdleWarning, "warn this long before the idle timeout")
 	fl.DurationVar(&c.web.SessionLifetime, "session-lifetime", def.SessionLifetime, "sign out this long after signing in")
+	fl.IntVar(&c.web.DraftCacheMiB, "draft-cache-mib", def.DraftCacheMiB, "memory, in MiB, for drafts kept decoded between requests (a 2,000-row chronology takes a few); -1 keeps none")
+	fl.IntVar(&c.memoryLimitMiB, "memory-limit-mib", 256, "the Go runtime's soft memory limit in MiB: past it, memory is collected sooner (GOMEMLIMIT, when set, wins); 0 for none")
+	fl.DurationVar(&c.web.DraftCacheIdle, "draft-cache-idle", def.DraftCacheIdle, "how long a draft is kept decoded unused; when all have gone, their memory is handed back to the system")
 	fl.StringVar(&c.smtpHost, "smtp-host", "", "SMTP server; without it, mail goes to the dev mailbox at /dev/mail")
 	fl.IntVar(&c.smtpPort, "smtp-port", 587, "SMTP port")
 	fl.StringVar(&c.smtpUser, "smtp-user", "", "SMTP user name")
@@ -120,12 +132,15 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
 	c.encryption.flags(fl)
 	retentionFlags(fl, &c.web.Retention)
-	fl.VisitAll(func(f *flag.Flag) {
-		if v, ok := os.LookupEnv("PORTAL_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))); ok {
-			f.Value.Set(v)
-		}
-	})
+	c.addObservabilityFlags(fl)
+	if err := c.fromEnvironment(fl, os.Environ()); err != nil {
+		return nil, nil, err
+	}
 	if err := fl.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	c.flags = fl
+	if err := c.validate(); err != nil {
 		return nil, nil, err
 	}
 	c.web.PasswordOnlySignIn = !c.signInCode
@@ -237,7 +252,7 @@ func loopbackURL(base string) bool {
 
 // command runs a subcommand against the store.
 func command(ctx context.Context, c *config, args []string) error {
-	const usage = "use: apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
+	const usage = "use: " + opsUsage + " | apikey create NAME [-expires 90d] [-scope read-only|read-write] | apikey list | apikey revoke NAME-or-ID | webhook add URL | webhook list | webhook remove ID | staff create EMAIL FORENAME SURNAME [admin] | forms publish [-migrate] DIR | new-key ID | rotate-key | export-subject EMAIL FILE.zip"
 	var do func(context.Context, *sqlstore.DB) error
 	switch {
 	case len(args) >= 3 && args[0] == "apikey" && args[1] == "create":
@@ -255,6 +270,12 @@ func command(ctx context.Context, c *config, args []string) error {
 		do = listAPIKeys
 	case len(args) == 3 && args[0] == "apikey" && args[1] == "revoke":
 		do = func(ctx context.Context, db *sqlstore.DB) error { return revokeAPIKey(ctx, db, args[2]) }
+	case len(args) == 3 && args[0] == "webhook" && args[1] == "add":
+		do = func(ctx context.Context, db *sqlstore.DB) error { return addWebhook(ctx, db, args[2]) }
+	case len(args) == 2 && args[0] == "webhook" && args[1] == "list":
+		do = listWebhooks
+	case len(args) == 3 && args[0] == "webhook" && args[1] == "remove":
+		do = func(ctx context.Context, db *sqlstore.DB) error { return removeWebhook(ctx, db, args[2]) }
 	case (len(args) == 5 || len(args) == 6 && args[5] == "admin") && args[0] == "staff" && args[1] == "create":
 		do = func(ctx context.Context, db *sqlstore.DB) error {
 			password, err := web.NewStaff(ctx, db, args[2], args[3], args[4], len(args) == 6, time.Now())
@@ -288,11 +309,17 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	for _, w := range c.warnings {
 		logger.Warn(w)
 	}
+	if do, ok := opsCommand(rest); ok {
+		return do(ctx, c)
+	}
 	if len(rest) > 0 {
 		return command(ctx, c, rest)
 	}
 	if c.encryption.keys == nil {
 		logger.Warn("answers, case data and documents are stored unencrypted: set -encryption-keys-file or PORTAL_ENCRYPTION_KEYS")
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && c.memoryLimitMiB > 0 {
+		debug.SetMemoryLimit(int64(c.memoryLimitMiB) << 20)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -302,6 +329,11 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 	defer db.Close()
+	stopMetrics, err := serveMetrics(c, db, logger)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	list, err := readForms(c.formsDir, os.Stderr, logger)
 	if err != nil {
 		return err
@@ -357,6 +389,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	background, cancelBackground := context.WithCancel(context.Background())
 	defer cancelBackground()
 	go sender.Run(background)
+	go webhook.NewSender(db, webhook.Options{Logger: logger}).Run(background)
 	go app.RunHousekeeping(background)
 	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 

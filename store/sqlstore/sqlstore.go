@@ -8,10 +8,10 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,10 +50,18 @@ type DB struct {
 	inTx    *sql.Tx         // set inside InTx
 	path    string          // SQLite: the database file
 	keys    *sealed.Keyring // seals payloads at rest; nil writes them in the clear (UseKeys)
+	lock    io.Closer       // SQLite: the shared lock that keeps a restore from replacing the file in use
+}
+
+// sqliteDSN is the driver's name for the database file at the absolute path abs, with the settings
+// every connection needs.
+func sqliteDSN(abs string) string {
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
+	return "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
-	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: read}
+	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{read}}
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
@@ -65,21 +73,27 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite path %s: %w", path, err)
 	}
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)"
-	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?" + pragmas
+	lock, err := lockFile(abs, false)
+	if err != nil {
+		return nil, err
+	}
+	dsn := sqliteDSN(abs)
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=secure_delete(1)")
 	if err != nil {
+		lock.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
 	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
+		lock.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
 	db := newDB(sqlite, write, read)
 	db.path = abs
+	db.lock = lock
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -92,6 +106,9 @@ func (db *DB) Close() error {
 	err := db.writeDB.Close()
 	if db.readDB != db.writeDB {
 		err = errors.Join(err, db.readDB.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close())
 	}
 	return err
 }
@@ -121,25 +138,21 @@ func (db *DB) IntegrityCheck(ctx context.Context) error {
 }
 
 // migrate applies, in order and each in its own transaction, the embedded migrations not yet applied.
+// A database migrated by a newer portal (one holding a migration this binary does not know) is refused:
+// this binary's queries may not fit its tables, and writing to it could lose what the newer one keeps.
 func (db *DB) migrate(ctx context.Context) error {
-	dir := "migrations/sqlite"
-	if db.dialect == postgres {
-		dir = "migrations/postgres"
-	}
 	if _, err := db.writeDB.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create migrations table: %w", err)
 	}
-	entries, err := fs.ReadDir(migrations, dir)
+	status, err := db.migrationStatus(ctx)
 	if err != nil {
-		return fmt.Errorf("read migrations: %w", err)
+		return err
 	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
+	if err := status.newer(); err != nil {
+		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		body, err := fs.ReadFile(migrations, dir+"/"+name)
+	for _, name := range status.Pending {
+		body, err := fs.ReadFile(migrations, db.migrationsDir()+"/"+name)
 		if err != nil {
 			return fmt.Errorf("read migration %s: %w", name, err)
 		}
@@ -172,13 +185,13 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	tx, err := db.writeDB.BeginTx(ctx, nil)
 	if err != nil {
-		return withFull(err)
+		return counted("write", withFull(err))
 	}
 	defer tx.Rollback() // after a commit this does nothing; after an error or a panic it frees the writer
 	if err := fn(tx); err != nil {
-		return withFull(err)
+		return counted("write", withFull(err))
 	}
-	return withFull(tx.Commit())
+	return counted("write", withFull(tx.Commit()))
 }
 
 // InTx runs fn with a store whose every read and write belongs to one transaction: all of fn's writes
@@ -196,7 +209,10 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 // exec runs one write statement.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := db.write.ExecContext(ctx, db.bind(query), args...)
-	return res, withFull(err)
+	if db.inTx != nil {
+		return res, withFull(err) // counted once, when the transaction fails
+	}
+	return res, counted("write", withFull(err))
 }
 
 // bind rewrites ? placeholders as $1, $2, ... for PostgreSQL. Queries never hold a literal "?".

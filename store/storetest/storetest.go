@@ -36,6 +36,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"Secrets":           testSecrets,
 		"StaffAccounts":     testStaffAccounts,
 		"SecondFactors":     testSecondFactors,
+		"Idempotency":       testIdempotency,
+		"Webhooks":          testWebhooks,
 		"FormVersions":      testFormVersions,
 		"RetentionFilters":  testRetentionFilters,
 		"RetentionMail":     testRetentionMailAndAudit,
