@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -395,5 +396,34 @@ func TestSymlinkOutOfTheFolderIsNotShown(t *testing.T) {
 	for _, p := range []string{"/", "/forms/stolen.yaml"} {
 		_, _, body := st.get(p)
 		mustNotContain(t, p, body, "PRIVATE-KEY-TEXT")
+	}
+}
+
+// A form's name in the address cannot reach a file outside the folder, or one that is not a form file;
+// a huge query (every table asked for far more rows than the language allows) draws the page within its
+// limits.
+func TestFormNamesAndQueriesFromTheAddress(t *testing.T) {
+	st := newSite(t)
+	outside := filepath.Join(filepath.Dir(st.dir), "outside.yaml")
+	if err := os.WriteFile(outside, []byte("id: outside\ntitle: OUTSIDE-THE-FOLDER\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(st.dir, "notes.txt"), []byte("NOT-A-FORM"), 0o600)
+	for _, p := range []string{"/forms/..%2foutside.yaml", "/forms/%2e%2e%2foutside.yaml", "/forms/..%5coutside.yaml", "/forms/notes.txt",
+		"/forms/..%2foutside.yaml/blank.pdf", "/forms/" + url.PathEscape(outside)} {
+		code, _, body := st.get(p)
+		if code == http.StatusOK || strings.Contains(body, "OUTSIDE-THE-FOLDER") || strings.Contains(body, "NOT-A-FORM") {
+			t.Errorf("GET %s: %d\n%s", p, code, body)
+		}
+	}
+	// Near the server's 1 MB limit on a request's head: a box ticked 20,000 times with made-up values,
+	// and a long answer.
+	q := url.Values{postedParam: {"yes"}, drawnParam: {"concerns"}, "concern_details": {strings.Repeat("x", 200_000)}}
+	for i := 0; i < 20000; i++ {
+		q.Add("concern_categories", "made-up-"+strconv.Itoa(i))
+	}
+	code, _, body := st.get("/forms/safeguarding-concern.yaml?" + q.Encode())
+	if code != http.StatusOK || strings.Contains(body, "made-up-1") || len(body) > 2<<20 {
+		t.Fatalf("a huge query: %d, %d bytes", code, len(body))
 	}
 }
