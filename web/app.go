@@ -224,7 +224,8 @@ func (a *App) routes() {
 	r.Handle("/assets/*", a.assets)
 	r.Get("/theme.css", a.theme)
 
-	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now})
+	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now,
+		EventDays: a.cfg.Retention.Events})
 	if err != nil {
 		panic(err) // every option is set above
 	}
