@@ -450,7 +450,7 @@ type ListEventsParams struct {
 	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// After The next of the previous page; from the first event when not given
+	// After The next of the previous page; from the oldest event held when not given
 	After *string `form:"after,omitempty" json:"after,omitempty"`
 }
 
@@ -689,7 +689,7 @@ type ClientInterface interface {
 
 	// ListEvents The events, in the order they happened, a page at a time
 	//
-	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 	//
 	// Corresponds with GET /events (the `ListEvents` operationId).
 	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -968,7 +968,7 @@ func (c *Client) GetDelegationSubmission(ctx context.Context, id Id, reqEditors 
 
 // ListEvents The events, in the order they happened, a page at a time
 //
-// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 //
 // Corresponds with GET /events (the `ListEvents` operationId).
 func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2287,7 +2287,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListEventsWithResponse The events, in the order they happened, a page at a time
 	//
-	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3068,6 +3068,8 @@ type ListEventsResponse struct {
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
 }
@@ -3091,6 +3093,11 @@ func (r ListEventsResponse) GetApplicationproblemJSON400() *BadRequest {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListEventsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -3972,7 +3979,7 @@ func (c *ClientWithResponses) GetDelegationSubmissionWithResponse(ctx context.Co
 
 // ListEventsWithResponse The events, in the order they happened, a page at a time
 //
-// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -4789,6 +4796,13 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 			return nil, err
 		}
 		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
