@@ -44,6 +44,9 @@ type Options struct {
 	PDF    Printer
 	Logger *slog.Logger
 	Now    func() time.Time // the clock; time.Now when nil
+	// EventDays is how long the event feed holds events (retention.Config.Events), for the answer to a
+	// cursor from before them; not said when 0.
+	EventDays int
 }
 
 // Handler serves the API under Base.
@@ -55,6 +58,8 @@ type Handler struct {
 	log    *slog.Logger
 	now    func() time.Time
 	router chi.Router
+
+	eventDays int
 }
 
 // New builds the API.
@@ -62,7 +67,7 @@ func New(opts Options) (*Handler, error) {
 	if opts.Store == nil || opts.Work == nil || opts.Forms == nil || opts.PDF == nil {
 		return nil, errors.New("api.New needs a store, the casework service, the forms and a PDF printer")
 	}
-	h := &Handler{st: opts.Store, work: opts.Work, forms: opts.Forms, pdf: opts.PDF, log: opts.Logger, now: opts.Now}
+	h := &Handler{st: opts.Store, work: opts.Work, forms: opts.Forms, pdf: opts.PDF, log: opts.Logger, now: opts.Now, eventDays: opts.EventDays}
 	if h.log == nil {
 		h.log = slog.Default()
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -460,8 +461,33 @@ func (h *Handler) listForms(w http.ResponseWriter, r *http.Request) {
 		Delegable []string       `json:"delegableSections"`
 		CaseData  map[string]any `json:"caseDataSchema"`
 	}
+	limit, e := limitQuery(r)
+	if e != nil {
+		fail(w, http.StatusBadRequest, *e)
+		return
+	}
+	var after string
+	if s := r.URL.Query().Get("cursor"); s != "" {
+		var ok bool
+		if after, ok = parseFormCursor(s); !ok {
+			fail(w, http.StatusBadRequest, Error{Path: "cursor", Message: "cursor must be the next value of an earlier page of the forms"})
+			return
+		}
+	}
+	all := slices.Clone(h.forms.All())
+	slices.SortFunc(all, func(a, b *engine.Form) int { return strings.Compare(a.ID, b.ID) })
+	start, _ := slices.BinarySearchFunc(all, after, func(f *engine.Form, id string) int { return strings.Compare(f.ID, id) })
+	if start < len(all) && all[start].ID == after {
+		start++
+	}
+	page := all[start:]
+	more := len(page) > limit
+	if more {
+		page = page[:limit]
+	}
 	out := []formView{}
-	for _, f := range h.forms.All() {
+	for _, f := range page {
+		after = f.ID
 		v := formView{ID: f.ID, Title: f.Title, Version: f.Version, Kind: f.Kind, Delegable: []string{}, CaseData: f.CaseData}
 		for _, old := range h.forms.Versions(f.ID) {
 			v.Versions = append(v.Versions, old.Version)
@@ -473,5 +499,5 @@ func (h *Handler) listForms(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"forms": out})
+	writeJSON(w, http.StatusOK, map[string]any{"forms": out, "next": formCursor(after), "more": more})
 }

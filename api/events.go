@@ -14,7 +14,9 @@ import (
 
 // The event feed, for case systems that cannot take webhooks: the same events, in the order they were
 // committed, a page at a time. Each page's next is the cursor to pass as after for the following page;
-// followed, it gives every event exactly once, however many arrive meanwhile.
+// followed, it gives every event exactly once, however many arrive meanwhile. Events are kept for a
+// retention period (retention.Config.Events): without after the feed starts at the oldest held, and a
+// cursor from before it, whose following events are gone, is answered 410 Gone.
 
 // Event is one event, as the feed lists it and as a webhook's body carries it (without the id, which is
 // the webhook-id header there).
@@ -51,7 +53,8 @@ func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var after int64
-	if s := r.URL.Query().Get("after"); s != "" {
+	s := r.URL.Query().Get("after")
+	if s != "" {
 		var ok bool
 		if after, ok = parseEventCursor(s); !ok {
 			fail(w, http.StatusBadRequest, Error{Path: "after", Message: "after must be the next value of an earlier page of the events"})
@@ -61,6 +64,25 @@ func (h *Handler) listEvents(w http.ResponseWriter, r *http.Request) {
 	list, err := h.st.APIEventsAfter(r.Context(), after, limit+1)
 	if err != nil {
 		h.serverError(w, r, fmt.Errorf("list events: %w", err))
+		return
+	}
+	// Events are removed from the start of the feed only, so when nothing after the cursor has been
+	// removed by now, nothing was before the page was read.
+	through, err := h.st.APIEventsPurgedThrough(r.Context())
+	if err != nil {
+		h.serverError(w, r, fmt.Errorf("list events: %w", err))
+		return
+	}
+	switch {
+	case s == "" && len(list) == 0:
+		after = through // the feed is empty: carry on after the events removed
+	case s != "" && through > after:
+		kept := "for a set period"
+		if h.eventDays > 0 {
+			kept = fmt.Sprintf("for %d days", h.eventDays)
+		}
+		fail(w, http.StatusGone, Error{Path: "after", Message: "The events after this cursor are no longer held: the portal keeps events " + kept +
+			". Start again without after, from the oldest event held, and catch up on what you missed from the lists of submissions and referrals"})
 		return
 	}
 	more := len(list) > limit

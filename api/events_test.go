@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +100,56 @@ func TestEventsOfEveryKind(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("events:\n%q\nwant:\n%q", got, want)
 		}
+	}
+}
+
+// TestEventFeedAfterItsEventsArePurged: once the oldest events are removed at the end of their period,
+// the feed without after starts at the oldest held, a cursor still inside the feed carries on, and a
+// cursor whose following events are gone is answered 410 Gone, a problem saying to start again; on a
+// feed emptied by the purge, the next of a fresh start carries on after the events removed.
+func TestEventFeedAfterItsEventsArePurged(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	for _, email := range []string{"a@school.example", "b@school.example", "c@school.example"} {
+		e.submit(e.delegate(email))
+		e.clock.Advance(24 * time.Hour)
+	}
+	page := func(path string, want int) map[string]any {
+		t.Helper()
+		code, out := e.call(e.key, "GET", path, nil)
+		if code != want {
+			t.Fatalf("GET %s: %d %v, want %d", path, code, out, want)
+		}
+		return out
+	}
+	first := page("/events?limit=1", 200)["next"].(string)
+	second := page("/events?limit=1&after="+first, 200)["next"].(string)
+	// The first event, a day older than the rest, goes.
+	if n, err := e.store.DeleteAPIEventsBefore(ctx, e.clock.Now().Add(-48*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("purge: %d, %v", n, err)
+	}
+	if got := page("/events", 200)["events"].([]any); len(got) != 2 {
+		t.Fatalf("from the oldest held: %d events, want 2", len(got))
+	}
+	if got := page("/events?after="+first, 200)["events"].([]any); len(got) != 2 {
+		t.Fatalf("after the event purged, the cursor loses nothing: %d events, want 2", len(got))
+	}
+	if n, err := e.store.DeleteAPIEventsBefore(ctx, e.clock.Now()); err != nil || n != 2 {
+		t.Fatalf("purge: %d, %v", n, err)
+	}
+	for _, cursor := range []string{first, second} {
+		gone := page("/events?after="+cursor, http.StatusGone)
+		errs, _ := gone["errors"].([]any)
+		if gone["title"] != "Gone" || len(errs) != 1 || errs[0].(map[string]any)["path"] != "after" || !strings.Contains(gone["detail"].(string), "Start again without after") {
+			t.Errorf("410: %v", gone)
+		}
+	}
+	fresh := page("/events", 200)
+	if len(fresh["events"].([]any)) != 0 || fresh["more"] != false {
+		t.Fatalf("emptied feed: %v", fresh)
+	}
+	e.submit(e.delegate("d@school.example"))
+	if got := page("/events?after="+fresh["next"].(string), 200)["events"].([]any); len(got) != 1 {
+		t.Fatalf("after a fresh start on the emptied feed: %d events, want the new one", len(got))
 	}
 }

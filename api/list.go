@@ -59,6 +59,21 @@ func parseCursor(s string) (listCursor, bool) {
 	return c, true
 }
 
+// The forms are listed on the same scheme, in the order of their ids: a page's cursor is the last id on
+// it, so a form installed meanwhile is listed when its id comes after it.
+
+func formCursor(afterID string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("f1." + afterID))
+}
+
+func parseFormCursor(s string) (string, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return "", false
+	}
+	return strings.CutPrefix(string(raw), "f1.")
+}
+
 // limitQuery reads a list request's limit.
 func limitQuery(r *http.Request) (int, *Error) {
 	s := r.URL.Query().Get("limit")

@@ -26,10 +26,11 @@ import (
 
 // receiver is a case system's webhook endpoint: it keeps what it was sent, and can be down (503).
 type receiver struct {
-	mu   sync.Mutex
-	down bool
-	got  []received
-	srv  *httptest.Server
+	mu      sync.Mutex
+	down    bool
+	got     []received
+	srv     *httptest.Server
+	arrived chan struct{} // a signal for each delivery taken, as it is
 }
 
 type received struct {
@@ -38,7 +39,7 @@ type received struct {
 }
 
 func newReceiver(t *testing.T) *receiver {
-	rc := &receiver{}
+	rc := &receiver{arrived: make(chan struct{}, 100)}
 	rc.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		rc.mu.Lock()
@@ -49,6 +50,10 @@ func newReceiver(t *testing.T) *receiver {
 		}
 		rc.got = append(rc.got, received{header: r.Header.Clone(), body: body})
 		w.WriteHeader(http.StatusNoContent)
+		select {
+		case rc.arrived <- struct{}{}:
+		default:
+		}
 	}))
 	t.Cleanup(rc.srv.Close)
 	return rc
@@ -316,5 +321,58 @@ func TestEventFeedFollowedWhileArriving(t *testing.T) {
 	}
 	if code, out := e.call(e.key, "GET", "/events?after="+cursor, nil); code != http.StatusOK || len(out["events"].([]any)) != 0 || out["more"] != false {
 		t.Fatalf("after the last: %d %v", code, out)
+	}
+}
+
+// TestWebhookSentWhenTheChangeCommits: with the sender looking for deliveries only once a minute, each
+// change that records an event (a submission, an automatic reply set) wakes it, and the delivery
+// arrives within seconds, in order.
+func TestWebhookSentWhenTheChangeCommits(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	rc := newReceiver(t)
+	if _, err := webhook.AddEndpoint(ctx, e.store, rc.srv.URL, "test", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	d1, d2 := e.delegate("pro@school.example"), e.delegate("other@school.example")
+	sender := webhook.NewSender(e.store, webhook.Options{Now: e.clock.Now, Poll: time.Minute, Logger: slog.New(slog.NewTextHandler(e.logs, nil))})
+	e.work.WakeWebhooks(sender)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { sender.Run(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	arrives := func(what string) {
+		t.Helper()
+		select {
+		case <-rc.arrived:
+		case <-time.After(5 * time.Second): // well within the minute between the sender's looks
+			t.Fatalf("%s: no delivery within 5 seconds of the change; the sender looks once a minute", what)
+		}
+	}
+	e.submit(d1)
+	arrives("the first submission")
+	u := &store.User{ID: "u-pro", Email: "other@school.example", Forename: "Alex", Surname: "Other", PasswordHash: "x", CreatedAt: e.clock.Now(), EmailVerifiedAt: e.clock.Now()}
+	if err := e.store.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.work.SaveAutoReply(ctx, u, &store.AutoReply{ID: "ar1", UserID: u.ID, StartsOn: "2026-03-01", EndsOn: "2026-03-10", Message: "Away", CreatedAt: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	arrives("the automatic reply")
+	e.submit(d2)
+	arrives("the second submission")
+	var got []string
+	for _, r := range rc.received() {
+		var ev struct {
+			Type string
+			Data struct{ ID string }
+		}
+		json.Unmarshal(r.body, &ev)
+		got = append(got, ev.Type+" "+ev.Data.ID)
+	}
+	want := []string{apievents.DelegationSubmitted + " " + d1, apievents.DelegationAutoReplyChanged + " " + d2, apievents.DelegationSubmitted + " " + d2}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("delivered:\n%q\nwant:\n%q", got, want)
 	}
 }

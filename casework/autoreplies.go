@@ -39,23 +39,31 @@ func (s *Service) AutoReplyFor(ctx context.Context, email string) (*store.AutoRe
 // SaveAutoReply sets or changes a professional's automatic reply, and tells the case system of it for
 // each delegation they have open, in one transaction.
 func (s *Service) SaveAutoReply(ctx context.Context, u *store.User, a *store.AutoReply) error {
-	return s.st.InTx(ctx, func(tx store.Data) error {
+	err := s.st.InTx(ctx, func(tx store.Data) error {
 		if err := tx.SaveAutoReply(ctx, a); err != nil {
 			return err
 		}
 		return s.tellAutoReply(ctx, tx, u)
 	})
+	if err == nil {
+		s.told()
+	}
+	return err
 }
 
 // DeleteAutoReply removes one of a professional's automatic replies, and tells the case system of it
 // for each delegation they have open. ErrNotFound when the user has no such reply.
 func (s *Service) DeleteAutoReply(ctx context.Context, u *store.User, id string) error {
-	return s.st.InTx(ctx, func(tx store.Data) error {
+	err := s.st.InTx(ctx, func(tx store.Data) error {
 		if err := tx.DeleteAutoReply(ctx, u.ID, id); err != nil {
 			return err
 		}
 		return s.tellAutoReply(ctx, tx, u)
 	})
+	if err == nil {
+		s.told()
+	}
+	return err
 }
 
 func (s *Service) tellAutoReply(ctx context.Context, tx store.Data, u *store.User) error {

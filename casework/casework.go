@@ -77,10 +77,16 @@ func (e *NotAllowedError) Error() string {
 
 func (e *NotAllowedError) Unwrap() error { return ErrNotAllowed }
 
+// Waker is told, after a change commits, that it has something to send: the email sender through
+// mail.Outbox, the webhook sender (webhook.Sender).
+type Waker interface {
+	Wake()
+}
+
 // Mailer queues email inside a transaction and wakes the sender after it commits (mail.Outbox).
 type Mailer interface {
 	Queue(ctx context.Context, into store.Outbox, m *store.Mail) error
-	Wake()
+	Waker
 }
 
 // Texts are the council's names and address, for emails.
@@ -100,6 +106,7 @@ type Service struct {
 	st    store.Store
 	forms *forms.Library
 	mail  Mailer
+	hooks Waker // woken after a change that told the case system of an event commits; none when nil
 	texts Texts
 	now   func() time.Time
 }
@@ -110,6 +117,18 @@ func New(st store.Store, library *forms.Library, mail Mailer, texts Texts, now f
 		now = time.Now
 	}
 	return &Service{st: st, forms: library, mail: mail, texts: texts, now: now}
+}
+
+// WakeWebhooks makes the service wake w (webhook.Sender) after each change that records an event for
+// the case system commits, so its deliveries go at once rather than at the sender's next look. It is
+// set before the service is used.
+func (s *Service) WakeWebhooks(w Waker) { s.hooks = w }
+
+// told wakes the webhook sender after a change that recorded an event committed.
+func (s *Service) told() {
+	if s.hooks != nil {
+		s.hooks.Wake()
+	}
 }
 
 // At is the service with a fixed clock: demo data dated in the past.
@@ -134,8 +153,10 @@ type note struct {
 func (s *Service) change(ctx context.Context, id string, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
 	var out *store.Response
 	var err error
+	told := false
 	for attempt := 0; attempt < 5; attempt++ {
 		err = s.st.InTx(ctx, func(tx store.Data) error {
+			told = false
 			r, err := tx.Response(ctx, id)
 			if err != nil {
 				return err
@@ -171,6 +192,7 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 				if err := apievents.Record(ctx, tx, n.tell, r, r.UpdatedAt); err != nil {
 					return err
 				}
+				told = true
 			}
 			out = r
 			if n.result != nil {
@@ -186,6 +208,9 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 		return nil, fmt.Errorf("%s %s: %w", action, id, err)
 	}
 	s.mail.Wake()
+	if told {
+		s.told()
+	}
 	return out, nil
 }
 

@@ -36,6 +36,8 @@ type SenderOptions struct {
 	Now func() time.Time
 	// Logger receives one line per delivery and per failure, never a message body (slog.Default()).
 	Logger *slog.Logger
+	// Webhooks, when set, is woken after an email given up on told the case system so (webhook.Sender).
+	Webhooks interface{ Wake() }
 }
 
 // Sender delivers the outbox's messages through a Transport.
@@ -51,6 +53,7 @@ type Sender struct {
 	now      func() time.Time
 	log      *slog.Logger
 	jitter   func() float64 // in [0, 1)
+	hooks    interface{ Wake() }
 
 	wake chan struct{}
 
@@ -66,7 +69,7 @@ func NewSender(st store.Store, t Transport, from string, opts SenderOptions) *Se
 		st: st, t: t, from: from,
 		interval: opts.Interval, lease: opts.Lease, batch: opts.Batch,
 		min: opts.MinBackoff, max: opts.MaxBackoff, giveUp: opts.GiveUpAfter,
-		now: opts.Now, log: opts.Logger, jitter: rand.Float64,
+		now: opts.Now, log: opts.Logger, jitter: rand.Float64, hooks: opts.Webhooks,
 		wake:      make(chan struct{}, 1),
 		delivered: map[int64]time.Time{},
 	}
@@ -302,6 +305,8 @@ func (s *Sender) failed(ctx context.Context, m store.Mail, err error) {
 		s.log.Warn("mail undeliverable", "mail_id", m.ID, "attempt", n, "permanent", permanent, "error", reason)
 		if err := s.undeliverable(wctx, m, now, reason); err != nil {
 			s.log.Error("mail given up but not recorded; it is tried again when its lease ends", "mail_id", m.ID, "error", err)
+		} else if s.hooks != nil && m.ResponseID != "" {
+			s.hooks.Wake()
 		}
 		return
 	}

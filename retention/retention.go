@@ -1,7 +1,7 @@
 // Package retention decides what the portal no longer keeps and when: each form's periods (its YAML's
 // retention block, or the service's defaults) for drafts, submissions, returned copies and retracted
-// delegations, and the service's own periods for email bodies, codes, the audit log and the email
-// records. Changes to responses go through casework, one transaction each that re-checks the period on a
+// delegations, and the service's own periods for email bodies, codes, the audit log, the email
+// records, and the API's events with their webhook deliveries. Changes to responses go through casework, one transaction each that re-checks the period on a
 // fresh read and writes its audit entry; the rest are store deletions, audited by count.
 package retention
 
@@ -45,21 +45,24 @@ type Config struct {
 	// Audit: the audit log's entries, and the records of emails, are deleted this long after they were
 	// made.
 	Audit int
+	// Events: the API's events, and their webhook deliveries, are deleted this long after they happened
+	// and were delivered (or failed and were not resent); the event feed holds the events of this period.
+	Events int
 }
 
 // DefaultConfig is the seeds' retention: forms kept 30 days, email text a week, codes a day after they
-// expire, and the audit log six years.
+// expire, the API's events 90 days, and the audit log six years.
 func DefaultConfig() Config {
 	return Config{
 		Forms:      Defaults{Drafts: 30, DraftsFrom: engine.RetainFromLastSave, Submitted: 30, Returned: 30, Retracted: 30},
-		MailBodies: 7, Codes: 1, Audit: 6 * 365,
+		MailBodies: 7, Codes: 1, Audit: 6 * 365, Events: 90,
 	}
 }
 
 // Check reports a period that is not a whole number of days, 1 or more.
 func (c Config) Check() error {
 	for name, days := range map[string]int{"drafts": c.Forms.Drafts, "submitted": c.Forms.Submitted, "returned": c.Forms.Returned,
-		"retracted": c.Forms.Retracted, "mail bodies": c.MailBodies, "codes": c.Codes, "audit": c.Audit} {
+		"retracted": c.Forms.Retracted, "mail bodies": c.MailBodies, "codes": c.Codes, "audit": c.Audit, "events": c.Events} {
 		if days < 1 {
 			return fmt.Errorf("retention of %s: %d days; give 1 or more", name, days)
 		}
@@ -133,6 +136,7 @@ func (p *Purger) Config() Config { return p.cfg }
 type Report struct {
 	Deleted, Anonymised            int // responses
 	MailBodies, Mail, Codes, Audit int
+	Deliveries, Events             int // webhook deliveries, and API events
 }
 
 // rule is one of a form's periods: the responses it selects, and the check, on a fresh read, that one is
@@ -210,6 +214,9 @@ func (p *Purger) Run(ctx context.Context) (Report, error) {
 		{&rep.Mail, p.st.DeleteMailBefore, p.cfg.Audit, "records of emails sent more than %d days ago deleted"},
 		{&rep.Codes, p.st.DeleteCodesExpiredBefore, p.cfg.Codes, "codes expired more than %d days ago deleted"},
 		{&rep.Audit, p.st.DeleteAuditBefore, p.cfg.Audit, "audit entries older than %d days deleted"},
+		// The deliveries first: an event is kept while a delivery of it is.
+		{&rep.Deliveries, p.st.DeleteWebhookDeliveriesBefore, p.cfg.Events, "webhook deliveries delivered or failed more than %d days ago deleted"},
+		{&rep.Events, p.st.DeleteAPIEventsBefore, p.cfg.Events, "API events older than %d days deleted"},
 	}
 	for _, s := range steps {
 		if *s.n, err = s.do(ctx, now.Add(-time.Duration(s.days)*Day)); err != nil {

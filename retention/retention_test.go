@@ -313,6 +313,14 @@ func TestPolicyOfAndCheck(t *testing.T) {
 		t.Errorf("Check: %v", err)
 	}
 	cfg = retention.DefaultConfig()
+	if cfg.Events != 90 {
+		t.Errorf("events kept %d days by default, want 90", cfg.Events)
+	}
+	cfg.Events = 0
+	if err := cfg.Check(); err == nil || !strings.Contains(err.Error(), "events") {
+		t.Errorf("Check of no days of events: %v", err)
+	}
+	cfg = retention.DefaultConfig()
 	cfg.Forms.DraftsFrom = "yesterday"
 	if err := cfg.Check(); err == nil {
 		t.Error("a bad drafts-from was accepted")

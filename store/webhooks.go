@@ -44,6 +44,13 @@ type Webhooks interface {
 	AddAPIEvent(ctx context.Context, e *APIEvent) error
 	// APIEventsAfter lists up to limit events after a place in the feed, in order.
 	APIEventsAfter(ctx context.Context, after int64, limit int) ([]APIEvent, error)
+	// APIEventsPurgedThrough is the place in the feed up to which events were removed (0 when none
+	// were): the feed holds every event after it.
+	APIEventsPurgedThrough(ctx context.Context) (int64, error)
+	// DeleteAPIEventsBefore removes, from the start of the feed, the events that happened before a time,
+	// up to the first that did not or that a delivery still holds; so what is left is every event from
+	// some place on. It says how many it removed.
+	DeleteAPIEventsBefore(ctx context.Context, before time.Time) (int, error)
 	CreateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error
 	WebhookEndpoints(ctx context.Context) ([]WebhookEndpoint, error)
 	// DeleteWebhookEndpoint removes an endpoint and its deliveries; ErrNotFound when there is none.
@@ -60,4 +67,7 @@ type Webhooks interface {
 	// ResendWebhookDelivery puts a failed delivery back in its endpoint's queue, due at; ErrNotFound when
 	// it has not failed.
 	ResendWebhookDelivery(ctx context.Context, id int64, at time.Time) error
+	// DeleteWebhookDeliveriesBefore removes the deliveries delivered before a time, and those failed
+	// before it and not resent; it says how many.
+	DeleteWebhookDeliveriesBefore(ctx context.Context, before time.Time) (int, error)
 }

@@ -118,6 +118,9 @@ type Options struct {
 	// Scanner checks uploads for malware (scan.Clamd). Without one, uploads are not scanned: the portal
 	// says so at start and in /readyz.
 	Scanner Scanner
+	// Webhooks is woken after each change that records an event for the case system (webhook.Sender),
+	// so its deliveries go at once; without it they go at the sender's next look.
+	Webhooks casework.Waker
 }
 
 // Scanner checks a document for malware. An error means it could not be checked.
@@ -195,6 +198,9 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, err
 	}
 	a.work = a.casework()
+	if opts.Webhooks != nil {
+		a.work.WakeWebhooks(opts.Webhooks)
+	}
 	a.routes()
 	return a, nil
 }
@@ -224,7 +230,8 @@ func (a *App) routes() {
 	r.Handle("/assets/*", a.assets)
 	r.Get("/theme.css", a.theme)
 
-	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now})
+	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now,
+		EventDays: a.cfg.Retention.Events})
 	if err != nil {
 		panic(err) // every option is set above
 	}

@@ -9,10 +9,10 @@ import (
 )
 
 // RunHousekeeping removes expired sessions and pending registrations, and applies the retention periods
-// (drafts, submissions, returned copies, retracted delegations, email texts, codes, the audit log), every
-// minute, and documents no answer lists every few hours, until ctx ends. It is safe to run in several
-// portal processes at once: each pass is idempotent deletes, and retention re-checks each response in
-// its own transaction.
+// (drafts, submissions, returned copies, retracted delegations, email texts, codes, the audit log, the
+// API's events and webhook deliveries), every minute, and documents no answer lists every few hours,
+// until ctx ends. It is safe to run in several portal processes at once: each pass is idempotent
+// deletes, and retention re-checks each response in its own transaction.
 func (a *App) RunHousekeeping(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -53,7 +53,7 @@ func (a *App) Housekeep(ctx context.Context) {
 	}
 	if rep != (retention.Report{}) {
 		a.log.Info("housekeeping: retention periods ended", "deleted", rep.Deleted, "anonymised", rep.Anonymised, "mail_texts", rep.MailBodies,
-			"mail_records", rep.Mail, "codes", rep.Codes, "audit_entries", rep.Audit)
+			"mail_records", rep.Mail, "codes", rep.Codes, "audit_entries", rep.Audit, "webhook_deliveries", rep.Deliveries, "api_events", rep.Events)
 	}
 	if _, err := a.store.DeleteIdempotentAnswersBefore(ctx, now.Add(-api.IdempotencyLifetime)); err != nil {
 		a.log.Error("housekeeping: old idempotent answers", "err", err)

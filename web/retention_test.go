@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -102,5 +104,73 @@ func TestRecoverAFormShowsTheFormsOwnDraftPeriod(t *testing.T) {
 	e.app.Housekeep(context.Background())
 	if _, err := e.store.Response(context.Background(), id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a draft 10 days from its start, saved a day ago, was kept: %v", err)
+	}
+}
+
+// Housekeeping removes the API's events and their webhook deliveries 90 days after they happened and
+// were delivered (a failed delivery 90 days after it failed), not a moment before, and the event feed
+// then answers a cursor from before them 410 Gone, saying how long events are kept.
+func TestHousekeepPurgesEventsAfterTheirPeriod(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	ctx := context.Background()
+	if err := e.store.CreateWebhookEndpoint(ctx, &store.WebhookEndpoint{ID: "w1", URL: "https://lcs.example/hook", Secret: "whsec_dGVzdA==", CreatedAt: e.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"msg_1", "msg_2"} {
+		if err := e.store.AddAPIEvent(ctx, &store.APIEvent{ID: id, Type: "delegation.submitted", ResponseID: "d1", At: e.clock.Now(), Data: json.RawMessage(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The endpoint takes msg_1; msg_2 fails for good.
+	for i, ok := range []bool{true, false} {
+		c, err := e.store.ClaimWebhookDeliveries(ctx, e.clock.Now(), time.Minute)
+		if err != nil || len(c) != 1 || c[0].Event.ID != fmt.Sprintf("msg_%d", i+1) {
+			t.Fatalf("claim: %+v, %v", c, err)
+		}
+		if ok {
+			err = e.store.MarkWebhookDelivered(ctx, c[0].ID, e.clock.Now())
+		} else {
+			err = e.store.MarkWebhookAttemptFailed(ctx, c[0].ID, e.clock.Now(), "503", true)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := e.api(key, "GET", "/events?limit=1", nil)
+	if code != 200 {
+		t.Fatalf("events: %d %v", code, out)
+	}
+	cursor := out["next"].(string)
+
+	e.clock.Advance(90 * retention.Day)
+	e.app.Housekeep(ctx)
+	if f, _ := e.store.FailedWebhookDeliveries(ctx, 10); len(f) != 1 {
+		t.Fatalf("the failed delivery went at the end of its 90 days, not after: %+v", f)
+	}
+	if code, out := e.api(key, "GET", "/events?after="+cursor, nil); code != 200 || len(out["events"].([]any)) != 1 {
+		t.Fatalf("events kept 90 days: %d %v", code, out)
+	}
+	e.clock.Advance(time.Millisecond)
+	e.app.Housekeep(ctx)
+	if f, _ := e.store.FailedWebhookDeliveries(ctx, 10); len(f) != 0 {
+		t.Errorf("failed delivery kept after its period: %+v", f)
+	}
+	if left, _ := e.store.APIEventsAfter(ctx, 0, 10); len(left) != 0 {
+		t.Errorf("events kept after their period: %+v", left)
+	}
+	code, out = e.api(key, "GET", "/events?after="+cursor, nil)
+	if code != http.StatusGone || !strings.Contains(fmt.Sprint(out["detail"]), "keeps events for 90 days") {
+		t.Errorf("a cursor from before the events held: %d %v", code, out)
+	}
+	log, _ := e.store.AuditLog(ctx, store.AuditFilter{Actor: retention.Actor, Limit: 10})
+	var purges []string
+	for _, en := range log {
+		purges = append(purges, en.Detail)
+	}
+	joined := strings.Join(purges, "\n")
+	for _, want := range []string{"2 webhook deliveries delivered or failed more than 90 days ago deleted", "2 API events older than 90 days deleted"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("audit log lacks %q:\n%s", want, joined)
+		}
 	}
 }

@@ -3,12 +3,20 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"formportal/store"
+	"formportal/store/sqlstore"
+	"formportal/webhook"
 )
 
 // TestWebhooksAdminPage: an admin adds an address (its secret shown once, not again), sees an event not
@@ -53,5 +61,57 @@ func TestWebhooksAdminPage(t *testing.T) {
 	worker.post("/staff/webhooks", "url", "https://evil.example/").status(http.StatusNotFound)
 	if list, _ := e.store.WebhookEndpoints(ctx); len(list) != 0 {
 		t.Fatalf("a worker added an endpoint: %+v", list)
+	}
+}
+
+// TestChangesWakeTheWebhookSender: the app wakes the webhook sender it is given when one of its changes
+// records an event, so the delivery goes at once, though the sender looks only once a minute.
+func TestChangesWakeTheWebhookSender(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	arrived := make(chan string, 10)
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		arrived <- string(body)
+	}))
+	t.Cleanup(rc.Close)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hooks := webhook.NewSender(db, webhook.Options{Poll: time.Minute, Logger: quiet})
+	app, err := New(DefaultConfig(), Options{Store: db, Mailer: testOutbox(db, time.Now), Forms: fixtureForms(t), Logger: quiet, Webhooks: hooks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := webhook.AddEndpoint(ctx, db, rc.URL, "test", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { hooks.Run(runCtx); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+
+	now := time.Now()
+	d := &store.Response{ID: "d1", Kind: store.KindDelegation, FormID: "family-check", OwnerEmail: "pro@school.example", Status: store.StatusSent,
+		CaseData: json.RawMessage(`{}`), Answers: json.RawMessage(`{}`), Reference: "FP-d1", CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateResponse(ctx, d, nil); err != nil {
+		t.Fatal(err)
+	}
+	u := &store.User{ID: "u-pro", Email: "pro@school.example", Forename: "Sam", Surname: "Jones", PasswordHash: "x", CreatedAt: now, EmailVerifiedAt: now}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.work.SaveAutoReply(ctx, u, &store.AutoReply{ID: "ar1", UserID: u.ID, StartsOn: "2026-03-01", EndsOn: "2026-03-10", Message: "Away", CreatedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case body := <-arrived:
+		if !strings.Contains(body, `"delegation.auto_reply_changed"`) || !strings.Contains(body, `"d1"`) {
+			t.Errorf("delivered: %s", body)
+		}
+	case <-time.After(5 * time.Second): // well within the minute between the sender's looks
+		t.Fatal("no delivery within 5 seconds of the change; the sender looks once a minute")
 	}
 }

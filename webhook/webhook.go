@@ -112,6 +112,7 @@ type Sender struct {
 	log      *slog.Logger
 	now      func() time.Time
 	schedule []time.Duration
+	poll     time.Duration
 	wake     chan struct{}
 }
 
@@ -121,11 +122,14 @@ type Options struct {
 	Now      func() time.Time
 	Client   *http.Client    // a 10-second timeout, no redirects followed, by default
 	Schedule []time.Duration // DefaultSchedule by default
+	// Poll is how often Run looks for deliveries due without being woken (5s): for retries, and for
+	// events recorded by another portal process. A change in this process wakes it at once.
+	Poll time.Duration
 }
 
 // NewSender makes a sender on the store's outbox.
 func NewSender(st store.Store, opts Options) *Sender {
-	s := &Sender{st: st, client: opts.Client, log: opts.Logger, now: opts.Now, schedule: opts.Schedule, wake: make(chan struct{}, 1)}
+	s := &Sender{st: st, client: opts.Client, log: opts.Logger, now: opts.Now, schedule: opts.Schedule, poll: opts.Poll, wake: make(chan struct{}, 1)}
 	if s.client == nil {
 		s.client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
@@ -138,10 +142,14 @@ func NewSender(st store.Store, opts Options) *Sender {
 	if s.schedule == nil {
 		s.schedule = DefaultSchedule
 	}
+	if s.poll <= 0 {
+		s.poll = 5 * time.Second
+	}
 	return s
 }
 
-// Wake makes Run look for deliveries at once.
+// Wake makes Run look for deliveries at once: casework wakes it after each change that records an
+// event (casework.Service.WakeWebhooks), the mail sender after an email it gave up on.
 func (s *Sender) Wake() {
 	select {
 	case s.wake <- struct{}{}:
@@ -149,9 +157,9 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run delivers until ctx ends, looking every few seconds and when woken.
+// Run delivers until ctx ends, looking every Poll and when woken.
 func (s *Sender) Run(ctx context.Context) {
-	t := time.NewTicker(5 * time.Second)
+	t := time.NewTicker(s.poll)
 	defer t.Stop()
 	for {
 		if _, err := s.Flush(ctx); err != nil && ctx.Err() == nil {

@@ -122,13 +122,20 @@ func TestEncryptionKeysFromTheCommandLine(t *testing.T) {
 // Retention periods come from flags and PORTAL_RETAIN_* variables; one under a day stops the start.
 func TestRetentionFlags(t *testing.T) {
 	t.Setenv("PORTAL_RETAIN_AUDIT_DAYS", "3650")
+	t.Setenv("PORTAL_RETAIN_EVENTS_DAYS", "180")
 	c, _, err := parseFlags([]string{"-retain-drafts-days", "14", "-retain-drafts-from", "start", "-retain-anonymise"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := c.web.Retention
-	if r.Forms.Drafts != 14 || r.Forms.DraftsFrom != "start" || !r.Forms.Anonymise || r.Audit != 3650 || r.Forms.Submitted != 30 || r.MailBodies != 7 {
+	if r.Forms.Drafts != 14 || r.Forms.DraftsFrom != "start" || !r.Forms.Anonymise || r.Audit != 3650 || r.Forms.Submitted != 30 || r.MailBodies != 7 || r.Events != 180 {
 		t.Errorf("retention: %+v", r)
+	}
+	if _, _, err := parseFlags([]string{"-retain-events-days", "0"}); err == nil || !strings.Contains(err.Error(), "events") {
+		t.Errorf("0 days of events: %v", err)
+	}
+	if _, _, err := parseFlags([]string{"-retain-events-days", "ninety"}); err == nil {
+		t.Error("-retain-events-days ninety was accepted")
 	}
 	if _, _, err := parseFlags([]string{"-retain-mail-days", "0"}); err == nil || !strings.Contains(err.Error(), "mail bodies") {
 		t.Errorf("0 days of mail: %v", err)

@@ -345,7 +345,8 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	if c.smtpHost != "" {
 		transport = &mail.SMTPTransport{Host: c.smtpHost, Port: c.smtpPort, Username: c.smtpUser, Password: c.smtpPass, TLS: c.smtpTLS, Timeout: 30 * time.Second}
 	}
-	sender := mail.NewSender(db, transport, from, mail.SenderOptions{Logger: logger})
+	hooks := webhook.NewSender(db, webhook.Options{Logger: logger})
+	sender := mail.NewSender(db, transport, from, mail.SenderOptions{Logger: logger, Webhooks: hooks})
 	outbox := mail.NewOutbox(db, from, time.Now)
 	outbox.Notify = sender.Wake
 	// Publishing the forms is refused, and the portal does not start, when a published version changed.
@@ -354,7 +355,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 
-	opts := web.Options{Store: db, Mailer: outbox, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
+	opts := web.Options{Store: db, Mailer: outbox, Webhooks: hooks, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
 	if c.clamd != "" {
 		clamd, err := scan.NewClamd(c.clamd)
 		if err != nil {
@@ -389,7 +390,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	background, cancelBackground := context.WithCancel(context.Background())
 	defer cancelBackground()
 	go sender.Run(background)
-	go webhook.NewSender(db, webhook.Options{Logger: logger}).Run(background)
+	go hooks.Run(background)
 	go app.RunHousekeeping(background)
 	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 

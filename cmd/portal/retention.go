@@ -21,6 +21,7 @@ func retentionFlags(fl *flag.FlagSet, cfg *retention.Config) {
 	fl.IntVar(&cfg.MailBodies, "retain-mail-days", def.MailBodies, "days the text of a sent email (sign-in codes among them) is kept")
 	fl.IntVar(&cfg.Codes, "retain-codes-days", def.Codes, "days an emailed code is kept after it expired")
 	fl.IntVar(&cfg.Audit, "retain-audit-days", def.Audit, "days the audit log's entries and the records of emails are kept")
+	fl.IntVar(&cfg.Events, "retain-events-days", def.Events, "days the API's events (the event feed) and their webhook deliveries are kept; a failed delivery is kept this long after it failed unless resent")
 }
 
 // checkRetention refuses a period that is not 1 day or more.

@@ -187,3 +187,27 @@ func (db *DB) FailedWebhookDeliveries(ctx context.Context, limit int) ([]store.W
 func (db *DB) ResendWebhookDelivery(ctx context.Context, id int64, at time.Time) error {
 	return affectedOne(db.exec(ctx, `UPDATE webhook_deliveries SET failed_at = 0, attempts = 0, next_attempt_at = ? WHERE id = ? AND failed_at > 0`, millis(at), id))
 }
+
+// APIEventsPurgedThrough is the place before the feed's first event, or the last place given when the
+// feed is empty: places are given without gaps, and events are removed from the start only.
+func (db *DB) APIEventsPurgedThrough(ctx context.Context) (int64, error) {
+	var through int64
+	if err := db.queryRow(ctx, `SELECT COALESCE((SELECT MIN(seq) - 1 FROM api_events), (SELECT value FROM event_counter))`).Scan(&through); err != nil {
+		return 0, fmt.Errorf("start of the api events: %w", err)
+	}
+	return through, nil
+}
+
+// DeleteAPIEventsBefore removes the events before the first that happened at or after before or that a
+// delivery holds (an event being added is not yet counted, and comes after every place before it).
+func (db *DB) DeleteAPIEventsBefore(ctx context.Context, before time.Time) (int, error) {
+	return db.deleteCount(ctx, "delete old api events", `DELETE FROM api_events WHERE seq < COALESCE(
+		(SELECT MIN(k.seq) FROM (SELECT MIN(seq) AS seq FROM api_events WHERE at >= ? UNION ALL SELECT MIN(event_seq) AS seq FROM webhook_deliveries) k),
+		(SELECT value FROM event_counter) + 1)`, millis(before))
+}
+
+// DeleteWebhookDeliveriesBefore removes the deliveries delivered, or failed and not resent, before a time.
+func (db *DB) DeleteWebhookDeliveriesBefore(ctx context.Context, before time.Time) (int, error) {
+	return db.deleteCount(ctx, "delete old webhook deliveries", `DELETE FROM webhook_deliveries
+		WHERE (delivered_at > 0 AND delivered_at < ?) OR (failed_at > 0 AND failed_at < ?)`, millis(before), millis(before))
+}

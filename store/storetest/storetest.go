@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"SecondFactors":     testSecondFactors,
 		"Idempotency":       testIdempotency,
 		"Webhooks":          testWebhooks,
+		"WebhookPurge":      testWebhookPurge,
 		"FormVersions":      testFormVersions,
 		"RetentionFilters":  testRetentionFilters,
 		"RetentionMail":     testRetentionMailAndAudit,

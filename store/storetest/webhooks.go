@@ -137,3 +137,97 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// testWebhookPurge: deliveries delivered, or failed and not resent, before the cut are removed, the
+// pending and the recent kept; events before the cut are removed from the start of the feed only, up to
+// the first one still held by a delivery or too recent, so the feed keeps every event from a place on,
+// and says up to which place it was purged.
+func testWebhookPurge(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	if through, err := st.APIEventsPurgedThrough(ctx); err != nil || through != 0 {
+		t.Fatalf("purged through, empty: %d, %v", through, err)
+	}
+	if n, err := st.DeleteAPIEventsBefore(ctx, t0); err != nil || n != 0 {
+		t.Fatalf("purge of an empty feed: %d, %v", n, err)
+	}
+	if err := st.CreateWebhookEndpoint(ctx, &store.WebhookEndpoint{ID: "w1", URL: "https://lcs.example/w1", Secret: "whsec_w1", CreatedAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	// Events 1 to 6, a day apart.
+	day := 24 * time.Hour
+	var seqs []int64
+	for n := 1; n <= 6; n++ {
+		e := &store.APIEvent{ID: fmt.Sprintf("msg_%d", n), Type: "delegation.submitted", ResponseID: fmt.Sprintf("d%d", n),
+			At: t0.Add(time.Duration(n) * day), Data: json.RawMessage(`{}`)}
+		if err := st.AddAPIEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		seqs = append(seqs, e.Seq)
+	}
+	// w1 takes 1 and 2 as they happen and gives up on 3 and 4; 5 and 6 are pending.
+	deliver := func(want string, at time.Time, ok bool) {
+		t.Helper()
+		c := must(st.ClaimWebhookDeliveries(ctx, at, time.Minute))
+		if len(c) != 1 || c[0].Event.ID != want {
+			t.Fatalf("claimed at %v: %+v, want %s", at, c, want)
+		}
+		if ok {
+			must(0, st.MarkWebhookDelivered(ctx, c[0].ID, at))
+		} else {
+			must(0, st.MarkWebhookAttemptFailed(ctx, c[0].ID, at, "503", true))
+		}
+	}
+	deliver("msg_1", t0.Add(1*day), true)
+	deliver("msg_2", t0.Add(2*day), true)
+	deliver("msg_3", t0.Add(3*day), false)
+	deliver("msg_4", t0.Add(4*day), false)
+	purge := func(what string, del func(context.Context, time.Time) (int, error), before time.Time, want int) {
+		t.Helper()
+		if n, err := del(ctx, before); err != nil || n != want {
+			t.Fatalf("%s purged before day %d: %d, %v; want %d", what, before.Sub(t0)/day, n, err, want)
+		}
+	}
+	through := func(want int64) {
+		t.Helper()
+		if got, err := st.APIEventsPurgedThrough(ctx); err != nil || got != want {
+			t.Fatalf("purged through %d, %v; want %d", got, err, want)
+		}
+	}
+	// Before day 3: the deliveries of 1 and 2 go; 3's, failed at day 3, stays.
+	purge("deliveries", st.DeleteWebhookDeliveriesBefore, t0.Add(3*day), 2)
+	if f := must(st.FailedWebhookDeliveries(ctx, 10)); len(f) != 2 || f[0].Event.ID != "msg_4" || f[1].Event.ID != "msg_3" {
+		t.Fatalf("failed deliveries kept: %+v", f)
+	}
+	// Events before day 4: 1 and 2 go; 3 is held by its failed delivery.
+	purge("events", st.DeleteAPIEventsBefore, t0.Add(4*day), 2)
+	through(seqs[1])
+	// 4's delivery is resent: pending again, it is kept however old; 3's, failed long ago, goes.
+	four := must(st.FailedWebhookDeliveries(ctx, 10))[0]
+	must(0, st.ResendWebhookDelivery(ctx, four.ID, t0.Add(4*day)))
+	purge("deliveries", st.DeleteWebhookDeliveriesBefore, t0.Add(10*day), 1)
+	// Events before day 10: 3 goes; 4 is held by its delivery, and 5 and 6 stay behind it.
+	purge("events", st.DeleteAPIEventsBefore, t0.Add(10*day), 1)
+	through(seqs[2])
+	if feed := must(st.APIEventsAfter(ctx, 0, 10)); len(feed) != 3 || feed[0].ID != "msg_4" || feed[2].ID != "msg_6" {
+		t.Fatalf("feed left: %+v", feed)
+	}
+	// Delivered on day 11, the deliveries stay until the period after that has passed, and hold their events.
+	deliver("msg_4", t0.Add(11*day), true)
+	deliver("msg_5", t0.Add(11*day), true)
+	deliver("msg_6", t0.Add(11*day), true)
+	purge("deliveries", st.DeleteWebhookDeliveriesBefore, t0.Add(11*day), 0)
+	purge("events", st.DeleteAPIEventsBefore, t0.Add(100*day), 0)
+	purge("deliveries", st.DeleteWebhookDeliveriesBefore, t0.Add(100*day), 3)
+	// Events before day 5: 4 only; 5 happened at day 5.
+	purge("events", st.DeleteAPIEventsBefore, t0.Add(5*day), 1)
+	purge("events", st.DeleteAPIEventsBefore, t0.Add(100*day), 2)
+	through(seqs[5])
+	// The next event takes the next place, and is in the feed.
+	e := &store.APIEvent{ID: "msg_7", Type: "delegation.submitted", ResponseID: "d7", At: t0.Add(101 * day), Data: json.RawMessage(`{}`)}
+	if err := st.AddAPIEvent(ctx, e); err != nil || e.Seq != seqs[5]+1 {
+		t.Fatalf("event after the purge: place %d, %v", e.Seq, err)
+	}
+	if feed := must(st.APIEventsAfter(ctx, seqs[5], 10)); len(feed) != 1 || feed[0].ID != "msg_7" {
+		t.Fatalf("feed after the purge: %+v", feed)
+	}
+}

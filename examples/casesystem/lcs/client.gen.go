@@ -248,6 +248,12 @@ type FormList struct {
 		// Versions Every published version of the form, earliest first; version is the current one, which new delegations start on
 		Versions []int `json:"versions"`
 	} `json:"forms"`
+
+	// More Whether there are more forms after this page now
+	More bool `json:"more"`
+
+	// Next The cursor of the page after this one; given on the last page too
+	Next string `json:"next"`
 }
 
 // NewDelegation defines model for NewDelegation.
@@ -444,8 +450,17 @@ type ListEventsParams struct {
 	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
 	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// After The next of the previous page; from the first event when not given
+	// After The next of the previous page; from the oldest event held when not given
 	After *string `form:"after,omitempty" json:"after,omitempty"`
+}
+
+// ListFormsParams defines parameters for ListForms.
+type ListFormsParams struct {
+	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page: carry on from there. From the first form when not given.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // ListReferralsParams defines parameters for ListReferrals.
@@ -674,15 +689,17 @@ type ClientInterface interface {
 
 	// ListEvents The events, in the order they happened, a page at a time
 	//
-	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 	//
 	// Corresponds with GET /events (the `ListEvents` operationId).
 	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListForms The installed forms, their delegable sections and the case data each accepts
 	//
+	// A page at a time, in the order of the forms' ids. Each page has next, an opaque cursor: pass it as cursor to get the following page; followed so, the list gives every form once. more says whether another page is there now.
+	//
 	// Corresponds with GET /forms (the `ListForms` operationId).
-	ListForms(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListForms(ctx context.Context, params *ListFormsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSubmissionSchema The JSON Schema of the submitted answers of a form's current version
 	//
@@ -951,7 +968,7 @@ func (c *Client) GetDelegationSubmission(ctx context.Context, id Id, reqEditors 
 
 // ListEvents The events, in the order they happened, a page at a time
 //
-// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 //
 // Corresponds with GET /events (the `ListEvents` operationId).
 func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -968,9 +985,11 @@ func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEd
 
 // ListForms The installed forms, their delegable sections and the case data each accepts
 //
+// A page at a time, in the order of the forms' ids. Each page has next, an opaque cursor: pass it as cursor to get the following page; followed so, the list gives every form once. more says whether another page is there now.
+//
 // Corresponds with GET /forms (the `ListForms` operationId).
-func (c *Client) ListForms(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFormsRequest(c.Server)
+func (c *Client) ListForms(ctx context.Context, params *ListFormsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFormsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1629,7 +1648,7 @@ func NewListEventsRequest(server string, params *ListEventsParams) (*http.Reques
 }
 
 // NewListFormsRequest constructs an http.Request for the ListForms method
-func NewListFormsRequest(server string) (*http.Request, error) {
+func NewListFormsRequest(server string, params *ListFormsParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -1645,6 +1664,45 @@ func NewListFormsRequest(server string) (*http.Request, error) {
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
@@ -2229,7 +2287,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListEventsWithResponse The events, in the order they happened, a page at a time
 	//
-	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+	// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -2238,10 +2296,12 @@ type ClientWithResponsesInterface interface {
 
 	// ListFormsWithResponse The installed forms, their delegable sections and the case data each accepts
 	//
+	// A page at a time, in the order of the forms' ids. Each page has next, an opaque cursor: pass it as cursor to get the following page; followed so, the list gives every form once. more says whether another page is there now.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /forms (the `ListForms` operationId).
-	ListFormsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFormsResponse, error)
+	ListFormsWithResponse(ctx context.Context, params *ListFormsParams, reqEditors ...RequestEditorFn) (*ListFormsResponse, error)
 
 	// GetSubmissionSchemaWithResponse The JSON Schema of the submitted answers of a form's current version
 	//
@@ -3008,6 +3068,8 @@ type ListEventsResponse struct {
 	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON410 the response for an HTTP 410 `application/problem+json` response
+	ApplicationproblemJSON410 *Problem
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationproblemJSONDefault *Problem
 }
@@ -3031,6 +3093,11 @@ func (r ListEventsResponse) GetApplicationproblemJSON400() *BadRequest {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListEventsResponse) GetApplicationproblemJSON401() *Unauthorized {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON410 returns the response for an HTTP 410 `application/problem+json` response
+func (r ListEventsResponse) GetApplicationproblemJSON410() *Problem {
+	return r.ApplicationproblemJSON410
 }
 
 // GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -3072,6 +3139,8 @@ type ListFormsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *FormList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *Unauthorized
 	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
@@ -3081,6 +3150,11 @@ type ListFormsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r ListFormsResponse) GetJSON200() *FormList {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListFormsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -3905,7 +3979,7 @@ func (c *ClientWithResponses) GetDelegationSubmissionWithResponse(ctx context.Co
 
 // ListEventsWithResponse The events, in the order they happened, a page at a time
 //
-// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now.
+// The same events as the webhooks, for a case system that cannot take them. Pass each page's next as after for the following page, and keep the last to come back later: followed so, the feed gives every event exactly once, in order, however many arrive meanwhile. more says whether another page is there now. Events are kept for the portal's retention period (90 days unless the council sets -retain-events-days): without after, the feed starts at the oldest event it holds; a cursor from before that, whose following events are gone, is answered 410 Gone: start again without after, and catch up on what was missed from the lists of submissions and referrals.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3920,11 +3994,13 @@ func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params
 
 // ListFormsWithResponse The installed forms, their delegable sections and the case data each accepts
 //
+// A page at a time, in the order of the forms' ids. Each page has next, an opaque cursor: pass it as cursor to get the following page; followed so, the list gives every form once. more says whether another page is there now.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /forms (the `ListForms` operationId).
-func (c *ClientWithResponses) ListFormsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFormsResponse, error) {
-	rsp, err := c.ListForms(ctx, reqEditors...)
+func (c *ClientWithResponses) ListFormsWithResponse(ctx context.Context, params *ListFormsParams, reqEditors ...RequestEditorFn) (*ListFormsResponse, error) {
+	rsp, err := c.ListForms(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -4721,6 +4797,13 @@ func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 410:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON410 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -4753,6 +4836,13 @@ func ParseListFormsResponse(rsp *http.Response) (*ListFormsResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
