@@ -20,8 +20,8 @@ check:
 	go run ./cmd/formlint forms/
 
 fuzz:
-	go test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 15s
-	go test ./engine -run '^$$' -fuzz FuzzValidate -fuzztime 15s
+	go test ./engine -run '^$$' -fuzz FuzzLoad -fuzztime 20000x
+	go test ./engine -run '^$$' -fuzz FuzzValidate -fuzztime 500000x
 
 bench:
 	go test ./... -run '^$$' -bench . -benchmem
