@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"formportal/apievents"
+	"formportal/internal/wakeloop"
 	"formportal/store"
 )
 
@@ -55,7 +56,7 @@ type Sender struct {
 	jitter   func() float64 // in [0, 1)
 	hooks    interface{ Wake() }
 
-	wake chan struct{}
+	loop *wakeloop.Loop
 
 	mu sync.Mutex // one pass at a time
 	// delivered holds messages this sender handed over but could not record as sent (the store failed
@@ -70,7 +71,7 @@ func NewSender(st store.Store, t Transport, from string, opts SenderOptions) *Se
 		interval: opts.Interval, lease: opts.Lease, batch: opts.Batch,
 		min: opts.MinBackoff, max: opts.MaxBackoff, giveUp: opts.GiveUpAfter,
 		now: opts.Now, log: opts.Logger, jitter: rand.Float64, hooks: opts.Webhooks,
-		wake:      make(chan struct{}, 1),
+		loop:      wakeloop.New(),
 		delivered: map[int64]time.Time{},
 	}
 	if s.interval <= 0 {
@@ -104,29 +105,15 @@ func NewSender(st store.Store, t Transport, from string, opts SenderOptions) *Se
 }
 
 // Wake makes a running sender look for due mail now rather than at its next interval. It never blocks.
-func (s *Sender) Wake() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
+func (s *Sender) Wake() { s.loop.Wake() }
 
 // Run delivers due mail until ctx is done: a pass at once, then one every Interval or on Wake.
 func (s *Sender) Run(ctx context.Context) {
-	timer := time.NewTimer(s.interval)
-	defer timer.Stop()
-	for {
+	s.loop.Run(ctx, s.interval, func(ctx context.Context) {
 		if _, err := s.Flush(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("mail outbox pass failed", "error", err)
 		}
-		timer.Reset(s.interval)
-		select {
-		case <-ctx.Done():
-			return
-		case <-s.wake:
-		case <-timer.C:
-		}
-	}
+	})
 }
 
 // Flush runs one pass: it claims and delivers due messages until none is left. It returns how many were

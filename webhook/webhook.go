@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"formportal/api"
+	"formportal/internal/wakeloop"
 	"formportal/metrics"
 	"formportal/store"
 )
@@ -113,7 +114,7 @@ type Sender struct {
 	now      func() time.Time
 	schedule []time.Duration
 	poll     time.Duration
-	wake     chan struct{}
+	loop     *wakeloop.Loop
 }
 
 // Options are a Sender's settings; zero values take defaults.
@@ -129,7 +130,7 @@ type Options struct {
 
 // NewSender makes a sender on the store's outbox.
 func NewSender(st store.Store, opts Options) *Sender {
-	s := &Sender{st: st, client: opts.Client, log: opts.Logger, now: opts.Now, schedule: opts.Schedule, poll: opts.Poll, wake: make(chan struct{}, 1)}
+	s := &Sender{st: st, client: opts.Client, log: opts.Logger, now: opts.Now, schedule: opts.Schedule, poll: opts.Poll, loop: wakeloop.New()}
 	if s.client == nil {
 		s.client = &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
@@ -150,28 +151,15 @@ func NewSender(st store.Store, opts Options) *Sender {
 
 // Wake makes Run look for deliveries at once: casework wakes it after each change that records an
 // event (casework.Service.WakeWebhooks), the mail sender after an email it gave up on.
-func (s *Sender) Wake() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
+func (s *Sender) Wake() { s.loop.Wake() }
 
 // Run delivers until ctx ends, looking every Poll and when woken.
 func (s *Sender) Run(ctx context.Context) {
-	t := time.NewTicker(s.poll)
-	defer t.Stop()
-	for {
+	s.loop.Run(ctx, s.poll, func(ctx context.Context) {
 		if _, err := s.Flush(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("webhooks: delivery round failed", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-s.wake:
-		}
-	}
+	})
 }
 
 // Flush delivers what is due now, endpoint by endpoint in order, until nothing is due, and says how
