@@ -211,9 +211,17 @@ func (h *Handler) delegationJSON(ctx context.Context, d store.Data, resp *store.
 
 // delegation loads the delegation named in the URL, answering 404 itself.
 func (h *Handler) delegation(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	return h.responseInURL(w, r, "There is no delegation with this id", func(resp *store.Response) bool {
+		return resp.Kind == store.KindDelegation
+	})
+}
+
+// responseInURL loads the response named in the URL when it is one the route shows (shown), answering
+// 404 with notFound itself otherwise, so that a route never says a response of another kind exists.
+func (h *Handler) responseInURL(w http.ResponseWriter, r *http.Request, notFound string, shown func(*store.Response) bool) (*store.Response, bool) {
 	resp, err := h.st.Response(r.Context(), chi.URLParam(r, "id"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && resp.Kind != store.KindDelegation {
-		fail(w, http.StatusNotFound, Error{Path: "id", Message: "There is no delegation with this id"})
+	if errors.Is(err, store.ErrNotFound) || err == nil && !shown(resp) {
+		fail(w, http.StatusNotFound, Error{Path: "id", Message: notFound})
 		return nil, false
 	}
 	if err != nil {

@@ -2,28 +2,18 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
-
-	"github.com/go-chi/chi/v5"
 
 	"formportal/casework"
 	"formportal/store"
 )
 
-// apiReferral loads the referral named in the URL, answering 404 itself.
+// referral loads the submitted referral named in the URL, answering 404 itself.
 func (h *Handler) referral(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
-	resp, err := h.st.Response(r.Context(), chi.URLParam(r, "id"))
-	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.Status == store.StatusDraft) {
-		fail(w, http.StatusNotFound, Error{Path: "id", Message: "There is no submitted referral with this id"})
-		return nil, false
-	}
-	if err != nil {
-		h.serverError(w, r, err)
-		return nil, false
-	}
-	return resp, true
+	return h.responseInURL(w, r, "There is no submitted referral with this id", func(resp *store.Response) bool {
+		return resp.Kind == store.KindReferral && resp.Status != store.StatusDraft
+	})
 }
 
 type referralView struct {
