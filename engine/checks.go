@@ -1,4 +1,5 @@
 // The per-type checks of an answer: text, number, date, choices, children and attachments.
+
 package engine
 
 import (

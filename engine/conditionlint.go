@@ -1,5 +1,6 @@
 // The lint side of showWhen conditions: references resolved, operators and values checked, cycles and
 // conditions that can never hold found.
+
 package engine
 
 import (

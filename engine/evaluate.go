@@ -1,4 +1,5 @@
 // Evaluation of showWhen conditions against the answers in scope (form, child, row).
+
 package engine
 
 import "strings"

@@ -1,4 +1,5 @@
 // Helpers that word validation messages (subjects, row words, dates, lists of choices).
+
 package engine
 
 import (

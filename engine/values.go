@@ -1,4 +1,5 @@
 // Reading answers however they were posted or stored: text, numbers, yes/no, ticks and lists.
+
 package engine
 
 import (
