@@ -203,6 +203,7 @@ type Data interface {
 	Idempotency
 	Webhooks
 	FormVersions
+	Reminders // reminders.go
 }
 
 // Accounts are the people who sign in.
