@@ -172,6 +172,11 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 				return err
 			}
 			r.UpdatedAt = s.now()
+			if slices.Contains(reschedules, action) { // reminders.go
+				if err := s.scheduleReminders(ctx, tx, r); err != nil {
+					return err
+				}
+			}
 			event := action
 			if n.event != "" {
 				event = n.event
@@ -242,6 +247,9 @@ type Delegation struct {
 	CaseData json.RawMessage
 	DueDate  string // YYYY-MM-DD or ""
 	Comments string
+	// Reminders is the delegation's own reminder schedule, days before the due date (reminders.go); nil
+	// follows the form's, empty sends none.
+	Reminders []int
 }
 
 // Delegate sends sections of a form to a professional: the response, prefilled from the case data, its
@@ -255,6 +263,9 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		if sec := form.Section(id); sec == nil || !sec.Delegable {
 			return nil, fmt.Errorf("delegate: form %q has no delegable section %q", d.Form, id)
 		}
+	}
+	if msg := CheckReminderDays(d.Reminders); msg != "" {
+		return nil, fmt.Errorf("delegate %s: reminders: %s", d.Form, msg)
 	}
 	draft, err := prefill(form, d.CaseData)
 	if err != nil {
@@ -274,6 +285,14 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 			return err
 		}
 		if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+			return err
+		}
+		if d.Reminders != nil { // reminders.go
+			if err := tx.SetReminderDays(ctx, r.ID, d.Reminders); err != nil {
+				return err
+			}
+		}
+		if err := s.scheduleReminders(ctx, tx, r); err != nil {
 			return err
 		}
 		return within(ctx, tx, r)

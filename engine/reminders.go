@@ -1,9 +1,5 @@
 package engine
 
-// ReminderDays is the reminder schedule of a delegation of the form: the days before its due date on
-// which the professional is reminded, in the order written; nil when the form sets none.
-func (f *Form) ReminderDays() []int { return f.Reminders }
-
 // checkReminders refuses reminders on a referral form: a referral has no due date to count back from.
 func (c *checker) checkReminders() {
 	if len(c.form.Reminders) > 0 && c.form.Kind != KindDelegation {
