@@ -28,6 +28,6 @@ type Requests interface {
 	ListRequests(ctx context.Context, limit int) ([]Request, error)
 	// AddToRequest makes a response one of a request's delegations; ErrNotFound when the response is gone.
 	AddToRequest(ctx context.Context, requestID, responseID string) error
-	// RequestResponses lists a request's delegations in the order they were made.
+	// RequestResponses lists a request's delegations in the order they were added to it.
 	RequestResponses(ctx context.Context, requestID string) ([]*Response, error)
 }

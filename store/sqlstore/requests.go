@@ -64,9 +64,10 @@ func (db *DB) ListRequests(ctx context.Context, limit int) ([]store.Request, err
 	return out, rows.Err()
 }
 
-// AddToRequest marks a response as one of a request's delegations.
+// AddToRequest marks a response as one of a request's delegations, the last in its order.
 func (db *DB) AddToRequest(ctx context.Context, requestID, responseID string) error {
-	res, err := db.exec(ctx, `UPDATE responses SET request_id = ? WHERE id = ?`, requestID, responseID)
+	res, err := db.exec(ctx, `UPDATE responses SET request_id = ?,
+		request_pos = (SELECT COUNT(*) + 1 FROM responses WHERE request_id = ?) WHERE id = ?`, requestID, requestID, responseID)
 	if err != nil {
 		return fmt.Errorf("add %s to request %s: %w", responseID, requestID, err)
 	}
@@ -76,7 +77,7 @@ func (db *DB) AddToRequest(ctx context.Context, requestID, responseID string) er
 	return nil
 }
 
-// RequestResponses lists a request's delegations, oldest first.
+// RequestResponses lists a request's delegations in the order they were added.
 func (db *DB) RequestResponses(ctx context.Context, requestID string) ([]*store.Response, error) {
-	return db.listResponses(ctx, selectResponse+` WHERE request_id = ? ORDER BY created_at, id`, []any{requestID})
+	return db.listResponses(ctx, selectResponse+` WHERE request_id = ? ORDER BY request_pos`, []any{requestID})
 }
