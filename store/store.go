@@ -204,6 +204,7 @@ type Data interface {
 	Webhooks
 	FormVersions
 	Requests // multi-agency requests (issue 17)
+	Reminders // reminders.go
 }
 
 // Accounts are the people who sign in.
