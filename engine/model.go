@@ -59,6 +59,8 @@ type Form struct {
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
+	// Languages are the languages the form is offered in, English first; translations in translate.go.
+	Languages []string `json:"languages,omitempty"`
 
 	// File is where the definition was loaded from, for diagnostics.
 	File string `json:"-"`
@@ -69,6 +71,7 @@ type Form struct {
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
+	i18n     *formI18n // the form's translations and translated copies (translate.go)
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
