@@ -130,7 +130,7 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, Diagnostics, error) {
 	ids := map[string]string{}
 	for _, e := range entries {
 		if !e.IsDir() && IsTranslationFile(e.Name()) {
-			all = append(all, orphanTranslation(fsys, path.Join(dir, e.Name()))...)
+			all = append(all, OrphanTranslation(fsys, path.Join(dir, e.Name()))...)
 		}
 		if e.IsDir() || !IsFormFile(e.Name()) {
 			continue

@@ -107,6 +107,7 @@ type Section struct {
 	Fields   []*Field   `json:"fields"`
 
 	pointer string
+	lang    string // of a translated copy's section, "" in English (translate.go)
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.

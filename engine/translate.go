@@ -66,6 +66,12 @@ func translationTarget(name string) (form, lang string) {
 	return "", ""
 }
 
+// TranslationForm is the form file a translation file's name is of: forms/x.yaml for forms/x.cy.yaml.
+func TranslationForm(name string) string {
+	form, _ := translationTarget(name)
+	return form
+}
+
 // TranslationFileName is the name of the parallel file of a form's translations into lang.
 func TranslationFileName(formFile, lang string) string {
 	ext := path.Ext(formFile)
@@ -145,6 +151,9 @@ func (f *Form) translatedCopy(lang string) *Form {
 		if s, ok := tr[t.key]; ok {
 			*t.text = s
 		}
+	}
+	for _, s := range c.Sections {
+		s.lang = lang // the fixed words of its conditions and answers follow (describe_cy.go)
 	}
 	c.i18n = &formI18n{lang: lang, original: f}
 	return c
@@ -378,8 +387,8 @@ func dropTranslationBlocks(v any) any {
 	return v
 }
 
-// orphanTranslation reports a translation file with no form file beside it.
-func orphanTranslation(fsys fs.FS, name string) Diagnostics {
+// OrphanTranslation reports a translation file of fsys with no form file beside it.
+func OrphanTranslation(fsys fs.FS, name string) Diagnostics {
 	form, lang := translationTarget(name)
 	if _, err := fs.Stat(fsys, form); err == nil {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestEveryStringIsClassified fails when a string property is added to the model without saying whether
@@ -148,8 +149,14 @@ func TestInTranslates(t *testing.T) {
 		t.Error("the Welsh copy is not the same version of the same form")
 	}
 	// The copy's conditions name its own, Welsh, questions.
-	if d := cy.Field("reason").ShowWhen.Describe(); !strings.Contains(d, "Ydy'r rhieni'n ymwybodol?") {
+	if d := cy.Field("reason").ShowWhen.Describe(); d != "yw’r ateb i “Ydy'r rhieni'n ymwybodol?” yn “Na”" {
 		t.Errorf("the Welsh copy's condition reads %q", d)
+	}
+	if d := f.Field("reason").ShowWhen.Describe(); d != "“Are the parents aware?” is “No”" {
+		t.Errorf("the English condition reads %q", d)
+	}
+	if got := cy.Field("aware").FormatAnswer("yes", nil); len(got) != 1 || got[0] != "Ie" {
+		t.Errorf("a Welsh yes reads %q", got)
 	}
 	// Validation of the copy uses the Welsh messages.
 	res := cy.Validate(nil, Answers{Values: map[string]any{"aware": "no"}}, ValidateOptions{})
@@ -218,5 +225,15 @@ func TestMissingTranslationsOnlyWhenDeclared(t *testing.T) {
 		if d.Rule == "missing-translation" {
 			t.Errorf("a form that does not declare Welsh is warned: %v", d)
 		}
+	}
+}
+
+func TestFormatDateInWelsh(t *testing.T) {
+	d := time.Date(2026, time.March, 3, 0, 0, 0, 0, time.UTC)
+	if got := FormatDate(d, "cy"); got != "3 Mawrth 2026" {
+		t.Errorf("Welsh date %q", got)
+	}
+	if got := FormatDate(d, "en"); got != "3 March 2026" {
+		t.Errorf("English date %q", got)
 	}
 }
