@@ -247,6 +247,25 @@ type Delegation struct {
 // Delegate sends sections of a form to a professional: the response, prefilled from the case data, its
 // first event, the audit entry and the email, together.
 func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*store.Response, error) {
+	r, err := s.newDelegation(d)
+	if err != nil {
+		return nil, err
+	}
+	err = s.st.InTx(ctx, func(tx store.Data) error {
+		if err := s.sendDelegation(ctx, tx, actor, r); err != nil {
+			return err
+		}
+		return within(ctx, tx, r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+	}
+	s.mail.Wake()
+	return r, nil
+}
+
+// newDelegation checks a delegation against its form and makes its response, prefilled from the case data.
+func (s *Service) newDelegation(d Delegation) (*store.Response, error) {
 	form := s.forms.Get(d.Form)
 	if form == nil || form.Kind != engine.KindDelegation {
 		return nil, fmt.Errorf("delegate: form %q is not a delegable form", d.Form)
@@ -261,28 +280,23 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
 	}
 	now := s.now()
-	r := &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, FormVersion: form.Version, Sections: d.Sections,
+	return &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, FormVersion: form.Version, Sections: d.Sections,
 		OwnerEmail: strings.ToLower(strings.TrimSpace(d.To.Email)), OwnerName: strings.TrimSpace(d.To.Name), OwnerOrg: strings.TrimSpace(d.To.Organisation),
 		CaseData: d.CaseData, Answers: draft, Status: store.StatusSent, DueDate: d.DueDate, Comments: strings.TrimSpace(d.Comments),
-		CreatedAt: now, UpdatedAt: now}
-	err = s.st.InTx(ctx, func(tx store.Data) error {
-		detail := "sent to " + r.OwnerEmail
-		if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
-			return err
-		}
-		if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
-			return err
-		}
-		return within(ctx, tx, r)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+		CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// sendDelegation writes a new delegation inside tx: the response with its first event, the audit entry
+// and the email to its professional.
+func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor string, r *store.Response) error {
+	detail := "sent to " + r.OwnerEmail
+	if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
+		return err
 	}
-	s.mail.Wake()
-	return r, nil
+	if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
+		return err
+	}
+	return s.mail.Queue(ctx, tx, s.delegationEmail(r))
 }
 
 // prefill is a new response's draft: the form's answers taken from the case data.

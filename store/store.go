@@ -203,6 +203,7 @@ type Data interface {
 	Idempotency
 	Webhooks
 	FormVersions
+	Requests // multi-agency requests (issue 17)
 }
 
 // Accounts are the people who sign in.
