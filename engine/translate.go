@@ -402,3 +402,26 @@ func init() {
 	Rules["unknown-translation"] = "a translation that matches no text of the form, or a translation file with no form beside it"
 	Rules["duplicate-translation"] = "a text translated twice, beside the English and in the parallel file"
 }
+
+// Text is one text of a form and its translation into a language, "" when it has none.
+type Text struct {
+	Key         string // the translation key, the path of the parallel file: sections.health.title
+	English     string
+	Translation string
+}
+
+// Texts lists every text of the form in file order with its translation into lang.
+func (f *Form) Texts(lang string) []Text {
+	if f.i18n != nil && f.i18n.original != nil {
+		f = f.i18n.original
+	}
+	texts, _ := formTexts(f)
+	out := make([]Text, len(texts))
+	for i, t := range texts {
+		out[i] = Text{Key: t.key, English: *t.text}
+		if f.i18n != nil {
+			out[i].Translation = f.i18n.texts[lang][t.key]
+		}
+	}
+	return out
+}
