@@ -183,6 +183,11 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 	}
 	found := map[string]map[string]translationAt{}
 	add := func(lang, key string, at translationAt, describe string) {
+		if _, ok := known[key]; !ok && isListItem(key) {
+			if _, ok := known[key+".label"]; ok {
+				key += ".label" // a text in place of an element's mapping is its label
+			}
+		}
 		if _, ok := known[key]; !ok {
 			msg := fmt.Sprintf("%s matches no text of the form", describe)
 			if s := suggest(key, keys); s != "" {
@@ -265,8 +270,8 @@ func languageName(lang string) string {
 }
 
 // flattenTranslations calls leaf for each text of a translation tree, with its key below prefix and the
-// pointer of its value. A mapping's keys go into the key; a text that stands in place of an element's
-// mapping (options: { yes: Ydw }) is that element's label. A value that is not text is an error.
+// pointer of its value. A mapping's keys go into the key; a value that is not text is an error. (A text in
+// place of an element's mapping, options: { yes: Ydw }, is that element's label: see checkTranslations.)
 func flattenTranslations(src *source, v any, ptr, prefix string, leaf func(key, ptr, text string)) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -278,9 +283,6 @@ func flattenTranslations(src *source, v any, ptr, prefix string, leaf func(key, 
 			line, col := src.at(ptr)
 			src.add(line, col, Error, "invalid-value", "the translation of `%s` is empty: write it, or remove the key to show the English", prefix)
 			return
-		}
-		if last := prefix[strings.LastIndexByte(prefix, '.')+1:]; isListItem(prefix) && last != "" {
-			prefix += ".label"
 		}
 		leaf(prefix, ptr, v)
 	default:
