@@ -182,14 +182,12 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 		keys = append(keys, t.key)
 	}
 	found := map[string]map[string]translationAt{}
-	add := func(lang, key string, at translationAt, describe string) {
+	add := func(lang, key string, at translationAt, describe func(key string) string) {
 		if _, ok := known[key]; !ok && isListItem(key) {
-			if _, ok := known[key+".label"]; ok {
-				key += ".label" // a text in place of an element's mapping is its label
-			}
+			key += ".label" // a text in place of an element's mapping is its label
 		}
 		if _, ok := known[key]; !ok {
-			msg := fmt.Sprintf("%s matches no text of the form", describe)
+			msg := fmt.Sprintf("%s matches no text of the form", describe(key))
 			if s := suggest(key, keys); s != "" {
 				msg += fmt.Sprintf("; did you mean `%s`?", s)
 			}
@@ -216,8 +214,9 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 			}
 			flattenTranslations(c.src, block, ptr, "", func(rel, leafPtr string, text string) {
 				line, col := c.src.at(leafPtr)
-				add(lang, joinKey(e.key, rel), translationAt{text, c.src.file, line, col},
-					fmt.Sprintf("`%s.%s` of %s", lang, rel, describeLocation(c.src.value, e.pointer)))
+				add(lang, joinKey(e.key, rel), translationAt{text, c.src.file, line, col}, func(string) string {
+					return fmt.Sprintf("`%s.%s` of %s", lang, rel, describeLocation(c.src.value, e.pointer))
+				})
 			})
 		}
 	}
@@ -235,8 +234,9 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 		}
 		flattenTranslations(ts, ts.value, "", "", func(key, leafPtr string, text string) {
 			line, col := ts.at(leafPtr)
-			add(pf.Lang, key, translationAt{text, pf.File, line, col}, "`"+key+"`")
+			add(pf.Lang, key, translationAt{text, pf.File, line, col}, func(key string) string { return "`" + key + "`" })
 		})
+		c.src.diags = append(c.src.diags, ts.diags...) // values that are empty or not text
 	}
 	if len(found) > 0 {
 		f.i18n = &formI18n{texts: map[string]map[string]string{}}
