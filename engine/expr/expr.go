@@ -147,7 +147,9 @@ func (e *Env) Compile(src string, want ...Kind) (*Program, []Problem) {
 		var out []Problem
 		for _, er := range iss.Errors() {
 			loc := er.Location
-			out = append(out, Problem{Line: max(loc.Line(), 1), Col: loc.Column() + 1, Message: wordCELError(er.Message)})
+			line := max(loc.Line(), 1)
+			col := callStart(src, line, loc.Column())
+			out = append(out, Problem{Line: line, Col: col + 1, Message: wordCELError(er.Message, calledAt(src, line, col))})
 		}
 		return nil, out
 	}
@@ -194,12 +196,12 @@ func identifiers(src string) []string {
 			}
 			continue
 		}
-		word := r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		word := isWordRune(r)
 		switch {
 		case word && start < 0:
 			start = i
 		case !word && start >= 0:
-			if i-start > 0 && (start == 0 || runes[start-1] != '.') {
+			if (start == 0 || runes[start-1] != '.') && !calls(runes, i) {
 				out = append(out, string(runes[start:i]))
 			}
 			start = -1
@@ -209,6 +211,14 @@ func identifiers(src string) []string {
 		}
 	}
 	return out
+}
+
+// calls reports whether the word ending before i is a function's name: "(" follows it.
+func calls(runes []rune, i int) bool {
+	for i < len(runes) && runes[i] == ' ' {
+		i++
+	}
+	return i < len(runes) && runes[i] == '('
 }
 
 func containsKind(list []Kind, k Kind) bool {
@@ -256,16 +266,63 @@ func describeType(t *cel.Type, k Kind) string {
 	return "a value of type " + t.String()
 }
 
+// callStart moves a 0-based column at the ( of a call back to the start of the function's name, where
+// a designer looks for the problem.
+func callStart(src string, line, col int) int {
+	lines := strings.Split(src, "\n")
+	if line > len(lines) {
+		return col
+	}
+	text := []rune(lines[line-1])
+	if col < 0 || col >= len(text) || text[col] != '(' {
+		return col
+	}
+	for col > 0 && isWordRune(text[col-1]) {
+		col--
+	}
+	return col
+}
+
+// calledAt reports whether the word at a 0-based column is followed by "(": a function's name.
+func calledAt(src string, line, col int) bool {
+	lines := strings.Split(src, "\n")
+	if line > len(lines) || col < 0 {
+		return false
+	}
+	text := []rune(lines[line-1])
+	for col < len(text) && isWordRune(text[col]) {
+		col++
+	}
+	for col < len(text) && text[col] == ' ' {
+		col++
+	}
+	return col < len(text) && text[col] == '('
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
 // wordCELError makes CEL's checker messages read as the form language's.
-func wordCELError(msg string) string {
+func wordCELError(msg string, call bool) string {
 	if name, ok := strings.CutPrefix(msg, "undeclared reference to '"); ok {
 		name, _, _ = strings.Cut(name, "'")
+		if call {
+			return fmt.Sprintf("%s() is not a function of the language (see Expressions in forms/README.md)", name)
+		}
 		return fmt.Sprintf("%q is not a question this expression can name (it is not in the form, or out of reach here)", name)
 	}
 	if rest, ok := strings.CutPrefix(msg, "found no matching overload for '"); ok {
 		fn, args, _ := strings.Cut(rest, "' applied to '")
 		args = strings.TrimSuffix(args, "'")
 		return fmt.Sprintf("%s cannot be used on %s", opWords(fn), args)
+	}
+	if rest, ok := strings.CutPrefix(msg, "Syntax error: "); ok {
+		if strings.HasPrefix(rest, "mismatched input '<EOF>'") {
+			return "the expression ends too soon: something is missing at its end"
+		}
+		rest, _, _ = strings.Cut(rest, " expecting")
+		return "this cannot be read as an expression here (" + rest + ")"
 	}
 	return msg
 }

@@ -94,7 +94,7 @@ func TestCompileProblems(t *testing.T) {
 		{"dob_of_child < today()", nil, `"dob_of_child" is not a question`, 1},
 		{"age(dob) > \"ten\"", nil, "cannot be used on", 10},
 		{"age(dob)", []Kind{Bool}, "gives a whole number, not true or false", 1},
-		{"dob +", nil, "Syntax error", 6},
+		{"dob +", nil, "ends too soon", 6},
 		{strings.Repeat("a", MaxLength+1), nil, "at most 2000", 1},
 		{"", nil, "empty", 1},
 	} {
