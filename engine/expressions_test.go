@@ -97,6 +97,10 @@ func TestExpressionsValidate(t *testing.T) {
 	if got := res.Submission.Values["sibling_count"]; got != 0.0 {
 		t.Errorf("sibling_count = %v, want 0", got)
 	}
+	// The derived submission schema describes the computed values.
+	if err := compileSubmissionSchema(t, f).Validate(roundTrip(t, res.Submission)); err != nil {
+		t.Errorf("the submission schema rejects the submission: %v", err)
+	}
 	if res.Sections[0].Computed["age"] != 9.0 {
 		t.Errorf("the section's computed values: %v", res.Sections[0].Computed)
 	}

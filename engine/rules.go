@@ -65,4 +65,6 @@ var Rules = map[string]string{
 	"compat-date-range":      "compat: a new or earlier maxDate, a new or later minDate, a new notInFuture or notInPast",
 	"compat-condition":       "compat: a question or section newly shown on a condition (answers are dropped when it does not hold), or a changed condition",
 	"compat-accept":          "compat: an attachments question accepts fewer kinds of file",
+	"compat-computed":        "compat: a computed value's type changed (error) or its expression did (warning)",
+	"compat-rule":            "compat: a new or changed rule, or a new or changed requiredWhen",
 }
