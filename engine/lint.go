@@ -47,6 +47,7 @@ func (c *checker) run() {
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
+	c.checkGuidance() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 		TypePhone:       "hint id label messages name prefill readOnly renamedFrom required sensitive showWhen type",
 		TypeTable:       "columns hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required sensitive showWhen type",
 		TypeCheckboxes:  "hint id label maxSelected messages minSelected name options prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeContent:     "heading hint id label messages name prefill readOnly renamedFrom required sensitive showWhen text type",
+		TypeContent:     "heading hint id label messages name prefill readOnly renamedFrom required sensitive showWhen style summary text type",
 		TypeAttachments: "accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required sensitive showWhen type",
 	} {
 		got, wantList := offered(typ), strings.Fields(want)

@@ -229,7 +229,8 @@ func inlines(n ast.Node, source []byte, look span) []Span {
 			case *ast.String:
 				add(Span{Text: string(c.Value), Bold: look.bold, URL: look.url})
 			case *ast.CodeSpan:
-				add(Span{Text: string(c.Text(source)), Bold: look.bold, URL: look.url})
+				// Code is not part of the subset: its text is drawn as text.
+				walk(c, look)
 			case *ast.Emphasis:
 				// Bold (**) is the subset's only emphasis: GOV.UK does not use italics.
 				inner := look
