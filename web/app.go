@@ -238,7 +238,7 @@ func (a *App) routes() {
 	r.Mount(api.Base, backOffice.Router())
 
 	r.Group(func(r chi.Router) {
-		r.Use(a.sessions, a.csrf)
+		r.Use(a.sessions, a.csrf, a.language)
 		r.NotFound(a.notFound)
 		r.Get("/", a.start)
 		r.Get("/referrals/new/{form}", a.overview)
@@ -412,6 +412,7 @@ func (a *App) page(r *http.Request, title string) renderer.Page {
 	if s := sessionFrom(r); s != nil {
 		p.CSRFToken = s.CSRFToken
 	}
+	withLangSwitch(&p, r, "")
 	if u := userFrom(r); u != nil {
 		p.User = &renderer.User{Name: u.Name(), Menu: a.menu(u)}
 		p.IdleSeconds = int(a.cfg.IdleTimeout / time.Second)

@@ -42,6 +42,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"FormVersions":      testFormVersions,
 		"RetentionFilters":  testRetentionFilters,
 		"RetentionMail":     testRetentionMailAndAudit,
+		// The language a person chose (welsh18).
+		"UserLanguage": testUserLanguage,
+		"SetUserLang":  testSetUserLang,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
