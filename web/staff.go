@@ -176,6 +176,7 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 				if d, _ := sub["description"].(string); d != "" {
 					in.Hint = d
 				}
+				in.Choices = asStrings(sub["enum"])
 				if f, _ := sub["format"].(string); f == "date" {
 					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
 				}
