@@ -76,7 +76,7 @@ func TestCataloguesMatch(t *testing.T) {
 }
 
 // usedID finds the ids the code asks for by name: i18n.T(ctx, "id"...), i18n.In(lang, "id"...).
-var usedID = regexp.MustCompile(`i18n\.(?:T|In)\([^,()]+, "([^"]+)"`)
+var usedID = regexp.MustCompile(`i18n\.(?:T|In)\([^,]+?, "([^"]+)"\s*[,)]`)
 
 // TestEveryIDUsedExists reads the module's Go and templ sources for the texts they ask for, so a typo in an
 // id fails here rather than showing the id on a page.
