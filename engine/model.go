@@ -59,6 +59,9 @@ type Form struct {
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
+	// Reminders are the days before a delegation's due date on which its professional is reminded (0:
+	// on the day), unless the delegation sets its own; see reminders.go.
+	Reminders []int `json:"reminders,omitempty"`
 	// Languages are the languages the form is offered in, English first; translations in translate.go.
 	Languages []string `json:"languages,omitempty"`
 
