@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// reminders.go
 		"Reminders":            testReminders,
 		"ReminderClaimSharing": testReminderClaimSharing,
+		"ReturnRounds":         testReturnRounds, // returnrounds.go
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
