@@ -17,8 +17,8 @@ type CaseInput struct {
 	Value    string
 	Error    string
 	Required bool
-	Group    string // the heading it sits under ("Child 1"), on its first question only
-	Context  string // visually hidden words naming the group, for repeated labels (" (Child 1)")
+	Group    string   // the heading it sits under ("Child 1"), on its first question only
+	Context  string   // visually hidden words naming the group, for repeated labels (" (Child 1)")
 	Choices  []string // the schema's enum: asked as a select of these values
 }
 
