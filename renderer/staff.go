@@ -48,6 +48,8 @@ type StaffDetailView struct {
 	Files                              []FileLink
 	CanRetract, CanReassign, CanReturn bool
 	AutoReply                          string
+	// Changes are what changed since the last return, when it was submitted again (rounds.go).
+	Changes *ChangesView
 	EmailUndeliverable                 *MailProblem // the latest email to the professional could not be delivered
 }
 
