@@ -49,8 +49,8 @@ type StaffDetailView struct {
 	CanRetract, CanReassign, CanReturn bool
 	AutoReply                          string
 	// Changes are what changed since the last return, when it was submitted again (rounds.go).
-	Changes *ChangesView
-	EmailUndeliverable                 *MailProblem // the latest email to the professional could not be delivered
+	Changes            *ChangesView
+	EmailUndeliverable *MailProblem // the latest email to the professional could not be delivered
 }
 
 // MailProblem is an email the mail server would not take: to whom, and the server's reason.

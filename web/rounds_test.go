@@ -86,7 +86,7 @@ func TestReturnAReferralWithComments(t *testing.T) {
 	b.post("/referrals/"+id+"/pages/declaration", "agree", "yes", "action", "submit")
 	b.post("/referrals/" + id + "/submit").see("Form submitted")
 	jo := e.staff("jo@council.example", false)
-	jo.get("/staff/referrals/"+id+"/return").see("Comment on What is the concern about?")
+	jo.get("/staff/referrals/" + id + "/return").see("Comment on What is the concern about?")
 	jo.post("/staff/referrals/"+id+"/return", "marking", "1", "reason", "Insufficient Detail", "mark.categories", "Is there physical harm too?").
 		see("Returned for more information")
 	copyID := regexp.MustCompile(`/staff/referrals/([0-9a-f]+)/answers`).FindStringSubmatch(jo.last)[1]
