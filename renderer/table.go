@@ -149,7 +149,11 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 		row, _ := rows[i].(map[string]any)
 		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus}
 		for _, col := range t.Columns {
-			tr.Cells = append(tr.Cells, shorten(strings.Join(col.FormatDraft(row[col.ID], in.Children), ", ")))
+			cell := row[col.ID]
+			if col.Type == engine.TypeComputed {
+				cell = in.Computed[in.Prefix+fieldPathIn(fd.ID, i, col.ID)]
+			}
+			tr.Cells = append(tr.Cells, shorten(strings.Join(col.FormatDraft(cell, in.Children), ", ")))
 			if tr.Problem == "" {
 				tr.Problem = errs[fieldPathIn(fd.ID, i, col.ID)]
 			}
@@ -239,7 +243,14 @@ func BuildRow(in RowInput) []FieldView {
 			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
 		},
 	}
-	return q.views(in.Field.Children())
+	// A computed value is worked out when the row is saved, and shown in the table or list.
+	var asked []*engine.Field
+	for _, col := range in.Field.Children() {
+		if col.Type != engine.TypeComputed {
+			asked = append(asked, col)
+		}
+	}
+	return q.views(asked)
 }
 
 // rowInputPrefix starts the names of a row page's inputs. Ids never contain a dot, so no question of a
