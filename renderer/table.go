@@ -274,7 +274,7 @@ func RowTitle(fd *engine.Field, index int, isNew bool) string {
 func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 	row := map[string]any{}
 	for _, col := range fd.Children() {
-		if !col.Answerable() {
+		if !col.Answerable() || col.Type == engine.TypeComputed { // computed: worked out, never read from a post
 			continue
 		}
 		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
@@ -288,7 +288,7 @@ func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
 	out := url.Values{}
 	for _, col := range fd.Children() {
-		if col.Answerable() {
+		if col.Answerable() && col.Type != engine.TypeComputed {
 			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
 		}
 	}
