@@ -271,3 +271,7 @@ func (fd *Field) formatComputed(v any) []string {
 	}
 	return (&Field{Type: shown}).FormatAnswer(v, nil)
 }
+
+// Typed reports whether people give the field's answer themselves: an answerable field that is not
+// computed.
+func (fd *Field) Typed() bool { return fd.Answerable() && fd.Type != TypeComputed }

@@ -49,6 +49,7 @@ func (c *checker) run() {
 	c.checkRenames()
 	c.checkRetention()
 	c.checkExpressions()
+	c.checkReminders() // reminders.go
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()

@@ -394,8 +394,7 @@ func MaxRows(fd *engine.Field) int {
 // Posted reports whether a form page posts the field's answer: not attachments (uploaded with their own
 // button), tables and lists (their rows are posted from row pages), or read-only questions.
 func Posted(fd *engine.Field) bool {
-	return fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container() &&
-		fd.Type != engine.TypeComputed // worked out by the engine: a posted value is never read
+	return fd.Typed() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
 }
 
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.

@@ -246,7 +246,7 @@ func BuildRow(in RowInput) []FieldView {
 	// A computed value is worked out when the row is saved, and shown in the table or list.
 	var asked []*engine.Field
 	for _, col := range in.Field.Children() {
-		if col.Type != engine.TypeComputed {
+		if col.Typed() {
 			asked = append(asked, col)
 		}
 	}
@@ -274,7 +274,7 @@ func RowTitle(fd *engine.Field, index int, isNew bool) string {
 func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 	row := map[string]any{}
 	for _, col := range fd.Children() {
-		if !col.Answerable() || col.Type == engine.TypeComputed { // computed: worked out, never read from a post
+		if !col.Typed() { // computed: worked out, never read from a post
 			continue
 		}
 		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
@@ -288,7 +288,7 @@ func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
 	out := url.Values{}
 	for _, col := range fd.Children() {
-		if col.Answerable() && col.Type != engine.TypeComputed {
+		if col.Typed() {
 			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
 		}
 	}
@@ -316,9 +316,11 @@ func addLabel(t *TableView) string {
 }
 
 func columnLabels(t *TableView) string {
-	labels := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		labels[i] = c.Label
+	var labels []string
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly { // the columns a paste fills (pasteColumns)
+			labels = append(labels, c.Label)
+		}
 	}
 	return strings.Join(labels, ", ")
 }
