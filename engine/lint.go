@@ -44,6 +44,7 @@ func (c *checker) run() {
 	c.checkOverview()
 	c.checkRenames()
 	c.checkRetention()
+	c.checkOptionListsUsed() // struct15
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
@@ -252,6 +253,7 @@ func (c *checker) checkField(fd *Field) {
 		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%s is read-only but has no prefill, so it can never be answered", fd.place())
 	}
 	c.checkMessageName(fd)
+	c.checkOptionList(fd) // struct15
 	c.checkOptions(fd)
 	c.checkContainer(fd)
 	c.checkLimits(fd)
@@ -381,6 +383,9 @@ func (c *checker) checkOptions(fd *Field) {
 	default:
 		return
 	}
+	if len(fd.Options) == 0 && fd.OptionList != "" {
+		return // the list is unknown: option-list says so
+	}
 	if len(fd.Options) == 0 {
 		c.errorf(fd.pointer, "missing-options", "%s is a %s field and needs options", fd.place(), fd.Type)
 		return
@@ -390,7 +395,7 @@ func (c *checker) checkOptions(fd *Field) {
 	}
 	seen := map[string]int{}
 	for i, o := range fd.Options {
-		p := fmt.Sprintf("%s/options/%d/value", fd.pointer, i)
+		p := o.pointer + "/value"
 		if first, dup := seen[o.Value]; dup {
 			c.errorf(p, "duplicate-option", "option value %q is already used by option %d of %s", o.Value, first+1, fd.place())
 			continue

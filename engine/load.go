@@ -103,6 +103,7 @@ func Load(file string, data []byte) (*Form, Diagnostics) {
 	c := &checker{form: form, src: src}
 	c.run()
 	src.diags.Sort()
+	src.diags = src.diags.Unique()
 	if src.diags.HasErrors() {
 		return nil, src.diags
 	}
@@ -195,6 +196,8 @@ func decodeForm(src *source) (*Form, error) {
 			linkField(fd, s, nil, fmt.Sprintf("%s/fields/%d", s.pointer, j))
 		}
 	}
+	// struct15: option groups and shared option lists.
+	f.walkFields(func(fd *Field) { linkOptions(&f, fd) })
 	return &f, nil
 }
 

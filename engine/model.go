@@ -56,6 +56,8 @@ type Form struct {
 	CaseData    map[string]any `json:"caseData,omitempty"`
 	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
+	// OptionLists are lists of options defined once and used by fields with OptionList.
+	OptionLists map[string]OptionItems `json:"optionLists,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
@@ -138,10 +140,12 @@ type Field struct {
 	After       string `json:"after,omitempty"`
 	Before      string `json:"before,omitempty"`
 
-	Options     []Option `json:"options,omitempty"`
-	MinSelected *int     `json:"minSelected,omitempty"`
-	MaxSelected *int     `json:"maxSelected,omitempty"`
-	Multiple    *bool    `json:"multiple,omitempty"`
+	Options OptionItems `json:"options,omitempty"`
+	// OptionList names a list of the form's OptionLists the field takes its options from.
+	OptionList  string `json:"optionList,omitempty"`
+	MinSelected *int   `json:"minSelected,omitempty"`
+	MaxSelected *int   `json:"maxSelected,omitempty"`
+	Multiple    *bool  `json:"multiple,omitempty"`
 
 	Text    string `json:"text,omitempty"`
 	Heading string `json:"heading,omitempty"`
@@ -182,6 +186,11 @@ type Option struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 	Hint  string `json:"hint,omitempty"`
+	// Group is the heading the option is shown under (an optgroup, a legend), or "".
+	Group string `json:"group,omitempty"`
+
+	at      string // where the option is, relative to the options list it was decoded from
+	pointer string // where the option is in the definition
 }
 
 // Condition is a showWhen: a comparison on one field, or all/any/not of conditions.

@@ -53,6 +53,7 @@ type OptionView struct {
 	Hint    string
 	Checked bool
 	Reveals []FieldView // the questions that follow this choice, drawn inside it
+	Group   string      // the heading the choice is shown under, or ""
 }
 
 // RowView is one row of a table or one item of a list.
@@ -233,7 +234,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	switch fd.Type {
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
 		for _, o := range fd.Options {
-			v.Options = append(v.Options, OptionView{Value: o.Value, Label: o.Label, Hint: o.Hint,
+			v.Options = append(v.Options, OptionView{Value: o.Value, Label: o.Label, Hint: o.Hint, Group: o.Group,
 				Checked: o.Value == v.Value || contains(v.Values, o.Value)})
 		}
 	case engine.TypeYesNo:
