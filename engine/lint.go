@@ -32,6 +32,7 @@ func (c *checker) run() {
 		c.today = time.Now().Format(time.DateOnly)
 	}
 	c.checkCaseDataSchema()
+	c.checkGroupUses() // struct15
 	c.indexFields()
 	for _, s := range c.form.Sections {
 		c.checkSection(s)
@@ -181,7 +182,7 @@ func (c *checker) indexFields() {
 	for _, s := range c.form.Sections {
 		for _, fd := range s.Fields {
 			if other, dup := c.form.fields[fd.ID]; dup {
-				c.errorf(fd.pointer+"/id", "duplicate-id", "field id %q is already used at line %d", fd.ID, c.line(other.pointer))
+				c.errorf(fd.idPointer(), "duplicate-id", "field id %s is already used at line %d", fd.idWords(), c.line(other.idPointer()))
 				continue
 			}
 			c.form.fields[fd.ID] = fd
@@ -191,7 +192,7 @@ func (c *checker) indexFields() {
 		seen := map[string]*Field{}
 		for _, child := range fd.Children() {
 			if other, dup := seen[child.ID]; dup {
-				c.errorf(child.pointer+"/id", "duplicate-id", "%q is already used in %s at line %d", child.ID, fd.containerPlace(), c.line(other.pointer))
+				c.errorf(child.idPointer(), "duplicate-id", "%s is already used in %s at line %d", child.idWords(), fd.containerPlace(), c.line(other.idPointer()))
 				continue
 			}
 			seen[child.ID] = child

@@ -196,7 +196,8 @@ func decodeForm(src *source) (*Form, error) {
 			linkField(fd, s, nil, fmt.Sprintf("%s/fields/%d", s.pointer, j))
 		}
 	}
-	// struct15: option groups and shared option lists.
+	// struct15: question groups and option lists.
+	expandGroups(&f)
 	f.walkFields(func(fd *Field) { linkOptions(&f, fd) })
 	return &f, nil
 }

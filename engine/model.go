@@ -58,6 +58,8 @@ type Form struct {
 	Sections    []*Section     `json:"sections"`
 	// OptionLists are lists of options defined once and used by fields with OptionList.
 	OptionLists map[string]OptionItems `json:"optionLists,omitempty"`
+	// Groups are questions defined once and asked in several places ({ id, use }).
+	Groups map[string]*Group `json:"groups,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
@@ -71,6 +73,7 @@ type Form struct {
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
+	uses     []*Field // the uses of groups, replaced in their sections and lists by the group's questions
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -166,9 +169,18 @@ type Field struct {
 	MaxFiles  int      `json:"maxFiles,omitempty"`
 	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
 
+	// A use of a question group ({ id, use }) stands for the group's questions, which replace it on
+	// loading, with ids prefixed by its id; Whose goes before their names in messages, and Prefills
+	// fill them and Hints replace their hints, by their ids in the group.
+	Use      string            `json:"use,omitempty"`
+	Whose    string            `json:"whose,omitempty"`
+	Prefills map[string]string `json:"prefills,omitempty"`
+	Hints    map[string]string `json:"hints,omitempty"`
+
 	pointer string
 	section *Section
 	parent  *Field // the table or list holding this field, if any
+	use     *Field // for a question made from a group, the use that made it
 	pattern *regexp.Regexp
 }
 
