@@ -257,6 +257,7 @@ func (c *checker) checkField(fd *Field) {
 	c.checkOptionList(fd) // struct15
 	c.checkOptions(fd)
 	c.checkContainer(fd)
+	c.checkFixedRows(fd) // struct15
 	c.checkLimits(fd)
 	c.checkPattern(fd)
 	c.checkDates(fd)

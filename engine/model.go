@@ -159,6 +159,8 @@ type Field struct {
 	// OrderBy is the column (the item field, for a list) whose answers put the rows in order, for
 	// example a chronology's date; rows keep the order they were added in when it is empty.
 	OrderBy string `json:"orderBy,omitempty"`
+	// FixedRows are the rows a table starts with, labelled, which cannot be removed (struct15).
+	FixedRows []FixedRow `json:"fixedRows,omitempty"`
 
 	Fields    []*Field `json:"fields,omitempty"`
 	ItemLabel string   `json:"itemLabel,omitempty"`

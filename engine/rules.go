@@ -26,6 +26,7 @@ var Rules = map[string]string{
 	"anonymise-nothing-sensitive": "a form that anonymises its responses at the end of their retention with no field marked sensitive",
 	"readonly-without-prefill":    "a read-only question with nothing to fill it",
 	"missing-options":             "a choice question without options, or radios with only one",
+	"fixed-rows":                  "two fixed rows of a table sharing an id, or a table whose maxRows cannot hold its fixed rows",
 	"group-use":                   "a use of a question group the form does not define, a prefill for a question the group does not have; a group no section uses",
 	"option-list":                 "a question naming an option list the form does not define, or giving both options and a list; a list no question uses",
 	"duplicate-option":            "two options of a question share a value",

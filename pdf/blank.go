@@ -292,6 +292,10 @@ func (b *blank) table(x, w float64, fd *engine.Field) {
 	b.drawLabelAndNotes(x, label, notes)
 	r.y += 2
 	t := tableSpec{caption: fd.Label + " (continued)", blankRows: 5, blankH: 28}
+	if head := fixedRowsHead(fd); head != "" {
+		t.heads, t.want = append(t.heads, head), append(t.want, 60)
+		t.rows, t.blankRows = blankFixedRows(fd), 2
+	}
 	for _, col := range fd.Columns {
 		t.heads = append(t.heads, labelText(col))
 		t.want = append(t.want, nominalWidth(col))

@@ -211,7 +211,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 			v.Table = buildTable(fd, raw, errs, in)
 			break
 		}
-		rows, _ := raw.([]any)
+		rows := fd.FixedRowsFirst(raw)
 		for i, r := range rows {
 			row, _ := r.(map[string]any)
 			rv := RowView{Index: i, Legend: rowLegend(fd, i)}
@@ -251,6 +251,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 }
 
 func rowLegend(fd *engine.Field, i int) string {
+	if fd.IsFixedRow(i) {
+		return fd.FixedRows[i].Label
+	}
 	noun := RowNoun(fd)
 	return strings.ToUpper(noun[:1]) + noun[1:] + " " + strconv.Itoa(i+1)
 }
