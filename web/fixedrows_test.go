@@ -68,7 +68,7 @@ func TestFixedRowsAreFilledNotRemoved(t *testing.T) {
 	// Cleared, the school row stays, blank.
 	b.post(pages+"concern?field=professionals&row=1", "row.name", "", "action", "save-row").see("School")
 	// The table is full with three rows: no more can be added.
-	b.get(pages+"concern").see("You have added 3 rows, the most this can hold")
+	b.get(pages + "concern").see("You have added 3 rows, the most this can hold")
 
 	// A crafted removal of the GP row is refused, and nothing changes.
 	b.post(pages+"concern", "action", "remove:professionals:0:0123456789abcdef01234567").status(http.StatusBadRequest).see("That row cannot be removed")
