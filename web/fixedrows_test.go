@@ -62,7 +62,7 @@ func TestFixedRowsAreFilledNotRemoved(t *testing.T) {
 	}
 	b.get(pages+"concern?field=professionals&row=0").status(200).see("Change GP", "Name")
 	b.post(pages+"concern?field=professionals&row=0", "row.name", "Dr Patel", "row.telephone", "01632960001", "action", "save-row").
-		see("Dr Patel", "01632960001")
+		see("GP has been saved", "Dr Patel", "01632960001")
 	b.post(pages+"concern?field=professionals&row=new", "row.name", "Youth worker", "action", "save-row").see("Youth worker")
 	b.removeAction("professionals", 2) // the added row can be removed
 	// Cleared, the school row stays, blank.

@@ -343,7 +343,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, rowName(t.field)+" "+strconv.Itoa(at+1)+" has been saved")
+		a.renderTableRows(w, r, f, p, t.field, at, rowTitle(t.field, at)+" has been saved")
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -380,4 +380,12 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	v := renderer.BuildField(in, fd)
 	v.Table.Announce = announce
 	a.render(w, r, renderer.TableRows(v))
+}
+
+// rowTitle names the row at index in notices: "Row 4", or a fixed row's label ("GP").
+func rowTitle(fd *engine.Field, index int) string {
+	if fd.IsFixedRow(index) {
+		return fd.FixedRows[index].Label
+	}
+	return rowName(fd) + " " + strconv.Itoa(index+1)
 }

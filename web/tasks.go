@@ -234,7 +234,7 @@ func savedBanner(p page, key string) string {
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
-	return rowName(fd) + " " + strconv.Itoa(n+1) + " has been saved"
+	return rowTitle(fd, n) + " has been saved"
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
