@@ -62,6 +62,9 @@ func PageValues(prefilled, answers Answers, s *Section, child string) map[string
 		if fd.ReadOnly {
 			vals[fd.ID] = pre[fd.ID]
 		}
+		if len(fd.FixedRows) > 0 { // a table's fixed rows are on the page even before they are answered
+			vals[fd.ID] = fd.FixedRowsFirst(vals[fd.ID])
+		}
 	}
 	return vals
 }

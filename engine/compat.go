@@ -83,10 +83,10 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		// (A question whose section was removed is covered by compat-section-removed.)
 		at(new, nf.pointer, Error, "compat-field-moved", "field `%s` moved from section `%s` to section `%s`: a delegation in flight of either section no longer holds the same questions, and its answer goes to whoever has the other section", nf.ID, of.section.ID, nf.section.ID)
 	}
-	for i, o := range of.Options {
+	for _, o := range of.Options {
 		if !hasOption(nf, o.Value) {
-			// Pointed at in the old file, where the removed option still is.
-			at(old, fmt.Sprintf("%s/options/%d", of.pointer, i), Error, "compat-option-removed", "option %q of %s was removed: drafts and submissions that chose it no longer fit", o.Value, nf.place())
+			// Pointed at in the old file, where the removed option still is (in a group, or a shared list).
+			at(old, o.pointer, Error, "compat-option-removed", "option %q of %s was removed: drafts and submissions that chose it no longer fit", o.Value, nf.place())
 		}
 	}
 	if nf.Required && !of.Required {

@@ -29,7 +29,9 @@ func (c *checker) resolveRef(from *Field, section *Section, id string) (target *
 		}
 		known = append(known, sortedKeys(c.form.fields)...)
 		inside := c.containerHolding(id)
-		switch {
+		switch made := c.form.madeFromGroupQuestion(id); {
+		case len(made) > 0: // struct15: a group's question named by its id in the group
+			return nil, fmt.Sprintf("refers to %q, a question of a group: name it by its id where the group is used (%s)", id, strings.Join(quoteAll(made), ", "))
 		case inside != nil:
 			return nil, fmt.Sprintf("refers to %q, which is inside %s %q: only the other fields of the same row or item can refer to it", id, inside.Type, inside.ID)
 		default:

@@ -60,3 +60,16 @@ func (ds Diagnostics) Sort() {
 		return a.Message < b.Message
 	})
 }
+
+// Unique drops repeats of a diagnostic from sorted diagnostics: a shared definition (an option list, a
+// question group) is checked once for each question that uses it, and says each thing once.
+func (ds Diagnostics) Unique() Diagnostics {
+	out := ds[:0]
+	for i, d := range ds {
+		if i > 0 && d == ds[i-1] {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}

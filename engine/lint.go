@@ -36,6 +36,7 @@ func (c *checker) run() {
 		c.today = time.Now().Format(time.DateOnly)
 	}
 	c.checkCaseDataSchema()
+	c.checkGroupUses() // struct15
 	c.indexFields()
 	for _, s := range c.form.Sections {
 		c.checkSection(s)
@@ -50,6 +51,7 @@ func (c *checker) run() {
 	c.checkRetention()
 	c.checkReminders() // reminders.go
 	c.checkExpressions()
+	c.checkOptionListsUsed() // struct15
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
@@ -187,7 +189,7 @@ func (c *checker) indexFields() {
 	for _, s := range c.form.Sections {
 		for _, fd := range s.Fields {
 			if other, dup := c.form.fields[fd.ID]; dup {
-				c.errorf(fd.pointer+"/id", "duplicate-id", "field id %q is already used at line %d", fd.ID, c.line(other.pointer))
+				c.errorf(fd.idPointer(), "duplicate-id", "field id %s is already used at line %d", fd.idWords(), c.line(other.idPointer()))
 				continue
 			}
 			c.form.fields[fd.ID] = fd
@@ -197,7 +199,7 @@ func (c *checker) indexFields() {
 		seen := map[string]*Field{}
 		for _, child := range fd.Children() {
 			if other, dup := seen[child.ID]; dup {
-				c.errorf(child.pointer+"/id", "duplicate-id", "%q is already used in %s at line %d", child.ID, fd.containerPlace(), c.line(other.pointer))
+				c.errorf(child.idPointer(), "duplicate-id", "%s is already used in %s at line %d", child.idWords(), fd.containerPlace(), c.line(other.idPointer()))
 				continue
 			}
 			seen[child.ID] = child
@@ -260,8 +262,10 @@ func (c *checker) checkField(fd *Field) {
 		c.warnf(fd.pointer+"/readOnly", "readonly-without-prefill", "%s is read-only but has no prefill, so it can never be answered", fd.place())
 	}
 	c.checkMessageName(fd)
+	c.checkOptionList(fd) // struct15
 	c.checkOptions(fd)
 	c.checkContainer(fd)
+	c.checkFixedRows(fd) // struct15
 	c.checkLimits(fd)
 	c.checkPattern(fd)
 	c.checkDates(fd)
@@ -389,6 +393,9 @@ func (c *checker) checkOptions(fd *Field) {
 	default:
 		return
 	}
+	if len(fd.Options) == 0 && fd.OptionList != "" {
+		return // the list is unknown: option-list says so
+	}
 	if len(fd.Options) == 0 {
 		c.errorf(fd.pointer, "missing-options", "%s is a %s field and needs options", fd.place(), fd.Type)
 		return
@@ -398,7 +405,7 @@ func (c *checker) checkOptions(fd *Field) {
 	}
 	seen := map[string]int{}
 	for i, o := range fd.Options {
-		p := fmt.Sprintf("%s/options/%d/value", fd.pointer, i)
+		p := o.pointer + "/value"
 		if first, dup := seen[o.Value]; dup {
 			c.errorf(p, "duplicate-option", "option value %q is already used by option %d of %s", o.Value, first+1, fd.place())
 			continue

@@ -112,6 +112,7 @@ func LoadTranslated(file string, data []byte, parallel ...TranslationFile) (*For
 	c.run()
 	c.checkTranslations(parallel)
 	src.diags.Sort()
+	src.diags = src.diags.Unique()
 	if src.diags.HasErrors() {
 		return nil, src.diags
 	}
@@ -212,6 +213,9 @@ func decodeForm(src *source) (*Form, error) {
 			linkField(fd, s, nil, fmt.Sprintf("%s/fields/%d", s.pointer, j))
 		}
 	}
+	// struct15: question groups and option lists.
+	expandGroups(&f)
+	f.walkFields(func(fd *Field) { linkOptions(&f, fd) })
 	return &f, nil
 }
 

@@ -72,6 +72,10 @@ type Form struct {
 	Sections    []*Section     `json:"sections"`
 	// Rules are checks across answers of several sections (expressions.go).
 	Rules []*Rule `json:"rules,omitempty"`
+	// OptionLists are lists of options defined once and used by fields with OptionList.
+	OptionLists map[string]OptionItems `json:"optionLists,omitempty"`
+	// Groups are questions defined once and asked in several places ({ id, use }).
+	Groups map[string]*Group `json:"groups,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
@@ -91,6 +95,7 @@ type Form struct {
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
 	i18n     *formI18n // the form's translations and translated copies (translate.go)
+	uses     []*Field // the uses of groups, replaced in their sections and lists by the group's questions
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -163,10 +168,12 @@ type Field struct {
 	After       string `json:"after,omitempty"`
 	Before      string `json:"before,omitempty"`
 
-	Options     []Option `json:"options,omitempty"`
-	MinSelected *int     `json:"minSelected,omitempty"`
-	MaxSelected *int     `json:"maxSelected,omitempty"`
-	Multiple    *bool    `json:"multiple,omitempty"`
+	Options OptionItems `json:"options,omitempty"`
+	// OptionList names a list of the form's OptionLists the field takes its options from.
+	OptionList  string `json:"optionList,omitempty"`
+	MinSelected *int   `json:"minSelected,omitempty"`
+	MaxSelected *int   `json:"maxSelected,omitempty"`
+	Multiple    *bool  `json:"multiple,omitempty"`
 
 	Text    string `json:"text,omitempty"`
 	Heading string `json:"heading,omitempty"`
@@ -181,6 +188,8 @@ type Field struct {
 	// OrderBy is the column (the item field, for a list) whose answers put the rows in order, for
 	// example a chronology's date; rows keep the order they were added in when it is empty.
 	OrderBy string `json:"orderBy,omitempty"`
+	// FixedRows are the rows a table starts with, labelled, which cannot be removed (struct15).
+	FixedRows []FixedRow `json:"fixedRows,omitempty"`
 
 	Fields    []*Field `json:"fields,omitempty"`
 	ItemLabel string   `json:"itemLabel,omitempty"`
@@ -198,10 +207,18 @@ type Field struct {
 	RequiredWhen string `json:"requiredWhen,omitempty"`
 	computed     *expr.Program
 	requiredWhen *expr.Program
+	// A use of a question group ({ id, use }) stands for the group's questions, which replace it on
+	// loading, with ids prefixed by its id; Whose goes before their names in messages, and Prefills
+	// fill them and Hints replace their hints, by their ids in the group.
+	Use      string            `json:"use,omitempty"`
+	Whose    string            `json:"whose,omitempty"`
+	Prefills map[string]string `json:"prefills,omitempty"`
+	Hints    map[string]string `json:"hints,omitempty"`
 
 	pointer string
 	section *Section
 	parent  *Field // the table or list holding this field, if any
+	use     *Field // for a question made from a group, the use that made it
 	pattern *regexp.Regexp
 }
 
@@ -219,6 +236,11 @@ type Option struct {
 	Value string `json:"value"`
 	Label string `json:"label"`
 	Hint  string `json:"hint,omitempty"`
+	// Group is the heading the option is shown under (an optgroup, a legend), or "".
+	Group string `json:"group,omitempty"`
+
+	at      string // where the option is, relative to the options list it was decoded from
+	pointer string // where the option is in the definition
 }
 
 // Condition is a showWhen: a comparison on one field, or all/any/not of conditions.

@@ -23,15 +23,26 @@ func (fd *Field) OrderRows(rows []any) (ordered []any, from []int) {
 		from[i] = i
 	}
 	col := fd.Child(fd.OrderBy)
-	if col == nil {
+	if col == nil && len(fd.FixedRows) == 0 {
 		return rows, from
 	}
 	keys := make([]orderKey, len(rows))
+	rank := make([]int, len(rows)) // struct15: fixed rows first, in their order
 	for i, r := range rows {
 		row, _ := r.(map[string]any)
-		keys[i] = orderKeyOf(col, row[col.ID])
+		if col != nil {
+			keys[i] = orderKeyOf(col, row[col.ID])
+		}
+		if rank[i] = len(fd.FixedRows); fd.FixedRowOf(row) != nil {
+			rank[i] = fd.fixedIndex(row)
+		}
 	}
-	slices.SortStableFunc(from, func(a, b int) int { return keys[a].compare(keys[b]) })
+	slices.SortStableFunc(from, func(a, b int) int {
+		if r := cmp.Compare(rank[a], rank[b]); r != 0 {
+			return r
+		}
+		return keys[a].compare(keys[b])
+	})
 	ordered = make([]any, len(rows))
 	for i, j := range from {
 		ordered[i] = rows[j]

@@ -125,7 +125,18 @@ func fieldSchema(fd *Field) map[string]any {
 				row["required"] = append(row["required"].([]any), col.ID)
 			}
 		}
-		s["type"], s["items"] = "array", row
+		if len(fd.FixedRows) > 0 { // struct15: a fixed row says which it is; one left blank says only that
+			var ids []any
+			for _, fr := range fd.FixedRows {
+				ids = append(ids, fr.ID)
+			}
+			which := map[string]any{"type": "string", "enum": ids, "description": "The fixed row this row is, by id; absent on rows added after them."}
+			row["properties"].(map[string]any)[FixedRowKey] = which
+			blank := map[string]any{"type": "object", "additionalProperties": false, "required": []any{FixedRowKey}, "properties": map[string]any{FixedRowKey: which}}
+			s["type"], s["items"] = "array", map[string]any{"anyOf": []any{row, blank}}
+		} else {
+			s["type"], s["items"] = "array", row
+		}
 		lo, hi := rowLimits(fd)
 		if lo > 0 {
 			s["minItems"] = lo

@@ -265,7 +265,11 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 
 func (v *validation) fail(fd *Field, sc *scope, path, kind, msg string) FieldError {
 	if fd.parent != nil && sc.rowOf == fd.parent {
-		msg += " " + rowWords(fd.parent, sc.rowIndex)
+		if fixed := fd.parent.FixedRowOf(sc.row); fixed != nil {
+			msg += " for " + fixed.Label // struct15: a fixed row is named by its label
+		} else {
+			msg += " " + rowWords(fd.parent, sc.rowIndex)
+		}
 	}
 	if sc.childName != "" {
 		msg += " for " + sc.childName
@@ -277,15 +281,22 @@ func (v *validation) fail(fd *Field, sc *scope, path, kind, msg string) FieldErr
 // are dropped.
 func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []FieldError) {
 	items, _ := raw.([]any)
+	items = fd.FixedRowsFirst(items) // struct15: fixed rows first, blank or not
 	var errs []FieldError
 	out := make([]any, 0, len(items))
+	answered := 0
 	rowScope := *sc
 	rowScope.rowOf = fd
 	for _, it := range items {
 		row, _ := it.(map[string]any)
+		fixed := fd.FixedRowOf(row)
 		if !rowAnswered(fd, row) {
+			if fixed != nil { // kept, unchecked, so that the submission shows every fixed row
+				out = append(out, map[string]any{FixedRowKey: fixed.ID})
+			}
 			continue
 		}
+		answered++
 		index := len(out)
 		rowScope.row, rowScope.rowIndex = row, index
 		clean := make(map[string]any, len(fd.Children()))
@@ -311,13 +322,16 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 				}
 			}
 		}
+		if fixed != nil {
+			clean[FixedRowKey] = fixed.ID
+		}
 		out = append(out, clean)
 	}
 	minRows, maxRows := rowLimits(fd)
 	switch {
-	case len(out) < minRows:
+	case answered < minRows:
 		kind := "min"
-		if len(out) == 0 {
+		if answered == 0 {
 			kind = "required"
 		}
 		errs = append(errs, v.fail(fd, sc, path, kind, minRowsMessage(fd, minRows)))

@@ -98,6 +98,10 @@ func (a *answered) table(x, w float64, fd *engine.Field, v any) {
 		return
 	}
 	t := tableSpec{caption: fmt.Sprintf(r.w.continued, fd.Label)}
+	head := fixedRowsHead(fd)
+	if head != "" {
+		t.heads, t.nowrap = append(t.heads, head), append(t.nowrap, false)
+	}
 	for _, col := range fd.Columns {
 		t.heads = append(t.heads, col.Label)
 		t.nowrap = append(t.nowrap, shortValues(col))
@@ -105,9 +109,12 @@ func (a *answered) table(x, w float64, fd *engine.Field, v any) {
 	t.rows = make([][]string, 0, len(rows))
 	for _, it := range rows {
 		row, _ := it.(map[string]any)
-		cells := make([]string, len(fd.Columns))
-		for j, col := range fd.Columns {
-			cells[j] = strings.Join(col.FormatAnswer(row[col.ID], a.children), "\n")
+		var cells []string
+		if head != "" {
+			cells = append(cells, fixedRowLabel(fd, row))
+		}
+		for _, col := range fd.Columns {
+			cells = append(cells, strings.Join(col.FormatAnswer(row[col.ID], a.children), "\n"))
 		}
 		t.rows = append(t.rows, cells)
 	}

@@ -267,12 +267,18 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 }
 
 // options draws options with a box to tick before each, and their hints: a list.
-func (b *blank) options(x, w float64, opts []engine.Option) {
-	b.r.within("L", func() {
-		for _, o := range opts {
-			b.tick(x, w, o.Label, stBody, o.Hint)
+func (b *blank) options(x, w float64, opts engine.OptionItems) {
+	// Choices under a heading (an option group) are a list of their own after the heading.
+	for _, g := range opts.Groups() {
+		if g.Heading != "" {
+			b.r.para(x, w, g.Heading, stLabel)
 		}
-	})
+		b.r.within("L", func() {
+			for _, o := range g.Options {
+				b.tick(x, w, o.Label, stBody, o.Hint)
+			}
+		})
+	}
 }
 
 // tick draws an item of a list: a ballot box and text beside it, wrapped with a hanging indent, and a
@@ -294,6 +300,10 @@ func (b *blank) table(x, w float64, fd *engine.Field) {
 	b.drawLabelAndNotes(x, label, notes)
 	r.y += 2
 	t := tableSpec{caption: fmt.Sprintf(r.w.continued, fd.Label), blankRows: 5, blankH: 28}
+	if head := fixedRowsHead(fd); head != "" {
+		t.heads, t.want = append(t.heads, head), append(t.want, 60)
+		t.rows, t.blankRows = blankFixedRows(fd), 2
+	}
 	for _, col := range fd.Columns {
 		t.heads = append(t.heads, labelText(col))
 		t.want = append(t.want, nominalWidth(col))

@@ -55,6 +55,7 @@ type OptionView struct {
 	Hint    string
 	Checked bool
 	Reveals []FieldView // the questions that follow this choice, drawn inside it
+	Group   string      // the heading the choice is shown under, or ""
 }
 
 // RowView is one row of a table or one item of a list.
@@ -218,7 +219,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 			v.Table = buildTable(fd, raw, errs, in)
 			break
 		}
-		rows, _ := raw.([]any)
+		rows := fd.FixedRowsFirst(raw)
 		for i, r := range rows {
 			row, _ := r.(map[string]any)
 			rv := RowView{Index: i, Legend: rowLegend(fd, i)}
@@ -244,7 +245,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	switch fd.Type {
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
 		for _, o := range fd.Options {
-			v.Options = append(v.Options, OptionView{Value: o.Value, Label: o.Label, Hint: o.Hint,
+			v.Options = append(v.Options, OptionView{Value: o.Value, Label: o.Label, Hint: o.Hint, Group: o.Group,
 				Checked: o.Value == v.Value || contains(v.Values, o.Value)})
 		}
 	case engine.TypeYesNo:
@@ -261,6 +262,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 }
 
 func rowLegend(fd *engine.Field, i int) string {
+	if fd.IsFixedRow(i) {
+		return fd.FixedRows[i].Label
+	}
 	noun := RowNoun(fd)
 	return strings.ToUpper(noun[:1]) + noun[1:] + " " + strconv.Itoa(i+1)
 }

@@ -57,6 +57,7 @@ type TableRow struct {
 	Problem string   // the first problem with the row, when problems are shown
 	Focus   bool     // the row just saved: focus returns to it
 	Mark    string   // the council's comment on the row, when it returned the form for more information
+	Fixed   bool     // one of the table's fixed rows: headed by its label, and never removed
 }
 
 // PageLink is one link of a table's pagination.
@@ -129,7 +130,7 @@ func RowHref(pageHref, fieldID, row string) string {
 func RowPageOf(index int) int { return index/TablePageSize + 1 }
 
 func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
-	rows, _ := raw.([]any)
+	rows := fd.FixedRowsFirst(raw)
 	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNoun(fd), Nouns: RowNouns(fd), Full: len(rows) >= MaxRows(fd),
 		RowHref: RowHref(in.Action, fd.ID, "")}
 	for _, col := range fd.Children() {
@@ -148,7 +149,7 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	}
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
-		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)]}
+		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)], Fixed: fd.IsFixedRow(i)}
 		for _, col := range t.Columns {
 			cell := row[col.ID]
 			if col.Type == engine.TypeComputed {
@@ -267,6 +268,9 @@ func RowTitle(fd *engine.Field, index int, isNew bool) string {
 			article = "an "
 		}
 		return "Add " + article + noun
+	}
+	if fd.IsFixedRow(index) {
+		return "Change " + fd.FixedRows[index].Label
 	}
 	return "Change " + noun + " " + strconv.Itoa(index+1)
 }

@@ -40,6 +40,8 @@ var (
 	errRowChanged = errors.New("the row changed in another window since it was drawn")
 	// errTableFull is a new row for a table that other windows have filled meanwhile.
 	errTableFull = errors.New("the table is full")
+	// errFixedRow is the removal of one of a table's fixed rows, which no page offers.
+	errFixedRow = errors.New("a fixed row cannot be removed")
 )
 
 func editableRows(fd *engine.Field) bool { return fd != nil && fd.Container() && !fd.ReadOnly }
@@ -57,6 +59,10 @@ func rowMap(v any) map[string]any {
 // removeRow removes the row at index, if it is still the row drawn (hash).
 func removeRow(fd *engine.Field, index int, hash string) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
+		rows = fd.FixedRowsFirst(rows)
+		if fd.IsFixedRow(index) {
+			return nil, errFixedRow
+		}
 		if index < 0 || index >= len(rows) || renderer.RowHash(rowMap(rows[index])) != hash {
 			return nil, errRowChanged
 		}
@@ -69,8 +75,12 @@ func removeRow(fd *engine.Field, index int, hash string) rowEdit {
 // order; at is then where the row is, or -1 when it was left blank and so removed.
 func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *int) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
-		rows = slices.Clone(rows)
+		rows = slices.Clone(fd.FixedRowsFirst(rows))
 		pos := index
+		if fixed := fd.IsFixedRow(index); fixed {
+			// A fixed row keeps its place and label, answered or not.
+			row[engine.FixedRowKey] = fd.FixedRows[index].ID
+		}
 		switch {
 		case index < 0:
 			if len(rows) >= renderer.MaxRows(fd) {
@@ -83,7 +93,7 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 			rows[pos] = row
 		}
 		*at = -1
-		if !fd.RowAnswered(row) {
+		if !fd.RowAnswered(row) && !fd.IsFixedRow(pos) {
 			return slices.Delete(rows, pos, pos+1), nil
 		}
 		ordered, from := fd.OrderRows(rows)
@@ -333,7 +343,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, rowName(t.field)+" "+strconv.Itoa(at+1)+" has been saved")
+		a.renderTableRows(w, r, f, p, t.field, at, rowTitle(t.field, at)+" has been saved")
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -370,4 +380,12 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	v := renderer.BuildField(in, fd)
 	v.Table.Announce = announce
 	a.render(w, r, renderer.TableRows(v))
+}
+
+// rowTitle names the row at index in notices: "Row 4", or a fixed row's label ("GP").
+func rowTitle(fd *engine.Field, index int) string {
+	if fd.IsFixedRow(index) {
+		return fd.FixedRows[index].Label
+	}
+	return rowName(fd) + " " + strconv.Itoa(index+1)
 }

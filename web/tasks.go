@@ -238,7 +238,7 @@ func savedBanner(p page, key string) string {
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
-	return rowName(fd) + " " + strconv.Itoa(n+1) + " has been saved"
+	return rowTitle(fd, n) + " has been saved"
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
@@ -284,6 +284,13 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 	switch {
 	case errors.As(err, &conflict):
 		a.showConflict(w, r, f, p, conflict)
+		return
+	case errors.Is(err, errFixedRow):
+		// No page offers to remove a fixed row: a crafted post. Nothing saved.
+		a.log.Warn("fixed row removal refused", "path", r.URL.Path)
+		w.WriteHeader(http.StatusBadRequest)
+		a.render(w, r, messagePage(a.page(r, "That row cannot be removed"), "That row cannot be removed",
+			"The rows a table starts with are always part of it, so nothing was removed or saved.", "Go back to the form. Anything you saved before is kept."))
 		return
 	case errors.Is(err, errRowChanged):
 		// The row to remove was changed or removed in another window: nothing saved, the page as stored.
