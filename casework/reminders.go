@@ -68,13 +68,13 @@ func (s *Service) reminderDays(ctx context.Context, d store.Data, r *store.Respo
 	return form.Reminders, nil
 }
 
-// ReminderDays is the reminder schedule a delegation follows, and whether it is its own rather than its
-// form's.
-func (s *Service) ReminderDays(ctx context.Context, r *store.Response) (days []int, own bool, err error) {
-	if _, err := s.st.ReminderDays(ctx, r.ID); err == nil {
+// ReminderDays is the reminder schedule a delegation follows, read from d (the store, or a transaction),
+// and whether it is its own rather than its form's.
+func (s *Service) ReminderDays(ctx context.Context, d store.Data, r *store.Response) (days []int, own bool, err error) {
+	if _, err := d.ReminderDays(ctx, r.ID); err == nil {
 		own = true
 	}
-	days, err = s.reminderDays(ctx, s.st, r)
+	days, err = s.reminderDays(ctx, d, r)
 	return days, own, err
 }
 

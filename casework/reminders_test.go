@@ -267,7 +267,7 @@ func TestOwnScheduleReplacesTheForms(t *testing.T) {
 	if got := days(none); len(got) != 0 {
 		t.Fatalf("own schedule []: %v", got)
 	}
-	if got, isOwn, err := c.work[0].ReminderDays(ctx, own); err != nil || !isOwn || !slices.Equal(got, []int{3}) {
+	if got, isOwn, err := c.work[0].ReminderDays(ctx, c.st, own); err != nil || !isOwn || !slices.Equal(got, []int{3}) {
 		t.Fatalf("ReminderDays: %v %v %v", got, isOwn, err)
 	}
 	if err := c.work[0].SetReminders(ctx, none.ID, "jo@council.example", []int{5, 1}); err != nil {
