@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"time"
 
+	"formportal/engine"
 	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
@@ -74,3 +76,12 @@ func langSwitch(r *http.Request) string {
 func withLangSwitch(p *renderer.Page, r *http.Request, formID string) {
 	p.LangSwitch, p.LangSwitchForm = langSwitch(r), formID
 }
+
+// inLang is the form with its texts in the language of ctx, as far as it has them (engine.Form.In).
+func inLang(ctx context.Context, form *engine.Form) *engine.Form {
+	return form.In(string(i18n.From(ctx)))
+}
+
+// speak puts the flow's form in the language of ctx: its pages, print view and PDF are in it. Its
+// questions and answers are the same as the English form's, so saving and checking are unchanged.
+func (f *flow) speak(ctx context.Context) { f.form = inLang(ctx, f.form) }
