@@ -138,6 +138,7 @@ func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error)
 	if err != nil {
 		return nil, err
 	}
+	f.speak(ctx)
 	f.readOnly = resp.Status == store.StatusSubmitted
 	f.submit, f.closeTo = i18n.T(ctx, "task.submit"), "/tasks"
 	f.save, f.saved = i18n.T(ctx, "common.save"), i18n.T(ctx, "formpage.saved")
