@@ -2,6 +2,7 @@ package engine
 
 import (
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -55,6 +56,9 @@ type textEntry struct {
 	rel     string  // its property in the element: "label", "messages.required"
 	pointer string  // the JSON pointer of the English text: "/sections/2/fields/0/label"
 	text    *string // the text in the model
+	// def is the key of the same text in the shared definition it was copied from (an option list, a
+	// question group), when the copy's English is the definition's: a translation there serves every use.
+	def string
 }
 
 // element is a translatable element: the form, or an item of one of its lists (a section, a field, a
@@ -66,40 +70,108 @@ type element struct {
 // formTexts lists every non-empty text of the form in file order, and every element that may hold
 // texts.
 func formTexts(f *Form) (texts []textEntry, elems []element) {
-	w := textWalk{}
-	w.elems = append(w.elems, element{"", ""})
-	w.walk(reflect.ValueOf(f).Elem(), "", "", "")
+	w := textWalk{seen: map[string]bool{}}
+	w.element("", "")
+	w.walk(reflect.ValueOf(f).Elem(), "", "", "", "")
+	// A copy falls back to its definition's translation only where the use kept the definition's English
+	// (a use's own hints and names are the use's to translate).
+	english := make(map[string]string, len(w.texts))
+	for _, t := range w.texts {
+		english[t.key] = *t.text
+	}
+	for i, t := range w.texts {
+		if e, ok := english[t.def]; t.def != "" && (!ok || e != *t.text) {
+			w.texts[i].def = ""
+		}
+	}
 	return w.texts, w.elems
 }
 
 type textWalk struct {
 	texts []textEntry
 	elems []element
+	seen  map[string]bool // element keys listed
 }
 
-// walk visits the struct v, part of the element at elemKey/elemPtr, at the property path rel within it.
-func (w *textWalk) walk(v reflect.Value, elemKey, elemPtr, rel string) {
+var (
+	fieldType       = reflect.TypeOf(Field{})
+	optionItemsType = reflect.TypeOf(OptionItems{})
+)
+
+func (w *textWalk) element(key, ptr string) {
+	if !w.seen[key] {
+		w.seen[key] = true
+		w.elems = append(w.elems, element{key, ptr})
+	}
+}
+
+func (w *textWalk) text(elemKey, elemPtr, prop, def string, s *string) {
+	if *s == "" {
+		return
+	}
+	w.texts = append(w.texts, textEntry{key: joinKey(elemKey, prop), elemKey: elemKey, elemPtr: elemPtr, rel: prop,
+		pointer: elemPtr + "/" + strings.ReplaceAll(prop, ".", "/"), text: s, def: defKey(def, prop)})
+}
+
+// defKey is the key below a definition's key, or "" when there is no definition.
+func defKey(def, rel string) string {
+	if def == "" {
+		return ""
+	}
+	return joinKey(def, rel)
+}
+
+// walk visits the struct v, part of the element at elemKey/elemPtr (copied from the definition at def,
+// or ""), at the property path rel within it.
+func (w *textWalk) walk(v reflect.Value, elemKey, elemPtr, rel, def string) {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		name := jsonName(sf)
-		if !sf.IsExported() || name == "" {
+		if !sf.IsExported() || name == "" || t.Name()+"."+sf.Name == "Option.Group" { // options() walks headings
 			continue
 		}
 		fv := v.Field(i)
 		prop := joinKey(rel, name)
 		if textProperties[t.Name()+"."+sf.Name] {
-			if s := fv.Addr().Interface().(*string); *s != "" {
-				w.texts = append(w.texts, textEntry{key: joinKey(elemKey, prop), elemKey: elemKey, elemPtr: elemPtr, rel: prop,
-					pointer: elemPtr + "/" + strings.ReplaceAll(prop, ".", "/"), text: s})
-			}
+			w.text(elemKey, elemPtr, prop, def, fv.Addr().Interface().(*string))
 			continue
 		}
+		ptr := elemPtr + "/" + strings.ReplaceAll(prop, ".", "/")
 		switch {
+		case fv.Type() == optionItemsType:
+			listDef := defKey(def, prop)
+			if t == fieldType && v.FieldByName("OptionList").String() != "" {
+				listDef = "optionLists." + v.FieldByName("OptionList").String()
+			}
+			w.options(fv, joinKey(elemKey, prop), ptr, listDef)
 		case fv.Kind() == reflect.Struct:
-			w.walk(fv, elemKey, elemPtr, prop)
+			w.walk(fv, elemKey, elemPtr, prop, def)
 		case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct && !fv.IsNil():
-			w.walk(fv.Elem(), elemKey, elemPtr, prop)
+			w.walk(fv.Elem(), elemKey, elemPtr, prop, def)
+		case fv.Kind() == reflect.Map && (fv.Type().Elem() == optionItemsType || structElem(fv.Type().Elem())):
+			// The form's shared definitions (optionLists, groups), keyed by name.
+			keys := make([]string, 0, fv.Len())
+			for _, k := range fv.MapKeys() {
+				keys = append(keys, k.String())
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				key, kptr := joinKey(joinKey(elemKey, prop), k), ptr+"/"+escapePointer(k)
+				mv := fv.MapIndex(reflect.ValueOf(k))
+				if mv.Type() == optionItemsType {
+					w.options(mv, key, kptr, "")
+					continue
+				}
+				if mv.Kind() == reflect.Pointer {
+					if mv.IsNil() {
+						continue
+					}
+					mv = mv.Elem()
+				}
+				w.element(key, kptr)
+				w.walk(mv, key, kptr, "", "")
+			}
 		case fv.Kind() == reflect.Slice && structElem(fv.Type().Elem()):
 			for j := 0; j < fv.Len(); j++ {
 				item := fv.Index(j)
@@ -110,11 +182,40 @@ func (w *textWalk) walk(v reflect.Value, elemKey, elemPtr, rel string) {
 					item = item.Elem()
 				}
 				key := joinKey(joinKey(elemKey, prop), itemName(item, j))
-				ptr := elemPtr + "/" + strings.ReplaceAll(prop, ".", "/") + "/" + strconv.Itoa(j)
-				w.elems = append(w.elems, element{key, ptr})
-				w.walk(item, key, ptr, "")
+				itemDef := defKey(def, joinKey(prop, itemName(item, j)))
+				if item.Type() == fieldType {
+					if fd := item.Addr().Interface().(*Field); fd.use != nil {
+						itemDef = "groups." + fd.use.Use + ".fields." + strings.TrimPrefix(fd.ID, fd.use.ID+groupSeparator)
+					}
+				}
+				w.element(key, ptr+"/"+strconv.Itoa(j))
+				w.walk(item, key, ptr+"/"+strconv.Itoa(j), "", itemDef)
 			}
 		}
+	}
+}
+
+// options visits a list of choices at key/ptr (copied from the list at def, or ""). A choice is keyed by
+// its value and found where it was written, inside its option group if it has one; a group's heading is
+// the group's, keyed by the group's position from 1 (optionLists.ethnicity.4.group), so it is translated
+// once for all its choices.
+func (w *textWalk) options(list reflect.Value, key, ptr, def string) {
+	for j := 0; j < list.Len(); j++ {
+		o := list.Index(j).Addr().Interface().(*Option)
+		at := o.at
+		if at == "" {
+			at = "/" + strconv.Itoa(j)
+		}
+		if o.Group != "" {
+			g, _, _ := strings.Cut(strings.TrimPrefix(at, "/"), "/")
+			n, _ := strconv.Atoi(g)
+			gkey := joinKey(key, strconv.Itoa(n+1))
+			w.element(gkey, ptr+"/"+g)
+			w.text(gkey, ptr+"/"+g, "group", defKey(def, strconv.Itoa(n+1)), &o.Group)
+		}
+		name := itemName(reflect.ValueOf(o).Elem(), j)
+		w.element(joinKey(key, name), ptr+at)
+		w.walk(reflect.ValueOf(o).Elem(), joinKey(key, name), ptr+at, "", defKey(def, name))
 	}
 }
 

@@ -150,6 +150,8 @@ func (f *Form) translatedCopy(lang string) *Form {
 	for _, t := range texts {
 		if s, ok := tr[t.key]; ok {
 			*t.text = s
+		} else if s, ok := tr[t.def]; ok && t.def != "" {
+			*t.text = s // translated once where the option list or question group is defined
 		}
 	}
 	for _, s := range c.Sections {
@@ -252,10 +254,15 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 			continue
 		}
 		file := path.Base(TranslationFileName(f.File, lang))
+		warned := map[string]bool{}
 		for _, t := range texts {
-			if _, ok := found[lang][t.key]; ok {
+			if _, ok := found[lang][t.key]; ok || warned[t.key] {
 				continue
 			}
+			if _, ok := found[lang][t.def]; ok || t.def != "" {
+				continue // the definition's own text is translated, or is warned of where it is defined
+			}
+			warned[t.key] = true
 			c.warnf(t.pointer, "missing-translation", "%s has no %s: add %s beside it, or `%s` in %s",
 				describeLocation(c.src.value, t.pointer), languageName(lang), inlineExample(lang, t.rel), t.key, file)
 		}
@@ -294,6 +301,9 @@ func flattenTranslations(src *source, v any, ptr, prefix string, leaf func(key, 
 // isListItem reports whether a translation key ends at an item of a list (options.yes), not a property.
 func isListItem(key string) bool {
 	parts := strings.Split(key, ".")
+	if len(parts) == 3 && parts[0] == "optionLists" {
+		return true // optionLists.ethnicity.arab: an option of a shared list
+	}
 	return len(parts) >= 2 && listProperties[parts[len(parts)-2]]
 }
 
@@ -412,18 +422,25 @@ type Text struct {
 	Translation string
 }
 
-// Texts lists every text of the form in file order with its translation into lang.
+// Texts lists every text of the form in file order with its translation into lang, a text copied from
+// an option list or a question group once, where it is defined.
 func (f *Form) Texts(lang string) []Text {
 	if f.i18n != nil && f.i18n.original != nil {
 		f = f.i18n.original
 	}
 	texts, _ := formTexts(f)
-	out := make([]Text, len(texts))
-	for i, t := range texts {
-		out[i] = Text{Key: t.key, English: *t.text}
-		if f.i18n != nil {
-			out[i].Translation = f.i18n.texts[lang][t.key]
+	out := make([]Text, 0, len(texts))
+	listed := map[string]bool{}
+	for _, t := range texts {
+		if t.def != "" || listed[t.key] {
+			continue // translated where it is defined; a group's heading once
 		}
+		listed[t.key] = true
+		x := Text{Key: t.key, English: *t.text}
+		if f.i18n != nil {
+			x.Translation = f.i18n.texts[lang][t.key]
+		}
+		out = append(out, x)
 	}
 	return out
 }
