@@ -95,7 +95,7 @@ type Form struct {
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
 	i18n     *formI18n // the form's translations and translated copies (translate.go)
-	uses     []*Field // the uses of groups, replaced in their sections and lists by the group's questions
+	uses     []*Field  // the uses of groups, replaced in their sections and lists by the group's questions
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the

@@ -183,13 +183,17 @@ func (w *textWalk) walk(v reflect.Value, elemKey, elemPtr, rel, def string) {
 				}
 				key := joinKey(joinKey(elemKey, prop), itemName(item, j))
 				itemDef := defKey(def, joinKey(prop, itemName(item, j)))
+				itemPtr := ptr + "/" + strconv.Itoa(j)
+				w.element(key, itemPtr)
 				if item.Type() == fieldType {
 					if fd := item.Addr().Interface().(*Field); fd.use != nil {
+						// A question made from a group: its own texts (a use's hint, a whose name) are
+						// reported at the use that made it.
 						itemDef = "groups." + fd.use.Use + ".fields." + strings.TrimPrefix(fd.ID, fd.use.ID+groupSeparator)
+						itemPtr = fd.use.pointer
 					}
 				}
-				w.element(key, ptr+"/"+strconv.Itoa(j))
-				w.walk(item, key, ptr+"/"+strconv.Itoa(j), "", itemDef)
+				w.walk(item, key, itemPtr, "", itemDef)
 			}
 		}
 	}
