@@ -46,6 +46,7 @@ func (c *checker) run() {
 	c.checkRenames()
 	c.checkRetention()
 	c.checkOptionListsUsed() // struct15
+	c.checkReminders()       // reminders.go
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
