@@ -20,6 +20,7 @@ var textProperties = map[string]bool{
 	"Messages.Max": true,
 	"Option.Label": true, "Option.Hint": true,
 	"Option.Group": true, "FixedRow.Label": true, // struct15: option groups' headings, fixed rows' labels
+	"Rule.Message": true, "Condition.Text": true, "Field.Summary": true,
 }
 
 // notTextProperties are the model's string properties nobody reads as they are: ids, types, paths,
@@ -34,7 +35,9 @@ var notTextProperties = map[string]bool{
 	"Field.Accept":    true,
 	"Option.Value":    true,
 	"Condition.Field": true, "Condition.Equals": true, "Condition.NotEquals": true, "Condition.In": true,
-	"Condition.Contains": true,
+	"Condition.Contains": true, "Condition.Expr": true,
+	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
+	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
 	// struct15: names of shared lists and groups, and what a use of a group gives its questions on loading
 	// (their names and hints, translated as theirs).
 	"Field.OptionList": true, "Field.Use": true, "Field.Whose": true, "Field.Prefills": true, "Field.Hints": true,
