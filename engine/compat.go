@@ -93,6 +93,7 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		at(new, nf.pointer+"/required", Error, "compat-now-required", "%s is now required: drafts that left it empty cannot be submitted until it is answered", nf.place())
 	}
 	compareCondition(old, new, of, nf, at)
+	compareFixedRows(old, new, of, nf, at) // struct15
 	tightened := func(name string, lower bool, o, n *float64) {
 		if n != nil && (o == nil || lower && *n < *o || !lower && *n > *o) {
 			at(new, nf.pointer+"/"+name, Warning, "compat-tightened", "%s: %s is now %g (was %s): some existing answers may no longer fit", nf.place(), name, *n, numberText(o, lower))

@@ -99,3 +99,14 @@ func (c *checker) checkFixedRows(fd *Field) {
 		c.errorf(fd.pointer+"/maxRows", "fixed-rows", "%s: maxRows (%d) is fewer than its %d fixed rows", fd.containerPlace(), *fd.MaxRows, len(fd.FixedRows))
 	}
 }
+
+// compareFixedRows warns of a fixed row removed from a table: drafts keep its answers as an ordinary row,
+// but consumers of submissions no longer receive that row by its id.
+func compareFixedRows(old, new *Form, of, nf *Field, at compatReport) {
+	for i, fr := range of.FixedRows {
+		if nf.fixedIndex(map[string]any{FixedRowKey: fr.ID}) < 0 {
+			at(old, fmt.Sprintf("%s/fixedRows/%d", of.pointer, i), Warning, "compat-fixed-rows",
+				"fixed row %q of %s was removed: drafts keep its answers as an added row, and submissions no longer name it", fr.ID, nf.containerPlace())
+		}
+	}
+}

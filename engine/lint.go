@@ -49,9 +49,9 @@ func (c *checker) run() {
 	c.checkOverview()
 	c.checkRenames()
 	c.checkRetention()
-	c.checkReminders() // reminders.go
-	c.checkExpressions()
 	c.checkOptionListsUsed() // struct15
+	c.checkReminders()       // reminders.go
+	c.checkExpressions()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()

@@ -70,12 +70,12 @@ type Form struct {
 	CaseData    map[string]any `json:"caseData,omitempty"`
 	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
-	// Rules are checks across answers of several sections (expressions.go).
-	Rules []*Rule `json:"rules,omitempty"`
 	// OptionLists are lists of options defined once and used by fields with OptionList.
 	OptionLists map[string]OptionItems `json:"optionLists,omitempty"`
 	// Groups are questions defined once and asked in several places ({ id, use }).
 	Groups map[string]*Group `json:"groups,omitempty"`
+	// Rules are checks across answers of several sections (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
@@ -94,8 +94,8 @@ type Form struct {
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
-	i18n     *formI18n // the form's translations and translated copies (translate.go)
 	uses     []*Field  // the uses of groups, replaced in their sections and lists by the group's questions
+	i18n     *formI18n // the form's translations and translated copies (translate.go)
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -200,13 +200,6 @@ type Field struct {
 	MaxFiles  int      `json:"maxFiles,omitempty"`
 	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
 
-	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
-	// makes any question required when it holds.
-	Expr         string `json:"expr,omitempty"`
-	Result       string `json:"result,omitempty"`
-	RequiredWhen string `json:"requiredWhen,omitempty"`
-	computed     *expr.Program
-	requiredWhen *expr.Program
 	// A use of a question group ({ id, use }) stands for the group's questions, which replace it on
 	// loading, with ids prefixed by its id; Whose goes before their names in messages, and Prefills
 	// fill them and Hints replace their hints, by their ids in the group.
@@ -214,6 +207,13 @@ type Field struct {
 	Whose    string            `json:"whose,omitempty"`
 	Prefills map[string]string `json:"prefills,omitempty"`
 	Hints    map[string]string `json:"hints,omitempty"`
+	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
+	// makes any question required when it holds.
+	Expr         string `json:"expr,omitempty"`
+	Result       string `json:"result,omitempty"`
+	RequiredWhen string `json:"requiredWhen,omitempty"`
+	computed     *expr.Program
+	requiredWhen *expr.Program
 
 	pointer string
 	section *Section

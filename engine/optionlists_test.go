@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,26 @@ func TestOptionListsAndGroups(t *testing.T) {
 	raw, _ := json.Marshal(form.SubmissionSchema())
 	if !strings.Contains(string(raw), `"enum":["irish","roma","arab","not_known"]`) {
 		t.Errorf("the submission schema does not list the shared list's values: %s", raw)
+	}
+}
+
+// TestOptionGroupsInWelsh: the bundled forms' ethnic group headings and fixed rows' labels are translated.
+func TestOptionGroupsInWelsh(t *testing.T) {
+	forms, diags, err := LoadFS(os.DirFS("../forms"), ".")
+	if err != nil || diags.HasErrors() {
+		t.Fatal(err, diags)
+	}
+	for _, f := range forms {
+		cy := f.In("cy")
+		switch f.ID {
+		case "safeguarding-concern":
+			if o := cy.Field("child_ethnicity").Options[0]; o.Group != "Asiaidd neu Asiaidd Prydeinig" || o.Label != "Bangladeshaidd" {
+				t.Errorf("child_ethnicity in Welsh: %+v", o)
+			}
+		case "early-help-request":
+			if l := cy.Field("key_professionals").FixedRows[0].Label; l != "Meddyg teulu" {
+				t.Errorf("the GP row in Welsh: %q", l)
+			}
+		}
 	}
 }

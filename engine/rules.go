@@ -73,6 +73,7 @@ var Rules = map[string]string{
 	"compat-pattern":         "compat: a new or changed pattern",
 	"compat-date-range":      "compat: a new or earlier maxDate, a new or later minDate, a new notInFuture or notInPast",
 	"compat-condition":       "compat: a question or section newly shown on a condition (answers are dropped when it does not hold), or a changed condition",
+	"compat-fixed-rows":      "compat: a table's fixed row was removed",
 	"compat-accept":          "compat: an attachments question accepts fewer kinds of file",
 	"compat-computed":        "compat: a computed value's type changed (error) or its expression did (warning)",
 	"compat-rule":            "compat: a new or changed rule, or a new or changed requiredWhen",

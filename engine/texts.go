@@ -21,10 +21,7 @@ var textProperties = map[string]bool{
 	"Messages.Max": true,
 	"Option.Label": true, "Option.Hint": true,
 	"Rule.Message": true, "Condition.Text": true, "Field.Summary": true,
-	// Question groups (groups.go): the words before a used question's name in messages ("the referrer's").
-	"Field.Whose": true,
-	// Option groups and fixed rows (optionlists.go, fixedrows.go): headings and row labels.
-	"Option.Group": true, "FixedRow.Label": true,
+	"Option.Group": true, "FixedRow.Label": true, // struct15: option groups' headings, fixed rows' labels
 }
 
 // notTextProperties are the model's string properties nobody reads as they are: ids, types, paths,
@@ -42,10 +39,10 @@ var notTextProperties = map[string]bool{
 	"Condition.Contains": true, "Condition.Expr": true,
 	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
 	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
-	// Question groups (groups.go): a use's group, prefills and hints are copied into the group's questions
-	// when it is expanded, where they are translated; the group's description is for designers.
-	"Field.Use": true, "Field.Prefills": true, "Field.Hints": true, "Group.Description": true,
-	"Field.OptionList": true, "FixedRow.ID": true,
+	// struct15: names of shared lists and groups, and what a use of a group gives its questions on loading
+	// (their names and hints, translated as theirs).
+	"Field.OptionList": true, "Field.Use": true, "Field.Whose": true, "Field.Prefills": true, "Field.Hints": true,
+	"FixedRow.ID": true, "Group.Description": true,
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

@@ -56,8 +56,8 @@ type TableRow struct {
 	Hash    string   // the row's answers as drawn, so that Remove removes this very row
 	Problem string   // the first problem with the row, when problems are shown
 	Focus   bool     // the row just saved: focus returns to it
-	Mark    string   // the council's comment on the row, when it returned the form for more information
 	Fixed   bool     // one of the table's fixed rows: headed by its label, and never removed
+	Mark    string   // the council's comment on the row, when it returned the form for more information
 }
 
 // PageLink is one link of a table's pagination.
@@ -149,7 +149,8 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	}
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
-		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)], Fixed: fd.IsFixedRow(i)}
+		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Fixed: fd.IsFixedRow(i),
+			Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)]}
 		for _, col := range t.Columns {
 			cell := row[col.ID]
 			if col.Type == engine.TypeComputed {
