@@ -81,7 +81,7 @@ func TestOptionGroupsInWelsh(t *testing.T) {
 		cy := f.In("cy")
 		switch f.ID {
 		case "safeguarding-concern":
-			if o := cy.Field("child_ethnicity").Options[0]; o.Group != "Asiaidd neu Asiaidd Prydeinig" || o.Label != "Bangladeshaidd" {
+			if o := cy.Field("child_ethnicity").Options[0]; o.Group != "Asiaidd, Asiaidd Cymreig neu Asiaidd Prydeinig" || o.Label != "Bangladeshaidd" {
 				t.Errorf("child_ethnicity in Welsh: %+v", o)
 			}
 		case "early-help-request":
