@@ -477,7 +477,7 @@ func FormPage(v FormPageView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Description != "" {
-				templ_7745c5c3_Err = Paragraphs(v.Description).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Guidance(v.Description).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
