@@ -55,7 +55,7 @@ func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 		TypeText:        "hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required sensitive showWhen type",
 		TypeEmail:       "hint id label maxLength messages name prefill readOnly renamedFrom required sensitive showWhen type",
 		TypePhone:       "hint id label messages name prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeTable:       "columns hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required sensitive showWhen type",
+		TypeTable:       "agencyColumn childColumn columns dateColumn eventColumn hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required sensitive showWhen type",
 		TypeCheckboxes:  "hint id label maxSelected messages minSelected name options prefill readOnly renamedFrom required sensitive showWhen type",
 		TypeContent:     "heading hint id label messages name prefill readOnly renamedFrom required sensitive showWhen text type",
 		TypeAttachments: "accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required sensitive showWhen type",
