@@ -339,6 +339,7 @@ func (a *App) routes() {
 				r.Get("/requests/new", a.requestForm)
 				r.Post("/requests/new", a.sendRequest)
 				r.Get("/requests/{id}", a.requestPage)
+				r.Get("/requests/{id}/chronology", a.requestChronology)
 				for _, kind := range []store.Kind{store.KindDelegation, store.KindReferral} {
 					base := "/" + string(kind) + "s/{id}"
 					r.Get(base, a.staffDetail(kind))

@@ -247,6 +247,9 @@ func (a *App) requestPage(w http.ResponseWriter, r *http.Request) {
 	if len(members) > 0 {
 		v.Family = familyName(form, members[0])
 	}
+	if hasChronology(form) {
+		v.ChronologyHref = "/staff/requests/" + q.ID + "/chronology"
+	}
 	a.render(w, r, renderer.RequestPage(v))
 }
 
