@@ -112,6 +112,7 @@ func (h *Handler) routes() {
 		// Multi-agency requests (issue 17).
 		r.Post("/requests", h.createRequest)
 		r.Get("/requests/{id}", h.getRequest)
+		r.Get("/requests/{id}/chronology", h.requestChronology)
 	})
 }
 

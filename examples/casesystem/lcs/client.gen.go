@@ -204,6 +204,47 @@ func (e RequestAgenciesStatus) Valid() bool {
 	}
 }
 
+// ChronologyPage A page of a request's merged chronology: every agency's submitted rows of the form's chronology table, in date order, each marked with its agency. Rows two agencies may have both described (same date, a shared child or none named, and event texts sharing at least half the words of the shorter, common words dropped) are flagged in sameEventAs, never merged.
+type ChronologyPage struct {
+	// Columns The table's columns besides the date and the agency, in the form's order: the keys of each row's cells
+	Columns []struct {
+		Id    string `json:"id"`
+		Label string `json:"label"`
+	} `json:"columns"`
+
+	// More Whether there are more rows after this page now
+	More bool `json:"more"`
+
+	// Next The cursor of the page after this one (the same filters must be given with it); given on the last page too. A page with no rows gives back the cursor it was asked with
+	Next string `json:"next"`
+
+	// Request The request's own resource
+	Request string `json:"request"`
+	Rows    []struct {
+		// Agency From the table's agency column, else the organisation of the professional it was sent to
+		Agency string `json:"agency"`
+
+		// Cells Each column's answer as people read it (option labels, children by name), by column id
+		Cells map[string]string `json:"cells"`
+
+		// Children The ids (in the case data) of the children it is about; empty when the table does not say
+		Children []string           `json:"children"`
+		Date     openapi_types.Date `json:"date"`
+
+		// Delegation The contribution it comes from
+		Delegation string `json:"delegation"`
+
+		// Id The row: its delegation's id and its place in that contribution
+		Id string `json:"id"`
+
+		// Number Its place in the whole merged chronology, unfiltered
+		Number int `json:"number"`
+
+		// SameEventAs The ids of other agencies' rows that may describe the same event
+		SameEventAs []string `json:"sameEventAs"`
+	} `json:"rows"`
+}
+
 // Delegation defines model for Delegation.
 type Delegation struct {
 	AutoReply *struct {
@@ -611,6 +652,27 @@ type CreateRequestParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetRequestChronologyParams defines parameters for GetRequestChronology.
+type GetRequestChronologyParams struct {
+	// Child Rows about this child (its id in the case data)
+	Child *string `form:"child,omitempty" json:"child,omitempty"`
+
+	// Agency Rows from this agency, exactly as the rows name it
+	Agency *string `form:"agency,omitempty" json:"agency,omitempty"`
+
+	// From Rows dated on or after this day
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Rows dated on or before this day
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page: carry on from there. Not with since.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListSubmissionsParams defines parameters for ListSubmissions.
 type ListSubmissionsParams struct {
 	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
@@ -912,6 +974,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
 	GetRequest(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRequestChronology A request's merged chronology, a page at a time
+	//
+	// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+	//
+	// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+	GetRequestChronology(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubmissions Submitted contributions, in the order they were submitted, a page at a time
 	//
@@ -1347,6 +1416,23 @@ func (c *Client) CreateRequest(ctx context.Context, params *CreateRequestParams,
 // Corresponds with GET /requests/{id} (the `GetRequest` operationId).
 func (c *Client) GetRequest(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetRequestRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRequestChronology A request's merged chronology, a page at a time
+//
+// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+//
+// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+func (c *Client) GetRequestChronology(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRequestChronologyRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2374,6 +2460,127 @@ func NewGetRequestRequest(server string, id Id) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetRequestChronologyRequest constructs an http.Request for the GetRequestChronology method
+func NewGetRequestChronologyRequest(server string, id Id, params *GetRequestChronologyParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/requests/%s/chronology", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Child != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "child", *params.Child, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Agency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "agency", *params.Agency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSubmissionsRequest constructs an http.Request for the ListSubmissions method
 func NewListSubmissionsRequest(server string, params *ListSubmissionsParams) (*http.Request, error) {
 	var err error
@@ -2699,6 +2906,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
 	GetRequestWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetRequestResponse, error)
+
+	// GetRequestChronologyWithResponse A request's merged chronology, a page at a time
+	//
+	// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+	GetRequestChronologyWithResponse(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*GetRequestChronologyResponse, error)
 
 	// ListSubmissionsWithResponse Submitted contributions, in the order they were submitted, a page at a time
 	//
@@ -4220,6 +4436,75 @@ func (r GetRequestResponse) ContentType() string {
 	return ""
 }
 
+type GetRequestChronologyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChronologyPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRequestChronologyResponse) GetJSON200() *ChronologyPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRequestChronologyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRequestChronologyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRequestChronologyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRequestChronologyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListSubmissionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4654,6 +4939,21 @@ func (c *ClientWithResponses) GetRequestWithResponse(ctx context.Context, id Id,
 		return nil, err
 	}
 	return ParseGetRequestResponse(rsp)
+}
+
+// GetRequestChronologyWithResponse A request's merged chronology, a page at a time
+//
+// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+func (c *ClientWithResponses) GetRequestChronologyWithResponse(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*GetRequestChronologyResponse, error) {
+	rsp, err := c.GetRequestChronology(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRequestChronologyResponse(rsp)
 }
 
 // ListSubmissionsWithResponse Submitted contributions, in the order they were submitted, a page at a time
@@ -5928,6 +6228,60 @@ func ParseGetRequestResponse(rsp *http.Response) (*GetRequestResponse, error) {
 			return nil, err
 		}
 		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRequestChronologyResponse parses an HTTP response from a GetRequestChronologyWithResponse call
+func ParseGetRequestChronologyResponse(rsp *http.Response) (*GetRequestChronologyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRequestChronologyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChronologyPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest Unauthorized
