@@ -33,7 +33,7 @@ func TestMergedChronologyOfThreeAgencies(t *testing.T) {
 	jo := e.staff("jo@council.example", false)
 	rid, ids := sendToThree(t, e, jo)
 	page := "/staff/requests/" + rid + "/chronology"
-	jo.get("/staff/requests/"+rid).see("Read the merged chronology")
+	jo.get("/staff/requests/" + rid).see("Read the merged chronology")
 	jo.get(page).status(200).see("Merged chronology", "0 of 3 agencies have submitted", "No rows")
 
 	contribute(t, e.register("head@school.example"), ids[0], "3 2 2026|c1|Aurora went to A&E after a head injury at home",
@@ -63,13 +63,13 @@ func TestMergedChronologyOfThreeAgencies(t *testing.T) {
 	jo.get(page).see("3 of 3 agencies have submitted", "4 of 4 rows", "Thames Valley Police", "Aurora Boreo, Orion Boreo")
 
 	// Filters, in a GET form: by child, agency and dates.
-	jo.get(page + "?child=c2").see("2 of 4 rows", "10 January 2026", "Police called")
+	jo.get(page+"?child=c2").see("2 of 4 rows", "10 January 2026", "Police called")
 	if strings.Contains(htmlText(jo.last), "Elm Surgery (row") {
 		t.Fatal("the child filter kept another child's rows")
 	}
 	jo.get(page+"?agency=Elm+Surgery").see("1 of 4 rows", "A&E attendance").see("Elm Surgery")
-	jo.get(page + "?from.day=1&from.month=2&from.year=2026&to.day=10&to.month=2&to.year=2026").see("2 of 4 rows", "3 February 2026")
-	jo.get(page + "?from.day=31&from.month=2&from.year=2026").status(http.StatusUnprocessableEntity).see("The from date must be a real date", "4 of 4 rows")
+	jo.get(page+"?from.day=1&from.month=2&from.year=2026&to.day=10&to.month=2&to.year=2026").see("2 of 4 rows", "3 February 2026")
+	jo.get(page+"?from.day=31&from.month=2&from.year=2026").status(http.StatusUnprocessableEntity).see("The from date must be a real date", "4 of 4 rows")
 	jo.get(page + "?from.day=1&from.month=3&from.year=2026&to.day=1&to.month=2&to.year=2026").status(http.StatusUnprocessableEntity).
 		see("The to date must be the same as or after the from date")
 
