@@ -34,6 +34,7 @@ type delegationRequest struct {
 	CaseData     json.RawMessage `json:"caseData"`
 	DueDate      string          `json:"dueDate"`
 	Comments     string          `json:"comments"`
+	Reminders    []int           `json:"reminders"` // nil: the form's schedule
 }
 
 func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
@@ -44,6 +45,9 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 	}
 	form, errs := h.checkDelegable(req.Form, req.Sections, req.CaseData)
 	errs = append(errs, checkProfessional("", &req.Professional, req.DueDate)...)
+	if msg := casework.CheckReminderDays(req.Reminders); msg != "" {
+		errs = append(errs, Error{Path: "reminders", Message: msg})
+	}
 	if len(errs) > 0 {
 		fail(w, http.StatusBadRequest, errs...)
 		return
@@ -51,7 +55,7 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 	h.perform(w, r, r.Context(), func(ctx context.Context) (*store.Response, error) {
 		return h.work.Delegate(ctx, actor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
 			To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
-			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
+			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments, Reminders: req.Reminders})
 	}, h.delegationAnswer(http.StatusCreated))
 }
 
@@ -155,6 +159,8 @@ type delegationView struct {
 	Status       string          `json:"status"`
 	Professional professional    `json:"professional"`
 	DueDate      string          `json:"dueDate,omitempty"`
+	Overdue      bool            `json:"overdue"`
+	Reminders    []int           `json:"reminders"`
 	Comments     string          `json:"comments,omitempty"`
 	Reference    string          `json:"reference,omitempty"`
 	CreatedAt    time.Time       `json:"createdAt"`
@@ -195,6 +201,12 @@ func (h *Handler) delegationJSON(ctx context.Context, d store.Data, resp *store.
 	if v.Sections == nil {
 		v.Sections = []string{}
 	}
+	v.Overdue = casework.Overdue(resp, h.now())
+	days, _, err := h.work.ReminderDays(ctx, d, resp)
+	if err != nil {
+		return nil, err
+	}
+	v.Reminders = append([]int{}, days...)
 	if !resp.SubmittedAt.IsZero() {
 		t := resp.SubmittedAt
 		v.SubmittedAt = &t

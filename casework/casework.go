@@ -172,6 +172,11 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 				return err
 			}
 			r.UpdatedAt = s.now()
+			if slices.Contains(reschedules, action) { // reminders.go
+				if err := s.scheduleReminders(ctx, tx, r); err != nil {
+					return err
+				}
+			}
 			event := action
 			if n.event != "" {
 				event = n.event
@@ -242,6 +247,9 @@ type Delegation struct {
 	CaseData json.RawMessage
 	DueDate  string // YYYY-MM-DD or ""
 	Comments string
+	// Reminders is the delegation's own reminder schedule, days before the due date (reminders.go); nil
+	// follows the form's, empty sends none.
+	Reminders []int
 }
 
 // Delegate sends sections of a form to a professional: the response, prefilled from the case data, its
@@ -252,7 +260,7 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 		return nil, err
 	}
 	err = s.st.InTx(ctx, func(tx store.Data) error {
-		if err := s.sendDelegation(ctx, tx, actor, r); err != nil {
+		if err := s.sendDelegation(ctx, tx, actor, r, d.Reminders); err != nil {
 			return err
 		}
 		return within(ctx, tx, r)
@@ -275,6 +283,9 @@ func (s *Service) newDelegation(d Delegation) (*store.Response, error) {
 			return nil, fmt.Errorf("delegate: form %q has no delegable section %q", d.Form, id)
 		}
 	}
+	if msg := CheckReminderDays(d.Reminders); msg != "" {
+		return nil, fmt.Errorf("delegate %s: reminders: %s", d.Form, msg)
+	}
 	draft, err := prefill(form, d.CaseData)
 	if err != nil {
 		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
@@ -286,9 +297,10 @@ func (s *Service) newDelegation(d Delegation) (*store.Response, error) {
 		CreatedAt: now, UpdatedAt: now}, nil
 }
 
-// sendDelegation writes a new delegation inside tx: the response with its first event, the audit entry
-// and the email to its professional.
-func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor string, r *store.Response) error {
+// sendDelegation writes a new delegation inside tx: the response with its first event, the audit entry,
+// the email to its professional and its reminders (its own schedule when reminders is not nil, else its
+// form's: reminders.go).
+func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor string, r *store.Response, reminders []int) error {
 	detail := "sent to " + r.OwnerEmail
 	if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
 		return err
@@ -296,7 +308,15 @@ func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor strin
 	if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
 		return err
 	}
-	return s.mail.Queue(ctx, tx, s.delegationEmail(r))
+	if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+		return err
+	}
+	if reminders != nil {
+		if err := tx.SetReminderDays(ctx, r.ID, reminders); err != nil {
+			return err
+		}
+	}
+	return s.scheduleReminders(ctx, tx, r)
 }
 
 // prefill is a new response's draft: the form's answers taken from the case data.

@@ -28,6 +28,9 @@ type MultiAgency struct {
 	Sections []string // empty means the whole form
 	CaseData json.RawMessage
 	To       []Contribution
+	// Reminders is the request's reminder schedule, days before each delegation's due date, given to every
+	// delegation of the request; nil means the form's (reminders.go).
+	Reminders []int
 }
 
 // ErrRequest is wrapped by the errors of a request that cannot be sent as asked (no professional, too
@@ -55,7 +58,7 @@ func (s *Service) SendRequest(ctx context.Context, actor string, m MultiAgency) 
 	seen := map[string]bool{}
 	var members []*store.Response
 	for _, c := range m.To {
-		r, err := s.newDelegation(Delegation{Form: m.Form, Sections: m.Sections, To: c.To, CaseData: m.CaseData, DueDate: c.DueDate, Comments: c.Comments})
+		r, err := s.newDelegation(Delegation{Form: m.Form, Sections: m.Sections, To: c.To, CaseData: m.CaseData, DueDate: c.DueDate, Comments: c.Comments, Reminders: m.Reminders})
 		if err != nil {
 			return nil, nil, fmt.Errorf("send request: %w", err)
 		}
@@ -72,7 +75,7 @@ func (s *Service) SendRequest(ctx context.Context, actor string, m MultiAgency) 
 			return err
 		}
 		for _, r := range members {
-			if err := s.sendDelegation(ctx, tx, actor, r); err != nil {
+			if err := s.sendDelegation(ctx, tx, actor, r, m.Reminders); err != nil {
 				return err
 			}
 			if err := tx.AddToRequest(ctx, q.ID, r.ID); err != nil {

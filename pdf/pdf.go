@@ -102,10 +102,14 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 	if d.Form == nil {
 		return Result{}, errors.New("pdf: no form to render")
 	}
+	if d.Lang == "" {
+		d.Lang = d.Form.Lang() // a form's translated copy is printed in its language
+	}
 	r, err := startDocument(d.Form.Title, d.Marking, d.Lang)
 	if err != nil {
 		return Result{}, err
 	}
+
 	r.heading(func() { r.lines(left, r.wrap(r.clean(d.Form.Title, stTitle), stTitle, contentW), stTitle) })
 	r.under(func() {
 		r.gap(4)
@@ -135,6 +139,7 @@ func startDocument(title, marking, lang string) (*renderer, error) {
 		return nil, err
 	}
 	r.tags.lang, r.tags.title = tag, title
+	r.w = wordsFor(tag)
 	r.pdf.SetInfo(gopdf.PdfInfo{Title: infoText(title), Creator: "formportal", Producer: "formportal"})
 	return r, nil
 }
