@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
+	"formportal/chronology/chronologytest"
 	"formportal/engine"
 )
 
@@ -204,42 +204,24 @@ func TestBundledChronologyMerges(t *testing.T) {
 }
 
 // BenchmarkMerge merges 20 contributions of 500 rows each for a family of six children.
+//
+//	go test ./chronology -run '^$' -bench Merge -benchmem
 func BenchmarkMerge(b *testing.B) {
 	src, err := os.ReadFile("../forms/multi-agency-chronology.yaml")
 	if err != nil {
 		b.Fatal(err)
 	}
 	form := load(b, string(src))
-	children, contributions := BenchFamily(b, 20, 500)
+	children, subs := chronologytest.Family(20, 500)
+	var contributions []Contribution
+	for i, s := range subs {
+		contributions = append(contributions, Contribution{ResponseID: fmt.Sprintf("r%02d", i), Organisation: fmt.Sprintf("Agency %d", i), Submission: s})
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Merge(form, children, contributions); err != nil {
-			b.Fatal(err)
+		t, err := Merge(form, children, contributions)
+		if err != nil || len(t.Rows) != 10000 {
+			b.Fatalf("%v rows, %v", len(t.Rows), err)
 		}
 	}
-}
-
-// BenchFamily is a family of six children and n agencies' contributions of rows rows each to the
-// Multi-Agency Chronology, spread over two years with some events told by two agencies.
-func BenchFamily(tb testing.TB, n, rows int) ([]engine.Child, []Contribution) {
-	var children []engine.Child
-	for i := range 6 {
-		children = append(children, engine.Child{ID: fmt.Sprintf("c%d", i+1), Name: fmt.Sprintf("Child %d Boreo", i+1)})
-	}
-	events := []string{"Home visit by the health visitor: the house was cold and there was little food",
-		"Missed appointment at the dental surgery", "Police called to the home after a domestic incident",
-		"Attended A&E with a head injury after a fall at home", "Exclusion from school for two days after a fight",
-		"Reported missing overnight, found the next morning at a friend's house"}
-	var out []Contribution
-	for a := range n {
-		var list []map[string]any
-		for i := range rows {
-			day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (i*37+a*11)%730)
-			list = append(list, map[string]any{"date": day.Format(time.DateOnly),
-				"children_concerned": []any{children[(i+a)%6].ID}, "event": events[(i+a)%len(events)] + fmt.Sprintf(" (entry %d)", i),
-				"source": "Agency " + fmt.Sprint(a), "outcome": "Referred to the family support team"})
-		}
-		out = append(out, Contribution{ResponseID: fmt.Sprintf("r%02d", a), Organisation: fmt.Sprintf("Agency %d", a), Submission: submission(tb, "chronology_entries", list...)})
-	}
-	return children, out
 }
