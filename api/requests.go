@@ -78,6 +78,10 @@ func (h *Handler) createRequest(w http.ResponseWriter, r *http.Request) {
 	if idem != nil && errors.Is(err, store.ErrConflict) && h.replay(w, r, idem) {
 		return // the same key's first request, racing this one, sent it
 	}
+	if errors.Is(err, casework.ErrRequest) {
+		fail(w, http.StatusBadRequest, Error{Path: "agencies", Message: err.Error()})
+		return
+	}
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -90,6 +90,7 @@ func TestMultiAgencyChronologyInTheBrowser(t *testing.T) {
 	jo.MustSee("3 of 3")
 	jo.MustSee("Submitted")
 	jo.ClickLink("Read the merged chronology")
+	merged := jo.Path()
 	jo.MustSee("3 of 3 agencies have submitted")
 	jo.MustSee("4 of 4 rows")
 	jo.MustSee("2 of them may describe the same event")
@@ -105,14 +106,14 @@ func TestMultiAgencyChronologyInTheBrowser(t *testing.T) {
 	jo.MustSee("1 of 4 rows")
 	jo.MustSee("Police called to the home")
 	jo.ClickLink("Clear filters")
-	jo.Visit(jo.Path() + "?from.day=1&from.month=2&from.year=2026&to.day=10&to.month=2&to.year=2026")
+	jo.Visit(merged + "?from.day=1&from.month=2&from.year=2026&to.day=10&to.month=2&to.year=2026")
 	jo.MustSee("2 of 4 rows")
-	jo.Visit(jo.Path() + "?from.day=31&from.month=2&from.year=2026")
+	jo.Visit(merged + "?from.day=31&from.month=2&from.year=2026")
 	jo.MustSee("The from date must be a real date")
 
 	// The exports, fetched with the worker's session as the links on the page are.
 	var csvHref, pdfHref string
-	jo.Visit(jo.Path() + "?child=c1")
+	jo.Visit(merged + "?child=c1")
 	jo.Eval(`[...document.querySelectorAll("a")].find(a => a.textContent.includes("as CSV")).getAttribute("href")`, &csvHref)
 	jo.Eval(`[...document.querySelectorAll("a")].find(a => a.textContent.includes("as PDF")).getAttribute("href")`, &pdfHref)
 	fetch := func(href string) (string, string) {
