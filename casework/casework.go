@@ -16,6 +16,7 @@ import (
 	"formportal/apievents"
 	"formportal/engine"
 	"formportal/forms"
+	"formportal/i18n"
 	"formportal/store"
 )
 
@@ -97,8 +98,11 @@ type Texts struct {
 }
 
 // Signature ends every email the portal sends.
-func (t Texts) Signature() string {
-	return "Yours sincerely\n\n" + t.Council + "\n" + t.Service + "\n\nThis is an automated email: please do not reply to it."
+func (t Texts) Signature() string { return t.SignatureIn(i18n.English) }
+
+// SignatureIn is the signature in l.
+func (t Texts) SignatureIn(l i18n.Lang) string {
+	return i18n.In(l, "mail.signature", "Council", t.Council, "Service", t.Service)
 }
 
 // Service changes responses.
@@ -410,8 +414,10 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 // ReturnForInformation sends a submitted delegation or referral back to its author for more information.
 // A delegation reopens as it is; a referral's submission stays as the "Previous Form" and a copy, open for
 // changes and with its own copies of the documents, carries the council's reason and comment. It returns
-// the response that is now open for changes.
-func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string) (*store.Response, error) {
+// the response that is now open for changes. marks are the council's comments on questions and rows of
+// the submission (rounds.go), shown to its author on the pages; each return keeps the submission it
+// returned, so the next one shows what changed.
+func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string, marks ...Mark) (*store.Response, error) {
 	detail := reason
 	if comment != "" {
 		detail += ": " + comment
@@ -419,13 +425,22 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 	var reopened *store.Response
 	_, err := s.change(ctx, id, Return, actor, func(tx store.Data, r *store.Response) (note, error) {
 		n := note{detail: detail}
+		if err := s.checkMarks(r, marks); err != nil { // rounds.go
+			return n, err
+		}
 		if r.Kind == store.KindDelegation {
 			r.Status, r.ReturnReason, r.ReturnComment = store.StatusReturned, reason, comment
 			reopened = r
+			if err := s.addRound(ctx, tx, r.ID, r.Submission, marks); err != nil {
+				return n, err
+			}
 			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(r, reason))
 		}
 		c, err := s.reopenCopy(ctx, tx, r, actor, reason, comment, detail)
 		if err != nil {
+			return n, err
+		}
+		if err := s.addRound(ctx, tx, c.ID, r.Submission, marks); err != nil {
 			return n, err
 		}
 		r.Status = store.StatusSuperseded

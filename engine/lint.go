@@ -53,6 +53,7 @@ func (c *checker) run() {
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
+	c.checkGuidance() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------

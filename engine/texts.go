@@ -19,7 +19,7 @@ var textProperties = map[string]bool{
 	"Messages.Required": true, "Messages.Pattern": true, "Messages.Format": true, "Messages.Min": true,
 	"Messages.Max": true,
 	"Option.Label": true, "Option.Hint": true,
-	"Rule.Message": true, "Condition.Text": true,
+	"Rule.Message": true, "Condition.Text": true, "Field.Summary": true,
 }
 
 // notTextProperties are the model's string properties nobody reads as they are: ids, types, paths,
@@ -38,7 +38,7 @@ var notTextProperties = map[string]bool{
 	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
 	// A chronology table's columns (chronology.go).
 	"Field.DateColumn": true, "Field.AgencyColumn": true, "Field.ChildColumn": true, "Field.EventColumn": true,
-	"Rule.Expr": true, "Rule.Fields": true,
+	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

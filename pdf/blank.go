@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"formportal/engine"
+	"formportal/guidance"
 )
 
 // Blank forms: the questions of the chosen sections with what a person filling the form in by hand needs.
@@ -33,7 +34,7 @@ func (r *renderer) blankForm(d Document) {
 				r.para(left, contentW, r.onlyIf(s.ShowWhen), stHint)
 			}
 			if s.Description != "" {
-				r.para(left, contentW, strings.TrimSpace(s.Description), stHint)
+				r.blocks(left, contentW, guidance.Parse(s.Description), stHint)
 			}
 			r.gap(4)
 			for _, fd := range s.Fields {
@@ -91,11 +92,14 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
+// computedNote stands in a blank form for the answer space of a computed value.
+const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
+
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
 	if fd.Hint != "" {
-		out = append(out, fd.Hint)
+		out = append(out, guidance.PlainText(guidance.Inline(fd.Hint)))
 	}
 	if fd.ShowWhen != nil {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
@@ -103,6 +107,9 @@ func (b *blank) notes(fd *engine.Field) []string {
 	out = append(out, b.constraints(fd)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
+	}
+	if fd.Type == engine.TypeComputed {
+		out = append(out, computedNote)
 	}
 	return out
 }
@@ -119,7 +126,7 @@ func (b *blank) field(x, w float64, fd *engine.Field) {
 					r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
 				}
 				r.para(x, w, r.onlyIf(fd.ShowWhen), stHint)
-				r.richText(x, w, fd.Text, stBody)
+				r.styledText(x, w, fd, stBody)
 			})
 			r.gap(6)
 			return
@@ -235,6 +242,8 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		r.room(boxH)
 		r.rect(x, r.y, w, boxH, 255)
 		r.y += boxH
+	case engine.TypeComputed:
+		// Nothing to write: the portal works it out (the note says so).
 	case engine.TypeAttachments:
 		r.para(x, w, r.w.listDocuments, stBody)
 		for range 3 {

@@ -79,6 +79,10 @@ type Document struct {
 	// Lang is the language of the document's text, a BCP 47 tag such as "en" or "cy"; "en" when empty.
 	// It is the language the PDF declares, which screen readers speak it in.
 	Lang string
+	// ChangesTitle, when set, ends the document with a section of that title listing Changes: what
+	// changed since the submission a return sent back (rounds.go).
+	ChangesTitle string
+	Changes      []engine.Change
 }
 
 // Result describes a rendered document.
@@ -118,6 +122,9 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 			r.blankForm(d)
 		} else {
 			r.answeredForm(d)
+		}
+		if d.hasChanges() {
+			r.changes(d)
 		}
 	})
 	return r.write(w, tag)
@@ -263,56 +270,6 @@ func (r *renderer) group(x, w float64, title string, keep float64, body func()) 
 	r.heading(func() { r.keptLines(x, w, title, stSub, keep) })
 	r.under(body)
 	r.end()
-}
-
-// content draws a content field: its heading and its text, "- " lines as bullets.
-func (r *renderer) content(x, w float64, fd *engine.Field) {
-	r.within("Div", func() {
-		if fd.Heading != "" {
-			r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
-		}
-		r.richText(x, w, fd.Text, stBody)
-	})
-	r.gap(6)
-}
-
-// richText draws designer text: paragraphs separated by blank lines, "- " lines as bulleted items, a
-// list. The lines of a paragraph are drawn as they are written, each starting a line.
-func (r *renderer) richText(x, w float64, text string, st style) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return
-	}
-	var open *node // the paragraph or the list being drawn
-	close := func() {
-		if open != nil {
-			r.end()
-			open = nil
-		}
-	}
-	for line := range strings.SplitSeq(text, "\n") {
-		line = strings.TrimRight(line, " ")
-		bullet := strings.HasPrefix(strings.TrimLeft(line, " "), "- ")
-		switch {
-		case line == "":
-			close()
-			r.gap(st.lh() / 2)
-		case bullet:
-			if open == nil || open.role != "L" {
-				close()
-				open = r.begin("L")
-			}
-			item := strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
-			r.item(x, w, 12, r.wrap(r.clean(item, st), st, w-12), st, func() { r.text(x+2, r.y, "•", st) }, nil)
-		default:
-			if open == nil || open.role != "P" {
-				close()
-				open = r.begin("P")
-			}
-			r.lines(x, r.wrap(r.clean(line, st), st, w), st)
-		}
-	}
-	close()
 }
 
 // item draws an item of a list: its label (a bullet, a box to tick) beside its first line, its lines

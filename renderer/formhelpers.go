@@ -78,49 +78,6 @@ func cellText(f FieldView) string {
 	return f.Value
 }
 
-// textBlock is a paragraph or a bulleted list of static text.
-type textBlock struct {
-	Text    string
-	Bullets []string
-}
-
-func textBlocks(text string) []textBlock {
-	var out []textBlock
-	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		var para []string
-		var bullets []string
-		flush := func() {
-			if len(para) > 0 {
-				out = append(out, textBlock{Text: strings.Join(para, " ")})
-				para = nil
-			}
-			if len(bullets) > 0 {
-				out = append(out, textBlock{Bullets: bullets})
-				bullets = nil
-			}
-		}
-		for _, line := range strings.Split(p, "\n") {
-			line = strings.TrimSpace(line)
-			switch {
-			case strings.HasPrefix(line, "- "):
-				if len(para) > 0 {
-					out = append(out, textBlock{Text: strings.Join(para, " ")})
-					para = nil
-				}
-				bullets = append(bullets, strings.TrimSpace(line[2:]))
-			case line != "":
-				if len(bullets) > 0 {
-					out = append(out, textBlock{Bullets: bullets})
-					bullets = nil
-				}
-				para = append(para, line)
-			}
-		}
-		flush()
-	}
-	return out
-}
-
 func inputType(fd *engine.Field) string {
 	switch fd.Type {
 	case engine.TypeEmail:
@@ -163,15 +120,7 @@ func inputWidth(fd *engine.Field) string {
 }
 
 // RowNoun is what one row of a table (item of a list) is called: "row", "person".
-func RowNoun(fd *engine.Field) string {
-	if fd.ItemLabel != "" {
-		return strings.ToLower(fd.ItemLabel)
-	}
-	if fd.Type == engine.TypeList {
-		return "item"
-	}
-	return "row"
-}
+func RowNoun(fd *engine.Field) string { return fd.RowNoun() }
 
 // RowNouns is what many rows are called: "rows", "people".
 func RowNouns(fd *engine.Field) string {

@@ -15,6 +15,7 @@ import (
 	"formportal/casework"
 	"formportal/download"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -132,13 +133,14 @@ func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
 }
 
 // taskFlow prepares the form flow of a task.
-func (a *App) taskFlow(resp *store.Response) (*flow, error) {
+func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error) {
 	f, err := a.newFlow(resp, "/tasks/"+resp.ID)
 	if err != nil {
 		return nil, err
 	}
 	f.readOnly = resp.Status == store.StatusSubmitted
-	f.submit, f.closeTo = "Submit contribution", "/tasks"
+	f.submit, f.closeTo = i18n.T(ctx, "task.submit"), "/tasks"
+	f.save, f.saved = i18n.T(ctx, "common.save"), i18n.T(ctx, "formpage.saved")
 	m, _ := f.caseData.(map[string]any)
 	sender, _ := m["sender"].(map[string]any)
 	str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
@@ -181,7 +183,7 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := a.taskFlow(resp)
+	f, err := a.taskFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -534,8 +536,12 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 			sec.Title += ": " + p.child.Name
 		}
 		sr := sectionResult(res, p)
-		sec.Fields = renderer.BuildSection(renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
-			Children: f.form.Children(f.caseData), ReadOnly: true})
+		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
+			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed}
+		if p.child != nil {
+			in.Prefix = "children." + p.child.ID + "." // where the child's computed values are
+		}
+		sec.Fields = renderer.BuildSection(in)
 		v.Sections = append(v.Sections, sec)
 	}
 	return v
@@ -743,7 +749,7 @@ func (a *App) openTask(w http.ResponseWriter, r *http.Request, editable bool) (*
 	if !ok {
 		return nil, false
 	}
-	f, err := a.taskFlow(resp)
+	f, err := a.taskFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return nil, false
