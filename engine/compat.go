@@ -129,6 +129,7 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		at(new, nf.pointer+"/pattern", Warning, "compat-pattern", "%s has a new pattern %q (%s): existing answers may not match it", nf.place(), nf.Pattern, was)
 	}
 	compareDates(new, of, nf, at)
+	compareChronology(new, of, nf, at) // chronology.go
 	if change := narrowed(of.Accept, nf.Accept); change != "" {
 		at(new, nf.pointer+"/accept", Warning, "compat-accept", "%s %s: drafts holding other files cannot be submitted until they are removed", nf.place(), change)
 	}

@@ -429,6 +429,7 @@ func (c *checker) checkContainer(fd *Field) {
 		}
 	}
 	c.checkOrderBy(fd)
+	c.checkChronology(fd) // chronology.go
 }
 
 // orderTypes are the types whose answers have an order rows can be sorted by.

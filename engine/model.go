@@ -182,6 +182,14 @@ type Field struct {
 	// example a chronology's date; rows keep the order they were added in when it is empty.
 	OrderBy string `json:"orderBy,omitempty"`
 
+	// The chronology columns of a table (issue 17; chronology.go): which column is each row's date (a
+	// table with one is a chronology, merged across agencies), which names the agency, which the child or
+	// children, and which describes the event.
+	DateColumn   string `json:"dateColumn,omitempty"`
+	AgencyColumn string `json:"agencyColumn,omitempty"`
+	ChildColumn  string `json:"childColumn,omitempty"`
+	EventColumn  string `json:"eventColumn,omitempty"`
+
 	Fields    []*Field `json:"fields,omitempty"`
 	ItemLabel string   `json:"itemLabel,omitempty"`
 	MinItems  *int     `json:"minItems,omitempty"`

@@ -36,6 +36,7 @@ var Rules = map[string]string{
 	"table-columns":               "a table without columns, or a column of a type tables cannot hold",
 	"list-fields":                 "a list without fields, or a field of a type lists cannot hold",
 	"order-by":                    "a table or list ordered by something that is not one of its own columns, or by a column with no order",
+	"chronology-column":           "a chronology annotation (dateColumn, agencyColumn, childColumn, eventColumn) naming no column of its table, or a column of the wrong type",
 	"limits":                      "a minimum above its maximum, or a limit beyond what the portal allows",
 	"pattern-invalid":             "a pattern that is not a valid regular expression",
 	"pattern-message":             "a pattern without a message saying what format to use",
@@ -73,4 +74,5 @@ var Rules = map[string]string{
 	"compat-accept":          "compat: an attachments question accepts fewer kinds of file",
 	"compat-computed":        "compat: a computed value's type changed (error) or its expression did (warning)",
 	"compat-rule":            "compat: a new or changed rule, or a new or changed requiredWhen",
+	"compat-chronology":      "compat: a chronology annotation changed or removed",
 }

@@ -126,6 +126,9 @@ func fieldSchema(fd *Field) map[string]any {
 			}
 		}
 		s["type"], s["items"] = "array", row
+		if c := chronologySchema(fd); c != nil {
+			s["x-chronology"] = c
+		}
 		lo, hi := rowLimits(fd)
 		if lo > 0 {
 			s["minItems"] = lo

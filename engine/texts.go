@@ -36,6 +36,8 @@ var notTextProperties = map[string]bool{
 	"Condition.Field": true, "Condition.Equals": true, "Condition.NotEquals": true, "Condition.In": true,
 	"Condition.Contains": true, "Condition.Expr": true,
 	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
+	// A chronology table's columns (chronology.go).
+	"Field.DateColumn": true, "Field.AgencyColumn": true, "Field.ChildColumn": true, "Field.EventColumn": true,
 	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
 }
 
