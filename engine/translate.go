@@ -182,9 +182,12 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 		keys = append(keys, t.key)
 	}
 	found := map[string]map[string]translationAt{}
-	add := func(lang, key string, at translationAt, describe string) {
+	add := func(lang, key string, at translationAt, describe func(key string) string) {
+		if _, ok := known[key]; !ok && isListItem(key) {
+			key += ".label" // a text in place of an element's mapping is its label
+		}
 		if _, ok := known[key]; !ok {
-			msg := fmt.Sprintf("%s matches no text of the form", describe)
+			msg := fmt.Sprintf("%s matches no text of the form", describe(key))
 			if s := suggest(key, keys); s != "" {
 				msg += fmt.Sprintf("; did you mean `%s`?", s)
 			}
@@ -211,8 +214,9 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 			}
 			flattenTranslations(c.src, block, ptr, "", func(rel, leafPtr string, text string) {
 				line, col := c.src.at(leafPtr)
-				add(lang, joinKey(e.key, rel), translationAt{text, c.src.file, line, col},
-					fmt.Sprintf("`%s.%s` of %s", lang, rel, describeLocation(c.src.value, e.pointer)))
+				add(lang, joinKey(e.key, rel), translationAt{text, c.src.file, line, col}, func(string) string {
+					return fmt.Sprintf("`%s.%s` of %s", lang, rel, describeLocation(c.src.value, e.pointer))
+				})
 			})
 		}
 	}
@@ -230,8 +234,9 @@ func (c *checker) checkTranslations(parallel []TranslationFile) {
 		}
 		flattenTranslations(ts, ts.value, "", "", func(key, leafPtr string, text string) {
 			line, col := ts.at(leafPtr)
-			add(pf.Lang, key, translationAt{text, pf.File, line, col}, "`"+key+"`")
+			add(pf.Lang, key, translationAt{text, pf.File, line, col}, func(key string) string { return "`" + key + "`" })
 		})
+		c.src.diags = append(c.src.diags, ts.diags...) // values that are empty or not text
 	}
 	if len(found) > 0 {
 		f.i18n = &formI18n{texts: map[string]map[string]string{}}
@@ -265,8 +270,8 @@ func languageName(lang string) string {
 }
 
 // flattenTranslations calls leaf for each text of a translation tree, with its key below prefix and the
-// pointer of its value. A mapping's keys go into the key; a text that stands in place of an element's
-// mapping (options: { yes: Ydw }) is that element's label. A value that is not text is an error.
+// pointer of its value. A mapping's keys go into the key; a value that is not text is an error. (A text in
+// place of an element's mapping, options: { yes: Ydw }, is that element's label: see checkTranslations.)
 func flattenTranslations(src *source, v any, ptr, prefix string, leaf func(key, ptr, text string)) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -278,9 +283,6 @@ func flattenTranslations(src *source, v any, ptr, prefix string, leaf func(key, 
 			line, col := src.at(ptr)
 			src.add(line, col, Error, "invalid-value", "the translation of `%s` is empty: write it, or remove the key to show the English", prefix)
 			return
-		}
-		if last := prefix[strings.LastIndexByte(prefix, '.')+1:]; isListItem(prefix) && last != "" {
-			prefix += ".label"
 		}
 		leaf(prefix, ptr, v)
 	default:
@@ -401,4 +403,27 @@ func init() {
 	Rules["missing-translation"] = "a text with no translation into a language the form declares (languages: [en, cy])"
 	Rules["unknown-translation"] = "a translation that matches no text of the form, or a translation file with no form beside it"
 	Rules["duplicate-translation"] = "a text translated twice, beside the English and in the parallel file"
+}
+
+// Text is one text of a form and its translation into a language, "" when it has none.
+type Text struct {
+	Key         string // the translation key, the path of the parallel file: sections.health.title
+	English     string
+	Translation string
+}
+
+// Texts lists every text of the form in file order with its translation into lang.
+func (f *Form) Texts(lang string) []Text {
+	if f.i18n != nil && f.i18n.original != nil {
+		f = f.i18n.original
+	}
+	texts, _ := formTexts(f)
+	out := make([]Text, len(texts))
+	for i, t := range texts {
+		out[i] = Text{Key: t.key, English: *t.text}
+		if f.i18n != nil {
+			out[i].Translation = f.i18n.texts[lang][t.key]
+		}
+	}
+	return out
 }

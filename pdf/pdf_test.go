@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"formportal/engine"
 	"formportal/engine/enginetest"
 	"formportal/forms"
+	"formportal/guidance"
 )
 
 // The tests read every PDF back with pdftotext -layout and check it with qpdf --check (poppler-utils and
@@ -60,7 +62,7 @@ type output struct {
 	all   []string // every word of the text
 }
 
-var pageNumberLine = regexp.MustCompile(`^Page \d+ of \d+$`)
+var pageNumberLine = regexp.MustCompile(`^(Page \d+ of \d+|Tudalen \d+ o \d+)$`) // English or Welsh (words.go)
 
 // render renders the document, checks the file with qpdf and pdfinfo, and reads its text back.
 func render(t *testing.T, d Document) output {
@@ -116,8 +118,8 @@ func render(t *testing.T, d Document) output {
 		t.Errorf("pdftotext found %d pages, Result.Pages = %d", pages, res.Pages)
 	}
 	for p := 1; p <= res.Pages; p++ {
-		if !strings.Contains(o.text, fmt.Sprintf("Page %d of %d", p, res.Pages)) {
-			t.Errorf("no %q", fmt.Sprintf("Page %d of %d", p, res.Pages))
+		if page := fmt.Sprintf(wordsFor(d.Form.Lang()).page, p, res.Pages); !strings.Contains(o.text, page) {
+			t.Errorf("no %q", page)
 		}
 	}
 	if d.Marking != "" {
@@ -170,7 +172,8 @@ func words(s string) []string {
 // interleaves line by line: each cell's words must appear in order, after the previous group.
 type expectation struct {
 	groups [][][]string
-	names  []string // what each group is, for messages
+	names  []string    // what each group is, for messages
+	w      *fixedWords // the document's fixed words, in its language
 }
 
 func (e *expectation) text(name, s string) {
@@ -401,7 +404,7 @@ func rewriteAnswers(form *engine.Form, a engine.Answers, long func(*engine.Field
 // answered builds what an answered document must hold, from the submission, and the markers and labels
 // of hidden questions that it must not.
 func answeredExpectation(d Document, res engine.Result, children []engine.Child) (*expectation, []engine.Field) {
-	e := &expectation{}
+	e := &expectation{w: wordsFor(d.Form.Lang())}
 	e.text("title", d.Form.Title)
 	for _, h := range d.Header {
 		e.row("header "+h.Label, []string{h.Label, h.Value})
@@ -431,9 +434,22 @@ func answeredExpectation(d Document, res engine.Result, children []engine.Child)
 
 func expectContent(e *expectation, fd *engine.Field) {
 	e.text(fd.ID+" heading", fd.Heading)
-	for l := range strings.SplitSeq(fd.Text, "\n") {
-		e.text(fd.ID+" text", strings.TrimPrefix(strings.TrimSpace(l), "- "))
+	if fd.Style == engine.StyleDetails {
+		e.text(fd.ID+" summary", fd.Summary)
 	}
+	if fd.Style == engine.StyleWarning {
+		e.text(fd.ID+" warning", "Warning:")
+	}
+	var blocks func([]guidance.Block)
+	blocks = func(bs []guidance.Block) {
+		for _, b := range bs {
+			e.text(fd.ID+" text", guidance.PlainText(b.Spans))
+			for _, it := range b.Items {
+				blocks(it.Blocks)
+			}
+		}
+	}
+	blocks(guidance.Parse(fd.Text))
 }
 
 func expectField(e *expectation, fd *engine.Field, v any, children []engine.Child) {
@@ -445,7 +461,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 		e.text(fd.ID+" label", fd.Label)
 		rows, _ := v.([]any)
 		if len(rows) == 0 {
-			e.text(fd.ID+" answer", "Not answered")
+			e.text(fd.ID+" answer", e.w.notAnswered)
 			return
 		}
 		var heads []string
@@ -466,7 +482,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 		e.text(fd.ID+" label", fd.Label)
 		items, _ := v.([]any)
 		if len(items) == 0 {
-			e.text(fd.ID+" answer", "Not answered")
+			e.text(fd.ID+" answer", e.w.notAnswered)
 			return
 		}
 		for i, it := range items {
@@ -488,7 +504,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 	}
 	lines := fd.FormatAnswer(v, children)
 	if len(lines) == 0 {
-		e.text(fd.ID+" answer", "Not answered")
+		e.text(fd.ID+" answer", e.w.notAnswered)
 	}
 	for _, l := range lines {
 		e.text(fd.ID+" answer", l)
@@ -529,14 +545,17 @@ func header(form *engine.Form) []HeaderLine {
 
 // --- answered forms -----------------------------------------------------------------------------------
 
+// TestAnsweredForms prints every bundled form answered, in English and in Welsh (the 500-row chronology
+// in English only, to keep the test quick).
 func TestAnsweredForms(t *testing.T) {
 	lib := loadForms(t)
-	for _, form := range lib.All() {
-		t.Run(form.ID, func(t *testing.T) {
+	for form, lang := range formsInEachLanguage(lib) {
+		big := form.ID == "multi-agency-chronology" && lang == "en"
+		t.Run(form.ID+"/"+lang, func(t *testing.T) {
 			caseData := enginetest.CaseData(form, 3)
 			rows := 3
 			long := func(*engine.Field, int) bool { return true }
-			if form.ID == "multi-agency-chronology" {
+			if big {
 				rows = 500
 				// Most rows have a few lines; every hundredth has an event too long for a whole page.
 				long = func(fd *engine.Field, row int) bool { return fd.Parent() == nil || row%100 == 7 && fd.ID == "event" }
@@ -584,7 +603,7 @@ func TestAnsweredForms(t *testing.T) {
 			if spanning == 0 && hasPageLongTextarea(form) {
 				t.Errorf("no answer long enough to continue over pages")
 			}
-			if form.ID == "multi-agency-chronology" {
+			if big {
 				if got := strings.Count(o.text, "Chronology of service involvement (continued)"); got < 20 {
 					t.Errorf("the chronology continues on %d pages, want many", got)
 				}
@@ -621,10 +640,26 @@ func spansPages(text, marker string) bool {
 
 // --- blank forms ----------------------------------------------------------------------------------------
 
+// formsInEachLanguage yields every bundled form in English and in each language it is offered in.
+func formsInEachLanguage(lib *forms.Library) iter.Seq2[*engine.Form, string] {
+	return func(yield func(*engine.Form, string) bool) {
+		for _, form := range lib.All() {
+			for _, lang := range form.Languages {
+				if !yield(form.In(lang), lang) {
+					return
+				}
+			}
+			if len(form.Languages) == 0 && !yield(form, "en") {
+				return
+			}
+		}
+	}
+}
+
 func TestBlankForms(t *testing.T) {
 	lib := loadForms(t)
-	for _, form := range lib.All() {
-		t.Run(form.ID, func(t *testing.T) {
+	for form, lang := range formsInEachLanguage(lib) {
+		t.Run(form.ID+"/"+lang, func(t *testing.T) {
 			d := Document{Form: form, Blank: true, Header: header(form)[:3], Marking: marking, Today: today}
 			o := render(t, d)
 			e := blankExpectation(form, d.Sections, d.Header)
@@ -637,23 +672,23 @@ func TestBlankForms(t *testing.T) {
 }
 
 func blankExpectation(form *engine.Form, sections []string, head []HeaderLine) *expectation {
-	e := &expectation{}
+	e := &expectation{w: wordsFor(form.Lang())}
 	e.text("title", form.Title)
 	for _, h := range head {
 		e.row("header "+h.Label, []string{h.Label, h.Value})
 	}
-	e.text("required note", "Questions marked * must be answered")
+	e.text("required note", e.w.requiredNote)
 	for _, s := range form.Sections {
 		if len(sections) > 0 && !slices.Contains(sections, s.ID) {
 			continue
 		}
 		title := s.Title
 		if s.PerChild {
-			title += " (repeated for each child)"
+			title += e.w.perChild
 		}
 		e.text("section "+s.ID, title)
 		if s.ShowWhen != nil {
-			e.text("section condition", "Only if "+s.ShowWhen.Describe())
+			e.text("section condition", fmt.Sprintf(e.w.onlyIf, s.ShowWhen.Describe()))
 		}
 		e.text("section description", s.Description)
 		for _, fd := range s.Fields {
@@ -674,7 +709,7 @@ func expectBlank(e *expectation, fd *engine.Field) {
 	if fd.Type == engine.TypeContent {
 		if fd.ShowWhen != nil {
 			e.text(fd.ID+" heading", fd.Heading)
-			e.text(fd.ID+" condition", "Only if "+fd.ShowWhen.Describe())
+			e.text(fd.ID+" condition", fmt.Sprintf(e.w.onlyIf, fd.ShowWhen.Describe()))
 			fd = &engine.Field{ID: fd.ID, Text: fd.Text}
 		}
 		expectContent(e, fd)
@@ -683,16 +718,16 @@ func expectBlank(e *expectation, fd *engine.Field) {
 	e.text(fd.ID+" label", blankLabel(fd))
 	e.text(fd.ID+" hint", fd.Hint)
 	if fd.ShowWhen != nil {
-		e.text(fd.ID+" condition", "Only if "+fd.ShowWhen.Describe())
+		e.text(fd.ID+" condition", fmt.Sprintf(e.w.onlyIf, fd.ShowWhen.Describe()))
 	}
 	if fd.NotInFuture {
-		e.text(fd.ID+" constraint", "Must be today or in the past")
+		e.text(fd.ID+" constraint", e.w.notInFuture)
 	}
 	if fd.NotInPast {
-		e.text(fd.ID+" constraint", "Must be today or in the future")
+		e.text(fd.ID+" constraint", e.w.notInPast)
 	}
 	if fd.MaxLength != nil && fd.MinLength == nil && (fd.Type == engine.TypeText || fd.Type == engine.TypeTextarea) {
-		e.text(fd.ID+" constraint", fmt.Sprintf("Up to %d characters", *fd.MaxLength))
+		e.text(fd.ID+" constraint", fmt.Sprintf(e.w.upToChars, strconv.Itoa(*fd.MaxLength)))
 	}
 	switch fd.Type {
 	case engine.TypeRadios, engine.TypeSelect, engine.TypeCheckboxes:
@@ -701,12 +736,12 @@ func expectBlank(e *expectation, fd *engine.Field) {
 			e.text(fd.ID+" option hint", o.Hint)
 		}
 	case engine.TypeYesNo:
-		e.text(fd.ID+" yes", "☐ Yes")
-		e.text(fd.ID+" no", "☐ No")
+		e.text(fd.ID+" yes", "☐ "+e.w.yes)
+		e.text(fd.ID+" no", "☐ "+e.w.no)
 	case engine.TypeDeclaration:
 		e.text(fd.ID+" declaration", "☐ "+fd.Text)
 	case engine.TypeDate:
-		e.text(fd.ID+" date", "Day Month Year")
+		e.text(fd.ID+" date", e.w.day+" "+e.w.month+" "+e.w.year)
 	case engine.TypeTable:
 		var heads []string
 		for _, c := range fd.Columns {
@@ -720,7 +755,7 @@ func expectBlank(e *expectation, fd *engine.Field) {
 			}
 		}
 	case engine.TypeList:
-		e.text(fd.ID+" item", fd.ItemLabel+" (repeat for each "+strings.ToLower(fd.ItemLabel)+")")
+		e.text(fd.ID+" item", fmt.Sprintf(e.w.repeatEach, fd.ItemLabel, strings.ToLower(fd.ItemLabel)))
 		for _, f := range fd.Fields {
 			expectBlank(e, f)
 		}
