@@ -312,7 +312,7 @@ func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor strin
 	if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
 		return err
 	}
-	if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+	if err := s.mail.Queue(ctx, tx, s.delegationEmail(ctx, tx, r)); err != nil {
 		return err
 	}
 	if reminders != nil {
@@ -407,7 +407,7 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 		if r.Status == store.StatusOpened {
 			r.Status = store.StatusSent
 		}
-		return n, s.mail.Queue(ctx, tx, s.delegationEmail(r))
+		return n, s.mail.Queue(ctx, tx, s.delegationEmail(ctx, tx, r))
 	})
 }
 
@@ -434,7 +434,7 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 			if err := s.addRound(ctx, tx, r.ID, r.Submission, marks); err != nil {
 				return n, err
 			}
-			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(r, reason))
+			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(ctx, tx, r, reason))
 		}
 		c, err := s.reopenCopy(ctx, tx, r, actor, reason, comment, detail)
 		if err != nil {
@@ -445,7 +445,7 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 		}
 		r.Status = store.StatusSuperseded
 		reopened, n.result = c, c
-		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(r, reason))
+		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(ctx, tx, r, reason))
 	})
 	if err != nil {
 		return nil, err

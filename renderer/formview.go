@@ -80,6 +80,9 @@ type SectionInput struct {
 	TablePages map[string]int
 	// Focus is the row to return focus to after it was saved: "events.3".
 	Focus string
+	// Computed are the values of the section's computed fields, by path as Errors has them
+	// (engine.SectionResult.Computed): worked out by the engine, shown read-only.
+	Computed map[string]any
 	// Qualify gives the inputs names and ids that start with Prefix ("children.c1.gp_name"), so that
 	// the pages of several children can be drawn in one HTML form, as the designers' preview does.
 	Qualify bool
@@ -232,6 +235,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
+	case engine.TypeComputed:
+		v.ReadOnly = true
+		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
 	default:
 		v.Value = text(raw)
 	}
@@ -393,7 +399,7 @@ func MaxRows(fd *engine.Field) int {
 // Posted reports whether a form page posts the field's answer: not attachments (uploaded with their own
 // button), tables and lists (their rows are posted from row pages), or read-only questions.
 func Posted(fd *engine.Field) bool {
-	return fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
+	return fd.Typed() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
 }
 
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.

@@ -262,7 +262,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) renderer.SectionInput {
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
-		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context())}
+		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 	}
