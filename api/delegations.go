@@ -273,9 +273,10 @@ func (h *Handler) getDelegation(w http.ResponseWriter, r *http.Request) {
 }
 
 type reasonRequest struct {
-	Reason       string        `json:"reason"`
-	Comment      string        `json:"comment"`
-	Professional *professional `json:"professional"`
+	Reason       string          `json:"reason"`
+	Comment      string          `json:"comment"`
+	Professional *professional   `json:"professional"`
+	Marks        []casework.Mark `json:"marks"` // a return's comments on questions and rows
 }
 
 // change applies a state change to a delegation: retract, reassign or return.
@@ -318,6 +319,9 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 				errs = append(errs, Error{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 			}
 		}
+		if change != casework.Return && len(req.Marks) > 0 {
+			errs = append(errs, Error{Path: "marks", Message: "marks are comments on a submission returned for more information: give them only when returning"})
+		}
 		if len(errs) > 0 {
 			fail(w, http.StatusBadRequest, errs...)
 			return
@@ -330,7 +334,7 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 				p := req.Professional
 				return h.work.Reassign(ctx, resp.ID, actor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
 			}
-			return h.work.ReturnForInformation(ctx, resp.ID, actor(r), req.Reason, req.Comment)
+			return h.work.ReturnForInformation(ctx, resp.ID, actor(r), req.Reason, req.Comment, req.Marks...)
 		}, h.delegationAnswer(http.StatusOK))
 	}
 }
@@ -340,9 +344,12 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
 	var na *casework.NotAllowedError
 	var ve *casework.VersionError
+	var me *casework.MarksError
 	switch {
 	case err == nil:
 		return false
+	case errors.As(err, &me):
+		fail(w, http.StatusBadRequest, Error{Path: "marks", Message: me.Problem})
 	case errors.As(err, &ve):
 		stale(w, ve.Want, ve.Current)
 	case errors.As(err, &na):

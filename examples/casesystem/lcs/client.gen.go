@@ -424,7 +424,15 @@ type Professional struct {
 // Reason defines model for Reason.
 type Reason struct {
 	Comment *string `json:"comment,omitempty"`
-	Reason  *string `json:"reason,omitempty"`
+
+	// Marks Returns only: comments of the council on particular questions or rows of the submission, shown to its author beside each. A place the submission does not have is a 400 problem at marks.
+	Marks *[]struct {
+		Comment string `json:"comment"`
+
+		// Path The question or row: the id of a question ("gp_name"), a question of a child ("children.c1.gp_name"), or a row of a table or list ("chronology_entries[2]", rows from 0).
+		Path string `json:"path"`
+	} `json:"marks,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Reassign defines model for Reassign.
