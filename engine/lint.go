@@ -48,11 +48,12 @@ func (c *checker) run() {
 	c.checkOverview()
 	c.checkRenames()
 	c.checkRetention()
-	c.checkExpressions()
 	c.checkReminders() // reminders.go
+	c.checkExpressions()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
+	c.checkGuidance() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------

@@ -48,6 +48,13 @@ const (
 	childIDProperty = "id"
 )
 
+// How a content field is set apart: the GOV.UK inset text, warning text and details components.
+const (
+	StyleInset   = "inset"
+	StyleWarning = "warning"
+	StyleDetails = "details"
+)
+
 // MigrateCompatible is the Migrate value that moves drafts in flight to a compatible new version.
 const MigrateCompatible = "compatible"
 
@@ -163,6 +170,10 @@ type Field struct {
 
 	Text    string `json:"text,omitempty"`
 	Heading string `json:"heading,omitempty"`
+
+	// Guidance content (content15): how a content field is set apart, and a details component's link text.
+	Style   string `json:"style,omitempty"`   // StyleInset, StyleWarning, StyleDetails or "" (plain)
+	Summary string `json:"summary,omitempty"` // StyleDetails only
 
 	Columns []*Field `json:"columns,omitempty"`
 	MinRows *int     `json:"minRows,omitempty"`

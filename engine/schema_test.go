@@ -57,7 +57,7 @@ func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 		TypePhone:       "cy hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
 		TypeTable:       "cy columns hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
 		TypeCheckboxes:  "cy hint id label maxSelected messages minSelected name options prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen text type",
+		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen style summary text type",
 		TypeAttachments: "cy accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
 	} {
 		got, wantList := offered(typ), strings.Fields(want)
