@@ -56,6 +56,7 @@ type TableRow struct {
 	Hash    string   // the row's answers as drawn, so that Remove removes this very row
 	Problem string   // the first problem with the row, when problems are shown
 	Focus   bool     // the row just saved: focus returns to it
+	Mark    string   // the council's comment on the row, when it returned the form for more information
 }
 
 // PageLink is one link of a table's pagination.
@@ -147,7 +148,7 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	}
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
-		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus}
+		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)]}
 		for _, col := range t.Columns {
 			cell := row[col.ID]
 			if col.Type == engine.TypeComputed {
@@ -330,4 +331,9 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// fieldPathAt is the path of a row of a table or list: "events[2]".
+func fieldPathAt(container string, row int) string {
+	return container + "[" + strconv.Itoa(row) + "]"
 }
