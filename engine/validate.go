@@ -15,7 +15,7 @@ type FieldError struct {
 	Section string `json:"section"`
 	Child   string `json:"child,omitempty"`
 	Field   string `json:"field"`
-	Kind    string `json:"kind"` // required, format, min, max, pattern, option
+	Kind    string `json:"kind"` // required, format, min, max, pattern, option, rule (a rule of the form: expressions.go)
 	Message string `json:"message"`
 }
 
