@@ -230,10 +230,10 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			p.register(b, "Sam", "Jones", "sam.jones@school.example")
 			b.Visit("/tasks/" + task + "/pages/practitioner")
 			b.Fill("Role", "Designated safeguarding lead")
-			b.Fill("Telephone number", "01632 960001")
+			b.Fill("Telephone number", "01632 9600")
 			b.ClickButton("Next")
 			b.MustSee("There is a problem")
-			b.MustSee("Telephone number cannot contain spaces")
+			b.MustSee("Enter a telephone number, like 01632 960 001")
 			b.MustSee("Enter your full name")
 			b.MustSee("Enter the name of your organisation")
 			b.MustNotSee("Success")
@@ -245,8 +245,8 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			if a := savedChronology(t, p, task); a.Values["practitioner_role"] != "Designated safeguarding lead" {
 				t.Fatalf("the answers were not saved: %v", a.Values)
 			}
-			b.ClickLink("Telephone number cannot contain spaces: enter it as one continuous number, like 01632960001")
-			b.Fill("Telephone number", "01632960001")
+			b.ClickLink("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+			b.Fill("Telephone number", "01632 960 001") // spaces are fine: kept as digits only
 			b.Fill("Name of practitioner", "Sam Jones")
 			b.Fill("Organisation", "Cherwell Primary School")
 			b.ClickButton("Next")

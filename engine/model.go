@@ -26,6 +26,16 @@ const (
 	TypeChildren    = "children" // a table column: which child or children of the group a row is about
 )
 
+// The UK answer types social care records (ukchecks.go).
+const (
+	// TypeDateOfBirth is a child's date of birth as social care records it: born (a date, perhaps
+	// estimated), unborn (an expected due date) or not known (an approximate age).
+	TypeDateOfBirth = "dateOfBirth"
+	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
+	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
+	TypeTime        = "time"      // a time of day, stored as HH:MM
+)
+
 // Form scopes and kinds.
 const (
 	ScopeChild      = "child"
@@ -162,10 +172,19 @@ type Field struct {
 	MaxFiles  int      `json:"maxFiles,omitempty"`
 	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
 
+	// Word limits and the UK answer types (ukchecks.go).
+	MaxWords *int `json:"maxWords,omitempty"` // textarea: the most words the answer may have
+	// SameAs is, for an address, the id of another address field ("the child's address") people may say
+	// this one is the same as.
+	SameAs         string `json:"sameAs,omitempty"`
+	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
+	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+
 	pointer string
 	section *Section
 	parent  *Field // the table or list holding this field, if any
 	pattern *regexp.Regexp
+	sameAs  *Field // the address field SameAs names, resolved by the checker
 }
 
 // Messages are a designer's own error messages for a field.
@@ -272,6 +291,9 @@ func (fd *Field) Child(id string) *Field {
 
 // MultipleChildren reports whether a children column allows more than one child per row.
 func (fd *Field) MultipleChildren() bool { return fd.Multiple == nil || *fd.Multiple }
+
+// SameAsField returns the address field this address may be the same as, or nil.
+func (fd *Field) SameAsField() *Field { return fd.sameAs }
 
 // Section returns the section holding the field.
 func (fd *Field) Section() *Section { return fd.section }

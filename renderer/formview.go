@@ -29,6 +29,10 @@ type FieldView struct {
 	Day      string
 	Month    string
 	Year     string
+	// Parts are a date of birth's or an address's inputs, by part ("status", "day", "postcode"); Answer
+	// is how a UK answer type reads, for read-only views (ukfields.go).
+	Parts    map[string]string
+	Answer   string
 	Options  []OptionView
 	Rows     []RowView           // read-only tables and lists
 	Table    *TableView          // tables and lists being filled in
@@ -227,8 +231,13 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		v.Parts = partsOf(fd, raw)
 	default:
 		v.Value = text(raw)
+	}
+	if ukType(fd) {
+		v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), ", ")
 	}
 	switch fd.Type {
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
@@ -361,6 +370,8 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		return decodeParts(fd, form, name)
 	}
 	if _, posted := form[name]; !posted {
 		return nil, false
@@ -418,6 +429,8 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		encodeParts(fd, v, name, out)
 	default:
 		if v != nil {
 			out.Set(name, text(v))
