@@ -31,12 +31,12 @@ type FieldView struct {
 	Year     string
 	// Parts are a date of birth's or an address's inputs, by part ("status", "day", "postcode"); Answer
 	// is how a UK answer type reads, for read-only views (ukfields.go).
-	Parts    map[string]string
-	Answer   string
-	Options  []OptionView
-	Rows     []RowView           // read-only tables and lists
-	Table    *TableView          // tables and lists being filled in
-	Files    []engine.Attachment // attachments
+	Parts   map[string]string
+	Answer  string
+	Options []OptionView
+	Rows    []RowView           // read-only tables and lists
+	Table   *TableView          // tables and lists being filled in
+	Files   []engine.Attachment // attachments
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
 	// so a screen reader user knows which row they are in.
 	Context string
