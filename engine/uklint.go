@@ -26,3 +26,23 @@ func (c *checker) checkUKTypes(fd *Field) {
 		fd.sameAs = target
 	}
 }
+
+// compareAddressChoices: an address that no longer offers an answer it did (no fixed abode, not known, the
+// same as another) refuses drafts and submissions that gave it, as a removed option does.
+func compareAddressChoices(old, new *Form, of, nf *Field, at compatReport) {
+	if nf.Type != TypeAddress {
+		return
+	}
+	for _, c := range []struct {
+		property string
+		had, has bool
+	}{
+		{"noFixedAbode", of.NoFixedAbode, nf.NoFixedAbode},
+		{"addressUnknown", of.AddressUnknown, nf.AddressUnknown},
+		{"sameAs", of.SameAs != "", nf.SameAs != ""},
+	} {
+		if c.had && !c.has {
+			at(old, of.pointer+"/"+c.property, Error, "compat-option-removed", "%s no longer offers %s: drafts and submissions that gave it no longer fit", nf.place(), c.property)
+		}
+	}
+}
