@@ -184,3 +184,13 @@ func UKNotes(fd *Field) []string {
 	}
 	return out
 }
+
+// PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth.
+func PasteDateOfBirthMessage(cell string) string {
+	return "Enter the date of birth as a date like 27/3/2019, “Unborn, due” and a date, or “Unknown, about 7 years old”, not “" + cell + "”"
+}
+
+// PasteAddressMessage is the problem with a pasted cell that is not an address.
+func PasteAddressMessage(cell string) string {
+	return "Enter the address as its lines between commas, like “41 Test Street, Testertown, TS1 1ST”, not “" + cell + "”"
+}

@@ -140,3 +140,39 @@ func TestUKFieldsDecodeEncode(t *testing.T) {
 		t.Fatalf("a submission encoded and decoded again changes:\n%v\n%v", res2.Submission, res.Submission)
 	}
 }
+
+// A pasted cell reads as the answer it says; one that says nothing readable is refused with a message.
+func TestUKPasteCells(t *testing.T) {
+	f, diags := engine.Load("uk.yaml", []byte(ukForm+`
+      - id: people
+        type: list
+        label: People
+        fields:
+          - { id: dob, type: dateOfBirth, label: Date of birth }
+          - { id: address, type: address, label: Address, sameAs: child_address }
+`))
+	if f == nil || len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	people := f.Field("people")
+	dob, addr := people.Child("dob"), people.Child("address")
+	for _, c := range []struct {
+		fd   *engine.Field
+		cell string
+		want any
+	}{
+		{dob, "12 March 2019 (estimated)", map[string]any{"status": "born", "day": "12", "month": "3", "year": "2019", "estimated": "yes"}},
+		{dob, "27/3/2019", map[string]any{"status": "born", "day": "27", "month": "3", "year": "2019"}},
+		{dob, "Unborn, due 4 May 2027", map[string]any{"status": "unborn", "dueDay": "4", "dueMonth": "5", "dueYear": "2027"}},
+		{dob, "Unknown, about 7 years old", map[string]any{"status": "unknown", "age": "7"}},
+		{dob, "sometime", nil},
+		{addr, "41 Test Street, Flat 2, Testertown, ts1 1st", map[string]any{"kind": "address", "line1": "41 Test Street", "line2": "Flat 2", "town": "Testertown", "postcode": "ts1 1st"}},
+		{addr, "Same as child's address", map[string]any{"kind": "sameAs"}},
+		{addr, "Testertown", nil},
+	} {
+		got, problem := readCell(c.fd, c.cell, nil)
+		if !reflect.DeepEqual(got, c.want) || (c.want == nil) != (problem != "") {
+			t.Errorf("%s %q: %#v, %q; want %#v", c.fd.ID, c.cell, got, problem, c.want)
+		}
+	}
+}
