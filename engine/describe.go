@@ -30,6 +30,9 @@ func (c *Condition) Describe() string {
 	if c == nil {
 		return ""
 	}
+	if c.conditionLang() == "cy" {
+		return c.describeWelsh() // a Welsh copy's condition (describe_cy.go)
+	}
 	join := func(list []*Condition, word string) string {
 		parts := make([]string, 0, len(list))
 		for _, s := range list {

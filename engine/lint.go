@@ -44,6 +44,7 @@ func (c *checker) run() {
 	c.checkOverview()
 	c.checkRenames()
 	c.checkRetention()
+	c.checkReminders() // reminders.go
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()

@@ -69,6 +69,11 @@ type Form struct {
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
+	// Reminders are the days before a delegation's due date on which its professional is reminded (0:
+	// on the day), unless the delegation sets its own; see reminders.go.
+	Reminders []int `json:"reminders,omitempty"`
+	// Languages are the languages the form is offered in, English first; translations in translate.go.
+	Languages []string `json:"languages,omitempty"`
 
 	// File is where the definition was loaded from, for diagnostics.
 	File string `json:"-"`
@@ -79,6 +84,7 @@ type Form struct {
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
+	i18n     *formI18n // the form's translations and translated copies (translate.go)
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -114,6 +120,7 @@ type Section struct {
 	Fields   []*Field   `json:"fields"`
 
 	pointer string
+	lang    string // of a translated copy's section, "" in English (translate.go)
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.

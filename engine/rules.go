@@ -24,6 +24,7 @@ var Rules = map[string]string{
 	"children-column":             "a children field outside a table",
 	"declaration-required":        "a declaration that does not have to be ticked",
 	"anonymise-nothing-sensitive": "a form that anonymises its responses at the end of their retention with no field marked sensitive",
+	"reminders":                   "reminders on a form that is not delegated (it has no due date)",
 	"readonly-without-prefill":    "a read-only question with nothing to fill it",
 	"missing-options":             "a choice question without options, or radios with only one",
 	"duplicate-option":            "two options of a question share a value",

@@ -14,7 +14,7 @@ func (b *blank) dateBoxes(x float64) {
 		for _, part := range []struct {
 			name string
 			w    float64
-		}{{"Day", 30}, {"Month", 30}, {"Year", 48}} {
+		}{{r.w.day, 30}, {r.w.month, 30}, {r.w.year, 48}} {
 			r.text(bx, r.y, part.name, stCaption)
 			r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
 			bx += part.w + 8
@@ -25,7 +25,7 @@ func (b *blank) dateBoxes(x float64) {
 
 func (b *blank) dateOfBirth(x, w float64) {
 	r := b.r
-	r.para(x, w, "Tick one", stHint)
+	r.para(x, w, r.w.tickOne, stHint)
 	const indent = 16
 	r.within("L", func() { b.tick(x, w, engine.LabelBorn, stBody, "") })
 	b.dateBoxes(x + indent)
@@ -43,7 +43,7 @@ func (b *blank) address(x, w float64, fd *engine.Field) {
 	choices := fd.AddressChoices()
 	lx, lw := x, w
 	if len(choices) > 0 {
-		r.para(x, w, "Tick one", stHint)
+		r.para(x, w, r.w.tickOne, stHint)
 		r.within("L", func() { b.tick(x, w, engine.LabelAddressKnown, stBody, "") })
 		lx, lw = x+16, w-16
 	}
