@@ -34,6 +34,7 @@ var notTextProperties = map[string]bool{
 	"Option.Value":    true,
 	"Condition.Field": true, "Condition.Equals": true, "Condition.NotEquals": true, "Condition.In": true,
 	"Condition.Contains": true,
+	"Field.SameAs":       true, // an address's: the id of another address question
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

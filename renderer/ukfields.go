@@ -129,3 +129,9 @@ func wordCountDescribedBy(f FieldView) string {
 }
 
 func wordLimitText(fd *engine.Field) string { return engine.WordLimitText(wordLimit(fd)) }
+
+// partContext is the view of a question whose inputs' labels also name the part of it they belong to.
+func partContext(f FieldView, part string) FieldView {
+	f.Context += " (" + strings.ToLower(part) + ")"
+	return f
+}
