@@ -110,7 +110,7 @@ func TestProfessionalCompletesADelegatedChronology(t *testing.T) {
 	b.Fill("Organisation", "Cherwell Primary School")
 	b.Fill("Telephone number", "01632 9600")
 	b.ClickButton("Save")
-	b.MustSee("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+	b.MustSee("Enter your telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
 	b.Fill("Telephone number", "01632960001")
 	b.ClickButton("Next")
 	b.MustSee("Aurora Boreo")

@@ -233,7 +233,7 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			b.Fill("Telephone number", "01632 9600")
 			b.ClickButton("Next")
 			b.MustSee("There is a problem")
-			b.MustSee("Enter a telephone number, like 01632 960 001")
+			b.MustSee("Enter your telephone number, like 01632 960 001")
 			b.MustSee("Enter your full name")
 			b.MustSee("Enter the name of your organisation")
 			b.MustNotSee("Success")
@@ -245,7 +245,7 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			if a := savedChronology(t, p, task); a.Values["practitioner_role"] != "Designated safeguarding lead" {
 				t.Fatalf("the answers were not saved: %v", a.Values)
 			}
-			b.ClickLink("Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+			b.ClickLink("Enter your telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
 			b.Fill("Telephone number", "01632 960 001") // spaces are fine: kept as digits only
 			b.Fill("Name of practitioner", "Sam Jones")
 			b.Fill("Organisation", "Cherwell Primary School")
