@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"formportal/engine/expr"
 )
 
 // checker runs the semantic rules on a form that has passed the schema. Each rule has a stable code,
@@ -15,6 +17,8 @@ type checker struct {
 	today string // YYYY-MM-DD, for date rules that depend on the day
 	// inCycle holds the questions whose conditions go round in a circle, reported once as that.
 	inCycle map[*Field]bool
+	// exprEnvs are the expression environments of the places in the form (exprlint.go).
+	exprEnvs map[envKey]*expr.Env
 }
 
 func (c *checker) errorf(pointer, rule, format string, args ...any) {
@@ -45,9 +49,11 @@ func (c *checker) run() {
 	c.checkRenames()
 	c.checkRetention()
 	c.checkReminders() // reminders.go
+	c.checkExpressions()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
+	c.checkGuidance() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------
@@ -222,7 +228,8 @@ var (
 	// An NHS number or a time fits a table cell; a date of birth or an address, with its choices and several
 	// inputs, only a list item.
 	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeSelect, TypeYesNo, TypeChildren}
-	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeDateOfBirth, TypeAddress, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent}
+	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeDateOfBirth, TypeAddress, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
+		TypeComputed} // computed: a value worked out for each item (an age from a date of birth)
 )
 
 const (

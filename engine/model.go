@@ -1,6 +1,10 @@
 package engine
 
-import "regexp"
+import (
+	"regexp"
+
+	"formportal/engine/expr"
+)
 
 // The model of a form definition. Field names and JSON tags follow the YAML language documented in
 // forms/README.md and engine/schema/form.schema.json; the loader decodes into these types only after the
@@ -24,6 +28,9 @@ const (
 	TypeList        = "list"
 	TypeAttachments = "attachments"
 	TypeChildren    = "children" // a table column: which child or children of the group a row is about
+	// TypeComputed is a value worked out from other answers by an expression (expressions.go): shown
+	// read-only, never taken from what is posted.
+	TypeComputed = "computed"
 )
 
 // The UK answer types social care records (ukchecks.go).
@@ -51,6 +58,13 @@ const (
 	childIDProperty = "id"
 )
 
+// How a content field is set apart: the GOV.UK inset text, warning text and details components.
+const (
+	StyleInset   = "inset"
+	StyleWarning = "warning"
+	StyleDetails = "details"
+)
+
 // MigrateCompatible is the Migrate value that moves drafts in flight to a compatible new version.
 const MigrateCompatible = "compatible"
 
@@ -66,6 +80,8 @@ type Form struct {
 	CaseData    map[string]any `json:"caseData,omitempty"`
 	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
+	// Rules are checks across answers of several sections (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
@@ -118,6 +134,8 @@ type Section struct {
 	Overview bool       `json:"overview,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
 	Fields   []*Field   `json:"fields"`
+	// Rules are checks across the section's answers (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 
 	pointer string
 	lang    string // of a translated copy's section, "" in English (translate.go)
@@ -163,6 +181,10 @@ type Field struct {
 	Text    string `json:"text,omitempty"`
 	Heading string `json:"heading,omitempty"`
 
+	// Guidance content (content15): how a content field is set apart, and a details component's link text.
+	Style   string `json:"style,omitempty"`   // StyleInset, StyleWarning, StyleDetails or "" (plain)
+	Summary string `json:"summary,omitempty"` // StyleDetails only
+
 	Columns []*Field `json:"columns,omitempty"`
 	MinRows *int     `json:"minRows,omitempty"`
 	MaxRows *int     `json:"maxRows,omitempty"`
@@ -186,6 +208,13 @@ type Field struct {
 	SameAs         string `json:"sameAs,omitempty"`
 	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
 	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
+	// makes any question required when it holds.
+	Expr         string `json:"expr,omitempty"`
+	Result       string `json:"result,omitempty"`
+	RequiredWhen string `json:"requiredWhen,omitempty"`
+	computed     *expr.Program
+	requiredWhen *expr.Program
 
 	pointer string
 	section *Section
@@ -224,6 +253,12 @@ type Condition struct {
 	Answered    *bool    `json:"answered,omitempty"`
 	GreaterThan *float64 `json:"greaterThan,omitempty"`
 	LessThan    *float64 `json:"lessThan,omitempty"`
+
+	// Expr is a condition written as an expression (expressions.go), with Text saying it in words.
+	Expr string `json:"expr,omitempty"`
+	Text string `json:"text,omitempty"`
+	prog *expr.Program
+	refs []*Field // the questions Expr names, resolved by the checker
 
 	pointer string
 	target  *Field // resolved by the checker

@@ -57,12 +57,6 @@ func nhsNumberCheckMessage(fd *Field) string {
 	return pick(fd.Messages.Format, "Enter a valid NHS number, like "+exampleNHSNumber)
 }
 
-// TelephoneHint is the hint of a telephone number people type on a page of their own (their account).
-const TelephoneHint = "For example, " + examplePhones
-
-// TelephoneMessage is the message for a telephone number that is not one, outside forms (an account).
-func TelephoneMessage() string { return phoneMessage(&Field{}) }
-
 func phoneMessage(fd *Field) string {
 	name := "a telephone number"
 	if fd.Name != "" {

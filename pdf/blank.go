@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"formportal/engine"
+	"formportal/guidance"
 )
 
 // Blank forms: the questions of the chosen sections with what a person filling the form in by hand needs.
@@ -33,7 +34,7 @@ func (r *renderer) blankForm(d Document) {
 				r.para(left, contentW, r.onlyIf(s.ShowWhen), stHint)
 			}
 			if s.Description != "" {
-				r.para(left, contentW, strings.TrimSpace(s.Description), stHint)
+				r.blocks(left, contentW, guidance.Parse(s.Description), stHint)
 			}
 			r.gap(4)
 			for _, fd := range s.Fields {
@@ -95,7 +96,7 @@ func labelText(fd *engine.Field) string {
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
 	if fd.Hint != "" {
-		out = append(out, fd.Hint)
+		out = append(out, guidance.PlainText(guidance.Inline(fd.Hint)))
 	}
 	if fd.ShowWhen != nil {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
@@ -120,7 +121,7 @@ func (b *blank) field(x, w float64, fd *engine.Field) {
 					r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
 				}
 				r.para(x, w, r.onlyIf(fd.ShowWhen), stHint)
-				r.richText(x, w, fd.Text, stBody)
+				r.styledText(x, w, fd, stBody)
 			})
 			r.gap(6)
 			return

@@ -249,56 +249,6 @@ func (r *renderer) group(x, w float64, title string, keep float64, body func()) 
 	r.end()
 }
 
-// content draws a content field: its heading and its text, "- " lines as bullets.
-func (r *renderer) content(x, w float64, fd *engine.Field) {
-	r.within("Div", func() {
-		if fd.Heading != "" {
-			r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
-		}
-		r.richText(x, w, fd.Text, stBody)
-	})
-	r.gap(6)
-}
-
-// richText draws designer text: paragraphs separated by blank lines, "- " lines as bulleted items, a
-// list. The lines of a paragraph are drawn as they are written, each starting a line.
-func (r *renderer) richText(x, w float64, text string, st style) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return
-	}
-	var open *node // the paragraph or the list being drawn
-	close := func() {
-		if open != nil {
-			r.end()
-			open = nil
-		}
-	}
-	for line := range strings.SplitSeq(text, "\n") {
-		line = strings.TrimRight(line, " ")
-		bullet := strings.HasPrefix(strings.TrimLeft(line, " "), "- ")
-		switch {
-		case line == "":
-			close()
-			r.gap(st.lh() / 2)
-		case bullet:
-			if open == nil || open.role != "L" {
-				close()
-				open = r.begin("L")
-			}
-			item := strings.TrimPrefix(strings.TrimLeft(line, " "), "- ")
-			r.item(x, w, 12, r.wrap(r.clean(item, st), st, w-12), st, func() { r.text(x+2, r.y, "•", st) }, nil)
-		default:
-			if open == nil || open.role != "P" {
-				close()
-				open = r.begin("P")
-			}
-			r.lines(x, r.wrap(r.clean(line, st), st, w), st)
-		}
-	}
-	close()
-}
-
 // item draws an item of a list: its label (a bullet, a box to tick) beside its first line, its lines
 // indented, then what more draws into its body.
 func (r *renderer) item(x, w, indent float64, ls []string, st style, label func(), more func()) {

@@ -22,6 +22,7 @@ import (
 	"formportal/engine"
 	"formportal/engine/enginetest"
 	"formportal/forms"
+	"formportal/guidance"
 )
 
 // The tests read every PDF back with pdftotext -layout and check it with qpdf --check (poppler-utils and
@@ -433,9 +434,22 @@ func answeredExpectation(d Document, res engine.Result, children []engine.Child)
 
 func expectContent(e *expectation, fd *engine.Field) {
 	e.text(fd.ID+" heading", fd.Heading)
-	for l := range strings.SplitSeq(fd.Text, "\n") {
-		e.text(fd.ID+" text", strings.TrimPrefix(strings.TrimSpace(l), "- "))
+	if fd.Style == engine.StyleDetails {
+		e.text(fd.ID+" summary", fd.Summary)
 	}
+	if fd.Style == engine.StyleWarning {
+		e.text(fd.ID+" warning", "Warning:")
+	}
+	var blocks func([]guidance.Block)
+	blocks = func(bs []guidance.Block) {
+		for _, b := range bs {
+			e.text(fd.ID+" text", guidance.PlainText(b.Spans))
+			for _, it := range b.Items {
+				blocks(it.Blocks)
+			}
+		}
+	}
+	blocks(guidance.Parse(fd.Text))
 }
 
 func expectField(e *expectation, fd *engine.Field, v any, children []engine.Child) {

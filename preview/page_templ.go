@@ -962,7 +962,7 @@ func formPreview(v formView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if s.Description != "" {
-					templ_7745c5c3_Err = renderer.Paragraphs(s.Description).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = renderer.Guidance(s.Description).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -81,49 +81,6 @@ func cellText(f FieldView) string {
 	return f.Value
 }
 
-// textBlock is a paragraph or a bulleted list of static text.
-type textBlock struct {
-	Text    string
-	Bullets []string
-}
-
-func textBlocks(text string) []textBlock {
-	var out []textBlock
-	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
-		var para []string
-		var bullets []string
-		flush := func() {
-			if len(para) > 0 {
-				out = append(out, textBlock{Text: strings.Join(para, " ")})
-				para = nil
-			}
-			if len(bullets) > 0 {
-				out = append(out, textBlock{Bullets: bullets})
-				bullets = nil
-			}
-		}
-		for _, line := range strings.Split(p, "\n") {
-			line = strings.TrimSpace(line)
-			switch {
-			case strings.HasPrefix(line, "- "):
-				if len(para) > 0 {
-					out = append(out, textBlock{Text: strings.Join(para, " ")})
-					para = nil
-				}
-				bullets = append(bullets, strings.TrimSpace(line[2:]))
-			case line != "":
-				if len(bullets) > 0 {
-					out = append(out, textBlock{Bullets: bullets})
-					bullets = nil
-				}
-				para = append(para, line)
-			}
-		}
-		flush()
-	}
-	return out
-}
-
 func inputType(fd *engine.Field) string {
 	switch fd.Type {
 	case engine.TypeEmail:

@@ -71,11 +71,3 @@ func normalise(t *testing.T, a engine.Answers) any {
 	json.Unmarshal(b, &v)
 	return v
 }
-
-func TestTextBlocksMakeBulletsAndParagraphs(t *testing.T) {
-	got := textBlocks("Call us if:\n- a child is at risk\n- you are worried\n\nOut of hours: 0800 123 4567")
-	want := []textBlock{{Text: "Call us if:"}, {Bullets: []string{"a child is at risk", "you are worried"}}, {Text: "Out of hours: 0800 123 4567"}}
-	if !reflect.DeepEqual(got, want) {
-		t.Fatalf("got %+v\nwant %+v", got, want)
-	}
-}

@@ -969,7 +969,7 @@ func tablePagination(f FieldView) templ.Component {
 		}
 		for _, p := range f.Table.Pagination() {
 			if p.Gap {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<li class=\"govuk-pagination__item govuk-pagination__item--ellipses\">&ctdot;</li>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 82, "<li class=\"govuk-pagination__item govuk-pagination__item--ellipsis\">&ctdot;</li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -22,7 +22,7 @@ func TestMyAccountAlongTheTopAndPortalNames(t *testing.T) {
 	}
 	for _, path := range []string{"/tasks", "/tasks/" + id + "/pages/practitioner", "/auto-replies"} {
 		b.get(path).status(http.StatusOK)
-		if !strings.Contains(b.last, `<span class="govuk-header__service-name">Delegation Portal</span>`) {
+		if !strings.Contains(b.last, `<span class="app-header__service-name">Delegation Portal</span>`) {
 			t.Errorf("%s does not say Delegation Portal in the header", path)
 		}
 	}

@@ -252,7 +252,7 @@ func TestStylesheet(t *testing.T) {
 			hidden = rule
 		}
 	}
-	for _, sel := range []string{".govuk-header", ".app-header", ".app-user-menu", ".govuk-footer", ".app-section-nav", ".govuk-button", ".app-timeout-dialog"} {
+	for _, sel := range []string{".govuk-generic-header", ".app-header", ".app-user-menu", ".govuk-footer", ".app-section-nav", ".govuk-button", ".app-timeout-dialog"} {
 		if !strings.Contains(hidden+",", sel+",") {
 			t.Errorf("the print stylesheet does not hide %s", sel)
 		}

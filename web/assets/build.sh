@@ -20,14 +20,12 @@ mkdir -p dist/images testdata
 
 # The stylesheet: GOV.UK Frontend configured as a council service, and the portal's own styles.
 # --quiet-deps: GOV.UK Frontend's own deprecation warnings are for its maintainers, not for us.
-# --silence-deprecation=import: GOV.UK Frontend 5 is imported with @import, as its documentation says.
 node_modules/.bin/sass \
 	--load-path=node_modules \
 	--style=compressed \
 	--no-source-map \
 	--no-charset \
 	--quiet-deps \
-	--silence-deprecation=import \
 	src/app.scss dist/app.css
 
 # The scripts: GOV.UK Frontend's ES module bundle (imported by app.js as ./govuk-frontend.min.js), without
