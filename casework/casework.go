@@ -414,8 +414,10 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 // ReturnForInformation sends a submitted delegation or referral back to its author for more information.
 // A delegation reopens as it is; a referral's submission stays as the "Previous Form" and a copy, open for
 // changes and with its own copies of the documents, carries the council's reason and comment. It returns
-// the response that is now open for changes.
-func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string) (*store.Response, error) {
+// the response that is now open for changes. marks are the council's comments on questions and rows of
+// the submission (rounds.go), shown to its author on the pages; each return keeps the submission it
+// returned, so the next one shows what changed.
+func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string, marks ...Mark) (*store.Response, error) {
 	detail := reason
 	if comment != "" {
 		detail += ": " + comment
@@ -423,13 +425,22 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 	var reopened *store.Response
 	_, err := s.change(ctx, id, Return, actor, func(tx store.Data, r *store.Response) (note, error) {
 		n := note{detail: detail}
+		if err := s.checkMarks(r, marks); err != nil { // rounds.go
+			return n, err
+		}
 		if r.Kind == store.KindDelegation {
 			r.Status, r.ReturnReason, r.ReturnComment = store.StatusReturned, reason, comment
 			reopened = r
+			if err := s.addRound(ctx, tx, r.ID, r.Submission, marks); err != nil {
+				return n, err
+			}
 			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(r, reason))
 		}
 		c, err := s.reopenCopy(ctx, tx, r, actor, reason, comment, detail)
 		if err != nil {
+			return n, err
+		}
+		if err := s.addRound(ctx, tx, c.ID, r.Submission, marks); err != nil {
 			return n, err
 		}
 		r.Status = store.StatusSuperseded

@@ -65,6 +65,8 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 			return []string{line}
 		}
 		return nil
+	case TypeComputed:
+		return fd.formatComputed(v)
 	case TypeTable, TypeList:
 		rows, _ := v.([]any)
 		var out []string
