@@ -33,6 +33,16 @@ const (
 	TypeComputed = "computed"
 )
 
+// The UK answer types social care records (ukchecks.go).
+const (
+	// TypeDateOfBirth is a child's date of birth as social care records it: born (a date, perhaps
+	// estimated), unborn (an expected due date) or not known (an approximate age).
+	TypeDateOfBirth = "dateOfBirth"
+	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
+	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
+	TypeTime        = "time"      // a time of day, stored as HH:MM
+)
+
 // Form scopes and kinds.
 const (
 	ScopeChild      = "child"
@@ -199,6 +209,13 @@ type Field struct {
 	MaxFiles  int      `json:"maxFiles,omitempty"`
 	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
 
+	// Word limits and the UK answer types (ukchecks.go).
+	MaxWords *int `json:"maxWords,omitempty"` // textarea: the most words the answer may have
+	// SameAs is, for an address, the id of another address field ("the child's address") people may say
+	// this one is the same as.
+	SameAs         string `json:"sameAs,omitempty"`
+	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
+	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
 	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
 	// makes any question required when it holds.
 	Expr         string `json:"expr,omitempty"`
@@ -211,6 +228,7 @@ type Field struct {
 	section *Section
 	parent  *Field // the table or list holding this field, if any
 	pattern *regexp.Regexp
+	sameAs  *Field // the address field SameAs names, resolved by the checker
 }
 
 // Messages are a designer's own error messages for a field.
@@ -323,6 +341,9 @@ func (fd *Field) Child(id string) *Field {
 
 // MultipleChildren reports whether a children column allows more than one child per row.
 func (fd *Field) MultipleChildren() bool { return fd.Multiple == nil || *fd.Multiple }
+
+// SameAsField returns the address field this address may be the same as, or nil.
+func (fd *Field) SameAsField() *Field { return fd.sameAs }
 
 // Section returns the section holding the field.
 func (fd *Field) Section() *Section { return fd.section }

@@ -43,6 +43,7 @@ var Rules = map[string]string{
 	"date-ref":                    "after/before naming something that is not another date question",
 	"date-never-valid":            "date constraints that reject every date",
 	"date-only-today":             "a date that must be neither in the future nor in the past, so only today is accepted",
+	"same-as":                     "an address's sameAs naming something that is not another address question, or one that is itself the same as another",
 	"referral-case-data":          "a referral whose caseData refuses what the portal supplies (the submitter's account), or that prefills from anything else",
 	"overview":                    "a referral's first section not marked overview, or an overview that is not the first section of a referral or holds questions",
 	"condition-order":             "a question shown by the answer to a question that comes after it",

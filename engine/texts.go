@@ -39,6 +39,7 @@ var notTextProperties = map[string]bool{
 	// A chronology table's columns (chronology.go).
 	"Field.DateColumn": true, "Field.AgencyColumn": true, "Field.ChildColumn": true, "Field.EventColumn": true,
 	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
+	"Field.SameAs": true, // an address's: the id of another address question
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

@@ -29,10 +29,14 @@ type FieldView struct {
 	Day      string
 	Month    string
 	Year     string
-	Options  []OptionView
-	Rows     []RowView           // read-only tables and lists
-	Table    *TableView          // tables and lists being filled in
-	Files    []engine.Attachment // attachments
+	// Parts are a date of birth's or an address's inputs, by part ("status", "day", "postcode"); Answer
+	// is how a UK answer type reads, for read-only views (ukfields.go).
+	Parts   map[string]string
+	Answer  string
+	Options []OptionView
+	Rows    []RowView           // read-only tables and lists
+	Table   *TableView          // tables and lists being filled in
+	Files   []engine.Attachment // attachments
 	// Mark is the council's comment on the question, when it returned the form for more information.
 	Mark string
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
@@ -235,11 +239,16 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		v.Parts = partsOf(fd, raw)
 	case engine.TypeComputed:
 		v.ReadOnly = true
 		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
 	default:
 		v.Value = text(raw)
+	}
+	if ukType(fd) {
+		v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), ", ")
 	}
 	switch fd.Type {
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
@@ -372,6 +381,8 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		return decodeParts(fd, form, name)
 	}
 	if _, posted := form[name]; !posted {
 		return nil, false
@@ -429,6 +440,8 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		encodeParts(fd, v, name, out)
 	default:
 		if v != nil {
 			out.Set(name, text(v))
