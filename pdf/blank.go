@@ -227,7 +227,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 	case engine.TypeYesNo:
 		b.options(x, w, []engine.Option{{Label: "Yes"}, {Label: "No"}})
 	case engine.TypeDeclaration:
-		text := strings.TrimSpace(fd.Text)
+		text := strings.TrimSpace(b.form.Statement(fd, engine.Answers{}, "", nil)) // {id}s as [their labels]
 		if text == "" {
 			text = "I confirm"
 		}

@@ -1212,7 +1212,7 @@ func fieldByType(f FieldView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Checkbox(f.ID, f.Name, "yes", f.Field.Text, f.Error, f.Value == "yes", f.Required).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Checkbox(f.ID, f.Name, "yes", f.Statement, f.Error, f.Value == "yes", f.Required).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -532,8 +532,12 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 			sec.Title += ": " + p.child.Name
 		}
 		sr := sectionResult(res, p)
-		sec.Fields = renderer.BuildSection(renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
-			Children: f.form.Children(f.caseData), ReadOnly: true})
+		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
+			Children: f.form.Children(f.caseData), ReadOnly: true, Form: f.form, Answers: f.answers}
+		if p.child != nil {
+			in.Child = p.child.ID
+		}
+		sec.Fields = renderer.BuildSection(in)
 		v.Sections = append(v.Sections, sec)
 	}
 	return v
