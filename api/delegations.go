@@ -34,6 +34,7 @@ type delegationRequest struct {
 	CaseData     json.RawMessage `json:"caseData"`
 	DueDate      string          `json:"dueDate"`
 	Comments     string          `json:"comments"`
+	Reminders    []int           `json:"reminders"` // nil: the form's schedule
 }
 
 func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
@@ -93,6 +94,9 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, Error{Path: "dueDate", Message: "dueDate must be a date like 2026-04-08"})
 		}
 	}
+	if msg := casework.CheckReminderDays(req.Reminders); msg != "" {
+		errs = append(errs, Error{Path: "reminders", Message: msg})
+	}
 	if len(errs) > 0 {
 		fail(w, http.StatusBadRequest, errs...)
 		return
@@ -100,7 +104,7 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 	h.perform(w, r, r.Context(), func(ctx context.Context) (*store.Response, error) {
 		return h.work.Delegate(ctx, actor(r), casework.Delegation{Form: form.ID, Sections: req.Sections,
 			To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
-			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments})
+			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments, Reminders: req.Reminders})
 	}, h.delegationAnswer(http.StatusCreated))
 }
 
@@ -140,6 +144,8 @@ type delegationView struct {
 	Status       string          `json:"status"`
 	Professional professional    `json:"professional"`
 	DueDate      string          `json:"dueDate,omitempty"`
+	Overdue      bool            `json:"overdue"`
+	Reminders    []int           `json:"reminders"`
 	Comments     string          `json:"comments,omitempty"`
 	Reference    string          `json:"reference,omitempty"`
 	CreatedAt    time.Time       `json:"createdAt"`
@@ -180,6 +186,12 @@ func (h *Handler) delegationJSON(ctx context.Context, d store.Data, resp *store.
 	if v.Sections == nil {
 		v.Sections = []string{}
 	}
+	v.Overdue = casework.Overdue(resp, h.now())
+	days, _, err := h.work.ReminderDays(ctx, d, resp)
+	if err != nil {
+		return nil, err
+	}
+	v.Reminders = append([]int{}, days...)
 	if !resp.SubmittedAt.IsZero() {
 		t := resp.SubmittedAt
 		v.SubmittedAt = &t

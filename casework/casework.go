@@ -172,6 +172,11 @@ func (s *Service) change(ctx context.Context, id string, action Action, actor st
 				return err
 			}
 			r.UpdatedAt = s.now()
+			if slices.Contains(reschedules, action) { // reminders.go
+				if err := s.scheduleReminders(ctx, tx, r); err != nil {
+					return err
+				}
+			}
 			event := action
 			if n.event != "" {
 				event = n.event
@@ -242,38 +247,20 @@ type Delegation struct {
 	CaseData json.RawMessage
 	DueDate  string // YYYY-MM-DD or ""
 	Comments string
+	// Reminders is the delegation's own reminder schedule, days before the due date (reminders.go); nil
+	// follows the form's, empty sends none.
+	Reminders []int
 }
 
 // Delegate sends sections of a form to a professional: the response, prefilled from the case data, its
 // first event, the audit entry and the email, together.
 func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*store.Response, error) {
-	form := s.forms.Get(d.Form)
-	if form == nil || form.Kind != engine.KindDelegation {
-		return nil, fmt.Errorf("delegate: form %q is not a delegable form", d.Form)
-	}
-	for _, id := range d.Sections {
-		if sec := form.Section(id); sec == nil || !sec.Delegable {
-			return nil, fmt.Errorf("delegate: form %q has no delegable section %q", d.Form, id)
-		}
-	}
-	draft, err := prefill(form, d.CaseData)
+	r, err := s.newDelegation(d)
 	if err != nil {
-		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+		return nil, err
 	}
-	now := s.now()
-	r := &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, FormVersion: form.Version, Sections: d.Sections,
-		OwnerEmail: strings.ToLower(strings.TrimSpace(d.To.Email)), OwnerName: strings.TrimSpace(d.To.Name), OwnerOrg: strings.TrimSpace(d.To.Organisation),
-		CaseData: d.CaseData, Answers: draft, Status: store.StatusSent, DueDate: d.DueDate, Comments: strings.TrimSpace(d.Comments),
-		CreatedAt: now, UpdatedAt: now}
 	err = s.st.InTx(ctx, func(tx store.Data) error {
-		detail := "sent to " + r.OwnerEmail
-		if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
-			return err
-		}
-		if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+		if err := s.sendDelegation(ctx, tx, actor, r, d.Reminders); err != nil {
 			return err
 		}
 		return within(ctx, tx, r)
@@ -283,6 +270,53 @@ func (s *Service) Delegate(ctx context.Context, actor string, d Delegation) (*st
 	}
 	s.mail.Wake()
 	return r, nil
+}
+
+// newDelegation checks a delegation against its form and makes its response, prefilled from the case data.
+func (s *Service) newDelegation(d Delegation) (*store.Response, error) {
+	form := s.forms.Get(d.Form)
+	if form == nil || form.Kind != engine.KindDelegation {
+		return nil, fmt.Errorf("delegate: form %q is not a delegable form", d.Form)
+	}
+	for _, id := range d.Sections {
+		if sec := form.Section(id); sec == nil || !sec.Delegable {
+			return nil, fmt.Errorf("delegate: form %q has no delegable section %q", d.Form, id)
+		}
+	}
+	if msg := CheckReminderDays(d.Reminders); msg != "" {
+		return nil, fmt.Errorf("delegate %s: reminders: %s", d.Form, msg)
+	}
+	draft, err := prefill(form, d.CaseData)
+	if err != nil {
+		return nil, fmt.Errorf("delegate %s: %w", d.Form, err)
+	}
+	now := s.now()
+	return &store.Response{ID: store.NewID(), Kind: store.KindDelegation, FormID: form.ID, FormVersion: form.Version, Sections: d.Sections,
+		OwnerEmail: strings.ToLower(strings.TrimSpace(d.To.Email)), OwnerName: strings.TrimSpace(d.To.Name), OwnerOrg: strings.TrimSpace(d.To.Organisation),
+		CaseData: d.CaseData, Answers: draft, Status: store.StatusSent, DueDate: d.DueDate, Comments: strings.TrimSpace(d.Comments),
+		CreatedAt: now, UpdatedAt: now}, nil
+}
+
+// sendDelegation writes a new delegation inside tx: the response with its first event, the audit entry,
+// the email to its professional and its reminders (its own schedule when reminders is not nil, else its
+// form's: reminders.go).
+func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor string, r *store.Response, reminders []int) error {
+	detail := "sent to " + r.OwnerEmail
+	if err := tx.CreateResponse(ctx, r, s.event(r.ID, Create, actor, detail)); err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
+		return err
+	}
+	if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+		return err
+	}
+	if reminders != nil {
+		if err := tx.SetReminderDays(ctx, r.ID, reminders); err != nil {
+			return err
+		}
+	}
+	return s.scheduleReminders(ctx, tx, r)
 }
 
 // prefill is a new response's draft: the form's answers taken from the case data.

@@ -61,6 +61,7 @@ func Compat(old, new *Form) Diagnostics {
 			at(new, nf.pointer, Warning, "compat-new-required", "%s is a new required question: drafts in flight must answer it before they can be submitted", nf.place())
 		}
 	}
+	compareRules(old, new, at) // compatexpr.go
 	ds.Sort()
 	return ds
 }
@@ -75,6 +76,7 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		at(new, nf.pointer+"/type", Error, "compat-field-retyped", "%s changed from %s to %s: existing answers may not fit", nf.place(), of.Type, nf.Type)
 		return
 	}
+	compareComputed(new, of, nf, at) // expressions: compatexpr.go
 	if of.section.PerChild != nf.section.PerChild {
 		at(new, nf.pointer, Error, "compat-field-moved", "%s moved %s a per-child section: its answers change shape", nf.place(), map[bool]string{true: "into", false: "out of"}[nf.section.PerChild])
 	} else if of.parent == nil && of.section.ID != nf.section.ID && (of.section.Delegable || nf.section.Delegable) && new.Section(of.section.ID) != nil {

@@ -88,6 +88,10 @@ func (c *checker) checkCondition(cond *Condition, from *Field, section *Section)
 	if cond == nil {
 		return
 	}
+	if cond.Expr != "" {
+		c.checkExprCondition(cond, from, section)
+		return
+	}
 	composite := 0
 	for _, set := range []bool{cond.All != nil, cond.Any != nil, cond.Not != nil} {
 		if set {
@@ -288,6 +292,7 @@ func dependencies(fd *Field) []*Field {
 		if c.target != nil {
 			out = append(out, c.target)
 		}
+		out = append(out, c.refs...) // a condition written as an expression
 		for _, s := range c.All {
 			collect(s)
 		}

@@ -12,6 +12,7 @@ func (c *Condition) Targets() []*Field {
 		if cmp.target != nil {
 			out = append(out, cmp.target)
 		}
+		out = append(out, cmp.refs...) // a condition written as an expression
 	}
 	return out
 }
@@ -29,6 +30,9 @@ func (c *Condition) Target() *Field {
 func (c *Condition) Describe() string {
 	if c == nil {
 		return ""
+	}
+	if c.conditionLang() == "cy" {
+		return c.describeWelsh() // a Welsh copy's condition (describe_cy.go)
 	}
 	join := func(list []*Condition, word string) string {
 		parts := make([]string, 0, len(list))
@@ -50,6 +54,8 @@ func (c *Condition) Describe() string {
 		return (&Condition{Field: c.Not.Field, NotEquals: c.Not.Equals, target: c.Not.target}).describeNotEquals()
 	case c.Not != nil:
 		return "it is not the case that " + c.Not.Describe()
+	case c.Expr != "":
+		return pick(c.Text, exprConditionWords) // the designer's words for an expression
 	}
 	name := c.Field
 	t := c.target

@@ -18,11 +18,17 @@ type scope struct {
 	rowOf          *Field
 	rowIndex       int
 	visible        map[*Field]bool
+	// For expressions (expressions.go): cleaned answers outside rows, and the computed fields being
+	// worked out.
+	cleaned   map[*Field]any
+	computing map[*Field]bool
 }
 
 // raw returns the answer a field holds in this scope, read-only values coming from the case data.
 func (sc *scope) raw(fd *Field) any {
 	switch {
+	case fd.Type == TypeComputed:
+		return sc.computedValue(fd)
 	case fd.parent != nil:
 		if sc.rowOf == fd.parent {
 			return sc.row[fd.ID]
@@ -81,6 +87,9 @@ func (sc *scope) holds(c *Condition, depth int) bool {
 		return false
 	case c.Not != nil:
 		return !sc.holds(c.Not, depth+1)
+	case c.Expr != "":
+		holds, _ := sc.evalBool(c.prog)
+		return holds
 	}
 	t := c.target
 	if t == nil {

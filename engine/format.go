@@ -17,7 +17,7 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 	case TypeDate:
 		if s, ok := v.(string); ok {
 			if t, err := time.Parse(time.DateOnly, s); err == nil {
-				return []string{t.Format("2 January 2006")}
+				return []string{FormatDate(t, fd.lang())}
 			}
 			return []string{s}
 		}
@@ -43,9 +43,12 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 		return []string{strings.Join(out, ", ")}
 	case TypeYesNo:
 		if s, ok := yesNo(v); ok {
-			return []string{upperFirst(s)}
+			return []string{fd.yesNoWord(s)}
 		}
 	case TypeDeclaration:
+		if fd.lang() == "cy" { // describe_cy.go
+			return []string{map[bool]string{true: welshConfirmed, false: welshNotConfirmed}[ticked(v)]}
+		}
 		if ticked(v) {
 			return []string{"Confirmed"}
 		}
@@ -69,7 +72,7 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 			}
 			label := fd.ItemLabel
 			if label == "" {
-				label = "Row"
+				label = map[bool]string{true: welshRow, false: "Row"}[fd.lang() == "cy"]
 			}
 			out = append(out, fmt.Sprintf("%s %d: %s", label, i+1, strings.Join(cells, "; ")))
 		}

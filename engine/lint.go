@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"formportal/engine/expr"
 )
 
 // checker runs the semantic rules on a form that has passed the schema. Each rule has a stable code,
@@ -15,6 +17,8 @@ type checker struct {
 	today string // YYYY-MM-DD, for date rules that depend on the day
 	// inCycle holds the questions whose conditions go round in a circle, reported once as that.
 	inCycle map[*Field]bool
+	// exprEnvs are the expression environments of the places in the form (exprlint.go).
+	exprEnvs map[envKey]*expr.Env
 }
 
 func (c *checker) errorf(pointer, rule, format string, args ...any) {
@@ -44,6 +48,8 @@ func (c *checker) run() {
 	c.checkOverview()
 	c.checkRenames()
 	c.checkRetention()
+	c.checkReminders() // reminders.go
+	c.checkExpressions()
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
@@ -221,7 +227,8 @@ func (c *checker) checkSection(s *Section) {
 // Types allowed as table columns and as list item fields.
 var (
 	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeYesNo, TypeChildren}
-	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent}
+	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
+		TypeComputed} // computed: a value worked out for each item (an age from a date of birth)
 )
 
 const (

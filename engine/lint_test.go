@@ -25,19 +25,33 @@ func TestLintGolden(t *testing.T) {
 	covered := map[string]bool{}
 	for _, file := range files {
 		name := filepath.Base(file)
+		if IsTranslationFile(name) {
+			continue // read with its form
+		}
 		t.Run(strings.TrimSuffix(name, ".yaml"), func(t *testing.T) {
 			data, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, diags := Load("testdata/lint/"+name, data)
+			// A fixture's parallel translation files, NAME.cy.yaml, are read with it (translate.go).
+			parallel, err := ReadTranslations(os.DirFS(filepath.Dir(file)), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range parallel {
+				parallel[i].File = "testdata/lint/" + parallel[i].File
+			}
+			_, diags := LoadTranslated("testdata/lint/"+name, data, parallel...)
 			var got strings.Builder
 			for _, d := range diags {
 				got.WriteString(d.String() + "\n")
 				covered[d.Rule] = true
 			}
 			checkGolden(t, strings.TrimSuffix(file, ".yaml")+".golden", got.String())
-			checkWants(t, data, diags)
+			checkWants(t, data, diagsIn(diags, "testdata/lint/"+name))
+			for _, pf := range parallel {
+				checkWants(t, pf.Data, diagsIn(diags, pf.File))
+			}
 		})
 	}
 	compatRules(t, covered)
@@ -46,6 +60,17 @@ func TestLintGolden(t *testing.T) {
 			t.Errorf("rule %s has no fixture in testdata/lint", rule)
 		}
 	}
+}
+
+// diagsIn are the diagnostics of one file.
+func diagsIn(diags Diagnostics, file string) Diagnostics {
+	var out Diagnostics
+	for _, d := range diags {
+		if d.File == file {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func checkWants(t *testing.T, data []byte, diags Diagnostics) {

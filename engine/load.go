@@ -79,7 +79,15 @@ func fieldPropertySets() (common []string, byType map[string][]string) {
 // Load parses and checks one form definition. It returns the form (nil when it could not be built) and
 // every problem found, errors and warnings, in file order. A form is usable only when no diagnostic is an
 // error.
+//
+// A published version's definition holds its parallel translation files after it (translate.go).
 func Load(file string, data []byte) (*Form, Diagnostics) {
+	data, parallel := splitDefinition(file, data)
+	return LoadTranslated(file, data, parallel...)
+}
+
+// LoadTranslated is Load of a form file with its parallel translation files (ReadTranslations).
+func LoadTranslated(file string, data []byte, parallel ...TranslationFile) (*Form, Diagnostics) {
 	src := parseSource(file, data)
 	if len(src.diags) > 0 {
 		src.diags.Sort()
@@ -95,13 +103,14 @@ func Load(file string, data []byte) (*Form, Diagnostics) {
 		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
 		return nil, src.diags
 	}
-	form.definition = data
-	if form.hash, err = contentHash(src.value); err != nil {
+	form.definition = joinDefinition(data, parallel)
+	if form.hash, err = contentHash(withoutTranslations(src.value)); err != nil {
 		src.add(1, 1, Error, "invalid-value", "the definition cannot be read: %v", err)
 		return nil, src.diags
 	}
 	c := &checker{form: form, src: src}
 	c.run()
+	c.checkTranslations(parallel)
 	src.diags.Sort()
 	if src.diags.HasErrors() {
 		return nil, src.diags
@@ -120,6 +129,9 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, Diagnostics, error) {
 	var all Diagnostics
 	ids := map[string]string{}
 	for _, e := range entries {
+		if !e.IsDir() && IsTranslationFile(e.Name()) {
+			all = append(all, OrphanTranslation(fsys, path.Join(dir, e.Name()))...)
+		}
 		if e.IsDir() || !IsFormFile(e.Name()) {
 			continue
 		}
@@ -128,7 +140,11 @@ func LoadFS(fsys fs.FS, dir string) ([]*Form, Diagnostics, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading form %s: %w", p, err)
 		}
-		f, diags := Load(p, data)
+		parallel, err := ReadTranslations(fsys, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		f, diags := LoadTranslated(p, data, parallel...)
 		all = append(all, diags...)
 		if f == nil {
 			continue
@@ -173,7 +189,8 @@ func readFormFile(fsys fs.FS, name string) ([]byte, error) {
 
 // IsFormFile reports whether a file name is that of a form definition.
 func IsFormFile(name string) bool {
-	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+	return (strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) &&
+		!IsTranslationFile(name) // a parallel translation file, FORM.cy.yaml (translate.go)
 }
 
 func decodeForm(src *source) (*Form, error) {

@@ -1,6 +1,10 @@
 package engine
 
-import "regexp"
+import (
+	"regexp"
+
+	"formportal/engine/expr"
+)
 
 // The model of a form definition. Field names and JSON tags follow the YAML language documented in
 // forms/README.md and engine/schema/form.schema.json; the loader decodes into these types only after the
@@ -24,6 +28,9 @@ const (
 	TypeList        = "list"
 	TypeAttachments = "attachments"
 	TypeChildren    = "children" // a table column: which child or children of the group a row is about
+	// TypeComputed is a value worked out from other answers by an expression (expressions.go): shown
+	// read-only, never taken from what is posted.
+	TypeComputed = "computed"
 )
 
 // Form scopes and kinds.
@@ -63,9 +70,16 @@ type Form struct {
 	CaseData    map[string]any `json:"caseData,omitempty"`
 	Retention   *Retention     `json:"retention,omitempty"`
 	Sections    []*Section     `json:"sections"`
+	// Rules are checks across answers of several sections (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 	// Migrate is "compatible" when drafts and delegations in flight on earlier versions move to this
 	// version on publishing, if nothing between their version and this one breaks them.
 	Migrate string `json:"migrate,omitempty"`
+	// Reminders are the days before a delegation's due date on which its professional is reminded (0:
+	// on the day), unless the delegation sets its own; see reminders.go.
+	Reminders []int `json:"reminders,omitempty"`
+	// Languages are the languages the form is offered in, English first; translations in translate.go.
+	Languages []string `json:"languages,omitempty"`
 
 	// File is where the definition was loaded from, for diagnostics.
 	File string `json:"-"`
@@ -76,6 +90,7 @@ type Form struct {
 	src      *source
 	fields   map[string]*Field // every field outside tables and lists, by id
 	caseData *caseDataSchema
+	i18n     *formI18n // the form's translations and translated copies (translate.go)
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -109,8 +124,11 @@ type Section struct {
 	Overview bool       `json:"overview,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
 	Fields   []*Field   `json:"fields"`
+	// Rules are checks across the section's answers (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 
 	pointer string
+	lang    string // of a translated copy's section, "" in English (translate.go)
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.
@@ -173,6 +191,14 @@ type Field struct {
 	MaxFiles  int      `json:"maxFiles,omitempty"`
 	MaxSizeMB float64  `json:"maxSizeMB,omitempty"`
 
+	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
+	// makes any question required when it holds.
+	Expr         string `json:"expr,omitempty"`
+	Result       string `json:"result,omitempty"`
+	RequiredWhen string `json:"requiredWhen,omitempty"`
+	computed     *expr.Program
+	requiredWhen *expr.Program
+
 	pointer string
 	section *Section
 	parent  *Field // the table or list holding this field, if any
@@ -209,6 +235,12 @@ type Condition struct {
 	Answered    *bool    `json:"answered,omitempty"`
 	GreaterThan *float64 `json:"greaterThan,omitempty"`
 	LessThan    *float64 `json:"lessThan,omitempty"`
+
+	// Expr is a condition written as an expression (expressions.go), with Text saying it in words.
+	Expr string `json:"expr,omitempty"`
+	Text string `json:"text,omitempty"`
+	prog *expr.Program
+	refs []*Field // the questions Expr names, resolved by the checker
 
 	pointer string
 	target  *Field // resolved by the checker

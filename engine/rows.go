@@ -101,7 +101,7 @@ func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID str
 	if today.IsZero() {
 		today = time.Now()
 	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), children: f.Children(caseData)}
+	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
 	v.readOnlyPrefill(caseData)
 	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values, childID: childID}
 	if childID != "" {
@@ -120,7 +120,11 @@ func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID str
 		if !col.Answerable() || !rowScope.holds(col.ShowWhen, 0) {
 			continue
 		}
-		_, cerrs := v.field(col, row[col.ID], &rowScope, fieldPathRow(path, index, col.ID))
+		cell := row[col.ID]
+		if col.Type == TypeComputed {
+			cell = rowScope.raw(col) // worked out for the row, never taken from it
+		}
+		_, cerrs := v.field(col, cell, &rowScope, fieldPathRow(path, index, col.ID))
 		for _, e := range cerrs {
 			e.Section, e.Child = fd.section.ID, childID
 			errs = append(errs, e)

@@ -51,14 +51,14 @@ func offered(typ string) []string {
 
 func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 	for typ, want := range map[string]string{
-		TypeDate:        "after before hint id label messages maxDate minDate name notInFuture notInPast prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeText:        "hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeEmail:       "hint id label maxLength messages name prefill readOnly renamedFrom required sensitive showWhen type",
-		TypePhone:       "hint id label messages name prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeTable:       "columns hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeCheckboxes:  "hint id label maxSelected messages minSelected name options prefill readOnly renamedFrom required sensitive showWhen type",
-		TypeContent:     "heading hint id label messages name prefill readOnly renamedFrom required sensitive showWhen style summary text type",
-		TypeAttachments: "accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required sensitive showWhen type",
+		TypeDate:        "cy after before hint id label messages maxDate minDate name notInFuture notInPast prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeText:        "cy hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeEmail:       "cy hint id label maxLength messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypePhone:       "cy hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeTable:       "cy columns hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeCheckboxes:  "cy hint id label maxSelected messages minSelected name options prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen style summary text type",
+		TypeAttachments: "cy accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
 	} {
 		got, wantList := offered(typ), strings.Fields(want)
 		sort.Strings(got)

@@ -112,6 +112,8 @@ func fieldSchema(fd *Field) map[string]any {
 		if fd.MaxFiles > 0 {
 			s["maxItems"] = fd.MaxFiles
 		}
+	case TypeComputed:
+		computedSchema(fd, s)
 	case TypeTable, TypeList:
 		row := objectSchema()
 		for _, col := range fd.Children() {
@@ -152,3 +154,23 @@ func stringsToAny(list []string) []any {
 }
 
 func itoa(n int) string { return formatNumber(float64(n)) }
+
+// computedSchema describes a computed value: its result type, and the expression it is worked out by
+// (absent when the expression needs an answer not given).
+func computedSchema(fd *Field, s map[string]any) {
+	switch fd.Result {
+	case ResultNumber:
+		s["type"] = "number"
+		if fd.Integer {
+			s["type"] = "integer"
+		}
+	case ResultDate:
+		s["type"], s["format"] = "string", "date"
+	case ResultYesNo:
+		s["type"], s["enum"] = "string", []any{valueYes, valueNo}
+	default:
+		s["type"] = "string"
+	}
+	s["readOnly"] = true
+	s["description"] = "Worked out by the portal, never typed in: " + fd.Expr
+}

@@ -176,6 +176,9 @@ func TestSyntaxMutations(t *testing.T) {
 	type tally struct{ mutations, refused, yamlRight, formlintRight int }
 	tallies := map[string]*tally{}
 	for _, file := range files {
+		if IsTranslationFile(filepath.Base(file)) {
+			continue // a form's Welsh (translate.go), not a form
+		}
 		data, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

@@ -38,6 +38,9 @@ type SectionResult struct {
 	Hidden    []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
 	Status    Status       `json:"status"`
 	Errors    []FieldError `json:"errors,omitempty"`
+	// Computed are the values of the section's computed fields, by path as errors have them
+	// ("age", "children.c1.age", "household[0].age").
+	Computed map[string]any `json:"computed,omitempty"`
 }
 
 // Result is the outcome of validating answers.
@@ -65,7 +68,7 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 	if today.IsZero() {
 		today = time.Now()
 	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), children: f.Children(caseData)}
+	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
 	v.readOnlyPrefill(caseData)
 	res := Result{Errors: []FieldError{}, Submission: Answers{Values: map[string]any{}}}
 	for _, s := range f.Sections {
@@ -107,7 +110,11 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 // Validate does, without checking any answer: all a page needs to know which pages there are.
 func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []SectionResult {
 	caseData = normaliseJSON(caseData)
-	v := &validation{form: f, children: f.Children(caseData)}
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
 	v.readOnlyPrefill(caseData)
 	var out []SectionResult
 	for _, s := range f.Sections {
@@ -133,6 +140,11 @@ type validation struct {
 	today     string
 	children  []Child
 	prefilled Answers // read-only prefilled values only
+	// For expressions (expressions.go): today, whether each form rule failed, and where the current
+	// section's computed values go.
+	now        time.Time
+	ruleFailed map[*Rule]bool
+	computed   map[string]any
 }
 
 func (v *validation) readOnlyPrefill(caseData any) {
@@ -163,6 +175,7 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 	r := SectionResult{Section: s.ID, Child: childID, Visible: sc.holds(s.ShowWhen, 0)}
 	answered := false
 	onlyRequired := true
+	v.computed = nil
 	if r.Visible {
 		for _, fd := range s.Fields {
 			if !sc.isVisible(fd) {
@@ -173,7 +186,7 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 				continue
 			}
 			raw := sc.raw(fd)
-			if isAnswered(raw) && !fd.ReadOnly {
+			if isAnswered(raw) && !fd.ReadOnly && fd.Type != TypeComputed {
 				answered = true
 			}
 			out, errs := v.field(fd, raw, sc, fieldPath(fd, childID, -1))
@@ -187,8 +200,18 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 			}
 			if out != nil {
 				clean[fd.ID] = out
+				if fd.Type == TypeComputed {
+					v.keepComputed(fieldPath(fd, childID, -1), out)
+				}
 			}
 		}
+		for _, rule := range v.form.sectionRules(s) {
+			for _, e := range v.ruleErrors(rule, sc, s, childID) {
+				r.Errors = append(r.Errors, e)
+				onlyRequired = false
+			}
+		}
+		r.Computed, v.computed = v.computed, nil
 	}
 	switch {
 	case !r.Visible:
@@ -228,7 +251,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 		return v.rows(fd, raw, sc, path)
 	}
 	if !isAnswered(raw) {
-		if fd.Required {
+		if sc.requiredNow(fd) {
 			return nil, []FieldError{v.fail(fd, sc, path, "required", requiredMessage(fd))}
 		}
 		return nil, nil
@@ -272,13 +295,20 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 			}
 			// The cell's path is written only for a problem: most cells have none, and a chronology has
 			// thousands of them.
-			cv, cerrs := v.field(col, row[col.ID], &rowScope, "")
+			cell := row[col.ID]
+			if col.Type == TypeComputed {
+				cell = rowScope.raw(col) // worked out for the row, never taken from it
+			}
+			cv, cerrs := v.field(col, cell, &rowScope, "")
 			for _, e := range cerrs {
 				e.Path = fieldPathRow(path, index, col.ID)
 				errs = append(errs, e)
 			}
 			if cv != nil {
 				clean[col.ID] = cv
+				if col.Type == TypeComputed && path != "" {
+					v.keepComputed(fieldPathRow(path, index, col.ID), cv)
+				}
 			}
 		}
 		out = append(out, clean)
@@ -298,6 +328,14 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 		return nil, errs
 	}
 	return out, errs
+}
+
+// keepComputed records a computed value of the section being validated, for the page to show.
+func (v *validation) keepComputed(path string, value any) {
+	if v.computed == nil {
+		v.computed = map[string]any{}
+	}
+	v.computed[path] = value
 }
 
 func fieldPathRow(container string, row int, col string) string {
@@ -382,6 +420,8 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		return v.checkChildren(fd, raw)
 	case TypeAttachments:
 		return checkAttachments(fd, raw)
+	case TypeComputed:
+		return raw, "", "" // worked out by the engine: already clean
 	}
 	return nil, "", ""
 }

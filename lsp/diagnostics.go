@@ -2,6 +2,8 @@ package lsp
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 
 	"formportal/engine"
@@ -14,13 +16,17 @@ func lint(uri string, d *document) []diagnostic {
 		return []diagnostic{{Severity: severityError, Code: "file-size", Source: "formlint",
 			Message: fmt.Sprintf("this file is over %d KiB: formlint checks forms up to that size", MaxDocumentBytes>>10)}}
 	}
-	if !looksLikeForm(d.text) {
+	path := filePath(uri)
+	if !engine.IsTranslationFile(filepath.Base(path)) && !looksLikeForm(d.text) {
 		return []diagnostic{}
 	}
-	_, diags := engine.Load(filePath(uri), []byte(d.text))
+	diags := lintWithTranslations(path, d.text)
 	starts := lineStarts(d.text)
 	out := make([]diagnostic, 0, len(diags))
 	for _, dg := range diags {
+		if dg.File != path {
+			continue // a problem of the form's parallel translation file, or of the form of this one
+		}
 		sev := severityError
 		if dg.Severity == engine.Warning {
 			sev = severityWarning
@@ -49,3 +55,32 @@ func diagnosticRange(text string, starts []int, lineNo, col int) lspRange {
 var formMark = regexp.MustCompile(`(?m)^(?:(?:sections|kind)[ \t]*:|#.*form\.schema\.json)`)
 
 func looksLikeForm(text string) bool { return formMark.MatchString(text) }
+
+// lintWithTranslations checks a form with its parallel translation files (engine/translate.go) read from
+// beside it, so that texts translated there are not reported missing; a translation file being edited
+// is checked with its form, the text being edited standing for the file.
+func lintWithTranslations(path, text string) engine.Diagnostics {
+	dir := filepath.Dir(path)
+	formPath, editing := path, ""
+	if engine.IsTranslationFile(filepath.Base(path)) {
+		formPath, editing = engine.TranslationForm(path), path
+	}
+	formText := []byte(text)
+	if editing != "" {
+		data, err := os.ReadFile(formPath)
+		if err != nil {
+			return engine.Diagnostics{{File: path, Line: 1, Col: 1, Severity: engine.Error, Rule: "unknown-translation",
+				Message: fmt.Sprintf("a translation file with no form %s beside it", filepath.Base(formPath))}}
+		}
+		formText = data
+	}
+	parallel, _ := engine.ReadTranslations(os.DirFS(dir), filepath.Base(formPath)) // unreadable: checked without
+	for i := range parallel {
+		parallel[i].File = filepath.Join(dir, parallel[i].File)
+		if parallel[i].File == editing {
+			parallel[i].Data = []byte(text)
+		}
+	}
+	_, diags := engine.LoadTranslated(formPath, formText, parallel...)
+	return diags
+}

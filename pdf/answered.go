@@ -1,13 +1,12 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
 	"formportal/engine"
 )
-
-const notAnswered = "Not answered"
 
 // answeredForm draws the submission Validate makes of the answers, section by section in form order.
 func (r *renderer) answeredForm(d Document) {
@@ -85,7 +84,7 @@ func (a *answered) field(x, w float64, fd *engine.Field, v any) {
 func (a *answered) answer(x, w float64, lines []string) {
 	r := a.r
 	if len(lines) == 0 {
-		r.para(x, w, notAnswered, stMuted)
+		r.para(x, w, a.r.w.notAnswered, stMuted)
 		return
 	}
 	for _, l := range lines {
@@ -103,7 +102,7 @@ func (a *answered) table(x, w float64, fd *engine.Field, v any) {
 		r.gap(7)
 		return
 	}
-	t := tableSpec{caption: fd.Label + " (continued)"}
+	t := tableSpec{caption: fmt.Sprintf(r.w.continued, fd.Label)}
 	for _, col := range fd.Columns {
 		t.heads = append(t.heads, col.Label)
 		t.nowrap = append(t.nowrap, shortValues(col))
@@ -136,7 +135,7 @@ func (a *answered) list(x, w float64, fd *engine.Field, v any) {
 	}
 	name := fd.ItemLabel
 	if name == "" {
-		name = "Item"
+		name = r.w.item
 	}
 	const indent = 12
 	for i, it := range items {

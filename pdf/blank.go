@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,8 +12,6 @@ import (
 
 // Blank forms: the questions of the chosen sections with what a person filling the form in by hand needs.
 
-const requiredNote = "Questions marked * must be answered"
-
 func (r *renderer) blankForm(d Document) {
 	var sections []*engine.Section
 	for _, s := range d.Form.Sections {
@@ -21,18 +20,18 @@ func (r *renderer) blankForm(d Document) {
 		}
 	}
 	if anyRequired(sections) {
-		r.para(left, contentW, requiredNote, stLabel)
+		r.para(left, contentW, r.w.requiredNote, stLabel)
 		r.gap(4)
 	}
 	b := &blank{r: r, form: d.Form}
 	for _, s := range sections {
 		title := s.Title
 		if s.PerChild {
-			title += " (repeated for each child)"
+			title += r.w.perChild
 		}
 		r.section(title, func() {
 			if s.ShowWhen != nil {
-				r.para(left, contentW, onlyIf(s.ShowWhen), stHint)
+				r.para(left, contentW, r.onlyIf(s.ShowWhen), stHint)
 			}
 			if s.Description != "" {
 				r.blocks(left, contentW, guidance.Parse(s.Description), stHint)
@@ -72,7 +71,7 @@ func anyRequired(sections []*engine.Section) bool {
 	return false
 }
 
-func onlyIf(c *engine.Condition) string { return "Only if " + c.Describe() }
+func (r *renderer) onlyIf(c *engine.Condition) string { return fmt.Sprintf(r.w.onlyIf, c.Describe()) }
 
 type blank struct {
 	r    *renderer
@@ -100,11 +99,11 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, guidance.PlainText(guidance.Inline(fd.Hint)))
 	}
 	if fd.ShowWhen != nil {
-		out = append(out, onlyIf(fd.ShowWhen))
+		out = append(out, b.r.onlyIf(fd.ShowWhen))
 	}
 	out = append(out, b.constraints(fd)...)
 	if fd.ReadOnly {
-		out = append(out, "Filled in by the council from its records")
+		out = append(out, b.r.w.fromRecords)
 	}
 	return out
 }
@@ -120,7 +119,7 @@ func (b *blank) field(x, w float64, fd *engine.Field) {
 				if fd.Heading != "" {
 					r.heading(func() { r.keptLines(x, w, fd.Heading, stSub, 2*stBody.lh()) })
 				}
-				r.para(x, w, onlyIf(fd.ShowWhen), stHint)
+				r.para(x, w, r.onlyIf(fd.ShowWhen), stHint)
 				r.styledText(x, w, fd, stBody)
 			})
 			r.gap(6)
@@ -209,7 +208,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 			for _, part := range []struct {
 				name string
 				w    float64
-			}{{"Day", 30}, {"Month", 30}, {"Year", 48}} {
+			}{{r.w.day, 30}, {r.w.month, 30}, {r.w.year, 48}} {
 				r.text(bx, r.y, part.name, stCaption)
 				r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
 				bx += part.w + 8
@@ -217,28 +216,28 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		})
 		r.y += stCaption.lh() + boxH
 	case engine.TypeSelect, engine.TypeRadios:
-		r.para(x, w, "Tick one", stHint)
+		r.para(x, w, r.w.tickOne, stHint)
 		b.options(x, w, fd.Options)
 	case engine.TypeCheckboxes:
-		if !strings.Contains(strings.ToLower(fd.Hint), "all that apply") {
-			r.para(x, w, "Tick all that apply", stHint)
+		if !strings.Contains(strings.ToLower(fd.Hint), r.w.allThatApply) {
+			r.para(x, w, r.w.tickAll, stHint)
 		}
 		b.options(x, w, fd.Options)
 	case engine.TypeYesNo:
-		b.options(x, w, []engine.Option{{Label: "Yes"}, {Label: "No"}})
+		b.options(x, w, []engine.Option{{Label: r.w.yes}, {Label: r.w.no}})
 	case engine.TypeDeclaration:
 		text := strings.TrimSpace(b.form.Statement(fd, engine.Answers{}, "", nil)) // {id}s as [their labels]
 		if text == "" {
-			text = "I confirm"
+			text = r.w.iConfirm
 		}
 		r.within("L", func() { b.tick(x, w, text, stBody, "") })
 	case engine.TypeChildren:
-		r.para(x, w, "Write the name of each child", stHint)
+		r.para(x, w, r.w.childNames, stHint)
 		r.room(boxH)
 		r.rect(x, r.y, w, boxH, 255)
 		r.y += boxH
 	case engine.TypeAttachments:
-		r.para(x, w, "List the documents you are sending with this form:", stBody)
+		r.para(x, w, r.w.listDocuments, stBody)
 		for range 3 {
 			r.room(areaLineH)
 			r.y += areaLineH
@@ -286,7 +285,7 @@ func (b *blank) table(x, w float64, fd *engine.Field) {
 	r.room(float64(len(label))*stLabel.lh() + float64(n)*stHint.lh() + 3*stCell.lh() + 2*28)
 	b.drawLabelAndNotes(x, label, notes)
 	r.y += 2
-	t := tableSpec{caption: fd.Label + " (continued)", blankRows: 5, blankH: 28}
+	t := tableSpec{caption: fmt.Sprintf(r.w.continued, fd.Label), blankRows: 5, blankH: 28}
 	for _, col := range fd.Columns {
 		t.heads = append(t.heads, labelText(col))
 		t.want = append(t.want, nominalWidth(col))
@@ -303,11 +302,11 @@ func (b *blank) table(x, w float64, fd *engine.Field) {
 			for _, o := range col.Options {
 				labels = append(labels, o.Label)
 			}
-			ns = append(ns, "One of: "+strings.Join(labels, "; "))
+			ns = append(ns, fmt.Sprintf(r.w.oneOf, strings.Join(labels, "; ")))
 		case engine.TypeYesNo:
-			ns = append(ns, "Yes or no")
+			ns = append(ns, r.w.yesOrNo)
 		case engine.TypeChildren:
-			ns = append(ns, "Write the name of each child the row is about")
+			ns = append(ns, r.w.rowChildren)
 		}
 		if len(ns) == 0 {
 			continue
@@ -350,11 +349,11 @@ func (b *blank) list(x, w float64, fd *engine.Field) {
 	}
 	name := fd.ItemLabel
 	if name == "" {
-		name = "Item"
+		name = r.w.item
 	}
 	r.gap(4)
 	const indent = 12
-	r.group(x+indent/2, w-indent/2, name+" (repeat for each "+strings.ToLower(name)+")", 2*stLabel.lh(), func() {
+	r.group(x+indent/2, w-indent/2, fmt.Sprintf(r.w.repeatEach, name, strings.ToLower(name)), 2*stLabel.lh(), func() {
 		r.y += 2
 		for _, f := range fd.Fields {
 			b.field(x+indent, w-indent, f)
@@ -366,88 +365,91 @@ func (b *blank) list(x, w float64, fd *engine.Field) {
 // constraints states a field's simple constraints in words.
 func (b *blank) constraints(fd *engine.Field) []string {
 	var out []string
+	w := b.r.w
 	switch fd.Type {
 	case engine.TypeText, engine.TypeTextarea:
 		switch {
 		case fd.MinLength != nil && fd.MaxLength != nil:
-			out = append(out, "Between "+itoa(*fd.MinLength)+" and "+itoa(*fd.MaxLength)+" characters")
+			out = append(out, fmt.Sprintf(w.between, itoa(*fd.MinLength), itoa(*fd.MaxLength)))
 		case fd.MaxLength != nil:
-			out = append(out, "Up to "+itoa(*fd.MaxLength)+" characters")
+			out = append(out, fmt.Sprintf(w.upToChars, itoa(*fd.MaxLength)))
 		case fd.MinLength != nil:
-			out = append(out, "At least "+itoa(*fd.MinLength)+" characters")
+			out = append(out, fmt.Sprintf(w.atLeastChars, itoa(*fd.MinLength)))
 		}
 	case engine.TypeNumber:
-		s := "A number"
+		s := w.aNumber
 		if fd.Integer {
-			s = "A whole number"
+			s = w.aWholeNumber
 		}
 		switch {
 		case fd.Min != nil && fd.Max != nil:
-			s += " from " + num(*fd.Min) + " to " + num(*fd.Max)
+			s = fmt.Sprintf(w.fromTo, s, num(*fd.Min), num(*fd.Max))
 		case fd.Min != nil:
-			s += " of " + num(*fd.Min) + " or more"
+			s = fmt.Sprintf(w.orMore, s, num(*fd.Min))
 		case fd.Max != nil:
-			s += " of " + num(*fd.Max) + " or less"
+			s = fmt.Sprintf(w.orLess, s, num(*fd.Max))
 		}
 		out = append(out, s)
 	case engine.TypeDate:
 		if fd.NotInFuture {
-			out = append(out, "Must be today or in the past")
+			out = append(out, w.notInFuture)
 		}
 		if fd.NotInPast {
-			out = append(out, "Must be today or in the future")
+			out = append(out, w.notInPast)
 		}
 		if fd.MinDate != "" {
-			out = append(out, "Must be on or after "+longDate(fd.MinDate))
+			out = append(out, fmt.Sprintf(w.onOrAfter, longDate(fd.MinDate, w.dateLang)))
 		}
 		if fd.MaxDate != "" {
-			out = append(out, "Must be on or before "+longDate(fd.MaxDate))
+			out = append(out, fmt.Sprintf(w.onOrBefore, longDate(fd.MaxDate, w.dateLang)))
 		}
 		if fd.After != "" {
-			out = append(out, "Must be after “"+b.fieldLabel(fd, fd.After)+"”")
+			out = append(out, fmt.Sprintf(w.after, b.fieldLabel(fd, fd.After)))
 		}
 		if fd.Before != "" {
-			out = append(out, "Must be before “"+b.fieldLabel(fd, fd.Before)+"”")
+			out = append(out, fmt.Sprintf(w.before, b.fieldLabel(fd, fd.Before)))
 		}
 	case engine.TypeCheckboxes:
 		switch {
 		case fd.MinSelected != nil && fd.MaxSelected != nil:
-			out = append(out, "Tick from "+itoa(*fd.MinSelected)+" to "+itoa(*fd.MaxSelected))
+			out = append(out, fmt.Sprintf(w.tickFromTo, itoa(*fd.MinSelected), itoa(*fd.MaxSelected)))
 		case fd.MinSelected != nil:
-			out = append(out, "Tick at least "+itoa(*fd.MinSelected))
+			out = append(out, fmt.Sprintf(w.tickAtLeast, itoa(*fd.MinSelected)))
 		case fd.MaxSelected != nil:
-			out = append(out, "Tick no more than "+itoa(*fd.MaxSelected))
+			out = append(out, fmt.Sprintf(w.tickAtMost, itoa(*fd.MaxSelected)))
 		}
 	case engine.TypeTable, engine.TypeList:
-		unit := "rows"
+		unit := w.rows
 		lo, hi := fd.MinRows, fd.MaxRows
 		if fd.Type == engine.TypeList {
-			unit, lo, hi = "entries", fd.MinItems, fd.MaxItems
+			unit, lo, hi = w.entries, fd.MinItems, fd.MaxItems
 		}
 		if lo != nil && *lo > 1 {
-			out = append(out, "At least "+itoa(*lo)+" "+unit)
+			out = append(out, fmt.Sprintf(w.atLeast, itoa(*lo), unit))
 		}
 		if hi != nil {
-			out = append(out, "Up to "+itoa(*hi)+" "+unit)
+			out = append(out, fmt.Sprintf(w.upTo, itoa(*hi), unit))
 		}
 	case engine.TypeAttachments:
 		if len(fd.Accept) > 0 {
 			var kinds []string
 			for _, k := range fd.Accept {
-				if name, ok := engine.AttachmentKinds[k]; ok {
+				if name, ok := w.kinds[k]; ok {
+					kinds = append(kinds, name)
+				} else if name, ok := engine.AttachmentKinds[k]; ok {
 					kinds = append(kinds, name)
 				} else {
 					kinds = append(kinds, k)
 				}
 			}
-			out = append(out, "Each file must be "+joinOr(kinds))
+			out = append(out, fmt.Sprintf(w.eachFile, joinOr(kinds, w.or)))
 		}
 		var limits []string
 		if fd.MaxFiles > 0 {
-			limits = append(limits, "Up to "+itoa(fd.MaxFiles)+" files")
+			limits = append(limits, fmt.Sprintf(w.upToFiles, itoa(fd.MaxFiles)))
 		}
 		if fd.MaxSizeMB > 0 {
-			limits = append(limits, "each smaller than "+num(fd.MaxSizeMB)+" MB")
+			limits = append(limits, fmt.Sprintf(w.smallerThan, num(fd.MaxSizeMB)))
 		}
 		if len(limits) > 0 {
 			s := strings.Join(limits, ", ")
@@ -476,17 +478,17 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-func longDate(s string) string {
+func longDate(s, lang string) string {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return s
 	}
-	return t.Format("2 January 2006")
+	return engine.FormatDate(t, lang)
 }
 
-func joinOr(parts []string) string {
+func joinOr(parts []string, or string) string {
 	if len(parts) <= 1 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return strings.Join(parts[:len(parts)-1], ", ") + " " + or + " " + parts[len(parts)-1]
 }

@@ -66,6 +66,8 @@ type renderer struct {
 	art   string // the kind of artifact being drawn, or empty for content
 	level int    // the level of the heading the content being drawn is under: 1 under the title
 	page  int    // the page being drawn on, from 1
+
+	w *fixedWords // the fixed words, in the document's language (words.go)
 }
 
 func newRenderer(marking string) (*renderer, error) {
@@ -283,7 +285,7 @@ func (r *renderer) furniture() {
 				y += stMarking.lh()
 			}
 			footerTop := pageH - margin - float64(len(r.marking))*stMarking.lh() - stFooter.lh()
-			r.textRight(pageW-margin, footerTop, fmt.Sprintf("Page %d of %d", p, n), stFooter)
+			r.textRight(pageW-margin, footerTop, fmt.Sprintf(r.w.page, p, n), stFooter)
 		})
 	}
 }

@@ -103,6 +103,9 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 		return Result{}, errors.New("pdf: no form to render")
 	}
 	lang := "en"
+	if d.Lang == "" {
+		d.Lang = d.Form.Lang() // a form's translated copy is printed in its language
+	}
 	if d.Lang != "" {
 		tg, err := language.Parse(d.Lang)
 		if err != nil {
@@ -115,6 +118,7 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 		return Result{}, err
 	}
 	r.tags.lang, r.tags.title = lang, d.Form.Title
+	r.w = wordsFor(lang)
 	r.pdf.SetInfo(gopdf.PdfInfo{Title: infoText(d.Form.Title), Creator: "formportal", Producer: "formportal"})
 
 	r.heading(func() { r.lines(left, r.wrap(r.clean(d.Form.Title, stTitle), stTitle, contentW), stTitle) })

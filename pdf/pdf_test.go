@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +62,7 @@ type output struct {
 	all   []string // every word of the text
 }
 
-var pageNumberLine = regexp.MustCompile(`^Page \d+ of \d+$`)
+var pageNumberLine = regexp.MustCompile(`^(Page \d+ of \d+|Tudalen \d+ o \d+)$`) // English or Welsh (words.go)
 
 // render renders the document, checks the file with qpdf and pdfinfo, and reads its text back.
 func render(t *testing.T, d Document) output {
@@ -117,8 +118,8 @@ func render(t *testing.T, d Document) output {
 		t.Errorf("pdftotext found %d pages, Result.Pages = %d", pages, res.Pages)
 	}
 	for p := 1; p <= res.Pages; p++ {
-		if !strings.Contains(o.text, fmt.Sprintf("Page %d of %d", p, res.Pages)) {
-			t.Errorf("no %q", fmt.Sprintf("Page %d of %d", p, res.Pages))
+		if page := fmt.Sprintf(wordsFor(d.Form.Lang()).page, p, res.Pages); !strings.Contains(o.text, page) {
+			t.Errorf("no %q", page)
 		}
 	}
 	if d.Marking != "" {
@@ -171,7 +172,8 @@ func words(s string) []string {
 // interleaves line by line: each cell's words must appear in order, after the previous group.
 type expectation struct {
 	groups [][][]string
-	names  []string // what each group is, for messages
+	names  []string    // what each group is, for messages
+	w      *fixedWords // the document's fixed words, in its language
 }
 
 func (e *expectation) text(name, s string) {
@@ -402,7 +404,7 @@ func rewriteAnswers(form *engine.Form, a engine.Answers, long func(*engine.Field
 // answered builds what an answered document must hold, from the submission, and the markers and labels
 // of hidden questions that it must not.
 func answeredExpectation(d Document, res engine.Result, children []engine.Child) (*expectation, []engine.Field) {
-	e := &expectation{}
+	e := &expectation{w: wordsFor(d.Form.Lang())}
 	e.text("title", d.Form.Title)
 	for _, h := range d.Header {
 		e.row("header "+h.Label, []string{h.Label, h.Value})
@@ -447,7 +449,7 @@ func expectContent(e *expectation, fd *engine.Field) {
 		e.text(fd.ID+" summary", fd.Summary)
 	}
 	if fd.Style == engine.StyleWarning {
-		e.text(fd.ID+" warning", "Warning:")
+		e.text(fd.ID+" warning", e.w.warning+":")
 	}
 	var blocks func([]guidance.Block)
 	blocks = func(bs []guidance.Block) {
@@ -470,7 +472,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 		e.text(fd.ID+" label", fd.Label)
 		rows, _ := v.([]any)
 		if len(rows) == 0 {
-			e.text(fd.ID+" answer", "Not answered")
+			e.text(fd.ID+" answer", e.w.notAnswered)
 			return
 		}
 		var heads []string
@@ -491,7 +493,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 		e.text(fd.ID+" label", fd.Label)
 		items, _ := v.([]any)
 		if len(items) == 0 {
-			e.text(fd.ID+" answer", "Not answered")
+			e.text(fd.ID+" answer", e.w.notAnswered)
 			return
 		}
 		for i, it := range items {
@@ -513,7 +515,7 @@ func expectField(e *expectation, fd *engine.Field, v any, children []engine.Chil
 	}
 	lines := fd.FormatAnswer(v, children)
 	if len(lines) == 0 {
-		e.text(fd.ID+" answer", "Not answered")
+		e.text(fd.ID+" answer", e.w.notAnswered)
 	}
 	for _, l := range lines {
 		e.text(fd.ID+" answer", l)
@@ -554,14 +556,17 @@ func header(form *engine.Form) []HeaderLine {
 
 // --- answered forms -----------------------------------------------------------------------------------
 
+// TestAnsweredForms prints every bundled form answered, in English and in Welsh (the 500-row chronology
+// in English only, to keep the test quick).
 func TestAnsweredForms(t *testing.T) {
 	lib := loadForms(t)
-	for _, form := range lib.All() {
-		t.Run(form.ID, func(t *testing.T) {
+	for form, lang := range formsInEachLanguage(lib) {
+		big := form.ID == "multi-agency-chronology" && lang == "en"
+		t.Run(form.ID+"/"+lang, func(t *testing.T) {
 			caseData := enginetest.CaseData(form, 3)
 			rows := 3
 			long := func(*engine.Field, int) bool { return true }
-			if form.ID == "multi-agency-chronology" {
+			if big {
 				rows = 500
 				// Most rows have a few lines; every hundredth has an event too long for a whole page.
 				long = func(fd *engine.Field, row int) bool { return fd.Parent() == nil || row%100 == 7 && fd.ID == "event" }
@@ -590,8 +595,8 @@ func TestAnsweredForms(t *testing.T) {
 				}
 			}
 			// Every long answer runs over more than a page: a page break falls between its first and last
-			// words. (The chronology's and the Early Help request's answers are limited to fewer
-			// characters than a page holds; the chronology's long cells are checked below.)
+			// words. (Forms whose answers are all limited to fewer characters than a page holds have
+			// none; the chronology's long cells are checked below.)
 			spanning := 0
 			for path, mk := range markers {
 				if strings.Contains(path, "[") {
@@ -606,10 +611,10 @@ func TestAnsweredForms(t *testing.T) {
 				}
 				spanning++
 			}
-			if spanning == 0 && form.ID != "multi-agency-chronology" && form.ID != "early-help-request" {
+			if spanning == 0 && hasPageLongTextarea(form) {
 				t.Errorf("no answer long enough to continue over pages")
 			}
-			if form.ID == "multi-agency-chronology" {
+			if big {
 				if got := strings.Count(o.text, "Chronology of service involvement (continued)"); got < 20 {
 					t.Errorf("the chronology continues on %d pages, want many", got)
 				}
@@ -646,10 +651,26 @@ func spansPages(text, marker string) bool {
 
 // --- blank forms ----------------------------------------------------------------------------------------
 
+// formsInEachLanguage yields every bundled form in English and in each language it is offered in.
+func formsInEachLanguage(lib *forms.Library) iter.Seq2[*engine.Form, string] {
+	return func(yield func(*engine.Form, string) bool) {
+		for _, form := range lib.All() {
+			for _, lang := range form.Languages {
+				if !yield(form.In(lang), lang) {
+					return
+				}
+			}
+			if len(form.Languages) == 0 && !yield(form, "en") {
+				return
+			}
+		}
+	}
+}
+
 func TestBlankForms(t *testing.T) {
 	lib := loadForms(t)
-	for _, form := range lib.All() {
-		t.Run(form.ID, func(t *testing.T) {
+	for form, lang := range formsInEachLanguage(lib) {
+		t.Run(form.ID+"/"+lang, func(t *testing.T) {
 			d := Document{Form: form, Blank: true, Header: header(form)[:3], Marking: marking, Today: today}
 			o := render(t, d)
 			e := blankExpectation(form, d.Sections, d.Header)
@@ -662,23 +683,23 @@ func TestBlankForms(t *testing.T) {
 }
 
 func blankExpectation(form *engine.Form, sections []string, head []HeaderLine) *expectation {
-	e := &expectation{}
+	e := &expectation{w: wordsFor(form.Lang())}
 	e.text("title", form.Title)
 	for _, h := range head {
 		e.row("header "+h.Label, []string{h.Label, h.Value})
 	}
-	e.text("required note", "Questions marked * must be answered")
+	e.text("required note", e.w.requiredNote)
 	for _, s := range form.Sections {
 		if len(sections) > 0 && !slices.Contains(sections, s.ID) {
 			continue
 		}
 		title := s.Title
 		if s.PerChild {
-			title += " (repeated for each child)"
+			title += e.w.perChild
 		}
 		e.text("section "+s.ID, title)
 		if s.ShowWhen != nil {
-			e.text("section condition", "Only if "+s.ShowWhen.Describe())
+			e.text("section condition", fmt.Sprintf(e.w.onlyIf, s.ShowWhen.Describe()))
 		}
 		e.text("section description", s.Description)
 		for _, fd := range s.Fields {
@@ -699,7 +720,7 @@ func expectBlank(e *expectation, fd *engine.Field) {
 	if fd.Type == engine.TypeContent {
 		if fd.ShowWhen != nil {
 			e.text(fd.ID+" heading", fd.Heading)
-			e.text(fd.ID+" condition", "Only if "+fd.ShowWhen.Describe())
+			e.text(fd.ID+" condition", fmt.Sprintf(e.w.onlyIf, fd.ShowWhen.Describe()))
 			fd = &engine.Field{ID: fd.ID, Text: fd.Text}
 		}
 		expectContent(e, fd)
@@ -708,16 +729,16 @@ func expectBlank(e *expectation, fd *engine.Field) {
 	e.text(fd.ID+" label", blankLabel(fd))
 	e.text(fd.ID+" hint", fd.Hint)
 	if fd.ShowWhen != nil {
-		e.text(fd.ID+" condition", "Only if "+fd.ShowWhen.Describe())
+		e.text(fd.ID+" condition", fmt.Sprintf(e.w.onlyIf, fd.ShowWhen.Describe()))
 	}
 	if fd.NotInFuture {
-		e.text(fd.ID+" constraint", "Must be today or in the past")
+		e.text(fd.ID+" constraint", e.w.notInFuture)
 	}
 	if fd.NotInPast {
-		e.text(fd.ID+" constraint", "Must be today or in the future")
+		e.text(fd.ID+" constraint", e.w.notInPast)
 	}
 	if fd.MaxLength != nil && fd.MinLength == nil && (fd.Type == engine.TypeText || fd.Type == engine.TypeTextarea) {
-		e.text(fd.ID+" constraint", fmt.Sprintf("Up to %d characters", *fd.MaxLength))
+		e.text(fd.ID+" constraint", fmt.Sprintf(e.w.upToChars, strconv.Itoa(*fd.MaxLength)))
 	}
 	switch fd.Type {
 	case engine.TypeRadios, engine.TypeSelect, engine.TypeCheckboxes:
@@ -726,12 +747,12 @@ func expectBlank(e *expectation, fd *engine.Field) {
 			e.text(fd.ID+" option hint", o.Hint)
 		}
 	case engine.TypeYesNo:
-		e.text(fd.ID+" yes", "☐ Yes")
-		e.text(fd.ID+" no", "☐ No")
+		e.text(fd.ID+" yes", "☐ "+e.w.yes)
+		e.text(fd.ID+" no", "☐ "+e.w.no)
 	case engine.TypeDeclaration:
 		e.text(fd.ID+" declaration", "☐ "+fd.Text)
 	case engine.TypeDate:
-		e.text(fd.ID+" date", "Day Month Year")
+		e.text(fd.ID+" date", e.w.day+" "+e.w.month+" "+e.w.year)
 	case engine.TypeTable:
 		var heads []string
 		for _, c := range fd.Columns {
@@ -745,7 +766,7 @@ func expectBlank(e *expectation, fd *engine.Field) {
 			}
 		}
 	case engine.TypeList:
-		e.text(fd.ID+" item", fd.ItemLabel+" (repeat for each "+strings.ToLower(fd.ItemLabel)+")")
+		e.text(fd.ID+" item", fmt.Sprintf(e.w.repeatEach, fd.ItemLabel, strings.ToLower(fd.ItemLabel)))
 		for _, f := range fd.Fields {
 			expectBlank(e, f)
 		}
@@ -1124,4 +1145,17 @@ func TestTableColumnsBreakOnlyWordsWiderThanThem(t *testing.T) {
 			check(row[j], stCell, widths[j]-2*cellPad)
 		}
 	}
+}
+
+// hasPageLongTextarea reports whether a form has a textarea outside tables and lists whose answer may be
+// longer than a page holds.
+func hasPageLongTextarea(form *engine.Form) bool {
+	for _, s := range form.Sections {
+		for _, fd := range s.Fields {
+			if fd.Type == engine.TypeTextarea && maxOr(fd.MaxLength, 8000) >= 8000 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -128,7 +128,7 @@ func questionsAndAnswers(d Document) [][]string {
 			}
 			lines := fd.FormatAnswer(res.Submission.Values[fd.ID], children)
 			if len(lines) == 0 {
-				lines = []string{notAnswered}
+				lines = []string{english.notAnswered}
 			}
 			out = append(out, append(qa, lines...))
 		}

@@ -4,6 +4,7 @@ package renderer
 type StaffRow struct {
 	Href, FormTitle, Name, Owner, Status, Due, Reference, Updated string
 	AutoReply                                                     bool
+	Overdue                                                       bool // a delegation past its due date, still with its professional
 }
 
 // CaseInput is one question of the case-data part of "Delegate a form", made from the form's case-data
@@ -18,6 +19,7 @@ type CaseInput struct {
 	Required bool
 	Group    string // the heading it sits under ("Child 1"), on its first question only
 	Context  string // visually hidden words naming the group, for repeated labels (" (Child 1)")
+	Choices  []string // the schema's enum: asked as a select of these values
 }
 
 // DelegateView is the staff console's "Delegate a form" page.
@@ -29,6 +31,9 @@ type DelegateView struct {
 	Email, Name, Organisation, Comments string
 	DueDay, DueMonth, DueYear           string
 	Case                                []CaseInput
+	// Reminders are the days before the due date to remind the professional ("7, 1, 0"), from the form's
+	// schedule until changed.
+	Reminders string
 }
 
 // StaffDetailView is a delegation or referral seen by staff.

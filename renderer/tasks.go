@@ -9,6 +9,7 @@ type TaskRow struct {
 	Comments string
 	Status   string
 	ID       string
+	Overdue  bool // past its due date and still to submit
 }
 
 // TasksView is the professional's home.

@@ -203,6 +203,8 @@ type Data interface {
 	Idempotency
 	Webhooks
 	FormVersions
+	Requests  // multi-agency requests (issue 17)
+	Reminders // reminders.go
 }
 
 // Accounts are the people who sign in.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -69,6 +70,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				row.AutoReply = true
 			}
+			row.Overdue = casework.Overdue(resp, a.now())
 			delegations = append(delegations, row)
 		case resp.Status != store.StatusDraft:
 			f, err := a.referralFlow(resp)
@@ -125,6 +127,7 @@ func (a *App) delegateView(r *http.Request) (renderer.DelegateView, *engine.Form
 		return v, nil
 	}
 	v.FormID, v.FormTitle = form.ID, form.Title
+	v.Reminders = reminderText(form.Reminders)
 	for _, s := range form.Sections {
 		if s.Delegable {
 			v.Sections = append(v.Sections, renderer.OptionView{Value: s.ID, Label: s.Title})
@@ -176,6 +179,7 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 				if d, _ := sub["description"].(string); d != "" {
 					in.Hint = d
 				}
+				in.Choices = asStrings(sub["enum"])
 				if f, _ := sub["format"].(string); f == "date" {
 					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
 				}
@@ -330,6 +334,7 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 	v.Email, v.Name = normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
 	v.Organisation, v.Comments = strings.TrimSpace(r.PostFormValue("organisation")), strings.TrimSpace(r.PostFormValue("comments"))
 	v.DueDay, v.DueMonth, v.DueYear = r.PostFormValue("due.day"), r.PostFormValue("due.month"), r.PostFormValue("due.year")
+	v.Reminders = strings.TrimSpace(r.PostFormValue("reminders"))
 	add := func(field, msg string) {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: field, Message: msg})
 	}
@@ -353,6 +358,13 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		default:
 			due = d
 		}
+	}
+	reminders, msg := parseReminders(v.Reminders)
+	if msg != "" {
+		add("reminders", msg)
+	}
+	if slices.Equal(reminders, form.Reminders) || len(reminders) == 0 && len(form.Reminders) == 0 {
+		reminders = nil // the form's schedule, followed as the form changes
 	}
 	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
 	caseErrs := map[string]string{}
@@ -383,7 +395,7 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	resp, err := a.work.Delegate(r.Context(), staff.Email, casework.Delegation{Form: form.ID, Sections: sections,
-		To: casework.Professional{Email: v.Email, Name: v.Name, Organisation: v.Organisation}, CaseData: raw, DueDate: due, Comments: v.Comments})
+		To: casework.Professional{Email: v.Email, Name: v.Name, Organisation: v.Organisation}, CaseData: raw, DueDate: due, Comments: v.Comments, Reminders: reminders})
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -450,7 +462,18 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			if resp.DueDate != "" {
 				due = casework.DateLong(resp.DueDate)
 			}
+			if casework.Overdue(resp, a.now()) {
+				due += " (overdue)"
+			}
 			fact("Due", due)
+			days, _, err := a.work.ReminderDays(r.Context(), a.store, resp)
+			if err != nil {
+				a.serverError(w, r, err)
+				return
+			}
+			if resp.DueDate != "" {
+				fact("Reminders", remindersFact(days))
+			}
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
 			}

@@ -94,6 +94,7 @@ func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
 	if link {
 		row.Href = "/tasks/" + resp.ID
 	}
+	row.Overdue = casework.Overdue(resp, a.now())
 	return row
 }
 
@@ -106,6 +107,7 @@ func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
 	}
 	v := renderer.TasksView{Page: a.page(r, "Tasks")}
 	recent := a.now().AddDate(0, 0, -recentDays)
+	byDueDate(list)
 	for _, resp := range list {
 		switch resp.Status {
 		case store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned:

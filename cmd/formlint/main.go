@@ -3,6 +3,7 @@
 //	formlint [-format text|json] [-strict] PATH...   check files, or every *.yaml in folders
 //	formlint -compat OLD NEW                         list changes from OLD to NEW that break drafts or consumers
 //	formlint -pdf DIR PATH...                        also write a blank PDF of each form into DIR
+//	formlint -lang cy -pdf DIR|FILE.pdf PATH...      the blank PDF in Welsh (FILE.pdf: one form)
 //	formlint lsp                                     a language server for editors, on stdin and stdout
 //	formlint preview [-addr HOST:PORT] DIR           serve the forms of DIR to their designer, live (package preview)
 //	formlint NAME ARGS...                            run a subcommand (see subcommands)
@@ -21,7 +22,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 
 	"formportal/engine"
 	"formportal/lsp"
@@ -58,6 +61,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	compat := fl.Bool("compat", false, "compare two versions of a form: formlint -compat OLD NEW")
 	pdfDir := fl.String("pdf", "", "also write a blank PDF of each form without errors into this folder, for offline review")
 	strict := fl.Bool("strict", false, "fail (exit 1) on warnings as well as errors, for CI")
+	lang := fl.String("lang", engine.English, "the language of the blank PDFs: en, or a language the forms are translated into (cy)")
 	fl.Usage = func() {
 		fmt.Fprintln(stderr, "usage: formlint [-format text|json] [-strict] PATH...\n       formlint [-format text|json] [-strict] -compat OLD NEW")
 		for _, name := range sortedNames(subcommands) {
@@ -72,6 +76,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "formlint: unknown -format %q: use text or json\n", *format)
 		return exitUsage
 	}
+	if *lang != engine.English && !slices.Contains(engine.TranslationLanguages, *lang) {
+		fmt.Fprintf(stderr, "formlint: unknown -lang %q: use en or %s\n", *lang, strings.Join(engine.TranslationLanguages, ", "))
+		return exitUsage
+	}
 	if fl.NArg() == 0 || *compat && fl.NArg() != 2 {
 		fl.Usage()
 		return exitUsage
@@ -81,7 +89,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *compat {
 		diags, err = compare(fl.Arg(0), fl.Arg(1))
 	} else {
-		diags, err = lint(fl.Args(), *pdfDir)
+		diags, err = lint(fl.Args(), pdfOutput{*pdfDir, *lang})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "formlint: %v\n", err)
@@ -111,22 +119,28 @@ func sortedNames[V any](m map[string]V) []string {
 	return names
 }
 
-func lint(paths []string, pdfDir string) (engine.Diagnostics, error) {
-	files, err := expand(paths)
+func lint(paths []string, out pdfOutput) (engine.Diagnostics, error) {
+	files, orphans, err := expand(paths)
 	if err != nil {
 		return nil, err
 	}
-	var all engine.Diagnostics
+	if strings.HasSuffix(out.path, ".pdf") && len(files) != 1 {
+		return nil, fmt.Errorf("-pdf %s names one file: give one form, or a folder for the PDFs of %d", out.path, len(files))
+	}
+	all := orphans
 	ids := map[string]string{}
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
 			return nil, fmt.Errorf("reading %s: %w", file, err)
 		}
-		form, diags := engine.Load(file, data)
+		form, diags, err := loadWithTranslations(file, data)
+		if err != nil {
+			return nil, err
+		}
 		all = append(all, diags...)
-		if form != nil && pdfDir != "" && !diags.HasErrors() {
-			if err := blankPDF(form, pdfDir); err != nil {
+		if form != nil && out.path != "" && !diags.HasErrors() {
+			if err := blankPDF(form, out); err != nil {
 				return nil, err
 			}
 		}
@@ -142,15 +156,27 @@ func lint(paths []string, pdfDir string) (engine.Diagnostics, error) {
 	return all, nil
 }
 
-// expand turns the command line's files and folders into the form files to check.
-func expand(paths []string) ([]string, error) {
+// expand turns the command line's files and folders into the form files to check. A translation file
+// (FORM.cy.yaml) stands for its form; one with no form beside it is reported.
+func expand(paths []string) ([]string, engine.Diagnostics, error) {
 	var files []string
+	var orphans engine.Diagnostics
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if !info.IsDir() {
+			if engine.IsTranslationFile(filepath.Base(p)) {
+				o := engine.OrphanTranslation(os.DirFS(filepath.Dir(p)), filepath.Base(p))
+				if len(o) == 0 {
+					p = engine.TranslationForm(p)
+				}
+				if len(o) > 0 || slices.Contains(files, p) {
+					orphans = append(orphans, relocate(o, filepath.Dir(p))...)
+					continue
+				}
+			}
 			files = append(files, p)
 			continue
 		}
@@ -161,17 +187,20 @@ func expand(paths []string) ([]string, error) {
 			if !d.IsDir() && engine.IsFormFile(d.Name()) {
 				files = append(files, path)
 			}
+			if !d.IsDir() && engine.IsTranslationFile(d.Name()) {
+				orphans = append(orphans, relocate(engine.OrphanTranslation(os.DirFS(filepath.Dir(path)), d.Name()), filepath.Dir(path))...)
+			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("walking %s: %w", p, err)
+			return nil, nil, fmt.Errorf("walking %s: %w", p, err)
 		}
 	}
 	if len(files) == 0 {
-		return nil, errors.New("no form files (*.yaml, *.yml) found")
+		return nil, nil, errors.New("no form files (*.yaml, *.yml) found")
 	}
 	sort.Strings(files)
-	return files, nil
+	return files, orphans, nil
 }
 
 func compare(oldPath, newPath string) (engine.Diagnostics, error) {
@@ -208,19 +237,54 @@ func write(w io.Writer, format string, diags engine.Diagnostics) error {
 	return nil
 }
 
-// blankPDF writes FORM-ID.pdf: every question of the form, with every condition stated.
-func blankPDF(form *engine.Form, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+// pdfOutput is where the blank PDFs go (a folder, or a file for one form) and their language.
+type pdfOutput struct {
+	path, lang string
+}
+
+// blankPDF writes FORM-ID.pdf (FORM-ID.cy.pdf in Welsh) into the folder, or the file named: every
+// question of the form, with every condition stated.
+func blankPDF(form *engine.Form, out pdfOutput) error {
+	path := out.path
+	if !strings.HasSuffix(path, ".pdf") {
+		if err := os.MkdirAll(path, 0o755); err != nil {
+			return err
+		}
+		name := form.ID + ".pdf"
+		if out.lang != engine.English {
+			name = form.ID + "." + out.lang + ".pdf"
+		}
+		path = filepath.Join(path, name)
 	}
-	path := filepath.Join(dir, form.ID+".pdf")
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if _, err := pdf.Render(f, pdf.Document{Form: form, Blank: true, Marking: pdf.BlankMarking}); err != nil {
+	if _, err := pdf.Render(f, pdf.Document{Form: form.In(out.lang), Blank: true, Marking: pdf.BlankMarkingIn(out.lang), Lang: out.lang}); err != nil {
 		f.Close()
 		return fmt.Errorf("blank PDF of %s: %w", form.ID, err)
 	}
 	return f.Close()
+}
+
+// loadWithTranslations loads a form file with its parallel translation files.
+func loadWithTranslations(file string, data []byte) (*engine.Form, engine.Diagnostics, error) {
+	dir := filepath.Dir(file)
+	parallel, err := engine.ReadTranslations(os.DirFS(dir), filepath.Base(file))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range parallel {
+		parallel[i].File = filepath.Join(dir, parallel[i].File)
+	}
+	form, diags := engine.LoadTranslated(file, data, parallel...)
+	return form, diags, nil
+}
+
+// relocate puts the folder back in front of the file names of diagnostics found in it.
+func relocate(diags engine.Diagnostics, dir string) engine.Diagnostics {
+	for i := range diags {
+		diags[i].File = filepath.Join(dir, diags[i].File)
+	}
+	return diags
 }

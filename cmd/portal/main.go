@@ -392,6 +392,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	go sender.Run(background)
 	go hooks.Run(background)
 	go app.RunHousekeeping(background)
+	go work.RunReminders(background, time.Minute, logger) // due-date reminders and the staff's daily digests
 	go watchForms(background, c.formsDir, c.formsPoll, work, library, logger)
 
 	errc := make(chan error, 1)

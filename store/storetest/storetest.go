@@ -42,6 +42,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"FormVersions":      testFormVersions,
 		"RetentionFilters":  testRetentionFilters,
 		"RetentionMail":     testRetentionMailAndAudit,
+		"Requests":          testRequests,
+		// reminders.go
+		"Reminders":            testReminders,
+		"ReminderClaimSharing": testReminderClaimSharing,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

@@ -183,11 +183,17 @@ type Delegation struct {
 		Detail *string   `json:"detail,omitempty"`
 		Event  string    `json:"event"`
 	} `json:"history"`
-	Id           string           `json:"id"`
-	Professional Professional     `json:"professional"`
-	Reference    *string          `json:"reference,omitempty"`
-	Sections     []string         `json:"sections"`
-	Status       DelegationStatus `json:"status"`
+	Id string `json:"id"`
+
+	// Overdue The due date has passed and the delegation is still with its professional (sent, opened, in progress or returned).
+	Overdue      bool         `json:"overdue"`
+	Professional Professional `json:"professional"`
+	Reference    *string      `json:"reference,omitempty"`
+
+	// Reminders The days before dueDate on which the professional is reminded: the delegation's own schedule, or its form's. Reminders stop when it is submitted or retracted.
+	Reminders []int            `json:"reminders"`
+	Sections  []string         `json:"sections"`
+	Status    DelegationStatus `json:"status"`
 
 	// Submission Where the submission is, once submitted
 	Submission  *string    `json:"submission,omitempty"`
@@ -266,6 +272,9 @@ type NewDelegation struct {
 	// Form The id of a delegation form
 	Form         string       `json:"form"`
 	Professional Professional `json:"professional"`
+
+	// Reminders The delegation's own reminder schedule: the days before dueDate on which the professional is emailed a reminder (0: on the day), such as [7, 1, 0]. Missing: the form's own schedule (its reminders); []: no reminders.
+	Reminders *[]int `json:"reminders,omitempty"`
 
 	// Sections Delegable sections; empty or missing means the whole form
 	Sections *[]string `json:"sections,omitempty"`

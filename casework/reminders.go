@@ -1,0 +1,376 @@
+package casework
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"formportal/internal/wakeloop"
+	"formportal/store"
+)
+
+// Due dates chased: each open delegation with a due date has reminders scheduled for the days its form's
+// `reminders` (or its own schedule) names, sent at reminderHour on their day by RunReminders; an open
+// delegation past its due date is Overdue; and each member of staff who delegated is sent a daily digest
+// of theirs that are overdue or whose email could not be delivered.
+
+// reminderHour is the hour (UTC) at which a day's reminders and digests go.
+const reminderHour = 8
+
+// reminderLease is how long a claimed reminder is hidden from other processes while it is sent.
+const reminderLease = time.Minute
+
+// MaxReminders is how many reminders one schedule may hold, and MaxReminderDays how far before the due
+// date the earliest may go: as the form language allows.
+const (
+	MaxReminders    = 10
+	MaxReminderDays = 365
+)
+
+// Overdue reports whether a delegation is past its due date while still with its professional.
+func Overdue(r *store.Response, now time.Time) bool {
+	return r.Kind == store.KindDelegation && r.DueDate != "" && slices.Contains(open, r.Status) && r.DueDate < now.UTC().Format(time.DateOnly)
+}
+
+// CheckReminderDays says what is wrong with a delegation's own reminder schedule, or "" when nothing is.
+func CheckReminderDays(days []int) string {
+	if len(days) > MaxReminders {
+		return fmt.Sprintf("Enter at most %d reminders", MaxReminders)
+	}
+	for i, d := range days {
+		if d < 0 || d > MaxReminderDays {
+			return fmt.Sprintf("Each reminder must be between 0 and %d days before the due date", MaxReminderDays)
+		}
+		if slices.Contains(days[:i], d) {
+			return fmt.Sprintf("Enter each reminder once: %d days is there twice", d)
+		}
+	}
+	return ""
+}
+
+// reminderDays is the schedule a delegation follows: its own, or its form's.
+func (s *Service) reminderDays(ctx context.Context, d store.Data, r *store.Response) ([]int, error) {
+	days, err := d.ReminderDays(ctx, r.ID)
+	if err == nil {
+		return days, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	form, err := s.FormOf(r)
+	if err != nil {
+		return nil, err
+	}
+	return form.Reminders, nil
+}
+
+// ReminderDays is the reminder schedule a delegation follows, read from d (the store, or a transaction),
+// and whether it is its own rather than its form's.
+func (s *Service) ReminderDays(ctx context.Context, d store.Data, r *store.Response) (days []int, own bool, err error) {
+	if _, err := d.ReminderDays(ctx, r.ID); err == nil {
+		own = true
+	}
+	days, err = s.reminderDays(ctx, d, r)
+	return days, own, err
+}
+
+// scheduleReminders replaces a delegation's unsent reminders with those its schedule still has to come
+// for its professional: none once it is no longer open. Days already begun are left out, so a delegation
+// sent (or re-assigned, or returned) late is not sent the reminders it missed all at once.
+func (s *Service) scheduleReminders(ctx context.Context, tx store.Data, r *store.Response) error {
+	if r.Kind != store.KindDelegation {
+		return nil
+	}
+	var plan []store.Reminder
+	due, err := time.Parse(time.DateOnly, r.DueDate)
+	if err == nil && slices.Contains(open, r.Status) {
+		days, err := s.reminderDays(ctx, tx, r)
+		if err != nil {
+			return fmt.Errorf("reminders of %s: %w", r.ID, err)
+		}
+		today := s.now().UTC().Format(time.DateOnly)
+		for _, n := range days {
+			on := due.AddDate(0, 0, -n)
+			if on.Format(time.DateOnly) <= today {
+				continue
+			}
+			plan = append(plan, store.Reminder{To: r.OwnerEmail, DaysBefore: n, DueDate: r.DueDate, SendAt: on.Add(reminderHour * time.Hour)})
+		}
+	}
+	return tx.ScheduleReminders(ctx, r.ID, plan)
+}
+
+// reschedules are the changes after which a delegation's reminders are planned again: submitting and
+// retracting stop them, re-assigning sends the rest to the new professional, a return starts them again.
+var reschedules = []Action{Submit, Retract, Reassign, Return}
+
+// SetReminders gives an open delegation its own reminder schedule (empty: no reminders) in place of its
+// form's, and plans its reminders again: what a request sent to several agencies applies to each of its
+// delegations.
+func (s *Service) SetReminders(ctx context.Context, id, actor string, days []int) error {
+	if msg := CheckReminderDays(days); msg != "" {
+		return fmt.Errorf("set reminders of %s: %s", id, msg)
+	}
+	err := s.st.InTx(ctx, func(tx store.Data) error {
+		r, err := tx.Response(ctx, id)
+		if err != nil {
+			return err
+		}
+		if r.Kind != store.KindDelegation || !slices.Contains(open, r.Status) {
+			return fmt.Errorf("a %s %s has no reminders to set: %w", r.Status, r.Kind, ErrNotAllowed)
+		}
+		if err := tx.SetReminderDays(ctx, id, days); err != nil {
+			return err
+		}
+		if err := s.scheduleReminders(ctx, tx, r); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, actor, "reminders set", r, fmt.Sprintf("days before the due date: %v", days))
+	})
+	if err != nil {
+		return fmt.Errorf("set reminders of %s: %w", id, err)
+	}
+	return nil
+}
+
+// RunReminders sends due reminders and the daily digests until ctx ends: a pass at once, then every
+// interval. Several portal processes may run it: each reminder and digest is sent once.
+func (s *Service) RunReminders(ctx context.Context, interval time.Duration, log *slog.Logger) {
+	digested := ""
+	wakeloop.New().Run(ctx, interval, func(ctx context.Context) {
+		if _, err := s.SendDueReminders(ctx); err != nil && ctx.Err() == nil {
+			log.Error("reminders pass failed", "error", err)
+		}
+		if today := s.digestDay(); today != "" && today != digested {
+			n, err := s.SendDigests(ctx, today)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("reminder digests failed", "error", err)
+				}
+				return
+			}
+			digested = today
+			if n > 0 {
+				log.Info("reminder digests sent", "count", n)
+			}
+		}
+	})
+}
+
+// digestDay is the day whose digests are due now: today once its reminderHour has come, else "".
+func (s *Service) digestDay() string {
+	now := s.now().UTC()
+	if now.Hour() < reminderHour {
+		return ""
+	}
+	return now.Format(time.DateOnly)
+}
+
+// SendDueReminders claims the reminders due now and sends each that still applies; it returns how many
+// it queued.
+func (s *Service) SendDueReminders(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		batch, err := s.st.ClaimDueReminders(ctx, s.now(), reminderLease, 20)
+		if err != nil {
+			return sent, err
+		}
+		if len(batch) == 0 {
+			return sent, nil
+		}
+		for _, rem := range batch {
+			ok, err := s.sendReminder(ctx, rem)
+			if err != nil {
+				return sent, err
+			}
+			if ok {
+				sent++
+			}
+		}
+	}
+}
+
+// sendReminder queues one reminder's email and marks it sent, in one transaction, when its delegation is
+// still open with the same professional and due date; one that no longer applies is dropped by planning
+// the delegation's reminders again. It reports whether it queued the email.
+func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, error) {
+	queued := false
+	err := s.st.InTx(ctx, func(tx store.Data) error {
+		r, err := tx.Response(ctx, rem.ResponseID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil // deleted: its reminders went with it
+		}
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(open, r.Status) || r.OwnerEmail != rem.To || r.DueDate != rem.DueDate {
+			return s.scheduleReminders(ctx, tx, r)
+		}
+		if err := tx.MarkReminderSent(ctx, rem.ID, s.now()); errors.Is(err, store.ErrNotFound) {
+			return nil // another process sent it
+		} else if err != nil {
+			return err
+		}
+		queued = true
+		return s.mail.Queue(ctx, tx, s.reminderEmail(r))
+	})
+	if err != nil {
+		return false, fmt.Errorf("send reminder %d of %s: %w", rem.ID, rem.ResponseID, err)
+	}
+	if queued {
+		s.mail.Wake()
+	}
+	return queued, nil
+}
+
+// reminderEmail reminds a professional of a delegation's due date; like every email it names no child.
+func (s *Service) reminderEmail(r *store.Response) *store.Mail {
+	title := r.FormID
+	if f, err := s.FormOf(r); err == nil {
+		title = f.Title
+	}
+	due := DateLong(r.DueDate)
+	subject := "Reminder: a form delegated to you is due on " + due
+	lead := "This is a reminder that a form delegated to you (" + title + ") is due for completion by " + due + "."
+	if r.DueDate == s.now().UTC().Format(time.DateOnly) {
+		subject = "Reminder: a form delegated to you is due today"
+		lead = "This is a reminder that a form delegated to you (" + title + ") is due for completion today, " + due + "."
+	}
+	body := lead + "\n\nSign in to complete and submit it: " + s.texts.BaseURL + "/tasks\n\n" +
+		"If you have already submitted it, you can ignore this email.\n\n" + s.texts.Signature()
+	return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+}
+
+// chased is an open delegation a digest lists: overdue, or its latest email undeliverable.
+type chased struct {
+	r             *store.Response
+	title         string
+	overdueDays   int
+	undeliverable bool
+}
+
+// SendDigests sends each member of staff who delegated a delegation now overdue or whose latest email
+// could not be delivered their digest of day (YYYY-MM-DD), unless it was sent already; it returns how many
+// it queued. Delegations sent through the API (by a key, not a person) are in no digest.
+func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
+	list, err := s.st.ListResponses(ctx, store.ResponseFilter{Kind: store.KindDelegation, Statuses: open})
+	if err != nil {
+		return 0, fmt.Errorf("digests: %w", err)
+	}
+	now := s.now()
+	byStaff := map[string][]chased{}
+	var staff []string
+	for _, r := range list {
+		c := chased{r: r, title: r.FormID}
+		if Overdue(r, now) {
+			due, _ := time.Parse(time.DateOnly, r.DueDate)
+			c.overdueDays = int(now.UTC().Truncate(24*time.Hour).Sub(due).Hours() / 24)
+		}
+		m, err := LatestMail(ctx, s.st, r.ID)
+		if err != nil {
+			return 0, fmt.Errorf("digests: %w", err)
+		}
+		c.undeliverable = m != nil && m.Status() == store.MailUndeliverable
+		if c.overdueDays == 0 && !c.undeliverable {
+			continue
+		}
+		if f, err := s.FormOf(r); err == nil {
+			c.title = f.Title
+		}
+		by, err := s.delegatedBy(ctx, r.ID)
+		if err != nil {
+			return 0, err
+		}
+		if by == "" {
+			continue
+		}
+		if _, seen := byStaff[by]; !seen {
+			staff = append(staff, by)
+		}
+		byStaff[by] = append(byStaff[by], c)
+	}
+	slices.Sort(staff)
+	sent := 0
+	for _, email := range staff {
+		u, err := s.st.UserByEmail(ctx, email)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return sent, fmt.Errorf("digest to %s: %w", email, err)
+		}
+		if !u.IsStaff() || u.Disabled() {
+			continue
+		}
+		err = s.st.InTx(ctx, func(tx store.Data) error {
+			if err := tx.RecordDigest(ctx, email, day, now); err != nil {
+				return err
+			}
+			return s.mail.Queue(ctx, tx, s.digestEmail(email, day, byStaff[email]))
+		})
+		if errors.Is(err, store.ErrConflict) {
+			continue // sent already, by this process or another
+		}
+		if err != nil {
+			return sent, fmt.Errorf("digest to %s: %w", email, err)
+		}
+		sent++
+	}
+	if sent > 0 {
+		s.mail.Wake()
+	}
+	return sent, nil
+}
+
+// delegatedBy is who delegated a response: the actor of its first event, when that is a person.
+func (s *Service) delegatedBy(ctx context.Context, id string) (string, error) {
+	events, err := s.st.Events(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("history of %s: %w", id, err)
+	}
+	for _, e := range events {
+		if e.Kind == string(Create) {
+			if strings.Contains(e.Actor, "@") {
+				return e.Actor, nil
+			}
+			return "", nil
+		}
+	}
+	return "", nil
+}
+
+// digestEmail lists a member of staff's chased delegations by form, professional and due date: no child.
+func (s *Service) digestEmail(to, day string, list []chased) *store.Mail {
+	var b strings.Builder
+	fmt.Fprintf(&b, "These forms you delegated need your attention (%s):\n\n", DateLong(day))
+	for _, c := range list {
+		who := c.r.OwnerName
+		if who == "" {
+			who = c.r.OwnerEmail
+		}
+		if c.r.OwnerOrg != "" {
+			who += " (" + c.r.OwnerOrg + ")"
+		}
+		var why []string
+		if c.overdueDays > 0 {
+			why = append(why, fmt.Sprintf("overdue: due %s, %d %s ago", DateLong(c.r.DueDate), c.overdueDays, plural(c.overdueDays, "day", "days")))
+		}
+		if c.undeliverable {
+			why = append(why, "the email to "+c.r.OwnerEmail+" could not be delivered")
+		}
+		fmt.Fprintf(&b, "- %s, sent to %s: %s\n  %s/staff/delegations/%s\n\n", c.title, who, strings.Join(why, "; "), s.texts.BaseURL, c.r.ID)
+	}
+	b.WriteString("You can retract or re-assign a delegation from its page in the staff console.\n\n" + s.texts.Signature())
+	return &store.Mail{To: to, Subject: fmt.Sprintf("Delegated forms overdue or undelivered: %d", len(list)), Text: b.String()}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,59 @@
+package engine
+
+// compat of expressions: a computed value worked out differently, a new or changed requiredWhen, a new
+// or changed rule. Rules are the same rule when their expression is; a rule whose message alone changed
+// breaks nothing.
+
+// compareComputed compares two versions of one question's expressions.
+func compareComputed(new *Form, of, nf *Field, at compatReport) {
+	if nf.Type == TypeComputed {
+		switch {
+		case of.Result != nf.Result || of.Integer != nf.Integer:
+			at(new, nf.pointer+"/result", Error, "compat-computed", "%s is now %s (was %s): consumers of submissions receive another type of value", nf.place(), resultWords(nf), resultWords(of))
+		case of.Expr != nf.Expr:
+			at(new, nf.pointer+"/expr", Warning, "compat-computed", "%s is now worked out as %s (was %s): submissions made before and after the change hold different values for the same answers", nf.place(), nf.Expr, of.Expr)
+		}
+	}
+	if nf.RequiredWhen != "" && nf.RequiredWhen != of.RequiredWhen && !nf.Required {
+		at(new, nf.pointer+"/requiredWhen", Warning, "compat-rule", "%s is now required when %s: drafts in flight may have to answer it before they can be submitted", nf.place(), nf.RequiredWhen)
+	}
+}
+
+func resultWords(fd *Field) string {
+	if fd.Result == ResultNumber && fd.Integer {
+		return "a whole number"
+	}
+	return pick(fd.Result, ResultText)
+}
+
+// compareRules reports the rules of the new version that the old did not have, at the form or in a
+// section the old version had.
+func compareRules(old, new *Form, at compatReport) {
+	had := func(rules []*Rule, r *Rule) bool {
+		for _, o := range rules {
+			if o.Expr == r.Expr {
+				return true
+			}
+		}
+		return false
+	}
+	report := func(r *Rule, place string) {
+		at(new, r.pointer+"/expr", Warning, "compat-rule", "%s has a new or changed rule (%s): drafts in flight that break it cannot be submitted until they are changed", place, r.Expr)
+	}
+	for _, r := range new.Rules {
+		if !had(old.Rules, r) {
+			report(r, "the form")
+		}
+	}
+	for _, s := range new.Sections {
+		o := old.Section(s.ID)
+		if o == nil {
+			continue
+		}
+		for _, r := range s.Rules {
+			if !had(o.Rules, r) {
+				report(r, s.place())
+			}
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package pdf
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"formportal/engine"
+	"formportal/engine/enginetest"
+)
+
+// TestWelshPDFs: every bundled form offered in Welsh prints, blank and answered, as a tagged PDF that
+// declares Welsh, with the Welsh title, section titles, labels and the fixed words in Welsh; in English,
+// the same document declares English and holds none of that Welsh.
+func TestWelshPDFs(t *testing.T) {
+	requireTools(t)
+	lib := loadForms(t)
+	n := 0
+	for _, form := range lib.All() {
+		if !form.Bilingual("cy") {
+			continue
+		}
+		n++
+		cy := form.In("cy")
+		caseData := enginetest.CaseData(form, 2)
+		answers := enginetest.Answers(form, caseData, 2, today)
+		for _, blank := range []bool{true, false} {
+			kind := map[bool]string{true: "blank", false: "answered"}[blank]
+			t.Run(form.ID+"/"+kind, func(t *testing.T) {
+				cyPath := writeTemp(t, Document{Form: cy, Blank: blank, CaseData: caseData, Answers: answers, Today: today}, true, "cy.pdf")
+				english := writeTemp(t, Document{Form: form, Blank: blank, CaseData: caseData, Answers: answers, Today: today}, true, "en.pdf")
+				checkTagged(t, cyPath, cy.Title, "cy")
+				checkTagged(t, english, form.Title, "en")
+				cyText, enText := strings.Join(words(pdftotext(t, cyPath)), " "), strings.Join(words(pdftotext(t, english)), " ")
+				texts := []string{cy.Title, strings.TrimSuffix(fmt.Sprintf(welsh.page, 1, 1), " 1")}
+				for _, s := range cy.Sections {
+					texts = append(texts, s.Title)
+					if !blank {
+						continue
+					}
+					for _, fd := range s.Fields {
+						if fd.Answerable() && !fd.Container() && fd.Label != "" {
+							texts = append(texts, fd.Label)
+						}
+					}
+				}
+				if blank {
+					texts = append(texts, welsh.requiredNote)
+				}
+				for _, s := range texts {
+					s = strings.Join(words(s), " ")
+					if !strings.Contains(cyText, s) {
+						t.Errorf("the Welsh PDF does not read %q", s)
+					}
+					if strings.Contains(enText, s) {
+						t.Errorf("the English PDF reads the Welsh %q", s)
+					}
+				}
+				if strings.Contains(cyText, "Page 1 of") || !strings.Contains(enText, "Page 1 of") {
+					t.Error("the page numbers are not in the document's language")
+				}
+			})
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d bundled forms are offered in Welsh, want the four at least", n)
+	}
+}
+
+// TestWelshFixedWords: a blank form's own words (options of a yes/no question, a date's parts, ticking
+// and conditions) follow the document's language.
+func TestWelshFixedWords(t *testing.T) {
+	form, diags := engine.Load("contact.yaml", []byte(`id: contact
+title: Contact check
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+languages: [en, cy]
+cy: { title: Gwiriad cyswllt }
+sections:
+  - id: about
+    title: About you
+    cy: { title: Amdanoch chi }
+    fields:
+      - { id: aware, type: yesno, label: Are the parents aware?, cy: { label: Ydy'r rhieni'n ymwybodol? } }
+      - { id: when, type: date, label: When, notInFuture: true, showWhen: { field: aware, equals: "no" }, cy: { label: Pryd } }
+`))
+	if form == nil {
+		t.Fatal(diags)
+	}
+	text := strings.Join(words(pdftotext(t, writeTemp(t, Document{Form: form.In("cy"), Blank: true}, true, "cy.pdf"))), " ")
+	for _, want := range []string{"☐ Ie ☐ Na", "Diwrnod Mis Blwyddyn", "Dim ond os yw’r ateb i “Ydy'r rhieni'n ymwybodol?” yn “Na”", "Rhaid iddo fod heddiw neu yn y gorffennol"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Welsh blank form does not read %q:\n%s", want, text)
+		}
+	}
+}
