@@ -16,6 +16,7 @@ import (
 	"formportal/apievents"
 	"formportal/engine"
 	"formportal/forms"
+	"formportal/i18n"
 	"formportal/store"
 )
 
@@ -97,8 +98,11 @@ type Texts struct {
 }
 
 // Signature ends every email the portal sends.
-func (t Texts) Signature() string {
-	return "Yours sincerely\n\n" + t.Council + "\n" + t.Service + "\n\nThis is an automated email: please do not reply to it."
+func (t Texts) Signature() string { return t.SignatureIn(i18n.English) }
+
+// SignatureIn is the signature in l.
+func (t Texts) SignatureIn(l i18n.Lang) string {
+	return i18n.In(l, "mail.signature", "Council", t.Council, "Service", t.Service)
 }
 
 // Service changes responses.

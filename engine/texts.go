@@ -19,8 +19,7 @@ var textProperties = map[string]bool{
 	"Messages.Required": true, "Messages.Pattern": true, "Messages.Format": true, "Messages.Min": true,
 	"Messages.Max": true,
 	"Option.Label": true, "Option.Hint": true,
-	"Rule.Message": true, "Condition.Text": true,
-	"Field.Summary": true, // content15: a details component's link text
+	"Rule.Message": true, "Condition.Text": true, "Field.Summary": true,
 }
 
 // notTextProperties are the model's string properties nobody reads as they are: ids, types, paths,
@@ -37,8 +36,7 @@ var notTextProperties = map[string]bool{
 	"Condition.Field": true, "Condition.Equals": true, "Condition.NotEquals": true, "Condition.In": true,
 	"Condition.Contains": true, "Condition.Expr": true,
 	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
-	"Rule.Expr": true, "Rule.Fields": true,
-	"Field.Style": true, // content15
+	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

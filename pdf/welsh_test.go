@@ -33,7 +33,14 @@ func TestWelshPDFs(t *testing.T) {
 				checkTagged(t, english, form.Title, "en")
 				cyText, enText := strings.Join(words(pdftotext(t, cyPath)), " "), strings.Join(words(pdftotext(t, english)), " ")
 				texts := []string{cy.Title, strings.TrimSuffix(fmt.Sprintf(welsh.page, 1, 1), " 1")}
+				shown := map[string]bool{}
+				for _, s := range cy.Visible(caseData, answers, engine.ValidateOptions{Today: today}) {
+					shown[s.Section] = shown[s.Section] || s.Visible
+				}
 				for _, s := range cy.Sections {
+					if !blank && !shown[s.ID] {
+						continue // the answers hide it: an answered document leaves it out
+					}
 					texts = append(texts, s.Title)
 					if !blank {
 						continue

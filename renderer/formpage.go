@@ -1,6 +1,12 @@
 package renderer
 
-import "github.com/a-h/templ"
+import (
+	"context"
+
+	"github.com/a-h/templ"
+
+	"formportal/i18n"
+)
 
 // NavItem is an entry of the left-hand section list.
 type NavItem struct {
@@ -45,17 +51,17 @@ const (
 	PageHashInput     = "page-hash"
 )
 
-// StatusText is how a section status reads in the section list.
-func StatusText(status string) string {
+// StatusText is how a section status reads in the section list, in the language of ctx.
+func StatusText(ctx context.Context, status string) string {
 	switch status {
 	case "completed":
-		return "Completed"
+		return i18n.T(ctx, "status.completed")
 	case "in-progress":
-		return "In progress"
+		return i18n.T(ctx, "status.in_progress")
 	case "has-errors":
-		return "Has errors"
+		return i18n.T(ctx, "status.has_errors")
 	}
-	return "Not started"
+	return i18n.T(ctx, "status.not_started")
 }
 
 func statusClass(status string) string {

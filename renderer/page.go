@@ -2,6 +2,12 @@
 // System's markup, branded as a council service.
 package renderer
 
+import (
+	"context"
+
+	"formportal/i18n"
+)
+
 // Page is what the layout needs on every page.
 type Page struct {
 	Title       string // the page's own title; the layout adds the service name
@@ -18,6 +24,11 @@ type Page struct {
 	// Standalone is a page served outside the portal (the designers' preview): no account link and no
 	// links to the portal's own pages in the footer.
 	Standalone bool
+
+	// The header's language switch (welsh18): LangSwitch is this page's address in the other language
+	// ("" shows no switch), LangSwitchForm the id of the form whose answers a switch saves first.
+	LangSwitch     string
+	LangSwitchForm string
 }
 
 // User is the signed-in person, as the header shows them.
@@ -66,13 +77,16 @@ func (p Page) Asset(name string) string {
 	return p.AssetPath(name)
 }
 
-func (p Page) fullTitle() string {
+func (p Page) fullTitle(ctx context.Context) string {
 	t := p.Service + " - " + p.Council
 	if p.Title != "" {
 		t = p.Title + " - " + t
 	}
 	if len(p.Errors) > 0 {
-		t = "Error: " + t
+		t = i18n.T(ctx, "error.title_prefix", "Title", t)
 	}
 	return t
 }
+
+// FormPageID is the id of a form page's <form>, which the header's language switch submits.
+const FormPageID = "app-form"

@@ -409,7 +409,7 @@ func FirstPasswordPage(p Page) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = TextInput(Input{ID: "password", Label: "New password", Type: "password", Hint: PasswordHint, Error: p.ErrorFor("password"), Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = TextInput(Input{ID: "password", Label: "New password", Type: "password", Hint: PasswordHint(ctx), Error: p.ErrorFor("password"), Autocomplete: "new-password", Required: true}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

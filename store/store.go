@@ -45,6 +45,9 @@ type User struct {
 	MustChangePassword bool
 	DisabledAt         time.Time // when an admin disabled the account; zero while it may sign in
 	TOTPSecret         string    // the authenticator app's shared secret (base32); "" until set up
+	// Lang is the language the person chose for the service's pages and emails ("en", "cy"); "" until
+	// they choose one, when English is used.
+	Lang string
 }
 
 // Roles of council staff.
@@ -216,6 +219,9 @@ type Accounts interface {
 	DeleteUser(ctx context.Context, id string) error
 	// ListStaff lists the council staff accounts, by email address.
 	ListStaff(ctx context.Context) ([]User, error)
+	// SetUserLang keeps the language a person chose (welsh18), changing nothing else of the account, so
+	// switching language never undoes a change made meanwhile in another tab.
+	SetUserLang(ctx context.Context, id, lang string) error
 }
 
 // Registrations are the registrations waiting for their emailed code.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"formportal/clientip"
+	"formportal/i18n"
 	"formportal/metrics"
 	"formportal/renderer"
 	"formportal/store"
@@ -71,10 +73,10 @@ func (a *App) attempt(r *http.Request, keys ...string) error {
 // --- login and logout -----------------------------------------------------------------------------
 
 func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
-	p := a.page(r, "Secure login")
+	p := a.page(r, i18n.T(r.Context(), "signin.title"))
 	s := sessionFrom(r)
 	if s.Data["signedOut"] == "idle" {
-		p.Banner = fmt.Sprintf("You were signed out because you did nothing for %d minutes. Anything you saved has been kept.", int(a.cfg.IdleTimeout/time.Minute))
+		p.Banner = i18n.T(r.Context(), "signin.timed_out", "Minutes", int(a.cfg.IdleTimeout/time.Minute))
 		delete(s.Data, "signedOut")
 		a.saveSession(r, s)
 	}
@@ -88,12 +90,12 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 func (a *App) login(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
 	password := r.PostFormValue("password")
-	p := a.page(r, "Secure login")
+	p := a.page(r, i18n.T(r.Context(), "signin.title"))
 	if email == "" {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: "Enter your email address"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(r.Context(), "signin.enter_email")})
 	}
 	if password == "" {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Enter your password"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: i18n.T(r.Context(), "signin.enter_password")})
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -110,7 +112,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("login refused: too many attempts", "client", clientAddr(r))
 		a.auditEvent(r, typedActor(email), "sign-in refused: too many attempts", "", "from "+clientAddr(r))
 		metrics.SignInFailed(metrics.TooManyAttempts)
-		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "You have tried to sign in too many times. Wait 15 minutes and try again, or reset your password"}}
+		p.Errors = []renderer.ErrorItem{{Field: "email", Message: i18n.T(r.Context(), "signin.too_many")}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 		return
@@ -177,7 +179,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !right {
-		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "Enter a correct email address and password"}}
+		p.Errors = []renderer.ErrorItem{{Field: "email", Message: i18n.T(r.Context(), "signin.wrong")}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 		return
@@ -213,8 +215,8 @@ func (a *App) afterPassword(w http.ResponseWriter, r *http.Request, u *store.Use
 	}
 	if limited {
 		// Said only to someone who knows the password: the codes of the address are used up for the hour.
-		p := a.page(r, "Secure login")
-		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "We have sent too many codes to this address. Wait an hour and try again"}}
+		p := a.page(r, i18n.T(r.Context(), "signin.title"))
+		p.Errors = []renderer.ErrorItem{{Field: "email", Message: i18n.T(r.Context(), "code.too_many_sent")}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.LoginPage(p, u.Email, a.ssoName()))
 		return
@@ -269,7 +271,7 @@ func (a *App) signInCodeForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.SignInCodePage(a.page(r, "Check your email"), s.Data[keySignInTo], a.rememberDays(), false))
+	a.render(w, r, renderer.SignInCodePage(a.page(r, i18n.T(r.Context(), "code.title")), s.Data[keySignInTo], a.rememberDays(), false))
 }
 
 func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
@@ -287,7 +289,7 @@ func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
 	if msg == "" {
 		// A code made for nobody has no account to open, even if guessed.
 		if u, err = a.store.UserByID(r.Context(), subject); errors.Is(err, store.ErrNotFound) {
-			msg = codeNotCorrect
+			msg = i18n.T(r.Context(), "code.not_correct")
 		} else if err != nil {
 			a.serverError(w, r, err)
 			return
@@ -296,7 +298,7 @@ func (a *App) signInCode(w http.ResponseWriter, r *http.Request) {
 	remember := r.PostFormValue("remember") == "yes"
 	if msg != "" {
 		metrics.SignInFailed(metrics.WrongCode)
-		p := a.page(r, "Check your email")
+		p := a.page(r, i18n.T(r.Context(), "code.title"))
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.SignInCodePage(p, sessionFrom(r).Data[keySignInTo], a.rememberDays(), remember))
@@ -386,29 +388,29 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) {
 // loggedOut confirms signing out; signed in, it only offers the sign-out button, since a GET changes nothing.
 func (a *App) loggedOut(w http.ResponseWriter, r *http.Request) {
 	if userFrom(r) != nil {
-		a.render(w, r, renderer.SignOutPage(a.page(r, "Sign out")))
+		a.render(w, r, renderer.SignOutPage(a.page(r, i18n.T(r.Context(), "signout.title"))))
 		return
 	}
-	p := a.page(r, "You have signed out")
-	paragraphs := []string{"Anything you saved has been kept. Sign in again to carry on."}
+	p := a.page(r, i18n.T(r.Context(), "signout.done"))
+	paragraphs := []string{i18n.T(r.Context(), "signout.again")}
 	if r.URL.Query().Get("timeout") != "" {
-		paragraphs = append([]string{fmt.Sprintf("You were signed out because you did nothing for %d minutes.", int(a.cfg.IdleTimeout/time.Minute))}, paragraphs...)
+		paragraphs = append([]string{i18n.T(r.Context(), "signout.timed_out", "Minutes", int(a.cfg.IdleTimeout/time.Minute))}, paragraphs...)
 	}
-	a.render(w, r, messagePage(p, "You have signed out", paragraphs...))
+	a.render(w, r, messagePage(p, i18n.T(r.Context(), "signout.done"), paragraphs...))
 }
 
 // --- registration ---------------------------------------------------------------------------------
 
 func (a *App) registerNameForm(w http.ResponseWriter, r *http.Request) {
 	s := sessionFrom(r)
-	a.render(w, r, renderer.RegisterNamePage(a.page(r, "Register a new account - step 1"), s.Data[keyForename], s.Data[keySurname]))
+	a.render(w, r, renderer.RegisterNamePage(a.page(r, i18n.T(r.Context(), "register.breadcrumb1")), s.Data[keyForename], s.Data[keySurname]))
 }
 
 func (a *App) registerName(w http.ResponseWriter, r *http.Request) {
 	forename := strings.TrimSpace(r.PostFormValue("forename"))
 	surname := strings.TrimSpace(r.PostFormValue("surname"))
-	p := a.page(r, "Register a new account - step 1")
-	p.Errors = nameErrors(forename, surname)
+	p := a.page(r, i18n.T(r.Context(), "register.breadcrumb1"))
+	p.Errors = nameErrors(r.Context(), forename, surname)
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RegisterNamePage(p, forename, surname))
@@ -423,14 +425,14 @@ func (a *App) registerName(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/register/email", http.StatusSeeOther)
 }
 
-func nameErrors(forename, surname string) []renderer.ErrorItem {
+func nameErrors(ctx context.Context, forename, surname string) []renderer.ErrorItem {
 	var errs []renderer.ErrorItem
-	for _, f := range []struct{ id, value, label string }{{"forename", forename, "forename"}, {"surname", surname, "surname"}} {
+	for _, f := range []struct{ id, value string }{{"forename", forename}, {"surname", surname}} {
 		switch {
 		case f.value == "":
-			errs = append(errs, renderer.ErrorItem{Field: f.id, Message: "Enter your " + f.label})
+			errs = append(errs, renderer.ErrorItem{Field: f.id, Message: i18n.T(ctx, "register.enter_"+f.id)})
 		case len([]rune(f.value)) > 100:
-			errs = append(errs, renderer.ErrorItem{Field: f.id, Message: "Your " + f.label + " must be 100 characters or fewer"})
+			errs = append(errs, renderer.ErrorItem{Field: f.id, Message: i18n.T(ctx, "register.long_"+f.id)})
 		}
 	}
 	return errs
@@ -454,7 +456,7 @@ func (a *App) registerEmailForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/register", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.RegisterEmailPage(a.page(r, "Register a new account - step 2"), s.Data[keyEmail]))
+	a.render(w, r, renderer.RegisterEmailPage(a.page(r, i18n.T(r.Context(), "register.breadcrumb2")), s.Data[keyEmail]))
 }
 
 // registerEmail keeps the registration apart as a pending registration with its own code; the account is
@@ -469,14 +471,14 @@ func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 	}
 	email := normaliseEmail(r.PostFormValue("email"))
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
-	p := a.page(r, "Register a new account - step 2")
+	p := a.page(r, i18n.T(r.Context(), "register.breadcrumb2"))
 	if msg := emailProblem(email); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: msg})
 	}
 	if msg := passwordProblem(password, email, s.Data[keyForename], s.Data[keySurname]); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: "Enter the same password in both boxes"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -487,7 +489,7 @@ func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	} else if limited {
-		p.Errors = []renderer.ErrorItem{{Field: "email", Message: "We have sent too many codes to this address. Wait an hour and try again"}}
+		p.Errors = []renderer.ErrorItem{{Field: "email", Message: i18n.T(r.Context(), "code.too_many_sent")}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.RegisterEmailPage(p, email))
 		return
@@ -543,13 +545,12 @@ const (
 
 // codeMails are the emails that carry a code, by purpose: a subject, and a body with the service, the
 // code, its lifetime in minutes and the signature. They hold the code and nothing else personal.
-var codeMails = map[string]struct{ subject, body string }{
-	store.CodeVerifyEmail: {"Please verify your email address",
-		"Use this code to confirm your email address for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask for it, you do not need to do anything.\n\n%s"},
-	store.CodeResetPassword: {"Reset your password",
-		"Use this code to reset your password for %s:\n\n%s\n\nThe code expires in %d minutes. If you did not ask to reset your password, you do not need to do anything: your password has not changed.\n\n%s"},
-	store.CodeSignIn: {"Your sign-in code",
-		"Use this code to sign in to %s:\n\n%s\n\nThe code expires in %d minutes. If you did not just sign in, someone else knows your password: reset it now.\n\n%s"},
+// Their texts are in the catalogues as mail.code_PURPOSE_subject and mail.code_PURPOSE_body, sent in
+// the language of the request that asked for the code.
+var codeMails = map[string]string{
+	store.CodeVerifyEmail:   "verify",
+	store.CodeResetPassword: "reset",
+	store.CodeSignIn:        "sign_in",
 }
 
 // issueCode makes a new code for subject and sends what send says to the address. Whatever it sends it
@@ -572,59 +573,62 @@ func (a *App) issueCode(r *http.Request, email, subject, purpose string, send de
 	}
 	switch send {
 	case deliverCode:
-		m := codeMails[purpose]
-		return a.mail.Send(r.Context(), email, m.subject, fmt.Sprintf(m.body, a.cfg.Service, formatCode(code), int(a.cfg.CodeLifetime/time.Minute), a.signature()))
+		ctx, m := r.Context(), "mail.code_"+codeMails[purpose]
+		return a.mail.Send(ctx, email, i18n.T(ctx, m+"_subject"), i18n.T(ctx, m+"_body", "Service", a.cfg.Service, "Code", formatCode(code),
+			"Minutes", int(a.cfg.CodeLifetime/time.Minute), "Signature", a.signatureIn(ctx)))
 	case deliverAccountExists:
 		// Said only to the address itself: the page reads the same as for a new address.
-		return a.mail.Send(r.Context(), email, "You already have an account",
-			fmt.Sprintf("Someone, hopefully you, tried to register for %s with this email address, which already has an account.\n\nSign in at %s/login, or if you have forgotten your password, reset it at %s/password/forgotten.\n\nIf it was not you, you do not need to do anything.\n\n%s", a.cfg.Service, a.cfg.BaseURL, a.cfg.BaseURL, a.signature()))
+		ctx := r.Context()
+		return a.mail.Send(ctx, email, i18n.T(ctx, "mail.account_exists_subject"), i18n.T(ctx, "mail.account_exists_body",
+			"Service", a.cfg.Service, "BaseURL", a.cfg.BaseURL, "Signature", a.signatureIn(ctx)))
 	}
 	return a.attempt(r, equalWorkKey) // in place of the email
 }
 
 func (a *App) signature() string { return a.texts().Signature() }
 
+// signatureIn is the emails' signature in the language of ctx.
+func (a *App) signatureIn(ctx context.Context) string { return a.texts().SignatureIn(i18n.From(ctx)) }
+
 func (a *App) verifyForm(w http.ResponseWriter, r *http.Request) {
 	if sessionFrom(r).Data[keyEmail] == "" {
 		http.Redirect(w, r, "/register", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.VerifyPage(a.page(r, "Register a new account - step 3"), "/register/verify", "/register/resend", "/register/email"))
+	a.render(w, r, renderer.VerifyPage(a.page(r, i18n.T(r.Context(), "register.breadcrumb3")), "/register/verify", "/register/resend", "/register/email"))
 }
-
-const codeNotCorrect = "The code is not correct. Check the email and try again, or ask for a new code"
 
 // checkCode checks a typed code against the newest code of the subject and purpose. It returns the error
 // message to show, or "" when the code is right (and then marks it used).
 func (a *App) checkCode(r *http.Request, subject, purpose, typed string) (string, error) {
 	typed = normaliseCode(typed)
 	if typed == "" {
-		return "Enter the code from the email", nil
+		return i18n.T(r.Context(), "code.enter"), nil
 	}
 	if len(typed) != 8 || strings.Trim(typed, "0123456789") != "" {
-		return "The code must be 8 numbers, like 1985 9471", nil
+		return i18n.T(r.Context(), "code.eight"), nil
 	}
 	clientKey := "code-client:" + clientAddr(r)
 	if limited, err := a.limited(r, clientKey, maxCodeEntryPerClient, rateWindow); err != nil || limited {
-		return "You have entered too many codes. Wait 15 minutes and try again", err
+		return i18n.T(r.Context(), "code.too_many_entered"), err
 	}
 	if err := a.attempt(r, clientKey); err != nil {
 		return "", err
 	}
 	c, err := a.store.LatestCode(r.Context(), subject, purpose)
 	if errors.Is(err, store.ErrNotFound) {
-		return codeNotCorrect, nil
+		return i18n.T(r.Context(), "code.not_correct"), nil
 	}
 	if err != nil {
 		return "", err
 	}
 	switch {
 	case !c.UsedAt.IsZero():
-		return "This code has already been used. Ask for a new code", nil
+		return i18n.T(r.Context(), "code.used"), nil
 	case c.Tries >= maxCodeTries:
-		return "You have entered the wrong code too many times. Ask for a new code", nil
+		return i18n.T(r.Context(), "code.wrong_too_many"), nil
 	case a.now().After(c.ExpiresAt):
-		return "This code has expired. Ask for a new code", nil
+		return i18n.T(r.Context(), "code.expired"), nil
 	}
 	if codeHash(c.ID, typed) != c.Hash {
 		c.Tries++
@@ -632,9 +636,9 @@ func (a *App) checkCode(r *http.Request, subject, purpose, typed string) (string
 			return "", err
 		}
 		if c.Tries >= maxCodeTries {
-			return "You have entered the wrong code too many times. Ask for a new code", nil
+			return i18n.T(r.Context(), "code.wrong_too_many"), nil
 		}
-		return codeNotCorrect, nil
+		return i18n.T(r.Context(), "code.not_correct"), nil
 	}
 	c.UsedAt = a.now()
 	return "", a.store.UpdateCode(r.Context(), c)
@@ -659,14 +663,14 @@ func (a *App) verify(w http.ResponseWriter, r *http.Request) {
 		switch {
 		// Gone: another registration of the address was completed, which discards the others.
 		case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrNotFound):
-			msg = "This email address already has an account. Sign in, or reset your password if you have forgotten it"
+			msg = i18n.T(r.Context(), "register.exists")
 		case err != nil:
 			a.serverError(w, r, err)
 			return
 		}
 	}
 	if msg != "" {
-		p := a.page(r, "Register a new account - step 3")
+		p := a.page(r, i18n.T(r.Context(), "register.breadcrumb3"))
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.VerifyPage(p, "/register/verify", "/register/resend", "/register/email"))
@@ -689,14 +693,14 @@ func (a *App) resendCode(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/register", http.StatusSeeOther)
 		return
 	}
-	p := a.page(r, "Register a new account - step 3")
+	p := a.page(r, i18n.T(r.Context(), "register.breadcrumb3"))
 	limited, err := a.limited(r, "code-sent:"+email, maxCodesPerHour, time.Hour)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
 	if limited {
-		p.Errors = []renderer.ErrorItem{{Field: "code", Message: "We have sent too many codes to this address. Wait an hour and try again"}}
+		p.Errors = []renderer.ErrorItem{{Field: "code", Message: i18n.T(r.Context(), "code.too_many_sent")}}
 		w.WriteHeader(http.StatusTooManyRequests)
 		a.render(w, r, renderer.VerifyPage(p, "/register/verify", "/register/resend", "/register/email"))
 		return
@@ -709,7 +713,7 @@ func (a *App) resendCode(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p.Banner = "We have sent a new code to " + email
+	p.Banner = i18n.T(r.Context(), "code.resent", "Email", email)
 	a.render(w, r, renderer.VerifyPage(p, "/register/verify", "/register/resend", "/register/email"))
 }
 
@@ -718,7 +722,7 @@ func (a *App) termsForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.TermsPage(a.page(r, "Terms and conditions")))
+	a.render(w, r, renderer.TermsPage(a.page(r, i18n.T(r.Context(), "layout.terms"))))
 }
 
 func (a *App) acceptTerms(w http.ResponseWriter, r *http.Request) {
@@ -728,8 +732,8 @@ func (a *App) acceptTerms(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PostFormValue("agree") != "yes" {
-		p := a.page(r, "Terms and conditions")
-		p.Errors = []renderer.ErrorItem{{Field: "agree", Message: "Select that you agree to the terms and conditions"}}
+		p := a.page(r, i18n.T(r.Context(), "layout.terms"))
+		p.Errors = []renderer.ErrorItem{{Field: "agree", Message: i18n.T(r.Context(), "register.agree_error")}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.TermsPage(p))
 		return
@@ -758,11 +762,11 @@ func (a *App) registered(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.RegisteredPage(a.page(r, "Registration complete"), returnPath(sessionFrom(r))))
+	a.render(w, r, renderer.RegisteredPage(a.page(r, i18n.T(r.Context(), "register.done_title")), returnPath(sessionFrom(r))))
 }
 
 func (a *App) termsPage(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, renderer.TermsInfoPage(a.page(r, "Terms and conditions")))
+	a.render(w, r, renderer.TermsInfoPage(a.page(r, i18n.T(r.Context(), "layout.terms"))))
 }
 
 func (a *App) staticPage(title string, paragraphs []string) http.HandlerFunc {
@@ -786,19 +790,19 @@ var privacyText = []string{
 
 func (a *App) accountForm(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
-	a.render(w, r, renderer.AccountPage(a.page(r, "Update account"), u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
+	a.render(w, r, renderer.AccountPage(a.page(r, i18n.T(r.Context(), "account.title")), u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
 func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	forename, surname := strings.TrimSpace(r.PostFormValue("forename")), strings.TrimSpace(r.PostFormValue("surname"))
 	organisation, phone := strings.TrimSpace(r.PostFormValue("organisation")), strings.TrimSpace(r.PostFormValue("phone"))
-	p := a.page(r, "Update account")
-	p.Errors = nameErrors(forename, surname)
+	p := a.page(r, i18n.T(r.Context(), "account.title"))
+	p.Errors = nameErrors(r.Context(), forename, surname)
 	if len([]rune(organisation)) > 200 {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "organisation", Message: "Organisation must be 200 characters or fewer"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "organisation", Message: i18n.T(r.Context(), "account.org_long")})
 	}
-	if msg := phoneProblem(phone); msg != "" {
+	if msg := phoneProblem(r.Context(), phone); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "phone", Message: msg})
 	}
 	if len(p.Errors) > 0 {
@@ -811,32 +815,32 @@ func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p = a.page(r, "Update account")
-	p.Banner = "Your account details have been saved"
+	p = a.page(r, i18n.T(r.Context(), "account.title"))
+	p.Banner = i18n.T(r.Context(), "account.saved")
 	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
 // phoneProblem applies the seeds' rule: telephone numbers are one continuous number.
-func phoneProblem(phone string) string {
+func phoneProblem(ctx context.Context, phone string) string {
 	switch {
 	case phone == "":
 		return ""
 	case strings.ContainsAny(phone, " \t"):
-		return "Telephone number cannot contain spaces: enter it as one continuous number, like 01632960001"
+		return i18n.T(ctx, "account.phone_spaces")
 	case strings.Trim(strings.TrimPrefix(phone, "+"), "0123456789") != "" || len(phone) < 6 || len(phone) > 16:
-		return "Enter a telephone number using numbers only, like 01632960001 or +441632960001"
+		return i18n.T(ctx, "account.phone_numbers")
 	}
 	return ""
 }
 
 func (a *App) passwordForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, renderer.ChangePasswordPage(a.page(r, "Change your password")))
+	a.render(w, r, renderer.ChangePasswordPage(a.page(r, i18n.T(r.Context(), "account.change_password_link"))))
 }
 
 func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	current, password, confirm := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm")
-	p := a.page(r, "Change your password")
+	p := a.page(r, i18n.T(r.Context(), "account.change_password_link"))
 	// Its own limit: wrong passwords at the sign-in page, anyone's to make, do not lock the owner out of it.
 	changeKey := "password-change:" + u.ID
 	limited, err := a.limited(r, changeKey, maxLoginPerAccount, rateWindow)
@@ -846,20 +850,20 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case current == "":
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: "Enter your current password"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: i18n.T(r.Context(), "password.enter_current")})
 	case limited:
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: "You have entered a wrong password too many times. Wait 15 minutes and try again"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: i18n.T(r.Context(), "password.too_many")})
 	case !passwordMatches(current, u.PasswordHash):
 		if err := a.attempt(r, changeKey); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: "Your current password is not correct"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: i18n.T(r.Context(), "password.current_wrong")})
 	}
 	if msg := passwordProblem(password, u.Email, u.Forename, u.Surname); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: "Enter the same password in both boxes"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -886,8 +890,8 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p = a.page(r, "Update account")
-	p.Banner = "Your password has been changed. You have been signed out everywhere else"
+	p = a.page(r, i18n.T(r.Context(), "account.title"))
+	p.Banner = i18n.T(r.Context(), "password.changed")
 	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
@@ -895,14 +899,14 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 // --- forgotten password ----------------------------------------------------------------------------
 
 func (a *App) forgottenForm(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, renderer.ForgottenPasswordPage(a.page(r, "Reset your password"), ""))
+	a.render(w, r, renderer.ForgottenPasswordPage(a.page(r, i18n.T(r.Context(), "password.reset_title")), ""))
 }
 
 // forgotten emails a reset code to an address with an account. For any other address it makes a code for
 // nobody and sends nothing, with the same writes: the next page, and the time it takes, are the same.
 func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
-	p := a.page(r, "Reset your password")
+	p := a.page(r, i18n.T(r.Context(), "password.reset_title"))
 	if msg := emailProblem(email); msg != "" {
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -941,7 +945,7 @@ func (a *App) resetForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/password/forgotten", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.ResetPasswordPage(a.page(r, "Choose a new password")))
+	a.render(w, r, renderer.ResetPasswordPage(a.page(r, i18n.T(r.Context(), "password.choose_title"))))
 }
 
 func (a *App) reset(w http.ResponseWriter, r *http.Request) {
@@ -951,7 +955,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/password/forgotten", http.StatusSeeOther)
 		return
 	}
-	p := a.page(r, "Choose a new password")
+	p := a.page(r, i18n.T(r.Context(), "password.choose_title"))
 	u, err := a.store.UserByEmail(r.Context(), email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.serverError(w, r, err)
@@ -965,7 +969,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 	if msg := passwordProblem(password, email, forename, surname); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: "Enter the same password in both boxes"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
 	}
 	if len(p.Errors) == 0 {
 		// Check the code only once the password is acceptable, so a typo in the password costs no try.
@@ -975,7 +979,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if msg == "" && (u == nil || u.ID != s.Data[keyResetFor]) {
-			msg = codeNotCorrect // a code made for nobody resets nothing, even if guessed
+			msg = i18n.T(r.Context(), "code.not_correct") // a code made for nobody resets nothing, even if guessed
 		}
 		if msg != "" {
 			p.Errors = append([]renderer.ErrorItem{{Field: "code", Message: msg}}, p.Errors...)
@@ -1010,8 +1014,8 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p = a.page(r, "Secure login")
-	p.Banner = "Your password has been reset. Sign in with your new password"
+	p = a.page(r, i18n.T(r.Context(), "signin.title"))
+	p.Banner = i18n.T(r.Context(), "password.was_reset")
 	a.render(w, r, renderer.LoginPage(p, email, a.ssoName()))
 }
 

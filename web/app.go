@@ -17,6 +17,7 @@ import (
 	"formportal/api"
 	"formportal/casework"
 	"formportal/forms"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/retention"
 	"formportal/scan"
@@ -238,7 +239,7 @@ func (a *App) routes() {
 	r.Mount(api.Base, backOffice.Router())
 
 	r.Group(func(r chi.Router) {
-		r.Use(a.sessions, a.csrf)
+		r.Use(a.sessions, a.csrf, a.language)
 		r.NotFound(a.notFound)
 		r.Get("/", a.start)
 		r.Get("/referrals/new/{form}", a.overview)
@@ -407,43 +408,45 @@ func validColour(c string) bool {
 func (a *App) page(r *http.Request, title string) renderer.Page {
 	p := renderer.Page{Title: title, Council: a.cfg.Council, Service: a.cfg.Service, DevMailbox: a.cfg.DevMailbox, AssetPath: a.asset}
 	if isDelegationPortal(r.URL.Path) {
-		p.Service = delegationPortal
+		p.Service = i18n.T(r.Context(), "service.delegation_portal")
+	} else if p.Service == DefaultConfig().Service {
+		// The default name has a Welsh one; a council's own name is its own (welsh18).
+		p.Service = i18n.T(r.Context(), "service.default")
 	}
 	if s := sessionFrom(r); s != nil {
 		p.CSRFToken = s.CSRFToken
 	}
+	withLangSwitch(&p, r, "")
 	if u := userFrom(r); u != nil {
-		p.User = &renderer.User{Name: u.Name(), Menu: a.menu(u)}
+		p.User = &renderer.User{Name: u.Name(), Menu: a.menu(r.Context(), u)}
 		p.IdleSeconds = int(a.cfg.IdleTimeout / time.Second)
 		p.WarnSeconds = int(a.cfg.IdleWarning / time.Second)
 	}
 	return p
 }
 
-// delegationPortal is what the professional's side of the service is called, as in its seed document.
-const delegationPortal = "Delegation Portal"
-
 func isDelegationPortal(path string) bool {
 	return path == "/tasks" || strings.HasPrefix(path, "/tasks/") || strings.HasPrefix(path, "/auto-replies")
 }
 
 // menu is the name menu; later portals add their items here.
-func (a *App) menu(u *store.User) []renderer.MenuItem {
+func (a *App) menu(ctx context.Context, u *store.User) []renderer.MenuItem {
+	t := func(id string) string { return i18n.T(ctx, id) }
 	if u.IsStaff() {
-		items := []renderer.MenuItem{{Label: "Staff console", Href: "/staff"}}
+		items := []renderer.MenuItem{{Label: t("menu.staff_console"), Href: "/staff"}}
 		if u.Role == store.RoleAdmin {
-			items = append(items, renderer.MenuItem{Label: "Audit log", Href: "/staff/audit"}, renderer.MenuItem{Label: "Staff accounts", Href: "/staff/accounts"},
-				renderer.MenuItem{Label: "Webhooks", Href: "/staff/webhooks"},
+			items = append(items, renderer.MenuItem{Label: t("menu.audit_log"), Href: "/staff/audit"}, renderer.MenuItem{Label: t("menu.staff_accounts"), Href: "/staff/accounts"},
+				renderer.MenuItem{Label: t("menu.webhooks"), Href: "/staff/webhooks"},
 
-				renderer.MenuItem{Label: "Subject access", Href: "/staff/subject-access"})
+				renderer.MenuItem{Label: t("menu.subject_access"), Href: "/staff/subject-access"})
 		}
-		return append(items, renderer.MenuItem{Label: "Update account", Href: "/account"})
+		return append(items, renderer.MenuItem{Label: t("account.title"), Href: "/account"})
 	}
 	return []renderer.MenuItem{
-		{Label: "Tasks", Href: "/tasks"},
-		{Label: "Update account", Href: "/account"},
-		{Label: "Automatic replies", Href: "/auto-replies"},
-		{Label: "Recover a Form", Href: "/recover"},
-		{Label: "Submitted Forms", Href: "/submitted"},
+		{Label: t("menu.tasks"), Href: "/tasks"},
+		{Label: t("account.title"), Href: "/account"},
+		{Label: t("menu.auto_replies"), Href: "/auto-replies"},
+		{Label: t("recover.title"), Href: "/recover"},
+		{Label: t("submitted.title"), Href: "/submitted"},
 	}
 }

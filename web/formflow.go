@@ -19,6 +19,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -84,8 +85,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, save: "Save",
-		saved: "Your answers have been saved", closeTo: "/"}
+	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, closeTo: "/"}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
@@ -240,6 +240,11 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	if !f.readOnly {
+		// The language switch submits the page, so its answers are saved before it comes back in the
+		// other language (welsh18).
+		v.Page.LangSwitchForm = renderer.FormPageID
+	}
 	if f.submitLast && i < len(pages)-1 {
 		v.SubmitLabel = ""
 	}
@@ -386,6 +391,11 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		}
 	case "close":
 		out.redirect = f.closeTo
+	case "lang":
+		// The header's language switch: the page saved, then shown again in the language chosen (welsh18).
+		if l, ok := i18n.Parse(arg); ok {
+			out.redirect = f.pageURL(p) + "?" + langParam + "=" + string(l)
+		}
 	case "submit":
 		out.submit = true
 	default:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 
@@ -84,7 +85,8 @@ func (a *App) ResponsePDF(resp *store.Response) (string, []byte, error) {
 	if resp.Kind == store.KindReferral {
 		flow = a.referralFlow
 	}
-	f, err := flow(resp)
+	// The council's case system reads it: in English, the language the council works in.
+	f, err := flow(context.Background(), resp)
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/retention"
 	"formportal/store"
@@ -111,7 +113,7 @@ func (a *App) beginReferral(r *http.Request, u *store.User, form *engine.Form, a
 	if err != nil {
 		return "", err
 	}
-	f, err := a.referralFlow(resp)
+	f, err := a.referralFlow(r.Context(), resp)
 	if err != nil {
 		return "", err
 	}
@@ -160,14 +162,14 @@ func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*
 	return resp, true
 }
 
-func (a *App) referralFlow(resp *store.Response) (*flow, error) {
+func (a *App) referralFlow(ctx context.Context, resp *store.Response) (*flow, error) {
 	f, err := a.newFlow(resp, "/referrals/"+resp.ID)
 	if err != nil {
 		return nil, err
 	}
 	f.readOnly = resp.Status != store.StatusDraft && resp.Status != store.StatusReturned
-	f.submit, f.save, f.closeTo, f.submitLast = "Submit to Local Authority", "Save for later", "/recover", true
-	f.saved = "Your form has been saved. You can find it under Recover a Form " + a.draftKept(f.form, resp)
+	f.submit, f.save, f.closeTo, f.submitLast = i18n.T(ctx, "check.submit"), i18n.T(ctx, "referral.save_for_later"), "/recover", true
+	f.saved = i18n.T(ctx, "referral.saved", "Kept", a.draftKept(ctx, f.form, resp))
 	if resp.Status == store.StatusReturned {
 		f.header = renderer.ReturnedNotice(resp.ReturnReason, resp.ReturnComment, "/referrals/"+resp.PreviousID+"/print")
 	}
@@ -197,7 +199,7 @@ func (a *App) checkAnswers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := f.validate()
-	p := a.page(r, "Check your answers")
+	p := a.page(r, i18n.T(r.Context(), "check.page_title"))
 	a.render(w, r, renderer.CheckAnswersPage(p, f.form.Title, f.summary(res), f.submitProblems(res), f.base+"/confirm", f.base))
 }
 
@@ -242,13 +244,13 @@ func (a *App) confirmReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	res := f.validate()
-	p := a.page(r, "Submit to Local Authority")
+	p := a.page(r, i18n.T(r.Context(), "check.submit"))
 	problems := f.submitProblems(res)
 	if len(problems) > 0 {
-		p.Title = "You cannot submit yet"
+		p.Title = i18n.T(r.Context(), "confirm.cannot_yet")
 	}
-	a.render(w, r, renderer.SubmitPage(p, f.form.Title, "Submit to Local Authority", f.base+"/submit", f.base+"/submit", problems,
-		"Are you sure you want to submit this form to the Local Authority? You cannot change it after you submit it."))
+	a.render(w, r, renderer.SubmitPage(p, f.form.Title, i18n.T(r.Context(), "check.submit"), f.base+"/submit", f.base+"/submit", problems,
+		i18n.T(r.Context(), "confirm.sure")))
 }
 
 func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
@@ -265,9 +267,9 @@ func (a *App) submitReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("referral submitted", "response", resp.ID, "form", resp.FormID)
-	a.render(w, r, renderer.ConfirmationPage(a.page(r, "Form submitted"), "Form submitted", resp.Reference,
-		"Your form has been submitted to the Local Authority. We have sent you a confirmation email. If a child is in immediate danger call 999.",
-		"/submitted", "See your submitted forms"))
+	a.render(w, r, renderer.ConfirmationPage(a.page(r, i18n.T(r.Context(), "done.title")), i18n.T(r.Context(), "done.title"), resp.Reference,
+		i18n.T(r.Context(), "done.text"),
+		"/submitted", i18n.T(r.Context(), "done.see_submitted")))
 }
 
 func (a *App) recover(w http.ResponseWriter, r *http.Request) {
@@ -280,7 +282,7 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []renderer.DraftRow
 	for _, resp := range list {
-		f, err := a.referralFlow(resp)
+		f, err := a.referralFlow(r.Context(), resp)
 		if err != nil {
 			a.serverError(w, r, err)
 			return
@@ -292,16 +294,16 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(),
 			Saved: age(a.now(), resp.UpdatedAt), DeletedOn: deleted.Format("2 January 2006")})
 	}
-	a.render(w, r, renderer.RecoverPage(a.page(r, "Recover a Form"), rows))
+	a.render(w, r, renderer.RecoverPage(a.page(r, i18n.T(r.Context(), "recover.title")), rows))
 }
 
 // draftKept says how long a saved draft is kept: "for 30 days" after each save, or until a date.
-func (a *App) draftKept(form *engine.Form, resp *store.Response) string {
+func (a *App) draftKept(ctx context.Context, form *engine.Form, resp *store.Response) string {
 	p := a.cfg.Retention.PolicyOf(form)
 	if p.DraftsFromStart {
-		return "until " + p.DraftEnds(resp).Format("2 January 2006")
+		return i18n.T(ctx, "referral.kept_until", "Date", i18n.Date(i18n.From(ctx), p.DraftEnds(resp)))
 	}
-	return fmt.Sprintf("for %d days", p.Drafts/retention.Day)
+	return i18n.T(ctx, "referral.kept_for", "Days", int(p.Drafts/retention.Day))
 }
 
 // childName is the name of the child a referral is about, as typed so far.
@@ -358,7 +360,7 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 	var returned, submitted []renderer.SubmittedRow
 	recent := a.now().Add(-submittedShown)
 	for _, resp := range list {
-		f, err := a.referralFlow(resp)
+		f, err := a.referralFlow(r.Context(), resp)
 		if err != nil {
 			a.serverError(w, r, err)
 			return
@@ -382,7 +384,7 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 			submitted = append(submitted, row)
 		}
 	}
-	a.render(w, r, renderer.SubmittedPage(a.page(r, "Submitted Forms"), returned, submitted))
+	a.render(w, r, renderer.SubmittedPage(a.page(r, i18n.T(r.Context(), "submitted.title")), returned, submitted))
 }
 
 func (a *App) referralPrint(w http.ResponseWriter, r *http.Request) {
@@ -409,7 +411,7 @@ func (a *App) openReferral(w http.ResponseWriter, r *http.Request, editable bool
 	if !ok {
 		return nil, false
 	}
-	f, err := a.referralFlow(resp)
+	f, err := a.referralFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return nil, false

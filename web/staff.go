@@ -73,7 +73,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 			row.Overdue = casework.Overdue(resp, a.now())
 			delegations = append(delegations, row)
 		case resp.Status != store.StatusDraft:
-			f, err := a.referralFlow(resp)
+			f, err := a.referralFlow(r.Context(), resp)
 			if err != nil {
 				a.serverError(w, r, err)
 				return
@@ -418,9 +418,9 @@ func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind store.K
 	}
 	var f *flow
 	if kind == store.KindDelegation {
-		f, err = a.taskFlow(resp)
+		f, err = a.taskFlow(r.Context(), resp)
 	} else {
-		f, err = a.referralFlow(resp)
+		f, err = a.referralFlow(r.Context(), resp)
 	}
 	if err != nil {
 		a.serverError(w, r, err)

@@ -15,6 +15,7 @@ import (
 	"formportal/casework"
 	"formportal/download"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -132,13 +133,14 @@ func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
 }
 
 // taskFlow prepares the form flow of a task.
-func (a *App) taskFlow(resp *store.Response) (*flow, error) {
+func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error) {
 	f, err := a.newFlow(resp, "/tasks/"+resp.ID)
 	if err != nil {
 		return nil, err
 	}
 	f.readOnly = resp.Status == store.StatusSubmitted
-	f.submit, f.closeTo = "Submit contribution", "/tasks"
+	f.submit, f.closeTo = i18n.T(ctx, "task.submit"), "/tasks"
+	f.save, f.saved = i18n.T(ctx, "common.save"), i18n.T(ctx, "formpage.saved")
 	m, _ := f.caseData.(map[string]any)
 	sender, _ := m["sender"].(map[string]any)
 	str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
@@ -181,7 +183,7 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	f, err := a.taskFlow(resp)
+	f, err := a.taskFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
@@ -747,7 +749,7 @@ func (a *App) openTask(w http.ResponseWriter, r *http.Request, editable bool) (*
 	if !ok {
 		return nil, false
 	}
-	f, err := a.taskFlow(resp)
+	f, err := a.taskFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return nil, false

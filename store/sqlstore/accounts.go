@@ -12,13 +12,13 @@ import (
 )
 
 const userColumns = `id, email, forename, surname, organisation, phone, password_hash, email_verified_at, terms_accepted_at, created_at, role,
-	must_change_password, disabled_at, totp_secret`
+	must_change_password, disabled_at, totp_secret, lang`
 
 func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 	var u store.User
 	var verified, terms, created, mustChange, disabled int64
 	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created, &u.Role,
-		&mustChange, &disabled, &u.TOTPSecret); err != nil {
+		&mustChange, &disabled, &u.TOTPSecret, &u.Lang); err != nil {
 		return nil, notFound(err)
 	}
 	u.EmailVerifiedAt, u.TermsAcceptedAt, u.CreatedAt = fromMillis(verified), fromMillis(terms), fromMillis(created)
@@ -40,10 +40,10 @@ func (db *DB) CreateUser(ctx context.Context, u *store.User) error {
 }
 
 func (db *DB) insertUser(ctx context.Context, q queryer, u *store.User) error {
-	_, err := q.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := q.ExecContext(ctx, db.bind(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		u.ID, strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
 		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), millis(u.CreatedAt), u.Role,
-		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret)
+		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret, u.Lang)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}
@@ -67,10 +67,10 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*store.User, error
 func (db *DB) UpdateUser(ctx context.Context, u *store.User) error {
 	res, err := db.exec(ctx, `UPDATE users SET email = ?, forename = ?, surname = ?, organisation = ?, phone = ?,
 		password_hash = ?, email_verified_at = ?, terms_accepted_at = ?, role = ?,
-		must_change_password = ?, disabled_at = ?, totp_secret = ? WHERE id = ?`,
+		must_change_password = ?, disabled_at = ?, totp_secret = ?, lang = ? WHERE id = ?`,
 		strings.ToLower(u.Email), u.Forename, u.Surname, u.Organisation, u.Phone, u.PasswordHash,
 		millis(u.EmailVerifiedAt), millis(u.TermsAcceptedAt), u.Role,
-		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret, u.ID)
+		flag(u.MustChangePassword), millis(u.DisabledAt), u.TOTPSecret, u.Lang, u.ID)
 	if isUniqueViolation(err) {
 		return store.ErrConflict
 	}

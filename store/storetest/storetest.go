@@ -46,6 +46,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// reminders.go
 		"Reminders":            testReminders,
 		"ReminderClaimSharing": testReminderClaimSharing,
+		// The language a person chose (welsh18).
+		"UserLanguage": testUserLanguage,
+		"SetUserLang":  testSetUserLang,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })

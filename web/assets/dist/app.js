@@ -519,7 +519,7 @@ function idleTimeoutWarning () {
   function update (left) {
     const seconds = Math.max(Math.ceil(left / 1000), 0)
     dialog.querySelector('.app-timeout-dialog__countdown').textContent = visibleTime(seconds)
-    const spoken = 'For your security, we will sign you out in ' + spokenTime(seconds) + '.'
+    const spoken = text('TimeoutBefore', 'For your security, we will sign you out in ') + spokenTime(seconds) + text('TimeoutAfter', '.')
     if (spoken !== lastAnnounced) {
       lastAnnounced = spoken
       dialog.querySelector('#app-timeout-dialog-live').textContent = spoken
@@ -559,7 +559,7 @@ function idleTimeoutWarning () {
       asking = false
     }
     status.hidden = false
-    status.textContent = 'Sorry, there is a problem reaching the service. Try again.'
+    status.textContent = text('TimeoutError', 'Sorry, there is a problem reaching the service. Try again.')
   }
 
   function buildDialog () {
@@ -574,20 +574,20 @@ function idleTimeoutWarning () {
       tabindex: '-1'
     })
     d.append(
-      element('h2', { class: 'app-timeout-dialog__heading', id: 'app-timeout-dialog-heading' }, 'You’re about to be signed out'),
+      element('h2', { class: 'app-timeout-dialog__heading', id: 'app-timeout-dialog-heading' }, text('TimeoutHeading', 'You’re about to be signed out')),
       element('p', { class: 'govuk-body', 'aria-hidden': 'true' },
-        'For your security, we will sign you out in ',
+        text('TimeoutBefore', 'For your security, we will sign you out in '),
         element('span', { class: 'app-timeout-dialog__countdown' }),
-        '.'),
+        text('TimeoutAfter', '.')),
       element('p', { class: 'govuk-visually-hidden', id: 'app-timeout-dialog-live', 'aria-live': 'polite', 'aria-atomic': 'true' })
     )
     if (hasForm) {
-      d.append(element('p', { class: 'govuk-body', id: 'app-timeout-dialog-save' }, 'We will save your answers first.'))
+      d.append(element('p', { class: 'govuk-body', id: 'app-timeout-dialog-save' }, text('TimeoutSave', 'We will save your answers first.')))
     }
-    const stay = element('button', { type: 'button', class: 'govuk-button app-timeout-dialog__stay' }, 'Stay signed in')
+    const stay = element('button', { type: 'button', class: 'govuk-button app-timeout-dialog__stay' }, text('TimeoutStay', 'Stay signed in'))
     // Without the script's help the link leads to the sign-out page and its button.
     const signOutPath = new URL(signoutURL, window.location.href).pathname
-    const signOutLink = element('a', { class: 'govuk-link app-timeout-dialog__sign-out', href: signOutPath }, 'Sign out')
+    const signOutLink = element('a', { class: 'govuk-link app-timeout-dialog__sign-out', href: signOutPath }, text('TimeoutSignOut', 'Sign out'))
     d.append(
       element('p', { class: 'govuk-error-message', id: 'app-timeout-dialog-status', role: 'status', hidden: '' }),
       element('div', { class: 'govuk-button-group app-timeout-dialog__actions' }, stay, signOutLink)
@@ -611,15 +611,22 @@ function idleTimeoutWarning () {
 function visibleTime (seconds) {
   if (seconds >= 60) {
     const minutes = Math.ceil(seconds / 60)
-    return minutes + (minutes === 1 ? ' minute' : ' minutes')
+    return minutes + (minutes === 1 ? text('Minute', ' minute') : text('Minutes', ' minutes'))
   }
-  return seconds + (seconds === 1 ? ' second' : ' seconds')
+  return seconds + (seconds === 1 ? text('Second', ' second') : text('Seconds', ' seconds'))
 }
 
 // Whole minutes only, so that a screen reader is not interrupted every second.
 function spokenTime (seconds) {
   const minutes = Math.max(Math.ceil(seconds / 60), 1)
-  return minutes + (minutes === 1 ? ' minute' : ' minutes')
+  return minutes + (minutes === 1 ? text('Minute', ' minute') : text('Minutes', ' minutes'))
+}
+
+// text is one of the texts the page gives in its own language, as data-i18n-* attributes of <body>
+// (the way GOV.UK Frontend's components take theirs); English when the page gives none.
+function text (name, english) {
+  const given = document.body.dataset['i18n' + name]
+  return given === undefined ? english : given
 }
 
 function element (name, attributes, ...children) {

@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestReferralJourneyInWelsh walks the Children's Portal referral in Welsh, with axe on every page (the
+// harness audits each one), and switches language in the middle of a form: what was typed and not yet
+// saved is still there in the other language. The form's own texts stay English until it has Welsh.
+func TestReferralJourneyInWelsh(t *testing.T) {
+	p := startPortal(t)
+	b := p.browser()
+	b.Visit("/")
+	b.ClickLink("Newid yr iaith i'r Gymraeg")
+	welsh := func(page string) {
+		t.Helper()
+		var lang string
+		b.Eval(`document.documentElement.lang`, &lang)
+		if lang != "cy" {
+			t.Fatalf("%s: <html lang=%q>, want cy", page, lang)
+		}
+	}
+	welsh("start")
+	b.MustSee("Rwy’n Weithiwr Proffesiynol")
+	b.ClickLink("Child / Young Person Safeguarding Concern (fel gweithiwr proffesiynol)")
+	welsh("overview")
+	b.ClickButton("Nesaf")
+	b.MustSee("Mewngofnodi diogel")
+	welsh("sign in")
+
+	b.ClickLink("Cofrestru am gyfrif newydd")
+	b.MustSee("Cam 1 o 4")
+	b.ClickButton("Nesaf")
+	b.MustSee("Mae problem wedi codi")
+	b.MustSee("Rhowch eich enw cyntaf")
+	b.Fill("Enw cyntaf", "Rhian")
+	b.Fill("Cyfenw", "Berry")
+	b.ClickButton("Nesaf")
+	b.Fill("Cyfeiriad e-bost", "rhian.berry@school.example")
+	b.Fill("Cyfrinair", password)
+	b.Fill("Rhowch yr un cyfrinair eto", password)
+	b.ClickButton("Nesaf")
+	b.MustSee("Dilyswch eich cyfeiriad e-bost")
+	m := p.smtp.WaitFor(t, "rhian.berry@school.example", 10*time.Second)
+	if m.Subject != "Dilyswch eich cyfeiriad e-bost" || !strings.Contains(m.Body, "Yn gywir") {
+		t.Fatalf("the code email is not in Welsh: %q\n%s", m.Subject, m.Body)
+	}
+	b.Fill("Cod", codeRE.FindString(m.Body))
+	b.ClickButton("Nesaf")
+	b.Check("Rwy’n cytuno i’r Telerau ac Amodau hyn")
+	b.ClickButton("Parhau")
+	b.MustSee("Cofrestru wedi’i gwblhau")
+	b.ClickLink("Parhau")
+	welsh("form page")
+	b.MustSee("Adrannau")
+	b.MustSee("Cadw a dod yn ôl yn nes ymlaen")
+	b.Fill("Role", "Designated safeguarding lead")
+	b.Fill("Organisation", "Cherwell Primary School")
+	b.Fill("Telephone number", "01632960001")
+
+	// Switched to English before saving: the page comes back in English with the answers typed.
+	b.ClickButton("Change the language to English")
+	b.MustSee("Sections")
+	b.MustSee("Save for later")
+	if got := b.Value("Role"); got != "Designated safeguarding lead" {
+		t.Fatalf("switching language lost an answer typed: %q", got)
+	}
+	b.Fill("Organisation", "Ysgol Gynradd Cherwell")
+	b.ClickButton("Newid yr iaith i'r Gymraeg")
+	welsh("form page switched back")
+	if got := b.Value("Organisation"); got != "Ysgol Gynradd Cherwell" {
+		t.Fatalf("switching back lost an answer typed: %q", got)
+	}
+	b.ClickButton("Nesaf")
+	b.Fill("Child's full name", "Aurora Boreo")
+	b.Fill("Address where the child lives", "41 Test Street, Testertown")
+	b.Choose("Does the child or family need an interpreter?", "No")
+	b.ClickButton("Cadw a dod yn ôl yn nes ymlaen")
+	b.MustSee("Mae eich ffurflen wedi’i chadw")
+	b.ClickButton("9. Declaration and submit")
+	b.ClickButton("Cyflwyno i’r Awdurdod Lleol")
+	b.MustSee("Gwiriwch eich atebion cyn cyflwyno")
+	b.MustSee("Mae problem wedi codi")
+	welsh("check answers")
+}

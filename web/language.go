@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"formportal/i18n"
+	"formportal/renderer"
+)
+
+// langParam is the query parameter of the header's language switch: ?lang=cy.
+const langParam = "lang"
+
+func (a *App) langCookieName() string { return a.cookiePrefix() + "lang" }
+
+// language works out the language of the request and puts it in its context for the pages, messages
+// and emails it makes: the one just chosen with the switch (kept in a cookie, and in the account when
+// signed in), else the account's, else the cookie's, else English.
+func (a *App) language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := a.requestLang(w, r)
+		next.ServeHTTP(w, r.WithContext(i18n.WithLang(r.Context(), lang)))
+	})
+}
+
+func (a *App) requestLang(w http.ResponseWriter, r *http.Request) i18n.Lang {
+	u := userFrom(r)
+	if chosen, ok := i18n.Parse(r.URL.Query().Get(langParam)); ok && r.Method == http.MethodGet {
+		http.SetCookie(w, &http.Cookie{Name: a.langCookieName(), Value: string(chosen), Path: "/",
+			MaxAge: int(365 * 24 * time.Hour / time.Second), HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
+		if u != nil && u.Lang != string(chosen) {
+			if err := a.store.SetUserLang(r.Context(), u.ID, string(chosen)); err != nil {
+				// The page is still shown in the language chosen; only the account does not remember it.
+				a.log.Error("keep language", "request_id", requestID(r), "err", err)
+			} else {
+				u.Lang = string(chosen)
+			}
+		}
+		return chosen
+	}
+	if u != nil {
+		if l, ok := i18n.Parse(u.Lang); ok {
+			return l
+		}
+	}
+	if c, err := r.Cookie(a.langCookieName()); err == nil {
+		if l, ok := i18n.Parse(c.Value); ok {
+			return l
+		}
+	}
+	return i18n.English
+}
+
+// langSwitch is the address of the page of r in the other language: the same page, its query kept.
+func langSwitch(r *http.Request) string {
+	q := r.URL.Query()
+	q.Set(langParam, string(i18n.From(r.Context()).Other()))
+	return (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+}
+
+// withLangSwitch gives p the header's switch for r; formID names the form on the page whose answers a
+// switch saves first ("" when it has none).
+func withLangSwitch(p *renderer.Page, r *http.Request, formID string) {
+	p.LangSwitch, p.LangSwitchForm = langSwitch(r), formID
+}
