@@ -199,7 +199,7 @@ func fieldByType(f FieldView) templ.Component {
 		ctx = templ.ClearChildren(ctx)
 		switch f.Field.Type {
 		case engine.TypeContent:
-			templ_7745c5c3_Err = contentField(f.Field, f.ReadOnly).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = contentField(f.Field, f.Print).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

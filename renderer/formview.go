@@ -46,6 +46,8 @@ type FieldView struct {
 	Condition string
 	// Statement is a declaration's text with the person's answers in place of its {id}s.
 	Statement string
+	// Print: drawn for printing, details open.
+	Print bool
 }
 
 // OptionView is one choice.
@@ -90,6 +92,8 @@ type SectionInput struct {
 	Form    *engine.Form
 	Answers engine.Answers
 	Child   string
+	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
+	Print bool
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -207,6 +211,7 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
 	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id]}
+	v.Print = in.Print // content15
 	if fd.Type == engine.TypeDeclaration { // content15
 		v.Statement = fd.Text
 		if in.Form != nil {

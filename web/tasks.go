@@ -537,7 +537,7 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 		}
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
-			Children: f.form.Children(f.caseData), ReadOnly: true, Form: f.form, Answers: f.answers}
+			Children: f.form.Children(f.caseData), ReadOnly: true, Form: f.form, Answers: f.answers, Print: true}
 		if p.child != nil {
 			in.Child = p.child.ID
 		}
