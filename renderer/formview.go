@@ -211,7 +211,7 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
 	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id]}
-	v.Print = in.Print // content15
+	v.Print = in.Print                     // content15
 	if fd.Type == engine.TypeDeclaration { // content15
 		v.Statement = fd.Text
 		if in.Form != nil {
