@@ -312,7 +312,7 @@ func (s *Service) sendDelegation(ctx context.Context, tx store.Data, actor strin
 	if err := s.audit(ctx, tx, actor, "delegated", r, detail); err != nil {
 		return err
 	}
-	if err := s.mail.Queue(ctx, tx, s.delegationEmail(r)); err != nil {
+	if err := s.mail.Queue(ctx, tx, s.delegationEmail(ctx, tx, r)); err != nil {
 		return err
 	}
 	if reminders != nil {
@@ -407,15 +407,17 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 		if r.Status == store.StatusOpened {
 			r.Status = store.StatusSent
 		}
-		return n, s.mail.Queue(ctx, tx, s.delegationEmail(r))
+		return n, s.mail.Queue(ctx, tx, s.delegationEmail(ctx, tx, r))
 	})
 }
 
 // ReturnForInformation sends a submitted delegation or referral back to its author for more information.
 // A delegation reopens as it is; a referral's submission stays as the "Previous Form" and a copy, open for
 // changes and with its own copies of the documents, carries the council's reason and comment. It returns
-// the response that is now open for changes.
-func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string) (*store.Response, error) {
+// the response that is now open for changes. marks are the council's comments on questions and rows of
+// the submission (rounds.go), shown to its author on the pages; each return keeps the submission it
+// returned, so the next one shows what changed.
+func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, comment string, marks ...Mark) (*store.Response, error) {
 	detail := reason
 	if comment != "" {
 		detail += ": " + comment
@@ -423,18 +425,27 @@ func (s *Service) ReturnForInformation(ctx context.Context, id, actor, reason, c
 	var reopened *store.Response
 	_, err := s.change(ctx, id, Return, actor, func(tx store.Data, r *store.Response) (note, error) {
 		n := note{detail: detail}
+		if err := s.checkMarks(r, marks); err != nil { // rounds.go
+			return n, err
+		}
 		if r.Kind == store.KindDelegation {
 			r.Status, r.ReturnReason, r.ReturnComment = store.StatusReturned, reason, comment
 			reopened = r
-			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(r, reason))
+			if err := s.addRound(ctx, tx, r.ID, r.Submission, marks); err != nil {
+				return n, err
+			}
+			return n, s.mail.Queue(ctx, tx, s.delegationReturnedEmail(ctx, tx, r, reason))
 		}
 		c, err := s.reopenCopy(ctx, tx, r, actor, reason, comment, detail)
 		if err != nil {
 			return n, err
 		}
+		if err := s.addRound(ctx, tx, c.ID, r.Submission, marks); err != nil {
+			return n, err
+		}
 		r.Status = store.StatusSuperseded
 		reopened, n.result = c, c
-		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(r, reason))
+		return n, s.mail.Queue(ctx, tx, s.referralReturnedEmail(ctx, tx, r, reason))
 	})
 	if err != nil {
 		return nil, err

@@ -100,7 +100,7 @@ func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response
 			r.Reference = reference(now)
 		}
 		if r.Kind == store.KindReferral {
-			return n, s.mail.Queue(ctx, tx, s.referralConfirmationEmail(r))
+			return n, s.mail.Queue(ctx, tx, s.referralConfirmationEmail(ctx, tx, r))
 		}
 		return n, nil
 	})

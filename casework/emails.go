@@ -2,41 +2,63 @@ package casework
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"formportal/i18n"
 	"formportal/store"
 )
 
 // The emails the lifecycle sends. None names a child or a family: the person signs in to see who the
 // form is about.
 
-func (s *Service) delegationEmail(r *store.Response) *store.Mail {
-	due := "A new delegated form has been sent to you."
+// Each is in the language of the person it goes to (langOf); their texts are the catalogues' mail.*.
+
+func (s *Service) delegationEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	due := i18n.In(l, "mail.delegated_intro")
 	if r.DueDate != "" {
-		due = "A new delegated form has been sent to you and is due for completion by " + DateLong(r.DueDate) + "."
+		due = i18n.In(l, "mail.delegated_intro_due", "Due", DateLong(r.DueDate))
 	}
-	body := due + "\n\nUse this link to access your online account: " + s.texts.BaseURL + "/tasks\n\n" +
-		"If you have not already done so, you will be asked to register for access using this email address.\n\n" + s.texts.Signature()
-	return &store.Mail{To: r.OwnerEmail, Subject: "A form has been delegated to you", Text: body, ResponseID: r.ID}
+	body := i18n.In(l, "mail.delegated_body", "Intro", due, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
+	return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, ResponseID: r.ID}
 }
 
-func (s *Service) delegationReturnedEmail(r *store.Response, reason string) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "A form has been returned to you for more information",
-		Text: "A form you submitted has been returned to you because the council needs more information.\n\nReason: " + reason +
-			"\n\nSign in to see the council's comments and update the form: " + s.texts.BaseURL + "/tasks\n\n" + s.texts.Signature()}
+func (s *Service) delegationReturnedEmail(ctx context.Context, d store.Data, r *store.Response, reason string) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.delegation_returned_subject"),
+		Text: i18n.In(l, "mail.delegation_returned_body", "Reason", reason, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))}
 }
 
-func (s *Service) referralReturnedEmail(r *store.Response, reason string) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "More information needed about your form",
-		Text: fmt.Sprintf("The Local Authority needs more information about a form you submitted (reference %s).\n\nReason: %s\n\nSign in to see the comments and update the form under Submitted Forms: %s/submitted\n\n%s",
-			r.Reference, reason, s.texts.BaseURL, s.texts.Signature())}
+func (s *Service) referralReturnedEmail(ctx context.Context, d store.Data, r *store.Response, reason string) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.referral_returned_subject"),
+		Text: i18n.In(l, "mail.referral_returned_body", "Reference", r.Reference, "Reason", reason, "BaseURL", s.texts.BaseURL,
+			"Signature", s.texts.SignatureIn(l))}
 }
 
-func (s *Service) referralConfirmationEmail(r *store.Response) *store.Mail {
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: "Confirmation of form submission",
-		Text: fmt.Sprintf("Thank you for submitting a form to us via the %s.\n\nYour reference number is %s. You can see the form under Submitted Forms for 30 days: %s/submitted\n\nMany Thanks\n\n%s",
-			s.texts.Service, r.Reference, s.texts.BaseURL, s.texts.Signature())}
+func (s *Service) referralConfirmationEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.referral_confirmation_subject"),
+		Text: i18n.In(l, "mail.referral_confirmation_body", "Service", s.texts.Service, "Reference", r.Reference, "BaseURL", s.texts.BaseURL,
+			"Signature", s.texts.SignatureIn(l))}
+}
+
+// langOf is the language the person a response's email goes to chose for the service: a referral's
+// author, or the account of a delegation's professional. English for someone who has no account yet or
+// has not chosen; a failed look-up is English too, so the email still goes.
+func (s *Service) langOf(ctx context.Context, d store.Data, r *store.Response) i18n.Lang {
+	var u *store.User
+	var err error
+	if r.OwnerUserID != "" {
+		u, err = d.UserByID(ctx, r.OwnerUserID)
+	} else {
+		u, err = d.UserByEmail(ctx, r.OwnerEmail)
+	}
+	if err != nil {
+		return i18n.English
+	}
+	l, _ := i18n.Parse(u.Lang)
+	return l
 }
 
 // DateLong shows a YYYY-MM-DD date as the seeds do: 08-Apr-2020.

@@ -76,6 +76,9 @@ func (s *Service) AnonymiseExpired(ctx context.Context, id, actor, reason string
 		if r.Submission, err = anonymiseAnswers(form, r.Submission); err != nil {
 			return err
 		}
+		if err := tx.DeleteReturnRoundsOf(ctx, r.ID); err != nil { // earlier rounds' answers go too
+			return err
+		}
 		var caseData any
 		if err := json.Unmarshal(r.CaseData, &caseData); err != nil {
 			return fmt.Errorf("case data: %w", err)

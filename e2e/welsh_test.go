@@ -8,7 +8,7 @@ import (
 
 // TestReferralJourneyInWelsh walks the Children's Portal referral in Welsh, with axe on every page (the
 // harness audits each one), and switches language in the middle of a form: what was typed and not yet
-// saved is still there in the other language. The form's own texts stay English until it has Welsh.
+// saved is still there in the other language. The bundled form's own texts are in Welsh too.
 func TestReferralJourneyInWelsh(t *testing.T) {
 	p := startPortal(t)
 	b := p.browser()
@@ -24,7 +24,7 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	}
 	welsh("start")
 	b.MustSee("Rwy’n Weithiwr Proffesiynol")
-	b.ClickLink("Child / Young Person Safeguarding Concern (fel gweithiwr proffesiynol)")
+	b.ClickLink("Pryder Diogelu am Blentyn / Berson Ifanc (fel gweithiwr proffesiynol)")
 	welsh("overview")
 	b.ClickButton("Nesaf")
 	b.MustSee("Mewngofnodi diogel")
@@ -56,13 +56,15 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	welsh("form page")
 	b.MustSee("Adrannau")
 	b.MustSee("Cadw a dod yn ôl yn nes ymlaen")
-	b.Fill("Role", "Designated safeguarding lead")
-	b.Fill("Organisation", "Cherwell Primary School")
-	b.Fill("Telephone number", "01632960001")
+	b.MustSee("Eich manylion") // the form's own texts in Welsh too
+	b.Fill("Rôl", "Designated safeguarding lead")
+	b.Fill("Sefydliad", "Cherwell Primary School")
+	b.Fill("Rhif ffôn", "01632960001")
 
 	// Switched to English before saving: the page comes back in English with the answers typed.
 	b.ClickButton("Change the language to English")
 	b.MustSee("Sections")
+	b.MustSee("Your details")
 	b.MustSee("Save for later")
 	if got := b.Value("Role"); got != "Designated safeguarding lead" {
 		t.Fatalf("switching language lost an answer typed: %q", got)
@@ -70,16 +72,15 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	b.Fill("Organisation", "Ysgol Gynradd Cherwell")
 	b.ClickButton("Newid yr iaith i'r Gymraeg")
 	welsh("form page switched back")
-	if got := b.Value("Organisation"); got != "Ysgol Gynradd Cherwell" {
+	if got := b.Value("Sefydliad"); got != "Ysgol Gynradd Cherwell" {
 		t.Fatalf("switching back lost an answer typed: %q", got)
 	}
 	b.ClickButton("Nesaf")
-	b.Fill("Child's full name", "Aurora Boreo")
-	b.Fill("Address where the child lives", "41 Test Street, Testertown")
-	b.Choose("Does the child or family need an interpreter?", "No")
+	b.Fill("Enw llawn y plentyn", "Aurora Boreo")
+	b.Fill("Cyfeiriad lle mae’r plentyn yn byw", "41 Test Street, Testertown")
 	b.ClickButton("Cadw a dod yn ôl yn nes ymlaen")
 	b.MustSee("Mae eich ffurflen wedi’i chadw")
-	b.ClickButton("9. Declaration and submit")
+	b.ClickButton("9. Datganiad a chyflwyno")
 	b.ClickButton("Cyflwyno i’r Awdurdod Lleol")
 	b.MustSee("Gwiriwch eich atebion cyn cyflwyno")
 	b.MustSee("Mae problem wedi codi")

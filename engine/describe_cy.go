@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"formportal/i18n"
 )
 
 // The fixed words of a translated copy's conditions and answers, in Welsh: a condition in words is a
@@ -37,14 +39,11 @@ const (
 	welshRow          = "Rhes"
 )
 
-var welshMonths = [12]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}
-
-// FormatDate writes a date as people read it in the language: 3 March 2026, 3 Mawrth 2026.
+// FormatDate writes a date as people read it in the language: 3 March 2026, 3 Mawrth 2026 (the service's
+// catalogue names the months).
 func FormatDate(t time.Time, lang string) string {
-	if lang == "cy" {
-		return fmt.Sprintf("%d %s %d", t.Day(), welshMonths[t.Month()-1], t.Year())
-	}
-	return t.Format("2 January 2006")
+	l, _ := i18n.Parse(lang)
+	return i18n.Date(l, t)
 }
 
 // yesNoWord is the answer to a yes/no question in the field's language.

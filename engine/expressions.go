@@ -262,3 +262,16 @@ func (f *Form) sectionRules(s *Section) []*Rule {
 	}
 	return out
 }
+
+// formatComputed writes a computed value as people read it: a date as "3 February 2026", "Yes" or "No".
+func (fd *Field) formatComputed(v any) []string {
+	shown := map[string]string{ResultDate: TypeDate, ResultYesNo: TypeYesNo}[fd.Result]
+	if shown == "" {
+		return (&Field{Type: TypeText}).FormatAnswer(v, nil)
+	}
+	return (&Field{Type: shown}).FormatAnswer(v, nil)
+}
+
+// Typed reports whether people give the field's answer themselves: an answerable field that is not
+// computed.
+func (fd *Field) Typed() bool { return fd.Answerable() && fd.Type != TypeComputed }

@@ -59,6 +59,8 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 			out = append(out, a.Name)
 		}
 		return out
+	case TypeComputed:
+		return fd.formatComputed(v)
 	case TypeTable, TypeList:
 		rows, _ := v.([]any)
 		var out []string

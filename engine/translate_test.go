@@ -85,6 +85,7 @@ sections:
         options:
           - { value: email, label: Email, cy: { label: E-bost } }
           - { value: phone, label: Phone }
+          - { value: all, label: Either }
       - id: agencies
         type: table
         label: Agencies
@@ -100,7 +101,7 @@ const bilingualParallel = `sections:
         label: Pam lai?
         messages: { required: Rhowch y rheswm pam nad yw'r rhieni'n ymwybodol }
       contact:
-        options: { phone: Ffôn }
+        options: { phone: Ffôn, all: { label: Y naill neu’r llall } } # all is also the name of a condition's list
       agencies:
         columns:
           agency: { label: Asiantaeth }
@@ -135,6 +136,7 @@ func TestInTranslates(t *testing.T) {
 		"no Welsh: hint": {cy.Field("reason").Hint, "In your own words"},
 		"inline option":  {cy.Field("contact").OptionLabel("email"), "E-bost"},
 		"short option":   {cy.Field("contact").OptionLabel("phone"), "Ffôn"},
+		"option all":     {cy.Field("contact").OptionLabel("all"), "Y naill neu’r llall"},
 		"column":         {cy.Field("agencies").Child("agency").Label, "Asiantaeth"},
 		"no Welsh label": {cy.Field("contact").Label, "How should we contact you?"},
 		"english title":  {f.Title, "Contact check"},
@@ -217,8 +219,8 @@ func TestMissingTranslationsOnlyWhenDeclared(t *testing.T) {
 			missing++
 		}
 	}
-	if missing != 8 { // reason's label, hint and message, the section, phone, agencies and its column, contact
-		t.Errorf("%d missing translations without the parallel file, want 8: %v", missing, diags)
+	if missing != 9 { // reason's label, hint and message, the section, phone, all, agencies and its column, contact
+		t.Errorf("%d missing translations without the parallel file, want 9: %v", missing, diags)
 	}
 	_, diags = Load("contact-check.yaml", []byte(strings.Replace(bilingualForm, "languages: [en, cy]\n", "", 1)))
 	for _, d := range diags {
@@ -235,5 +237,20 @@ func TestFormatDateInWelsh(t *testing.T) {
 	}
 	if got := FormatDate(d, "en"); got != "3 March 2026" {
 		t.Errorf("English date %q", got)
+	}
+}
+
+// TestInConcurrently: many requests asking for the Welsh at once get one copy (go test -race).
+func TestInConcurrently(t *testing.T) {
+	f := loadBilingual(t)
+	got := make(chan *Form, 16)
+	for range 16 {
+		go func() { got <- f.In("cy") }()
+	}
+	first := <-got
+	for range 15 {
+		if <-got != first {
+			t.Fatal("two Welsh copies of one form")
+		}
 	}
 }

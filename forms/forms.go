@@ -87,6 +87,9 @@ func (l *Library) addLocked(f *engine.Form) {
 	k := key{f.ID, f.Version}
 	if _, known := l.versions[k]; !known {
 		l.versions[k] = f
+		for _, lang := range f.Languages {
+			f.In(lang) // the translated copies are made once, here, not by the first request for them
+		}
 	}
 }
 

@@ -92,6 +92,9 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
+// computedNote stands in a blank form for the answer space of a computed value.
+const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
+
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
@@ -104,6 +107,9 @@ func (b *blank) notes(fd *engine.Field) []string {
 	out = append(out, b.constraints(fd)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
+	}
+	if fd.Type == engine.TypeComputed {
+		out = append(out, computedNote)
 	}
 	return out
 }
@@ -236,6 +242,8 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		r.room(boxH)
 		r.rect(x, r.y, w, boxH, 255)
 		r.y += boxH
+	case engine.TypeComputed:
+		// Nothing to write: the portal works it out (the note says so).
 	case engine.TypeAttachments:
 		r.para(x, w, r.w.listDocuments, stBody)
 		for range 3 {

@@ -79,6 +79,10 @@ type Document struct {
 	// Lang is the language of the document's text, a BCP 47 tag such as "en" or "cy"; "en" when empty.
 	// It is the language the PDF declares, which screen readers speak it in.
 	Lang string
+	// ChangesTitle, when set, ends the document with a section of that title listing Changes: what
+	// changed since the submission a return sent back (rounds.go).
+	ChangesTitle string
+	Changes      []engine.Change
 }
 
 // Result describes a rendered document.
@@ -129,6 +133,9 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 			r.blankForm(d)
 		} else {
 			r.answeredForm(d)
+		}
+		if d.hasChanges() {
+			r.changes(d)
 		}
 	})
 	r.furniture()

@@ -114,7 +114,7 @@ func (s *Server) loop(ctx context.Context, w *fsnotify.Watcher) {
 			if !ok {
 				return
 			}
-			if ev.Op != fsnotify.Chmod && engine.IsFormFile(filepath.Base(ev.Name)) {
+			if ev.Op != fsnotify.Chmod && (engine.IsFormFile(filepath.Base(ev.Name)) || engine.IsTranslationFile(filepath.Base(ev.Name))) { // a form or its Welsh
 				quiet.Reset(settle)
 			}
 		case <-quiet.C:

@@ -120,15 +120,7 @@ func inputWidth(fd *engine.Field) string {
 }
 
 // RowNoun is what one row of a table (item of a list) is called: "row", "person".
-func RowNoun(fd *engine.Field) string {
-	if fd.ItemLabel != "" {
-		return strings.ToLower(fd.ItemLabel)
-	}
-	if fd.Type == engine.TypeList {
-		return "item"
-	}
-	return "row"
-}
+func RowNoun(fd *engine.Field) string { return fd.RowNoun() }
 
 // RowNouns is what many rows are called: "rows", "people".
 func RowNouns(fd *engine.Field) string {

@@ -33,6 +33,8 @@ type FieldView struct {
 	Rows     []RowView           // read-only tables and lists
 	Table    *TableView          // tables and lists being filled in
 	Files    []engine.Attachment // attachments
+	// Mark is the council's comment on the question, when it returned the form for more information.
+	Mark string
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
 	// so a screen reader user knows which row they are in.
 	Context string
@@ -82,9 +84,15 @@ type SectionInput struct {
 	TablePages map[string]int
 	// Focus is the row to return focus to after it was saved: "events.3".
 	Focus string
+	// Computed are the values of the section's computed fields, by path as Errors has them
+	// (engine.SectionResult.Computed): worked out by the engine, shown read-only.
+	Computed map[string]any
 	// Qualify gives the inputs names and ids that start with Prefix ("children.c1.gp_name"), so that
 	// the pages of several children can be drawn in one HTML form, as the designers' preview does.
 	Qualify bool
+	// Marks are the council's comments on questions and rows of a returned form, by path with Prefix
+	// ("gp_name", "children.c1.gp_name", "events[2]"): shown beside what they are about (casework.Mark).
+	Marks map[string]string
 
 	// A declaration that shows the person's own answers (content15): the form and every answer so far
 	// (not only this page's), and the child of a per-child page, to fill in its {id}s. Without Form the
@@ -210,7 +218,7 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 // buildField makes the view of a question at path id (for errors) whose input is called name.
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
 	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
-		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id]}
+		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id], Mark: in.Marks[in.Prefix+id]}
 	v.Print = in.Print                     // content15
 	if fd.Type == engine.TypeDeclaration { // content15
 		v.Statement = fd.Text
@@ -247,6 +255,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
+	case engine.TypeComputed:
+		v.ReadOnly = true
+		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
 	default:
 		v.Value = text(raw)
 	}
@@ -408,7 +419,7 @@ func MaxRows(fd *engine.Field) int {
 // Posted reports whether a form page posts the field's answer: not attachments (uploaded with their own
 // button), tables and lists (their rows are posted from row pages), or read-only questions.
 func Posted(fd *engine.Field) bool {
-	return fd.Answerable() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
+	return fd.Typed() && !fd.ReadOnly && fd.Type != engine.TypeAttachments && !fd.Container()
 }
 
 // EncodeSection is the inverse of DecodeSection: the form post a browser would send for these answers.

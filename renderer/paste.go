@@ -147,7 +147,7 @@ func blank(cells []string) bool {
 func pasteColumns(fd *engine.Field) []*engine.Field {
 	var out []*engine.Field
 	for _, c := range fd.Children() {
-		if c.Answerable() && !c.ReadOnly {
+		if c.Typed() && !c.ReadOnly {
 			out = append(out, c)
 		}
 	}

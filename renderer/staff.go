@@ -17,8 +17,8 @@ type CaseInput struct {
 	Value    string
 	Error    string
 	Required bool
-	Group    string // the heading it sits under ("Child 1"), on its first question only
-	Context  string // visually hidden words naming the group, for repeated labels (" (Child 1)")
+	Group    string   // the heading it sits under ("Child 1"), on its first question only
+	Context  string   // visually hidden words naming the group, for repeated labels (" (Child 1)")
 	Choices  []string // the schema's enum: asked as a select of these values
 }
 
@@ -48,7 +48,9 @@ type StaffDetailView struct {
 	Files                              []FileLink
 	CanRetract, CanReassign, CanReturn bool
 	AutoReply                          string
-	EmailUndeliverable                 *MailProblem // the latest email to the professional could not be delivered
+	// Changes are what changed since the last return, when it was submitted again (rounds.go).
+	Changes            *ChangesView
+	EmailUndeliverable *MailProblem // the latest email to the professional could not be delivered
 }
 
 // MailProblem is an email the mail server would not take: to whom, and the server's reason.

@@ -56,6 +56,7 @@ type TableRow struct {
 	Hash    string   // the row's answers as drawn, so that Remove removes this very row
 	Problem string   // the first problem with the row, when problems are shown
 	Focus   bool     // the row just saved: focus returns to it
+	Mark    string   // the council's comment on the row, when it returned the form for more information
 }
 
 // PageLink is one link of a table's pagination.
@@ -147,9 +148,13 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	}
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
-		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus}
+		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)]}
 		for _, col := range t.Columns {
-			tr.Cells = append(tr.Cells, shorten(strings.Join(col.FormatDraft(row[col.ID], in.Children), ", ")))
+			cell := row[col.ID]
+			if col.Type == engine.TypeComputed {
+				cell = in.Computed[in.Prefix+fieldPathIn(fd.ID, i, col.ID)]
+			}
+			tr.Cells = append(tr.Cells, shorten(strings.Join(col.FormatDraft(cell, in.Children), ", ")))
 			if tr.Problem == "" {
 				tr.Problem = errs[fieldPathIn(fd.ID, i, col.ID)]
 			}
@@ -239,7 +244,14 @@ func BuildRow(in RowInput) []FieldView {
 			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
 		},
 	}
-	return q.views(in.Field.Children())
+	// A computed value is worked out when the row is saved, and shown in the table or list.
+	var asked []*engine.Field
+	for _, col := range in.Field.Children() {
+		if col.Typed() {
+			asked = append(asked, col)
+		}
+	}
+	return q.views(asked)
 }
 
 // rowInputPrefix starts the names of a row page's inputs. Ids never contain a dot, so no question of a
@@ -263,7 +275,7 @@ func RowTitle(fd *engine.Field, index int, isNew bool) string {
 func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 	row := map[string]any{}
 	for _, col := range fd.Children() {
-		if !col.Answerable() {
+		if !col.Typed() { // computed: worked out, never read from a post
 			continue
 		}
 		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
@@ -277,7 +289,7 @@ func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
 	out := url.Values{}
 	for _, col := range fd.Children() {
-		if col.Answerable() {
+		if col.Typed() {
 			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
 		}
 	}
@@ -305,9 +317,11 @@ func addLabel(t *TableView) string {
 }
 
 func columnLabels(t *TableView) string {
-	labels := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		labels[i] = c.Label
+	var labels []string
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly { // the columns a paste fills (pasteColumns)
+			labels = append(labels, c.Label)
+		}
 	}
 	return strings.Join(labels, ", ")
 }
@@ -317,4 +331,9 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// fieldPathAt is the path of a row of a table or list: "events[2]".
+func fieldPathAt(container string, row int) string {
+	return container + "[" + strconv.Itoa(row) + "]"
 }

@@ -206,8 +206,9 @@ type Data interface {
 	Idempotency
 	Webhooks
 	FormVersions
-	Requests  // multi-agency requests (issue 17)
-	Reminders // reminders.go
+	Requests     // multi-agency requests (issue 17)
+	Reminders    // reminders.go
+	ReturnRounds // returnrounds.go
 }
 
 // Accounts are the people who sign in.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -146,7 +147,12 @@ func TestNoAccountEnumeration(t *testing.T) {
 		b.post("/login", "email", email, "password", "wrong password here")
 		return time.Since(start)
 	}
-	k, u := timeLogin("known@example.org"), timeLogin("nobody2@example.org")
+	// The quickest of three each, alternating: a garbage collection during one (the password hash takes
+	// 64 MiB) would otherwise make that one look slow.
+	k, u := time.Hour, time.Hour
+	for i := range 3 {
+		k, u = min(k, timeLogin("known@example.org")), min(u, timeLogin(fmt.Sprintf("nobody%d@example.org", i+2)))
+	}
 	if u < k/3 {
 		t.Fatalf("an unknown address answers much faster (%v) than a known one (%v)", u, k)
 	}

@@ -342,6 +342,7 @@ func (a *App) routes() {
 					r.Get(base+"/pdf", a.staffPDF(kind))
 					r.Get(base+"/files/{file}", a.staffFile(kind))
 					r.Post(base+"/return", a.staffChange(kind, casework.Return))
+					r.Get(base+"/return", a.staffReturnPage(kind)) // rounds.go
 				}
 				r.Post("/delegations/{id}/retract", a.staffChange(store.KindDelegation, casework.Retract))
 				r.Post("/delegations/{id}/reassign", a.staffChange(store.KindDelegation, casework.Reassign))

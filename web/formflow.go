@@ -48,6 +48,9 @@ type flow struct {
 	saved      string // the notice after saving
 	closeTo    string // where Close goes, after saving
 
+	// changes are what changed since the last return, for the council's PDF of a resubmission (rounds.go).
+	changes []engine.Change
+
 	// Documents uploaded or removed by the posted page, stored with the draft in one transaction.
 	addFiles    []*store.Attachment
 	removeFiles []string
@@ -259,7 +262,8 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) renderer.SectionInput {
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
-		Focus: r.URL.Query().Get(savedParam), Form: f.form, Answers: f.answers}
+		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
+		Form: f.form, Answers: f.answers}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID

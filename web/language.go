@@ -1,12 +1,15 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"time"
 
+	"formportal/engine"
 	"formportal/i18n"
 	"formportal/renderer"
+	"formportal/store"
 )
 
 // langParam is the query parameter of the header's language switch: ?lang=cy.
@@ -29,14 +32,7 @@ func (a *App) requestLang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	if chosen, ok := i18n.Parse(r.URL.Query().Get(langParam)); ok && r.Method == http.MethodGet {
 		http.SetCookie(w, &http.Cookie{Name: a.langCookieName(), Value: string(chosen), Path: "/",
 			MaxAge: int(365 * 24 * time.Hour / time.Second), HttpOnly: true, Secure: a.secure, SameSite: http.SameSiteLaxMode})
-		if u != nil && u.Lang != string(chosen) {
-			if err := a.store.SetUserLang(r.Context(), u.ID, string(chosen)); err != nil {
-				// The page is still shown in the language chosen; only the account does not remember it.
-				a.log.Error("keep language", "request_id", requestID(r), "err", err)
-			} else {
-				u.Lang = string(chosen)
-			}
-		}
+		a.keepLang(r, u, chosen)
 		return chosen
 	}
 	if u != nil {
@@ -46,10 +42,26 @@ func (a *App) requestLang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	}
 	if c, err := r.Cookie(a.langCookieName()); err == nil {
 		if l, ok := i18n.Parse(c.Value); ok {
+			// Chosen before signing in (or registering): the account keeps it from now on, so its emails
+			// are in it too.
+			a.keepLang(r, u, l)
 			return l
 		}
 	}
 	return i18n.English
+}
+
+// keepLang records l as the language of the signed-in person u (none: nothing to do).
+func (a *App) keepLang(r *http.Request, u *store.User, l i18n.Lang) {
+	if u == nil || u.Lang == string(l) {
+		return
+	}
+	if err := a.store.SetUserLang(r.Context(), u.ID, string(l)); err != nil {
+		// The page is still shown in the language chosen; only the account does not remember it.
+		a.log.Error("keep language", "request_id", requestID(r), "err", err)
+		return
+	}
+	u.Lang = string(l)
 }
 
 // langSwitch is the address of the page of r in the other language: the same page, its query kept.
@@ -64,3 +76,12 @@ func langSwitch(r *http.Request) string {
 func withLangSwitch(p *renderer.Page, r *http.Request, formID string) {
 	p.LangSwitch, p.LangSwitchForm = langSwitch(r), formID
 }
+
+// inLang is the form with its texts in the language of ctx, as far as it has them (engine.Form.In).
+func inLang(ctx context.Context, form *engine.Form) *engine.Form {
+	return form.In(string(i18n.From(ctx)))
+}
+
+// speak puts the flow's form in the language of ctx: its pages, print view and PDF are in it. Its
+// questions and answers are the same as the English form's, so saving and checking are unchanged.
+func (f *flow) speak(ctx context.Context) { f.form = inLang(ctx, f.form) }

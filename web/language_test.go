@@ -127,6 +127,11 @@ func TestChildrensPortalJourneyInWelsh(t *testing.T) {
 	inWelsh(t, b, "confirm")
 	b.post("/referrals/"+id+"/submit").see("Ffurflen wedi’i chyflwyno", "Eich cyfeirnod")
 	inWelsh(t, b, "confirmation")
+	// Registered in Welsh, so the account keeps Welsh, and the confirmation email is in it.
+	mails, _ = e.store.RecentMail(context.Background(), 1)
+	if mails[0].Subject != "Cadarnhad bod ffurflen wedi’i chyflwyno" || !strings.Contains(mails[0].Text, "Eich cyfeirnod yw FP-") {
+		t.Errorf("the confirmation email is not in Welsh: %q\n%s", mails[0].Subject, mails[0].Text)
+	}
 	b.get("/submitted").see("Ffurflenni a Gyflwynwyd")
 	inWelsh(t, b, "submitted forms")
 }

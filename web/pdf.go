@@ -64,8 +64,12 @@ func (a *App) writePDF(w http.ResponseWriter, r *http.Request, f *flow) {
 // flowPDF is a flow's answers as a PDF, and the PDF's file name.
 func (a *App) flowPDF(f *flow) (string, []byte, error) {
 	var buf bytes.Buffer
-	res, err := pdf.Render(&buf, pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
-		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now()})
+	doc := pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
+		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now(), Changes: f.changes}
+	if f.changes != nil {
+		doc.ChangesTitle = "Changes since it was returned"
+	}
+	res, err := pdf.Render(&buf, doc)
 	if err != nil {
 		return "", nil, fmt.Errorf("pdf of %s: %w", f.resp.ID, err)
 	}

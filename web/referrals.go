@@ -28,6 +28,7 @@ func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	v := renderer.StartView{Page: a.page(r, ""), OutOfHoursPhone: a.cfg.OutOfHoursPhone}
 	for _, audience := range []string{engine.AudienceProf, engine.AudiencePublic} {
 		for _, f := range a.forms.Referrals(audience) {
+			f = inLang(r.Context(), f)
 			link := renderer.FormLink{Title: f.Title, Description: f.Description, Href: "/referrals/new/" + f.ID + "?as=" + audience}
 			if audience == engine.AudienceProf {
 				v.Professional = append(v.Professional, link)
@@ -67,6 +68,7 @@ func (a *App) overview(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
+	form = inLang(r.Context(), form)
 	first := form.Sections[0]
 	var nav []renderer.NavItem
 	for _, s := range form.Sections {
@@ -167,6 +169,7 @@ func (a *App) referralFlow(ctx context.Context, resp *store.Response) (*flow, er
 	if err != nil {
 		return nil, err
 	}
+	f.speak(ctx)
 	f.readOnly = resp.Status != store.StatusDraft && resp.Status != store.StatusReturned
 	f.submit, f.save, f.closeTo, f.submitLast = i18n.T(ctx, "check.submit"), i18n.T(ctx, "referral.save_for_later"), "/recover", true
 	f.saved = i18n.T(ctx, "referral.saved", "Kept", a.draftKept(ctx, f.form, resp))

@@ -502,6 +502,12 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			fact("Returned for", resp.ReturnReason, resp.ReturnComment)
 		}
 		v.CanReturn = casework.Allowed(casework.Return, resp.Kind, resp.Status)
+		changes, _, err := a.changesView(r.Context(), resp) // rounds.go
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		v.Changes = changes
 		events, err := a.store.Events(r.Context(), resp.ID)
 		if err != nil {
 			a.serverError(w, r, err)
@@ -577,6 +583,12 @@ func (a *App) staffPDF(kind store.Kind) http.HandlerFunc {
 			a.serverError(w, r, err)
 			return
 		}
+		if _, res, err := a.changesView(r.Context(), resp); err != nil { // rounds.go
+			a.serverError(w, r, err)
+			return
+		} else if res != nil {
+			f.changes = append([]engine.Change{}, res.Changes...) // not nil: the PDF says when nothing changed
+		}
 		a.writePDF(w, r, f)
 	}
 }
@@ -599,7 +611,7 @@ func (a *App) staffFile(kind store.Kind) http.HandlerFunc {
 // longer allows (someone else came first) goes back to the page, which shows the status as it is now.
 func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		resp, _, ok := a.staffResponse(w, r, kind)
+		resp, f, ok := a.staffResponse(w, r, kind)
 		if !ok {
 			return
 		}
@@ -618,18 +630,21 @@ func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerF
 			}
 			_, err = a.work.Reassign(r.Context(), resp.ID, actor, casework.Professional{Email: email, Name: name}, reason)
 		case casework.Return:
-			if reason == "" {
-				http.Redirect(w, r, back+"?problem=reason", http.StatusSeeOther)
-				return
-			}
 			var reopened *store.Response
-			reopened, err = a.work.ReturnForInformation(r.Context(), resp.ID, actor, reason, strings.TrimSpace(r.PostFormValue("comment")))
+			reopened, err = a.staffReturn(w, r, resp, f, reason) // rounds.go
+			if err == nil && reopened == nil {
+				return // it answered: a problem to correct
+			}
 			if err == nil && kind == store.KindReferral {
 				back = "/staff/referrals/" + reopened.ID
 			}
 		}
 		if errors.Is(err, casework.ErrNotAllowed) {
 			http.Redirect(w, r, back+"?problem=status", http.StatusSeeOther)
+			return
+		}
+		if errors.Is(err, casework.ErrMarks) { // a place that changed under the page: draw it again
+			a.renderReturnPage(w, r, f, http.StatusUnprocessableEntity, map[string]string{})
 			return
 		}
 		if err != nil {

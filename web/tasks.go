@@ -138,6 +138,7 @@ func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error)
 	if err != nil {
 		return nil, err
 	}
+	f.speak(ctx)
 	f.readOnly = resp.Status == store.StatusSubmitted
 	f.submit, f.closeTo = i18n.T(ctx, "task.submit"), "/tasks"
 	f.save, f.saved = i18n.T(ctx, "common.save"), i18n.T(ctx, "formpage.saved")
@@ -537,8 +538,10 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 		}
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
-			Children: f.form.Children(f.caseData), ReadOnly: true, Form: f.form, Answers: f.answers, Print: true}
+			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed,
+			Form: f.form, Answers: f.answers, Print: true}
 		if p.child != nil {
+			in.Prefix = "children." + p.child.ID + "." // where the child's computed values are
 			in.Child = p.child.ID
 		}
 		sec.Fields = renderer.BuildSection(in)

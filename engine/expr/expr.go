@@ -149,7 +149,7 @@ func (e *Env) Compile(src string, want ...Kind) (*Program, []Problem) {
 			loc := er.Location
 			line := max(loc.Line(), 1)
 			col := callStart(src, line, loc.Column())
-			out = append(out, Problem{Line: line, Col: col + 1, Message: wordCELError(er.Message, calledAt(src, line, col))})
+			out = append(out, Problem{Line: line, Col: max(col+1, 1), Message: wordCELError(er.Message, calledAt(src, line, col))})
 		}
 		return nil, out
 	}

@@ -16,6 +16,9 @@ const (
 	sealAnswers    = "responses.answers"
 	sealSubmission = "responses.submission"
 	sealContent    = "attachments.content"
+	// returnrounds.go
+	sealRoundPrevious = "return_rounds.previous"
+	sealRoundMarks    = "return_rounds.marks"
 )
 
 // ErrNoKeys is returned for a sealed row when the store was given no keys.

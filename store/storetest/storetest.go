@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		// The language a person chose (welsh18).
 		"UserLanguage": testUserLanguage,
 		"SetUserLang":  testSetUserLang,
+		"ReturnRounds": testReturnRounds, // returnrounds.go
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) { fn(t, open(t)) })
