@@ -53,7 +53,8 @@ func (c *checker) run() {
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
-	c.checkGuidance() // content15
+	c.checkGuidance()     // content15
+	c.checkPlaceholders() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ var Rules = map[string]string{
 	"markdown-html":               "raw HTML in guidance text (content, a section's description, a hint): it is never shown",
 	"markdown-link":               "a link in guidance text to anything but an https, http or mailto address or a path on the portal",
 	"markdown-subset":             "Markdown outside guidance's subset (images, # headings, lists in a hint), or text too long or too marked up to read as Markdown",
+	"declaration-placeholder":     "a {id} in a declaration's text that names no question, a question without an answer a sentence can show, or a per-child question from a declaration asked once",
 	"content-style":               "a details content field without a summary, a summary without style: details, a warning without text",
 	"missing-label":               "a question without a label",
 	"message-name":                "a question whose label cannot name it in an error message, and no short name",

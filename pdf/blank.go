@@ -226,7 +226,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 	case engine.TypeYesNo:
 		b.options(x, w, []engine.Option{{Label: r.w.yes}, {Label: r.w.no}})
 	case engine.TypeDeclaration:
-		text := strings.TrimSpace(fd.Text)
+		text := strings.TrimSpace(b.form.Statement(fd, engine.Answers{}, "", nil)) // {id}s as [their labels]
 		if text == "" {
 			text = r.w.iConfirm
 		}

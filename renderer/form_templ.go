@@ -205,7 +205,7 @@ func fieldByType(f FieldView) templ.Component {
 		ctx = templ.ClearChildren(ctx)
 		switch f.Field.Type {
 		case engine.TypeContent:
-			templ_7745c5c3_Err = contentField(f.Field, f.ReadOnly).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = contentField(f.Field, f.Print).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1223,7 +1223,7 @@ func fieldByType(f FieldView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Checkbox(f.ID, f.Name, "yes", f.Field.Text, f.Error, f.Value == "yes", f.Required).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Checkbox(f.ID, f.Name, "yes", f.Statement, f.Error, f.Value == "yes", f.Required).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -50,6 +50,10 @@ type FieldView struct {
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
 	// same page (without JavaScript every question is shown, so people need to know which to answer).
 	Condition string
+	// Statement is a declaration's text with the person's answers in place of its {id}s.
+	Statement string
+	// Print: drawn for printing, details open.
+	Print bool
 }
 
 // OptionView is one choice.
@@ -93,6 +97,15 @@ type SectionInput struct {
 	// Marks are the council's comments on questions and rows of a returned form, by path with Prefix
 	// ("gp_name", "children.c1.gp_name", "events[2]"): shown beside what they are about (casework.Mark).
 	Marks map[string]string
+
+	// A declaration that shows the person's own answers (content15): the form and every answer so far
+	// (not only this page's), and the child of a per-child page, to fill in its {id}s. Without Form the
+	// text is shown as written.
+	Form    *engine.Form
+	Answers engine.Answers
+	Child   string
+	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
+	Print bool
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -210,6 +223,13 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
 	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id], Mark: in.Marks[in.Prefix+id]}
+	v.Print = in.Print                     // content15
+	if fd.Type == engine.TypeDeclaration { // content15
+		v.Statement = fd.Text
+		if in.Form != nil {
+			v.Statement = in.Form.Statement(fd, in.Answers, in.Child, in.Children)
+		}
+	}
 	switch fd.Type {
 	case engine.TypeDate:
 		v.Day, v.Month, v.Year = dateParts(raw)
