@@ -109,6 +109,10 @@ func (h *Handler) routes() {
 		r.Post("/referrals/{id}/return", h.returnReferral)
 		r.Get("/referrals/{id}/attachments/{file}", h.referralAttachment)
 		r.Get("/events", h.listEvents)
+		// Multi-agency requests (issue 17).
+		r.Post("/requests", h.createRequest)
+		r.Get("/requests/{id}", h.getRequest)
+		r.Get("/requests/{id}/chronology", h.requestChronology)
 	})
 }
 

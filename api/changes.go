@@ -156,15 +156,8 @@ func (h *Handler) perform(w http.ResponseWriter, r *http.Request, ctx context.Co
 		if err != nil {
 			return err
 		}
-		if req != nil {
-			err := tx.SaveIdempotentAnswer(ctx, &store.IdempotentAnswer{Key: req.key, Fingerprint: req.fingerprint, Status: a.status,
-				Location: a.location, ETag: a.etag, Body: a.body, CreatedAt: h.now()})
-			if err != nil {
-				return err
-			}
-		}
 		ans = a
-		return nil
+		return h.keepAnswer(ctx, tx, req, a)
 	})
 	_, err := op(ctx)
 	if req != nil && errors.Is(err, store.ErrConflict) && h.replay(w, r, req) {
@@ -174,4 +167,14 @@ func (h *Handler) perform(w http.ResponseWriter, r *http.Request, ctx context.Co
 		return
 	}
 	ans.write(w)
+}
+
+// keepAnswer keeps a change's answer, in its transaction, for the request's Idempotency-Key (req), if
+// it has one.
+func (h *Handler) keepAnswer(ctx context.Context, tx store.Data, req *idempotentRequest, a *answer) error {
+	if req == nil {
+		return nil
+	}
+	return tx.SaveIdempotentAnswer(ctx, &store.IdempotentAnswer{Key: req.key, Fingerprint: req.fingerprint, Status: a.status,
+		Location: a.location, ETag: a.etag, Body: a.body, CreatedAt: h.now()})
 }

@@ -43,57 +43,8 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, *e)
 		return
 	}
-	var errs []Error
-	form := h.forms.Get(req.Form)
-	switch {
-	case req.Form == "":
-		errs = append(errs, Error{Path: "form", Message: "form is required: the id of a form"})
-	case form == nil:
-		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is not installed", req.Form)})
-	case form.Kind != engine.KindDelegation:
-		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is a %s form and cannot be delegated", req.Form, form.Kind)})
-	}
-	if form != nil {
-		seen := map[string]bool{}
-		for i, id := range req.Sections {
-			s := form.Section(id)
-			switch {
-			case s == nil:
-				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("form %q has no section %q", req.Form, id)})
-			case !s.Delegable:
-				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q cannot be delegated on its own", id)})
-			case seen[id]:
-				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q is listed twice", id)})
-			}
-			seen[id] = true
-		}
-		var caseData any
-		if len(req.CaseData) == 0 {
-			errs = append(errs, Error{Path: "caseData", Message: "caseData is required"})
-		} else if err := json.Unmarshal(req.CaseData, &caseData); err != nil {
-			errs = append(errs, Error{Path: "caseData", Message: "caseData is not valid JSON"})
-		} else if bad := form.BoundCaseData(caseData, len(req.CaseData)); len(bad) > 0 {
-			for _, e := range bad {
-				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
-			}
-		} else {
-			for _, e := range form.CheckCaseData(caseData) {
-				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
-			}
-		}
-	}
-	req.Professional.Email = emailaddr.Normalise(req.Professional.Email)
-	if msg := emailaddr.Problem(req.Professional.Email); msg != "" {
-		errs = append(errs, Error{Path: "professional.email", Message: msg})
-	}
-	if strings.TrimSpace(req.Professional.Name) == "" {
-		errs = append(errs, Error{Path: "professional.name", Message: "professional.name is required"})
-	}
-	if req.DueDate != "" {
-		if _, err := time.Parse(time.DateOnly, req.DueDate); err != nil {
-			errs = append(errs, Error{Path: "dueDate", Message: "dueDate must be a date like 2026-04-08"})
-		}
-	}
+	form, errs := h.checkDelegable(req.Form, req.Sections, req.CaseData)
+	errs = append(errs, checkProfessional("", &req.Professional, req.DueDate)...)
 	if msg := casework.CheckReminderDays(req.Reminders); msg != "" {
 		errs = append(errs, Error{Path: "reminders", Message: msg})
 	}
@@ -106,6 +57,70 @@ func (h *Handler) createDelegation(w http.ResponseWriter, r *http.Request) {
 			To:       casework.Professional{Email: req.Professional.Email, Name: req.Professional.Name, Organisation: req.Professional.Organisation},
 			CaseData: req.CaseData, DueDate: req.DueDate, Comments: req.Comments, Reminders: req.Reminders})
 	}, h.delegationAnswer(http.StatusCreated))
+}
+
+// checkDelegable checks what a new delegation (or request) asks of a form: that it is a delegation form,
+// that the sections are its delegable ones, each once, and that the case data fits it.
+func (h *Handler) checkDelegable(formID string, sections []string, rawCase json.RawMessage) (*engine.Form, []Error) {
+	var errs []Error
+	form := h.forms.Get(formID)
+	switch {
+	case formID == "":
+		errs = append(errs, Error{Path: "form", Message: "form is required: the id of a form"})
+	case form == nil:
+		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is not installed", formID)})
+	case form.Kind != engine.KindDelegation:
+		errs = append(errs, Error{Path: "form", Message: fmt.Sprintf("form %q is a %s form and cannot be delegated", formID, form.Kind)})
+	}
+	if form != nil {
+		seen := map[string]bool{}
+		for i, id := range sections {
+			s := form.Section(id)
+			switch {
+			case s == nil:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("form %q has no section %q", formID, id)})
+			case !s.Delegable:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q cannot be delegated on its own", id)})
+			case seen[id]:
+				errs = append(errs, Error{Path: fmt.Sprintf("sections[%d]", i), Message: fmt.Sprintf("section %q is listed twice", id)})
+			}
+			seen[id] = true
+		}
+		var caseData any
+		if len(rawCase) == 0 {
+			errs = append(errs, Error{Path: "caseData", Message: "caseData is required"})
+		} else if err := json.Unmarshal(rawCase, &caseData); err != nil {
+			errs = append(errs, Error{Path: "caseData", Message: "caseData is not valid JSON"})
+		} else if bad := form.BoundCaseData(caseData, len(rawCase)); len(bad) > 0 {
+			for _, e := range bad {
+				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
+		} else {
+			for _, e := range form.CheckCaseData(caseData) {
+				errs = append(errs, Error{Path: joinPath("caseData", e.Path), Message: e.Message})
+			}
+		}
+	}
+	return form, errs
+}
+
+// checkProfessional checks who a delegation goes to and its due date, normalising the email address;
+// prefix is where the professional sits in the request ("" for a delegation's own, "professionals[2].").
+func checkProfessional(prefix string, p *professional, dueDate string) []Error {
+	var errs []Error
+	p.Email = emailaddr.Normalise(p.Email)
+	if msg := emailaddr.Problem(p.Email); msg != "" {
+		errs = append(errs, Error{Path: prefix + "professional.email", Message: msg})
+	}
+	if strings.TrimSpace(p.Name) == "" {
+		errs = append(errs, Error{Path: prefix + "professional.name", Message: prefix + "professional.name is required"})
+	}
+	if dueDate != "" {
+		if _, err := time.Parse(time.DateOnly, dueDate); err != nil {
+			errs = append(errs, Error{Path: prefix + "dueDate", Message: "dueDate must be a date like 2026-04-08"})
+		}
+	}
+	return errs
 }
 
 // delegationAnswer answers a change of a delegation with the delegation as it is in the change's
@@ -258,9 +273,10 @@ func (h *Handler) getDelegation(w http.ResponseWriter, r *http.Request) {
 }
 
 type reasonRequest struct {
-	Reason       string        `json:"reason"`
-	Comment      string        `json:"comment"`
-	Professional *professional `json:"professional"`
+	Reason       string          `json:"reason"`
+	Comment      string          `json:"comment"`
+	Professional *professional   `json:"professional"`
+	Marks        []casework.Mark `json:"marks"` // a return's comments on questions and rows
 }
 
 // change applies a state change to a delegation: retract, reassign or return.
@@ -303,6 +319,9 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 				errs = append(errs, Error{Path: "reason", Message: "reason is required, for example Insufficient Detail"})
 			}
 		}
+		if change != casework.Return && len(req.Marks) > 0 {
+			errs = append(errs, Error{Path: "marks", Message: "marks are comments on a submission returned for more information: give them only when returning"})
+		}
 		if len(errs) > 0 {
 			fail(w, http.StatusBadRequest, errs...)
 			return
@@ -315,7 +334,7 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 				p := req.Professional
 				return h.work.Reassign(ctx, resp.ID, actor(r), casework.Professional{Email: p.Email, Name: p.Name, Organisation: p.Organisation}, req.Reason)
 			}
-			return h.work.ReturnForInformation(ctx, resp.ID, actor(r), req.Reason, req.Comment)
+			return h.work.ReturnForInformation(ctx, resp.ID, actor(r), req.Reason, req.Comment, req.Marks...)
 		}, h.delegationAnswer(http.StatusOK))
 	}
 }
@@ -325,9 +344,12 @@ func (h *Handler) change(change casework.Action) http.HandlerFunc {
 func (h *Handler) changeFailed(w http.ResponseWriter, r *http.Request, err error) bool {
 	var na *casework.NotAllowedError
 	var ve *casework.VersionError
+	var me *casework.MarksError
 	switch {
 	case err == nil:
 		return false
+	case errors.As(err, &me):
+		fail(w, http.StatusBadRequest, Error{Path: "marks", Message: me.Problem})
 	case errors.As(err, &ve):
 		stale(w, ve.Want, ve.Current)
 	case errors.As(err, &na):

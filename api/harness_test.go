@@ -268,12 +268,13 @@ var testPDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 type records struct {
 	delegation, delegationFile string
 	referral, referralFile     string
+	request                    string // a multi-agency request holding the delegation
 }
 
 func (e *env) records() records {
 	e.t.Helper()
 	rec := records{delegation: "d0000000000000000000000000000001", delegationFile: "fd000000000000000000000000000001",
-		referral: "r0000000000000000000000000000001", referralFile: "fr000000000000000000000000000001"}
+		referral: "r0000000000000000000000000000001", referralFile: "fr000000000000000000000000000001", request: "q0000000000000000000000000000001"}
 	ctx := context.Background()
 	caseData, _ := json.Marshal(familyCase())
 	at := e.clock.Now()
@@ -297,6 +298,12 @@ func (e *env) records() records {
 			e.t.Fatal(err)
 		}
 	}
+	if err := e.store.CreateRequest(ctx, &store.Request{ID: rec.request, FormID: "family-check", FormVersion: 1, CreatedBy: "api:lcs", CreatedAt: at}); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := e.store.AddToRequest(ctx, rec.request, rec.delegation); err != nil {
+		e.t.Fatal(err)
+	}
 	return rec
 }
 
@@ -310,6 +317,9 @@ func (rec records) path(pattern string) string {
 			segs[i] = rec.referral
 			if delegation {
 				segs[i] = rec.delegation
+			}
+			if strings.Contains(pattern, "/requests/") {
+				segs[i] = rec.request
 			}
 		case "{file}":
 			segs[i] = rec.referralFile

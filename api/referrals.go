@@ -71,7 +71,7 @@ func (h *Handler) returnReferral(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.perform(w, r, ctx, func(ctx context.Context) (*store.Response, error) {
-		return h.work.ReturnForInformation(ctx, resp.ID, actor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment))
+		return h.work.ReturnForInformation(ctx, resp.ID, actor(r), strings.TrimSpace(req.Reason), strings.TrimSpace(req.Comment), req.Marks...)
 	}, func(ctx context.Context, tx store.Data, reopened *store.Response) (*answer, error) {
 		returned, err := tx.Response(ctx, reopened.PreviousID)
 		if err != nil {

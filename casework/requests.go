@@ -106,12 +106,17 @@ func owners(list []*store.Response) []string {
 	return out
 }
 
+// Undeliverable reports whether the latest email to the professional could not be delivered.
+func (p AgencyProgress) Undeliverable() bool {
+	return p.Mail != nil && p.Mail.Status() == store.MailUndeliverable
+}
+
 // AgencyProgress is where one agency's contribution to a request stands, as the council follows it.
 type AgencyProgress struct {
-	Delegation  *store.Response
-	Undelivered *store.Mail      // the latest email to the professional, when it could not be delivered
-	Reassigned  bool             // passed to another professional since it was sent
-	AutoReply   *store.AutoReply // the professional's automatic reply in force, if any
+	Delegation *store.Response
+	Mail       *store.Mail      // the latest email about it (to its professional), if any
+	Reassigned bool             // passed to another professional since it was sent
+	AutoReply  *store.AutoReply // the professional's automatic reply in force, if any
 }
 
 // RequestProgress reads a request and where each of its delegations stands, in the order they were made.
@@ -124,27 +129,34 @@ func (s *Service) RequestProgress(ctx context.Context, id string) (*store.Reques
 	if err != nil {
 		return nil, nil, fmt.Errorf("request %s: %w", id, err)
 	}
+	progress, err := s.Progress(ctx, s.st, members)
+	if err != nil {
+		return nil, nil, fmt.Errorf("request %s: %w", id, err)
+	}
+	return q, progress, nil
+}
+
+// Progress is where each of a request's delegations stands, read from d (the store, or the transaction
+// that sent them).
+func (s *Service) Progress(ctx context.Context, d store.Data, members []*store.Response) ([]AgencyProgress, error) {
 	out := make([]AgencyProgress, len(members))
 	for i, r := range members {
 		p := AgencyProgress{Delegation: r}
-		m, err := LatestMail(ctx, s.st, r.ID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("request %s: %w", id, err)
+		var err error
+		if p.Mail, err = LatestMail(ctx, d, r.ID); err != nil {
+			return nil, err
 		}
-		if m != nil && m.Status() == store.MailUndeliverable {
-			p.Undelivered = m
-		}
-		events, err := s.st.Events(ctx, r.ID)
+		events, err := d.Events(ctx, r.ID)
 		if err != nil {
-			return nil, nil, fmt.Errorf("request %s: %w", id, err)
+			return nil, err
 		}
 		for _, e := range events {
 			p.Reassigned = p.Reassigned || e.Kind == string(Reassign)
 		}
 		if p.AutoReply, err = s.AutoReplyFor(ctx, r.OwnerEmail); err != nil {
-			return nil, nil, fmt.Errorf("request %s: %w", id, err)
+			return nil, err
 		}
 		out[i] = p
 	}
-	return q, out, nil
+	return out, nil
 }

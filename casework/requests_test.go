@@ -75,7 +75,7 @@ func TestSendRequestMakesOneDelegationPerAgencyInOneTransaction(t *testing.T) {
 	if p := progress[1]; p.Reassigned || p.Delegation.Status != store.StatusRetracted {
 		t.Fatalf("retracted: %+v", p)
 	}
-	if p := progress[2]; p.Delegation.Status != store.StatusOpened || p.Undelivered != nil || p.AutoReply != nil {
+	if p := progress[2]; p.Delegation.Status != store.StatusOpened || p.Undeliverable() || p.Mail == nil || p.AutoReply != nil {
 		t.Fatalf("opened: %+v", p)
 	}
 	if _, _, err := e.work.RequestProgress(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {

@@ -29,6 +29,13 @@ const MaxMarkLength = 2000
 // ErrMarks is wrapped by the errors of marks that do not fit the submission; nothing is changed.
 var ErrMarks = errors.New("the marks do not fit the submission")
 
+// MarksError says what is wrong with the marks of a return.
+type MarksError struct{ Problem string }
+
+func (e *MarksError) Error() string { return ErrMarks.Error() + ": " + e.Problem }
+
+func (e *MarksError) Unwrap() error { return ErrMarks }
+
 // Round is one return of a response: when, what it returned, and the council's marks.
 type Round struct {
 	store.ReturnRound
@@ -60,13 +67,13 @@ func (s *Service) checkMarks(r *store.Response, marks []Mark) error {
 		m.Comment = strings.TrimSpace(m.Comment)
 		switch {
 		case !places[m.Path]:
-			return fmt.Errorf("%w: it has no question or row %q", ErrMarks, m.Path)
+			return &MarksError{fmt.Sprintf("the submission has no question or row %q", m.Path)}
 		case seen[m.Path]:
-			return fmt.Errorf("%w: %q is marked twice", ErrMarks, m.Path)
+			return &MarksError{fmt.Sprintf("%q is marked twice", m.Path)}
 		case m.Comment == "":
-			return fmt.Errorf("%w: the mark on %q has no comment", ErrMarks, m.Path)
+			return &MarksError{fmt.Sprintf("the mark on %q has no comment", m.Path)}
 		case utf8.RuneCountInString(m.Comment) > MaxMarkLength:
-			return fmt.Errorf("%w: the comment on %q is longer than %d characters", ErrMarks, m.Path, MaxMarkLength)
+			return &MarksError{fmt.Sprintf("the comment on %q is longer than %d characters", m.Path, MaxMarkLength)}
 		}
 		seen[m.Path] = true
 	}

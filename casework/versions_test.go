@@ -50,9 +50,9 @@ func TestPublishedVersionsAreImmutable(t *testing.T) {
 		t.Fatalf("a comment counted as a change: %v", err)
 	}
 	edited := bundled(t, "multi-agency-chronology.yaml", "title: Multi-Agency Chronology", "title: Multi-Agency Chronology (edited)")
-	next := bundled(t, "safeguarding-concern.yaml", "\nversion: 1\n", "\nversion: 2\n")
+	next := bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 3\n")
 	_, err = e.work.Publish(ctx, []*engine.Form{next, edited}, casework.PublishOptions{})
-	if err == nil || !strings.Contains(err.Error(), "multi-agency-chronology version 1 has changed since it was published: raise its version") {
+	if err == nil || !strings.Contains(err.Error(), "multi-agency-chronology version 2 has changed since it was published: raise its version") {
 		t.Fatalf("an edited, unbumped version: %v", err)
 	}
 	stored, _ := e.st.FormVersions(ctx)
@@ -62,20 +62,20 @@ func TestPublishedVersionsAreImmutable(t *testing.T) {
 
 	// A new version is published and becomes current; a version older than the latest is refused.
 	if res, err := e.work.Publish(ctx, []*engine.Form{next}, casework.PublishOptions{}); err != nil || len(res.New) != 1 {
-		t.Fatalf("version 2: %+v, %v", res, err)
+		t.Fatalf("version 3: %+v, %v", res, err)
 	}
-	if got := e.forms.Get("safeguarding-concern"); got.Version != 2 || e.forms.Version("safeguarding-concern", 1) == nil {
-		t.Fatalf("current %d; version 1 known: %v", got.Version, e.forms.Version("safeguarding-concern", 1) != nil)
+	if got := e.forms.Get("safeguarding-concern"); got.Version != 3 || e.forms.Version("safeguarding-concern", 2) == nil {
+		t.Fatalf("current %d; version 2 known: %v", got.Version, e.forms.Version("safeguarding-concern", 2) != nil)
 	}
-	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 1\n", "\nversion: 4\n")}, casework.PublishOptions{}); err != nil {
+	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 5\n")}, casework.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	old := bundled(t, "safeguarding-concern.yaml", "\nversion: 1\n", "\nversion: 3\n")
-	if _, err := e.work.Publish(ctx, []*engine.Form{old}, casework.PublishOptions{}); err == nil || !strings.Contains(err.Error(), "safeguarding-concern version 3 is older than version 4, already published: raise its version to 5") {
+	old := bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 4\n")
+	if _, err := e.work.Publish(ctx, []*engine.Form{old}, casework.PublishOptions{}); err == nil || !strings.Contains(err.Error(), "safeguarding-concern version 4 is older than version 5, already published: raise its version to 6") {
 		t.Fatalf("an older version: %v", err)
 	}
 	entries, _ := e.st.AuditLog(ctx, store.AuditFilter{Limit: 100})
-	if entries[0].Action != "form published" || !strings.HasPrefix(entries[0].Detail, "safeguarding-concern version 4 (sha256:") {
+	if entries[0].Action != "form published" || !strings.HasPrefix(entries[0].Detail, "safeguarding-concern version 5 (sha256:") {
 		t.Fatalf("the publish is not audited: %+v", entries[0])
 	}
 }
@@ -92,14 +92,14 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 1\n", "\nversion: 2\n")}, casework.PublishOptions{}); err != nil {
+	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 3\n")}, casework.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := e.st.Response(ctx, ref.ID)
-	if got.FormVersion != 1 {
-		t.Fatalf("the referral is on version %d, want 1", got.FormVersion)
+	if got.FormVersion != 2 {
+		t.Fatalf("the referral is on version %d, want 2", got.FormVersion)
 	}
-	if f, err := e.work.FormOf(got); err != nil || f.Version != 1 {
+	if f, err := e.work.FormOf(got); err != nil || f.Version != 2 {
 		t.Fatalf("FormOf: %v, %v", f, err)
 	}
 	// A submission returned for more information: its open copy stays on the version it was made with.
@@ -108,17 +108,17 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	reopened, err := e.work.ReturnForInformation(ctx, ref.ID, "staff@council.example", "Insufficient Detail", "")
-	if err != nil || reopened.ID == ref.ID || reopened.FormVersion != 1 {
+	if err != nil || reopened.ID == ref.ID || reopened.FormVersion != 2 {
 		t.Fatalf("the returned copy: %+v, %v", reopened, err)
 	}
-	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != 1 {
-		t.Fatalf("the returned copy is stored on version %d, want 1", stored.FormVersion)
+	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != 2 {
+		t.Fatalf("the returned copy is stored on version %d, want 2", stored.FormVersion)
 	}
-	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 1 {
-		t.Fatalf("a delegation records version %d, want 1", d.FormVersion)
+	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 2 {
+		t.Fatalf("a delegation records version %d, want 2", d.FormVersion)
 	}
 	later, err := e.work.StartReferral(ctx, "safeguarding-concern", casework.Referrer{UserID: "u1", Email: "rose@example.org", Name: "Rose Berry", Audience: engine.AudiencePublic})
-	if err != nil || later.FormVersion != 2 {
+	if err != nil || later.FormVersion != 3 {
 		t.Fatalf("a new referral: version %d, %v", later.FormVersion, err)
 	}
 }
@@ -159,7 +159,7 @@ func TestPublishRacingAnotherProcess(t *testing.T) {
 	}
 	edited := bundled(t, "early-help-request.yaml", "title: Early Help request", "title: Early Help request (edited)")
 	_, err = second().Publish(ctx, []*engine.Form{edited}, casework.PublishOptions{By: "second process"})
-	if err == nil || !strings.Contains(err.Error(), "early-help-request version 1 has changed since it was published: raise its version") {
+	if err == nil || !strings.Contains(err.Error(), "early-help-request version 2 has changed since it was published: raise its version") {
 		t.Fatalf("another definition, published meanwhile: %v", err)
 	}
 	entries, _ := e.st.AuditLog(ctx, store.AuditFilter{Actor: "second process", Limit: 10})

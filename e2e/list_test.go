@@ -28,7 +28,9 @@ func TestListAddAnotherInTheBrowser(t *testing.T) {
 			b.ClickLink("Continue")
 			b.ClickButton("3. Child or young person's details")
 			b.Fill("Child's full name", "Aurora Boreo")
-			b.Fill("Address where the child lives", "41 Test Street, Testertown")
+			b.Choose("Address where the child lives", "Address")
+			b.Fill("Address line 1", "41 Test Street")
+			b.Fill("Town or city", "Testertown")
 			b.Choose("Does the child or family need an interpreter?", "No")
 			b.ClickButton("Next") // Next checks the page: its questions are answered
 			b.MustSee("No people added yet.")

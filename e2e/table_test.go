@@ -186,25 +186,25 @@ func TestConditionalQuestionsInTheBrowser(t *testing.T) {
 			b.ClickLink("Continue")
 			b.ClickButton("3. Child or young person's details")
 			if !js {
-				b.MustSee("Answer this if “Is your concern about an unborn baby?” is “Yes”")
-				b.MustSee("Expected due date")
+				b.MustSee("Answer this if “Does the child or family need an interpreter?” is “Yes”")
+				b.MustSee("Language the interpreter needs to speak")
+				b.MustSee("Expected due date") // every choice of the date of birth shows its inputs
 				b.MustSee("Approximate age in years")
 				return
 			}
-			b.MustNotSee("Expected due date")
+			b.MustNotSee("Language the interpreter needs to speak")
 			b.MustNotSee("Answer this if")
-			b.MustSee("Approximate age in years")
-			b.Choose("Is your concern about an unborn baby?", "Yes")
-			b.MustSee("Expected due date")
-			b.MustNotSee("Approximate age in years") // shown only when the concern is not about an unborn baby
-			b.MustNotSee("Date of birth")
-			b.Choose("Is your concern about an unborn baby?", "No")
+			b.Choose("Does the child or family need an interpreter?", "Yes")
+			b.MustSee("Language the interpreter needs to speak")
+			b.Choose("Does the child or family need an interpreter?", "No")
+			b.MustNotSee("Language the interpreter needs to speak")
 			b.MustNotSee("Expected due date")
-			b.MustSee("Approximate age in years")
+			b.Choose("Child's date of birth", "Born")
+			b.MustNotSee("Expected due date")
 			b.Fill("Day", "27")
 			b.Fill("Month", "3")
 			b.Fill("Year", "2015")
-			b.MustNotSee("Approximate age in years") // asked only without a date of birth
+			b.MustSee("The date of birth is estimated")
 			if r := b.Audit(); len(r.Violations) > 0 {
 				t.Fatalf("with the questions revealed:\n%s", r)
 			}
@@ -230,10 +230,10 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			p.register(b, "Sam", "Jones", "sam.jones@school.example")
 			b.Visit("/tasks/" + task + "/pages/practitioner")
 			b.Fill("Role", "Designated safeguarding lead")
-			b.Fill("Telephone number", "01632 960001")
+			b.Fill("Telephone number", "01632 9600")
 			b.ClickButton("Next")
 			b.MustSee("There is a problem")
-			b.MustSee("Telephone number cannot contain spaces")
+			b.MustSee("Enter your telephone number, like 01632 960 001")
 			b.MustSee("Enter your full name")
 			b.MustSee("Enter the name of your organisation")
 			b.MustNotSee("Success")
@@ -245,8 +245,8 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 			if a := savedChronology(t, p, task); a.Values["practitioner_role"] != "Designated safeguarding lead" {
 				t.Fatalf("the answers were not saved: %v", a.Values)
 			}
-			b.ClickLink("Telephone number cannot contain spaces: enter it as one continuous number, like 01632960001")
-			b.Fill("Telephone number", "01632960001")
+			b.ClickLink("Enter your telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+			b.Fill("Telephone number", "01632 960 001") // spaces are fine: kept as digits only
 			b.Fill("Name of practitioner", "Sam Jones")
 			b.Fill("Organisation", "Cherwell Primary School")
 			b.ClickButton("Next")

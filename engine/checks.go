@@ -60,13 +60,7 @@ func checkNumber(fd *Field, raw any) (any, string, string) {
 func (v *validation) checkDate(fd *Field, raw any, sc *scope) (any, string, string) {
 	d, problem := parseDate(raw)
 	if problem != "" {
-		if problem == "real" {
-			return nil, "format", pick(fd.Messages.Format, upperFirst(subject(fd))+" must be a real date")
-		}
-		if problem == "year" {
-			return nil, "format", pick(fd.Messages.Format, "Year must include 4 numbers")
-		}
-		return nil, "format", upperFirst(subject(fd)) + " must include " + problem
+		return nil, "format", dateProblemMessage(fd, subject(fd), problem)
 	}
 	switch {
 	case fd.NotInFuture && d > v.today:
@@ -249,5 +243,4 @@ var (
 	// emailRE is the HTML standard's valid e-mail address, with at least one dot in the domain. The derived
 	// submission schema uses the same pattern, so the engine and consumers of submissions agree exactly.
 	emailRE = regexp.MustCompile(EmailPattern)
-	phoneRE = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
 )

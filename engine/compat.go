@@ -116,6 +116,7 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		{"minItems", false, intNumber(of.MinItems), intNumber(nf.MinItems)},
 		{"minSelected", false, intNumber(of.MinSelected), intNumber(nf.MinSelected)},
 		{"min", false, of.Min, nf.Min},
+		{"maxWords", true, intNumber(of.MaxWords), intNumber(nf.MaxWords)}, // word limits (ukchecks.go)
 	} {
 		tightened(l.name, l.lower, l.o, l.n)
 	}
@@ -130,6 +131,8 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		at(new, nf.pointer+"/pattern", Warning, "compat-pattern", "%s has a new pattern %q (%s): existing answers may not match it", nf.place(), nf.Pattern, was)
 	}
 	compareDates(new, of, nf, at)
+	compareChronology(new, of, nf, at)          // chronology.go
+	compareAddressChoices(old, new, of, nf, at) // the UK answer types (uklint.go)
 	if change := narrowed(of.Accept, nf.Accept); change != "" {
 		at(new, nf.pointer+"/accept", Warning, "compat-accept", "%s %s: drafts holding other files cannot be submitted until they are removed", nf.place(), change)
 	}

@@ -59,6 +59,12 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 			out = append(out, a.Name)
 		}
 		return out
+	// The UK answer types: one line each (ukschema.go).
+	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+		if line := formatUKAnswer(fd, v); line != "" {
+			return []string{line}
+		}
+		return nil
 	case TypeComputed:
 		return fd.formatComputed(v)
 	case TypeTable, TypeList:
@@ -106,6 +112,9 @@ func attachmentList(v any) []Attachment {
 // checked one: a date typed as day, month and year reads "3 February 2026" when it is a real date, and
 // as it was typed when it is not.
 func (fd *Field) FormatDraft(v any, children []Child) []string {
+	if clean, ok := checkedUKDraft(fd, v); ok {
+		return fd.FormatAnswer(clean, children)
+	}
 	if fd.Type != TypeDate || !isAnswered(v) {
 		return fd.FormatAnswer(v, children)
 	}

@@ -55,7 +55,8 @@ func (c *checker) run() {
 	c.resolveConditions()
 	c.checkConditionCycles()
 	c.checkConditionOrder()
-	c.checkGuidance() // content15
+	c.checkGuidance()     // content15
+	c.checkPlaceholders() // content15
 }
 
 // --- retention ---------------------------------------------------------------------------------------
@@ -227,8 +228,10 @@ func (c *checker) checkSection(s *Section) {
 
 // Types allowed as table columns and as list item fields.
 var (
-	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeYesNo, TypeChildren}
-	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNumber, TypeDate, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
+	// An NHS number or a time fits a table cell; a date of birth or an address, with its choices and several
+	// inputs, only a list item.
+	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeSelect, TypeYesNo, TypeChildren}
+	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeDateOfBirth, TypeAddress, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
 		TypeComputed} // computed: a value worked out for each item (an age from a date of birth)
 )
 
@@ -269,6 +272,7 @@ func (c *checker) checkField(fd *Field) {
 	c.checkLimits(fd)
 	c.checkPattern(fd)
 	c.checkDates(fd)
+	c.checkUKTypes(fd) // word limits and the UK answer types (uklint.go)
 	c.checkPrefill(fd)
 	for _, child := range fd.Children() {
 		c.checkField(child)
@@ -360,6 +364,8 @@ func (fd *Field) hasMessages() bool {
 		return true
 	case fd.Type == TypeEmail || fd.Type == TypePhone || fd.Type == TypeNumber || fd.Type == TypeDate:
 		return true
+	case fd.Type == TypeNHSNumber || fd.Type == TypeTime || fd.Type == TypeDateOfBirth || fd.Type == TypeAddress || fd.MaxWords != nil:
+		return true
 	case fd.MinLength != nil || fd.MaxLength != nil || fd.MinSelected != nil || fd.MaxSelected != nil:
 		return true
 	case fd.MinRows != nil || fd.MaxRows != nil || fd.MinItems != nil || fd.MaxItems != nil || fd.MaxFiles > 0:
@@ -436,6 +442,7 @@ func (c *checker) checkContainer(fd *Field) {
 		}
 	}
 	c.checkOrderBy(fd)
+	c.checkChronology(fd) // chronology.go
 }
 
 // orderTypes are the types whose answers have an order rows can be sorted by.
@@ -563,6 +570,7 @@ var prefillTypes = map[string][]string{
 	TypeText: {"string"}, TypeTextarea: {"string"}, TypeEmail: {"string"}, TypePhone: {"string"},
 	TypeSelect: {"string"}, TypeRadios: {"string"}, TypeYesNo: {"string", "boolean"}, TypeDate: {"string"},
 	TypeNumber: {"number", "integer"}, TypeCheckboxes: {"array"}, TypeTable: {"array"}, TypeList: {"array"},
+	TypeNHSNumber: {"string"}, TypeTime: {"string"}, TypeDateOfBirth: {"string"}, // a date of birth from a date: a known one
 }
 
 func (c *checker) checkPrefill(fd *Field) {

@@ -33,6 +33,16 @@ const (
 	TypeComputed = "computed"
 )
 
+// The UK answer types social care records (ukchecks.go).
+const (
+	// TypeDateOfBirth is a child's date of birth as social care records it: born (a date, perhaps
+	// estimated), unborn (an expected due date) or not known (an approximate age).
+	TypeDateOfBirth = "dateOfBirth"
+	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
+	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
+	TypeTime        = "time"      // a time of day, stored as HH:MM
+)
+
 // Form scopes and kinds.
 const (
 	ScopeChild      = "child"
@@ -191,6 +201,14 @@ type Field struct {
 	// FixedRows are the rows a table starts with, labelled, which cannot be removed (struct15).
 	FixedRows []FixedRow `json:"fixedRows,omitempty"`
 
+	// The chronology columns of a table (issue 17; chronology.go): which column is each row's date (a
+	// table with one is a chronology, merged across agencies), which names the agency, which the child or
+	// children, and which describes the event.
+	DateColumn   string `json:"dateColumn,omitempty"`
+	AgencyColumn string `json:"agencyColumn,omitempty"`
+	ChildColumn  string `json:"childColumn,omitempty"`
+	EventColumn  string `json:"eventColumn,omitempty"`
+
 	Fields    []*Field `json:"fields,omitempty"`
 	ItemLabel string   `json:"itemLabel,omitempty"`
 	MinItems  *int     `json:"minItems,omitempty"`
@@ -207,6 +225,13 @@ type Field struct {
 	Whose    string            `json:"whose,omitempty"`
 	Prefills map[string]string `json:"prefills,omitempty"`
 	Hints    map[string]string `json:"hints,omitempty"`
+	// Word limits and the UK answer types (ukchecks.go).
+	MaxWords *int `json:"maxWords,omitempty"` // textarea: the most words the answer may have
+	// SameAs is, for an address, the id of another address field ("the child's address") people may say
+	// this one is the same as.
+	SameAs         string `json:"sameAs,omitempty"`
+	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
+	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
 	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
 	// makes any question required when it holds.
 	Expr         string `json:"expr,omitempty"`
@@ -220,6 +245,7 @@ type Field struct {
 	parent  *Field // the table or list holding this field, if any
 	use     *Field // for a question made from a group, the use that made it
 	pattern *regexp.Regexp
+	sameAs  *Field // the address field SameAs names, resolved by the checker
 }
 
 // Messages are a designer's own error messages for a field.
@@ -337,6 +363,9 @@ func (fd *Field) Child(id string) *Field {
 
 // MultipleChildren reports whether a children column allows more than one child per row.
 func (fd *Field) MultipleChildren() bool { return fd.Multiple == nil || *fd.Multiple }
+
+// SameAsField returns the address field this address may be the same as, or nil.
+func (fd *Field) SameAsField() *Field { return fd.sameAs }
 
 // Section returns the section holding the field.
 func (fd *Field) Section() *Section { return fd.section }

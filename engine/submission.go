@@ -63,10 +63,14 @@ func fieldSchema(fd *Field) map[string]any {
 		if fd.Pattern != "" {
 			s["pattern"] = "^(?:" + fd.Pattern + ")$"
 		}
+		if fd.MaxWords != nil {
+			s["description"] = "At most " + itoa(*fd.MaxWords) + " words."
+		}
 	case TypeEmail:
 		s["type"], s["pattern"] = "string", EmailPattern
 	case TypePhone:
 		s["type"], s["pattern"] = "string", phoneRE.String()
+		s["description"] = "Digits only: a UK number as dialled in the UK (01632960001), another country's as + and its digits."
 	case TypeNumber:
 		s["type"] = "number"
 		if fd.Integer {
@@ -112,6 +116,9 @@ func fieldSchema(fd *Field) map[string]any {
 		if fd.MaxFiles > 0 {
 			s["maxItems"] = fd.MaxFiles
 		}
+	// Word limits and the UK answer types (ukschema.go).
+	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+		ukFieldSchema(fd, s)
 	case TypeComputed:
 		computedSchema(fd, s)
 	case TypeTable, TypeList:
@@ -136,6 +143,9 @@ func fieldSchema(fd *Field) map[string]any {
 			s["type"], s["items"] = "array", map[string]any{"anyOf": []any{row, blank}}
 		} else {
 			s["type"], s["items"] = "array", row
+		}
+		if c := chronologySchema(fd); c != nil {
+			s["x-chronology"] = c
 		}
 		lo, hi := rowLimits(fd)
 		if lo > 0 {

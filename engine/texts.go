@@ -38,11 +38,14 @@ var notTextProperties = map[string]bool{
 	"Condition.Field": true, "Condition.Equals": true, "Condition.NotEquals": true, "Condition.In": true,
 	"Condition.Contains": true, "Condition.Expr": true,
 	"Field.Expr": true, "Field.Result": true, "Field.RequiredWhen": true,
+	// A chronology table's columns (chronology.go).
+	"Field.DateColumn": true, "Field.AgencyColumn": true, "Field.ChildColumn": true, "Field.EventColumn": true,
 	"Rule.Expr": true, "Rule.Fields": true, "Field.Style": true,
 	// struct15: names of shared lists and groups, and what a use of a group gives its questions on loading
 	// (their names and hints, translated as theirs).
 	"Field.OptionList": true, "Field.Use": true, "Field.Whose": true, "Field.Prefills": true, "Field.Hints": true,
 	"FixedRow.ID": true, "Group.Description": true,
+	"Field.SameAs": true, // an address's: the id of another address question
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,7 +14,7 @@ type FieldError struct {
 	Section string `json:"section"`
 	Child   string `json:"child,omitempty"`
 	Field   string `json:"field"`
-	Kind    string `json:"kind"` // required, format, min, max, pattern, option
+	Kind    string `json:"kind"` // required, format, min, max, pattern, option, rule (a rule of the form: expressions.go)
 	Message string `json:"message"`
 }
 
@@ -388,7 +387,10 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 	switch fd.Type {
 	case TypeText, TypeTextarea:
 		s := cleanText(raw, fd.Type == TypeTextarea)
-		return v.checkText(fd, s)
+		if out, kind, msg := v.checkText(fd, s); msg != "" || fd.MaxWords == nil {
+			return out, kind, msg
+		}
+		return checkWords(fd, s)
 	case TypeEmail:
 		s := strings.TrimSpace(textOf(raw))
 		if !emailRE.MatchString(s) {
@@ -399,14 +401,7 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		}
 		return s, "", ""
 	case TypePhone:
-		s := strings.TrimSpace(textOf(raw))
-		if strings.ContainsFunc(s, unicode.IsSpace) {
-			return nil, "format", pick(fd.Messages.Format, upperFirst(subject(fd))+" cannot contain spaces: enter it as one continuous number, like 01632960001")
-		}
-		if !phoneRE.MatchString(s) {
-			return nil, "format", pick(fd.Messages.Format, "Enter "+subject(fd)+" using numbers only, like 01632960001 or +441632960001")
-		}
-		return s, "", ""
+		return checkPhone(fd, raw)
 	case TypeNumber:
 		return checkNumber(fd, raw)
 	case TypeDate:
@@ -434,6 +429,15 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		return v.checkChildren(fd, raw)
 	case TypeAttachments:
 		return checkAttachments(fd, raw)
+	// The UK answer types (ukchecks.go).
+	case TypeNHSNumber:
+		return checkNHSNumber(fd, raw)
+	case TypeTime:
+		return checkTime(fd, raw)
+	case TypeDateOfBirth:
+		return v.checkDateOfBirth(fd, raw)
+	case TypeAddress:
+		return v.checkAddress(fd, raw, sc)
 	case TypeComputed:
 		return raw, "", "" // worked out by the engine: already clean
 	}

@@ -11,7 +11,7 @@ import (
 // answeredForm draws the submission Validate makes of the answers, section by section in form order.
 func (r *renderer) answeredForm(d Document) {
 	res := d.Form.Validate(d.CaseData, d.Answers, engine.ValidateOptions{Sections: d.Sections, Today: d.Today})
-	a := &answered{r: r, children: d.Form.Children(d.CaseData)}
+	a := &answered{r: r, children: d.Form.Children(d.CaseData), form: d.Form, submission: res.Submission}
 	for _, sr := range res.Sections {
 		if !sr.Visible {
 			continue
@@ -34,6 +34,7 @@ func (r *renderer) answeredForm(d Document) {
 		for _, id := range sr.Hidden {
 			hidden[id] = true
 		}
+		a.child = sr.Child
 		r.section(title, func() {
 			for _, fd := range s.Fields {
 				if hidden[fd.ID] {
@@ -48,6 +49,10 @@ func (r *renderer) answeredForm(d Document) {
 type answered struct {
 	r        *renderer
 	children []engine.Child
+	// For declarations that show the person's answers (content15).
+	form       *engine.Form
+	submission engine.Answers
+	child      string // the child of the per-child section being drawn
 }
 
 // field draws one question and its answer at x, in width w: together, a division of the structure.
@@ -69,7 +74,7 @@ func (a *answered) field(x, w float64, fd *engine.Field, v any) {
 	}
 	r.label(x, w, fd.Label, stLabel, stBody.lh())
 	if fd.Type == engine.TypeDeclaration && strings.TrimSpace(fd.Text) != "" {
-		r.para(x, w, strings.TrimSpace(fd.Text), stBody)
+		r.para(x, w, strings.TrimSpace(a.form.Statement(fd, a.submission, a.child, a.children)), stBody)
 	}
 	a.answer(x, w, fd.FormatAnswer(v, a.children))
 	r.gap(7)

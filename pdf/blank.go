@@ -105,6 +105,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
 	}
 	out = append(out, b.constraints(fd)...)
+	out = append(out, engine.UKNotes(fd)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
 	}
@@ -182,7 +183,7 @@ func (b *blank) space(fd *engine.Field) float64 {
 	case engine.TypeDate:
 		return stCaption.lh() + boxH
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes, engine.TypeYesNo, engine.TypeDeclaration,
-		engine.TypeChildren:
+		engine.TypeChildren, engine.TypeDateOfBirth, engine.TypeAddress:
 		return 2 * stBody.lh()
 	case engine.TypeAttachments:
 		return stBody.lh() + 3*areaLineH
@@ -208,19 +209,12 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		r.rect(x, r.y, w, h, 255)
 		r.y += h
 	case engine.TypeDate:
-		r.room(stCaption.lh() + boxH)
-		bx := x
-		r.within("P", func() {
-			for _, part := range []struct {
-				name string
-				w    float64
-			}{{r.w.day, 30}, {r.w.month, 30}, {r.w.year, 48}} {
-				r.text(bx, r.y, part.name, stCaption)
-				r.rect(bx, r.y+stCaption.lh(), part.w, boxH, 255)
-				bx += part.w + 8
-			}
-		})
-		r.y += stCaption.lh() + boxH
+		b.dateBoxes(x)
+	// The UK answer types (ukfields.go).
+	case engine.TypeDateOfBirth:
+		b.dateOfBirth(x, w)
+	case engine.TypeAddress:
+		b.address(x, w, fd)
 	case engine.TypeSelect, engine.TypeRadios:
 		r.para(x, w, r.w.tickOne, stHint)
 		b.options(x, w, fd.Options)
@@ -232,7 +226,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 	case engine.TypeYesNo:
 		b.options(x, w, []engine.Option{{Label: r.w.yes}, {Label: r.w.no}})
 	case engine.TypeDeclaration:
-		text := strings.TrimSpace(fd.Text)
+		text := strings.TrimSpace(b.form.Statement(fd, engine.Answers{}, "", nil)) // {id}s as [their labels]
 		if text == "" {
 			text = r.w.iConfirm
 		}
@@ -257,8 +251,10 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		switch fd.Type {
 		case engine.TypeNumber:
 			bw = min(w, 40*mm)
-		case engine.TypePhone:
+		case engine.TypePhone, engine.TypeNHSNumber:
 			bw = min(w, 70*mm)
+		case engine.TypeTime:
+			bw = min(w, 40*mm)
 		}
 		r.room(boxH)
 		r.rect(x, r.y, bw, boxH, 255)

@@ -32,7 +32,7 @@ func (r *renderer) styledText(x, w float64, fd *engine.Field, st style) {
 	case engine.StyleWarning:
 		bold := st
 		bold.bold = true
-		spans := append([]guidance.Span{{Text: wordWarning + ": ", Bold: true}}, guidance.Inline(fd.Text)...)
+		spans := append([]guidance.Span{{Text: r.w.warning + ": ", Bold: true}}, guidance.Inline(fd.Text)...)
 		r.within("P", func() { r.runLines(x, r.richWrap(spans, bold, w), st, 2*st.lh()) })
 	case engine.StyleDetails:
 		r.within("P", func() { r.keptLines(x, w, fd.Summary, stLabel, 2*st.lh()) })
@@ -41,9 +41,6 @@ func (r *renderer) styledText(x, w float64, fd *engine.Field, st style) {
 		r.richText(x, w, fd.Text, st)
 	}
 }
-
-// wordWarning starts a warning text in the PDF, as the page's screen-reader text does.
-const wordWarning = "Warning"
 
 // richText draws designer guidance text at x in width w.
 func (r *renderer) richText(x, w float64, text string, st style) {

@@ -85,3 +85,33 @@ func TestGuidanceInThePDF(t *testing.T) {
 		t.Errorf("%d lists of %d items in the structure, want 2 of 3", lists, items)
 	}
 }
+
+// A declaration's {id}s read as the person's answers in the answered PDF, and as the questions' labels in
+// the blank one.
+func TestDeclarationStatementInThePDF(t *testing.T) {
+	requireTools(t)
+	form, diags := engine.Load("f.yaml", []byte(`id: declaration-check
+title: Declaration Check
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+sections:
+  - id: you
+    title: About you
+    fields:
+      - { id: referrer_name, type: text, label: Your name, required: true }
+      - { id: ok, type: declaration, required: true, label: Declaration, text: "I, {referrer_name}, confirm this is correct." }
+`))
+	if len(diags) > 0 {
+		t.Fatal(diags)
+	}
+	answered := writeTemp(t, Document{Form: form, Answers: engine.Answers{Values: map[string]any{"referrer_name": "Sam Jones", "ok": "yes"}}}, true, "answered.pdf")
+	if text := strings.Join(strings.Fields(pdftotext(t, answered)), " "); !strings.Contains(text, "Declaration I, Sam Jones, confirm this is correct. Confirmed") {
+		t.Errorf("answered: %s", text)
+	}
+	blank := writeTemp(t, Document{Form: form, Blank: true}, true, "blank.pdf")
+	if text := strings.Join(strings.Fields(pdftotext(t, blank)), " "); !strings.Contains(text, "I, [Your name], confirm this is correct.") {
+		t.Errorf("blank: %s", text)
+	}
+}

@@ -106,24 +106,13 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 	if d.Form == nil {
 		return Result{}, errors.New("pdf: no form to render")
 	}
-	lang := "en"
 	if d.Lang == "" {
 		d.Lang = d.Form.Lang() // a form's translated copy is printed in its language
 	}
-	if d.Lang != "" {
-		tg, err := language.Parse(d.Lang)
-		if err != nil {
-			return Result{}, fmt.Errorf("pdf: language %q: %w", d.Lang, err)
-		}
-		lang = tg.String()
-	}
-	r, err := newRenderer(d.Marking)
+	r, err := startDocument(d.Form.Title, d.Marking, d.Lang)
 	if err != nil {
 		return Result{}, err
 	}
-	r.tags.lang, r.tags.title = lang, d.Form.Title
-	r.w = wordsFor(lang)
-	r.pdf.SetInfo(gopdf.PdfInfo{Title: infoText(d.Form.Title), Creator: "formportal", Producer: "formportal"})
 
 	r.heading(func() { r.lines(left, r.wrap(r.clean(d.Form.Title, stTitle), stTitle, contentW), stTitle) })
 	r.under(func() {
@@ -138,6 +127,33 @@ func renderPDF(w io.Writer, d Document, tag bool) (Result, error) {
 			r.changes(d)
 		}
 	})
+	return r.write(w, tag)
+}
+
+// startDocument is a renderer for a new document of this title, marking and language ("en" when
+// empty), which it declares.
+func startDocument(title, marking, lang string) (*renderer, error) {
+	tag := "en"
+	if lang != "" {
+		tg, err := language.Parse(lang)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: language %q: %w", lang, err)
+		}
+		tag = tg.String()
+	}
+	r, err := newRenderer(marking)
+	if err != nil {
+		return nil, err
+	}
+	r.tags.lang, r.tags.title = tag, title
+	r.w = wordsFor(tag)
+	r.pdf.SetInfo(gopdf.PdfInfo{Title: infoText(title), Creator: "formportal", Producer: "formportal"})
+	return r, nil
+}
+
+// write finishes a drawn document (the marking and page numbers on every page) and writes it to w,
+// tagged or not.
+func (r *renderer) write(w io.Writer, tag bool) (Result, error) {
 	r.furniture()
 	if r.err != nil {
 		return Result{}, fmt.Errorf("pdf: %w", r.err)

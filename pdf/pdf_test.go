@@ -426,10 +426,21 @@ func answeredExpectation(d Document, res engine.Result, children []engine.Child)
 				hidden = append(hidden, *fd)
 				continue
 			}
-			expectField(e, fd, values[fd.ID], children)
+			expectField(e, withStatement(d.Form, fd, res.Submission, sr.Child, children), values[fd.ID], children)
 		}
 	}
 	return e, hidden
+}
+
+// withStatement is a declaration with its text as the PDF shows it: the person's answers (or the
+// questions' labels) in place of its {id}s. Other fields are returned as they are.
+func withStatement(form *engine.Form, fd *engine.Field, a engine.Answers, child string, children []engine.Child) *engine.Field {
+	if fd.Type != engine.TypeDeclaration {
+		return fd
+	}
+	c := *fd
+	c.Text = form.Statement(fd, a, child, children)
+	return &c
 }
 
 func expectContent(e *expectation, fd *engine.Field) {
@@ -438,7 +449,7 @@ func expectContent(e *expectation, fd *engine.Field) {
 		e.text(fd.ID+" summary", fd.Summary)
 	}
 	if fd.Style == engine.StyleWarning {
-		e.text(fd.ID+" warning", "Warning:")
+		e.text(fd.ID+" warning", e.w.warning+":")
 	}
 	var blocks func([]guidance.Block)
 	blocks = func(bs []guidance.Block) {
@@ -692,7 +703,7 @@ func blankExpectation(form *engine.Form, sections []string, head []HeaderLine) *
 		}
 		e.text("section description", s.Description)
 		for _, fd := range s.Fields {
-			expectBlank(e, fd)
+			expectBlank(e, withStatement(form, fd, engine.Answers{}, "", nil))
 		}
 	}
 	return e

@@ -124,7 +124,7 @@ func questionsAndAnswers(d Document) [][]string {
 			}
 			qa := []string{fd.Label}
 			if fd.Type == engine.TypeDeclaration && strings.TrimSpace(fd.Text) != "" {
-				qa = append(qa, fd.Text)
+				qa = append(qa, d.Form.Statement(fd, res.Submission, "", children))
 			}
 			lines := fd.FormatAnswer(res.Submission.Values[fd.ID], children)
 			if len(lines) == 0 {

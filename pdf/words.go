@@ -17,6 +17,7 @@ type fixedWords struct {
 	kinds                                                          map[string]string
 	blankMarking                                                   string
 	dateLang                                                       string
+	warning                                                        string // content15: starts a warning text
 }
 
 var english = &fixedWords{
@@ -34,7 +35,7 @@ var english = &fixedWords{
 	tickFromTo: "Tick from %s to %s", tickAtLeast: "Tick at least %s", tickAtMost: "Tick no more than %s",
 	rows: "rows", entries: "entries", atLeast: "At least %s %s", upTo: "Up to %s %s",
 	eachFile: "Each file must be %s", upToFiles: "Up to %s files", smallerThan: "each smaller than %s MB", or: "or",
-	blankMarking: BlankMarking, dateLang: "en",
+	blankMarking: BlankMarking, dateLang: "en", warning: "Warning",
 }
 
 // welsh follows the Welsh of GOV.UK's and the Welsh Government's forms ("Ticiwch un", "Diwrnod, Mis,
@@ -57,7 +58,7 @@ var welsh = &fixedWords{
 	rows: "rhes", entries: "cofnod", atLeast: "O leiaf %s %s", upTo: "Hyd at %s %s",
 	eachFile: "Rhaid i bob ffeil fod yn %s", upToFiles: "Hyd at %s ffeil", smallerThan: "pob un yn llai na %s MB", or: "neu",
 	kinds:        map[string]string{"pdf": "PDF", "word": "ddogfen Word", "image": "ddelwedd (JPEG, PNG neu GIF)", "text": "ffeil destun"},
-	blankMarking: "SWYDDOGOL-SENSITIF pan fydd wedi’i chwblhau", dateLang: "cy",
+	blankMarking: "SWYDDOGOL-SENSITIF pan fydd wedi’i chwblhau", dateLang: "cy", warning: "Rhybudd",
 }
 
 // wordsFor are the fixed words of a language: English when it has none.

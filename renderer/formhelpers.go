@@ -69,6 +69,9 @@ func dateText(f FieldView) string {
 
 // cellText is a table cell's answer as text, for read-only tables.
 func cellText(f FieldView) string {
+	if f.Answer != "" {
+		return f.Answer
+	}
 	switch f.Field.Type {
 	case engine.TypeDate:
 		return dateText(f)
@@ -90,6 +93,8 @@ func inputType(fd *engine.Field) string {
 
 func inputmode(fd *engine.Field) string {
 	switch fd.Type {
+	case engine.TypeNHSNumber:
+		return "numeric"
 	case engine.TypeNumber:
 		if fd.Integer {
 			return "numeric"
@@ -113,6 +118,8 @@ func inputWidth(fd *engine.Field) string {
 	switch {
 	case fd.Type == engine.TypePhone || fd.Type == engine.TypeNumber:
 		return "govuk-input--width-20"
+	case fd.Type == engine.TypeNHSNumber || fd.Type == engine.TypeTime:
+		return "govuk-input--width-10"
 	case fd.MaxLength != nil && *fd.MaxLength <= 10:
 		return "govuk-input--width-10"
 	}

@@ -29,10 +29,14 @@ type FieldView struct {
 	Day      string
 	Month    string
 	Year     string
-	Options  []OptionView
-	Rows     []RowView           // read-only tables and lists
-	Table    *TableView          // tables and lists being filled in
-	Files    []engine.Attachment // attachments
+	// Parts are a date of birth's or an address's inputs, by part ("status", "day", "postcode"); Answer
+	// is how a UK answer type reads, for read-only views (ukfields.go).
+	Parts   map[string]string
+	Answer  string
+	Options []OptionView
+	Rows    []RowView           // read-only tables and lists
+	Table   *TableView          // tables and lists being filled in
+	Files   []engine.Attachment // attachments
 	// Mark is the council's comment on the question, when it returned the form for more information.
 	Mark string
 	// Context is visually hidden text after the label naming the row of a repeated question (" in row 2"),
@@ -46,6 +50,10 @@ type FieldView struct {
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
 	// same page (without JavaScript every question is shown, so people need to know which to answer).
 	Condition string
+	// Statement is a declaration's text with the person's answers in place of its {id}s.
+	Statement string
+	// Print: drawn for printing, details open.
+	Print bool
 }
 
 // OptionView is one choice.
@@ -90,6 +98,15 @@ type SectionInput struct {
 	// Marks are the council's comments on questions and rows of a returned form, by path with Prefix
 	// ("gp_name", "children.c1.gp_name", "events[2]"): shown beside what they are about (casework.Mark).
 	Marks map[string]string
+
+	// A declaration that shows the person's own answers (content15): the form and every answer so far
+	// (not only this page's), and the child of a per-child page, to fill in its {id}s. Without Form the
+	// text is shown as written.
+	Form    *engine.Form
+	Answers engine.Answers
+	Child   string
+	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
+	Print bool
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -207,6 +224,13 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
 	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id], Mark: in.Marks[in.Prefix+id]}
+	v.Print = in.Print                     // content15
+	if fd.Type == engine.TypeDeclaration { // content15
+		v.Statement = fd.Text
+		if in.Form != nil {
+			v.Statement = in.Form.Statement(fd, in.Answers, in.Child, in.Children)
+		}
+	}
 	switch fd.Type {
 	case engine.TypeDate:
 		v.Day, v.Month, v.Year = dateParts(raw)
@@ -236,11 +260,16 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		if engine.Ticked(raw) {
 			v.Value = "yes"
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		v.Parts = partsOf(fd, raw)
 	case engine.TypeComputed:
 		v.ReadOnly = true
 		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
 	default:
 		v.Value = text(raw)
+	}
+	if ukType(fd) {
+		v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), ", ")
 	}
 	switch fd.Type {
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes:
@@ -376,6 +405,8 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		return decodeParts(fd, form, name)
 	}
 	if _, posted := form[name]; !posted {
 		return nil, false
@@ -433,6 +464,8 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		encodeParts(fd, v, name, out)
 	default:
 		if v != nil {
 			out.Set(name, text(v))

@@ -189,6 +189,11 @@ func readCell(col *engine.Field, cell string, children []engine.Child) (any, str
 		return nil, ""
 	}
 	switch col.Type {
+	// The UK answer types (ukpaste.go).
+	case engine.TypeDateOfBirth:
+		return readDateOfBirthCell(cell)
+	case engine.TypeAddress:
+		return readAddressCell(col, cell)
 	case engine.TypeDate:
 		d, ok := readDate(cell)
 		if !ok {
@@ -349,6 +354,9 @@ func EncodePaste(fd *engine.Field, rows []any, children []engine.Child) string {
 // pasteCell writes an answer as a spreadsheet shows it: dates as 27/03/2024, choices by label,
 // children by name.
 func pasteCell(col *engine.Field, v any, children []engine.Child) string {
+	if ukType(col) {
+		return strings.Join(col.FormatDraft(v, children), ", ")
+	}
 	switch col.Type {
 	case engine.TypeDate:
 		day, month, year := dateParts(v)

@@ -11,6 +11,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"formportal/clientip"
+	"formportal/engine"
 	"formportal/i18n"
 	"formportal/metrics"
 	"formportal/renderer"
@@ -810,7 +811,7 @@ func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.AccountPage(p, forename, surname, organisation, phone, u.Email, u.IsStaff()))
 		return
 	}
-	u.Forename, u.Surname, u.Organisation, u.Phone = forename, surname, organisation, phone
+	u.Forename, u.Surname, u.Organisation, u.Phone = forename, surname, organisation, normalisePhone(phone)
 	if err := a.store.UpdateUser(r.Context(), u); err != nil {
 		a.serverError(w, r, err)
 		return
@@ -820,17 +821,21 @@ func (a *App) updateAccount(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.AccountPage(p, u.Forename, u.Surname, u.Organisation, u.Phone, u.Email, u.IsStaff()))
 }
 
-// phoneProblem applies the seeds' rule: telephone numbers are one continuous number.
+// phoneProblem checks an account's telephone number as a form's telephone question does: typed with
+// spaces or +44 if people like, kept as digits only (the seeds' rule) in normalisePhone.
 func phoneProblem(ctx context.Context, phone string) string {
-	switch {
-	case phone == "":
-		return ""
-	case strings.ContainsAny(phone, " \t"):
-		return i18n.T(ctx, "account.phone_spaces")
-	case strings.Trim(strings.TrimPrefix(phone, "+"), "0123456789") != "" || len(phone) < 6 || len(phone) > 16:
+	if _, ok := engine.NormalisePhone(phone); phone != "" && !ok {
 		return i18n.T(ctx, "account.phone_numbers")
 	}
 	return ""
+}
+
+// normalisePhone is an account's checked telephone number as it is kept: digits only.
+func normalisePhone(phone string) string {
+	if digits, ok := engine.NormalisePhone(phone); ok {
+		return digits
+	}
+	return phone
 }
 
 func (a *App) passwordForm(w http.ResponseWriter, r *http.Request) {

@@ -335,6 +335,12 @@ func (a *App) routes() {
 				}
 				r.Get("/delegations/new", a.delegateForm)
 				r.Post("/delegations/new", a.delegate)
+				// Multi-agency requests (issue 17).
+				r.Get("/requests", a.requestList)
+				r.Get("/requests/new", a.requestForm)
+				r.Post("/requests/new", a.sendRequest)
+				r.Get("/requests/{id}", a.requestPage)
+				r.Get("/requests/{id}/chronology", a.requestChronology)
 				for _, kind := range []store.Kind{store.KindDelegation, store.KindReferral} {
 					base := "/" + string(kind) + "s/{id}"
 					r.Get(base, a.staffDetail(kind))

@@ -265,6 +265,7 @@ type fixture struct {
 	task, taskFile                 string
 	referral, referralFile, reply  string
 	taskPage, referralPage, formID string
+	request                        string // a multi-agency request, when the test made one
 }
 
 var testPDF = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -309,6 +310,9 @@ func (fx *fixture) path(pattern string) string {
 				segs[i] = fx.task
 			} else {
 				segs[i] = fx.referral
+			}
+			if fx.request != "" && strings.Contains(pattern, "/requests/") {
+				segs[i] = fx.request
 			}
 		case "{file}":
 			if delegation {

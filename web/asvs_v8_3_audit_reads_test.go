@@ -35,6 +35,10 @@ func TestASVS_V8_3_5_APIReadsOfChildDataAudited(t *testing.T) {
 			want = []string{"api:lcs | read answers | " + rec.delegation}
 		case rt.pattern == "/api/v1/referrals":
 			want = []string{"api:lcs | read answers | " + rec.referral}
+		case rt.pattern == "/api/v1/requests/{id}":
+			want = []string{"api:lcs | viewed request | " + rec.request}
+		case rt.pattern == "/api/v1/requests/{id}/chronology":
+			want = []string{"api:lcs | read merged chronology | " + rec.request}
 		default:
 			id := rec.delegation
 			if strings.HasPrefix(rt.pattern, "/api/v1/referrals/") {

@@ -56,13 +56,14 @@ type apiRecords struct {
 	key                        string
 	delegation, delegationFile string
 	referral, referralFile     string
+	request                    string // a multi-agency request holding the delegation
 }
 
 func newAPIRecords(t *testing.T) *apiRecords {
 	t.Helper()
 	e, key := newDelegationEnv(t)
 	rec := &apiRecords{e: e, key: key, delegation: "d0000000000000000000000000000001", delegationFile: "fd000000000000000000000000000001",
-		referral: "r0000000000000000000000000000001", referralFile: "fr000000000000000000000000000001"}
+		referral: "r0000000000000000000000000000001", referralFile: "fr000000000000000000000000000001", request: "q0000000000000000000000000000001"}
 	ctx := context.Background()
 	caseData, _ := json.Marshal(familyCase())
 	at := e.clock.Now()
@@ -86,11 +87,18 @@ func newAPIRecords(t *testing.T) *apiRecords {
 			t.Fatal(err)
 		}
 	}
+	if err := e.store.CreateRequest(ctx, &store.Request{ID: rec.request, FormID: "family-check", FormVersion: 1, CreatedBy: "api:lcs", CreatedAt: at}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.AddToRequest(ctx, rec.request, rec.delegation); err != nil {
+		t.Fatal(err)
+	}
 	return rec
 }
 
 // path fills an API route pattern with the records' ids.
 func (rec *apiRecords) path(pattern string) string {
-	fx := &fixture{task: rec.delegation, taskFile: rec.delegationFile, referral: rec.referral, referralFile: rec.referralFile, formID: "concern"}
+	fx := &fixture{task: rec.delegation, taskFile: rec.delegationFile, referral: rec.referral, referralFile: rec.referralFile, formID: "concern",
+		request: rec.request}
 	return fx.path(pattern)
 }

@@ -262,9 +262,11 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) renderer.SectionInput {
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
-		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed}
+		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
+		Form: f.form, Answers: f.answers}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
+		in.Child = p.child.ID
 	}
 	for _, fd := range p.section.Fields {
 		if fd.Container() {

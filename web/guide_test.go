@@ -12,7 +12,7 @@ import (
 	"formportal/casework"
 )
 
-// Next checks the page: with problems (a phone number with spaces, a required answer missing) it stays,
+// Next checks the page: with problems (a telephone number too short, a required answer missing) it stays,
 // with the GOV.UK error summary, the answers saved all the same; without, it goes on. Section links and
 // Save move or stay without checking.
 func TestNextChecksThePage(t *testing.T) {
@@ -21,13 +21,13 @@ func TestNextChecksThePage(t *testing.T) {
 	b := e.register("pro@school.example")
 	page := "/tasks/" + id + "/pages/"
 	b.get(page + "practitioner")
-	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632 960001", "action", "next").status(http.StatusUnprocessableEntity).
-		see("There is a problem", "Telephone number cannot contain spaces", "Practitioner")
+	b.post(page+"practitioner", "name", "Sam Jones", "phone", "01632 9600", "action", "next").status(http.StatusUnprocessableEntity).
+		see("There is a problem", "Enter a telephone number, like 01632 960 001", "Practitioner")
 	if !strings.Contains(b.last, `href="#phone"`) || strings.Contains(b.last, "Success") {
 		t.Fatal("the error summary does not link to the question, or says Success too")
 	}
 	b.get(page + "practitioner")
-	if !strings.Contains(b.last, `value="01632 960001"`) || !strings.Contains(b.last, `value="Sam Jones"`) {
+	if !strings.Contains(b.last, `value="01632 9600"`) || !strings.Contains(b.last, `value="Sam Jones"`) {
 		t.Fatal("the answers of a page that did not pass Next were not saved")
 	}
 	b.post(page+"practitioner", "name", "", "phone", "01632960001", "action", "next").status(http.StatusUnprocessableEntity).

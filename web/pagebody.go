@@ -109,6 +109,8 @@ func fieldBound(fd *engine.Field, nameLen int, children []engine.Child) bound {
 	switch fd.Type {
 	case engine.TypeDate:
 		return parts(3, shortValueBytes)
+	case engine.TypeDateOfBirth, engine.TypeAddress:
+		return parts(len(renderer.PostedParts(fd)), shortValueBytes)
 	case engine.TypeCheckboxes:
 		return parts(len(fd.Options), optionBytes(fd))
 	case engine.TypeChildren:

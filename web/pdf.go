@@ -10,6 +10,7 @@ import (
 
 	"formportal/casework"
 	"formportal/download"
+	"formportal/i18n"
 	"formportal/pdf"
 	"formportal/store"
 )
@@ -19,34 +20,37 @@ import (
 // pdfHeader is the block at the top of a response's PDF.
 func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 	resp := f.resp
+	// In the language of the PDF: the form's copy's (engine.Form.In), as its fixed words are.
+	l, _ := i18n.Parse(f.form.Lang())
+	t := func(id string) string { return i18n.In(l, "pdf."+id) }
 	var h []pdf.HeaderLine
 	if resp.Kind == store.KindDelegation {
 		for _, c := range caseChildren(f.form, f.caseData) {
-			h = append(h, pdf.HeaderLine{Label: "Name", Value: c.Name + "   DOB: " + c.DOB})
+			h = append(h, pdf.HeaderLine{Label: t("name"), Value: c.Name + "   " + t("dob") + " " + c.DOB})
 		}
 		m, _ := f.caseData.(map[string]any)
 		sender, _ := m["sender"].(map[string]any)
 		str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
-		due := "No due date specified"
+		due := t("no_due_date")
 		if resp.DueDate != "" {
 			due = casework.DateLong(resp.DueDate)
 		}
-		h = append(h, pdf.HeaderLine{Label: "Form type", Value: f.form.Title}, pdf.HeaderLine{Label: "Required by", Value: due},
-			pdf.HeaderLine{Label: "Sent by", Value: str(sender, "name")})
+		h = append(h, pdf.HeaderLine{Label: t("form_type"), Value: f.form.Title}, pdf.HeaderLine{Label: t("required_by"), Value: due},
+			pdf.HeaderLine{Label: t("sent_by"), Value: str(sender, "name")})
 		if d := str(sender, "department"); d != "" {
-			h = append(h, pdf.HeaderLine{Label: "Department", Value: d})
+			h = append(h, pdf.HeaderLine{Label: t("department"), Value: d})
 		}
 	} else {
-		h = append(h, pdf.HeaderLine{Label: "Form type", Value: f.form.Title})
+		h = append(h, pdf.HeaderLine{Label: t("form_type"), Value: f.form.Title})
 	}
 	if !resp.SubmittedAt.IsZero() {
-		h = append(h, pdf.HeaderLine{Label: "Submitted by", Value: resp.OwnerName + " (" + resp.OwnerEmail + ")"},
-			pdf.HeaderLine{Label: "Submitted", Value: resp.SubmittedAt.Format("2 January 2006 at 15:04")})
+		h = append(h, pdf.HeaderLine{Label: t("submitted_by"), Value: resp.OwnerName + " (" + resp.OwnerEmail + ")"},
+			pdf.HeaderLine{Label: t("submitted"), Value: i18n.DateTime(l, resp.SubmittedAt)})
 	} else {
-		h = append(h, pdf.HeaderLine{Label: "Status", Value: "Draft, not yet submitted: printed " + a.now().Format("2 January 2006 at 15:04")})
+		h = append(h, pdf.HeaderLine{Label: t("status"), Value: i18n.In(l, "pdf.draft_printed", "When", i18n.DateTime(l, a.now()))})
 	}
 	if resp.Reference != "" {
-		h = append(h, pdf.HeaderLine{Label: "Reference", Value: resp.Reference})
+		h = append(h, pdf.HeaderLine{Label: t("reference"), Value: resp.Reference})
 	}
 	return h
 }

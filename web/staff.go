@@ -311,6 +311,34 @@ func caseDataFrom(schema map[string]any, posted map[string]string, staff *store.
 	return data
 }
 
+// postedCase is the posted case-data questions, by path.
+func postedCase(r *http.Request) map[string]string {
+	posted := map[string]string{}
+	for k, vals := range r.PostForm {
+		if p, ok := strings.CutPrefix(k, "case."); ok && len(vals) > 0 {
+			posted[p] = vals[0]
+		}
+	}
+	return posted
+}
+
+// caseDataProblems checks case data made from the posted questions against the form: each problem by
+// the question's path, and as the error summary's items.
+func caseDataProblems(form *engine.Form, caseData map[string]any) (map[string]string, []renderer.ErrorItem) {
+	caseErrs := map[string]string{}
+	var items []renderer.ErrorItem
+	for _, e := range form.CheckCaseData(caseData) {
+		p := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", ".")
+		msg := "Check this answer: " + e.Message
+		if strings.Contains(e.Message, "missing propert") || p == "" {
+			msg = "Enter the child's details: " + e.Message
+		}
+		caseErrs[p] = msg
+		items = append(items, renderer.ErrorItem{Field: "case-" + strings.ReplaceAll(p, ".", "-"), Message: msg})
+	}
+	return caseErrs, items
+}
+
 func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 	v, form := a.delegateView(r)
 	if form == nil {
@@ -318,12 +346,7 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	staff := userFrom(r)
-	posted := map[string]string{}
-	for k, vals := range r.PostForm {
-		if p, ok := strings.CutPrefix(k, "case."); ok && len(vals) > 0 {
-			posted[p] = vals[0]
-		}
-	}
+	posted := postedCase(r)
 	chosen := map[string]bool{}
 	for _, s := range r.PostForm["sections"] {
 		chosen[s] = true
@@ -367,16 +390,8 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		reminders = nil // the form's schedule, followed as the form changes
 	}
 	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
-	caseErrs := map[string]string{}
-	for _, e := range form.CheckCaseData(caseData) {
-		p := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", ".")
-		msg := "Check this answer: " + e.Message
-		if strings.Contains(e.Message, "missing propert") || p == "" {
-			msg = "Enter the child's details: " + e.Message
-		}
-		caseErrs[p] = msg
-		add("case-"+strings.ReplaceAll(p, ".", "-"), msg)
-	}
+	caseErrs, caseItems := caseDataProblems(form, caseData)
+	v.Page.Errors = append(v.Page.Errors, caseItems...)
 	if len(v.Page.Errors) > 0 {
 		v.Case = caseInputs(form.CaseData, posted, caseErrs)
 		w.WriteHeader(http.StatusUnprocessableEntity)

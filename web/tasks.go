@@ -545,9 +545,11 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 		}
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
-			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed}
+			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed,
+			Form: f.form, Answers: f.answers, Print: true}
 		if p.child != nil {
 			in.Prefix = "children." + p.child.ID + "." // where the child's computed values are
+			in.Child = p.child.ID
 		}
 		sec.Fields = renderer.BuildSection(in)
 		v.Sections = append(v.Sections, sec)

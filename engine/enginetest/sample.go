@@ -137,6 +137,15 @@ func (g *answerGen) value(fd *engine.Field) (any, bool) {
 		return "sample.practitioner@example.org", true
 	case engine.TypePhone:
 		return "01632960001", true
+	// The UK answer types, as their pages post them.
+	case engine.TypeNHSNumber:
+		return "943 476 5919", true
+	case engine.TypeTime:
+		return "2:30pm", true
+	case engine.TypeDateOfBirth:
+		return map[string]any{"status": engine.DOBBorn, "day": "12", "month": "3", "year": "2019", "estimated": "yes"}, true
+	case engine.TypeAddress:
+		return map[string]any{"kind": engine.AddressKnown, "line1": "41 Test Street", "town": "Testertown", "postcode": "ts1 1st"}, true
 	case engine.TypeNumber:
 		n := 1.0
 		if fd.Min != nil && *fd.Min > n {

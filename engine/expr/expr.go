@@ -418,7 +418,7 @@ func native(v ref.Val) (any, error) {
 	if list, err := v.ConvertToNative(stringSliceType); err == nil {
 		return list, nil
 	}
-	return nil, errors.New("expr: the expression gives a value of type " + v.Type().(ref.Type).TypeName())
+	return nil, errors.New("expr: the expression gives a value of type " + v.Type().TypeName())
 }
 
 // Day is the calendar day of t (in its own location), as midnight UTC: how dates are held.

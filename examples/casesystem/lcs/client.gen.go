@@ -153,6 +153,98 @@ func (e ReferralStatus) Valid() bool {
 	}
 }
 
+// Defines values for RequestAgenciesEmailStatus.
+const (
+	RequestAgenciesEmailStatusQueued        RequestAgenciesEmailStatus = "queued"
+	RequestAgenciesEmailStatusSent          RequestAgenciesEmailStatus = "sent"
+	RequestAgenciesEmailStatusUndeliverable RequestAgenciesEmailStatus = "undeliverable"
+)
+
+// Valid indicates whether the value is a known member of the RequestAgenciesEmailStatus enum.
+func (e RequestAgenciesEmailStatus) Valid() bool {
+	switch e {
+	case RequestAgenciesEmailStatusQueued:
+		return true
+	case RequestAgenciesEmailStatusSent:
+		return true
+	case RequestAgenciesEmailStatusUndeliverable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RequestAgenciesStatus.
+const (
+	RequestAgenciesStatusInProgress RequestAgenciesStatus = "in-progress"
+	RequestAgenciesStatusOpened     RequestAgenciesStatus = "opened"
+	RequestAgenciesStatusRetracted  RequestAgenciesStatus = "retracted"
+	RequestAgenciesStatusReturned   RequestAgenciesStatus = "returned"
+	RequestAgenciesStatusSent       RequestAgenciesStatus = "sent"
+	RequestAgenciesStatusSubmitted  RequestAgenciesStatus = "submitted"
+)
+
+// Valid indicates whether the value is a known member of the RequestAgenciesStatus enum.
+func (e RequestAgenciesStatus) Valid() bool {
+	switch e {
+	case RequestAgenciesStatusInProgress:
+		return true
+	case RequestAgenciesStatusOpened:
+		return true
+	case RequestAgenciesStatusRetracted:
+		return true
+	case RequestAgenciesStatusReturned:
+		return true
+	case RequestAgenciesStatusSent:
+		return true
+	case RequestAgenciesStatusSubmitted:
+		return true
+	default:
+		return false
+	}
+}
+
+// ChronologyPage A page of a request's merged chronology: every agency's submitted rows of the form's chronology table, in date order, each marked with its agency. Rows two agencies may have both described (same date, a shared child or none named, and event texts sharing at least half the words of the shorter, common words dropped) are flagged in sameEventAs, never merged.
+type ChronologyPage struct {
+	// Columns The table's columns besides the date and the agency, in the form's order: the keys of each row's cells
+	Columns []struct {
+		Id    string `json:"id"`
+		Label string `json:"label"`
+	} `json:"columns"`
+
+	// More Whether there are more rows after this page now
+	More bool `json:"more"`
+
+	// Next The cursor of the page after this one (the same filters must be given with it); given on the last page too. A page with no rows gives back the cursor it was asked with
+	Next string `json:"next"`
+
+	// Request The request's own resource
+	Request string `json:"request"`
+	Rows    []struct {
+		// Agency From the table's agency column, else the organisation of the professional it was sent to
+		Agency string `json:"agency"`
+
+		// Cells Each column's answer as people read it (option labels, children by name), by column id
+		Cells map[string]string `json:"cells"`
+
+		// Children The ids (in the case data) of the children it is about; empty when the table does not say
+		Children []string           `json:"children"`
+		Date     openapi_types.Date `json:"date"`
+
+		// Delegation The contribution it comes from
+		Delegation string `json:"delegation"`
+
+		// Id The row: its delegation's id and its place in that contribution
+		Id string `json:"id"`
+
+		// Number Its place in the whole merged chronology, unfiltered
+		Number int `json:"number"`
+
+		// SameEventAs The ids of other agencies' rows that may describe the same event
+		SameEventAs []string `json:"sameEventAs"`
+	} `json:"rows"`
+}
+
 // Delegation defines model for Delegation.
 type Delegation struct {
 	AutoReply *struct {
@@ -280,6 +372,26 @@ type NewDelegation struct {
 	Sections *[]string `json:"sections,omitempty"`
 }
 
+// NewRequest One form (or the same delegable sections) for one family, to several professionals at once. Each is sent a delegation of their own, with their own due date and comments, and sees only their own contribution.
+type NewRequest struct {
+	// Agencies Each professional, once (by email address)
+	Agencies []struct {
+		// Comments The council's comments for this professional
+		Comments     *string             `json:"comments,omitempty"`
+		DueDate      *openapi_types.Date `json:"dueDate,omitempty"`
+		Professional Professional        `json:"professional"`
+	} `json:"agencies"`
+
+	// CaseData The case data the form's case-data schema declares, the same for every agency
+	CaseData map[string]interface{} `json:"caseData"`
+
+	// Form The id of a delegation form
+	Form string `json:"form"`
+
+	// Sections Delegable sections, the same for every agency; empty or missing means the whole form
+	Sections *[]string `json:"sections,omitempty"`
+}
+
 // Problem An RFC 9457 problem detail, with the request's problems one by one in errors
 type Problem struct {
 	// Detail The first of errors, in words
@@ -312,7 +424,15 @@ type Professional struct {
 // Reason defines model for Reason.
 type Reason struct {
 	Comment *string `json:"comment,omitempty"`
-	Reason  *string `json:"reason,omitempty"`
+
+	// Marks Returns only: comments of the council on particular questions or rows of the submission, shown to its author beside each. A place the submission does not have is a 400 problem at marks.
+	Marks *[]struct {
+		Comment string `json:"comment"`
+
+		// Path The question or row: the id of a question ("gp_name"), a question of a child ("children.c1.gp_name"), or a row of a table or list ("chronology_entries[2]", rows from 0).
+		Path string `json:"path"`
+	} `json:"marks,omitempty"`
+	Reason *string `json:"reason,omitempty"`
 }
 
 // Reassign defines model for Reassign.
@@ -353,6 +473,56 @@ type Referral struct {
 
 // ReferralStatus defines model for Referral.Status.
 type ReferralStatus string
+
+// Request A multi-agency request and where each agency's contribution stands. It holds no child's details: those are on each delegation.
+type Request struct {
+	// Agencies Each agency's delegation, in the order they were asked
+	Agencies []struct {
+		AutoReply *struct {
+			EndsOn   openapi_types.Date `json:"endsOn"`
+			Message  string             `json:"message"`
+			StartsOn openapi_types.Date `json:"startsOn"`
+		} `json:"autoReply"`
+
+		// Delegation The delegation's own resource
+		Delegation string              `json:"delegation"`
+		DueDate    *openapi_types.Date `json:"dueDate,omitempty"`
+
+		// Email The latest email to the professional about this delegation, or null when none is recorded
+		Email *struct {
+			// Reason Why it could not be delivered (or the last failure while queued), in the mail server's words, such as 550 5.1.1 mailbox unavailable
+			Reason *string `json:"reason,omitempty"`
+
+			// Status queued: waiting or being retried; sent: the mail server accepted it; undeliverable: the server refused it for good, or it could not be sent in 72 hours
+			Status RequestAgenciesEmailStatus `json:"status"`
+		} `json:"email"`
+
+		// Id The delegation's id
+		Id           string       `json:"id"`
+		Professional Professional `json:"professional"`
+
+		// Reassigned Whether it has been re-assigned to another professional since it was sent
+		Reassigned  bool                  `json:"reassigned"`
+		Status      RequestAgenciesStatus `json:"status"`
+		SubmittedAt *time.Time            `json:"submittedAt,omitempty"`
+	} `json:"agencies"`
+	CreatedAt time.Time `json:"createdAt"`
+
+	// CreatedBy Who sent it: a member of staff's email address, or api: and the key's name
+	CreatedBy string `json:"createdBy"`
+	Form      string `json:"form"`
+
+	// FormVersion The published version of the form its delegations were started with
+	FormVersion int      `json:"formVersion"`
+	Id          string   `json:"id"`
+	Sections    []string `json:"sections"`
+}
+
+// RequestAgenciesEmailStatus queued: waiting or being retried; sent: the mail server accepted it; undeliverable: the server refused it for good, or it could not be sent in 72 hours
+type RequestAgenciesEmailStatus string
+
+// RequestAgenciesStatus defines model for Request.Agencies.Status.
+type RequestAgenciesStatus string
 
 // Submission defines model for Submission.
 type Submission struct {
@@ -493,6 +663,33 @@ type ReturnReferralParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// CreateRequestParams defines parameters for CreateRequest.
+type CreateRequestParams struct {
+	// IdempotencyKey Makes the POST safe to retry: the first answer is kept for 24 hours under the key (with the API key that sent it), and a retry with the same key, path and body gets it again, with Idempotent-Replayed: true, without changing anything again (no second delegation, no second email). The same key with another path or body is a 422. Use a new key, such as a UUID, for each change; answers of 4XX are not kept.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// GetRequestChronologyParams defines parameters for GetRequestChronology.
+type GetRequestChronologyParams struct {
+	// Child Rows about this child (its id in the case data)
+	Child *string `form:"child,omitempty" json:"child,omitempty"`
+
+	// Agency Rows from this agency, exactly as the rows name it
+	Agency *string `form:"agency,omitempty" json:"agency,omitempty"`
+
+	// From Rows dated on or after this day
+	From *openapi_types.Date `form:"from,omitempty" json:"from,omitempty"`
+
+	// To Rows dated on or before this day
+	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
+
+	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor The next value of the previous page: carry on from there. Not with since.
+	Cursor *Cursor `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // ListSubmissionsParams defines parameters for ListSubmissions.
 type ListSubmissionsParams struct {
 	// Limit How many items a page holds at most: 1 to 500, 100 when not given.
@@ -538,6 +735,9 @@ type ReturnDelegationJSONRequestBody = Reason
 
 // ReturnReferralJSONRequestBody defines body for ReturnReferral for application/json ContentType.
 type ReturnReferralJSONRequestBody = Reason
+
+// CreateRequestJSONRequestBody defines body for CreateRequest for application/json ContentType.
+type CreateRequestJSONRequestBody = NewRequest
 
 // ReceiveEventJSONRequestBody defines body for ReceiveEvent for application/json ContentType.
 type ReceiveEventJSONRequestBody ReceiveEventJSONBody
@@ -766,6 +966,38 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /referrals/{id}/return (the `ReturnReferral` operationId).
 	ReturnReferral(ctx context.Context, id Id, params *ReturnReferralParams, body ReturnReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRequestWithBody Send one form for one family to several professionals at once
+	//
+	// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /requests (the `CreateRequest` operationId).
+	CreateRequestWithBody(ctx context.Context, params *CreateRequestParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateRequest Send one form for one family to several professionals at once
+	//
+	// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /requests (the `CreateRequest` operationId).
+	CreateRequest(ctx context.Context, params *CreateRequestParams, body CreateRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRequest A multi-agency request and each agency's progress
+	//
+	// Where each agency's contribution stands: its status, whether it was re-assigned, how its latest email fared and the professional's automatic reply.
+	//
+	// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
+	GetRequest(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRequestChronology A request's merged chronology, a page at a time
+	//
+	// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+	//
+	// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+	GetRequestChronology(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListSubmissions Submitted contributions, in the order they were submitted, a page at a time
 	//
@@ -1146,6 +1378,78 @@ func (c *Client) ReturnReferralWithBody(ctx context.Context, id Id, params *Retu
 // Corresponds with POST /referrals/{id}/return (the `ReturnReferral` operationId).
 func (c *Client) ReturnReferral(ctx context.Context, id Id, params *ReturnReferralParams, body ReturnReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReturnReferralRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRequestWithBody Send one form for one family to several professionals at once
+//
+// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /requests (the `CreateRequest` operationId).
+func (c *Client) CreateRequestWithBody(ctx context.Context, params *CreateRequestParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRequestRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateRequest Send one form for one family to several professionals at once
+//
+// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /requests (the `CreateRequest` operationId).
+func (c *Client) CreateRequest(ctx context.Context, params *CreateRequestParams, body CreateRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateRequestRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRequest A multi-agency request and each agency's progress
+//
+// Where each agency's contribution stands: its status, whether it was re-assigned, how its latest email fared and the professional's automatic reply.
+//
+// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
+func (c *Client) GetRequest(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRequestRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRequestChronology A request's merged chronology, a page at a time
+//
+// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+//
+// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+func (c *Client) GetRequestChronology(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRequestChronologyRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -2084,6 +2388,216 @@ func NewReturnReferralRequestWithBody(server string, id Id, params *ReturnReferr
 	return req, nil
 }
 
+// NewCreateRequestRequest calls the generic CreateRequest builder with application/json body
+func NewCreateRequestRequest(server string, params *CreateRequestParams, body CreateRequestJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateRequestRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateRequestRequestWithBody constructs an http.Request for the CreateRequest method, with any body, and a specified content type
+func NewCreateRequestRequestWithBody(server string, params *CreateRequestParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/requests")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetRequestRequest constructs an http.Request for the GetRequest method
+func NewGetRequestRequest(server string, id Id) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/requests/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetRequestChronologyRequest constructs an http.Request for the GetRequestChronology method
+func NewGetRequestChronologyRequest(server string, id Id, params *GetRequestChronologyParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/requests/%s/chronology", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Child != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "child", *params.Child, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Agency != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "agency", *params.Agency, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListSubmissionsRequest constructs an http.Request for the ListSubmissions method
 func NewListSubmissionsRequest(server string, params *ListSubmissionsParams) (*http.Request, error) {
 	var err error
@@ -2382,6 +2896,42 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /referrals/{id}/return (the `ReturnReferral` operationId).
 	ReturnReferralWithResponse(ctx context.Context, id Id, params *ReturnReferralParams, body ReturnReferralJSONRequestBody, reqEditors ...RequestEditorFn) (*ReturnReferralResponse, error)
+
+	// CreateRequestWithBodyWithResponse Send one form for one family to several professionals at once
+	//
+	// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /requests (the `CreateRequest` operationId).
+	CreateRequestWithBodyWithResponse(ctx context.Context, params *CreateRequestParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRequestResponse, error)
+
+	// CreateRequestWithResponse Send one form for one family to several professionals at once
+	//
+	// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /requests (the `CreateRequest` operationId).
+	CreateRequestWithResponse(ctx context.Context, params *CreateRequestParams, body CreateRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRequestResponse, error)
+
+	// GetRequestWithResponse A multi-agency request and each agency's progress
+	//
+	// Where each agency's contribution stands: its status, whether it was re-assigned, how its latest email fared and the professional's automatic reply.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
+	GetRequestWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetRequestResponse, error)
+
+	// GetRequestChronologyWithResponse A request's merged chronology, a page at a time
+	//
+	// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+	GetRequestChronologyWithResponse(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*GetRequestChronologyResponse, error)
 
 	// ListSubmissionsWithResponse Submitted contributions, in the order they were submitted, a page at a time
 	//
@@ -3750,6 +4300,228 @@ func (r ReturnReferralResponse) ContentType() string {
 	return ""
 }
 
+// CreateRequestResponse201Headers the declared response headers of an HTTP 201 response for CreateRequest
+type CreateRequestResponse201Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+}
+
+type CreateRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Request
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON415 the response for an HTTP 415 `application/problem+json` response
+	ApplicationproblemJSON415 *UnsupportedMediaType
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *IdempotencyKeyReused
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateRequestResponse201Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateRequestResponse) GetJSON201() *Request {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON415 returns the response for an HTTP 415 `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSON415() *UnsupportedMediaType {
+	return r.ApplicationproblemJSON415
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSON422() *IdempotencyKeyReused {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r CreateRequestResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRequestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Request
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRequestResponse) GetJSON200() *Request {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRequestResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRequestResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetRequestResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRequestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRequestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRequestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRequestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type GetRequestChronologyResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ChronologyPage
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRequestChronologyResponse) GetJSON200() *ChronologyPage {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetRequestChronologyResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRequestChronologyResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRequestChronologyResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRequestChronologyResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRequestChronologyResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListSubmissionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4139,6 +4911,66 @@ func (c *ClientWithResponses) ReturnReferralWithResponse(ctx context.Context, id
 		return nil, err
 	}
 	return ParseReturnReferralResponse(rsp)
+}
+
+// CreateRequestWithBodyWithResponse Send one form for one family to several professionals at once
+//
+// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /requests (the `CreateRequest` operationId).
+func (c *ClientWithResponses) CreateRequestWithBodyWithResponse(ctx context.Context, params *CreateRequestParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateRequestResponse, error) {
+	rsp, err := c.CreateRequestWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRequestResponse(rsp)
+}
+
+// CreateRequestWithResponse Send one form for one family to several professionals at once
+//
+// Every agency gets a delegation of its own (each with its own due date and comments), all made in one transaction with each professional's email (which names no child). Each delegation is then followed and changed on its own, as any other; each professional sees only their own contribution.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /requests (the `CreateRequest` operationId).
+func (c *ClientWithResponses) CreateRequestWithResponse(ctx context.Context, params *CreateRequestParams, body CreateRequestJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateRequestResponse, error) {
+	rsp, err := c.CreateRequest(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateRequestResponse(rsp)
+}
+
+// GetRequestWithResponse A multi-agency request and each agency's progress
+//
+// Where each agency's contribution stands: its status, whether it was re-assigned, how its latest email fared and the professional's automatic reply.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /requests/{id} (the `GetRequest` operationId).
+func (c *ClientWithResponses) GetRequestWithResponse(ctx context.Context, id Id, reqEditors ...RequestEditorFn) (*GetRequestResponse, error) {
+	rsp, err := c.GetRequest(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRequestResponse(rsp)
+}
+
+// GetRequestChronologyWithResponse A request's merged chronology, a page at a time
+//
+// Every agency's submitted contribution merged into one table in date order (contributions not yet submitted, or returned for more information, are left out until submitted). Filter by child, agency and dates; follow next with the same filters for the following page.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /requests/{id}/chronology (the `GetRequestChronology` operationId).
+func (c *ClientWithResponses) GetRequestChronologyWithResponse(ctx context.Context, id Id, params *GetRequestChronologyParams, reqEditors ...RequestEditorFn) (*GetRequestChronologyResponse, error) {
+	rsp, err := c.GetRequestChronology(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRequestChronologyResponse(rsp)
 }
 
 // ListSubmissionsWithResponse Submitted contributions, in the order they were submitted, a page at a time
@@ -5300,6 +6132,195 @@ func ParseReturnReferralResponse(rsp *http.Response) (*ReturnReferralResponse, e
 			headers.IdempotentReplayed = &value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateRequestResponse parses an HTTP response from a CreateRequestWithResponse call
+func ParseCreateRequestResponse(rsp *http.Response) (*CreateRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Request
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest IdempotencyKeyReused
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateRequestResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers201 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRequestResponse parses an HTTP response from a GetRequestWithResponse call
+func ParseGetRequestResponse(rsp *http.Response) (*GetRequestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRequestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Request
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
+// ParseGetRequestChronologyResponse parses an HTTP response from a GetRequestChronologyWithResponse call
+func ParseGetRequestChronologyResponse(rsp *http.Response) (*GetRequestChronologyResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRequestChronologyResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ChronologyPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
 	}
 
 	return response, nil

@@ -1,0 +1,280 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"formportal/casework"
+	"formportal/engine"
+	"formportal/renderer"
+	"formportal/store"
+)
+
+// The staff console's multi-agency requests: one form sent for one family to several professionals at
+// once (each gets a delegation of their own, changed through casework like any other), and a page of
+// each agency's progress. Only staff reach these routes (requireStaff).
+
+// agencyRows is how many agency rows "Send to several agencies" starts with; "Add another agency" adds
+// one at a time, without JavaScript, up to casework.MaxAgencies.
+const agencyRows = 3
+
+func (a *App) requestList(w http.ResponseWriter, r *http.Request) {
+	list, err := a.store.ListRequests(r.Context(), 100)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	var rows []renderer.RequestListRow
+	for _, q := range list {
+		members, err := a.store.RequestResponses(r.Context(), q.ID)
+		if err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		row := renderer.RequestListRow{Href: "/staff/requests/" + q.ID, FormTitle: q.FormID, SentOn: q.CreatedAt.Format("2 Jan 2006"), SentBy: q.CreatedBy}
+		if form := a.forms.Version(q.FormID, q.FormVersion); form != nil {
+			row.FormTitle = form.Title
+			if len(members) > 0 {
+				row.Family = familyName(form, members[0])
+			}
+		}
+		row.Progress = fmt.Sprintf("%d of %d", submittedCount(members), len(members))
+		rows = append(rows, row)
+	}
+	a.render(w, r, renderer.RequestListPage(a.page(r, "Requests to several agencies"), rows))
+}
+
+// familyName is who a delegation is about, as the console's lists name them.
+func familyName(form *engine.Form, resp *store.Response) string {
+	var caseData any
+	json.Unmarshal(resp.CaseData, &caseData)
+	return taskName(caseChildren(form, caseData))
+}
+
+func submittedCount(members []*store.Response) int {
+	n := 0
+	for _, m := range members {
+		if m.Status == store.StatusSubmitted {
+			n++
+		}
+	}
+	return n
+}
+
+// requestFormView is the "Send to several agencies" page for the form in the URL, if any.
+func (a *App) requestFormView(r *http.Request) (renderer.RequestFormView, *engine.Form) {
+	d, form := a.delegateView(r)
+	d.Page.Title = "Send to several agencies"
+	return renderer.RequestFormView{Page: d.Page, Forms: d.Forms, FormID: d.FormID, FormTitle: d.FormTitle, Sections: d.Sections}, form
+}
+
+func (a *App) requestForm(w http.ResponseWriter, r *http.Request) {
+	v, form := a.requestFormView(r)
+	if form != nil {
+		for i := range v.Sections {
+			v.Sections[i].Checked = true
+		}
+		v.Case = caseInputs(form.CaseData, nil, nil)
+		for n := 1; n <= agencyRows; n++ {
+			v.Agencies = append(v.Agencies, renderer.AgencyInput{N: n})
+		}
+		v.CanAddAgency = true
+	}
+	a.render(w, r, renderer.RequestFormPage(v))
+}
+
+// postedAgencies reads the agency rows the page posted (their number in "agencies"), and one more,
+// empty, when "Add another agency" was pressed.
+func postedAgencies(r *http.Request) []renderer.AgencyInput {
+	n, _ := strconv.Atoi(r.PostFormValue("agencies"))
+	n = min(max(n, 1), casework.MaxAgencies)
+	if r.PostFormValue("action") == "add" && n < casework.MaxAgencies {
+		n++
+	}
+	out := make([]renderer.AgencyInput, n)
+	for i := range out {
+		field := func(part string) string {
+			return strings.TrimSpace(r.PostFormValue(fmt.Sprintf("agency.%d.%s", i+1, part)))
+		}
+		out[i] = renderer.AgencyInput{N: i + 1, Email: normaliseEmail(field("email")), Name: field("name"), Organisation: field("organisation"),
+			Comments: field("comments"), DueDay: field("due.day"), DueMonth: field("due.month"), DueYear: field("due.year")}
+	}
+	return out
+}
+
+func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
+	v, form := a.requestFormView(r)
+	if form == nil {
+		a.notFound(w, r)
+		return
+	}
+	staff := userFrom(r)
+	posted := postedCase(r)
+	chosen := map[string]bool{}
+	for _, s := range r.PostForm["sections"] {
+		chosen[s] = true
+	}
+	for i := range v.Sections {
+		v.Sections[i].Checked = chosen[v.Sections[i].Value]
+	}
+	v.Agencies = postedAgencies(r)
+	v.CanAddAgency = len(v.Agencies) < casework.MaxAgencies
+	if r.PostFormValue("action") == "add" {
+		v.Case = caseInputs(form.CaseData, posted, nil)
+		a.render(w, r, renderer.RequestFormPage(v))
+		return
+	}
+	add := func(field, msg string) {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: field, Message: msg})
+	}
+	if len(chosen) == 0 {
+		add("sections", "Select at least one section to send")
+	}
+	var to []casework.Contribution
+	seen := map[string]int{}
+	for _, ag := range v.Agencies {
+		if ag.Email+ag.Name+ag.Organisation+ag.Comments+ag.DueDay+ag.DueMonth+ag.DueYear == "" {
+			continue
+		}
+		id := func(part string) string { return fmt.Sprintf("agency-%d-%s", ag.N, part) }
+		label := fmt.Sprintf(" (agency %d)", ag.N)
+		ok := true
+		if msg := emailProblem(ag.Email); msg != "" {
+			add(id("email"), msg+label)
+			ok = false
+		} else if first, dup := seen[ag.Email]; dup {
+			add(id("email"), fmt.Sprintf("Agency %d has the same email address as agency %d: send to each professional once", ag.N, first))
+			ok = false
+		}
+		seen[ag.Email] = ag.N
+		if ag.Name == "" {
+			add(id("name"), "Enter the professional's name"+label)
+			ok = false
+		}
+		due, dueID := "", fmt.Sprintf("agency.%d.due-day", ag.N) // the date input's own id
+		if ag.DueDay+ag.DueMonth+ag.DueYear != "" {
+			d, msg := simpleDate(ag.DueDay, ag.DueMonth, ag.DueYear, "due date")
+			switch {
+			case msg != "":
+				add(dueID, msg+label)
+				ok = false
+			case d < a.now().Format(time.DateOnly):
+				add(dueID, "The due date must be today or in the future"+label)
+				ok = false
+			default:
+				due = d
+			}
+		}
+		if ok {
+			to = append(to, casework.Contribution{To: casework.Professional{Email: ag.Email, Name: ag.Name, Organisation: ag.Organisation},
+				DueDate: due, Comments: ag.Comments})
+		}
+	}
+	if len(seen) == 0 {
+		add("agency-1-email", "Enter the email address and name of at least one professional")
+	}
+	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
+	caseErrs, caseItems := caseDataProblems(form, caseData)
+	v.Page.Errors = append(v.Page.Errors, caseItems...)
+	if len(v.Page.Errors) > 0 {
+		v.Case = caseInputs(form.CaseData, posted, caseErrs)
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		a.render(w, r, renderer.RequestFormPage(v))
+		return
+	}
+	var sections []string
+	for _, s := range v.Sections {
+		if s.Checked {
+			sections = append(sections, s.Value)
+		}
+	}
+	raw, err := json.Marshal(caseData)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	q, _, err := a.work.SendRequest(r.Context(), staff.Email, casework.MultiAgency{Form: form.ID, Sections: sections, CaseData: raw, To: to})
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/staff/requests/"+q.ID, http.StatusSeeOther)
+}
+
+// staffRequest loads the request in the URL and where each agency stands, answering "not found" itself.
+func (a *App) staffRequest(w http.ResponseWriter, r *http.Request) (*store.Request, []casework.AgencyProgress, *engine.Form, bool) {
+	q, progress, err := a.work.RequestProgress(r.Context(), chi.URLParam(r, "id"))
+	if errors.Is(err, store.ErrNotFound) {
+		a.notFound(w, r)
+		return nil, nil, nil, false
+	}
+	if err != nil {
+		a.serverError(w, r, err)
+		return nil, nil, nil, false
+	}
+	form := a.forms.Version(q.FormID, q.FormVersion)
+	if form == nil {
+		a.serverError(w, r, fmt.Errorf("request %s: form %s version %d is not installed", q.ID, q.FormID, q.FormVersion))
+		return nil, nil, nil, false
+	}
+	return q, progress, form, true
+}
+
+func (a *App) requestPage(w http.ResponseWriter, r *http.Request) {
+	q, progress, form, ok := a.staffRequest(w, r)
+	if !ok {
+		return
+	}
+	if err := a.audit(r, "viewed request", q.ID, ""); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	v := renderer.RequestView{Page: a.page(r, form.Title+": request"), ID: q.ID, FormTitle: form.Title,
+		Sections: strings.Join(sectionTitles(form, q.Sections), ", "), SentBy: q.CreatedBy, SentOn: q.CreatedAt.Format("2 Jan 2006 15:04")}
+	var members []*store.Response
+	for _, p := range progress {
+		members = append(members, p.Delegation)
+		v.Agencies = append(v.Agencies, agencyRow(p))
+	}
+	v.Submitted = submittedCount(members)
+	if len(members) > 0 {
+		v.Family = familyName(form, members[0])
+	}
+	if hasChronology(form) {
+		v.ChronologyHref = "/staff/requests/" + q.ID + "/chronology"
+	}
+	a.render(w, r, renderer.RequestPage(v))
+}
+
+// agencyRow is one agency's progress at a glance: its status as a coloured tag, and what needs the
+// council's eye (an email that could not be delivered, a re-assignment, an automatic reply).
+func agencyRow(p casework.AgencyProgress) renderer.AgencyRow {
+	d := p.Delegation
+	row := renderer.AgencyRow{Href: "/staff/delegations/" + d.ID, Organisation: d.OwnerOrg, Professional: d.OwnerName + " (" + d.OwnerEmail + ")",
+		Due: "No due date", Status: statusWords(d.Status)}
+	if row.Organisation == "" {
+		row.Organisation = d.OwnerEmail
+	}
+	if d.DueDate != "" {
+		row.Due = casework.DateLong(d.DueDate)
+	}
+	row.StatusColour = map[store.Status]string{store.StatusSent: "grey", store.StatusOpened: "light-blue", store.StatusInProgress: "blue",
+		store.StatusSubmitted: "green", store.StatusReturned: "yellow", store.StatusRetracted: "red"}[d.Status]
+	if p.Undeliverable() {
+		row.Notes = append(row.Notes, "Email undeliverable")
+	}
+	if p.Reassigned {
+		row.Notes = append(row.Notes, "Re-assigned")
+	}
+	if p.AutoReply != nil {
+		row.Notes = append(row.Notes, "Automatic reply on until "+casework.DateLong(p.AutoReply.EndsOn))
+	}
+	return row
+}
