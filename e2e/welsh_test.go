@@ -77,7 +77,9 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	}
 	b.ClickButton("Nesaf")
 	b.Fill("Enw llawn y plentyn", "Aurora Boreo")
-	b.Fill("Cyfeiriad lle mae’r plentyn yn byw", "41 Test Street, Testertown")
+	b.Choose("Cyfeiriad lle mae’r plentyn yn byw", "Cyfeiriad")
+	b.Fill("Llinell gyntaf y cyfeiriad", "41 Test Street")
+	b.Fill("Tref neu ddinas", "Testertown")
 	b.ClickButton("Cadw a dod yn ôl yn nes ymlaen")
 	b.MustSee("Mae eich ffurflen wedi’i chadw")
 	b.ClickButton("9. Datganiad a chyflwyno")

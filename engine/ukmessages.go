@@ -47,6 +47,9 @@ const (
 const LabelBornDate = "Date of birth"
 
 // SameAsLabel is the choice of an address that is the same as another: "Same as child's address".
+// LabelSameAsPrefix begins the label of an address's "same as" choice.
+const LabelSameAsPrefix = labelSameAsPrefix
+
 func SameAsLabel(other *Field) string { return labelSameAsPrefix + lowerFirst(other.Label) }
 
 func nhsNumberLengthMessage(fd *Field) string {

@@ -106,7 +106,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partRadio(f, 0, "status", engine.DOBBorn, engine.LabelBorn, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partRadio(f, 0, "status", engine.DOBBorn, ukWord(ctx, engine.LabelBorn), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -145,7 +145,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partDate(f, "", engine.LabelBornDate, engine.HintDate).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partDate(f, "", ukWord(ctx, engine.LabelBornDate), ukWord(ctx, engine.HintDate)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -203,9 +203,9 @@ func dateOfBirthField(f FieldView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var12 string
-		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(engine.LabelBornEstimated)
+		templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(ukWord(ctx, engine.LabelBornEstimated))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/ukfields.templ`, Line: 26, Col: 114}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/ukfields.templ`, Line: 26, Col: 127}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 		if templ_7745c5c3_Err != nil {
@@ -219,7 +219,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partRadio(f, 1, "status", engine.DOBUnborn, engine.LabelUnborn, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partRadio(f, 1, "status", engine.DOBUnborn, ukWord(ctx, engine.LabelUnborn), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -258,7 +258,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partDate(f, "due", engine.LabelDueDate, engine.HintDueDate).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partDate(f, "due", ukWord(ctx, engine.LabelDueDate), ukWord(ctx, engine.HintDueDate)).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -266,7 +266,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = partRadio(f, 2, "status", engine.DOBUnknown, engine.LabelDOBUnknown, true).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = partRadio(f, 2, "status", engine.DOBUnknown, ukWord(ctx, engine.LabelDOBUnknown), true).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -319,9 +319,9 @@ func dateOfBirthField(f FieldView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var20 string
-		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(engine.LabelApproximateAge)
+		templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(ukWord(ctx, engine.LabelApproximateAge))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/ukfields.templ`, Line: 38, Col: 83}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/ukfields.templ`, Line: 38, Col: 96}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 		if templ_7745c5c3_Err != nil {
@@ -703,7 +703,7 @@ func addressField(f FieldView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = partRadio(f, 0, "kind", engine.AddressKnown, engine.LabelAddressKnown, true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = partRadio(f, 0, "kind", engine.AddressKnown, ukWord(ctx, engine.LabelAddressKnown), true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -751,7 +751,7 @@ func addressField(f FieldView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			for i, c := range choices {
-				templ_7745c5c3_Err = partRadio(f, i+1, "kind", c.Value, c.Label, false).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = partRadio(f, i+1, "kind", c.Value, ukWord(ctx, c.Label), false).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -795,23 +795,23 @@ func addressLines(f FieldView) templ.Component {
 			templ_7745c5c3_Var44 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = addressLine(f, addressLinesID(f), "line1", engine.LabelAddressLine1, "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = addressLine(f, addressLinesID(f), "line1", ukWord(ctx, engine.LabelAddressLine1), "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = addressLine(f, f.ID+"-line2", "line2", engine.LabelAddressLine2+" (optional)", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = addressLine(f, f.ID+"-line2", "line2", optional(ctx, ukWord(ctx, engine.LabelAddressLine2)), "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = addressLine(f, f.ID+"-town", "town", engine.LabelAddressTown, "govuk-!-width-two-thirds").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = addressLine(f, f.ID+"-town", "town", ukWord(ctx, engine.LabelAddressTown), "govuk-!-width-two-thirds").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = addressLine(f, f.ID+"-county", "county", engine.LabelAddressCounty+" (optional)", "govuk-!-width-two-thirds").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = addressLine(f, f.ID+"-county", "county", optional(ctx, ukWord(ctx, engine.LabelAddressCounty)), "govuk-!-width-two-thirds").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = addressLine(f, f.ID+"-postcode", "postcode", engine.LabelAddressPostcode+" (optional)", "govuk-input--width-10").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = addressLine(f, f.ID+"-postcode", "postcode", optional(ctx, ukWord(ctx, engine.LabelAddressPostcode)), "govuk-input--width-10").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -189,12 +189,7 @@ func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.RequestFormPage(v))
 		return
 	}
-	var sections []string
-	for _, s := range v.Sections {
-		if s.Checked {
-			sections = append(sections, s.Value)
-		}
-	}
+	sections := checkedValues(v.Sections)
 	raw, err := json.Marshal(caseData)
 	if err != nil {
 		a.serverError(w, r, err)

@@ -398,12 +398,7 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, renderer.DelegatePage(v))
 		return
 	}
-	var sections []string
-	for _, s := range v.Sections {
-		if s.Checked {
-			sections = append(sections, s.Value)
-		}
-	}
+	sections := checkedValues(v.Sections)
 	raw, err := json.Marshal(caseData)
 	if err != nil {
 		a.serverError(w, r, err)
@@ -734,4 +729,15 @@ func NewStaff(ctx context.Context, st store.Store, email, forename, surname stri
 		return "", fmt.Errorf("create staff account: %w", err)
 	}
 	return password, nil
+}
+
+// checkedValues are the values of the ticked options, in order.
+func checkedValues(opts []renderer.OptionView) []string {
+	var out []string
+	for _, o := range opts {
+		if o.Checked {
+			out = append(out, o.Value)
+		}
+	}
+	return out
 }
