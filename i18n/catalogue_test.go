@@ -15,25 +15,51 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// texts reads a catalogue as the bundle does: each message's id with its text (its "other" form).
+// texts reads a language's catalogues as the bundle does: each message's id with its text (its "other"
+// form). An id in two areas' files is an error: the bundle would keep one of them silently.
 func texts(t *testing.T, l Lang) map[string]string {
 	t.Helper()
-	b, err := catalogueFiles.ReadFile(cataloguePath(l))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mf, err := goi18n.ParseMessageFileBytes(b, cataloguePath(l), map[string]goi18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
-	if err != nil {
-		t.Fatalf("%s: %v", l, err)
-	}
 	out := map[string]string{}
-	for _, m := range mf.Messages {
-		if m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != "" {
-			t.Errorf("%s: %s has plural forms: the catalogues use none (Welsh has six), word it with the number apart", l, m.ID)
+	from := map[string]string{}
+	paths := cataloguePaths(l)
+	if len(paths) == 0 {
+		t.Fatalf("no catalogue for %s", l)
+	}
+	for _, path := range paths {
+		b, err := catalogueFiles.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
 		}
-		out[m.ID] = m.Other
+		mf, err := goi18n.ParseMessageFileBytes(b, path, map[string]goi18n.UnmarshalFunc{"yaml": yaml.Unmarshal})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for _, m := range mf.Messages {
+			if m.One != "" || m.Few != "" || m.Many != "" || m.Two != "" || m.Zero != "" {
+				t.Errorf("%s: %s has plural forms: the catalogues use none (Welsh has six), word it with the number apart", path, m.ID)
+			}
+			if prev, dup := from[m.ID]; dup {
+				t.Errorf("%s is in both %s and %s", m.ID, prev, path)
+			}
+			from[m.ID] = path
+			out[m.ID] = m.Other
+		}
 	}
 	return out
+}
+
+// TestEachAreaInBothLanguages keeps the files paired: AREA.cy.yaml for every AREA.en.yaml.
+func TestEachAreaInBothLanguages(t *testing.T) {
+	areas := func(l Lang) []string {
+		var out []string
+		for _, p := range cataloguePaths(l) {
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(p, "catalogue/"), "."+string(l)+".yaml"))
+		}
+		return out
+	}
+	if en, cy := areas(English), areas(Welsh); !slices.Equal(en, cy) {
+		t.Errorf("catalogue areas differ: en %v, cy %v", en, cy)
+	}
 }
 
 var placeholder = regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
@@ -58,9 +84,9 @@ func TestCataloguesMatch(t *testing.T) {
 		c, ok := cy[id]
 		switch {
 		case !ok:
-			t.Errorf("%s is missing in cy.yaml", id)
+			t.Errorf("%s has no Welsh in the cy catalogues", id)
 		case strings.TrimSpace(c) == "":
-			t.Errorf("%s is empty in cy.yaml", id)
+			t.Errorf("%s is empty in the cy catalogues", id)
 		case !slices.Equal(placeholders(e), placeholders(c)):
 			t.Errorf("%s: placeholders differ: en %v, cy %v", id, placeholders(e), placeholders(c))
 		}
@@ -70,7 +96,7 @@ func TestCataloguesMatch(t *testing.T) {
 	}
 	for id := range cy {
 		if _, ok := en[id]; !ok {
-			t.Errorf("%s is in cy.yaml but not en.yaml", id)
+			t.Errorf("%s is in the cy catalogues but not the en ones", id)
 		}
 	}
 }

@@ -1,5 +1,5 @@
-// Package i18n holds the service's own texts in English and Welsh (the catalogues in catalogue/, one
-// file a language) and says which language a request, a person or a document is in. Form definitions'
+// Package i18n holds the service's own texts in English and Welsh (the catalogues in catalogue/, a file
+// per area and language: AREA.en.yaml beside AREA.cy.yaml) and says which language a request, a person or a document is in. Form definitions'
 // texts are not here: they travel with each form.
 package i18n
 
@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"io/fs"
 	"log/slog"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -66,14 +67,24 @@ func loadBundle() *goi18n.Bundle {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	for _, l := range Langs {
-		if _, err := b.LoadMessageFileFS(catalogueFiles, cataloguePath(l)); err != nil {
-			panic(fmt.Sprintf("i18n: catalogue %s: %v", l, err)) // embedded and tested: cannot happen in a build
+		for _, path := range cataloguePaths(l) {
+			if _, err := b.LoadMessageFileFS(catalogueFiles, path); err != nil {
+				panic(fmt.Sprintf("i18n: catalogue %s: %v", path, err)) // embedded and tested: cannot happen in a build
+			}
 		}
 	}
 	return b
 }
 
-func cataloguePath(l Lang) string { return "catalogue/" + string(l) + ".yaml" }
+// cataloguePaths are l's catalogue files, one an area (portal, delegation, console, ...), so that work
+// on one area's texts does not touch another's file. go-i18n reads the language from the name.
+func cataloguePaths(l Lang) []string {
+	paths, err := fs.Glob(catalogueFiles, "catalogue/*."+string(l)+".yaml")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: catalogue pattern: %v", err)) // the pattern is a constant
+	}
+	return paths
+}
 
 type ctxKey struct{}
 
