@@ -896,7 +896,7 @@ func DelegatePage(v DelegateView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = TextInput(Input{ID: "reminders", Label: i18n.T(ctx, "console.reminders"), Hint: i18n.T(ctx, "console.delegate.reminders_hint"), Value: v.Reminders, Error: v.Page.ErrorFor("reminders")}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = TextInput(Input{ID: "reminders", Label: i18n.T(ctx, "console.reminders.label"), Hint: i18n.T(ctx, "console.delegate.reminders_hint"), Value: v.Reminders, Error: v.Page.ErrorFor("reminders")}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
