@@ -2,9 +2,11 @@ package web
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
+	"formportal/casework"
 	"formportal/i18n"
 	"formportal/store"
 )
@@ -15,6 +17,19 @@ import (
 // statusWords is a response's status as the console says it.
 func statusWords(ctx context.Context, s store.Status) string {
 	return i18n.T(ctx, "console.status_"+string(s))
+}
+
+// events are the kinds of a response's history (casework's actions) the catalogue names.
+var events = []casework.Action{casework.Create, casework.Open, casework.Save, casework.Submit, casework.Retract, casework.Reassign,
+	casework.Return, casework.Migrate, casework.Purge, casework.Anonymise}
+
+// eventWords is an event of a response's history as the console says it: its kind in the language of
+// ctx; a kind the catalogue does not know is shown as it is kept.
+func eventWords(ctx context.Context, kind string) string {
+	if slices.Contains(events, casework.Action(kind)) {
+		return i18n.T(ctx, "console.event."+kind)
+	}
+	return kind
 }
 
 // consoleDay is a date kept as 2006-01-02 as the console shows it, "2 March 2026" or "2 Mawrth 2026";

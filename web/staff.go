@@ -522,9 +522,9 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			return
 		}
 		for _, e := range events {
-			what := e.Kind
+			what := eventWords(ctx, e.Kind)
 			if e.Actor != "" {
-				what = i18n.T(ctx, "console.detail.event_by", "Event", e.Kind, "Actor", e.Actor)
+				what = i18n.T(ctx, "console.detail.event_by", "Event", what, "Actor", e.Actor)
 			}
 			if e.Detail != "" {
 				what += ": " + e.Detail
