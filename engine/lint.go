@@ -292,11 +292,11 @@ func (c *checker) checkMessageName(fd *Field) {
 	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
 		kind = "a question"
 	}
-	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, requiredMessage(fd))
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, englishWords.required(fd))
 	if name := suggestName(fd.Label); name != "" {
 		named := *fd
 		named.Name = name
-		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, requiredMessage(&named))
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, englishWords.required(&named))
 	} else {
 		msg += " saying what the answer is, as a noun phrase"
 	}

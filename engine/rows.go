@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Rows of tables and items of lists, one at a time: the portal edits, orders and checks them one row
@@ -108,12 +107,7 @@ func orderKeyOf(col *Field, v any) orderKey {
 // section.
 func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID string, row map[string]any, index int, opts ValidateOptions) []FieldError {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values, childID: childID}
 	if childID != "" {
 		sc.child, sc.childPrefilled = answers.Children[childID], v.prefilled.Children[childID]
