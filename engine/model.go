@@ -142,8 +142,8 @@ type Section struct {
 	Overview bool       `json:"overview,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
 	// VisibleTo "staff": only council staff see the section and answer its questions (visibility.go).
-	VisibleTo string `json:"visibleTo,omitempty"`
-	Fields   []*Field   `json:"fields"`
+	VisibleTo string   `json:"visibleTo,omitempty"`
+	Fields    []*Field `json:"fields"`
 	// Rules are checks across the section's answers (expressions.go).
 	Rules []*Rule `json:"rules,omitempty"`
 
