@@ -57,6 +57,7 @@ func (c *checker) run() {
 	c.checkConditionOrder()
 	c.checkGuidance()     // content15
 	c.checkPlaceholders() // content15
+	c.checkStaffOnly()    // visibility.go
 }
 
 // --- retention ---------------------------------------------------------------------------------------
