@@ -45,6 +45,9 @@ func (c *checker) resolveRef(from *Field, section *Section, id string) (target *
 	if target.section.PerChild && !section.PerChild {
 		return nil, fmt.Sprintf("refers to %q, which is in per-child section %q: only questions in per-child sections can depend on it", id, target.section.ID)
 	}
+	if target.section.RepeatFor != "" && !section.repeatsLike(target.section) {
+		return nil, fmt.Sprintf("refers to %q, which is in section %q, repeated for each item of %q: only questions of sections repeated for the same list can depend on it", id, target.section.ID, target.section.RepeatFor)
+	}
 	return target, ""
 }
 
