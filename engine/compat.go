@@ -241,9 +241,12 @@ func numberText(p *float64, isMax bool) string {
 func fieldsByPath(f *Form) map[string]*Field {
 	out := map[string]*Field{}
 	f.walkFields(func(fd *Field) {
-		if fd.parent != nil {
+		switch {
+		case fd.parent != nil && fd.parent.parent != nil: // lists15: a field of a list inside a list
+			out[fd.parent.parent.ID+"."+fd.parent.ID+"."+fd.ID] = fd
+		case fd.parent != nil:
 			out[fd.parent.ID+"."+fd.ID] = fd
-		} else {
+		default:
 			out[fd.ID] = fd
 		}
 	})

@@ -12,9 +12,10 @@ import (
 // resolveRef finds the field an id refers to from a field (or, with from nil, from a section's
 // condition), following the scoping rules of forms/README.md. problem explains a failed lookup.
 func (c *checker) resolveRef(from *Field, section *Section, id string) (target *Field, problem string) {
-	if from != nil && from.parent != nil {
-		for _, sib := range from.parent.Children() {
-			if sib.ID == id {
+	for row := from; row != nil && row.parent != nil; row = row.parent {
+		// The same item's fields, then (lists15) those of the item holding a list inside a list.
+		for _, sib := range row.parent.Children() {
+			if sib.ID == id && sib != row {
 				return sib, ""
 			}
 		}
