@@ -39,6 +39,8 @@ var Rules = map[string]string{
 	"duplicate-option":            "two options of a question share a value",
 	"table-columns":               "a table without columns, or a column of a type tables cannot hold",
 	"list-fields":                 "a list without fields, or a field of a type lists cannot hold",
+	"list-nesting":                "a list inside a list inside a list: lists nest one level only",
+	"repeat-for":                  "a section's repeatFor naming no list asked once earlier, or an itemTitle naming no question of its items",
 	"order-by":                    "a table or list ordered by something that is not one of its own columns, or by a column with no order",
 	"chronology-column":           "a chronology annotation (dateColumn, agencyColumn, childColumn, eventColumn) naming no column of its table, or a column of the wrong type",
 	"limits":                      "a minimum above its maximum, or a limit beyond what the portal allows",
