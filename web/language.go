@@ -84,4 +84,4 @@ func inLang(ctx context.Context, form *engine.Form) *engine.Form {
 
 // speak puts the flow's form in the language of ctx: its pages, print view and PDF are in it. Its
 // questions and answers are the same as the English form's, so saving and checking are unchanged.
-func (f *flow) speak(ctx context.Context) { f.form = inLang(ctx, f.form) }
+func (f *flow) speak(ctx context.Context) { f.form, f.lang = inLang(ctx, f.form), i18n.From(ctx) }

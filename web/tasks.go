@@ -239,20 +239,20 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	}
 	v := f.view(r, res, pages, i, showErrors && !f.readOnly)
 	if key := r.URL.Query().Get(savedParam); key != "" {
-		v.Page.Banner = savedBanner(pages[i], key)
+		v.Page.Banner = savedBanner(f.lang, pages[i], key)
 	}
 	a.render(w, r, renderer.FormPage(v))
 }
 
-// savedBanner is the notice after a row was saved: "Row 4 has been saved".
-func savedBanner(p page, key string) string {
+// savedBanner is the notice after a row was saved, in l: "Row 4 has been saved".
+func savedBanner(l i18n.Lang, p page, key string) string {
 	id, idx, _ := strings.Cut(key, ".")
 	n, err := strconv.Atoi(idx)
 	fd := p.section.Field(id)
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
-	return rowTitle(fd, n) + " has been saved"
+	return i18n.In(l, "table.saved", "Row", renderer.RowLegend(l, fd, n))
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
@@ -557,7 +557,7 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
 			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed,
-			Form: f.form, Answers: f.answers, Print: true}
+			Form: f.form, Answers: f.answers, Print: true, Lang: f.lang}
 		if p.child != nil {
 			in.Prefix = "children." + p.child.ID + "." // where the child's computed values are
 			in.Child = p.child.ID
