@@ -49,7 +49,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	form = inLang(ctx, form) // its labels in the language of the page and the downloads
 	members := delegationsOf(progress)
-	t, err := merged.OfRequest(form, members)
+	t, err := a.chronologies.OfRequest(form, members)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
