@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 func textareaRows(fd *engine.Field) string {
@@ -139,6 +140,33 @@ func RowNouns(fd *engine.Field) string {
 	default:
 		return noun + "s"
 	}
+}
+
+// RowNounIn is what one row is called in the language: the form's itemLabel (its translation gives it),
+// or "row", "rhes"; "item", "eitem".
+func RowNounIn(l i18n.Lang, fd *engine.Field) string {
+	switch {
+	case l == i18n.English || fd.ItemLabel != "":
+		return RowNoun(fd)
+	case fd.Type == engine.TypeList:
+		return i18n.In(l, "engine.rows.item")
+	}
+	return i18n.In(l, "engine.rows.row")
+}
+
+// RowNounsIn is what many rows are called in the language. English makes the plural of the itemLabel
+// ("people"); a Welsh plural cannot be made from a label, so Welsh says rhesi, eitemau or cofnodion
+// (entries).
+func RowNounsIn(l i18n.Lang, fd *engine.Field) string {
+	switch {
+	case l == i18n.English:
+		return RowNouns(fd)
+	case fd.ItemLabel != "":
+		return i18n.In(l, "engine.rows.entries")
+	case fd.Type == engine.TypeList:
+		return i18n.In(l, "engine.rows.items")
+	}
+	return i18n.In(l, "engine.rows.rows")
 }
 
 func attachmentHint(f FieldView) string {

@@ -111,7 +111,7 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
+		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -123,6 +123,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
+	full := false        // the rows beyond what the table holds are said once
 	line := func() int { // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
@@ -133,16 +134,19 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
-				where := "Line " + strconv.Itoa(line())
 				if p.Column != "" {
-					where += ", " + p.Column
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
+				} else {
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
 				}
-				problems = append(problems, where+": "+p.Message)
+				full = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if len(kept) == 0 || len(problems) == 0 || !strings.HasPrefix(problems[len(problems)-1], "You can add up to") {
-				problems = append(problems, "You can add up to "+strconv.Itoa(renderer.MaxRows(fd))+" "+renderer.RowNouns(fd)+": the "+renderer.RowNouns(fd)+" from line "+strconv.Itoa(line())+" on have not been added")
+			if !full {
+				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
+					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				full = true
 			}
 			kept = append(kept, row)
 		default:
@@ -160,11 +164,11 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			ordered, _ := fd.OrderRows(rows)
 			return ordered, nil
 		}})
-		noun := renderer.RowNouns(fd)
-		if len(add) == 1 {
-			noun = strings.ToLower(rowName(fd))
+		noun := renderer.RowNounsIn(f.lang, fd)
+		if len(add) == 1 || f.lang == i18n.Welsh { // Welsh counts with the singular: 3 rhes
+			noun = renderer.RowNounIn(f.lang, fd)
 		}
-		msg := strconv.Itoa(len(add)) + " " + noun + " added from your paste"
+		msg := i18n.In(f.lang, "engine.rows.pasted", "Count", len(add), "Noun", noun)
 		if out.banner != "" {
 			msg = out.banner + ". " + msg
 		}
@@ -243,7 +247,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
-		v.AddAnother = "Save and add another " + strings.ToLower(rowName(t.field))
+		v.AddAnother = i18n.In(f.lang, "engine.rows.add_another", "Noun", renderer.RowNounIn(f.lang, t.field))
 	}
 	if p.child != nil {
 		v.ChildName = p.child.Name
@@ -317,8 +321,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		if v.Fields[0].Field.Type == engine.TypeDate {
 			first += "-day"
 		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "engine.rows.full_not_added", "Max", renderer.MaxRows(t.field),
+			"Noun", renderer.RowNounIn(f.lang, t.field), "Nouns", renderer.RowNounsIn(f.lang, t.field))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return
@@ -332,7 +336,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	fragment := r.URL.Query().Get(partParam) == "row"
 	if at < 0 { // left blank: removed
 		if fragment {
-			a.renderTableRows(w, r, f, p, t.field, -1, rowName(t.field)+" "+strconv.Itoa(t.index+1)+" has been removed")
+			a.renderTableRows(w, r, f, p, t.field, -1, removedBanner(f.lang, t.field, t.index))
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
@@ -345,7 +349,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, rowTitle(t.field, at)+" has been saved")
+		a.renderTableRows(w, r, f, p, t.field, at, i18n.In(f.lang, "engine.rows.saved", "Row", rowTitle(f.lang, t.field, at)))
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -384,10 +388,15 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	a.render(w, r, renderer.TableRows(v))
 }
 
-// rowTitle names the row at index in notices: "Row 4", or a fixed row's label ("GP").
-func rowTitle(fd *engine.Field, index int) string {
+// rowTitle names the row at index in notices: "Row 4", "Rhes 4", or a fixed row's label ("GP").
+func rowTitle(l i18n.Lang, fd *engine.Field, index int) string {
 	if fd.IsFixedRow(index) {
 		return fd.FixedRows[index].Label
 	}
-	return rowName(fd) + " " + strconv.Itoa(index+1)
+	return rowName(l, fd) + " " + strconv.Itoa(index+1)
+}
+
+// removedBanner is the notice after the row at index was removed: "Row 4 has been removed".
+func removedBanner(l i18n.Lang, fd *engine.Field, index int) string {
+	return i18n.In(l, "engine.rows.removed", "Row", rowName(l, fd)+" "+strconv.Itoa(index+1))
 }

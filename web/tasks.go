@@ -226,20 +226,20 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	}
 	v := f.view(r, res, pages, i, showErrors && !f.readOnly)
 	if key := r.URL.Query().Get(savedParam); key != "" {
-		v.Page.Banner = savedBanner(pages[i], key)
+		v.Page.Banner = savedBanner(f.lang, pages[i], key)
 	}
 	a.render(w, r, renderer.FormPage(v))
 }
 
 // savedBanner is the notice after a row was saved: "Row 4 has been saved".
-func savedBanner(p page, key string) string {
+func savedBanner(l i18n.Lang, p page, key string) string {
 	id, idx, _ := strings.Cut(key, ".")
 	n, err := strconv.Atoi(idx)
 	fd := p.section.Field(id)
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
-	return rowTitle(fd, n) + " has been saved"
+	return i18n.In(l, "engine.rows.saved", "Row", rowTitle(l, fd, n))
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
@@ -301,7 +301,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		}
 		out = postOutcome{fieldErr: map[string]string{}}
 		for _, e := range f.rowEdits {
-			out.fieldErr[e.field.ID] = "This " + strings.ToLower(rowName(e.field)) + " was changed or removed in another tab or window, so nothing was removed. Check the " + renderer.RowNouns(e.field) + " and try again"
+			out.fieldErr[e.field.ID] = i18n.In(f.lang, "engine.rows.remove_conflict", "Noun", strings.ToLower(rowName(f.lang, e.field)), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
