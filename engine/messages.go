@@ -85,10 +85,7 @@ func (w words) minRows(fd *Field, n int) string {
 		}
 		return i18n.In(w.lang, "engine.rows.min_row", "Name", w.name(fd))
 	}
-	unit := strings.ToLower(fd.ItemLabel)
-	if unit == "" {
-		unit = i18n.In(w.lang, "engine.rows.item")
-	}
+	unit := w.itemUnit(fd)
 	if n > 1 {
 		return i18n.In(w.lang, "engine.rows.min_items", "Count", n, "Unit", unit)
 	}
@@ -103,6 +100,14 @@ func (w words) maxRows(fd *Field, n int) string {
 	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.rows.max_rows", "Subject", w.subject(fd), "Count", n))
 }
 
+// itemUnit is what a list's items are called in messages: its itemLabel in lower case, else "item".
+func (w words) itemUnit(list *Field) string {
+	if unit := strings.ToLower(list.ItemLabel); unit != "" {
+		return unit
+	}
+	return i18n.In(w.lang, "engine.rows.item")
+}
+
 // where names the row and the child a problem is in: "Enter the date in row 3 for Alex".
 func (w words) where(msg string, sc *scope, fd *Field) string {
 	if fd.parent != nil && sc.rowOf == fd.parent {
@@ -110,13 +115,12 @@ func (w words) where(msg string, sc *scope, fd *Field) string {
 		case fixed != nil: // struct15: a fixed row is named by its label
 			msg = i18n.In(w.lang, "engine.where.fixed_row", "Message", msg, "Label", fixed.Label)
 		case fd.parent.Type == TypeList:
-			item := strings.ToLower(fd.parent.ItemLabel)
-			if item == "" {
-				item = i18n.In(w.lang, "engine.rows.item")
-			}
-			msg = i18n.In(w.lang, "engine.where.item", "Message", msg, "Item", item, "Row", sc.rowIndex+1)
+			msg = i18n.In(w.lang, "engine.where.item", "Message", msg, "Item", w.itemUnit(fd.parent), "Row", sc.rowIndex+1)
 		default:
 			msg = i18n.In(w.lang, "engine.where.row", "Message", msg, "Row", sc.rowIndex+1)
+		}
+		if o := sc.outer; o != nil { // a list inside a list: "for agency 2 of household member 3"
+			msg = i18n.In(w.lang, "engine.where.of_item", "Message", msg, "Item", w.itemUnit(o.of), "Row", o.index+1)
 		}
 	}
 	if sc.childName != "" {

@@ -32,13 +32,15 @@ const (
 
 // SectionResult is the outcome of validating one section (for one child, in a per-child section).
 type SectionResult struct {
-	Section   string       `json:"section"`
-	Child     string       `json:"child,omitempty"`
-	ChildName string       `json:"childName,omitempty"`
-	Visible   bool         `json:"visible"`
-	Hidden    []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
-	Status    Status       `json:"status"`
-	Errors    []FieldError `json:"errors,omitempty"`
+	Section   string `json:"section"`
+	Child     string `json:"child,omitempty"`
+	ChildName string `json:"childName,omitempty"`
+	// Title is a repetition's title: "Health: Amy Smith", or a repeatFor section's itemTitle filled in.
+	Title   string       `json:"title,omitempty"`
+	Visible bool         `json:"visible"`
+	Hidden  []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
+	Status  Status       `json:"status"`
+	Errors  []FieldError `json:"errors,omitempty"`
 	// Computed are the values of the section's computed fields, by path as errors have them
 	// ("age", "children.c1.age", "household[0].age").
 	Computed map[string]any `json:"computed,omitempty"`
@@ -87,17 +89,16 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
 			continue
 		}
-		if !s.PerChild {
-			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
-			res.Sections = append(res.Sections, v.section(s, sc, res.Submission.Values, ""))
+		top := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+		if !s.Repeats() {
+			res.Sections = append(res.Sections, v.section(s, top, res.Submission.Values, ""))
 			continue
 		}
-		for _, c := range v.children {
+		for _, c := range v.repetitions(s, top) {
 			clean := map[string]any{}
-			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
-				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name}
+			sc := v.repetitionScope(answers, c)
 			r := v.section(s, sc, clean, c.ID)
-			r.ChildName = c.Name
+			r.ChildName, r.Title = c.Name, c.Title
 			res.Sections = append(res.Sections, r)
 			if len(clean) > 0 {
 				if res.Submission.Children == nil {
@@ -128,18 +129,23 @@ func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []Se
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
 			continue
 		}
-		if !s.PerChild {
-			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
-			out = append(out, SectionResult{Section: s.ID, Visible: sc.holds(s.ShowWhen, 0)})
+		top := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+		if !s.Repeats() {
+			out = append(out, SectionResult{Section: s.ID, Visible: top.holds(s.ShowWhen, 0)})
 			continue
 		}
-		for _, c := range v.children {
-			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
-				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
-			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Visible: sc.holds(s.ShowWhen, 0)})
+		for _, c := range v.repetitions(s, top) {
+			sc := v.repetitionScope(answers, c)
+			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Title: c.Title, Visible: sc.holds(s.ShowWhen, 0)})
 		}
 	}
 	return out
+}
+
+// repetitionScope is where the answers of one repetition of a repeating section are looked up.
+func (v *validation) repetitionScope(answers Answers, c Repetition) *scope {
+	return &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
+		childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
 }
 
 type validation struct {
@@ -284,6 +290,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 	out := make([]any, 0, len(items))
 	answered := 0
 	rowScope := *sc
+	if sc.rowOf != nil { // lists15: a list inside an item of another
+		rowScope.outer = &rowFrame{of: sc.rowOf, row: sc.row, index: sc.rowIndex}
+	}
 	rowScope.rowOf = fd
 	for _, it := range items {
 		row, _ := it.(map[string]any)
@@ -308,9 +317,15 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 			if col.Type == TypeComputed {
 				cell = rowScope.raw(col) // worked out for the row, never taken from it
 			}
-			cv, cerrs := v.field(col, cell, &rowScope, "")
+			cellPath := ""
+			if col.Container() { // a list inside the item: its own items' paths go under the item's
+				cellPath = fieldPathRow(path, index, col.ID)
+			}
+			cv, cerrs := v.field(col, cell, &rowScope, cellPath)
 			for _, e := range cerrs {
-				e.Path = fieldPathRow(path, index, col.ID)
+				if !col.Container() {
+					e.Path = fieldPathRow(path, index, col.ID)
+				}
 				errs = append(errs, e)
 			}
 			if cv != nil {
@@ -322,6 +337,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 		}
 		if fixed != nil {
 			clean[FixedRowKey] = fixed.ID
+		}
+		if id := ItemID(row); id != "" && fd.repeated {
+			clean[ItemIDKey] = id // lists15: the submission's repeated answers are by this id
 		}
 		out = append(out, clean)
 	}
