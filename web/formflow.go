@@ -264,7 +264,7 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers}
+		Form: f.form, Answers: f.answers, Lang: f.lang}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -343,7 +343,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		n, err := strconv.Atoi(idx)
 		if fd := p.section.Field(id); editableRows(fd) && err == nil {
 			f.rowEdits = append(f.rowEdits, removeRow(fd, n, hash))
-			out.banner = removedBanner(f.lang, fd, n)
+			out.banner = i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, fd, n))
 		}
 	case "rows":
 		id, n, _ := strings.Cut(arg, ":")
@@ -367,7 +367,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		if msg != "" {
 			out.fieldErr = map[string]string{fd.ID: msg}
 		} else {
-			out.banner = "The file has been uploaded"
+			out.banner = i18n.In(f.lang, "upload.uploaded")
 		}
 	case "remove-file":
 		id, attID, _ := strings.Cut(arg, ":")
@@ -441,17 +441,17 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 // file is stored with the draft that lists it.
 func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals map[string]any) (string, error) {
 	if file == nil {
-		return "Select a file to upload", nil
+		return i18n.In(f.lang, "upload.select"), nil
 	}
 	list, _ := vals[fd.ID].([]any)
 	if fd.MaxFiles > 0 && len(list) >= fd.MaxFiles {
-		return fmt.Sprintf("You can upload up to %d files. Remove one to upload another", fd.MaxFiles), nil
+		return i18n.In(f.lang, "upload.too_many", "Max", fd.MaxFiles), nil
 	}
-	up, msg := checkUpload(fd, file)
+	up, msg := checkUpload(f.lang, fd, file)
 	if msg != "" {
 		return msg, nil
 	}
-	if msg := f.a.checkSafe(r, up); msg != "" {
+	if msg := f.a.checkSafe(r, f.lang, up); msg != "" {
 		return msg, nil
 	}
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,

@@ -164,11 +164,10 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			ordered, _ := fd.OrderRows(rows)
 			return ordered, nil
 		}})
-		noun := renderer.RowNounsIn(f.lang, fd)
-		if len(add) == 1 || f.lang == i18n.Welsh { // Welsh counts with the singular: 3 rhes
-			noun = renderer.RowNounIn(f.lang, fd)
+		msg := i18n.In(f.lang, "table.pasted", "Count", len(add), "Nouns", renderer.RowNounsIn(f.lang, fd))
+		if len(add) == 1 {
+			msg = i18n.In(f.lang, "table.pasted_one", "Noun", renderer.RowNounIn(f.lang, fd))
 		}
-		msg := i18n.In(f.lang, "engine.rows.pasted", "Count", len(add), "Noun", noun)
 		if out.banner != "" {
 			msg = out.banner + ". " + msg
 		}
@@ -229,7 +228,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if t.index < 0 {
 		index, param = len(rows), "new"
 	}
-	title := renderer.RowTitle(t.field, index, t.index < 0)
+	title := renderer.RowTitle(f.lang, t.field, index, t.index < 0)
 	prefix := ""
 	if p.child != nil {
 		prefix = "children." + p.child.ID + "."
@@ -240,14 +239,14 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
-		v.AddAnother = i18n.In(f.lang, "engine.rows.add_another", "Noun", renderer.RowNounIn(f.lang, t.field))
+		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
 	}
 	if p.child != nil {
 		v.ChildName = p.child.Name
@@ -336,7 +335,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	fragment := r.URL.Query().Get(partParam) == "row"
 	if at < 0 { // left blank: removed
 		if fragment {
-			a.renderTableRows(w, r, f, p, t.field, -1, removedBanner(f.lang, t.field, t.index))
+			a.renderTableRows(w, r, f, p, t.field, -1, i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, t.field, t.index)))
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
@@ -349,7 +348,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, i18n.In(f.lang, "engine.rows.saved", "Row", rowTitle(f.lang, t.field, at)))
+		a.renderTableRows(w, r, f, p, t.field, at, i18n.In(f.lang, "table.saved", "Row", renderer.RowLegend(f.lang, t.field, at)))
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -386,17 +385,4 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	v := renderer.BuildField(in, fd)
 	v.Table.Announce = announce
 	a.render(w, r, renderer.TableRows(v))
-}
-
-// rowTitle names the row at index in notices: "Row 4", "Rhes 4", or a fixed row's label ("GP").
-func rowTitle(l i18n.Lang, fd *engine.Field, index int) string {
-	if fd.IsFixedRow(index) {
-		return fd.FixedRows[index].Label
-	}
-	return rowName(l, fd) + " " + strconv.Itoa(index+1)
-}
-
-// removedBanner is the notice after the row at index was removed: "Row 4 has been removed".
-func removedBanner(l i18n.Lang, fd *engine.Field, index int) string {
-	return i18n.In(l, "engine.rows.removed", "Row", rowName(l, fd)+" "+strconv.Itoa(index+1))
 }
