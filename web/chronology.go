@@ -45,7 +45,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	members := delegationsOf(progress)
-	t, err := merged.OfRequest(form, members)
+	t, err := a.chronologies.OfRequest(form, members)
 	if err != nil {
 		a.serverError(w, r, err)
 		return

@@ -30,7 +30,7 @@ type flow struct {
 	a        *App
 	resp     *store.Response
 	form     *engine.Form
-	lang     i18n.Lang // the language of the service's words on the flow's pages (speak)
+	lang     i18n.Lang // the language of the pages and of the engine's messages (speak)
 	caseData any
 	answers  engine.Answers
 	// draft is the draft as stored, read or saved by this flow: answers are its answers until a posted
@@ -121,7 +121,7 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 // validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
 	if f.edited {
-		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 	}
 	return f.checkDraft()
 }
@@ -129,10 +129,10 @@ func (f *flow) validate() engine.Result {
 // checkDraft is the draft as stored checked, once: by whichever request asks first.
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
-	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
+	form, caseData, answers, sections, lang := f.form, f.caseData, f.draft.answers, f.resp.Sections, f.lang
 	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly)}, func() engine.Result {
-		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
+		today: today.Format(time.DateOnly), lang: lang}, func() engine.Result {
+		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today, Lang: string(lang)})
 	})
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -113,7 +114,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
 		return
 	}
-	pasted := renderer.ReadPaste(fd, text, f.form.Children(f.caseData))
+	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
 	if pasted.Problem != "" {
 		out.setPaste(fd, text, pasted.Problem)
 		return
@@ -275,7 +276,7 @@ func (f *flow) validateRow(p page, fd *engine.Field, row map[string]any, index i
 	if p.child != nil {
 		child = p.child.ID
 	}
-	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 }
 
 // postRow saves a posted row page: the row checked on its own and saved, problems or not, so nothing
