@@ -124,7 +124,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var kept []renderer.PastedRow
 	var problems []string
 	overflowLast := false // the last problem is of the rows beyond what the table holds: said once for a run of them
-	line := func() int { // the line in the box drawn again that the next kept row will be on
+	line := func() int {  // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
 		}
