@@ -248,8 +248,8 @@ func (a *App) routes() {
 		r.Get("/referrals/new/{form}", a.overview)
 		r.Post("/referrals/new/{form}", a.startReferral)
 		r.Get("/forms/{form}/blank.pdf", a.blankPDF)
-		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
-		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
+		r.Get("/accessibility", a.staticPage("static.accessibility_title", "static.accessibility_1", "static.accessibility_2", "static.accessibility_welsh"))
+		r.Get("/privacy", a.staticPage("static.privacy_title", "static.privacy_1", "static.privacy_2", "static.privacy_3"))
 		r.Get("/terms", a.termsPage)
 
 		r.Get("/login", a.loginForm)

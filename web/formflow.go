@@ -327,7 +327,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	case "add":
 		if fd := p.section.Field(arg); editableRows(fd) {
 			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
-				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "engine.rows.full", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
+				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "table.full_add", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
 				break
 			}
 			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, "new")
@@ -459,12 +459,6 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	f.addFiles = append(f.addFiles, att)
 	vals[fd.ID] = append(slices.Clip(list), map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
-}
-
-// rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
-func rowName(l i18n.Lang, fd *engine.Field) string {
-	n := renderer.RowNounIn(l, fd)
-	return strings.ToUpper(n[:1]) + n[1:]
 }
 
 // errConflict is a save refused because another tab or window changed the same page after this one was

@@ -111,7 +111,7 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
+		out.setPaste(fd, "", i18n.In(f.lang, "table.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -123,8 +123,8 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
-	full := false        // the rows beyond what the table holds are said once
-	line := func() int { // the line in the box drawn again that the next kept row will be on
+	overflowLast := false // the last problem is of the rows beyond what the table holds: said once for a run of them
+	line := func() int {  // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
 		}
@@ -134,19 +134,18 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
+				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
-				} else {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
+					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
 				}
-				full = false
+				problems = append(problems, i18n.In(f.lang, "table.paste_problem", "Where", where, "Message", p.Message))
+				overflowLast = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if !full {
-				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
-					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
-				full = true
+			if !overflowLast {
+				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				overflowLast = true
 			}
 			kept = append(kept, row)
 		default:
@@ -320,8 +319,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		if v.Fields[0].Field.Type == engine.TypeDate {
 			first += "-day"
 		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "engine.rows.full_not_added", "Max", renderer.MaxRows(t.field),
-			"Noun", renderer.RowNounIn(f.lang, t.field), "Nouns", renderer.RowNounsIn(f.lang, t.field))}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "table.full_not_added", "Max", renderer.MaxRows(t.field),
+			"Nouns", renderer.RowNounsIn(f.lang, t.field), "Noun", renderer.RowNounIn(f.lang, t.field))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -313,7 +312,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		}
 		out = postOutcome{fieldErr: map[string]string{}}
 		for _, e := range f.rowEdits {
-			out.fieldErr[e.field.ID] = i18n.In(f.lang, "engine.rows.remove_conflict", "Noun", strings.ToLower(rowName(f.lang, e.field)), "Nouns", renderer.RowNounsIn(f.lang, e.field))
+			out.fieldErr[e.field.ID] = i18n.In(f.lang, "table.changed_elsewhere", "Noun", renderer.RowNounIn(f.lang, e.field), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
@@ -468,7 +467,7 @@ func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
 				n, counted[key+"/"+table] = len(more), len(more)
 				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
 			}
-			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-renderer.MaxRowProblems, fd.Label)
+			more[n].Message = i18n.In(f.lang, "table.more_problems", "Count", listed[key+"/"+table]-renderer.MaxRowProblems, "Table", fd.Label)
 			continue
 		}
 		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)
