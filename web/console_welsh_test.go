@@ -227,3 +227,14 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 		t.Fatal("not back in English")
 	}
 }
+
+// TestSingleSignOnFailureInWelsh: the page that says a sign-in through the council's provider did not
+// work is in the language chosen before signing in.
+func TestSingleSignOnFailureInWelsh(t *testing.T) {
+	p := startOIDCProvider(t)
+	e := newSSOEnv(t, p)
+	p.Shutdown()
+	b := e.browser()
+	b.get("/login?lang=cy").get("/login/sso").status(503).see("Nid oedd modd eich mewngofnodi", "Nid yw mewngofnodi gyda’ch cyfrif cyngor yn gweithio")
+	inWelshConsole(t, b, "single sign-on unavailable")
+}
