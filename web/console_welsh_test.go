@@ -13,8 +13,7 @@ import (
 
 // englishConsole are the staff console's own English texts (its templates', handlers' and messages'):
 // none may be left on a console page in Welsh. The fixture form's own texts are the form's, English
-// until it has Welsh, and the date inputs' Day, Month and Year are the shared date component's: neither
-// is in this list.
+// until it has Welsh: they are not in this list.
 var englishConsole = []string{
 	"Staff console", "Delegate a form", "Send to several agencies", "Requests to several agencies", "Forms and versions",
 	"Delegations", "Referrals", "Child or family", "Professional", "Submitted by", "Status", "Reference",
@@ -36,7 +35,7 @@ var englishConsole = []string{
 	"Changes since it was returned", "Nothing was changed", "What you asked about", "Answers and rows changed",
 	"Question or row", "Not answered", "Sent", "Opened", "In progress", "Submitted", "Returned", "Retracted",
 	"created by", "submitted by", "returned by", " of 3", "January", "March", "April",
-	"Reference in the case management system", "Date of birth", "Family name", "As a date like",
+	"Reference in the case management system", "Date of birth", "Family name", "As a date like", "Day", "Month", "Year",
 	// The portal's chrome, as the Children's Portal's Welsh journey checks it.
 	"Skip to main content", "This is a new service", "There is a problem", "Questions marked with", "Continue",
 	"Sign in", "Logout", "Success", "Update account", "Error:", "(required)", "Back", "Warning",
