@@ -34,7 +34,7 @@ var englishConsole = []string{
 	"Enter the child's details", "Enter an https address", "Enter an email address", "The council asks",
 	"Changes since it was returned", "Nothing was changed", "What you asked about", "Answers and rows changed",
 	"Question or row", "Not answered", "Sent", "Opened", "In progress", "Submitted", "Returned", "Retracted",
-	"created by", "submitted by", "returned by", " of 3", "January", "March", "April",
+	"created by", "submitted by", "returned by", "resubmitted", "sibling", " of 3", "January", "March", "April",
 	"Reference in the case management system", "Date of birth", "Family name", "As a date like", "Day", "Month", "Year",
 	// The portal's chrome, as the Children's Portal's Welsh journey checks it.
 	"Skip to main content", "This is a new service", "There is a problem", "Questions marked with", "Continue",
@@ -177,7 +177,7 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	inWelshConsole(t, jo, "returned", append(familyWords, "sent to sam@school.example", "Home visit")...)
 	sam.post("/tasks/"+id+"/pages/practitioner", "name", "Sam Jones", "phone", "01632960002", "action", "submit")
 	sam.post("/tasks/" + id + "/submit").status(200)
-	jo.get("/staff/delegations/"+id).see("Newidiadau ers iddi gael ei dychwelyd", "1 newid ers iddi gael ei dychwelyd ar 2 Mawrth 2026", "Newidiwyd")
+	jo.get("/staff/delegations/"+id).see("Newidiadau ers iddi gael ei dychwelyd", "1 newid ers iddi gael ei dychwelyd ar 2 Mawrth 2026", "Newidiwyd", "ailgyflwynwyd gan sam@school.example")
 	inWelshConsole(t, jo, "submitted again", append(familyWords, "sent to sam@school.example", "01632960001", "01632960002", "Telephone", "Home visit")...)
 
 	// Several agencies at once.
