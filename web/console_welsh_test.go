@@ -123,8 +123,12 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	if u, err := e.store.UserByEmail(ctx, "jo@council.example"); err != nil || u.Lang != "cy" {
 		t.Fatalf("the account's language is %q (%v), want cy", u.Lang, err)
 	}
-	if mails := mustMail(t, e); mails[0].Subject != "Mae dilysu dau gam wedi’i osod" || !strings.Contains(mails[0].Text, "Mawrth 2026") {
+	mails := mustMail(t, e)
+	if mails[0].Subject != "Mae dilysu dau gam wedi’i osod" || !strings.Contains(mails[0].Text, "Mawrth 2026") {
 		t.Errorf("the set-up email is not in Welsh: %q\n%s", mails[0].Subject, mails[0].Text)
+	}
+	if mails[1].Subject != "Mae eich cyfrinair wedi’i newid" || !strings.Contains(mails[1].Text, "Cafodd cyfrinair eich cyfrif") {
+		t.Errorf("the password email is not in Welsh: %q\n%s", mails[1].Subject, mails[1].Text)
 	}
 
 	// Signing in again asks for the app's code in Welsh.
