@@ -70,10 +70,7 @@ func caseChildrenIn(l i18n.Lang, form *engine.Form, caseData any) []renderer.Chi
 	return out
 }
 
-// taskName is how a task is named in the staff console's lists: "Aurora Boreo and 1 sibling".
-func taskName(children []renderer.ChildLine) string { return taskNameIn(i18n.English, children) }
-
-// taskNameIn is taskName in l.
+// taskNameIn is how a task is named in the lists, in l: "Aurora Boreo and 1 sibling".
 func taskNameIn(l i18n.Lang, children []renderer.ChildLine) string {
 	switch len(children) {
 	case 0:
