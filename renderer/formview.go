@@ -33,6 +33,7 @@ type FieldView struct {
 	// is how a UK answer type reads, for read-only views (ukfields.go).
 	Parts   map[string]string
 	Answer  string
+	Finder  *AddressFinder // an address's Find address, where the portal has a lookup (addressfinder.go)
 	Options []OptionView
 	Rows    []RowView           // read-only tables and lists
 	Table   *TableView          // tables and lists being filled in
@@ -107,6 +108,10 @@ type SectionInput struct {
 	Child   string
 	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
 	Print bool
+	// AddressLookup: the portal finds addresses by postcode, so address questions offer Find address;
+	// Searches are what the search just made found, by question id.
+	AddressLookup bool
+	Searches      map[string]*AddressSearch
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -262,6 +267,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		}
 	case engine.TypeDateOfBirth, engine.TypeAddress:
 		v.Parts = partsOf(fd, raw)
+		if in.AddressLookup && fd.FindsAddress() && !v.ReadOnly {
+			v.Finder = &AddressFinder{Action: in.Action, Search: in.Searches[id]}
+		}
 	case engine.TypeComputed:
 		v.ReadOnly = true
 		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
