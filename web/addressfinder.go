@@ -16,12 +16,16 @@ import (
 // (OS Places past its free allowance), so nobody may use the portal as a free way into it: a session, a
 // network address and the whole portal each have an hourly allowance, counted in the store so that
 // every process shares it. Past one, the page says so and the address is typed; nothing else changes.
-const (
-	lookupWindow         = time.Hour
-	maxLookupsPerSession = 30   // a referral's several addresses, with typing mistakes, many times over
-	maxLookupsPerClient  = 100  // an office of professionals behind one address
-	maxLookupsInAll      = 2000 // the most the council's gazetteer is asked in an hour, whoever asks
-)
+const lookupWindow = time.Hour
+
+// lookupLimits are the searches allowed in lookupWindow.
+type lookupLimits struct{ perSession, perClient, inAll int }
+
+var defaultLookupLimits = lookupLimits{
+	perSession: 30,   // a referral's several addresses, with typing mistakes, many times over
+	perClient:  100,  // an office of professionals behind one network address
+	inAll:      2000, // the most the council's gazetteer is asked in an hour, whoever asks
+}
 
 // findsAddresses reports whether the page's address questions offer Find address.
 func (a *App) findsAddresses() bool { return addresslookup.Offered(a.lookup) }
@@ -52,12 +56,12 @@ func (a *App) findAddress(r *http.Request, typed string) *renderer.AddressSearch
 	limits := []struct {
 		key, name string
 		max       int
-	}{{"address-lookup:client:" + clientAddr(r), "client", maxLookupsPerClient}, {"address-lookup", "portal", maxLookupsInAll}}
+	}{{"address-lookup:client:" + clientAddr(r), "client", a.lookupLimits.perClient}, {"address-lookup", "portal", a.lookupLimits.inAll}}
 	if sess := sessionFrom(r); sess != nil && sess.ID != "" {
 		limits = append(limits, struct {
 			key, name string
 			max       int
-		}{"address-lookup:session:" + sess.ID, "session", maxLookupsPerSession})
+		}{"address-lookup:session:" + sess.ID, "session", a.lookupLimits.perSession})
 	}
 	keys := make([]string, 0, len(limits))
 	for _, l := range limits {

@@ -94,13 +94,15 @@ type App struct {
 	forms   *forms.Library
 	scanner Scanner              // nil: uploads are not scanned
 	lookup  addresslookup.Lookup // finds addresses by postcode; addresslookup.None: people type them
-	log     *slog.Logger
-	now     func() time.Time
-	secure  bool // cookies are Secure: the portal is served over HTTPS
-	assets  http.Handler
-	asset   func(string) string
-	router  chi.Router
-	sso     *ssoClient // nil without single sign-on
+	// lookupLimits are how many searches for addresses are allowed an hour (addressfinder.go).
+	lookupLimits lookupLimits
+	log          *slog.Logger
+	now          func() time.Time
+	secure       bool // cookies are Secure: the portal is served over HTTPS
+	assets       http.Handler
+	asset        func(string) string
+	router       chi.Router
+	sso          *ssoClient // nil without single sign-on
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
@@ -180,7 +182,7 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup,
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup, lookupLimits: defaultLookupLimits,
 		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
 	if a.log == nil {
 		a.log = slog.Default()
