@@ -266,7 +266,7 @@ func TestFindAddressInWelsh(t *testing.T) {
 	e, _ := addressEnv(t)
 	b, id := startConcern(t, e, "rose@example.org")
 	page := "/referrals/" + id + "/pages/concern"
-	b.get(page + "?lang=cy").status(http.StatusOK).see("Dod o hyd i gyfeiriad", "Rhowch y cyfeiriad â llaw", "Cod post")
+	b.get(page+"?lang=cy").status(http.StatusOK).see("Dod o hyd i gyfeiriad", "Rhowch y cyfeiriad â llaw", "Cod post")
 	b.press(page, "find-address:school_address", map[string]string{"school_address.postcode": placestest.Single}).
 		see("Wedi dod o hyd i 1 cyfeiriad", "Dewiswch gyfeiriad", "Defnyddio’r cyfeiriad hwn", "12 Heol Y Frenhines, Cardiff, CF10 1EP")
 	b.press(page, "find-address:school_address", map[string]string{"school_address.postcode": placestest.None}).
