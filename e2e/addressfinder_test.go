@@ -121,6 +121,29 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 			b.ClickButton("Next")
 			b.MustSee("No people added yet.")
 			b.MustNotSee("There is a problem")
+
+			// A household member's address, on the person's row (in place with JavaScript): the search
+			// saves the new person, and saving afterwards changes that person rather than adding another.
+			b.ClickButton("+ Add a person")
+			b.WaitToSee("Save and return")
+			b.Fill("Full name", "Alex Boreo")
+			b.Fill("Relationship to the child", "Mother")
+			b.Choose("Address", "Address")
+			b.Fill("Postcode", placestest.Single)
+			b.ClickButton("Find address")
+			b.WaitToSee("1 address found")
+			if r := b.Audit(); len(r.Violations) > 0 {
+				t.Fatalf("the person's address found:\n%s", r)
+			}
+			b.Select("Select an address", "12 Heol Y Frenhines")
+			b.ClickButton("Use this address")
+			if got := b.Value("Address line 1"); got != "12 Heol Y Frenhines" {
+				t.Fatalf("the person's line 1 holds %q", got)
+			}
+			b.ClickButton("Save and return")
+			b.WaitToSee("Person 1 has been saved")
+			b.MustSee("12 Heol Y Frenhines")
+			b.MustNotSee("Person 2")
 			b.ClickButton("3. Child or young person's details")
 			if got := b.Value("Address line 1"); got != "Flat 2, Riverside House" {
 				t.Fatalf("after saving, line 1 holds %q", got)

@@ -111,3 +111,35 @@ func findingAddress(fd *engine.Field, vals map[string]any) string {
 	}
 	return typed
 }
+
+// rowFinding is a row page's Find address or Use this address, for one of the row's address questions:
+// nil for any other button. Use this address puts the address chosen in the row's answer.
+type rowFinding struct {
+	field    *engine.Field
+	search   bool // search, for Find address and for Use this address with none chosen
+	postcode string
+	choose   bool
+}
+
+func (f *flow) rowFinding(table *engine.Field, body *pageBody, row map[string]any) *rowFinding {
+	verb, id, _ := strings.Cut(body.values.Get("action"), ":")
+	var col *engine.Field
+	for _, c := range table.Children() {
+		if c.ID == id && c.FindsAddress() && !c.ReadOnly && f.a.findsAddresses() {
+			col = c
+		}
+	}
+	switch {
+	case col == nil:
+		return nil
+	case verb == renderer.FindAddressAction:
+		return &rowFinding{field: col, search: true, postcode: findingAddress(col, row)}
+	case verb == renderer.UseAddressAction:
+		if chosen, ok := renderer.ChosenAddress(col, body.values.Get(renderer.RowInputName(col)+"."+renderer.FoundPart)); ok {
+			row[col.ID] = chosen
+			return &rowFinding{field: col}
+		}
+		return &rowFinding{field: col, search: true, postcode: findingAddress(col, row), choose: true}
+	}
+	return nil
+}

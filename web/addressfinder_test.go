@@ -18,8 +18,9 @@ import (
 )
 
 // addressForms are the fixtures with address questions on the referral's concern page: the child's,
-// which offers no fixed abode (radios, the lines under "Address"); the school's, a plain address; and one
-// abroad, which its designer keeps to typing (lookup: false).
+// which offers no fixed abode (radios, the lines under "Address"); the school's, a plain address; one
+// abroad, which its designer keeps to typing (lookup: false); and each household member's, on the
+// person's row page.
 func addressForms(t *testing.T) *forms.Library {
 	t.Helper()
 	fsys := fstest.MapFS{}
@@ -29,6 +30,8 @@ func addressForms(t *testing.T) *forms.Library {
 			t.Fatal(err)
 		}
 		if name == "referral" {
+			data = []byte(strings.Replace(string(data), "          - { id: dob, type: date, label: Date of birth, notInFuture: true }\n",
+				"          - { id: dob, type: date, label: Date of birth, notInFuture: true }\n          - { id: address, type: address, label: Address }\n", 1))
 			data = []byte(strings.Replace(string(data), "      - id: documents\n", `      - { id: child_address, type: address, label: Child's address, noFixedAbode: true }
       - { id: school_address, type: address, label: School's address }
       - { id: abroad_address, type: address, label: Address abroad, lookup: false }
@@ -346,5 +349,52 @@ func TestNoAddressLookupMeansTyping(t *testing.T) {
 	b.press(page, "find-address:school_address", map[string]string{"school_address.postcode": placestest.Found}).status(http.StatusOK)
 	if strings.Contains(b.last, "addresses found") {
 		t.Fatal("a crafted Find address searched")
+	}
+}
+
+// TestFindAddressOnARowPage: a household member's address is found on the person's own page, as on a
+// form page; a new person is saved by the search and carries on at their own address, so that saving
+// after it changes that person rather than adding another.
+func TestFindAddressOnARowPage(t *testing.T) {
+	e, g := addressEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	page := "/referrals/" + id + "/pages/concern"
+	rowNew := page + "?field=household&row=new"
+	b.get(rowNew).status(http.StatusOK).see("Add a person", "Find address")
+
+	// Nothing typed: no postcode, and nobody added.
+	b.press(rowNew, "find-address:address", nil).status(http.StatusUnprocessableEntity).see("Enter a postcode to find the address")
+	if list, _ := e.storedAnswer(t, id, "household").([]any); len(list) != 0 {
+		t.Fatalf("a blank person was added: %v", list)
+	}
+	// A name typed: the person is saved by the search, and the page is theirs from then on.
+	b.get(rowNew).press(rowNew, "find-address:address", map[string]string{"row.name": "Alex Boreo", "row.address.postcode": placestest.Found}).
+		status(http.StatusOK).see("2 addresses found", "Alex Boreo")
+	row0 := page + "?field=household&amp;row=0"
+	if !strings.Contains(b.last, `action="`+row0+`"`) || !strings.Contains(b.last, `formaction="`+row0+`#household-0-address-finder"`) {
+		t.Fatalf("after the search the person's page does not post to the person saved:\n%s", htmlText(b.last))
+	}
+	list, _ := e.storedAnswer(t, id, "household").([]any)
+	if len(list) != 1 || list[0].(map[string]any)["name"] != "Alex Boreo" {
+		t.Fatalf("the person was not saved before the search: %v", list)
+	}
+	opts := optionValueRE.FindAllStringSubmatch(b.last, -1)
+	row0URL := html.UnescapeString(row0)
+	b.press(row0URL, "use-address:address", map[string]string{"row.address.found": html.UnescapeString(opts[0][1])}).status(http.StatusOK)
+	for _, want := range []string{`value="Ordnance Survey"`, `value="4 Adanac Drive, Nursling"`, `value="Southampton"`} {
+		if !strings.Contains(b.last, want) {
+			t.Fatalf("the row page does not hold %s after Use this address", want)
+		}
+	}
+	b.press(row0URL, "save", nil)
+	list, _ = e.storedAnswer(t, id, "household").([]any)
+	if len(list) != 1 {
+		t.Fatalf("%d people after saving, want 1", len(list))
+	}
+	if got := list[0].(map[string]any)["address"].(map[string]any); got["line1"] != "Ordnance Survey" || got["town"] != "Southampton" || got["postcode"] != "SO16 0AS" {
+		t.Fatalf("the person's address is %v", got)
+	}
+	if n := len(g.Requests()); n != 1 {
+		t.Fatalf("the gazetteer was asked %d times, want 1", n)
 	}
 }

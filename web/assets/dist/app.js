@@ -397,8 +397,11 @@ function addressFinders () {
     }
     searching = true
     const finder = button.closest('[data-address-finder]')
+    // The page's form, or the form of a row changed in place, whose inputs are tied to it by their form
+    // attribute (rowsInPlace).
+    const owner = button.form || form
     say(finder, finder.dataset.searching)
-    const data = new FormData(form)
+    const data = new FormData(owner)
     for (const [name, value] of Array.from(data.entries())) {
       if (value instanceof File) {
         data.delete(name) // a file chosen goes up with its own button, not twice
@@ -417,14 +420,25 @@ function addressFinders () {
     const doc = response && (response.ok || response.status === 422) ? new window.DOMParser().parseFromString(html, 'text/html') : null
     const fresh = doc && doc.getElementById(finder.id)
     if (!fresh) {
-      HTMLFormElement.prototype.requestSubmit.call(form, button)
+      HTMLFormElement.prototype.requestSubmit.call(owner, button)
       return
     }
-    for (const name of ['draft-version', 'page-hash']) {
-      const mine = form.querySelector('input[type="hidden"][name="' + name + '"]')
-      const theirs = doc.querySelector('#app-form input[type="hidden"][name="' + name + '"]')
-      if (mine && theirs) {
+    // The search saved the page (or the row, which a new row now is at its own address): later saves
+    // go where it is, and are checked against what it saved.
+    const freshForm = doc.getElementById('app-form')
+    for (const name of ['draft-version', 'page-hash', 'row-hash']) {
+      const mine = owner.elements.namedItem(name)
+      const theirs = freshForm && freshForm.querySelector('input[type="hidden"][name="' + name + '"]')
+      if (mine instanceof HTMLInputElement && theirs) {
         mine.value = theirs.value
+      }
+    }
+    const editor = doc.querySelector('[data-row-editor]')
+    if (editor) {
+      owner.setAttribute('action', editor.dataset.action)
+      const mine = finder.closest('[data-row-editor]')
+      if (mine) {
+        mine.dataset.action = editor.dataset.action
       }
     }
     const group = finder.querySelector('.govuk-form-group')
@@ -448,18 +462,19 @@ function addressFinders () {
     const finder = button.closest('[data-address-finder]')
     const select = finder.querySelector('[data-address-select]')
     if (!select || select.value === '') {
-      HTMLFormElement.prototype.requestSubmit.call(form, button) // the server says to choose one
+      HTMLFormElement.prototype.requestSubmit.call(button.form || form, button) // the server says to choose one
       return
     }
     const chosen = new URLSearchParams(select.value)
     const base = select.name.slice(0, -'.found'.length)
     for (const part of ['line1', 'line2', 'town', 'county', 'postcode']) {
-      const input = form.querySelector('input[name="' + CSS.escape(base + '.' + part) + '"]')
+      const input = finder.parentElement.querySelector('input[name="' + CSS.escape(base + '.' + part) + '"]')
       if (input) {
         input.value = chosen.get(part) || ''
       }
     }
-    const kind = form.querySelector('input[type="radio"][name="' + CSS.escape(base + '.kind') + '"][value="address"]')
+    const question = finder.closest('.govuk-fieldset')
+    const kind = question && question.querySelector('input[type="radio"][name="' + CSS.escape(base + '.kind') + '"][value="address"]')
     if (kind && !kind.checked) {
       kind.click()
     }
