@@ -168,6 +168,7 @@ var optionValueRE = regexp.MustCompile(`<option value="(line1[^"]+)">([^<]+)</op
 // typed address all end in an address typed or chosen, never an error page.
 func TestFindAddressWithoutJavaScript(t *testing.T) {
 	e, g := addressEnv(t)
+	logged := e.captureLog()
 	b, id := startConcern(t, e, "rose@example.org")
 	page := "/referrals/" + id + "/pages/concern"
 
@@ -254,6 +255,16 @@ func TestFindAddressWithoutJavaScript(t *testing.T) {
 	}
 	if got := e.storedAnswer(t, id, "children_count"); got != "4" && got != float64(4) {
 		t.Fatalf("the page was not saved when the search failed: %v", got)
+	}
+
+	// The failures were logged, and nothing typed was: no postcode, no line of an address.
+	if !strings.Contains(logged.String(), "address lookup failed") {
+		t.Fatalf("the failures were not logged:\n%s", logged.String())
+	}
+	for _, typed := range []string{"SO16", "so160as", "ZZ99", "SL1 0WW", "SL1+0WW", "SE1 1ES", "MA1 1LF", "Adanac", "ADANAC", "Riverside", placestest.Key} {
+		if strings.Contains(logged.String(), typed) {
+			t.Errorf("the log holds %q:\n%s", typed, logged.String())
+		}
 	}
 
 	// Typed by hand: saved and checked as before.
@@ -398,3 +409,4 @@ func TestFindAddressOnARowPage(t *testing.T) {
 		t.Fatalf("the gazetteer was asked %d times, want 1", n)
 	}
 }
+
