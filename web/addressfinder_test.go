@@ -409,4 +409,3 @@ func TestFindAddressOnARowPage(t *testing.T) {
 		t.Fatalf("the gazetteer was asked %d times, want 1", n)
 	}
 }
-
