@@ -71,14 +71,9 @@ func ChosenAddress(fd *engine.Field, posted string) (map[string]any, bool) {
 	return out, true
 }
 
-// addressPostcodeID is the id of an address's postcode input: with a finder, and no choices before it,
-// the first input of the question, which takes the question's own id (the error summary links there).
-func addressPostcodeID(f FieldView) string {
-	if f.Finder != nil && len(f.Field.AddressChoices()) == 0 {
-		return f.ID
-	}
-	return f.ID + "-postcode"
-}
+// addressPostcodeID is the id of an address's postcode input when it has a finder; its lines keep the
+// question's id (addressLinesID), where the engine's problems with the address link.
+func addressPostcodeID(f FieldView) string { return f.ID + "-postcode" }
 
 // FinderErrors are the error summary's entries for the address finders among fields whose postcode has
 // a problem, linking to the postcode.

@@ -39,7 +39,7 @@ func TestFinderErrors(t *testing.T) {
 	fine := FieldView{Field: fd, ID: "ok", Finder: &AddressFinder{Search: &AddressSearch{Status: SearchNone}}}
 	parent := FieldView{Field: &engine.Field{ID: "moved", Type: engine.TypeYesNo}, Options: []OptionView{{Value: "yes", Reveals: []FieldView{unchosen, fine}}}}
 	got := FinderErrors([]FieldView{bad, parent})
-	if len(got) != 2 || got[0] != (ErrorItem{Field: "home", Message: "Enter a real postcode"}) || got[1] != (ErrorItem{Field: "away-found", Message: "Select an address"}) {
+	if len(got) != 2 || got[0] != (ErrorItem{Field: "home-postcode", Message: "Enter a real postcode"}) || got[1] != (ErrorItem{Field: "away-found", Message: "Select an address"}) {
 		t.Fatalf("got %+v", got)
 	}
 }

@@ -93,9 +93,9 @@ func containsPart(fd *engine.Field, part string) bool {
 }
 
 // addressLinesID is the id of the first address line: the question's own id when there are no choices
-// and no finder (the error summary links to it); otherwise the first radio or the finder's postcode has it.
+// (the error summary links to it), and the first radio's otherwise.
 func addressLinesID(f FieldView) string {
-	if len(f.Field.AddressChoices()) == 0 && f.Finder == nil {
+	if len(f.Field.AddressChoices()) == 0 {
 		return f.ID
 	}
 	return f.ID + "-line1"

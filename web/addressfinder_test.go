@@ -238,8 +238,8 @@ func TestFindAddressWithoutJavaScript(t *testing.T) {
 	before := len(g.Requests())
 	b.press(page, "find-address:school_address", map[string]string{"school_address.postcode": "not a postcode"}).status(http.StatusUnprocessableEntity).
 		see("There is a problem", "Enter a real postcode, like SO16 0AS", "not a postcode")
-	if !strings.Contains(b.last, `href="#school_address"`) {
-		t.Fatal("the error summary does not link to the postcode (the question's first input)")
+	if !strings.Contains(b.last, `href="#school_address-postcode"`) {
+		t.Fatal("the error summary does not link to the postcode")
 	}
 	b.press(page, "find-address:school_address", map[string]string{"school_address.postcode": ""}).status(http.StatusUnprocessableEntity).
 		see("Enter a postcode to find the address")

@@ -361,7 +361,8 @@ function addressFinders () {
   }
   for (const finder of form.querySelectorAll('[data-address-finder]')) {
     const manual = manualOf(finder)
-    if (manual && !Array.from(manual.querySelectorAll('input')).some((el) => el.value.trim() !== '') && !manual.querySelector('.govuk-form-group--error')) {
+    // Not when the question has a problem: the error summary links to its first line.
+    if (manual && !Array.from(manual.querySelectorAll('input')).some((el) => el.value.trim() !== '') && !finder.closest('.govuk-form-group--error')) {
       manual.hidden = true
     }
     finder.querySelector('[data-address-manual-link]').addEventListener('click', (event) => {
