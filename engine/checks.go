@@ -16,7 +16,7 @@ const EmailPattern = "^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9
 func (v *validation) checkText(fd *Field, s string) (any, string, string) {
 	n := utf8.RuneCountInString(s)
 	if fd.MaxLength != nil && n > *fd.MaxLength {
-		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+		return nil, "max", maxLengthMessage(fd)
 	}
 	if fd.MinLength != nil && n < *fd.MinLength {
 		return nil, "min", pick(fd.Messages.Min, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MinLength)+" characters or more")

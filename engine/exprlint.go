@@ -58,9 +58,65 @@ func (c *checker) compileExpr(pointer, src string, s *Section, row *Field, what 
 	p, problems := c.exprEnv(s, row).Compile(src, want...)
 	for _, pr := range problems {
 		line, col := c.exprPos(pointer, pr.Line, pr.Col)
-		c.src.add(line, col, Error, "expr", "%s: %s", what, pr.Message)
+		msg := pr.Message
+		if pr.Unknown != "" {
+			msg = c.unnameable(pr.Unknown, s, row)
+		}
+		c.src.add(line, col, Error, "expr", "%s: %s", what, msg)
 	}
 	return p
+}
+
+// unnameable says why an expression at a place cannot name a question: its type, its being out of reach
+// (per-child, or another table's column), or there being no such question (with the nearest id).
+func (c *checker) unnameable(name string, s *Section, row *Field) string {
+	var found *Field
+	c.form.walkFields(func(fd *Field) {
+		if fd.ID == name && found == nil {
+			found = fd
+		}
+	})
+	switch {
+	case found == nil:
+		var ids []string
+		c.form.walkFields(func(fd *Field) {
+			if exprKind(fd) != expr.Invalid {
+				ids = append(ids, fd.ID)
+			}
+		})
+		if near := suggest(name, ids); near != "" {
+			return fmt.Sprintf("%q is not a question of the form: did you mean %q?", name, near)
+		}
+		return fmt.Sprintf("%q is not a question of the form", name)
+	case exprKind(found) == expr.Invalid:
+		return fmt.Sprintf("%q is %s question, which expressions cannot name (see the answers they can name under Expressions in forms/README.md)", name, typeWords(found.Type))
+	case found.parent != nil:
+		each := "row of the table"
+		if found.parent.Type == TypeList {
+			each = "item of the list"
+		}
+		return fmt.Sprintf("%q is a question of each %s `%s`: name it through the %s, as in %s.exists(r, answered(r.%s))", name, each, found.parent.ID, found.parent.Type, found.parent.ID, name)
+	case found.section.PerChild && (s == nil || !s.PerChild):
+		where := "outside per-child sections"
+		if s == nil {
+			where = "in a form's rule"
+		}
+		return fmt.Sprintf("%q is a question of the per-child section `%s`, out of reach %s: write this in a per-child section", name, found.section.ID, where)
+	}
+	return fmt.Sprintf("%q is not a question this expression can name here", name)
+}
+
+// typeWords names a question type, with its article, as people read it.
+func typeWords(t string) string {
+	switch t {
+	case TypeDateOfBirth:
+		return "a date of birth"
+	case TypeAddress:
+		return "an address"
+	case TypeContent:
+		return "a content"
+	}
+	return article(t) + " " + t
 }
 
 // exprPos is where, in the file, a place inside the expression at pointer is. Expressions on one line

@@ -59,6 +59,11 @@ func subject(fd *Field) string {
 	return requiredName(fd)
 }
 
+// maxLengthMessage is the message of a text answer longer than the field's maxLength.
+func maxLengthMessage(fd *Field) string {
+	return pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+}
+
 func requiredMessage(fd *Field) string {
 	if fd.Messages.Required != "" {
 		return fd.Messages.Required

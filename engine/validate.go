@@ -397,7 +397,7 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
 		}
 		if fd.MaxLength != nil && utf8.RuneCountInString(s) > *fd.MaxLength {
-			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+			return nil, "max", maxLengthMessage(fd)
 		}
 		return s, "", ""
 	case TypePhone:
