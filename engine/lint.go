@@ -38,8 +38,9 @@ func (c *checker) run() {
 	c.checkCaseDataSchema()
 	c.checkGroupUses() // struct15
 	c.indexFields()
-	for _, s := range c.form.Sections {
+	for i, s := range c.form.Sections {
 		c.checkSection(s)
+		c.checkRepeatFor(s, i) // lists15: repeat.go
 		for _, fd := range s.Fields {
 			c.checkField(fd)
 		}
@@ -57,6 +58,7 @@ func (c *checker) run() {
 	c.checkConditionOrder()
 	c.checkGuidance()     // content15
 	c.checkPlaceholders() // content15
+	c.checkStaffOnly()    // visibility.go
 }
 
 // --- retention ---------------------------------------------------------------------------------------
@@ -309,12 +311,12 @@ func namingMessage(fd *Field) string {
 	if !fd.Required && fd.RequiredWhen == "" {
 		switch {
 		case fd.MaxWords != nil:
-			return maxWordsMessage(fd)
+			return englishWords.maxWords(fd)
 		case fd.MaxLength != nil:
-			return maxLengthMessage(fd)
+			return pick(fd.Messages.Max, englishWords.tooLong(fd))
 		}
 	}
-	return requiredMessage(fd)
+	return englishWords.required(fd)
 }
 
 // suggestName makes a short name from a label that is an instruction ("Tell us about the risk": "the
@@ -450,8 +452,12 @@ func (c *checker) checkContainer(fd *Field) {
 			c.errorf(fd.pointer, "list-fields", "%s needs fields", fd.containerPlace())
 		}
 		for _, item := range fd.Fields {
+			if item.Type == TypeList {
+				c.checkNestedList(fd, item) // lists15: nested.go
+				continue
+			}
 			if !containsString(itemTypes, item.Type) {
-				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s)", item.place(), item.Type, strings.Join(itemTypes, ", "))
+				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s, or a list of their own)", item.place(), item.Type, strings.Join(itemTypes, ", "))
 			}
 		}
 	}
@@ -675,7 +681,7 @@ func (fd *Field) place() string {
 		if fd.parent.Type == TypeTable {
 			what = "column"
 		}
-		return what + " `" + fd.ID + "` of " + fd.parent.Type + " `" + fd.parent.ID + "` in " + fd.section.place()
+		return what + " `" + fd.ID + "` of " + fd.parent.containerPlace()
 	}
 	return "field `" + fd.ID + "` in " + fd.section.place()
 }

@@ -25,7 +25,7 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 	t := func(id string) string { return i18n.In(l, "pdf."+id) }
 	var h []pdf.HeaderLine
 	if resp.Kind == store.KindDelegation {
-		for _, c := range caseChildren(f.form, f.caseData) {
+		for _, c := range caseChildrenIn(l, f.form, f.caseData) {
 			h = append(h, pdf.HeaderLine{Label: t("name"), Value: c.Name + "   " + t("dob") + " " + c.DOB})
 		}
 		m, _ := f.caseData.(map[string]any)
@@ -33,7 +33,7 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 		str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
 		due := t("no_due_date")
 		if resp.DueDate != "" {
-			due = casework.DateLong(resp.DueDate)
+			due = casework.DateIn(l, resp.DueDate)
 		}
 		h = append(h, pdf.HeaderLine{Label: t("form_type"), Value: f.form.Title}, pdf.HeaderLine{Label: t("required_by"), Value: due},
 			pdf.HeaderLine{Label: t("sent_by"), Value: str(sender, "name")})
