@@ -323,7 +323,7 @@ func wordCELError(msg string, call bool) string {
 	if rest, ok := strings.CutPrefix(msg, "found no matching overload for '"); ok {
 		fn, args, _ := strings.Cut(rest, "' applied to '")
 		args = strings.TrimSuffix(args, "'")
-		return fmt.Sprintf("%s cannot be used on %s", opWords(fn), argWords(args))
+		return fmt.Sprintf("%s cannot be used on %s", opWords(fn), argWords(args)) + overloadHint(fn, args)
 	}
 	if rest, ok := strings.CutPrefix(msg, "Syntax error: "); ok {
 		if strings.HasPrefix(rest, "mismatched input '<EOF>'") {
@@ -333,6 +333,21 @@ func wordCELError(msg string, call bool) string {
 		return "this cannot be read as an expression here (" + rest + ")"
 	}
 	return msg
+}
+
+// overloadHint says how to write what a designer most often means by a call CEL cannot type: a yes/no
+// answer compared with "yes", a date with a written date, a whole number added to a number.
+func overloadHint(fn, args string) string {
+	has := func(t string) bool { return strings.Contains(args, t) }
+	switch {
+	case (fn == "_==_" || fn == "_!=_") && has("bool") && has("string"):
+		return `: a yes/no answer is true or false in an expression, so write it on its own, as in consent or !consent, rather than compare it with "yes"`
+	case strings.HasPrefix(fn, "_") && has("timestamp") && has("string"):
+		return `: write a date as date("2024-04-01")`
+	case strings.HasPrefix(fn, "_") && has("int") && has("double"):
+		return ": arithmetic needs both numbers of one kind: write 1.0 for a number, or int(x) for a whole number"
+	}
+	return ""
 }
 
 // celTypeWords are CEL's names of the types answers have, as the form language calls them.
