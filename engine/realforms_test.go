@@ -36,6 +36,7 @@ func TestRealForms(t *testing.T) {
 					Name   string            `json:"name"`
 					Change map[string]any    `json:"change"`
 					Errors map[string]string `json:"errors"`
+					Shown  []string          `json:"shown"` // guidance the change must show
 				} `json:"broken"`
 			}
 			if err := json.Unmarshal(mustRead(t, strings.TrimSuffix(file, ".yaml")+".answers.json"), &set); err != nil {
@@ -66,7 +67,13 @@ func TestRealForms(t *testing.T) {
 				for k, v := range c.Change {
 					vals[k] = v
 				}
-				got := messages(form.Validate(set.Case, Answers{Values: vals}, ValidateOptions{Today: realFormsToday}))
+				res := form.Validate(set.Case, Answers{Values: vals}, ValidateOptions{Today: realFormsToday})
+				for _, id := range c.Shown {
+					if hidden(res, id) {
+						t.Errorf("%s: %s is not shown", c.Name, id)
+					}
+				}
+				got := messages(res)
 				for path, want := range c.Errors {
 					if got[path] != want {
 						t.Errorf("%s: the message at %s is %q, want %q (all: %v)", c.Name, path, got[path], want, got)
@@ -78,4 +85,16 @@ func TestRealForms(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hidden reports whether a field is left out: hidden by its condition, or in a section not shown.
+func hidden(res Result, id string) bool {
+	for _, s := range res.Sections {
+		for _, h := range s.Hidden {
+			if h == id {
+				return true
+			}
+		}
+	}
+	return false
 }
