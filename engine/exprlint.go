@@ -281,4 +281,22 @@ func (c *checker) checkExprCondition(cond *Condition, from *Field, section *Sect
 			return
 		}
 	}
+	c.checkSamePage(cond, from)
+}
+
+// checkSamePage warns of a question or guidance shown by an expression on an answer of its own page
+// (its section, or its list item's page). The portal decides an expression when the page is saved, and
+// people then move on: the late-notice warning beside the start date would never be seen. A computed
+// value is worked out on saving anyway, so it may depend on its page.
+func (c *checker) checkSamePage(cond *Condition, from *Field) {
+	if from == nil || from.Type == TypeComputed {
+		return
+	}
+	for _, t := range cond.refs {
+		samePage := t.parent == from.parent && (t.parent != nil || t.section == from.section)
+		if samePage && t.Typed() {
+			c.warnf(cond.pointer+"/expr", "condition-same-page", "%s is shown by an expression on %s, which is asked on the same page: an expression is decided when the page is saved, and Next then moves people on, so they would not see it. Put it on a later page, or write the condition as a comparison (showWhen: { field: %s, ... }), which the page follows as people answer", from.place(), t.place(), t.ID)
+			return
+		}
+	}
 }
