@@ -158,6 +158,9 @@ func TestSampleCaseDataAndChildren(t *testing.T) {
 	mustNotContain(t, "one child", page, "Orion Boreo")
 	// A form about one child has no choice of how many.
 	mustNotContain(t, "a child's form", text(st.page("/forms/school-check.yaml")), "Children in the family")
+	// Nor has a referral about a family: the referrer types the children in, none come from case data.
+	mustNotContain(t, "a family referral", text(st.page("/forms/inter-agency-referral.yaml")), "Children in the family")
+	mustContain(t, "a family delegation", text(st.page("/forms/multi-agency-chronology.yaml")), "Children in the family")
 }
 
 // The per-child pages are drawn in one HTML form: each child's inputs have names and ids of their own.
