@@ -63,16 +63,17 @@ func (c *checker) compileExpr(pointer, src string, s *Section, row *Field, what 
 		line, col := c.exprPos(pointer, pr.Line, pr.Col)
 		msg := pr.Message
 		if pr.Unknown != "" {
-			msg = c.unnameable(pr.Unknown, s, row)
+			msg = c.unnameable(pr.Unknown, s)
 		}
 		c.src.add(line, col, Error, "expr", "%s: %s", what, msg)
 	}
 	return p
 }
 
-// unnameable says why an expression at a place cannot name a question: its type, its being out of reach
-// (per-child, or another table's column), or there being no such question (with the nearest id).
-func (c *checker) unnameable(name string, s *Section, row *Field) string {
+// unnameable says why an expression in a section (nil: a form's rule) cannot name a question: its type,
+// its being out of reach (per-child, or a column of another table or list), or there being no such
+// question (with the nearest id).
+func (c *checker) unnameable(name string, s *Section) string {
 	var found *Field
 	c.form.walkFields(func(fd *Field) {
 		if fd.ID == name && found == nil {
@@ -91,6 +92,8 @@ func (c *checker) unnameable(name string, s *Section, row *Field) string {
 			return fmt.Sprintf("%q is not a question of the form: did you mean %q?", name, near)
 		}
 		return fmt.Sprintf("%q is not a question of the form", name)
+	case found.Type == TypeContent:
+		return fmt.Sprintf("%q is guidance (content), which has no answer to name", name)
 	case exprKind(found) == expr.Invalid:
 		return fmt.Sprintf("%q is %s question, which expressions cannot name (see the answers they can name under Expressions in forms/README.md)", name, typeWords(found.Type))
 	case found.parent != nil:
@@ -116,8 +119,6 @@ func typeWords(t string) string {
 		return "a date of birth"
 	case TypeAddress:
 		return "an address"
-	case TypeContent:
-		return "a content"
 	}
 	return article(t) + " " + t
 }
