@@ -84,7 +84,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	d, err := a.drafts.read(resp.ID, resp.Answers)
+	d, err := a.drafts.read(resp.ID, resp.Version, resp.Answers)
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
@@ -105,7 +105,7 @@ func (f *flow) visible() engine.Result {
 func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if resp == nil {
 		var err error
-		if resp, err = f.a.store.Response(ctx, f.resp.ID); err != nil {
+		if resp, err = f.a.readResponse(ctx, f.resp.ID); err != nil {
 			return err
 		}
 	}
@@ -519,7 +519,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	asRead := *f
 	asRead.answers, asRead.edited = f.draft.answers, false
 	pre, preErr := f.change(&asRead, f.resp, p, merge)
-	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
+	saved, err := f.a.work.SaveDraftHolding(r.Context(), f.resp.ID, userFrom(r).Email, f.resp.Version, func(cur *store.Response) (casework.Edit, error) {
 		written, err := pre, preErr
 		if cur.Version != f.resp.Version {
 			// Changed elsewhere since it was read: start from the draft as stored.
@@ -541,7 +541,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	// The flow is now the draft as saved, kept for the requests that follow.
 	f.resp, f.edited = saved, false
 	if bytes.Equal(saved.Answers, f.draft.raw) {
-		f.a.drafts.put(saved.ID, f.draft)
+		f.a.drafts.put(saved.ID, saved.Version, f.draft)
 	}
 	return nil
 }
