@@ -107,6 +107,9 @@ type SectionInput struct {
 	Child   string
 	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
 	Print bool
+	// Tables keeps the table views built, when the answers are a draft as stored, checked: only the
+	// first request on it builds them (nil: always built).
+	Tables *TableViews
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.

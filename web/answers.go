@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"formportal/engine"
+	"formportal/renderer"
 	"formportal/store"
 )
 
@@ -48,6 +49,8 @@ type draft struct {
 	mu          sync.Mutex
 	result      *engine.Result
 	checkedWith checkKey
+	// tables are the table views built from the draft checked (with checkedWith).
+	tables *renderer.TableViews
 }
 
 // checkKey is what besides its answers checking a draft depends on: the form, the case data, the
@@ -290,9 +293,23 @@ func (d *draft) checked(key checkKey, check func() engine.Result) engine.Result 
 	defer d.mu.Unlock()
 	if d.result == nil || d.checkedWith != key {
 		res := check()
-		d.result, d.checkedWith = &res, key
+		d.result, d.checkedWith, d.tables = &res, key, nil
 	}
 	return *d.result
+}
+
+// tableViews keeps the table views built from the draft checked with key; nil when it was not, or was
+// checked with another since.
+func (d *draft) tableViews(key checkKey) *renderer.TableViews {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.result == nil || d.checkedWith != key {
+		return nil
+	}
+	if d.tables == nil {
+		d.tables = &renderer.TableViews{}
+	}
+	return d.tables
 }
 
 // draftCache keeps the drafts last read or written, one a response with its version, decoded, up to about limit bytes
@@ -318,7 +335,16 @@ type cachedDraft struct {
 
 // draftCost estimates the memory a decoded draft takes: its JSON and the maps, slices and strings read
 // from it, about six times the JSON (measured on chronologies).
-func draftCost(d *draft) int { return 7 * len(d.raw) }
+// A draft with rows may keep a few table views (renderer.TableViews) too.
+func draftCost(d *draft) int {
+	if len(d.rows) > 0 {
+		return 7*len(d.raw) + tableViewsCost
+	}
+	return 7 * len(d.raw)
+}
+
+// tableViewsCost is about what the table views kept for a draft take: four pages of fifty rows.
+const tableViewsCost = 64 << 10
 
 // freeAfter is how much the cache must have held for its emptying to hand memory back at once.
 const freeAfter = 16 << 20

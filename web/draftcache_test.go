@@ -86,3 +86,33 @@ func TestKeptDraftsAreNeitherSomeoneElsesNorStale(t *testing.T) {
 		t.Fatal("the other process showed the draft to another professional")
 	}
 }
+
+// The table views kept for a draft are drawn with each request's own row to focus: the row just saved
+// has focus on the page after its save only, and a page of rows asked for is that page.
+func TestKeptTableViewsTakeTheRequestsFocus(t *testing.T) {
+	c := newChronology(t, 3)
+	c.seedDatedRows(t, 60)
+	table := c.page("chronology")
+	c.b.get(table).status(http.StatusOK) // opens the task: a version of its own
+	first := c.b.get(table).status(http.StatusOK).last
+	if again := c.b.get(table).last; again != first {
+		for i := range min(len(first), len(again)) {
+			if first[i] != again[i] {
+				t.Fatalf("the page drawn from the table views kept differs from the page built at %d:\n%s\n%s", i, first[max(0, i-200):min(len(first), i+100)], again[max(0, i-200):min(len(again), i+100)])
+			}
+		}
+		t.Fatal("the page drawn from the table views kept differs from the page built")
+	}
+	if strings.Contains(first, "data-autofocus") {
+		t.Fatal("a row has focus on a page no save led to")
+	}
+	focused := c.b.get(table + "?" + savedParam + "=chronology_entries.1").last
+	if !strings.Contains(focused, `id="chronology_entries-row-1" tabindex="-1" data-autofocus`) {
+		t.Fatalf("the row saved has no focus:\n%s", focused)
+	}
+	if strings.Contains(c.b.get(table).last, "data-autofocus") {
+		t.Fatal("the focus of an earlier request was kept with the table view")
+	}
+	c.b.get(table+"?chronology_entries-page=2").see("Showing rows 51 to 60 of 60", "Event 0055")
+	c.b.get(table).see("Showing rows 1 to 50 of 60", "Event 0000")
+}

@@ -129,10 +129,15 @@ func (f *flow) validate() engine.Result {
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
 	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
-	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly)}, func() engine.Result {
+	return f.draft.checked(f.checkKey(today), func() engine.Result {
 		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
 	})
+}
+
+// checkKey is what checking the flow's draft on the day of today depends on besides its answers.
+func (f *flow) checkKey(today time.Time) checkKey {
+	return checkKey{form: f.form, caseData: string(f.resp.CaseData), sections: strings.Join(f.resp.Sections, "\x00"),
+		today: today.Format(time.DateOnly)}
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
@@ -264,6 +269,9 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
 		Form: f.form, Answers: f.answers}
+	if !f.edited {
+		in.Tables = f.draft.tableViews(f.checkKey(f.a.now()))
+	}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
