@@ -30,9 +30,13 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 	ctx := context.Background()
 	changes := map[string]func(ctx *context.Context, f *FieldView, row *TableRow){
 		"field view id": func(_ *context.Context, f *FieldView, _ *TableRow) { f.ID = "children-c1-events" },
-		"field id":      func(_ *context.Context, f *FieldView, _ *TableRow) { f.Field = &engine.Field{ID: "entries", Type: engine.TypeTable} },
-		"noun":          func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
-		"row address":   func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.RowHref = "/tasks/t2/pages/chronology?field=events&row=" },
+		"field id": func(_ *context.Context, f *FieldView, _ *TableRow) {
+			f.Field = &engine.Field{ID: "entries", Type: engine.TypeTable}
+		},
+		"noun": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
+		"row address": func(_ *context.Context, f *FieldView, _ *TableRow) {
+			f.Table.RowHref = "/tasks/t2/pages/chronology?field=events&row="
+		},
 		"column label": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.Columns = []*engine.Field{{ID: "event", Label: "What happened"}, {ID: "date", Label: "Date"}}
 		},
