@@ -14,13 +14,16 @@ import (
 
 // envKey is a place expressions are written: in or out of per-child sections, in a row of a container.
 type envKey struct {
-	perChild bool
-	row      *Field
+	repeat string // "" outside repeating sections; "child", or the list a section repeats for
+	row    *Field
 }
 
 // exprEnv is the environment of expressions in a section (nil: the form's rules) and a container's row.
 func (c *checker) exprEnv(s *Section, row *Field) *expr.Env {
-	key := envKey{perChild: s != nil && s.PerChild, row: row}
+	key := envKey{row: row}
+	if s != nil {
+		key.repeat = repeatKey(s)
+	}
 	if env, ok := c.exprEnvs[key]; ok {
 		return env
 	}
@@ -38,7 +41,7 @@ func (c *checker) exprEnv(s *Section, row *Field) *expr.Env {
 		}
 	}
 	for _, id := range sortedKeys(c.form.fields) {
-		if fd := c.form.fields[id]; !fd.section.PerChild || key.perChild {
+		if fd := c.form.fields[id]; repeatKey(fd.section) == "" || repeatKey(fd.section) == key.repeat {
 			add(fd)
 		}
 	}
@@ -135,7 +138,7 @@ func (c *checker) checkRule(r *Rule, pointer string, i int, s *Section) {
 		var t *Field
 		if s != nil {
 			t = s.Field(id)
-		} else if fd := c.form.fields[id]; fd != nil && !fd.section.PerChild {
+		} else if fd := c.form.fields[id]; fd != nil && !fd.section.Repeats() {
 			t = fd
 		}
 		if t == nil || !t.Answerable() {

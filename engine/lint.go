@@ -38,8 +38,9 @@ func (c *checker) run() {
 	c.checkCaseDataSchema()
 	c.checkGroupUses() // struct15
 	c.indexFields()
-	for _, s := range c.form.Sections {
+	for i, s := range c.form.Sections {
 		c.checkSection(s)
+		c.checkRepeatFor(s, i) // lists15: repeat.go
 		for _, fd := range s.Fields {
 			c.checkField(fd)
 		}
@@ -57,6 +58,7 @@ func (c *checker) run() {
 	c.checkConditionOrder()
 	c.checkGuidance()     // content15
 	c.checkPlaceholders() // content15
+	c.checkStaffOnly()    // visibility.go
 }
 
 // --- retention ---------------------------------------------------------------------------------------
@@ -292,11 +294,11 @@ func (c *checker) checkMessageName(fd *Field) {
 	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
 		kind = "a question"
 	}
-	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, requiredMessage(fd))
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, englishWords.required(fd))
 	if name := suggestName(fd.Label); name != "" {
 		named := *fd
 		named.Name = name
-		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, requiredMessage(&named))
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, englishWords.required(&named))
 	} else {
 		msg += " saying what the answer is, as a noun phrase"
 	}
@@ -436,8 +438,12 @@ func (c *checker) checkContainer(fd *Field) {
 			c.errorf(fd.pointer, "list-fields", "%s needs fields", fd.containerPlace())
 		}
 		for _, item := range fd.Fields {
+			if item.Type == TypeList {
+				c.checkNestedList(fd, item) // lists15: nested.go
+				continue
+			}
 			if !containsString(itemTypes, item.Type) {
-				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s)", item.place(), item.Type, strings.Join(itemTypes, ", "))
+				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s, or a list of their own)", item.place(), item.Type, strings.Join(itemTypes, ", "))
 			}
 		}
 	}
@@ -661,7 +667,7 @@ func (fd *Field) place() string {
 		if fd.parent.Type == TypeTable {
 			what = "column"
 		}
-		return what + " `" + fd.ID + "` of " + fd.parent.Type + " `" + fd.parent.ID + "` in " + fd.section.place()
+		return what + " `" + fd.ID + "` of " + fd.parent.containerPlace()
 	}
 	return "field `" + fd.ID + "` in " + fd.section.place()
 }

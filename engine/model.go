@@ -106,6 +106,9 @@ type Form struct {
 	caseData *caseDataSchema
 	uses     []*Field  // the uses of groups, replaced in their sections and lists by the group's questions
 	i18n     *formI18n // the form's translations and translated copies (translate.go)
+	// personView: a copy without what only staff see (visibility.go); views holds the copies.
+	personView bool
+	views      *formViews
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -134,16 +137,24 @@ type Section struct {
 	Description string `json:"description,omitempty"`
 	Delegable   bool   `json:"delegable,omitempty"`
 	PerChild    bool   `json:"perChild,omitempty"`
+	// RepeatFor names a list of an earlier section: the section is asked once for each of its items
+	// (each child the referrer typed in), its answers kept by the item's id as a per-child section's are
+	// by the child's (repeat.go). ItemTitle titles each repetition from the item: "About {name}".
+	RepeatFor string `json:"repeatFor,omitempty"`
+	ItemTitle string `json:"itemTitle,omitempty"`
 	// Overview marks a referral's first section: static content people read, before they sign in, on the
 	// page that starts the form. It is never answered.
 	Overview bool       `json:"overview,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
-	Fields   []*Field   `json:"fields"`
+	// VisibleTo "staff": only council staff see the section and answer its questions (visibility.go).
+	VisibleTo string   `json:"visibleTo,omitempty"`
+	Fields    []*Field `json:"fields"`
 	// Rules are checks across the section's answers (expressions.go).
 	Rules []*Rule `json:"rules,omitempty"`
 
-	pointer string
-	lang    string // of a translated copy's section, "" in English (translate.go)
+	pointer    string
+	lang       string // of a translated copy's section, "" in English (translate.go)
+	repeatList *Field // the list RepeatFor names, resolved by the checker
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.
@@ -162,6 +173,8 @@ type Field struct {
 	Messages  Messages   `json:"messages,omitempty"`
 	// RenamedFrom is the id this field had in the previous version: answers given to it carry across.
 	RenamedFrom string `json:"renamedFrom,omitempty"`
+	// VisibleTo "staff": only council staff see the question and its answer (visibility.go).
+	VisibleTo string `json:"visibleTo,omitempty"`
 
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`
@@ -246,6 +259,8 @@ type Field struct {
 	use     *Field // for a question made from a group, the use that made it
 	pattern *regexp.Regexp
 	sameAs  *Field // the address field SameAs names, resolved by the checker
+	// repeated: a section repeats for this list's items, which carry ids (repeat.go).
+	repeated bool
 }
 
 // Messages are a designer's own error messages for a field.

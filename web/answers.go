@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -54,12 +55,13 @@ type draft struct {
 }
 
 // checkKey is what besides its answers checking a draft depends on: the form, the case data, the
-// sections chosen and the day.
+// sections chosen, the day and the language of the messages.
 type checkKey struct {
 	form     *engine.Form
 	caseData string
 	sections string
 	today    string
+	lang     i18n.Lang
 }
 
 type span struct{ start, end int }
