@@ -314,8 +314,8 @@ func (d *draft) tableViews(key checkKey) *renderer.TableViews {
 	return d.tables
 }
 
-// draftCache keeps the drafts last read or written, one a response with its version, decoded, up to about limit bytes
-// of memory all told; a draft not used for idle is let go. When the cache empties after holding a lot,
+// draftCache keeps the drafts last read or written, one a response with its version, decoded, up to
+// about limit bytes of memory all told; a draft not used for idle is let go. When the cache empties after holding a lot,
 // the memory is handed back to the system at once rather than over the following minutes.
 type draftCache struct {
 	limit int

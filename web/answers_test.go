@@ -186,7 +186,11 @@ func TestDraftCache(t *testing.T) {
 	raw := func(event string) []byte {
 		return []byte(`{"values":{"rows":[{"event":"` + event + `"}]}}`)
 	}
-	c := newDraftCache(4*draftCost(&draft{raw: raw("a")}), 20*time.Millisecond) // four drafts
+	one, err := decodeDraft(raw("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newDraftCache(4*draftCost(one), 20*time.Millisecond) // four drafts
 	first, err := c.read("r1", 1, raw("a"))
 	if err != nil {
 		t.Fatal(err)
