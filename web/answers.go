@@ -52,6 +52,15 @@ type draft struct {
 	checkedWith checkKey
 	// tables are the table views built from the draft checked (with checkedWith).
 	tables *renderer.TableViews
+	// prefilled is what the case data gives the read-only questions (engine.Form.Prefill checks the
+	// case data against its schema first), with the form and case data it was worked out from.
+	prefilled     *engine.Answers
+	prefilledWith prefillKey
+}
+
+type prefillKey struct {
+	form     *engine.Form
+	caseData string
 }
 
 // checkKey is what besides its answers checking a draft depends on: the form, the case data, the
@@ -298,6 +307,17 @@ func (d *draft) checked(key checkKey, check func() engine.Result) engine.Result 
 		d.result, d.checkedWith, d.tables = &res, key, nil
 	}
 	return *d.result
+}
+
+// prefill is what prefill gives for key, worked out once.
+func (d *draft) prefill(key prefillKey, prefill func() engine.Answers) engine.Answers {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.prefilled == nil || d.prefilledWith != key {
+		pre := prefill()
+		d.prefilled, d.prefilledWith = &pre, key
+	}
+	return *d.prefilled
 }
 
 // tableViews keeps the table views built from the draft checked with key; nil when it was not, or was

@@ -174,7 +174,10 @@ func (f *flow) find(pages []page, key string) int {
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
 	if f.prefilled == nil {
-		pre, _ := f.form.Prefill(f.caseData)
+		pre := f.draft.prefill(prefillKey{form: f.form, caseData: string(f.resp.CaseData)}, func() engine.Answers {
+			pre, _ := f.form.Prefill(f.caseData)
+			return pre
+		})
 		f.prefilled = &pre
 	}
 	child := ""
