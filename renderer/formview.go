@@ -116,6 +116,9 @@ type SectionInput struct {
 	// Searches are what the search just made found, by question id.
 	AddressLookup bool
 	Searches      map[string]*AddressSearch
+	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
+	// only the first request on it builds them (nil: always built).
+	Tables *TableViews
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
