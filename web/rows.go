@@ -111,7 +111,7 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
+		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -123,6 +123,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
+	full := false        // the rows beyond what the table holds are said once
 	line := func() int { // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
@@ -133,16 +134,19 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
-				where := "Line " + strconv.Itoa(line())
 				if p.Column != "" {
-					where += ", " + p.Column
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
+				} else {
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
 				}
-				problems = append(problems, where+": "+p.Message)
+				full = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if len(kept) == 0 || len(problems) == 0 || !strings.HasPrefix(problems[len(problems)-1], "You can add up to") {
-				problems = append(problems, "You can add up to "+strconv.Itoa(renderer.MaxRows(fd))+" "+renderer.RowNouns(fd)+": the "+renderer.RowNouns(fd)+" from line "+strconv.Itoa(line())+" on have not been added")
+			if !full {
+				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
+					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				full = true
 			}
 			kept = append(kept, row)
 		default:
@@ -316,8 +320,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		if v.Fields[0].Field.Type == engine.TypeDate {
 			first += "-day"
 		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "engine.rows.full_not_added", "Max", renderer.MaxRows(t.field),
+			"Noun", renderer.RowNounIn(f.lang, t.field), "Nouns", renderer.RowNounsIn(f.lang, t.field))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return
