@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"formportal/engine"
+	"formportal/i18n"
 	"formportal/internal/wakeloop"
 	"formportal/store"
 )
@@ -275,7 +277,7 @@ func (s *Service) reminderEmail(r *store.Response) *store.Mail {
 // chased is an open delegation a digest lists: overdue, or its latest email undeliverable.
 type chased struct {
 	r             *store.Response
-	title         string
+	form          *engine.Form // nil when its version is not installed: then named by its id
 	overdueDays   int
 	undeliverable bool
 }
@@ -292,7 +294,7 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 	byStaff := map[string][]chased{}
 	var staff []string
 	for _, r := range list {
-		c := chased{r: r, title: r.FormID}
+		c := chased{r: r}
 		if Overdue(r, now) {
 			due, _ := time.Parse(time.DateOnly, r.DueDate)
 			c.overdueDays = int(now.UTC().Truncate(24*time.Hour).Sub(due).Hours() / 24)
@@ -306,7 +308,7 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 			continue
 		}
 		if f, err := s.FormOf(r); err == nil {
-			c.title = f.Title
+			c.form = f
 		}
 		by, err := s.delegatedBy(ctx, r.ID)
 		if err != nil {
@@ -337,7 +339,8 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 			if err := tx.RecordDigest(ctx, email, day, now); err != nil {
 				return err
 			}
-			return s.mail.Queue(ctx, tx, s.digestEmail(email, day, byStaff[email]))
+			l, _ := i18n.Parse(u.Lang)
+			return s.mail.Queue(ctx, tx, s.digestEmail(l, email, day, byStaff[email]))
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue // sent already, by this process or another
@@ -370,10 +373,11 @@ func (s *Service) delegatedBy(ctx context.Context, id string) (string, error) {
 	return "", nil
 }
 
-// digestEmail lists a member of staff's chased delegations by form, professional and due date: no child.
-func (s *Service) digestEmail(to, day string, list []chased) *store.Mail {
+// digestEmail lists a member of staff's chased delegations by form, professional and due date, in l:
+// no child.
+func (s *Service) digestEmail(l i18n.Lang, to, day string, list []chased) *store.Mail {
 	var b strings.Builder
-	fmt.Fprintf(&b, "These forms you delegated need your attention (%s):\n\n", DateLong(day))
+	b.WriteString(i18n.In(l, "console.digest.intro", "Date", DateIn(l, day)) + "\n\n")
 	for _, c := range list {
 		who := c.r.OwnerName
 		if who == "" {
@@ -383,21 +387,22 @@ func (s *Service) digestEmail(to, day string, list []chased) *store.Mail {
 			who += " (" + c.r.OwnerOrg + ")"
 		}
 		var why []string
-		if c.overdueDays > 0 {
-			why = append(why, fmt.Sprintf("overdue: due %s, %d %s ago", DateLong(c.r.DueDate), c.overdueDays, plural(c.overdueDays, "day", "days")))
+		switch {
+		case c.overdueDays == 1:
+			why = append(why, i18n.In(l, "console.digest.overdue_one", "Date", DateIn(l, c.r.DueDate)))
+		case c.overdueDays > 1:
+			why = append(why, i18n.In(l, "console.digest.overdue_days", "Date", DateIn(l, c.r.DueDate), "N", c.overdueDays))
 		}
 		if c.undeliverable {
-			why = append(why, "the email to "+c.r.OwnerEmail+" could not be delivered")
+			why = append(why, i18n.In(l, "console.digest.undeliverable", "Email", c.r.OwnerEmail))
 		}
-		fmt.Fprintf(&b, "- %s, sent to %s: %s\n  %s/staff/delegations/%s\n\n", c.title, who, strings.Join(why, "; "), s.texts.BaseURL, c.r.ID)
+		title := c.r.FormID
+		if c.form != nil {
+			title = c.form.In(string(l)).Title
+		}
+		b.WriteString(i18n.In(l, "console.digest.item", "Form", title, "Who", who, "Why", strings.Join(why, "; ")) + "\n")
+		fmt.Fprintf(&b, "  %s/staff/delegations/%s\n\n", s.texts.BaseURL, c.r.ID)
 	}
-	b.WriteString("You can retract or re-assign a delegation from its page in the staff console.\n\n" + s.texts.Signature())
-	return &store.Mail{To: to, Subject: fmt.Sprintf("Delegated forms overdue or undelivered: %d", len(list)), Text: b.String()}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	b.WriteString(i18n.In(l, "console.digest.footer") + "\n\n" + s.texts.SignatureIn(l))
+	return &store.Mail{To: to, Subject: i18n.In(l, "console.digest.subject", "N", len(list)), Text: b.String()}
 }
