@@ -197,3 +197,22 @@ func TestWelshCopyNamesItsOwnQuestions(t *testing.T) {
 		t.Errorf("Welsh copy asked for English: %v", res.Errors)
 	}
 }
+
+// TestUKWordsInWelsh: the hints and blank-form notes of the UK answer types are in the language asked for.
+func TestUKWordsInWelsh(t *testing.T) {
+	words := 50
+	nhs := &Field{Type: TypeNHSNumber}
+	story := &Field{Type: TypeTextarea, MaxWords: &words}
+	checks := [][2]string{
+		{DefaultHint(nhs, "cy"), "Rhif 10 digid, fel 943 476 5919, ar lythyrau a phresgripsiynau’r GIG"},
+		{DefaultHint(nhs, "en"), "A 10 digit number, like 943 476 5919, on NHS letters and prescriptions"},
+		{WordLimitText(50, "cy"), "Gallwch ysgrifennu hyd at 50 gair"},
+		{strings.Join(UKNotes(story, "cy"), "; "), "Hyd at 50 gair"},
+		{strings.Join(UKNotes(&Field{Type: TypeAddress}, "en"), "; "), "A UK address: address line 1 and the town or city are needed"},
+	}
+	for _, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%q, want %q", c[0], c[1])
+		}
+	}
+}
