@@ -76,6 +76,26 @@ func TestEveryMessageInBothLanguages(t *testing.T) {
 	}
 }
 
+// englishMessage is how an English message built in code starts: "Enter ...", "... must be ...".
+var englishMessage = regexp.MustCompile(`"(Enter|Select|Upload|Tick|Add) [a-z]|" must (be|include) |"You can (add|upload|enter) `)
+
+// TestNoMessageWordedInCode fails when the engine (or the rows and paste code of the portal) words a
+// message in English in Go, where it has no Welsh: its wording belongs in engine.en.yaml and engine.cy.yaml.
+func TestNoMessageWordedInCode(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	files = append(files, "../renderer/paste.go", "../renderer/ukpaste.go", "../web/rows.go")
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		for i, line := range strings.Split(string(mustRead(t, file)), "\n") {
+			if code, _, _ := strings.Cut(line, "//"); englishMessage.MatchString(code) {
+				t.Errorf("%s:%d words a message in English in code: %s", file, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
 // TestValidateGoldenInWelsh validates every golden answer set in Welsh: the same problems at the same
 // paths as in English, each worded in Welsh, except the designer's own messages (which a form's
 // translation gives).
