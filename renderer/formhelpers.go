@@ -131,14 +131,17 @@ func RowNoun(fd *engine.Field) string { return fd.RowNoun() }
 
 // RowNouns is what many rows are called: "rows", "people".
 func RowNouns(fd *engine.Field) string {
-	switch noun := RowNoun(fd); noun {
+	noun := RowNoun(fd)
+	switch noun {
 	case "person":
 		return "people"
 	case "child":
 		return "children"
-	default:
-		return noun + "s"
 	}
+	if stem, ok := strings.CutSuffix(noun, "y"); ok && stem != "" && !strings.ContainsAny(stem[len(stem)-1:], "aeiou") {
+		return stem + "ies" // agency, agencies (lists15)
+	}
+	return noun + "s"
 }
 
 func attachmentHint(f FieldView) string {
