@@ -46,8 +46,9 @@ type TableView struct {
 	PasteOpen  bool
 	// Announce is what the live region says after a row was saved in place: "Row 3 has been saved".
 	Announce string
-	// InPlace is false for a list that its page does not draw in place or paste into: a list inside a
-	// list's item, and a list whose items hold lists (lists15), whose every step is a page of its own.
+	// InPlace is false for a list that its page does not draw in place or paste into (lists15): a list
+	// inside a list's item and one whose items hold lists, whose every step is a page of its own, and one
+	// a section repeats for, so that the task list shows an item's page as soon as it is added.
 	InPlace bool
 }
 
@@ -135,7 +136,7 @@ func RowPageOf(index int) int { return index/TablePageSize + 1 }
 func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
 	rows := fd.FixedRowsFirst(raw)
 	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNoun(fd), Nouns: RowNouns(fd), Full: len(rows) >= MaxRows(fd),
-		RowHref: RowHref(in.Action, fd.ID, ""), InPlace: !holdsList(fd)}
+		RowHref: RowHref(in.Action, fd.ID, ""), InPlace: !holdsList(fd) && !fd.HasItemIDs()}
 	for _, col := range fd.Children() {
 		if col.Answerable() {
 			t.Columns = append(t.Columns, col)
@@ -215,8 +216,8 @@ type RowPageView struct {
 	RowHash      string // the row as drawn; empty for a new row
 	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
 	// drawn (lists15).
-	OuterHash string
-	AddAnother   string // "Save and add another row", when another row fits
+	OuterHash  string
+	AddAnother string // "Save and add another row", when another row fits
 	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
 	// the page shows what the person typed, not yet saved.
 	Conflict bool

@@ -310,11 +310,7 @@ func (a *App) postInnerAction(w http.ResponseWriter, r *http.Request, f *flow, p
 		a.rowConflict(w, r, f, p, t, row)
 		return
 	case errors.Is(err, errTableFull):
-		v := f.rowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.renderRow(w, r, v)
+		a.tableFull(w, r, f, p, t, row)
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)

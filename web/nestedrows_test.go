@@ -165,7 +165,7 @@ func TestSectionRepeatedForEachChildTyped(t *testing.T) {
 		b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new",
 			"row.first_name", n, "row.last_name", "Smith", "row.dob.day", "2", "row.dob.month", "4", "row.dob.year", "2019", "action", "save-row").status(http.StatusOK)
 	}
-	b.get(pages+"family").see("You have added 6 children, the most this can hold")
+	b.get(pages + "family").see("You have added 6 children, the most this can hold")
 	b.post(pages+"family", "action", "add:children").see("You can add up to 6 children")
 	b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new", "row.first_name", "Gus", "row.last_name", "Smith", "action", "save-row").
 		status(http.StatusUnprocessableEntity).see("You can add up to 6 children")
@@ -231,8 +231,8 @@ func TestSectionRepeatedForEachChildTyped(t *testing.T) {
 	}
 
 	// Check answers and the print view show each child's section by the child's name.
-	b.get("/referrals/" + id + "/submit").see("About Amy Smith", "Amy's school", "About Finn Smith")
-	b.get("/referrals/" + id + "/print").status(http.StatusOK).see("About Amy Smith", "Amy's school")
+	b.get("/referrals/"+id+"/submit").see("About Amy Smith", "Amy's school", "About Finn Smith")
+	b.get("/referrals/"+id+"/print").status(http.StatusOK).see("About Amy Smith", "Amy's school")
 	if strings.Contains(b.last, "About Ben Smith") {
 		t.Fatalf("the print view shows the removed child")
 	}

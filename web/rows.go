@@ -347,15 +347,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		a.rowConflict(w, r, f, p, t, row)
 		return
 	case errors.Is(err, errTableFull):
-		v := f.rowView(r, p, t, row, nil)
-		first := v.Fields[0].ID
-		if v.Fields[0].Field.Type == engine.TypeDate {
-			first += "-day"
-		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.renderRow(w, r, v)
+		a.tableFull(w, r, f, p, t, row)
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
@@ -386,6 +378,19 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	default:
 		http.Redirect(w, r, f.tableURL(p, t.field, at, true), http.StatusSeeOther)
 	}
+}
+
+// tableFull draws the row page again with what was typed, when the table has been filled meanwhile.
+func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any) {
+	v := f.rowView(r, p, t, row, nil)
+	first := v.Fields[0].ID
+	if v.Fields[0].Field.Type == engine.TypeDate {
+		first += "-day"
+	}
+	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
+		renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	a.renderRow(w, r, v)
 }
 
 // rowConflict draws the row page again with what the person typed, not saved, when the row was changed
