@@ -46,7 +46,9 @@ func TestRepeatedSectionAndListInsideAListInTheBrowser(t *testing.T) {
 			b.ClickButton("Next")
 			b.MustSee("Family details")
 			b.ClickButton("4. About Amy Smith")
-			b.MustSee("She loves nursery")
+			if got := b.Value("What is going well for this child?"); got != "She loves nursery" {
+				t.Fatalf("the child's answer, saved: %q", got)
+			}
 
 			b.ClickButton("5. Family details")
 			b.ClickButton("+ Add an adult")
