@@ -89,6 +89,9 @@ func (f *Form) applyUse(c, use *Field, local map[string]bool) {
 	if h, ok := use.Hints[groupID]; ok {
 		c.Hint = h
 	}
+	if use.VisibleTo != "" {
+		c.VisibleTo = use.VisibleTo
+	}
 }
 
 func prefixConditionRefs(c *Condition, prefix string, local map[string]bool) {

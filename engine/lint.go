@@ -58,6 +58,7 @@ func (c *checker) run() {
 	c.checkConditionOrder()
 	c.checkGuidance()     // content15
 	c.checkPlaceholders() // content15
+	c.checkStaffOnly()    // visibility.go
 }
 
 // --- retention ---------------------------------------------------------------------------------------
@@ -293,11 +294,11 @@ func (c *checker) checkMessageName(fd *Field) {
 	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
 		kind = "a question"
 	}
-	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, requiredMessage(fd))
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, englishWords.required(fd))
 	if name := suggestName(fd.Label); name != "" {
 		named := *fd
 		named.Name = name
-		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, requiredMessage(&named))
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, englishWords.required(&named))
 	} else {
 		msg += " saying what the answer is, as a noun phrase"
 	}

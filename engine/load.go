@@ -205,6 +205,7 @@ func decodeForm(src *source) (*Form, error) {
 	}
 	f.File = src.file
 	f.src = src
+	f.views = &formViews{}
 	f.fields = map[string]*Field{}
 	for i, s := range f.Sections {
 		s.pointer = fmt.Sprintf("/sections/%d", i)

@@ -106,6 +106,9 @@ type Form struct {
 	caseData *caseDataSchema
 	uses     []*Field  // the uses of groups, replaced in their sections and lists by the group's questions
 	i18n     *formI18n // the form's translations and translated copies (translate.go)
+	// personView: a copy without what only staff see (visibility.go); views holds the copies.
+	personView bool
+	views      *formViews
 }
 
 // Retention is how long the portal keeps a form's responses, in days; a period not given takes the
@@ -143,7 +146,9 @@ type Section struct {
 	// page that starts the form. It is never answered.
 	Overview bool       `json:"overview,omitempty"`
 	ShowWhen *Condition `json:"showWhen,omitempty"`
-	Fields   []*Field   `json:"fields"`
+	// VisibleTo "staff": only council staff see the section and answer its questions (visibility.go).
+	VisibleTo string   `json:"visibleTo,omitempty"`
+	Fields    []*Field `json:"fields"`
 	// Rules are checks across the section's answers (expressions.go).
 	Rules []*Rule `json:"rules,omitempty"`
 
@@ -168,6 +173,8 @@ type Field struct {
 	Messages  Messages   `json:"messages,omitempty"`
 	// RenamedFrom is the id this field had in the previous version: answers given to it carry across.
 	RenamedFrom string `json:"renamedFrom,omitempty"`
+	// VisibleTo "staff": only council staff see the question and its answer (visibility.go).
+	VisibleTo string `json:"visibleTo,omitempty"`
 
 	MinLength *int     `json:"minLength,omitempty"`
 	MaxLength *int     `json:"maxLength,omitempty"`

@@ -1,7 +1,5 @@
 package engine
 
-import "strings"
-
 // Lists inside lists (lists15): an item of a list may hold a list of its own (each household member's
 // agencies), asked on the item's page with an add-another summary of its own. Nesting stops there: every
 // level is a page reached from the one above it, and its messages name every level ("for agency 2 of
@@ -21,11 +19,6 @@ func (c *checker) checkNestedList(outer, inner *Field) {
 	if outer.parent != nil {
 		c.errorf(inner.pointer+"/type", "list-nesting", "%s is a list inside a list inside a list: lists nest one level only (a list's item may hold a list, whose items may not), as every level is a page of its own", inner.place())
 	}
-}
-
-// itemWords names an item of a list in messages: "household member 3".
-func itemWords(list *Field, i int) string {
-	return strings.TrimPrefix(rowWords(list, i), "for ")
 }
 
 // RowAt is one row of a table or item of a list: the container, the row's answers and its index.

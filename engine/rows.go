@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Rows of tables and items of lists, one at a time: the portal edits, orders and checks them one row
@@ -115,12 +114,7 @@ func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID str
 // ("for agency 2 of household member 3").
 func (f *Form) ValidateRowIn(caseData any, answers Answers, childID string, outer *RowAt, at RowAt, opts ValidateOptions) []FieldError {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values, childID: childID}
 	if childID != "" {
 		for _, c := range v.repetitions(at.Field.section, sc) {

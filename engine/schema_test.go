@@ -51,14 +51,14 @@ func offered(typ string) []string {
 
 func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 	for typ, want := range map[string]string{
-		TypeDate:        "cy after before hint id label messages maxDate minDate name notInFuture notInPast prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeText:        "cy hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeEmail:       "cy hint id label maxLength messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypePhone:       "cy hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeTable:       "cy agencyColumn childColumn columns dateColumn eventColumn fixedRows hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeCheckboxes:  "cy hint id label maxSelected messages minSelected name optionList options prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
-		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen style summary text type",
-		TypeAttachments: "cy accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type",
+		TypeDate:        "cy after before hint id label messages maxDate minDate name notInFuture notInPast prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeText:        "cy hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeEmail:       "cy hint id label maxLength messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypePhone:       "cy hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeTable:       "cy agencyColumn childColumn columns dateColumn eventColumn fixedRows hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeCheckboxes:  "cy hint id label maxSelected messages minSelected name optionList options prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen style summary text type visibleTo",
+		TypeAttachments: "cy accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
 	} {
 		got, wantList := offered(typ), strings.Fields(want)
 		sort.Strings(got)

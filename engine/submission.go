@@ -18,8 +18,12 @@ func (f *Form) SubmissionSchema(sections ...string) map[string]any {
 			if !fd.Answerable() {
 				continue
 			}
-			target["properties"].(map[string]any)[fd.ID] = fieldSchema(fd)
-			if fd.Required && fd.ShowWhen == nil && s.ShowWhen == nil {
+			fs := fieldSchema(fd)
+			if fd.StaffOnly() { // answered by staff, perhaps after the submission (visibility.go)
+				fs["x-visibleTo"] = VisibleToStaff
+			}
+			target["properties"].(map[string]any)[fd.ID] = fs
+			if fd.Required && !fd.StaffOnly() && fd.ShowWhen == nil && s.ShowWhen == nil {
 				target["required"] = append(target["required"].([]any), fd.ID)
 			}
 		}

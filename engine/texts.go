@@ -46,6 +46,8 @@ var notTextProperties = map[string]bool{
 	"Field.OptionList": true, "Field.Use": true, "Field.Whose": true, "Field.Prefills": true, "Field.Hints": true,
 	"FixedRow.ID": true, "Group.Description": true,
 	"Field.SameAs": true, // an address's: the id of another address question
+	// Who sees a question or section (visibility.go).
+	"Field.VisibleTo": true, "Section.VisibleTo": true,
 }
 
 // textEntry is one text of a form, where the model and the file hold it.

@@ -144,6 +144,9 @@ func (f *Form) translatedCopy(lang string) *Form {
 		return f // the source decoded once already: it cannot fail now
 	}
 	c.definition, c.hash = f.definition, f.hash
+	if f.personView {
+		c.makePersonView(f.views.staff)
+	}
 	(&checker{form: c, src: &src}).run()
 	texts, _ := formTexts(c)
 	tr := f.i18n.texts[lang]

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"formportal/i18n"
 )
 
 // FieldError is one problem with an answer, tied to the field's path in the answers
@@ -58,6 +60,22 @@ func (r Result) Valid() bool { return len(r.Errors) == 0 }
 type ValidateOptions struct {
 	Sections []string  // only these sections (a delegation); all when empty
 	Today    time.Time // the day "in the future" is measured from; now when zero
+	// Lang is the language of the person answering ("en", "cy"), which the engine's own messages are in
+	// (words.go); the form's language (Form.Lang) when empty. The messages name fields by the form's
+	// labels: a copy made by Form.In(Lang) has them in the same language.
+	Lang string
+}
+
+// newValidation is a validation of the form's answers as opts ask.
+func (f *Form) newValidation(caseData any, opts ValidateOptions) *validation {
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData),
+		w: wordsIn(pick(opts.Lang, f.Lang()))}
+	v.readOnlyPrefill(caseData)
+	return v
 }
 
 // Validate checks answers against the form: required answers, types, constraints and conditions (a
@@ -65,12 +83,7 @@ type ValidateOptions struct {
 // prefilled answers are always taken from the case data, never from the answers.
 func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Result {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	res := Result{Errors: []FieldError{}, Submission: Answers{Values: map[string]any{}}}
 	for _, s := range f.Sections {
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
@@ -110,12 +123,7 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 // Validate does, without checking any answer: all a page needs to know which pages there are.
 func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []SectionResult {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	var out []SectionResult
 	for _, s := range f.Sections {
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
@@ -142,6 +150,7 @@ func (v *validation) repetitionScope(answers Answers, c Repetition) *scope {
 
 type validation struct {
 	form      *Form
+	w         words // the language of the messages
 	today     string
 	children  []Child
 	prefilled Answers // read-only prefilled values only
@@ -257,7 +266,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 	}
 	if !isAnswered(raw) {
 		if sc.requiredNow(fd) {
-			return nil, []FieldError{v.fail(fd, sc, path, "required", requiredMessage(fd))}
+			return nil, []FieldError{v.fail(fd, sc, path, "required", v.w.required(fd))}
 		}
 		return nil, nil
 	}
@@ -269,20 +278,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 }
 
 func (v *validation) fail(fd *Field, sc *scope, path, kind, msg string) FieldError {
-	if fd.parent != nil && sc.rowOf == fd.parent {
-		if fixed := fd.parent.FixedRowOf(sc.row); fixed != nil {
-			msg += " for " + fixed.Label // struct15: a fixed row is named by its label
-		} else {
-			msg += " " + rowWords(fd.parent, sc.rowIndex)
-		}
-		if o := sc.outer; o != nil {
-			msg += " of " + itemWords(o.of, o.index) // lists15: "for agency 2 of household member 3"
-		}
-	}
-	if sc.childName != "" {
-		msg += " for " + sc.childName
-	}
-	return FieldError{Path: path, Field: fd.ID, Kind: kind, Message: msg}
+	return FieldError{Path: path, Field: fd.ID, Kind: kind, Message: v.w.where(msg, sc, fd)}
 }
 
 // rows validates a table or list: each row's cells, then the number of rows. Rows left entirely blank
@@ -354,9 +350,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 		if answered == 0 {
 			kind = "required"
 		}
-		errs = append(errs, v.fail(fd, sc, path, kind, minRowsMessage(fd, minRows)))
+		errs = append(errs, v.fail(fd, sc, path, kind, v.w.minRows(fd, minRows)))
 	case maxRows > 0 && len(out) > maxRows:
-		errs = append(errs, v.fail(fd, sc, path, "max", maxRowsMessage(fd, maxRows)))
+		errs = append(errs, v.fail(fd, sc, path, "max", v.w.maxRows(fd, maxRows)))
 	}
 	if len(out) == 0 {
 		return nil, errs
@@ -411,50 +407,50 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		if out, kind, msg := v.checkText(fd, s); msg != "" || fd.MaxWords == nil {
 			return out, kind, msg
 		}
-		return checkWords(fd, s)
+		return v.checkWords(fd, s)
 	case TypeEmail:
 		s := strings.TrimSpace(textOf(raw))
 		if !emailRE.MatchString(s) {
-			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
+			return nil, "format", pick(fd.Messages.Format, i18n.In(v.w.lang, "engine.email.format"))
 		}
 		if fd.MaxLength != nil && utf8.RuneCountInString(s) > *fd.MaxLength {
-			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+			return nil, "max", pick(fd.Messages.Max, v.w.tooLong(fd))
 		}
 		return s, "", ""
 	case TypePhone:
-		return checkPhone(fd, raw)
+		return v.checkPhone(fd, raw)
 	case TypeNumber:
-		return checkNumber(fd, raw)
+		return v.checkNumber(fd, raw)
 	case TypeDate:
 		return v.checkDate(fd, raw, sc)
 	case TypeSelect, TypeRadios:
 		s := strings.TrimSpace(textOf(raw))
 		if !hasOption(fd, s) {
-			return nil, "option", "Select " + requiredName(fd) + " from the list"
+			return nil, "option", i18n.In(v.w.lang, "engine.choice.from_list", "Name", v.w.name(fd))
 		}
 		return s, "", ""
 	case TypeYesNo:
 		s, ok := yesNo(raw)
 		if !ok {
-			return nil, "option", requiredMessage(fd)
+			return nil, "option", v.w.required(fd)
 		}
 		return s, "", ""
 	case TypeDeclaration:
 		if ticked(raw) {
 			return true, "", ""
 		}
-		return nil, "required", requiredMessage(fd)
+		return nil, "required", v.w.required(fd)
 	case TypeCheckboxes:
-		return checkChoices(fd, raw)
+		return v.checkChoices(fd, raw)
 	case TypeChildren:
 		return v.checkChildren(fd, raw)
 	case TypeAttachments:
-		return checkAttachments(fd, raw)
+		return v.checkAttachments(fd, raw)
 	// The UK answer types (ukchecks.go).
 	case TypeNHSNumber:
-		return checkNHSNumber(fd, raw)
+		return v.checkNHSNumber(fd, raw)
 	case TypeTime:
-		return checkTime(fd, raw)
+		return v.checkTime(fd, raw)
 	case TypeDateOfBirth:
 		return v.checkDateOfBirth(fd, raw)
 	case TypeAddress:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // The HTML of an engine form section: a view model built in Go from the form, the page's answers and the
@@ -107,6 +108,9 @@ type SectionInput struct {
 	Child   string
 	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
 	Print bool
+	// Lang is the language of the service's own words on the page, such as the names of rows ("Row 2",
+	// "Rhes 2"): English when empty.
+	Lang i18n.Lang
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -246,7 +250,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		rows := fd.FixedRowsFirst(raw)
 		for i, r := range rows {
 			row, _ := r.(map[string]any)
-			rv := RowView{Index: i, Legend: rowLegend(fd, i)}
+			rv := RowView{Index: i, Legend: RowLegend(in.Lang, fd, i)}
 			for _, col := range fd.Children() {
 				cellID := fmt.Sprintf("%s[%d].%s", id, i, col.ID)
 				cv := buildField(col, row[col.ID], cellID, fmt.Sprintf("%s[%d].%s", name, i, col.ID), errs, in)
@@ -293,12 +297,12 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	return v
 }
 
-func rowLegend(fd *engine.Field, i int) string {
+// RowLegend names row i in l: "Row 3", "Person 2", or a fixed row's label.
+func RowLegend(l i18n.Lang, fd *engine.Field, i int) string {
 	if fd.IsFixedRow(i) {
 		return fd.FixedRows[i].Label
 	}
-	noun := RowNoun(fd)
-	return strings.ToUpper(noun[:1]) + noun[1:] + " " + strconv.Itoa(i+1)
+	return i18n.In(l, "table.row_name", "Noun", upperFirst(RowNounIn(l, fd)), "Number", i+1)
 }
 
 // htmlID turns a path like "events[2].date" into an id usable in a URL fragment: "events-2-date".

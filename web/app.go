@@ -16,6 +16,7 @@ import (
 
 	"formportal/api"
 	"formportal/casework"
+	merged "formportal/chronology" // the package; web's tests have a type of its name
 	"formportal/forms"
 	"formportal/i18n"
 	"formportal/renderer"
@@ -86,19 +87,21 @@ type Mailer interface {
 
 // App is the portal's HTTP handler.
 type App struct {
-	cfg     Config
-	store   store.Store
-	mail    Mailer
-	work    *casework.Service // every change in the life of a delegation or referral
-	forms   *forms.Library
-	scanner Scanner // nil: uploads are not scanned
-	log     *slog.Logger
-	now     func() time.Time
-	secure  bool // cookies are Secure: the portal is served over HTTPS
-	assets  http.Handler
-	asset   func(string) string
-	router  chi.Router
-	sso     *ssoClient // nil without single sign-on
+	cfg   Config
+	store store.Store
+	mail  Mailer
+	work  *casework.Service // every change in the life of a delegation or referral
+	// chronologies are the merged chronologies of requests lately viewed, for the console and the API.
+	chronologies *merged.Cache
+	forms        *forms.Library
+	scanner      Scanner // nil: uploads are not scanned
+	log          *slog.Logger
+	now          func() time.Time
+	secure       bool // cookies are Secure: the portal is served over HTTPS
+	assets       http.Handler
+	asset        func(string) string
+	router       chi.Router
+	sso          *ssoClient // nil without single sign-on
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
@@ -176,7 +179,7 @@ func New(cfg Config, opts Options) (*App, error) {
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
 		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
-		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
+		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle), chronologies: merged.NewCache(merged.CacheRows)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -232,7 +235,7 @@ func (a *App) routes() {
 	r.Get("/theme.css", a.theme)
 
 	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now,
-		EventDays: a.cfg.Retention.Events})
+		EventDays: a.cfg.Retention.Events, Chronologies: a.chronologies})
 	if err != nil {
 		panic(err) // every option is set above
 	}

@@ -30,6 +30,7 @@ type flow struct {
 	a        *App
 	resp     *store.Response
 	form     *engine.Form
+	lang     i18n.Lang // the language of the pages and of the engine's messages (speak)
 	caseData any
 	answers  engine.Answers
 	// draft is the draft as stored, read or saved by this flow: answers are its answers until a posted
@@ -130,7 +131,7 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 // validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
 	if f.edited {
-		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 	}
 	return f.checkDraft()
 }
@@ -138,10 +139,10 @@ func (f *flow) validate() engine.Result {
 // checkDraft is the draft as stored checked, once: by whichever request asks first.
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
-	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
+	form, caseData, answers, sections, lang := f.form, f.caseData, f.draft.answers, f.resp.Sections, f.lang
 	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly)}, func() engine.Result {
-		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
+		today: today.Format(time.DateOnly), lang: lang}, func() engine.Result {
+		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today, Lang: string(lang)})
 	})
 }
 
@@ -268,7 +269,7 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers}
+		Form: f.form, Answers: f.answers, Lang: f.lang}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -347,7 +348,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		n, err := strconv.Atoi(idx)
 		if fd := p.section.Field(id); editableRows(fd) && err == nil {
 			f.rowEdits = append(f.rowEdits, removeRow(fd, n, hash))
-			out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
+			out.banner = i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, fd, n))
 		}
 	case "rows":
 		id, n, _ := strings.Cut(arg, ":")
@@ -371,7 +372,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		if msg != "" {
 			out.fieldErr = map[string]string{fd.ID: msg}
 		} else {
-			out.banner = "The file has been uploaded"
+			out.banner = i18n.In(f.lang, "upload.uploaded")
 		}
 	case "remove-file":
 		id, attID, _ := strings.Cut(arg, ":")
@@ -445,17 +446,17 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 // file is stored with the draft that lists it.
 func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals map[string]any) (string, error) {
 	if file == nil {
-		return "Select a file to upload", nil
+		return i18n.In(f.lang, "upload.select"), nil
 	}
 	list, _ := vals[fd.ID].([]any)
 	if fd.MaxFiles > 0 && len(list) >= fd.MaxFiles {
-		return fmt.Sprintf("You can upload up to %d files. Remove one to upload another", fd.MaxFiles), nil
+		return i18n.In(f.lang, "upload.too_many", "Max", fd.MaxFiles), nil
 	}
-	up, msg := checkUpload(fd, file)
+	up, msg := checkUpload(f.lang, fd, file)
 	if msg != "" {
 		return msg, nil
 	}
-	if msg := f.a.checkSafe(r, up); msg != "" {
+	if msg := f.a.checkSafe(r, f.lang, up); msg != "" {
 		return msg, nil
 	}
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,

@@ -107,20 +107,19 @@ func inItem(fd *engine.Field, index *int, drawn *string, inner rowEdit) rowEdit 
 
 // subRowView is the page of an inner item: its questions, under the item holding it.
 func (f *flow) subRowView(r *http.Request, p page, t rowTarget, row map[string]any, errs []engine.FieldError) renderer.RowPageView {
-	ctx := r.Context()
 	item := f.outerItem(p, t)
 	rows := rowsOf(item[t.sub.ID])
 	index, param := t.subIndex, strconv.Itoa(t.subIndex)
 	if t.subIndex < 0 {
 		index, param = len(rows), "new"
 	}
-	title := renderer.RowTitle(t.sub, index, t.subIndex < 0)
+	title := renderer.RowTitle(f.lang, t.sub, index, t.subIndex < 0)
 	prefix := ""
 	if p.child != nil {
 		prefix = "children." + p.child.ID + "."
 	}
 	prefix += t.field.ID + "[" + strconv.Itoa(t.index) + "]."
-	outerName := rowTitle(t.field, t.index)
+	outerName := renderer.RowLegend(f.lang, t.field, t.index)
 	pg := f.a.page(r, title+" - "+outerName+" - "+p.section.Title+" - "+f.form.Title)
 	for _, e := range errs {
 		path := strings.TrimPrefix(e.Path, prefix)
@@ -134,7 +133,7 @@ func (f *flow) subRowView(r *http.Request, p page, t rowTarget, row map[string]a
 		v.RowHash = renderer.RowHash(rowMap(rows[t.subIndex]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.sub) || t.subIndex >= 0 && len(rows) < renderer.MaxRows(t.sub) {
-		v.AddAnother = i18n.T(ctx, "lists.save_add_another", "Item", strings.ToLower(rowName(t.sub)))
+		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.sub))
 	}
 	if p.child != nil {
 		v.ChildName = p.child.Name
@@ -216,8 +215,7 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 		return
 	case errors.Is(err, errTableFull):
 		v := f.subRowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: i18n.T(r.Context(), "lists.inner_full",
-			"Max", renderer.MaxRows(t.sub), "Nouns", renderer.RowNouns(t.sub), "Noun", renderer.RowNoun(t.sub))}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: tableFullMessage(f.lang, t.sub)}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RowPage(v))
 		return
@@ -286,11 +284,10 @@ func (a *App) postInnerAction(w http.ResponseWriter, r *http.Request, f *flow, p
 		a.badNesting(w, r)
 		return
 	}
-	ctx := r.Context()
 	if t.index < 0 && !t.field.RowAnswered(row) {
 		v := f.rowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: i18n.T(ctx, "lists.item_first",
-			"Noun", renderer.RowNoun(t.field), "List", strings.ToLower(sub.Label))}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: i18n.In(f.lang, "lists.item_first",
+			"Noun", renderer.RowNounIn(f.lang, t.field), "List", strings.ToLower(sub.Label))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 )
 
@@ -130,7 +132,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
 		return
 	}
-	pasted := renderer.ReadPaste(fd, text, f.form.Children(f.caseData))
+	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
 	if pasted.Problem != "" {
 		out.setPaste(fd, text, pasted.Problem)
 		return
@@ -179,11 +181,10 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			ordered, _ := fd.OrderRows(rows)
 			return ordered, nil
 		}})
-		noun := renderer.RowNouns(fd)
+		msg := i18n.In(f.lang, "table.pasted", "Count", len(add), "Nouns", renderer.RowNounsIn(f.lang, fd))
 		if len(add) == 1 {
-			noun = strings.ToLower(rowName(fd))
+			msg = i18n.In(f.lang, "table.pasted_one", "Noun", renderer.RowNounIn(f.lang, fd))
 		}
-		msg := strconv.Itoa(len(add)) + " " + noun + " added from your paste"
 		if out.banner != "" {
 			msg = out.banner + ". " + msg
 		}
@@ -248,7 +249,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if t.index < 0 {
 		index, param = len(rows), "new"
 	}
-	title := renderer.RowTitle(t.field, index, t.index < 0)
+	title := renderer.RowTitle(f.lang, t.field, index, t.index < 0)
 	prefix := ""
 	if p.child != nil {
 		prefix = "children." + p.child.ID + "."
@@ -259,14 +260,14 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
-		v.AddAnother = "Save and add another " + strings.ToLower(rowName(t.field))
+		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
 	}
 	if p.child != nil {
 		v.ChildName = p.child.Name
@@ -304,7 +305,7 @@ func (f *flow) validateRow(p page, fd *engine.Field, row map[string]any, index i
 	if p.child != nil {
 		child = p.child.ID
 	}
-	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 }
 
 // postRow saves a posted row page: the row checked on its own and saved, problems or not, so nothing
@@ -359,7 +360,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	fragment := r.URL.Query().Get(partParam) == "row"
 	if at < 0 { // left blank: removed
 		if fragment {
-			a.renderTableRows(w, r, f, p, t.field, -1, rowName(t.field)+" "+strconv.Itoa(t.index+1)+" has been removed")
+			a.renderTableRows(w, r, f, p, t.field, -1, i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, t.field, t.index)))
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
@@ -372,7 +373,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, rowTitle(t.field, at)+" has been saved")
+		a.renderTableRows(w, r, f, p, t.field, at, i18n.In(f.lang, "table.saved", "Row", renderer.RowLegend(f.lang, t.field, at)))
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -387,10 +388,14 @@ func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page,
 	if v.Fields[0].Field.Type == engine.TypeDate {
 		first += "-day"
 	}
-	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-		renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: tableFullMessage(f.lang, t.field)}}
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	a.renderRow(w, r, v)
+}
+
+// tableFullMessage says a row was not added because the table (or list) is full.
+func tableFullMessage(l i18n.Lang, fd *engine.Field) string {
+	return i18n.In(l, "lists.table_full", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(l, fd), "Noun", renderer.RowNounIn(l, fd))
 }
 
 // rowConflict draws the row page again with what the person typed, not saved, when the row was changed
@@ -422,12 +427,4 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	v := renderer.BuildField(in, fd)
 	v.Table.Announce = announce
 	a.render(w, r, renderer.TableRows(v))
-}
-
-// rowTitle names the row at index in notices: "Row 4", or a fixed row's label ("GP").
-func rowTitle(fd *engine.Field, index int) string {
-	if fd.IsFixedRow(index) {
-		return fd.FixedRows[index].Label
-	}
-	return rowName(fd) + " " + strconv.Itoa(index+1)
 }
