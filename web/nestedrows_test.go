@@ -133,6 +133,9 @@ func TestListInsideAList(t *testing.T) {
 	b.get(member+"0").postRowParts(member+"0", "row.name", "Jo Smith-Jones", "action", "add:agencies.workers").status(http.StatusBadRequest)
 	b.get(member+"0").postRowParts(member+"0", "row.name", "Jo Smith-Jones", "action", "edit:agencies:x").status(http.StatusBadRequest)
 	b.get(member+"0&sub=agencies&subrow=99").status(http.StatusOK).see("Jo Smith-Jones", "Police")
+	// Removing an agency past the end (or one changed since it was drawn) removes nothing, and says so.
+	b.get(member+"0").postRowParts(member+"0", "row.name", "Jo Smith-Jones", "action", "remove:agencies:99:0123456789abcdef01234567").
+		status(http.StatusConflict).see("Jo Smith-Jones")
 	after := storedDraft(t, e, id)
 	if a, _ := json.Marshal(after.Values); string(a) != mustJSON(t, before.Values) {
 		t.Fatalf("a crafted post changed the draft:\n%s\n%s", mustJSON(t, before.Values), a)

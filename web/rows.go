@@ -108,11 +108,15 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 	}}
 }
 
-// keepUnposted carries into a row posted from its row page what that page does not post: its id, and the
-// items of the lists inside it, which are changed on pages of their own (lists15). Neither is ever taken
-// from a post.
+// keepUnposted carries into a row posted from its row page what that page does not post: its id (made
+// now for an item saved before a section repeated for its list), and the items of the lists inside it,
+// which are changed on pages of their own (lists15). Neither is ever taken from a post.
 func keepUnposted(fd *engine.Field, stored, posted map[string]any) {
-	if id := engine.ItemID(stored); id != "" && fd.HasItemIDs() {
+	if fd.HasItemIDs() {
+		id := engine.ItemID(stored)
+		if id == "" {
+			id = engine.NewItemID()
+		}
 		posted[engine.ItemIDKey] = id
 	}
 	for _, col := range fd.Children() {
