@@ -178,7 +178,7 @@ func (q questions) views(fields []*engine.Field) []FieldView {
 				return FieldView{}, false
 			}
 			if samePage {
-				condition = "Answer this if " + fd.ShowWhen.Describe() + "."
+				condition = fd.ShowWhen.AnswerIf()
 				if !nested[fd] {
 					showWhen, _ = showWhenJSON(fd.ShowWhen, q.name)
 				}

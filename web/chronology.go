@@ -117,7 +117,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	for _, i := range selected[from:min(from+chronologyPageSize, len(selected))] {
 		row := t.Rows[i]
 		v.Rows = append(v.Rows, renderer.ChronologyRow{Number: i + 1, Date: chronologyDate(t, row), Agency: row.Agency, Cells: row.Cells,
-			SameEvent: t.SameEventText(row)})
+			SameEvent: sameEventWords(ctx, t, row)})
 	}
 	if len(v.Page.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -175,6 +175,13 @@ func chronologyHeads(ctx context.Context, t *merged.Table) []string {
 	return heads
 }
 
+// sameEventWords names the rows a row may describe the same event as, in the language of ctx.
+func sameEventWords(ctx context.Context, t *merged.Table, r merged.Row) string {
+	return t.SameEventIn(r, func(agency string, row int) string {
+		return i18n.T(ctx, "console.chron.agency_row", "Agency", agency, "N", row)
+	})
+}
+
 func chronologyDate(t *merged.Table, r merged.Row) string {
 	return strings.Join(t.Field.Child(t.Field.DateColumn).FormatAnswer(r.Date, nil), "")
 }
@@ -194,7 +201,7 @@ func (a *App) chronologyCSV(ctx context.Context, w http.ResponseWriter, t *merge
 		for _, c := range row.Cells {
 			rec = append(rec, csvCell(c))
 		}
-		cw.Write(append(rec, csvCell(t.SameEventText(row))))
+		cw.Write(append(rec, csvCell(sameEventWords(ctx, t, row))))
 	}
 	cw.Flush()
 }
@@ -214,7 +221,7 @@ func (a *App) chronologyPDF(w http.ResponseWriter, r *http.Request, t *merged.Ta
 	d.NoWrap[0], d.NoWrap[1] = true, true
 	for _, i := range selected {
 		row := t.Rows[i]
-		d.Rows = append(d.Rows, append(append([]string{strconv.Itoa(i + 1), chronologyDate(t, row), row.Agency}, row.Cells...), t.SameEventText(row)))
+		d.Rows = append(d.Rows, append(append([]string{strconv.Itoa(i + 1), chronologyDate(t, row), row.Agency}, row.Cells...), sameEventWords(ctx, t, row)))
 	}
 	var buf bytes.Buffer
 	if _, err := pdf.RenderTable(&buf, d); err != nil {

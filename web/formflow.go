@@ -332,7 +332,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	case "add":
 		if fd := p.section.Field(arg); editableRows(fd) {
 			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
-				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, renderer.RowNouns(fd))}
+				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "engine.rows.full", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
 				break
 			}
 			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, "new")
@@ -467,8 +467,8 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 }
 
 // rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
-func rowName(fd *engine.Field) string {
-	n := renderer.RowNoun(fd)
+func rowName(l i18n.Lang, fd *engine.Field) string {
+	n := renderer.RowNounIn(l, fd)
 	return strings.ToUpper(n[:1]) + n[1:]
 }
 

@@ -133,7 +133,7 @@ func keepUnposted(fd *engine.Field, stored, posted map[string]any) {
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
+		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -145,6 +145,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
+	full := false        // the rows beyond what the table holds are said once
 	line := func() int { // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
@@ -155,16 +156,19 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
-				where := "Line " + strconv.Itoa(line())
 				if p.Column != "" {
-					where += ", " + p.Column
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
+				} else {
+					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
 				}
-				problems = append(problems, where+": "+p.Message)
+				full = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if len(kept) == 0 || len(problems) == 0 || !strings.HasPrefix(problems[len(problems)-1], "You can add up to") {
-				problems = append(problems, "You can add up to "+strconv.Itoa(renderer.MaxRows(fd))+" "+renderer.RowNouns(fd)+": the "+renderer.RowNouns(fd)+" from line "+strconv.Itoa(line())+" on have not been added")
+			if !full {
+				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
+					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				full = true
 			}
 			kept = append(kept, row)
 		default:
@@ -399,7 +403,7 @@ func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page,
 
 // tableFullMessage says a row was not added because the table (or list) is full.
 func tableFullMessage(l i18n.Lang, fd *engine.Field) string {
-	return i18n.In(l, "lists.table_full", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(l, fd), "Noun", renderer.RowNounIn(l, fd))
+	return i18n.In(l, "engine.rows.full_not_added", "Max", renderer.MaxRows(fd), "Noun", renderer.RowNounIn(l, fd), "Nouns", renderer.RowNounsIn(l, fd))
 }
 
 // rowConflict draws the row page again with what the person typed, not saved, when the row was changed

@@ -322,7 +322,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		}
 		out = postOutcome{fieldErr: map[string]string{}}
 		for _, e := range f.rowEdits {
-			out.fieldErr[e.field.ID] = "This " + strings.ToLower(rowName(e.field)) + " was changed or removed in another tab or window, so nothing was removed. Check the " + renderer.RowNouns(e.field) + " and try again"
+			out.fieldErr[e.field.ID] = i18n.In(f.lang, "engine.rows.remove_conflict", "Noun", strings.ToLower(rowName(f.lang, e.field)), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
