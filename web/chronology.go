@@ -57,7 +57,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	base := "/staff/requests/" + q.ID + "/chronology"
 	query := r.URL.Query()
 	v := renderer.ChronologyView{Page: a.page(r, i18n.T(ctx, "console.chron.page_title", "Form", form.Title)), RequestHref: "/staff/requests/" + q.ID, FormTitle: form.Title,
-		Family: familyName(form, members[0]), Total: len(t.Rows), ClearHref: base,
+		Family: familyName(ctx, form, members[0]), Total: len(t.Rows), ClearHref: base,
 		Contributions: i18n.T(ctx, "console.chron.contributions", "N", submittedCount(members), "M", len(members))}
 	f := chronologyFilter(ctx, query, t, &v)
 	export := query.Get("export")

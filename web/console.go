@@ -19,14 +19,16 @@ func statusWords(ctx context.Context, s store.Status) string {
 	return i18n.T(ctx, "console.status_"+string(s))
 }
 
-// events are the kinds of a response's history (casework's actions) the catalogue names.
-var events = []casework.Action{casework.Create, casework.Open, casework.Save, casework.Submit, casework.Retract, casework.Reassign,
-	casework.Return, casework.Migrate, casework.Purge, casework.Anonymise}
+// events are the kinds of a response's history (casework's actions, and a submission after a return)
+// the catalogue names.
+var events = []string{string(casework.Create), string(casework.Open), string(casework.Save), string(casework.Submit), "resubmitted",
+	string(casework.Retract), string(casework.Reassign), string(casework.Return), string(casework.Migrate), string(casework.Purge),
+	string(casework.Anonymise)}
 
 // eventWords is an event of a response's history as the console says it: its kind in the language of
 // ctx; a kind the catalogue does not know is shown as it is kept.
 func eventWords(ctx context.Context, kind string) string {
-	if slices.Contains(events, casework.Action(kind)) {
+	if slices.Contains(events, kind) {
 		return i18n.T(ctx, "console.event."+kind)
 	}
 	return kind

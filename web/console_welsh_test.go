@@ -13,8 +13,7 @@ import (
 
 // englishConsole are the staff console's own English texts (its templates', handlers' and messages'):
 // none may be left on a console page in Welsh. The fixture form's own texts are the form's, English
-// until it has Welsh, and the date inputs' Day, Month and Year are the shared date component's: neither
-// is in this list.
+// until it has Welsh: they are not in this list.
 var englishConsole = []string{
 	"Staff console", "Delegate a form", "Send to several agencies", "Requests to several agencies", "Forms and versions",
 	"Delegations", "Referrals", "Child or family", "Professional", "Submitted by", "Status", "Reference",
@@ -35,8 +34,8 @@ var englishConsole = []string{
 	"Enter the child's details", "Enter an https address", "Enter an email address", "The council asks",
 	"Changes since it was returned", "Nothing was changed", "What you asked about", "Answers and rows changed",
 	"Question or row", "Not answered", "Sent", "Opened", "In progress", "Submitted", "Returned", "Retracted",
-	"created by", "submitted by", "returned by", " of 3", "January", "March", "April",
-	"Reference in the case management system", "Date of birth", "Family name", "As a date like",
+	"created by", "submitted by", "returned by", "resubmitted", "sibling", " of 3", "January", "March", "April",
+	"Reference in the case management system", "Date of birth", "Family name", "As a date like", "Day", "Month", "Year",
 	// The portal's chrome, as the Children's Portal's Welsh journey checks it.
 	"Skip to main content", "This is a new service", "There is a problem", "Questions marked with", "Continue",
 	"Sign in", "Logout", "Success", "Update account", "Error:", "(required)", "Back", "Warning",
@@ -124,8 +123,12 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	if u, err := e.store.UserByEmail(ctx, "jo@council.example"); err != nil || u.Lang != "cy" {
 		t.Fatalf("the account's language is %q (%v), want cy", u.Lang, err)
 	}
-	if mails := mustMail(t, e); mails[0].Subject != "Mae dilysu dau gam wedi’i osod" || !strings.Contains(mails[0].Text, "Mawrth 2026") {
+	mails := mustMail(t, e)
+	if mails[0].Subject != "Mae dilysu dau gam wedi’i osod" || !strings.Contains(mails[0].Text, "Mawrth 2026") {
 		t.Errorf("the set-up email is not in Welsh: %q\n%s", mails[0].Subject, mails[0].Text)
+	}
+	if mails[1].Subject != "Mae eich cyfrinair wedi’i newid" || !strings.Contains(mails[1].Text, "Cafodd cyfrinair eich cyfrif") {
+		t.Errorf("the password email is not in Welsh: %q\n%s", mails[1].Subject, mails[1].Text)
 	}
 
 	// Signing in again asks for the app's code in Welsh.
@@ -178,7 +181,7 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	inWelshConsole(t, jo, "returned", append(familyWords, "sent to sam@school.example", "Home visit")...)
 	sam.post("/tasks/"+id+"/pages/practitioner", "name", "Sam Jones", "phone", "01632960002", "action", "submit")
 	sam.post("/tasks/" + id + "/submit").status(200)
-	jo.get("/staff/delegations/"+id).see("Newidiadau ers iddi gael ei dychwelyd", "1 newid ers iddi gael ei dychwelyd ar 2 Mawrth 2026", "Newidiwyd")
+	jo.get("/staff/delegations/"+id).see("Newidiadau ers iddi gael ei dychwelyd", "1 newid ers iddi gael ei dychwelyd ar 2 Mawrth 2026", "Newidiwyd", "ailgyflwynwyd gan sam@school.example")
 	inWelshConsole(t, jo, "submitted again", append(familyWords, "sent to sam@school.example", "01632960001", "01632960002", "Telephone", "Home visit")...)
 
 	// Several agencies at once.
@@ -226,4 +229,15 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	if !strings.Contains(jo.last, `<html lang="en"`) {
 		t.Fatal("not back in English")
 	}
+}
+
+// TestSingleSignOnFailureInWelsh: the page that says a sign-in through the council's provider did not
+// work is in the language chosen before signing in.
+func TestSingleSignOnFailureInWelsh(t *testing.T) {
+	p := startOIDCProvider(t)
+	e := newSSOEnv(t, p)
+	p.Shutdown()
+	b := e.browser()
+	b.get("/login?lang=cy").get("/login/sso").status(503).see("Nid oedd modd eich mewngofnodi", "Nid yw mewngofnodi gyda’ch cyfrif cyngor yn gweithio")
+	inWelshConsole(t, b, "single sign-on unavailable")
 }

@@ -44,7 +44,7 @@ func (a *App) requestList(w http.ResponseWriter, r *http.Request) {
 		if form := a.forms.Version(q.FormID, q.FormVersion); form != nil {
 			row.FormTitle = inLang(r.Context(), form).Title
 			if len(members) > 0 {
-				row.Family = familyName(form, members[0])
+				row.Family = familyName(r.Context(), form, members[0])
 			}
 		}
 		row.Progress = i18n.T(r.Context(), "console.n_of_m", "N", submittedCount(members), "M", len(members))
@@ -54,10 +54,10 @@ func (a *App) requestList(w http.ResponseWriter, r *http.Request) {
 }
 
 // familyName is who a delegation is about, as the console's lists name them.
-func familyName(form *engine.Form, resp *store.Response) string {
+func familyName(ctx context.Context, form *engine.Form, resp *store.Response) string {
 	var caseData any
 	json.Unmarshal(resp.CaseData, &caseData)
-	return taskName(caseChildren(form, caseData))
+	return taskNameIn(i18n.From(ctx), caseChildren(form, caseData))
 }
 
 func submittedCount(members []*store.Response) int {
@@ -245,7 +245,7 @@ func (a *App) requestPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Submitted = submittedCount(members)
 	if len(members) > 0 {
-		v.Family = familyName(form, members[0])
+		v.Family = familyName(ctx, form, members[0])
 	}
 	if hasChronology(form) {
 		v.ChronologyHref = "/staff/requests/" + q.ID + "/chronology"

@@ -133,7 +133,7 @@ func keepUnposted(fd *engine.Field, stored, posted map[string]any) {
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
+		out.setPaste(fd, "", i18n.In(f.lang, "table.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -145,8 +145,8 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
-	full := false        // the rows beyond what the table holds are said once
-	line := func() int { // the line in the box drawn again that the next kept row will be on
+	overflowLast := false // the last problem is of the rows beyond what the table holds: said once for a run of them
+	line := func() int {  // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
 		}
@@ -156,19 +156,18 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
+				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
-				} else {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
+					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
 				}
-				full = false
+				problems = append(problems, i18n.In(f.lang, "table.paste_problem", "Where", where, "Message", p.Message))
+				overflowLast = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if !full {
-				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
-					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
-				full = true
+			if !overflowLast {
+				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				overflowLast = true
 			}
 			kept = append(kept, row)
 		default:
@@ -268,7 +267,8 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang,
+			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
@@ -280,6 +280,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	v.Page.Errors = append(renderer.FinderErrors(v.Fields), v.Page.Errors...)
 	return v
 }
 
@@ -339,7 +340,14 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		a.postInnerAction(w, r, f, p, t, body, row, verb, sub, subIndex, hash)
 		return
 	}
+	finding := f.rowFinding(t.field, body, row)
 	if t.index < 0 && !t.field.RowAnswered(row) {
+		if finding != nil { // Find address with nothing typed: no postcode
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, index, finding.field): a.findAddress(r, "")}
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			a.renderRow(w, r, f.rowView(r, p, t, row, nil))
+			return
+		}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, f.rowView(r, p, t, row, f.validateRow(p, t.field, row, index)))
 		return
@@ -374,6 +382,23 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
 		return
 	}
+	if finding != nil {
+		// Saved, and drawn again with what was found (or with the address chosen in its lines).
+		saved := rowTarget{field: t.field, index: at}
+		if finding.search {
+			s := a.findAddress(r, finding.postcode)
+			if finding.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, at, finding.field): s}
+		}
+		v := f.rowView(r, p, saved, row, nil)
+		if len(v.Page.Errors) > 0 {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		a.renderRow(w, r, v)
+		return
+	}
 	if errs := f.validateRow(p, t.field, row, at); len(errs) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, f.rowView(r, p, rowTarget{field: t.field, index: at}, row, errs))
@@ -403,7 +428,7 @@ func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page,
 
 // tableFullMessage says a row was not added because the table (or list) is full.
 func tableFullMessage(l i18n.Lang, fd *engine.Field) string {
-	return i18n.In(l, "engine.rows.full_not_added", "Max", renderer.MaxRows(fd), "Noun", renderer.RowNounIn(l, fd), "Nouns", renderer.RowNounsIn(l, fd))
+	return i18n.In(l, "table.full_not_added", "Max", renderer.MaxRows(fd), "Noun", renderer.RowNounIn(l, fd), "Nouns", renderer.RowNounsIn(l, fd))
 }
 
 // rowConflict draws the row page again with what the person typed, not saved, when the row was changed
