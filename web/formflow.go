@@ -88,12 +88,17 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, closeTo: "/"}
+	// The person filling it in sees the form without what only staff see; staff flows change to the
+	// whole form (forStaff).
+	f := &flow{a: a, resp: resp, form: form.ForPerson(), caseData: caseData, answers: d.answers, draft: d, base: base, closeTo: "/"}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
 	return f, nil
 }
+
+// forStaff makes the flow the council staff's: the whole form, with the questions only staff see.
+func (f *flow) forStaff() { f.form = f.form.ForStaff() }
 
 // visible is which pages there are, without checking answers: all a row page needs.
 func (f *flow) visible() engine.Result {

@@ -436,6 +436,7 @@ func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind store.K
 		a.serverError(w, r, err)
 		return nil, nil, false
 	}
+	f.forStaff()
 	return resp, f, true
 }
 
