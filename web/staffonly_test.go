@@ -169,7 +169,7 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 	b.post(page+"health/c1", "registered_gp", "no", "action", "next")
 	b.post(page+"health/c2", "registered_gp", "no", "action", "save")
 	b.get("/tasks/" + id + "/submit")
-	b.post("/tasks/"+id+"/submit").see("Contribution submitted")
+	b.post("/tasks/" + id + "/submit").see("Contribution submitted")
 	walk("after submitting")
 
 	// Staff and the case system see both: the note worked out from the case data, the decision as stored.
