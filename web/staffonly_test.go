@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -59,7 +61,8 @@ func staffOnlyForms(t *testing.T) *forms.Library {
 	return lib
 }
 
-// setStaffAnswer puts an answer in a response's stored answers, as staff answering it do.
+// setStaffAnswer puts a staff-only answer straight into a response's stored answers (a referral's draft,
+// which the console cannot reach): whatever put it there, the person's pages must not show it.
 func setStaffAnswer(t *testing.T, e *env, id, field, value string) {
 	t.Helper()
 	_, err := e.app.work.SaveDraft(context.Background(), id, "worker@council.example", func(cur *store.Response) (casework.Edit, error) {
@@ -107,7 +110,15 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 		t.Fatalf("create delegation: %d %v", code, out)
 	}
 	id := out["id"].(string)
-	setStaffAnswer(t, e, id, "manager_decision", staffDecision)
+	// Staff answer their question in the console while the professional works: a required answer
+	// missing is refused with its message, and what they typed is kept.
+	staff := e.newStaffUser("worker@council.example", store.RoleStaff)
+	staffPage := "/staff/delegations/" + id + "/staff-answers"
+	staff.get("/staff/delegations/" + id).see("Staff answers")
+	staff.get(staffPage).status(http.StatusOK).see("Manager's decision", "Only council staff see these questions")
+	staff.postMultipart(staffPage, "manager_decision", "").status(http.StatusUnprocessableEntity).see("There is a problem", "Enter manager's decision")
+	staff.postMultipart(staffPage, "manager_decision", staffDecision, "council_note", "typed over the case record").status(http.StatusOK)
+	staff.get(staffPage).see(staffDecision)
 
 	b := e.register("pro@school.example")
 	walk := func(when string) {
@@ -173,7 +184,6 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 	walk("after submitting")
 
 	// Staff and the case system see both: the note worked out from the case data, the decision as stored.
-	staff := e.newStaffUser("worker@council.example", store.RoleStaff)
 	staff.get("/staff/delegations/"+id+"/answers").see("Manager's decision", "STAFF-DECISION-9Z", "Council note for the manager", "STAFF-NOTE-7Q")
 	staff.get("/staff/delegations/" + id + "/pdf").status(http.StatusOK)
 	if text := pdfText(t, []byte(staff.last)); !strings.Contains(text, "STAFF-DECISION-9Z") || !strings.Contains(text, "STAFF-NOTE-7Q") {
@@ -192,9 +202,32 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 	}
 	_, sub := e.api(key, "GET", "/delegations/"+id+"/submission", nil)
 	raw, _ := json.Marshal(sub)
-	if !strings.Contains(string(raw), "STAFF-DECISION-9Z") || !strings.Contains(string(raw), "STAFF-NOTE-7Q") {
-		t.Errorf("the case system's submission lacks the staff-only answers: %s", raw)
+	if !strings.Contains(string(raw), "STAFF-DECISION-9Z") || !strings.Contains(string(raw), "STAFF-NOTE-7Q") || strings.Contains(string(raw), "typed over") {
+		t.Errorf("the case system's submission lacks the staff-only answers, or has one typed over a read-only one: %s", raw)
 	}
+
+	// After the submission staff change their answer: the submission the case system reads follows.
+	staff.get(staffPage).postMultipart(staffPage, "manager_decision", "STAFF-DECISION-9Z changed to an assessment").status(http.StatusOK)
+	_, sub = e.api(key, "GET", "/delegations/"+id+"/submission", nil)
+	if raw, _ := json.Marshal(sub); !strings.Contains(string(raw), "changed to an assessment") {
+		t.Errorf("the submission does not have staff's new answer: %s", raw)
+	}
+	walk("after staff changed their answer")
+}
+
+// postMultipart posts fields as a browser posts a page's form: multipart, with the page's CSRF token.
+func (b *browser) postMultipart(path string, fields ...string) *browser {
+	b.e.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", b.csrf())
+	for i := 0; i+1 < len(fields); i += 2 {
+		mw.WriteField(fields[i], fields[i+1])
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, b.e.srv.URL+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.do(req)
 }
 
 // A member of the public making a referral whose form has a staff-only section never meets it: not on
