@@ -37,7 +37,18 @@ const (
 	welshConfirmed    = "Wedi’i gadarnhau"
 	welshNotConfirmed = "Heb ei gadarnhau"
 	welshRow          = "Rhes"
+	welshSignedBy     = "Llofnodwyd gan "
+	welshSignedOn     = " ar "
 )
+
+// welshLongDate writes a YYYY-MM-DD date in Welsh: 1 Rhagfyr 2026.
+func welshLongDate(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return FormatDate(t, "cy")
+}
 
 // FormatDate writes a date as people read it in the language: 3 March 2026, 3 Mawrth 2026 (the service's
 // catalogue names the months).

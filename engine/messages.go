@@ -79,6 +79,8 @@ func requiredMessage(fd *Field) string {
 		return "Tick the box to confirm the declaration"
 	case TypeAttachments:
 		return "Upload " + requiredName(fd)
+	case TypeSignature:
+		return "Enter your full name"
 	}
 	if question {
 		return "Enter an answer"

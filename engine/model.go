@@ -41,6 +41,9 @@ const (
 	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
 	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
 	TypeTime        = "time"      // a time of day, stored as HH:MM
+	// TypeSignature is a "name and date" confirmation: the signer's full name typed, and the date, today
+	// unless they give another, never in the future (signature.go).
+	TypeSignature = "signature"
 )
 
 // Form scopes and kinds.

@@ -135,6 +135,24 @@ func postcodeMessage(fd *Field) string {
 	return pick(fd.Messages.Format, "Enter a real postcode, like "+examplePostcode)
 }
 
+// The words of a signature (signature.go).
+const (
+	labelSignedBy      = "Signed by "
+	labelSignedOn      = " on "
+	signatureDateWords = "the date signed"
+	// LabelSignatureName and LabelSignatureDate are the parts of a signature the page and the PDF ask.
+	LabelSignatureName = "Full name"
+	LabelSignatureDate = "Date signed"
+)
+
+func signatureNameTooLongMessage(fd *Field) string {
+	return pick(fd.Messages.Max, "Full name must be "+strconv.Itoa(MaxSignatureName)+" characters or fewer")
+}
+
+func signatureFutureMessage(fd *Field) string {
+	return pick(fd.Messages.Max, "The date signed must be today or in the past")
+}
+
 // FormatDateOfBirth writes a checked date of birth as one answer: "12 March 2019 (estimated)", "Unborn,
 // due 4 May 2027", "Unknown, about 7 years old".
 func formatDateOfBirth(m map[string]any) string {

@@ -249,7 +249,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 	if fd.Container() {
 		return v.rows(fd, raw, sc, path)
 	}
-	if !isAnswered(raw) {
+	if !isAnswered(raw) || fd.Type == TypeSignature && !signed(raw) {
 		if sc.requiredNow(fd) {
 			return nil, []FieldError{v.fail(fd, sc, path, "required", requiredMessage(fd))}
 		}
@@ -438,6 +438,8 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		return v.checkDateOfBirth(fd, raw)
 	case TypeAddress:
 		return v.checkAddress(fd, raw, sc)
+	case TypeSignature:
+		return v.checkSignature(fd, raw) // signature.go
 	case TypeComputed:
 		return raw, "", "" // worked out by the engine: already clean
 	}
