@@ -18,6 +18,7 @@ type fixedWords struct {
 	blankMarking                                                   string
 	dateLang                                                       string
 	warning                                                        string // content15: starts a warning text
+	signatureName, signatureDate                                   string // a signature's parts (signature.go)
 }
 
 var english = &fixedWords{
@@ -36,6 +37,7 @@ var english = &fixedWords{
 	rows: "rows", entries: "entries", atLeast: "At least %s %s", upTo: "Up to %s %s",
 	eachFile: "Each file must be %s", upToFiles: "Up to %s files", smallerThan: "each smaller than %s MB", or: "or",
 	blankMarking: BlankMarking, dateLang: "en", warning: "Warning",
+	signatureName: "Full name", signatureDate: "Date signed",
 }
 
 // welsh follows the Welsh of GOV.UK's and the Welsh Government's forms ("Ticiwch un", "Diwrnod, Mis,
@@ -59,6 +61,7 @@ var welsh = &fixedWords{
 	eachFile: "Rhaid i bob ffeil fod yn %s", upToFiles: "Hyd at %s ffeil", smallerThan: "pob un yn llai na %s MB", or: "neu",
 	kinds:        map[string]string{"pdf": "PDF", "word": "ddogfen Word", "image": "ddelwedd (JPEG, PNG neu GIF)", "text": "ffeil destun"},
 	blankMarking: "SWYDDOGOL-SENSITIF pan fydd wedi’i chwblhau", dateLang: "cy", warning: "Rhybudd",
+	signatureName: "Enw llawn", signatureDate: "Dyddiad llofnodi",
 }
 
 // wordsFor are the fixed words of a language: English when it has none.

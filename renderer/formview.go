@@ -1,6 +1,8 @@
 package renderer
 
 import (
+	"time"
+
 	"fmt"
 	"net/url"
 	"strconv"
@@ -107,6 +109,8 @@ type SectionInput struct {
 	Child   string
 	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
 	Print bool
+	// Today is the day the page is drawn for: a signature's date is filled in with it (now when zero).
+	Today time.Time
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -262,6 +266,16 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		}
 	case engine.TypeDateOfBirth, engine.TypeAddress:
 		v.Parts = partsOf(fd, raw)
+	case engine.TypeSignature:
+		v.Parts = partsOf(fd, raw)
+		if v.Parts["day"] == "" && v.Parts["month"] == "" && v.Parts["year"] == "" {
+			// Signed today unless they say otherwise: the date is filled in, ready to change.
+			today := in.Today
+			if today.IsZero() {
+				today = time.Now()
+			}
+			v.Parts["day"], v.Parts["month"], v.Parts["year"] = dateParts(today.Format(time.DateOnly))
+		}
 	case engine.TypeComputed:
 		v.ReadOnly = true
 		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")
@@ -405,7 +419,7 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
-	case engine.TypeDateOfBirth, engine.TypeAddress:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeSignature:
 		return decodeParts(fd, form, name)
 	}
 	if _, posted := form[name]; !posted {
@@ -464,7 +478,7 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
-	case engine.TypeDateOfBirth, engine.TypeAddress:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeSignature:
 		encodeParts(fd, v, name, out)
 	default:
 		if v != nil {
