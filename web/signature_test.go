@@ -55,7 +55,7 @@ func TestSignatureOnThePage(t *testing.T) {
 	fields := []string{"name", "Sam Jones", "phone", "01632960001", "action", "save"}
 	b.postMultipart(page, append(fields, "signed.name", "", "signed.day", "2", "signed.month", "3", "signed.year", "2026")...).
 		see("Your answers have been saved")
-	b.get("/tasks/"+id+"/submit").see("Enter your full name")
+	b.get("/tasks/" + id + "/submit").see("Enter your full name")
 	b.get(page)
 	b.postMultipart(page, append(fields, "signed.name", "Jane Smith", "signed.day", "3", "signed.month", "3", "signed.year", "2026")...).
 		see("The date signed must be today or in the past", "Jane Smith")
@@ -64,7 +64,7 @@ func TestSignatureOnThePage(t *testing.T) {
 	}
 	b.postMultipart(page, append(fields, "signed.name", "Jane Smith", "signed.day", "1", "signed.month", "3", "signed.year", "2026")...).
 		see("Your answers have been saved")
-	b.get("/tasks/"+id+"/print").see("Signed by Jane Smith on 1 March 2026")
+	b.get("/tasks/" + id + "/print").see("Signed by Jane Smith on 1 March 2026")
 	b.get("/tasks/" + id + "/pdf").status(http.StatusOK)
 	if text := pdfText(t, []byte(b.last)); !strings.Contains(text, "Signed by Jane Smith on 1 March 2026") {
 		t.Errorf("the PDF does not show the signature:\n%s", text)
@@ -79,7 +79,7 @@ func TestSignatureOnThePage(t *testing.T) {
 	b.post("/tasks/"+id+"/pages/health/c1", "registered_gp", "no", "action", "next")
 	b.post("/tasks/"+id+"/pages/health/c2", "registered_gp", "no", "action", "save")
 	b.get("/tasks/" + id + "/submit")
-	b.post("/tasks/"+id+"/submit").see("Contribution submitted")
+	b.post("/tasks/" + id + "/submit").see("Contribution submitted")
 	_, sub := e.api(key, "GET", "/delegations/"+id+"/submission", nil)
 	raw, _ := json.Marshal(sub)
 	if !strings.Contains(string(raw), `"signed":{"date":"2026-03-01","name":"Jane Smith"}`) {
