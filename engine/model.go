@@ -249,6 +249,9 @@ type Field struct {
 	RequiredWhen string `json:"requiredWhen,omitempty"`
 	computed     *expr.Program
 	requiredWhen *expr.Program
+	// aliases, for a question made from a group: its group's ids, standing in its expressions for the
+	// use's prefixed ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	section *Section
@@ -299,6 +302,8 @@ type Condition struct {
 	Text string `json:"text,omitempty"`
 	prog *expr.Program
 	refs []*Field // the questions Expr names, resolved by the checker
+	// aliases: a condition of a group's question, whose names are the group's ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	target  *Field // resolved by the checker

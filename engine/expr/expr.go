@@ -129,9 +129,27 @@ func (p Problem) Error() string { return fmt.Sprintf("%d:%d: %s", p.Line, p.Col,
 type Program struct {
 	Source string
 	Result Kind
-	// Names are the answers the expression names, in the order they first appear.
+	// Names are the answers the expression names, in the order they first appear (through Aliases).
 	Names []string
-	prog  cel.Program
+	// Aliases are names the expression is written with that stand for other answers: inside a question
+	// group, a question's id in the group stands for the id it has where the group is used.
+	Aliases map[string]string
+	prog    cel.Program
+}
+
+// Alias makes the program's names stand for other answers, by the name written: its Names become theirs
+// and evaluation asks the Resolver for theirs. The environment compiled against declares the written
+// names, with the types of the answers they stand for.
+func (p *Program) Alias(aliases map[string]string) {
+	if p == nil || len(aliases) == 0 {
+		return
+	}
+	p.Aliases = aliases
+	for i, n := range p.Names {
+		if a, ok := aliases[n]; ok {
+			p.Names[i] = a
+		}
+	}
 }
 
 // Compile checks an expression and prepares it. want lists the result kinds allowed (any when empty).
@@ -367,7 +385,7 @@ type Resolver interface {
 // Eval works the expression out with these answers, today being the day given. The value is a string,
 // int64, float64, bool, time.Time (a date at midnight UTC) or []string.
 func (p *Program) Eval(r Resolver, today time.Time) (any, Outcome, error) {
-	act := &activation{r: r, today: types.Timestamp{Time: Day(today)}}
+	act := &activation{r: r, today: types.Timestamp{Time: Day(today)}, aliases: p.Aliases}
 	vars, err := cel.FunctionVars(act, map[string]cel.LateBoundFunction{
 		"today": func(string, ...ref.Val) ref.Val { return act.today },
 		"age": func(_ string, args ...ref.Val) ref.Val {
@@ -431,9 +449,13 @@ type activation struct {
 	r       Resolver
 	today   types.Timestamp
 	missing bool
+	aliases map[string]string
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
+	if alias, ok := a.aliases[name]; ok {
+		name = alias
+	}
 	v, ok := a.r.Resolve(name)
 	if !ok {
 		a.missing = true
