@@ -28,10 +28,11 @@ const (
 	Bool            // yesno, declaration
 	StringList      // checkboxes, children
 	Rows            // a table or list: a list of maps from column id to answer
+	DateOfBirth     // a date of birth: born, unborn or not known (dob.go)
 )
 
 var kindNames = map[Kind]string{String: "text", Int: "a whole number", Double: "a number", Date: "a date",
-	Bool: "true or false", StringList: "a list of text", Rows: "a list of rows"}
+	Bool: "true or false", StringList: "a list of text", Rows: "a list of rows", DateOfBirth: "a date of birth"}
 
 func (k Kind) String() string {
 	if n, ok := kindNames[k]; ok {
@@ -56,6 +57,8 @@ func (k Kind) celType() *cel.Type {
 		return cel.ListType(cel.StringType)
 	case Rows:
 		return cel.ListType(cel.MapType(cel.StringType, cel.DynType))
+	case DateOfBirth:
+		return dobType
 	}
 	return cel.DynType
 }
@@ -389,10 +392,15 @@ func (p *Program) Eval(r Resolver, today time.Time) (any, Outcome, error) {
 	vars, err := cel.FunctionVars(act, map[string]cel.LateBoundFunction{
 		"today": func(string, ...ref.Val) ref.Val { return act.today },
 		"age": func(_ string, args ...ref.Val) ref.Val {
+			on := ref.Val(act.today)
 			if len(args) == 2 { // age(dob, on)
-				return yearsBetween(args[0], args[1])
+				on = args[1]
 			}
-			return yearsBetween(args[0], act.today)
+			out, noAge := ageOf(args[0], on)
+			if noAge {
+				act.missing = true // an unborn child's age: no result, as an unanswered question
+			}
+			return out
 		},
 	})
 	if err != nil {
