@@ -134,6 +134,7 @@ func (c *checker) checkExpressions() {
 		}
 		if fd.RequiredWhen != "" {
 			fd.requiredWhen = c.compileAliased(fd.pointer+"/requiredWhen", fd.RequiredWhen, fd.section, fd.parent, fd.aliases, "requiredWhen of "+fd.place(), expr.Bool)
+			fd.requiredCond = c.form.requiredCondition(fd)
 		}
 	})
 	for i, r := range c.form.Rules {

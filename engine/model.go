@@ -249,6 +249,7 @@ type Field struct {
 	RequiredWhen string `json:"requiredWhen,omitempty"`
 	computed     *expr.Program
 	requiredWhen *expr.Program
+	requiredCond *Condition // requiredWhen as comparisons, for the page's script (requiredmark.go)
 	// aliases, for a question made from a group: its group's ids, standing in its expressions for the
 	// use's prefixed ids (groups.go).
 	aliases map[string]string

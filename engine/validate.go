@@ -40,6 +40,9 @@ type SectionResult struct {
 	// Computed are the values of the section's computed fields, by path as errors have them
 	// ("age", "children.c1.age", "household[0].age").
 	Computed map[string]any `json:"computed,omitempty"`
+	// RequiredNow are the section's questions whose requiredWhen holds with these answers: the page
+	// marks them * as it marks required ones.
+	RequiredNow []string `json:"requiredNow,omitempty"`
 }
 
 // Result is the outcome of validating answers.
@@ -183,6 +186,9 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 			}
 			if !fd.Answerable() {
 				continue
+			}
+			if !fd.Required && fd.requiredWhen != nil && sc.requiredNow(fd) {
+				r.RequiredNow = append(r.RequiredNow, fd.ID)
 			}
 			raw := sc.raw(fd)
 			if isAnswered(raw) && !fd.ReadOnly && fd.Type != TypeComputed {

@@ -268,7 +268,7 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers, Today: f.a.now()}
+		Form: f.form, Answers: f.answers, Today: f.a.now(), RequiredNow: sr.RequiredNow}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID

@@ -20,15 +20,15 @@ import (
 type Kind int
 
 const (
-	Invalid    Kind = iota
-	String          // text, textarea, email, phone, select, radios
-	Int             // a whole number (a number field with integer: true)
-	Double          // a number
-	Date            // a date: a CEL timestamp at midnight UTC
-	Bool            // yesno, declaration
-	StringList      // checkboxes, children
-	Rows            // a table or list: a list of maps from column id to answer
-	DateOfBirth     // a date of birth: born, unborn or not known (dob.go)
+	Invalid     Kind = iota
+	String           // text, textarea, email, phone, select, radios
+	Int              // a whole number (a number field with integer: true)
+	Double           // a number
+	Date             // a date: a CEL timestamp at midnight UTC
+	Bool             // yesno, declaration
+	StringList       // checkboxes, children
+	Rows             // a table or list: a list of maps from column id to answer
+	DateOfBirth      // a date of birth: born, unborn or not known (dob.go)
 )
 
 var kindNames = map[Kind]string{String: "text", Int: "a whole number", Double: "a number", Date: "a date",
@@ -96,9 +96,11 @@ var reserved = map[string]bool{"in": true, "as": true, "break": true, "const": t
 // Reserved reports whether a question id cannot be named in an expression.
 func Reserved(name string) bool { return reserved[name] }
 
+func newBase() (*cel.Env, error) { return cel.NewEnv(library()...) }
+
 // NewEnv makes the environment of expressions that can name these answers. Names CEL reserves are left out.
 func NewEnv(vars []Var) (*Env, error) {
-	baseOnce.Do(func() { base, baseErr = cel.NewEnv(library()...) })
+	baseOnce.Do(func() { base, baseErr = newBase() })
 	if baseErr != nil {
 		return nil, fmt.Errorf("expr: base environment: %w", baseErr)
 	}
