@@ -21,6 +21,7 @@ import (
 	"formportal/apikey"
 	"formportal/audit"
 	"formportal/casework"
+	"formportal/chronology"
 	"formportal/forms"
 	"formportal/store"
 )
@@ -47,6 +48,8 @@ type Options struct {
 	// EventDays is how long the event feed holds events (retention.Config.Events), for the answer to a
 	// cursor from before them; not said when 0.
 	EventDays int
+	// Chronologies caches merged chronologies, shared with the staff console (see chronology.Cache).
+	Chronologies *chronology.Cache
 }
 
 // Handler serves the API under Base.
@@ -59,7 +62,8 @@ type Handler struct {
 	now    func() time.Time
 	router chi.Router
 
-	eventDays int
+	eventDays    int
+	chronologies *chronology.Cache
 }
 
 // New builds the API.
@@ -73,6 +77,9 @@ func New(opts Options) (*Handler, error) {
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	if h.chronologies = opts.Chronologies; h.chronologies == nil {
+		h.chronologies = chronology.NewCache(chronology.CacheRows)
 	}
 	h.routes()
 	return h, nil

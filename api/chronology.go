@@ -90,7 +90,7 @@ func (h *Handler) requestChronology(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, Error{Path: "id", Message: "This request's form has no chronology table to merge"})
 		return
 	}
-	t, err := chronology.OfRequest(form, members)
+	t, err := h.chronologies.OfRequest(form, members)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

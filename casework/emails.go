@@ -17,7 +17,7 @@ func (s *Service) delegationEmail(ctx context.Context, d store.Data, r *store.Re
 	l := s.langOf(ctx, d, r)
 	due := i18n.In(l, "mail.delegated_intro")
 	if r.DueDate != "" {
-		due = i18n.In(l, "mail.delegated_intro_due", "Due", DateLong(r.DueDate))
+		due = i18n.In(l, "mail.delegated_intro_due", "Due", DateIn(l, r.DueDate))
 	}
 	body := i18n.In(l, "mail.delegated_body", "Intro", due, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
 	return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, ResponseID: r.ID}
@@ -59,6 +59,19 @@ func (s *Service) langOf(ctx context.Context, d store.Data, r *store.Response) i
 	}
 	l, _ := i18n.Parse(u.Lang)
 	return l
+}
+
+// DateIn shows a YYYY-MM-DD date in l: as the seeds do in English (DateLong), "8 Ebrill 2020" in Welsh,
+// whose months have no short names the seeds' way.
+func DateIn(l i18n.Lang, s string) string {
+	if l != i18n.Welsh {
+		return DateLong(s)
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return i18n.Date(l, t)
 }
 
 // DateLong shows a YYYY-MM-DD date as the seeds do: 08-Apr-2020.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/i18n"
 	"formportal/internal/wakeloop"
 	"formportal/store"
 )
@@ -38,18 +39,45 @@ func Overdue(r *store.Response, now time.Time) bool {
 
 // CheckReminderDays says what is wrong with a delegation's own reminder schedule, or "" when nothing is.
 func CheckReminderDays(days []int) string {
+	switch p := FindReminderProblem(days); p.Kind {
+	case ReminderTooMany:
+		return fmt.Sprintf("Enter at most %d reminders", p.N)
+	case ReminderOutOfRange:
+		return fmt.Sprintf("Each reminder must be between 0 and %d days before the due date", p.N)
+	case ReminderTwice:
+		return fmt.Sprintf("Enter each reminder once: %d days is there twice", p.N)
+	}
+	return ""
+}
+
+// Kinds of ReminderProblem.
+const (
+	ReminderTooMany    = "too_many"     // N is the most allowed
+	ReminderOutOfRange = "out_of_range" // N is the most days allowed
+	ReminderTwice      = "twice"        // N is the day given twice
+)
+
+// ReminderProblem is what is wrong with a reminder schedule, for a page to say in its own words: its
+// kind ("" when nothing is) and the number it is about.
+type ReminderProblem struct {
+	Kind string
+	N    int
+}
+
+// FindReminderProblem is the first thing wrong with a delegation's own reminder schedule.
+func FindReminderProblem(days []int) ReminderProblem {
 	if len(days) > MaxReminders {
-		return fmt.Sprintf("Enter at most %d reminders", MaxReminders)
+		return ReminderProblem{ReminderTooMany, MaxReminders}
 	}
 	for i, d := range days {
 		if d < 0 || d > MaxReminderDays {
-			return fmt.Sprintf("Each reminder must be between 0 and %d days before the due date", MaxReminderDays)
+			return ReminderProblem{ReminderOutOfRange, MaxReminderDays}
 		}
 		if slices.Contains(days[:i], d) {
-			return fmt.Sprintf("Enter each reminder once: %d days is there twice", d)
+			return ReminderProblem{ReminderTwice, d}
 		}
 	}
-	return ""
+	return ReminderProblem{}
 }
 
 // reminderDays is the schedule a delegation follows: its own, or its form's.
@@ -216,7 +244,7 @@ func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, e
 			return err
 		}
 		queued = true
-		return s.mail.Queue(ctx, tx, s.reminderEmail(r))
+		return s.mail.Queue(ctx, tx, s.reminderEmail(ctx, tx, r))
 	})
 	if err != nil {
 		return false, fmt.Errorf("send reminder %d of %s: %w", rem.ID, rem.ResponseID, err)
@@ -227,28 +255,35 @@ func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, e
 	return queued, nil
 }
 
-// reminderEmail reminds a professional of a delegation's due date; like every email it names no child.
-func (s *Service) reminderEmail(r *store.Response) *store.Mail {
-	title := r.FormID
-	if f, err := s.FormOf(r); err == nil {
-		title = f.Title
-	}
-	due := DateLong(r.DueDate)
-	subject := "Reminder: a form delegated to you is due on " + due
-	lead := "This is a reminder that a form delegated to you (" + title + ") is due for completion by " + due + "."
+// reminderEmail reminds a professional of a delegation's due date, in the language of their account;
+// like every email it names no child.
+func (s *Service) reminderEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	title := s.formTitle(r, l)
+	due := DateIn(l, r.DueDate)
+	subject := i18n.In(l, "remind.subject", "Due", due)
+	lead := i18n.In(l, "remind.lead", "Form", title, "Due", due)
 	if r.DueDate == s.now().UTC().Format(time.DateOnly) {
-		subject = "Reminder: a form delegated to you is due today"
-		lead = "This is a reminder that a form delegated to you (" + title + ") is due for completion today, " + due + "."
+		subject = i18n.In(l, "remind.subject_today")
+		lead = i18n.In(l, "remind.lead_today", "Form", title, "Due", due)
 	}
-	body := lead + "\n\nSign in to complete and submit it: " + s.texts.BaseURL + "/tasks\n\n" +
-		"If you have already submitted it, you can ignore this email.\n\n" + s.texts.Signature()
+	body := i18n.In(l, "remind.body", "Lead", lead, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
 	return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+}
+
+// formTitle is the title of a response's form in l, as far as the form has it; its id when the form
+// is not known.
+func (s *Service) formTitle(r *store.Response, l i18n.Lang) string {
+	f, err := s.FormOf(r)
+	if err != nil {
+		return r.FormID
+	}
+	return f.In(string(l)).Title
 }
 
 // chased is an open delegation a digest lists: overdue, or its latest email undeliverable.
 type chased struct {
 	r             *store.Response
-	title         string
 	overdueDays   int
 	undeliverable bool
 }
@@ -265,7 +300,7 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 	byStaff := map[string][]chased{}
 	var staff []string
 	for _, r := range list {
-		c := chased{r: r, title: r.FormID}
+		c := chased{r: r}
 		if Overdue(r, now) {
 			due, _ := time.Parse(time.DateOnly, r.DueDate)
 			c.overdueDays = int(now.UTC().Truncate(24*time.Hour).Sub(due).Hours() / 24)
@@ -277,9 +312,6 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 		c.undeliverable = m != nil && m.Status() == store.MailUndeliverable
 		if c.overdueDays == 0 && !c.undeliverable {
 			continue
-		}
-		if f, err := s.FormOf(r); err == nil {
-			c.title = f.Title
 		}
 		by, err := s.delegatedBy(ctx, r.ID)
 		if err != nil {
@@ -310,7 +342,8 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 			if err := tx.RecordDigest(ctx, email, day, now); err != nil {
 				return err
 			}
-			return s.mail.Queue(ctx, tx, s.digestEmail(email, day, byStaff[email]))
+			l, _ := i18n.Parse(u.Lang)
+			return s.mail.Queue(ctx, tx, s.digestEmail(l, email, day, byStaff[email]))
 		})
 		if errors.Is(err, store.ErrConflict) {
 			continue // sent already, by this process or another
@@ -343,10 +376,11 @@ func (s *Service) delegatedBy(ctx context.Context, id string) (string, error) {
 	return "", nil
 }
 
-// digestEmail lists a member of staff's chased delegations by form, professional and due date: no child.
-func (s *Service) digestEmail(to, day string, list []chased) *store.Mail {
+// digestEmail lists a member of staff's chased delegations by form, professional and due date, in l
+// (their account's language): no child.
+func (s *Service) digestEmail(l i18n.Lang, to, day string, list []chased) *store.Mail {
 	var b strings.Builder
-	fmt.Fprintf(&b, "These forms you delegated need your attention (%s):\n\n", DateLong(day))
+	b.WriteString(i18n.In(l, "digest.intro", "Date", DateIn(l, day)) + "\n\n")
 	for _, c := range list {
 		who := c.r.OwnerName
 		if who == "" {
@@ -356,21 +390,18 @@ func (s *Service) digestEmail(to, day string, list []chased) *store.Mail {
 			who += " (" + c.r.OwnerOrg + ")"
 		}
 		var why []string
-		if c.overdueDays > 0 {
-			why = append(why, fmt.Sprintf("overdue: due %s, %d %s ago", DateLong(c.r.DueDate), c.overdueDays, plural(c.overdueDays, "day", "days")))
+		switch {
+		case c.overdueDays == 1:
+			why = append(why, i18n.In(l, "digest.overdue_one", "Due", DateIn(l, c.r.DueDate)))
+		case c.overdueDays > 1:
+			why = append(why, i18n.In(l, "digest.overdue", "Due", DateIn(l, c.r.DueDate), "Days", c.overdueDays))
 		}
 		if c.undeliverable {
-			why = append(why, "the email to "+c.r.OwnerEmail+" could not be delivered")
+			why = append(why, i18n.In(l, "digest.undeliverable", "Email", c.r.OwnerEmail))
 		}
-		fmt.Fprintf(&b, "- %s, sent to %s: %s\n  %s/staff/delegations/%s\n\n", c.title, who, strings.Join(why, "; "), s.texts.BaseURL, c.r.ID)
+		b.WriteString(i18n.In(l, "digest.item", "Form", s.formTitle(c.r, l), "Who", who, "Why", strings.Join(why, "; ")))
+		fmt.Fprintf(&b, "\n  %s/staff/delegations/%s\n\n", s.texts.BaseURL, c.r.ID)
 	}
-	b.WriteString("You can retract or re-assign a delegation from its page in the staff console.\n\n" + s.texts.Signature())
-	return &store.Mail{To: to, Subject: fmt.Sprintf("Delegated forms overdue or undelivered: %d", len(list)), Text: b.String()}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	b.WriteString(i18n.In(l, "digest.outro") + "\n\n" + s.texts.SignatureIn(l))
+	return &store.Mail{To: to, Subject: i18n.In(l, "digest.subject", "Count", len(list)), Text: b.String()}
 }

@@ -80,6 +80,9 @@ func (f *Form) Prefill(caseData any) (Answers, []CaseDataError) {
 	children := f.Children(caseData)
 	childData := childCaseData(caseData)
 	for _, s := range f.Sections {
+		if s.RepeatFor != "" {
+			continue // an item typed in has no case data
+		}
 		for _, fd := range s.Fields {
 			if fd.Prefill == "" {
 				continue

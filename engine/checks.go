@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"formportal/i18n"
 )
 
 // EmailPattern is the pattern email answers must match.
@@ -16,24 +18,30 @@ const EmailPattern = "^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9
 func (v *validation) checkText(fd *Field, s string) (any, string, string) {
 	n := utf8.RuneCountInString(s)
 	if fd.MaxLength != nil && n > *fd.MaxLength {
-		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+		return nil, "max", pick(fd.Messages.Max, v.w.tooLong(fd))
 	}
 	if fd.MinLength != nil && n < *fd.MinLength {
-		return nil, "min", pick(fd.Messages.Min, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MinLength)+" characters or more")
+		return nil, "min", pick(fd.Messages.Min, i18n.In(v.w.lang, "engine.text.min", "Subject", v.w.subject(fd), "Count", *fd.MinLength))
 	}
 	if fd.pattern != nil && !fd.pattern.MatchString(s) {
-		return nil, "pattern", pick(fd.Messages.Pattern, "Enter "+requiredName(fd)+" in the correct format")
+		return nil, "pattern", pick(fd.Messages.Pattern, i18n.In(v.w.lang, "engine.text.pattern", "Name", v.w.name(fd)))
 	}
 	return s, "", ""
 }
 
-func checkNumber(fd *Field, raw any) (any, string, string) {
+// tooLong is the message of a text longer than the field's maxLength.
+func (w words) tooLong(fd *Field) string {
+	return i18n.In(w.lang, "engine.text.max", "Subject", w.subject(fd), "Count", *fd.MaxLength)
+}
+
+func (v *validation) checkNumber(fd *Field, raw any) (any, string, string) {
+	l := v.w.lang
 	n, ok := toNumber(raw)
 	if !ok {
-		return nil, "format", pick(fd.Messages.Format, upperFirst(subject(fd))+" must be a number")
+		return nil, "format", pick(fd.Messages.Format, i18n.In(l, "engine.number.format", "Subject", v.w.subject(fd)))
 	}
 	if fd.Integer && n != float64(int64(n)) {
-		return nil, "format", pick(fd.Messages.Format, upperFirst(subject(fd))+" must be a whole number")
+		return nil, "format", pick(fd.Messages.Format, i18n.In(l, "engine.number.whole", "Subject", v.w.subject(fd)))
 	}
 	tooLow := fd.Min != nil && n < *fd.Min
 	tooHigh := fd.Max != nil && n > *fd.Max
@@ -41,11 +49,11 @@ func checkNumber(fd *Field, raw any) (any, string, string) {
 		var msg, kind string
 		switch {
 		case fd.Min != nil && fd.Max != nil:
-			msg = upperFirst(subject(fd)) + " must be between " + formatNumber(*fd.Min) + " and " + formatNumber(*fd.Max)
+			msg = i18n.In(l, "engine.number.between", "Subject", v.w.subject(fd), "Min", formatNumber(*fd.Min), "Max", formatNumber(*fd.Max))
 		case tooLow:
-			msg = upperFirst(subject(fd)) + " must be " + formatNumber(*fd.Min) + " or more"
+			msg = i18n.In(l, "engine.number.min", "Subject", v.w.subject(fd), "Min", formatNumber(*fd.Min))
 		default:
-			msg = upperFirst(subject(fd)) + " must be " + formatNumber(*fd.Max) + " or less"
+			msg = i18n.In(l, "engine.number.max", "Subject", v.w.subject(fd), "Max", formatNumber(*fd.Max))
 		}
 		if tooLow {
 			kind, msg = "min", pick(fd.Messages.Min, msg)
@@ -58,19 +66,20 @@ func checkNumber(fd *Field, raw any) (any, string, string) {
 }
 
 func (v *validation) checkDate(fd *Field, raw any, sc *scope) (any, string, string) {
+	l := v.w.lang
 	d, problem := parseDate(raw)
 	if problem != "" {
-		return nil, "format", dateProblemMessage(fd, subject(fd), problem)
+		return nil, "format", v.w.dateProblem(fd, v.w.subject(fd), problem)
 	}
 	switch {
 	case fd.NotInFuture && d > v.today:
-		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be today or in the past")
+		return nil, "max", pick(fd.Messages.Max, i18n.In(l, "engine.date.past", "Subject", v.w.subject(fd)))
 	case fd.NotInPast && d < v.today:
-		return nil, "min", pick(fd.Messages.Min, upperFirst(subject(fd))+" must be today or in the future")
+		return nil, "min", pick(fd.Messages.Min, i18n.In(l, "engine.date.future", "Subject", v.w.subject(fd)))
 	case fd.MinDate != "" && d < fd.MinDate:
-		return nil, "min", pick(fd.Messages.Min, upperFirst(subject(fd))+" must be the same as or after "+longDate(fd.MinDate))
+		return nil, "min", pick(fd.Messages.Min, i18n.In(l, "engine.date.min", "Subject", v.w.subject(fd), "Date", v.w.date(fd.MinDate)))
 	case fd.MaxDate != "" && d > fd.MaxDate:
-		return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be the same as or before "+longDate(fd.MaxDate))
+		return nil, "max", pick(fd.Messages.Max, i18n.In(l, "engine.date.max", "Subject", v.w.subject(fd), "Date", v.w.date(fd.MaxDate)))
 	}
 	for _, rel := range []struct {
 		id    string
@@ -88,10 +97,10 @@ func (v *validation) checkDate(fd *Field, raw any, sc *scope) (any, string, stri
 			continue // the other date reports its own problem
 		}
 		if rel.after && d <= od {
-			return nil, "min", pick(fd.Messages.Min, upperFirst(subject(fd))+" must be after "+subject(other))
+			return nil, "min", pick(fd.Messages.Min, i18n.In(l, "engine.date.after", "Subject", v.w.subject(fd), "Other", v.w.subjectLater(other)))
 		}
 		if !rel.after && d >= od {
-			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be before "+subject(other))
+			return nil, "max", pick(fd.Messages.Max, i18n.In(l, "engine.date.before", "Subject", v.w.subject(fd), "Other", v.w.subjectLater(other)))
 		}
 	}
 	return d, "", ""
@@ -109,8 +118,8 @@ func (v *validation) relatedField(fd *Field, id string) *Field {
 }
 
 // parseDate reads a date answer: "YYYY-MM-DD" or {day, month, year}. problem is "" when it is a real
-// date, "a day", "a month", "a year" (or a combination) when parts are missing, "year" when the year
-// is not four digits, and "real" otherwise.
+// date, "day", "month", "year" (or a combination, "day month") when parts are missing, "4 digits" when the
+// year is not four digits, and "real" otherwise.
 func parseDate(raw any) (string, string) {
 	var day, month, year string
 	switch r := raw.(type) {
@@ -123,13 +132,13 @@ func parseDate(raw any) (string, string) {
 	case map[string]any:
 		day, month, year = strings.TrimSpace(textOf(r["day"])), strings.TrimSpace(textOf(r["month"])), strings.TrimSpace(textOf(r["year"]))
 		var missing []string
-		for _, p := range []struct{ name, value string }{{"a day", day}, {"a month", month}, {"a year", year}} {
+		for _, p := range []struct{ name, value string }{{"day", day}, {"month", month}, {"year", year}} {
 			if p.value == "" {
 				missing = append(missing, p.name)
 			}
 		}
 		if len(missing) > 0 {
-			return "", joinWords(missing)
+			return "", strings.Join(missing, " ")
 		}
 	default:
 		return "", "real"
@@ -141,7 +150,7 @@ func parseDate(raw any) (string, string) {
 		return "", "real"
 	}
 	if len(year) != 4 {
-		return "", "year"
+		return "", "4 digits"
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Day() != d || int(t.Month()) != m || t.Year() != y {
@@ -153,13 +162,14 @@ func parseDate(raw any) (string, string) {
 	return t.Format(time.DateOnly), ""
 }
 
-func checkChoices(fd *Field, raw any) (any, string, string) {
+func (v *validation) checkChoices(fd *Field, raw any) (any, string, string) {
+	l := v.w.lang
 	picked := asList(raw)
 	chosen := make(map[string]bool, len(picked))
 	for _, p := range picked {
 		p = strings.TrimSpace(p)
 		if !hasOption(fd, p) {
-			return nil, "option", "Select " + requiredName(fd) + " from the options given"
+			return nil, "option", i18n.In(l, "engine.choice.from_options", "Name", v.w.name(fd))
 		}
 		chosen[p] = true
 	}
@@ -170,10 +180,10 @@ func checkChoices(fd *Field, raw any) (any, string, string) {
 		}
 	}
 	if fd.MinSelected != nil && len(out) < *fd.MinSelected {
-		return nil, "min", pick(fd.Messages.Min, "Select at least "+strconv.Itoa(*fd.MinSelected)+" options for "+requiredName(fd))
+		return nil, "min", pick(fd.Messages.Min, i18n.In(l, "engine.choice.min", "Count", *fd.MinSelected, "Name", v.w.name(fd)))
 	}
 	if fd.MaxSelected != nil && len(out) > *fd.MaxSelected {
-		return nil, "max", pick(fd.Messages.Max, "Select no more than "+strconv.Itoa(*fd.MaxSelected)+" options for "+requiredName(fd))
+		return nil, "max", pick(fd.Messages.Max, i18n.In(l, "engine.choice.max", "Count", *fd.MaxSelected, "Name", v.w.name(fd)))
 	}
 	return out, "", ""
 }
@@ -190,10 +200,10 @@ func (v *validation) checkChildren(fd *Field, raw any) (any, string, string) {
 		}
 	}
 	if len(out) != len(picked) {
-		return nil, "option", "Select " + requiredName(fd) + " from the children listed"
+		return nil, "option", i18n.In(v.w.lang, "engine.children.from_list", "Name", v.w.name(fd))
 	}
 	if !fd.MultipleChildren() && len(out) > 1 {
-		return nil, "max", "Select one child for " + requiredName(fd)
+		return nil, "max", i18n.In(v.w.lang, "engine.children.single", "Name", v.w.name(fd))
 	}
 	return out, "", ""
 }
@@ -207,10 +217,26 @@ type Attachment struct {
 	Kind string `json:"kind"` // pdf, word, image, text
 }
 
-// AttachmentKinds names the kinds of file, as people know them.
+// AttachmentKinds names the kinds of file, as people know them, in English.
 var AttachmentKinds = map[string]string{"pdf": "a PDF", "word": "a Word document", "image": "an image (JPEG, PNG or GIF)", "text": "a text file"}
 
-func checkAttachments(fd *Field, raw any) (any, string, string) {
+// fileKind names a kind of file (AttachmentKinds) in the language.
+func (w words) fileKind(kind string) string {
+	switch kind {
+	case "pdf":
+		return i18n.In(w.lang, "engine.files.kind_pdf")
+	case "word":
+		return i18n.In(w.lang, "engine.files.kind_word")
+	case "image":
+		return i18n.In(w.lang, "engine.files.kind_image")
+	case "text":
+		return i18n.In(w.lang, "engine.files.kind_text")
+	}
+	return kind
+}
+
+func (v *validation) checkAttachments(fd *Field, raw any) (any, string, string) {
+	l := v.w.lang
 	list, _ := raw.([]any)
 	out := make([]Attachment, 0, len(list))
 	for _, it := range list {
@@ -219,22 +245,22 @@ func checkAttachments(fd *Field, raw any) (any, string, string) {
 		size, _ := toNumber(m["size"])
 		a.Size = int64(size)
 		if a.ID == "" {
-			return nil, "format", "Upload " + requiredName(fd) + " again: a file was not received"
+			return nil, "format", i18n.In(l, "engine.files.lost", "Name", v.w.name(fd))
 		}
 		if !containsString(fd.Accept, a.Kind) && len(fd.Accept) > 0 {
 			var kinds []string
 			for _, k := range fd.Accept {
-				kinds = append(kinds, AttachmentKinds[k])
+				kinds = append(kinds, v.w.fileKind(k))
 			}
-			return nil, "format", a.Name + " must be " + joinOr(kinds)
+			return nil, "format", i18n.In(l, "engine.files.kind", "File", a.Name, "Kinds", v.w.or(kinds))
 		}
 		if fd.MaxSizeMB > 0 && float64(a.Size) > fd.MaxSizeMB*1024*1024 {
-			return nil, "max", a.Name + " must be smaller than " + formatNumber(fd.MaxSizeMB) + " MB"
+			return nil, "max", i18n.In(l, "engine.files.size", "File", a.Name, "Size", formatNumber(fd.MaxSizeMB))
 		}
 		out = append(out, a)
 	}
 	if fd.MaxFiles > 0 && len(out) > fd.MaxFiles {
-		return nil, "max", "You can upload up to " + strconv.Itoa(fd.MaxFiles) + " files to " + requiredName(fd)
+		return nil, "max", i18n.In(l, "engine.files.count", "Count", fd.MaxFiles, "Name", v.w.name(fd))
 	}
 	return out, "", ""
 }

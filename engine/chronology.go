@@ -77,8 +77,8 @@ func (c *checker) checkChronology(fd *Field) {
 	if fd.DateColumn == "" {
 		c.errorf(fd.pointer, "chronology-column", "%s names chronology columns but no dateColumn: name the column of each row's date", fd.place())
 	}
-	if fd.section != nil && fd.section.PerChild {
-		c.errorf(fd.pointer+"/dateColumn", "chronology-column", "%s is a chronology in a per-child section: put it in a family section, with a childColumn", fd.place())
+	if fd.section != nil && fd.section.Repeats() {
+		c.errorf(fd.pointer+"/dateColumn", "chronology-column", "%s is a chronology in a "+map[bool]string{true: "per-child", false: "repeated"}[fd.section.PerChild]+" section: put it in a family section, with a childColumn", fd.place())
 	}
 	for _, a := range chronologyAnnotations {
 		id := fd.chronologyColumn(a)

@@ -79,6 +79,9 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 	compareComputed(new, of, nf, at) // expressions: compatexpr.go
 	if of.section.PerChild != nf.section.PerChild {
 		at(new, nf.pointer, Error, "compat-field-moved", "%s moved %s a per-child section: its answers change shape", nf.place(), map[bool]string{true: "into", false: "out of"}[nf.section.PerChild])
+	} else if of.section.RepeatFor != nf.section.RepeatFor {
+		// lists15: answers kept by item id are those of another list's items, or of none.
+		at(new, nf.pointer, Error, "compat-field-moved", "%s now repeats for %s, not %s: its answers are kept by the items of the list it repeats for", nf.place(), repeatWords(nf.section), repeatWords(of.section))
 	} else if of.parent == nil && of.section.ID != nf.section.ID && (of.section.Delegable || nf.section.Delegable) && new.Section(of.section.ID) != nil {
 		// (A question whose section was removed is covered by compat-section-removed.)
 		at(new, nf.pointer, Error, "compat-field-moved", "field `%s` moved from section `%s` to section `%s`: a delegation in flight of either section no longer holds the same questions, and its answer goes to whoever has the other section", nf.ID, of.section.ID, nf.section.ID)
@@ -238,9 +241,12 @@ func numberText(p *float64, isMax bool) string {
 func fieldsByPath(f *Form) map[string]*Field {
 	out := map[string]*Field{}
 	f.walkFields(func(fd *Field) {
-		if fd.parent != nil {
+		switch {
+		case fd.parent != nil && fd.parent.parent != nil: // lists15: a field of a list inside a list
+			out[fd.parent.parent.ID+"."+fd.parent.ID+"."+fd.ID] = fd
+		case fd.parent != nil:
 			out[fd.parent.ID+"."+fd.ID] = fd
-		} else {
+		default:
 			out[fd.ID] = fd
 		}
 	})

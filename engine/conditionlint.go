@@ -12,9 +12,10 @@ import (
 // resolveRef finds the field an id refers to from a field (or, with from nil, from a section's
 // condition), following the scoping rules of forms/README.md. problem explains a failed lookup.
 func (c *checker) resolveRef(from *Field, section *Section, id string) (target *Field, problem string) {
-	if from != nil && from.parent != nil {
-		for _, sib := range from.parent.Children() {
-			if sib.ID == id {
+	for row := from; row != nil && row.parent != nil; row = row.parent {
+		// The same item's fields, then (lists15) those of the item holding a list inside a list.
+		for _, sib := range row.parent.Children() {
+			if sib.ID == id && sib != row {
 				return sib, ""
 			}
 		}
@@ -44,6 +45,9 @@ func (c *checker) resolveRef(from *Field, section *Section, id string) (target *
 	}
 	if target.section.PerChild && !section.PerChild {
 		return nil, fmt.Sprintf("refers to %q, which is in per-child section %q: only questions in per-child sections can depend on it", id, target.section.ID)
+	}
+	if target.section.RepeatFor != "" && !section.repeatsLike(target.section) {
+		return nil, fmt.Sprintf("refers to %q, which is in section %q, repeated for each item of %q: only questions of sections repeated for the same list can depend on it", id, target.section.ID, target.section.RepeatFor)
 	}
 	return target, ""
 }

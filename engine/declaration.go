@@ -34,7 +34,7 @@ func (f *Form) Statement(fd *Field, a Answers, child string, children []Child) s
 			return m
 		}
 		values := a.Values
-		if t.section != nil && t.section.PerChild {
+		if t.section != nil && t.section.Repeats() {
 			values = a.Children[child]
 		}
 		if lines := t.FormatAnswer(values[t.ID], children); len(lines) > 0 && strings.TrimSpace(strings.Join(lines, "")) != "" {
@@ -61,7 +61,7 @@ func (c *checker) checkPlaceholders() {
 				c.src.add(line, col, Error, "declaration-placeholder", "%s", msg)
 			case !t.Answerable() || t.Container() || t.Type == TypeAttachments || t.Type == TypeDeclaration:
 				c.src.add(line, col, Error, "declaration-placeholder", "{%s} in the text of %s is a %s, which has no answer to show in a sentence", id, fd.place(), t.Type)
-			case t.section.PerChild && !fd.section.PerChild:
+			case t.section.Repeats() && !fd.section.repeatsLike(t.section):
 				c.src.add(line, col, Error, "declaration-placeholder", "{%s} in the text of %s is asked for each child, but the declaration is asked once: move it into the per-child section, or name a question asked once", id, fd.place())
 			}
 		}

@@ -87,7 +87,7 @@ func TestDateOfBirthIsTypeChecked(t *testing.T) {
 	for _, d := range diags {
 		all.WriteString(d.String() + "\n")
 	}
-	if !strings.Contains(all.String(), "comparing with > cannot be used on (dateOfBirth, timestamp)") {
+	if !strings.Contains(all.String(), "comparing with > cannot be used on a date of birth and a date") {
 		t.Fatalf("comparing a date of birth with a date: %v", diags)
 	}
 }

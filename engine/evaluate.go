@@ -17,6 +17,7 @@ type scope struct {
 	row            map[string]any
 	rowOf          *Field
 	rowIndex       int
+	outer          *rowFrame // the outer list's item, while an item of a list inside it is checked (nested.go)
 	visible        map[*Field]bool
 	// For expressions (expressions.go): cleaned answers outside rows, and the computed fields being
 	// worked out.
@@ -33,8 +34,11 @@ func (sc *scope) raw(fd *Field) any {
 		if sc.rowOf == fd.parent {
 			return sc.row[fd.ID]
 		}
+		if sc.outer != nil && sc.outer.of == fd.parent {
+			return sc.outer.row[fd.ID]
+		}
 		return nil
-	case fd.section.PerChild:
+	case fd.section.Repeats():
 		if fd.ReadOnly {
 			return sc.childPrefilled[fd.ID]
 		}

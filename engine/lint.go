@@ -38,8 +38,9 @@ func (c *checker) run() {
 	c.checkCaseDataSchema()
 	c.checkGroupUses() // struct15
 	c.indexFields()
-	for _, s := range c.form.Sections {
+	for i, s := range c.form.Sections {
 		c.checkSection(s)
+		c.checkRepeatFor(s, i) // lists15: repeat.go
 		for _, fd := range s.Fields {
 			c.checkField(fd)
 		}
@@ -293,15 +294,29 @@ func (c *checker) checkMessageName(fd *Field) {
 	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
 		kind = "a question"
 	}
-	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, requiredMessage(fd))
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, namingMessage(fd))
 	if name := suggestName(fd.Label); name != "" {
 		named := *fd
 		named.Name = name
-		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, requiredMessage(&named))
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, namingMessage(&named))
 	} else {
 		msg += " saying what the answer is, as a noun phrase"
 	}
 	c.warnf(fd.pointer+"/label", "message-name", "%s", msg)
+}
+
+// namingMessage is a message people can see that names the field: the required one when it may be
+// required, else that of its length or word limit ("Enter an answer" never shows for an optional question).
+func namingMessage(fd *Field) string {
+	if !fd.Required && fd.RequiredWhen == "" {
+		switch {
+		case fd.MaxWords != nil:
+			return englishWords.maxWords(fd)
+		case fd.MaxLength != nil:
+			return pick(fd.Messages.Max, englishWords.tooLong(fd))
+		}
+	}
+	return englishWords.required(fd)
 }
 
 // suggestName makes a short name from a label that is an instruction ("Tell us about the risk": "the
@@ -437,8 +452,12 @@ func (c *checker) checkContainer(fd *Field) {
 			c.errorf(fd.pointer, "list-fields", "%s needs fields", fd.containerPlace())
 		}
 		for _, item := range fd.Fields {
+			if item.Type == TypeList {
+				c.checkNestedList(fd, item) // lists15: nested.go
+				continue
+			}
 			if !containsString(itemTypes, item.Type) {
-				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s)", item.place(), item.Type, strings.Join(itemTypes, ", "))
+				c.errorf(item.pointer+"/type", "list-fields", "%s cannot be of type %s (list fields can be %s, or a list of their own)", item.place(), item.Type, strings.Join(itemTypes, ", "))
 			}
 		}
 	}
@@ -663,7 +682,7 @@ func (fd *Field) place() string {
 		if fd.parent.Type == TypeTable {
 			what = "column"
 		}
-		return what + " `" + fd.ID + "` of " + fd.parent.Type + " `" + fd.parent.ID + "` in " + fd.section.place()
+		return what + " `" + fd.ID + "` of " + fd.parent.containerPlace()
 	}
 	return "field `" + fd.ID + "` in " + fd.section.place()
 }

@@ -3,29 +3,12 @@
 package engine
 
 import (
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"formportal/i18n"
 )
-
-func rowWords(container *Field, i int) string {
-	if container.Type == TypeList {
-		label := container.ItemLabel
-		if label == "" {
-			label = "item"
-		}
-		return "for " + strings.ToLower(label) + " " + strconv.Itoa(i+1)
-	}
-	return "in row " + strconv.Itoa(i+1)
-}
-
-func joinWords(parts []string) string {
-	if len(parts) == 1 {
-		return parts[0]
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
-}
 
 // longDate writes YYYY-MM-DD the GOV.UK way: 1 January 2000.
 func longDate(s string) string {
@@ -59,62 +42,93 @@ func subject(fd *Field) string {
 	return requiredName(fd)
 }
 
-func requiredMessage(fd *Field) string {
+// required is the message of a question left unanswered.
+func (w words) required(fd *Field) string {
 	if fd.Messages.Required != "" {
 		return fd.Messages.Required
 	}
 	question := strings.HasSuffix(strings.TrimSpace(fd.Label), "?") && fd.Name == ""
+	l, name := w.lang, w.name(fd)
 	switch fd.Type {
 	case TypeSelect, TypeRadios, TypeCheckboxes, TypeChildren:
 		if question {
-			return "Select an answer"
+			return i18n.In(l, "engine.required.select_answer")
 		}
-		return "Select " + requiredName(fd)
+		return i18n.In(l, "engine.required.select", "Name", name)
 	case TypeYesNo:
 		if question {
-			return "Select yes or no"
+			return i18n.In(l, "engine.required.yes_no_answer")
 		}
-		return "Select yes or no for " + requiredName(fd)
+		return i18n.In(l, "engine.required.yes_no", "Name", name)
 	case TypeDeclaration:
-		return "Tick the box to confirm the declaration"
+		return i18n.In(l, "engine.required.declaration")
 	case TypeAttachments:
-		return "Upload " + requiredName(fd)
+		return i18n.In(l, "engine.required.upload", "Name", name)
 	case TypeSignature:
-		return "Enter your full name"
+		return i18n.In(l, "fields.signature_required") // signature.go
 	}
 	if question {
-		return "Enter an answer"
+		return i18n.In(l, "engine.required.enter_answer")
 	}
-	return "Enter " + requiredName(fd)
+	return i18n.In(l, "engine.required.enter", "Name", name)
 }
 
-func minRowsMessage(fd *Field, n int) string {
+// minRows is the message of a table or list with fewer than n rows.
+func (w words) minRows(fd *Field, n int) string {
 	if fd.Messages.Required != "" && n <= 1 {
 		return fd.Messages.Required
 	}
-	unit := "row"
-	if fd.Type == TypeList {
-		unit = strings.ToLower(fd.ItemLabel)
-		if unit == "" {
-			unit = "item"
+	if fd.Messages.Min != "" {
+		return fd.Messages.Min
+	}
+	if fd.Type != TypeList {
+		if n > 1 {
+			return i18n.In(w.lang, "engine.rows.min_rows", "Count", n, "Name", w.name(fd))
 		}
+		return i18n.In(w.lang, "engine.rows.min_row", "Name", w.name(fd))
 	}
-	count := "at least one " + unit
+	unit := w.itemUnit(fd)
 	if n > 1 {
-		count = "at least " + strconv.Itoa(n) + " " + unit + "s"
+		return i18n.In(w.lang, "engine.rows.min_items", "Count", n, "Unit", unit)
 	}
-	if fd.Type == TypeList {
-		return pick(fd.Messages.Min, "Add "+count)
-	}
-	return pick(fd.Messages.Min, "Add "+count+" to "+requiredName(fd))
+	return i18n.In(w.lang, "engine.rows.min_item", "Unit", unit)
 }
 
-func maxRowsMessage(fd *Field, n int) string {
-	unit := "rows"
+// maxRows is the message of a table or list with more than n rows.
+func (w words) maxRows(fd *Field, n int) string {
 	if fd.Type == TypeList {
-		unit = "entries"
+		return pick(fd.Messages.Max, i18n.In(w.lang, "engine.rows.max_items", "Subject", w.subject(fd), "Count", n))
 	}
-	return pick(fd.Messages.Max, upperFirst(subject(fd))+" can have up to "+strconv.Itoa(n)+" "+unit)
+	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.rows.max_rows", "Subject", w.subject(fd), "Count", n))
+}
+
+// itemUnit is what a list's items are called in messages: its itemLabel in lower case, else "item".
+func (w words) itemUnit(list *Field) string {
+	if unit := strings.ToLower(list.ItemLabel); unit != "" {
+		return unit
+	}
+	return i18n.In(w.lang, "engine.rows.item")
+}
+
+// where names the row and the child a problem is in: "Enter the date in row 3 for Alex".
+func (w words) where(msg string, sc *scope, fd *Field) string {
+	if fd.parent != nil && sc.rowOf == fd.parent {
+		switch fixed := fd.parent.FixedRowOf(sc.row); {
+		case fixed != nil: // struct15: a fixed row is named by its label
+			msg = i18n.In(w.lang, "engine.where.fixed_row", "Message", msg, "Label", fixed.Label)
+		case fd.parent.Type == TypeList:
+			msg = i18n.In(w.lang, "engine.where.item", "Message", msg, "Item", w.itemUnit(fd.parent), "Row", sc.rowIndex+1)
+		default:
+			msg = i18n.In(w.lang, "engine.where.row", "Message", msg, "Row", sc.rowIndex+1)
+		}
+		if o := sc.outer; o != nil { // a list inside a list: "for agency 2 of household member 3"
+			msg = i18n.In(w.lang, "engine.where.of_item", "Message", msg, "Item", w.itemUnit(o.of), "Row", o.index+1)
+		}
+	}
+	if sc.childName != "" {
+		msg = i18n.In(w.lang, "engine.where.child", "Message", msg, "Child", sc.childName)
+	}
+	return msg
 }
 
 func pick(custom, def string) string {
@@ -145,6 +159,3 @@ func upperFirst(s string) string {
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
 }
-
-// exprConditionWords describe a condition written as an expression that has no text of its own.
-const exprConditionWords = "your other answers call for it"

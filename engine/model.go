@@ -140,6 +140,11 @@ type Section struct {
 	Description string `json:"description,omitempty"`
 	Delegable   bool   `json:"delegable,omitempty"`
 	PerChild    bool   `json:"perChild,omitempty"`
+	// RepeatFor names a list of an earlier section: the section is asked once for each of its items
+	// (each child the referrer typed in), its answers kept by the item's id as a per-child section's are
+	// by the child's (repeat.go). ItemTitle titles each repetition from the item: "About {name}".
+	RepeatFor string `json:"repeatFor,omitempty"`
+	ItemTitle string `json:"itemTitle,omitempty"`
 	// Overview marks a referral's first section: static content people read, before they sign in, on the
 	// page that starts the form. It is never answered.
 	Overview bool       `json:"overview,omitempty"`
@@ -150,8 +155,9 @@ type Section struct {
 	// Rules are checks across the section's answers (expressions.go).
 	Rules []*Rule `json:"rules,omitempty"`
 
-	pointer string
-	lang    string // of a translated copy's section, "" in English (translate.go)
+	pointer    string
+	lang       string // of a translated copy's section, "" in English (translate.go)
+	repeatList *Field // the list RepeatFor names, resolved by the checker
 }
 
 // Field is a question, a piece of static content, or a container (table, list) of questions.
@@ -242,6 +248,9 @@ type Field struct {
 	SameAs         string `json:"sameAs,omitempty"`
 	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
 	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+	// Lookup, for an address, offers finding it by postcode when the portal has an address lookup (nil:
+	// yes); false asks for the lines only (an address abroad, or one the gazetteer cannot know).
+	Lookup *bool `json:"lookup,omitempty"`
 	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
 	// makes any question required when it holds.
 	Expr         string `json:"expr,omitempty"`
@@ -260,6 +269,8 @@ type Field struct {
 	use     *Field // for a question made from a group, the use that made it
 	pattern *regexp.Regexp
 	sameAs  *Field // the address field SameAs names, resolved by the checker
+	// repeated: a section repeats for this list's items, which carry ids (repeat.go).
+	repeated bool
 }
 
 // Messages are a designer's own error messages for a field.

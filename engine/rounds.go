@@ -46,24 +46,45 @@ type place struct {
 
 // places walks the answerable questions of the sections given (all when none), each child's for a
 // per-child section.
-func (f *Form) places(sections []string, children []Child, fn func(p place)) {
+// A section repeating for a list's items is walked for the items of any of the answers given.
+func (f *Form) places(sections []string, children []Child, answers []Answers, fn func(p place)) {
 	for _, s := range f.Sections {
 		if s.Overview || len(sections) > 0 && !slices.Contains(sections, s.ID) {
 			continue
 		}
+		reps := f.placeRepetitions(s, children, answers)
 		for _, fd := range s.Fields {
 			if !fd.Answerable() {
 				continue
 			}
-			if !s.PerChild {
+			if !s.Repeats() {
 				fn(place{section: s, field: fd})
 				continue
 			}
-			for _, c := range children {
+			for _, c := range reps {
 				fn(place{section: s, field: fd, prefix: "children." + c.ID + ".", child: c.Name})
 			}
 		}
 	}
+}
+
+// placeRepetitions are the repetitions of s in any of the answers, each once, in the order met.
+func (f *Form) placeRepetitions(s *Section, children []Child, answers []Answers) []Repetition {
+	v := &validation{form: f, children: children}
+	var out []Repetition
+	seen := map[string]bool{}
+	for _, a := range answers {
+		for _, r := range v.repetitions(s, &scope{v: v, values: a.Values}) {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				out = append(out, r)
+			}
+		}
+		if s.PerChild {
+			break // the case data's children, whatever the answers
+		}
+	}
+	return out
 }
 
 func (p place) value(a Answers) any {
@@ -126,7 +147,7 @@ func (fd *Field) RowNoun() string {
 // order, for the council to comment on.
 func (f *Form) Targets(a Answers, sections []string, children []Child) []Target {
 	var out []Target
-	f.places(sections, children, func(p place) {
+	f.places(sections, children, []Answers{a}, func(p place) {
 		v := p.value(a)
 		path := p.prefix + p.field.ID
 		out = append(out, Target{Path: path, Section: p.section.Title, Label: p.label(p.field.Label), Answer: p.field.FormatAnswer(v, children)})
@@ -147,7 +168,7 @@ func (f *Form) Targets(a Answers, sections []string, children []Child) []Target 
 // paired in order as changed, and the rest are added or removed.
 func (f *Form) Diff(before, after Answers, sections []string, children []Child) []Change {
 	var out []Change
-	f.places(sections, children, func(p place) {
+	f.places(sections, children, []Answers{before, after}, func(p place) {
 		path := p.prefix + p.field.ID
 		b, a := p.value(before), p.value(after)
 		if !p.field.Container() {

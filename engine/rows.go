@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Rows of tables and items of lists, one at a time: the portal edits, orders and checks them one row
@@ -104,28 +103,34 @@ func orderKeyOf(col *Field, v any) orderKey {
 
 // ValidateRow checks one row of a table (one item of a list) on its own, as Validate checks it when it
 // is at index among the answered rows: the same messages (" in row 3") and paths. answers are the rest
-// of the draft, for conditions on questions outside the row; childID names the child of a per-child
-// section.
+// of the draft, for conditions on questions outside the row; childID names the repetition (a child, or
+// a list's item) of a repeating section.
 func (f *Form) ValidateRow(caseData any, answers Answers, fd *Field, childID string, row map[string]any, index int, opts ValidateOptions) []FieldError {
+	return f.ValidateRowIn(caseData, answers, childID, nil, RowAt{Field: fd, Row: row, Index: index}, opts)
+}
+
+// ValidateRowIn checks one row as ValidateRow does; with outer, the row is an item of a list inside
+// outer's item (lists15), checked with outer's answers in reach and its messages naming both
+// ("for agency 2 of household member 3").
+func (f *Form) ValidateRowIn(caseData any, answers Answers, childID string, outer *RowAt, at RowAt, opts ValidateOptions) []FieldError {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values, childID: childID}
 	if childID != "" {
-		sc.child, sc.childPrefilled = answers.Children[childID], v.prefilled.Children[childID]
-		for _, c := range v.children {
+		for _, c := range v.repetitions(at.Field.section, sc) {
 			if c.ID == childID {
-				sc.childName = c.Name
+				sc = v.repetitionScope(answers, c)
 			}
 		}
 	}
-	rowScope := *sc
-	rowScope.rowOf, rowScope.row, rowScope.rowIndex = fd, row, index
+	fd, row, index := at.Field, at.Row, at.Index
 	path := fieldPath(fd, childID, -1)
+	rowScope := *sc
+	if outer != nil {
+		rowScope.outer = &rowFrame{of: outer.Field, row: outer.Row, index: outer.Index}
+		path = fieldPathRow(fieldPath(outer.Field, childID, -1), outer.Index, fd.ID)
+	}
+	rowScope.rowOf, rowScope.row, rowScope.rowIndex = fd, row, index
 	var errs []FieldError
 	for _, col := range fd.Children() {
 		if !col.Answerable() || !rowScope.holds(col.ShowWhen, 0) {

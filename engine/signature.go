@@ -5,8 +5,11 @@
 package engine
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"formportal/i18n"
 )
 
 // MaxSignatureName is the longest name a signature takes.
@@ -37,20 +40,21 @@ func signed(raw any) bool {
 // checkSignature checks a signature with a name: a real date, not in the future; no date is today.
 func (v *validation) checkSignature(fd *Field, raw any) (any, string, string) {
 	name, date := signatureAnswer(raw)
+	w := v.w
 	if name == "" {
-		return nil, "required", requiredMessage(fd)
+		return nil, "required", w.required(fd)
 	}
 	if utf8.RuneCountInString(name) > MaxSignatureName {
-		return nil, "max", signatureNameTooLongMessage(fd)
+		return nil, "max", pick(fd.Messages.Max, i18n.In(w.lang, "fields.signature_name_too_long", "Max", strconv.Itoa(MaxSignatureName)))
 	}
 	d := v.today
 	if isAnswered(date) {
 		var problem string
 		if d, problem = parseDate(date); problem != "" {
-			return nil, "format", dateProblemMessage(fd, signatureDateWords, problem)
+			return nil, "format", w.dateProblem(fd, i18n.In(w.lang, "fields.signature_date_words"), problem)
 		}
 		if d > v.today {
-			return nil, "max", signatureFutureMessage(fd)
+			return nil, "max", pick(fd.Messages.Max, i18n.In(w.lang, "fields.signature_future"))
 		}
 	}
 	return map[string]any{"name": name, "date": d}, "", ""
@@ -63,11 +67,8 @@ func (fd *Field) formatSignature(v any) string {
 	if name == "" {
 		return ""
 	}
-	date := textOf(m["date"])
-	if fd.lang() == "cy" { // describe_cy.go
-		return welshSignedBy + name + welshSignedOn + welshLongDate(date)
-	}
-	return labelSignedBy + name + labelSignedOn + longDate(date)
+	w := wordsIn(fd.lang())
+	return i18n.In(w.lang, "fields.signed_by", "Name", name, "Date", w.date(textOf(m["date"])))
 }
 
 func signatureSchema(s map[string]any) {

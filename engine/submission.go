@@ -11,7 +11,7 @@ func (f *Form) SubmissionSchema(sections ...string) map[string]any {
 			continue
 		}
 		target := values
-		if s.PerChild {
+		if s.Repeats() {
 			target = perChild
 		}
 		for _, fd := range s.Fields {
@@ -32,7 +32,7 @@ func (f *Form) SubmissionSchema(sections ...string) map[string]any {
 	if len(perChild["properties"].(map[string]any)) > 0 {
 		props["children"] = map[string]any{
 			"type":                 "object",
-			"description":          "Answers of the per-child sections, by the council's child id.",
+			"description":          "Answers of the sections asked for each child, by the council's child id, and of the sections repeated for each item of a list, by the item's itemId.",
 			"additionalProperties": perChild,
 		}
 	}
@@ -137,6 +137,11 @@ func fieldSchema(fd *Field) map[string]any {
 			if col.Required && col.ShowWhen == nil {
 				row["required"] = append(row["required"].([]any), col.ID)
 			}
+		}
+		if fd.repeated { // lists15: a section repeats for the items, its answers by their ids
+			row["properties"].(map[string]any)[ItemIDKey] = map[string]any{"type": "string",
+				"description": "The item's id: the answers of the sections repeated for each item are under it in children."}
+			row["required"] = append(row["required"].([]any), ItemIDKey)
 		}
 		if len(fd.FixedRows) > 0 { // struct15: a fixed row says which it is; one left blank says only that
 			var ids []any

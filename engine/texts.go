@@ -14,7 +14,7 @@ import (
 // textProperties are the model's properties a person reads: each is translated.
 var textProperties = map[string]bool{
 	"Form.Title": true, "Form.Description": true,
-	"Section.Title": true, "Section.Description": true,
+	"Section.Title": true, "Section.Description": true, "Section.ItemTitle": true,
 	"Field.Label": true, "Field.Hint": true, "Field.Name": true, "Field.Text": true, "Field.Heading": true,
 	"Field.ItemLabel":   true,
 	"Messages.Required": true, "Messages.Pattern": true, "Messages.Format": true, "Messages.Min": true,
@@ -30,8 +30,8 @@ var notTextProperties = map[string]bool{
 	"Form.ID": true, "Form.Kind": true, "Form.Audience": true, "Form.Scope": true, "Form.Migrate": true,
 	"Form.File": true, "Form.Languages": true, "Form.CaseData": true,
 	"Retention.DraftsFrom": true,
-	"Section.ID":           true,
-	"Field.ID":             true, "Field.Type": true, "Field.Prefill": true, "Field.RenamedFrom": true, "Field.Pattern": true,
+	"Section.ID":           true, "Section.RepeatFor": true,
+	"Field.ID": true, "Field.Type": true, "Field.Prefill": true, "Field.RenamedFrom": true, "Field.Pattern": true,
 	"Field.MinDate": true, "Field.MaxDate": true, "Field.After": true, "Field.Before": true, "Field.OrderBy": true,
 	"Field.Accept":    true,
 	"Option.Value":    true,

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"formportal/i18n"
 )
 
 // The states of a date of birth, as its answer's "status" holds them.
@@ -36,37 +38,37 @@ const (
 	dueDateMonthsAfter  = 10
 )
 
-func checkWords(fd *Field, s string) (any, string, string) {
+func (v *validation) checkWords(fd *Field, s string) (any, string, string) {
 	if CountWords(s) > *fd.MaxWords {
-		return nil, "max", maxWordsMessage(fd)
+		return nil, "max", v.w.maxWords(fd)
 	}
 	return s, "", ""
 }
 
-func checkPhone(fd *Field, raw any) (any, string, string) {
+func (v *validation) checkPhone(fd *Field, raw any) (any, string, string) {
 	s, ok := NormalisePhone(textOf(raw))
 	if !ok {
-		return nil, "format", phoneMessage(fd)
+		return nil, "format", v.w.phone(fd)
 	}
 	return s, "", ""
 }
 
-func checkNHSNumber(fd *Field, raw any) (any, string, string) {
+func (v *validation) checkNHSNumber(fd *Field, raw any) (any, string, string) {
 	typed := stripSeparators(textOf(raw), " -")
 	if len(typed) != 10 || !allDigits(typed) {
-		return nil, "format", nhsNumberLengthMessage(fd)
+		return nil, "format", v.w.nhsNumberLength(fd)
 	}
 	s, ok := NormaliseNHSNumber(typed)
 	if !ok {
-		return nil, "format", nhsNumberCheckMessage(fd)
+		return nil, "format", v.w.nhsNumberCheck(fd)
 	}
 	return s, "", ""
 }
 
-func checkTime(fd *Field, raw any) (any, string, string) {
+func (v *validation) checkTime(fd *Field, raw any) (any, string, string) {
 	s, ok := ParseTime(textOf(raw))
 	if !ok {
-		return nil, "format", timeMessage(fd)
+		return nil, "format", v.w.time(fd)
 	}
 	return s, "", ""
 }
@@ -82,14 +84,14 @@ func (v *validation) checkDateOfBirth(fd *Field, raw any) (any, string, string) 
 			date = pickParts(m, "day", "month", "year")
 		}
 		if !isAnswered(date) {
-			return nil, "required", pick(fd.Messages.Required, "Enter "+requiredName(fd))
+			return nil, "required", pick(fd.Messages.Required, i18n.In(v.w.lang, "engine.required.enter", "Name", v.w.name(fd)))
 		}
 		d, problem := parseDate(date)
 		if problem != "" {
-			return nil, "format", dateProblemMessage(fd, subject(fd), problem)
+			return nil, "format", v.w.dateProblem(fd, v.w.subject(fd), problem)
 		}
 		if d > v.today {
-			return nil, "max", dobFutureMessage(fd)
+			return nil, "max", v.w.dobFuture(fd)
 		}
 		return map[string]any{"status": DOBBorn, "date": d, "estimated": ticked(m["estimated"])}, "", ""
 	case DOBUnborn:
@@ -98,17 +100,17 @@ func (v *validation) checkDateOfBirth(fd *Field, raw any) (any, string, string) 
 			date = pickParts(m, "dueDay", "dueMonth", "dueYear")
 		}
 		if !isAnswered(date) {
-			return nil, "required", dueDateMissingMessage(fd)
+			return nil, "required", v.w.dueDateMissing(fd)
 		}
 		d, problem := parseDate(date)
 		if problem != "" {
-			return nil, "format", dateProblemMessage(fd, strings.ToLower(LabelDueDate), problem)
+			return nil, "format", v.w.dateProblem(fd, v.w.dueDate(), problem)
 		}
 		today, _ := time.Parse(time.DateOnly, v.today)
 		earliest := today.AddDate(0, -dueDateMonthsBefore, 0).Format(time.DateOnly)
 		latest := today.AddDate(0, dueDateMonthsAfter, 0).Format(time.DateOnly)
 		if d < earliest || d > latest {
-			return nil, "max", dueDateRangeMessage(fd, earliest, latest)
+			return nil, "max", v.w.dueDateRange(fd, earliest, latest)
 		}
 		return map[string]any{"status": DOBUnborn, "dueDate": d}, "", ""
 	case DOBUnknown:
@@ -117,18 +119,18 @@ func (v *validation) checkDateOfBirth(fd *Field, raw any) (any, string, string) 
 			age = m["age"]
 		}
 		if !isAnswered(age) {
-			return nil, "required", ageMissingMessage(fd)
+			return nil, "required", v.w.ageMissing(fd)
 		}
 		n, ok := toNumber(age)
 		if !ok || n != float64(int64(n)) {
-			return nil, "format", ageFormatMessage(fd)
+			return nil, "format", v.w.ageFormat(fd)
 		}
 		if n < 0 || n > maxApproximateAge {
-			return nil, "max", ageRangeMessage(fd)
+			return nil, "max", v.w.ageRange(fd)
 		}
 		return map[string]any{"status": DOBUnknown, "approximateAge": n}, "", ""
 	}
-	return nil, "required", dobStatusMessage(fd)
+	return nil, "required", v.w.dobStatus(fd)
 }
 
 // dobAnswer reads a date of birth however it came: the page's parts, a checked answer, or a plain date
@@ -165,14 +167,14 @@ func (v *validation) checkAddress(fd *Field, raw any, sc *scope) (any, string, s
 	}
 	switch {
 	case kind == AddressKnown:
-		return checkAddressLines(fd, m)
+		return v.w.checkAddressLines(fd, m)
 	case kind == AddressNoFixedAbode && fd.NoFixedAbode, kind == AddressNotKnown && fd.AddressUnknown:
 		return map[string]any{"kind": kind}, "", ""
 	case kind == AddressSameAs && fd.SameAs != "":
 		out := map[string]any{"kind": kind, "sameAs": fd.SameAs}
 		if other := fd.sameAs; sc != nil && other != nil && sc.isVisible(other) {
 			if om, ok := sc.raw(other).(map[string]any); ok && (textOf(om["kind"]) == AddressKnown || textOf(om["kind"]) == "") {
-				if lines, _, msg := checkAddressLines(other, om); msg == "" {
+				if lines, _, msg := v.w.checkAddressLines(other, om); msg == "" {
 					for k, x := range lines.(map[string]any) {
 						if k != "kind" {
 							out[k] = x
@@ -183,34 +185,36 @@ func (v *validation) checkAddress(fd *Field, raw any, sc *scope) (any, string, s
 		}
 		return out, "", ""
 	}
-	return nil, "required", addressKindMessage(fd)
+	return nil, "required", v.w.addressKind(fd)
 }
 
-var addressParts = []struct{ key, label string }{
-	{"line1", LabelAddressLine1}, {"line2", LabelAddressLine2}, {"town", LabelAddressTown}, {"county", LabelAddressCounty},
+// addressParts are the lines of an address, with their labels in English and their catalogue ids.
+var addressParts = []struct{ key, label, id string }{
+	{"line1", LabelAddressLine1, "uk.address_line1"}, {"line2", LabelAddressLine2, "uk.address_line2"},
+	{"town", LabelAddressTown, "uk.address_town"}, {"county", LabelAddressCounty, "uk.address_county"},
 }
 
-func checkAddressLines(fd *Field, m map[string]any) (any, string, string) {
+func (w words) checkAddressLines(fd *Field, m map[string]any) (any, string, string) {
 	out := map[string]any{"kind": AddressKnown}
 	for _, p := range addressParts {
 		s := strings.Join(strings.Fields(textOf(m[p.key])), " ")
 		if utf8.RuneCountInString(s) > maxAddressPart {
-			return nil, "max", addressTooLongMessage(p.label)
+			return nil, "max", w.addressTooLong(p.label, p.id)
 		}
 		if s != "" {
 			out[p.key] = s
 		}
 	}
 	if out["line1"] == nil {
-		return nil, "required", addressLine1Message(fd)
+		return nil, "required", w.addressLine1(fd)
 	}
 	if out["town"] == nil {
-		return nil, "required", addressTownMessage(fd)
+		return nil, "required", w.addressTown(fd)
 	}
 	if typed := strings.TrimSpace(textOf(m["postcode"])); typed != "" {
 		p, ok := NormalisePostcode(typed)
 		if !ok {
-			return nil, "format", postcodeMessage(fd)
+			return nil, "format", w.postcode(fd)
 		}
 		out["postcode"] = p
 	}
@@ -228,9 +232,15 @@ func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	if !isAnswered(raw) {
 		return nil, false
 	}
-	v := &validation{today: time.Now().Format(time.DateOnly)}
+	v := &validation{today: time.Now().Format(time.DateOnly), w: englishWords}
 	out, _, msg := v.check(fd, raw, nil)
 	return out, msg == "" && out != nil
+}
+
+// FindsAddress reports whether an address question offers finding the address by postcode, when the
+// portal has an address lookup: unless its designer said lookup: false.
+func (fd *Field) FindsAddress() bool {
+	return fd.Type == TypeAddress && (fd.Lookup == nil || *fd.Lookup)
 }
 
 // AddressChoices are the answers an address question offers besides an address, in the order shown;

@@ -3,12 +3,16 @@
 
 package engine
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+
+	"formportal/i18n"
+)
 
 // Examples in messages: numbers that pass their checks (the NHS's own test number; Ofcom's drama numbers).
 const (
 	exampleNHSNumber = "943 476 5919"
-	examplePhones    = "01632 960 001, 07700 900 982 or +44 808 157 0192"
 	examplePostcode  = "SW1A 1AA"
 	exampleTimes     = "14:30 or 2:30pm"
 )
@@ -52,105 +56,110 @@ const LabelSameAsPrefix = labelSameAsPrefix
 
 func SameAsLabel(other *Field) string { return labelSameAsPrefix + lowerFirst(other.Label) }
 
-func nhsNumberLengthMessage(fd *Field) string {
-	return pick(fd.Messages.Format, upperFirst(subject(fd))+" must be 10 digits, like "+exampleNHSNumber)
+func (w words) nhsNumberLength(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.nhs.length", "Subject", w.subject(fd), "Example", exampleNHSNumber))
 }
 
-func nhsNumberCheckMessage(fd *Field) string {
-	return pick(fd.Messages.Format, "Enter a valid NHS number, like "+exampleNHSNumber)
+func (w words) nhsNumberCheck(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.nhs.check", "Example", exampleNHSNumber))
 }
 
-func phoneMessage(fd *Field) string {
-	name := "a telephone number"
+func (w words) phone(fd *Field) string {
 	if fd.Name != "" {
-		name = fd.Name
+		return pick(fd.Messages.Format, i18n.In(w.lang, "engine.phone.named", "Name", w.name(fd)))
 	}
-	return pick(fd.Messages.Format, "Enter "+name+", like "+examplePhones)
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.phone.format"))
 }
 
-func timeMessage(fd *Field) string {
-	return pick(fd.Messages.Format, upperFirst(subject(fd))+" must be a real time, like "+exampleTimes)
+func (w words) time(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.time.format", "Subject", w.subject(fd)))
 }
 
-func maxWordsMessage(fd *Field) string {
-	return pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxWords)+" words or fewer")
+func (w words) maxWords(fd *Field) string {
+	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.text.max_words", "Subject", w.subject(fd), "Count", *fd.MaxWords))
 }
 
-// dateProblemMessage words what parseDate found wrong with a date named what ("date of birth").
-func dateProblemMessage(fd *Field, what, problem string) string {
+// dateProblem words what parseDate found wrong with a date; subject names it as a message's first words
+// ("Date of birth").
+func (w words) dateProblem(fd *Field, subject, problem string) string {
 	switch problem {
 	case "real":
-		return pick(fd.Messages.Format, upperFirst(what)+" must be a real date")
-	case "year":
-		return pick(fd.Messages.Format, "Year must include 4 numbers")
+		return pick(fd.Messages.Format, i18n.In(w.lang, "engine.date.real", "Subject", subject))
+	case "4 digits":
+		return pick(fd.Messages.Format, i18n.In(w.lang, "engine.date.year_digits"))
 	}
-	return upperFirst(what) + " must include " + problem
+	var parts []string
+	for _, p := range strings.Fields(problem) {
+		switch p {
+		case "day":
+			parts = append(parts, i18n.In(w.lang, "engine.date.part_day"))
+		case "month":
+			parts = append(parts, i18n.In(w.lang, "engine.date.part_month"))
+		case "year":
+			parts = append(parts, i18n.In(w.lang, "engine.date.part_year"))
+		}
+	}
+	return i18n.In(w.lang, "engine.date.include", "Subject", subject, "Parts", w.and(parts))
 }
 
-func dobStatusMessage(fd *Field) string {
-	return pick(fd.Messages.Required, "Select born, unborn or not known for "+requiredName(fd))
+// dueDate names an unborn child's expected due date as a message's first words.
+func (w words) dueDate() string {
+	if w.welsh() {
+		return i18n.In(w.lang, "uk.due_date")
+	}
+	return upperFirst(strings.ToLower(LabelDueDate))
 }
 
-func dobFutureMessage(fd *Field) string {
-	return pick(fd.Messages.Max, upperFirst(subject(fd))+" must be today or in the past")
+func (w words) dobStatus(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.dob.status", "Name", w.name(fd)))
 }
 
-func dueDateMissingMessage(fd *Field) string {
-	return pick(fd.Messages.Required, "Enter the expected due date")
+func (w words) dobFuture(fd *Field) string {
+	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.date.past", "Subject", w.subject(fd)))
 }
 
-func dueDateRangeMessage(fd *Field, earliest, latest string) string {
-	return pick(fd.Messages.Max, "Expected due date must be between "+longDate(earliest)+" and "+longDate(latest))
+func (w words) dueDateMissing(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.dob.due_missing"))
 }
 
-func ageMissingMessage(fd *Field) string {
-	return pick(fd.Messages.Required, "Enter an approximate age in years")
+func (w words) dueDateRange(fd *Field, earliest, latest string) string {
+	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.dob.due_range", "Earliest", w.date(earliest), "Latest", w.date(latest)))
 }
 
-func ageFormatMessage(fd *Field) string {
-	return pick(fd.Messages.Format, "Approximate age must be a whole number of years, like 7")
+func (w words) ageMissing(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.dob.age_missing"))
 }
 
-func ageRangeMessage(fd *Field) string {
-	return pick(fd.Messages.Max, "Approximate age must be between 0 and "+strconv.Itoa(maxApproximateAge))
+func (w words) ageFormat(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.dob.age_format"))
 }
 
-func addressKindMessage(fd *Field) string {
-	return pick(fd.Messages.Required, "Enter "+requiredName(fd)+" or select one of the other options")
+func (w words) ageRange(fd *Field) string {
+	return pick(fd.Messages.Max, i18n.In(w.lang, "engine.dob.age_range", "Max", maxApproximateAge))
 }
 
-func addressLine1Message(fd *Field) string {
-	return pick(fd.Messages.Required, "Enter address line 1, typically the building and street")
+func (w words) addressKind(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.kind", "Name", w.name(fd)))
 }
 
-func addressTownMessage(fd *Field) string {
-	return pick(fd.Messages.Required, "Enter town or city")
+func (w words) addressLine1(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.line1"))
 }
 
-func addressTooLongMessage(part string) string {
-	return part + " must be " + strconv.Itoa(maxAddressPart) + " characters or fewer"
+func (w words) addressTown(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.town"))
 }
 
-func postcodeMessage(fd *Field) string {
-	return pick(fd.Messages.Format, "Enter a real postcode, like "+examplePostcode)
+// addressTooLong is the message of a line of an address (named by its catalogue id in Welsh) that is too long.
+func (w words) addressTooLong(label, id string) string {
+	if w.welsh() {
+		label = i18n.In(w.lang, id)
+	}
+	return i18n.In(w.lang, "engine.text.max", "Subject", label, "Count", maxAddressPart)
 }
 
-// The words of a signature (signature.go).
-const (
-	labelSignedBy      = "Signed by "
-	labelSignedOn      = " on "
-	signatureDateWords = "the date signed"
-	// LabelSignatureName and LabelSignatureDate are the parts of a signature the page and the PDF ask.
-	LabelSignatureName = "Full name"
-	LabelSignatureDate = "Date signed"
-)
-
-func signatureNameTooLongMessage(fd *Field) string {
-	return pick(fd.Messages.Max, "Full name must be "+strconv.Itoa(MaxSignatureName)+" characters or fewer")
-}
-
-func signatureFutureMessage(fd *Field) string {
-	return pick(fd.Messages.Max, "The date signed must be today or in the past")
+func (w words) postcode(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.address.postcode", "Example", examplePostcode))
 }
 
 // FormatDateOfBirth writes a checked date of birth as one answer: "12 March 2019 (estimated)", "Unborn,
@@ -200,12 +209,12 @@ func UKNotes(fd *Field) []string {
 	return out
 }
 
-// PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth.
-func PasteDateOfBirthMessage(cell string) string {
-	return "Enter the date of birth as a date like 27/3/2019, “Unborn, due” and a date, or “Unknown, about 7 years old”, not “" + cell + "”"
+// PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.
+func PasteDateOfBirthMessage(lang, cell string) string {
+	return i18n.In(wordsIn(lang).lang, "engine.paste.date_of_birth", "Cell", cell)
 }
 
-// PasteAddressMessage is the problem with a pasted cell that is not an address.
-func PasteAddressMessage(cell string) string {
-	return "Enter the address as its lines between commas, like “41 Test Street, Testertown, TS1 1ST”, not “" + cell + "”"
+// PasteAddressMessage is the problem with a pasted cell that is not an address, in the language.
+func PasteAddressMessage(lang, cell string) string {
+	return i18n.In(wordsIn(lang).lang, "engine.paste.address", "Cell", cell)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"formportal/i18n"
 )
 
 // FieldError is one problem with an answer, tied to the field's path in the answers
@@ -30,13 +32,15 @@ const (
 
 // SectionResult is the outcome of validating one section (for one child, in a per-child section).
 type SectionResult struct {
-	Section   string       `json:"section"`
-	Child     string       `json:"child,omitempty"`
-	ChildName string       `json:"childName,omitempty"`
-	Visible   bool         `json:"visible"`
-	Hidden    []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
-	Status    Status       `json:"status"`
-	Errors    []FieldError `json:"errors,omitempty"`
+	Section   string `json:"section"`
+	Child     string `json:"child,omitempty"`
+	ChildName string `json:"childName,omitempty"`
+	// Title is a repetition's title: "Health: Amy Smith", or a repeatFor section's itemTitle filled in.
+	Title   string       `json:"title,omitempty"`
+	Visible bool         `json:"visible"`
+	Hidden  []string     `json:"hidden,omitempty"` // fields of a visible section that their conditions hide
+	Status  Status       `json:"status"`
+	Errors  []FieldError `json:"errors,omitempty"`
 	// Computed are the values of the section's computed fields, by path as errors have them
 	// ("age", "children.c1.age", "household[0].age").
 	Computed map[string]any `json:"computed,omitempty"`
@@ -59,6 +63,22 @@ func (r Result) Valid() bool { return len(r.Errors) == 0 }
 type ValidateOptions struct {
 	Sections []string  // only these sections (a delegation); all when empty
 	Today    time.Time // the day "in the future" is measured from; now when zero
+	// Lang is the language of the person answering ("en", "cy"), which the engine's own messages are in
+	// (words.go); the form's language (Form.Lang) when empty. The messages name fields by the form's
+	// labels: a copy made by Form.In(Lang) has them in the same language.
+	Lang string
+}
+
+// newValidation is a validation of the form's answers as opts ask.
+func (f *Form) newValidation(caseData any, opts ValidateOptions) *validation {
+	today := opts.Today
+	if today.IsZero() {
+		today = time.Now()
+	}
+	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData),
+		w: wordsIn(pick(opts.Lang, f.Lang()))}
+	v.readOnlyPrefill(caseData)
+	return v
 }
 
 // Validate checks answers against the form: required answers, types, constraints and conditions (a
@@ -66,28 +86,22 @@ type ValidateOptions struct {
 // prefilled answers are always taken from the case data, never from the answers.
 func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Result {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	res := Result{Errors: []FieldError{}, Submission: Answers{Values: map[string]any{}}}
 	for _, s := range f.Sections {
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
 			continue
 		}
-		if !s.PerChild {
-			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
-			res.Sections = append(res.Sections, v.section(s, sc, res.Submission.Values, ""))
+		top := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+		if !s.Repeats() {
+			res.Sections = append(res.Sections, v.section(s, top, res.Submission.Values, ""))
 			continue
 		}
-		for _, c := range v.children {
+		for _, c := range v.repetitions(s, top) {
 			clean := map[string]any{}
-			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
-				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name}
+			sc := v.repetitionScope(answers, c)
 			r := v.section(s, sc, clean, c.ID)
-			r.ChildName = c.Name
+			r.ChildName, r.Title = c.Name, c.Title
 			res.Sections = append(res.Sections, r)
 			if len(clean) > 0 {
 				if res.Submission.Children == nil {
@@ -112,33 +126,34 @@ func (f *Form) Validate(caseData any, answers Answers, opts ValidateOptions) Res
 // Validate does, without checking any answer: all a page needs to know which pages there are.
 func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []SectionResult {
 	caseData = normaliseJSON(caseData)
-	today := opts.Today
-	if today.IsZero() {
-		today = time.Now()
-	}
-	v := &validation{form: f, today: today.Format(time.DateOnly), now: today, children: f.Children(caseData)}
-	v.readOnlyPrefill(caseData)
+	v := f.newValidation(caseData, opts)
 	var out []SectionResult
 	for _, s := range f.Sections {
 		if len(opts.Sections) > 0 && !containsString(opts.Sections, s.ID) {
 			continue
 		}
-		if !s.PerChild {
-			sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
-			out = append(out, SectionResult{Section: s.ID, Visible: sc.holds(s.ShowWhen, 0)})
+		top := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
+		if !s.Repeats() {
+			out = append(out, SectionResult{Section: s.ID, Visible: top.holds(s.ShowWhen, 0)})
 			continue
 		}
-		for _, c := range v.children {
-			sc := &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
-				childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
-			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Visible: sc.holds(s.ShowWhen, 0)})
+		for _, c := range v.repetitions(s, top) {
+			sc := v.repetitionScope(answers, c)
+			out = append(out, SectionResult{Section: s.ID, Child: c.ID, ChildName: c.Name, Title: c.Title, Visible: sc.holds(s.ShowWhen, 0)})
 		}
 	}
 	return out
 }
 
+// repetitionScope is where the answers of one repetition of a repeating section are looked up.
+func (v *validation) repetitionScope(answers Answers, c Repetition) *scope {
+	return &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
+		childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
+}
+
 type validation struct {
 	form      *Form
+	w         words // the language of the messages
 	today     string
 	children  []Child
 	prefilled Answers // read-only prefilled values only
@@ -257,7 +272,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 	}
 	if !isAnswered(raw) || fd.Type == TypeSignature && !signed(raw) {
 		if sc.requiredNow(fd) {
-			return nil, []FieldError{v.fail(fd, sc, path, "required", requiredMessage(fd))}
+			return nil, []FieldError{v.fail(fd, sc, path, "required", v.w.required(fd))}
 		}
 		return nil, nil
 	}
@@ -269,17 +284,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 }
 
 func (v *validation) fail(fd *Field, sc *scope, path, kind, msg string) FieldError {
-	if fd.parent != nil && sc.rowOf == fd.parent {
-		if fixed := fd.parent.FixedRowOf(sc.row); fixed != nil {
-			msg += " for " + fixed.Label // struct15: a fixed row is named by its label
-		} else {
-			msg += " " + rowWords(fd.parent, sc.rowIndex)
-		}
-	}
-	if sc.childName != "" {
-		msg += " for " + sc.childName
-	}
-	return FieldError{Path: path, Field: fd.ID, Kind: kind, Message: msg}
+	return FieldError{Path: path, Field: fd.ID, Kind: kind, Message: v.w.where(msg, sc, fd)}
 }
 
 // rows validates a table or list: each row's cells, then the number of rows. Rows left entirely blank
@@ -291,6 +296,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 	out := make([]any, 0, len(items))
 	answered := 0
 	rowScope := *sc
+	if sc.rowOf != nil { // lists15: a list inside an item of another
+		rowScope.outer = &rowFrame{of: sc.rowOf, row: sc.row, index: sc.rowIndex}
+	}
 	rowScope.rowOf = fd
 	for _, it := range items {
 		row, _ := it.(map[string]any)
@@ -315,9 +323,15 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 			if col.Type == TypeComputed {
 				cell = rowScope.raw(col) // worked out for the row, never taken from it
 			}
-			cv, cerrs := v.field(col, cell, &rowScope, "")
+			cellPath := ""
+			if col.Container() { // a list inside the item: its own items' paths go under the item's
+				cellPath = fieldPathRow(path, index, col.ID)
+			}
+			cv, cerrs := v.field(col, cell, &rowScope, cellPath)
 			for _, e := range cerrs {
-				e.Path = fieldPathRow(path, index, col.ID)
+				if !col.Container() {
+					e.Path = fieldPathRow(path, index, col.ID)
+				}
 				errs = append(errs, e)
 			}
 			if cv != nil {
@@ -330,6 +344,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 		if fixed != nil {
 			clean[FixedRowKey] = fixed.ID
 		}
+		if id := ItemID(row); id != "" && fd.repeated {
+			clean[ItemIDKey] = id // lists15: the submission's repeated answers are by this id
+		}
 		out = append(out, clean)
 	}
 	minRows, maxRows := rowLimits(fd)
@@ -339,9 +356,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 		if answered == 0 {
 			kind = "required"
 		}
-		errs = append(errs, v.fail(fd, sc, path, kind, minRowsMessage(fd, minRows)))
+		errs = append(errs, v.fail(fd, sc, path, kind, v.w.minRows(fd, minRows)))
 	case maxRows > 0 && len(out) > maxRows:
-		errs = append(errs, v.fail(fd, sc, path, "max", maxRowsMessage(fd, maxRows)))
+		errs = append(errs, v.fail(fd, sc, path, "max", v.w.maxRows(fd, maxRows)))
 	}
 	if len(out) == 0 {
 		return nil, errs
@@ -396,50 +413,50 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		if out, kind, msg := v.checkText(fd, s); msg != "" || fd.MaxWords == nil {
 			return out, kind, msg
 		}
-		return checkWords(fd, s)
+		return v.checkWords(fd, s)
 	case TypeEmail:
 		s := strings.TrimSpace(textOf(raw))
 		if !emailRE.MatchString(s) {
-			return nil, "format", pick(fd.Messages.Format, "Enter an email address in the correct format, like name@example.com")
+			return nil, "format", pick(fd.Messages.Format, i18n.In(v.w.lang, "engine.email.format"))
 		}
 		if fd.MaxLength != nil && utf8.RuneCountInString(s) > *fd.MaxLength {
-			return nil, "max", pick(fd.Messages.Max, upperFirst(subject(fd))+" must be "+strconv.Itoa(*fd.MaxLength)+" characters or fewer")
+			return nil, "max", pick(fd.Messages.Max, v.w.tooLong(fd))
 		}
 		return s, "", ""
 	case TypePhone:
-		return checkPhone(fd, raw)
+		return v.checkPhone(fd, raw)
 	case TypeNumber:
-		return checkNumber(fd, raw)
+		return v.checkNumber(fd, raw)
 	case TypeDate:
 		return v.checkDate(fd, raw, sc)
 	case TypeSelect, TypeRadios:
 		s := strings.TrimSpace(textOf(raw))
 		if !hasOption(fd, s) {
-			return nil, "option", "Select " + requiredName(fd) + " from the list"
+			return nil, "option", i18n.In(v.w.lang, "engine.choice.from_list", "Name", v.w.name(fd))
 		}
 		return s, "", ""
 	case TypeYesNo:
 		s, ok := yesNo(raw)
 		if !ok {
-			return nil, "option", requiredMessage(fd)
+			return nil, "option", v.w.required(fd)
 		}
 		return s, "", ""
 	case TypeDeclaration:
 		if ticked(raw) {
 			return true, "", ""
 		}
-		return nil, "required", requiredMessage(fd)
+		return nil, "required", v.w.required(fd)
 	case TypeCheckboxes:
-		return checkChoices(fd, raw)
+		return v.checkChoices(fd, raw)
 	case TypeChildren:
 		return v.checkChildren(fd, raw)
 	case TypeAttachments:
-		return checkAttachments(fd, raw)
+		return v.checkAttachments(fd, raw)
 	// The UK answer types (ukchecks.go).
 	case TypeNHSNumber:
-		return checkNHSNumber(fd, raw)
+		return v.checkNHSNumber(fd, raw)
 	case TypeTime:
-		return checkTime(fd, raw)
+		return v.checkTime(fd, raw)
 	case TypeDateOfBirth:
 		return v.checkDateOfBirth(fd, raw)
 	case TypeAddress:

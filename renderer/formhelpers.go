@@ -1,12 +1,13 @@
 package renderer
 
 import (
-	"fmt"
+	"context"
 	"strconv"
 	"strings"
 	"time"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 func textareaRows(fd *engine.Field) string {
@@ -141,30 +142,64 @@ func RowNouns(fd *engine.Field) string {
 	}
 }
 
-func attachmentHint(f FieldView) string {
-	var kinds []string
-	for _, k := range f.Field.Accept {
-		kinds = append(kinds, engine.AttachmentKinds[k])
+// RowNounIn is what one row is called in l: the form's itemLabel (a form's Welsh copy has it in Welsh),
+// or the catalogue's "row" or "item".
+func RowNounIn(l i18n.Lang, fd *engine.Field) string {
+	switch {
+	case fd.ItemLabel != "":
+		return strings.ToLower(fd.ItemLabel)
+	case fd.Type == engine.TypeList:
+		return i18n.In(l, "table.item")
 	}
-	hint := "You can upload " + joinOr(kinds)
+	return i18n.In(l, "table.row")
+}
+
+// RowNounsIn is what many rows are called in l. English makes the item's plural ("people"); a form
+// gives no plural of its itemLabel, so Welsh calls them "rhesi" or "eitemau" whatever each is called.
+func RowNounsIn(l i18n.Lang, fd *engine.Field) string {
+	switch {
+	case l == "" || l == i18n.English:
+		return RowNouns(fd)
+	case fd.Type == engine.TypeList:
+		return i18n.In(l, "table.items")
+	}
+	return i18n.In(l, "table.rows")
+}
+
+// AttachmentKinds are the kinds of document a question accepts, each as a phrase in l: "a PDF", "a
+// Word document".
+func AttachmentKinds(l i18n.Lang, accept []string) []string {
+	var kinds []string
+	for _, k := range accept {
+		if _, ok := engine.AttachmentKinds[k]; ok {
+			kinds = append(kinds, i18n.In(l, "upload.kind_"+k))
+		}
+	}
+	return kinds
+}
+
+func attachmentHint(ctx context.Context, f FieldView) string {
+	kinds := AttachmentKinds(i18n.From(ctx), f.Field.Accept)
+	hint := i18n.T(ctx, "upload.hint_kinds", "Kinds", JoinOr(i18n.From(ctx), kinds))
 	if len(kinds) == 0 {
-		hint = "You can upload a PDF, a Word document or an image"
+		hint = i18n.T(ctx, "upload.hint_any")
 	}
 	if f.Field.MaxSizeMB > 0 {
-		hint += fmt.Sprintf(", up to %s MB each", strconv.FormatFloat(f.Field.MaxSizeMB, 'f', -1, 64))
+		hint += i18n.T(ctx, "upload.hint_size", "MB", strconv.FormatFloat(f.Field.MaxSizeMB, 'f', -1, 64))
 	}
-	hint += ". Spreadsheets cannot be uploaded."
+	hint += ". " + i18n.T(ctx, "upload.hint_spreadsheets")
 	if f.Hint != "" {
 		hint = f.Hint + " " + hint
 	}
 	return hint
 }
 
-func joinOr(parts []string) string {
+// JoinOr lists parts as a sentence does, in l: "a, b or c".
+func JoinOr(l i18n.Lang, parts []string) string {
 	if len(parts) <= 1 {
 		return strings.Join(parts, "")
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	return strings.Join(parts[:len(parts)-1], ", ") + " " + i18n.In(l, "field.or") + " " + parts[len(parts)-1]
 }
 
 func acceptAttr(fd *engine.Field) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // The HTML of an engine form section: a view model built in Go from the form, the page's answers and the
@@ -36,6 +37,7 @@ type FieldView struct {
 	// is how a UK answer type reads, for read-only views (ukfields.go).
 	Parts   map[string]string
 	Answer  string
+	Finder  *AddressFinder // an address's Find address, where the portal has a lookup (addressfinder.go)
 	Options []OptionView
 	Rows    []RowView           // read-only tables and lists
 	Table   *TableView          // tables and lists being filled in
@@ -113,6 +115,13 @@ type SectionInput struct {
 	Child   string
 	// Print is the print view, where nothing can be opened: details components are drawn open (content15).
 	Print bool
+	// Lang is the language of the service's own words on the page, such as the names of rows ("Row 2",
+	// "Rhes 2"): English when empty.
+	Lang i18n.Lang
+	// AddressLookup: the portal finds addresses by postcode, so address questions offer Find address;
+	// Searches are what the search just made found, by question id.
+	AddressLookup bool
+	Searches      map[string]*AddressSearch
 	// Today is the day the page is drawn for: a signature's date is filled in with it (now when zero).
 	Today time.Time
 	// RequiredNow are the questions whose requiredWhen holds (engine.SectionResult.RequiredNow): marked *.
@@ -184,7 +193,7 @@ func (q questions) views(fields []*engine.Field) []FieldView {
 				return FieldView{}, false
 			}
 			if samePage {
-				condition = "Answer this if " + fd.ShowWhen.Describe() + "."
+				condition = fd.ShowWhen.AnswerIf()
 				if !nested[fd] {
 					showWhen, _ = showWhenJSON(fd.ShowWhen, q.name)
 				}
@@ -259,7 +268,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		rows := fd.FixedRowsFirst(raw)
 		for i, r := range rows {
 			row, _ := r.(map[string]any)
-			rv := RowView{Index: i, Legend: rowLegend(fd, i)}
+			rv := RowView{Index: i, Legend: RowLegend(in.Lang, fd, i)}
 			for _, col := range fd.Children() {
 				cellID := fmt.Sprintf("%s[%d].%s", id, i, col.ID)
 				cv := buildField(col, row[col.ID], cellID, fmt.Sprintf("%s[%d].%s", name, i, col.ID), errs, in)
@@ -275,6 +284,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		}
 	case engine.TypeDateOfBirth, engine.TypeAddress:
 		v.Parts = partsOf(fd, raw)
+		if in.AddressLookup && fd.FindsAddress() && !v.ReadOnly {
+			v.Finder = &AddressFinder{Action: in.Action, Search: in.Searches[id]}
+		}
 	case engine.TypeSignature:
 		v.Parts = partsOf(fd, raw)
 		if v.Parts["day"] == "" && v.Parts["month"] == "" && v.Parts["year"] == "" {
@@ -313,12 +325,12 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 	return v
 }
 
-func rowLegend(fd *engine.Field, i int) string {
+// RowLegend names row i in l: "Row 3", "Person 2", or a fixed row's label.
+func RowLegend(l i18n.Lang, fd *engine.Field, i int) string {
 	if fd.IsFixedRow(i) {
 		return fd.FixedRows[i].Label
 	}
-	noun := RowNoun(fd)
-	return strings.ToUpper(noun[:1]) + noun[1:] + " " + strconv.Itoa(i+1)
+	return i18n.In(l, "table.row_name", "Noun", upperFirst(RowNounIn(l, fd)), "Number", i+1)
 }
 
 // htmlID turns a path like "events[2].date" into an id usable in a URL fragment: "events-2-date".

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // Rows pasted from a spreadsheet. Excel, LibreOffice, Google Sheets and Word tables all copy rows as
@@ -45,9 +47,9 @@ type PasteProblem struct {
 // cells are in the order of the columns. Each cell is read as its column's answer: dates written the
 // British way (27/3/2024, 27 March 2024, 2024-03-27), choices by label or value, children by name.
 // Whether an answer is acceptable is left to the engine, as for a typed row.
-func ReadPaste(fd *engine.Field, text string, children []engine.Child) Paste {
+func ReadPaste(ctx context.Context, fd *engine.Field, text string, children []engine.Child) Paste {
 	var out Paste
-	records, err := readTSV(text)
+	records, err := readTSV(ctx, text)
 	if err != nil {
 		out.Problem = err.Error()
 		return out
@@ -71,15 +73,15 @@ func ReadPaste(fd *engine.Field, text string, children []engine.Child) Paste {
 					labels = append(labels, c.Label)
 				}
 			}
-			row.Problems = append(row.Problems, PasteProblem{Message: "This line has " + strconv.Itoa(len(rec)) + " cells, but the table has " +
-				strconv.Itoa(len(labels)) + " columns: " + strings.Join(labels, ", ")})
+			row.Problems = append(row.Problems, PasteProblem{Message: i18n.T(ctx, "engine.paste.cells",
+				"Cells", len(rec), "Columns", len(labels), "Labels", strings.Join(labels, ", "))})
 		}
 		for i, cell := range rec {
 			if i >= len(mapping) || mapping[i] == nil {
 				continue
 			}
 			col := mapping[i]
-			v, problem := readCell(col, strings.TrimSpace(cell), children)
+			v, problem := readCell(ctx, col, strings.TrimSpace(cell), children)
 			if problem != "" {
 				row.Problems = append(row.Problems, PasteProblem{Column: col.Label, Message: problem})
 				continue
@@ -112,7 +114,7 @@ func (p Paste) Text(rows []PastedRow) string {
 }
 
 // readTSV splits pasted text into lines of cells.
-func readTSV(text string) ([][]string, error) {
+func readTSV(ctx context.Context, text string) ([][]string, error) {
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1
@@ -125,7 +127,7 @@ func readTSV(text string) ([][]string, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, errors.New("Line " + strconv.Itoa(pe.StartLine) + " starts a cell with a quotation mark (\") that is never closed: copy the rows from the spreadsheet again")
+			return nil, errors.New(i18n.T(ctx, "engine.paste.open_quote", "Line", pe.StartLine))
 		}
 		if err != nil {
 			return nil, err
@@ -184,47 +186,47 @@ func normalHeading(s string) string {
 }
 
 // readCell reads one pasted cell as an answer to its column, or says why it cannot.
-func readCell(col *engine.Field, cell string, children []engine.Child) (any, string) {
+func readCell(ctx context.Context, col *engine.Field, cell string, children []engine.Child) (any, string) {
 	if cell == "" {
 		return nil, ""
 	}
 	switch col.Type {
 	// The UK answer types (ukpaste.go).
 	case engine.TypeDateOfBirth:
-		return readDateOfBirthCell(cell)
+		return readDateOfBirthCell(ctx, cell)
 	case engine.TypeAddress:
-		return readAddressCell(col, cell)
+		return readAddressCell(ctx, col, cell)
 	case engine.TypeDate:
 		d, ok := readDate(cell)
 		if !ok {
-			return nil, "Enter the date as day, month and year, like 27/3/2024, not “" + cell + "”"
+			return nil, i18n.T(ctx, "engine.paste.date", "Cell", cell)
 		}
 		return d, ""
 	case engine.TypeSelect, engine.TypeRadios:
 		if v, ok := optionOf(col.Options, cell); ok {
 			return v, ""
 		}
-		return nil, "“" + cell + "” is not one of the choices: " + optionLabels(col.Options)
+		return nil, i18n.T(ctx, "engine.paste.choice", "Cell", cell, "Choices", optionLabels(col.Options))
 	case engine.TypeYesNo:
 		switch strings.ToLower(cell) {
-		case "yes", "y", "true":
+		case "yes", "y", "true", "ie":
 			return "yes", ""
-		case "no", "n", "false":
+		case "no", "n", "false", "na":
 			return "no", ""
 		}
-		return nil, "Enter yes or no, not “" + cell + "”"
+		return nil, i18n.T(ctx, "engine.paste.yes_no", "Cell", cell)
 	case engine.TypeCheckboxes:
 		var out []any
 		for _, part := range splitList(cell, choiceSepRE) {
 			v, ok := optionOf(col.Options, part)
 			if !ok {
-				return nil, "“" + part + "” is not one of the choices: " + optionLabels(col.Options)
+				return nil, i18n.T(ctx, "engine.paste.choice", "Cell", part, "Choices", optionLabels(col.Options))
 			}
 			out = append(out, v)
 		}
 		return out, ""
 	case engine.TypeChildren:
-		return readChildren(cell, children)
+		return readChildren(ctx, cell, children)
 	}
 	return cell, ""
 }
@@ -292,7 +294,7 @@ func splitList(s string, sep *regexp.Regexp) []string {
 }
 
 // readChildren reads which children a row is about: their names (full or first), or "all".
-func readChildren(cell string, children []engine.Child) (any, string) {
+func readChildren(ctx context.Context, cell string, children []engine.Child) (any, string) {
 	switch strings.ToLower(cell) {
 	case "all", "all children", "both", "whole family", "the whole family", "family":
 		out := make([]any, len(children))
@@ -320,7 +322,7 @@ func readChildren(cell string, children []engine.Child) (any, string) {
 			for i, c := range children {
 				names[i] = c.Name
 			}
-			return nil, "“" + name + "” is not one of the children: " + strings.Join(names, ", ")
+			return nil, i18n.T(ctx, "engine.paste.child", "Name", name, "Names", strings.Join(names, ", "))
 		}
 		out = append(out, id)
 	}

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"context"
 	"reflect"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ func TestReadPasteAsExcelCopiesIt(t *testing.T) {
 		"Police call-out\t3 February 2024\tall\t\r\n" +
 		"\t\t\t\r\n" +
 		"Assessment\t2024-01-05 00:00:00\tLyra Boreo\tGP\r\n"
-	p := ReadPaste(fd, text, children)
+	p := ReadPaste(context.Background(), fd, text, children)
 	if p.Problem != "" || len(p.Rows) != 3 {
 		t.Fatalf("read %d rows, problem %q", len(p.Rows), p.Problem)
 	}
@@ -51,7 +52,7 @@ func TestReadPasteAsExcelCopiesIt(t *testing.T) {
 // correction.
 func TestReadPasteKeepsWhatItCannotRead(t *testing.T) {
 	fd, children := chronologyField(t)
-	p := ReadPaste(fd, "1/2/2024\tAurora\tFine\n"+"last Tuesday\tBob\tNot fine\textra\n"+"2/2/2024\tOrion\tToo many\tSchool\ta\tb\tc\n", children)
+	p := ReadPaste(context.Background(), fd, "1/2/2024\tAurora\tFine\n"+"last Tuesday\tBob\tNot fine\textra\n"+"2/2/2024\tOrion\tToo many\tSchool\ta\tb\tc\n", children)
 	if len(p.Rows) != 3 || p.Heading != nil {
 		t.Fatalf("rows %d, heading %v", len(p.Rows), p.Heading)
 	}
@@ -91,7 +92,7 @@ func TestPasteRoundTrip(t *testing.T) {
 					continue
 				}
 				rows, _ := answers.Values[fd.ID].([]any)
-				p := ReadPaste(fd, EncodePaste(fd, rows, children), children)
+				p := ReadPaste(context.Background(), fd, EncodePaste(fd, rows, children), children)
 				if len(p.Rows) != len(rows) {
 					t.Fatalf("%s %s: %d rows back, want %d", form.ID, fd.ID, len(p.Rows), len(rows))
 				}

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"github.com/a-h/templ"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // A table (or list) on a form page is drawn as its rows' answers, a page of rows at a time, and each row
@@ -131,7 +133,7 @@ func RowPageOf(index int) int { return index/TablePageSize + 1 }
 
 func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
 	rows := fd.FixedRowsFirst(raw)
-	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNoun(fd), Nouns: RowNouns(fd), Full: len(rows) >= MaxRows(fd),
+	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNounIn(in.Lang, fd), Nouns: RowNounsIn(in.Lang, fd), Full: len(rows) >= MaxRows(fd),
 		RowHref: RowHref(in.Action, fd.ID, "")}
 	for _, col := range fd.Children() {
 		if col.Answerable() {
@@ -149,7 +151,7 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	}
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
-		tr := TableRow{Index: i, Label: rowLegend(fd, i), Hash: RowHash(row), Focus: i == focus, Fixed: fd.IsFixedRow(i),
+		tr := TableRow{Index: i, Label: RowLegend(in.Lang, fd, i), Hash: RowHash(row), Focus: i == focus, Fixed: fd.IsFixedRow(i),
 			Mark: in.Marks[in.Prefix+fieldPathAt(fd.ID, i)]}
 		for _, col := range t.Columns {
 			cell := row[col.ID]
@@ -229,6 +231,18 @@ type RowInput struct {
 	Errors   []engine.FieldError // the row's problems, when they are to be shown
 	Prefix   string              // the path prefix of errors ("children.c1.") for a per-child page
 	Children []engine.Child
+	Lang     i18n.Lang // as SectionInput's
+	// The row page's address (its buttons post to it), and as SectionInput's: whether address questions
+	// offer Find address, and what a search just found, by path ("household[0].address").
+	Action        string
+	AddressLookup bool
+	Searches      map[string]*AddressSearch
+}
+
+// RowPath is the path of a question of a row, as BuildRow's views and the engine's problems have it:
+// "household[0].address".
+func RowPath(fd *engine.Field, index int, col *engine.Field) string {
+	return fd.ID + "[" + strconv.Itoa(index) + "]." + col.ID
 }
 
 // BuildRow makes the views of one row's questions. Their ids are the row's paths ("events-3-date", as
@@ -237,7 +251,7 @@ type RowInput struct {
 func BuildRow(in RowInput) []FieldView {
 	errs := errorsByPath(in.Errors, in.Prefix)
 	path := in.Field.ID + "[" + strconv.Itoa(in.Index) + "]."
-	si := SectionInput{Children: in.Children}
+	si := SectionInput{Children: in.Children, Lang: in.Lang, Action: in.Action, AddressLookup: in.AddressLookup, Searches: in.Searches}
 	inRow := func(t *engine.Field) bool { return t.Parent() == in.Field }
 	q := questions{
 		onPage: inRow,
@@ -260,20 +274,27 @@ func BuildRow(in RowInput) []FieldView {
 // form page, nor the page's own inputs (action, csrf_token), has a name like these.
 const rowInputPrefix = "row."
 
-// RowTitle is a row page's heading: "Add a row", "Change row 3", "Add a person", "Change person 2".
-func RowTitle(fd *engine.Field, index int, isNew bool) string {
-	noun := RowNoun(fd)
+// RowInputName is the name of a row page's input for a question of the row: "row.address".
+func RowInputName(col *engine.Field) string { return rowInputPrefix + col.ID }
+
+// RowTitle is a row page's heading in l: "Add a row", "Change row 3", "Add a person", "Change person 2".
+func RowTitle(l i18n.Lang, fd *engine.Field, index int, isNew bool) string {
+	noun := RowNounIn(l, fd)
 	if isNew {
-		article := "a "
-		if strings.ContainsRune("aeiou", rune(noun[0])) {
-			article = "an "
-		}
-		return "Add " + article + noun
+		return addA(l, noun)
 	}
 	if fd.IsFixedRow(index) {
-		return "Change " + fd.FixedRows[index].Label
+		return i18n.In(l, "table.change_fixed", "Label", fd.FixedRows[index].Label)
 	}
-	return "Change " + noun + " " + strconv.Itoa(index+1)
+	return i18n.In(l, "table.change_row", "Noun", noun, "Number", index+1)
+}
+
+// addA is "Add a row", "Add an item": English's article follows the noun's first letter.
+func addA(l i18n.Lang, noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return i18n.In(l, "table.add_an", "Noun", noun)
+	}
+	return i18n.In(l, "table.add_a", "Noun", noun)
 }
 
 // DecodeRow reads a posted row page into the row's answers.
@@ -314,11 +335,11 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func addLabel(t *TableView) string {
+func addLabel(ctx context.Context, t *TableView) string {
 	if t.Total == 0 {
-		return RowTitle(&engine.Field{ItemLabel: t.Noun}, 0, true)
+		return addA(i18n.From(ctx), t.Noun)
 	}
-	return "Add another " + t.Noun
+	return i18n.T(ctx, "table.add_another", "Noun", t.Noun)
 }
 
 func columnLabels(t *TableView) string {

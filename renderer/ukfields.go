@@ -1,10 +1,14 @@
 package renderer
 
 import (
+	"context"
 	"net/url"
 	"strings"
 
+	"github.com/a-h/templ"
+
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // The page side of the UK answer types: a date of birth and an address post several named parts
@@ -138,4 +142,21 @@ func wordLimitText(fd *engine.Field) string { return engine.WordLimitText(wordLi
 func partContext(f FieldView, part string) FieldView {
 	f.Context += " (" + strings.ToLower(part) + ")"
 	return f
+}
+
+// wordCountI18n are GOV.UK Frontend's character count's words in the language of ctx, as its
+// data-i18n attributes. The count's plural forms are the ones Intl.PluralRules gives for the page's
+// lang: English has one and other, Welsh zero, one, two, few, many and other, all with the noun in the
+// singular after a number ("3 gair"), so one text does for each but "one".
+func wordCountI18n(ctx context.Context) templ.Attributes {
+	a := templ.Attributes{"data-i18n.words-at-limit": i18n.T(ctx, "charcount.words_at")}
+	for _, form := range []string{"zero", "one", "two", "few", "many", "other"} {
+		under, over := "charcount.words_under_other", "charcount.words_over_other"
+		if form == "one" {
+			under, over = "charcount.words_under_one", "charcount.words_over_one"
+		}
+		a["data-i18n.words-under-limit."+form] = i18n.T(ctx, under)
+		a["data-i18n.words-over-limit."+form] = i18n.T(ctx, over)
+	}
+	return a
 }

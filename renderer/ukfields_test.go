@@ -170,7 +170,7 @@ func TestUKPasteCells(t *testing.T) {
 		{addr, "Same as child's address", map[string]any{"kind": "sameAs"}},
 		{addr, "Testertown", nil},
 	} {
-		got, problem := readCell(c.fd, c.cell, nil)
+		got, problem := readCell(context.Background(), c.fd, c.cell, nil)
 		if !reflect.DeepEqual(got, c.want) || (c.want == nil) != (problem != "") {
 			t.Errorf("%s %q: %#v, %q; want %#v", c.fd.ID, c.cell, got, problem, c.want)
 		}

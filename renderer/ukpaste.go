@@ -1,10 +1,12 @@
 package renderer
 
 import (
+	"context"
 	"regexp"
 	"strings"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // Pasting the UK answer types from a spreadsheet: each is one cell, written as the answers read
@@ -14,7 +16,7 @@ var firstNumberRE = regexp.MustCompile(`[0-9]+`)
 
 // readDateOfBirthCell reads a date of birth: a date (perhaps "(estimated)"), "Unborn, due" and a date,
 // or "Unknown, about 7 years old".
-func readDateOfBirthCell(cell string) (any, string) {
+func readDateOfBirthCell(ctx context.Context, cell string) (any, string) {
 	lower := strings.ToLower(cell)
 	switch {
 	case strings.HasPrefix(lower, "unborn"):
@@ -39,13 +41,13 @@ func readDateOfBirthCell(cell string) (any, string) {
 			return d, ""
 		}
 	}
-	return nil, engine.PasteDateOfBirthMessage(cell)
+	return nil, engine.PasteDateOfBirthMessage(string(i18n.From(ctx)), cell)
 }
 
 // readAddressCell reads an address written on one line, its parts between commas: line 1, line 2 when
 // there are enough parts, the town, and a postcode when the last part is one; or one of the other
 // answers the question offers, by its label.
-func readAddressCell(fd *engine.Field, cell string) (any, string) {
+func readAddressCell(ctx context.Context, fd *engine.Field, cell string) (any, string) {
 	for _, c := range fd.AddressChoices() {
 		if strings.EqualFold(strings.TrimSpace(cell), c.Label) {
 			return map[string]any{"kind": c.Value}, ""
@@ -64,7 +66,7 @@ func readAddressCell(fd *engine.Field, cell string) (any, string) {
 		}
 	}
 	if len(parts) < 2 {
-		return nil, engine.PasteAddressMessage(cell)
+		return nil, engine.PasteAddressMessage(string(i18n.From(ctx)), cell)
 	}
 	out["line1"], out["town"] = parts[0], parts[len(parts)-1]
 	if middle := parts[1 : len(parts)-1]; len(middle) > 0 {

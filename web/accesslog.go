@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/i18n"
 	"formportal/metrics"
 )
 
@@ -105,6 +106,6 @@ func (rr *responseRecorder) Write(b []byte) (int, error) {
 func (rr *responseRecorder) Unwrap() http.ResponseWriter { return rr.ResponseWriter }
 
 // quoteReference is the sentence on an error page that gives the request's id to quote.
-func quoteReference(r *http.Request) string {
-	return "If you contact us about this, quote reference " + requestID(r) + "."
+func quoteReference(r *http.Request, l i18n.Lang) string {
+	return i18n.In(l, "errorpage.quote", "Reference", requestID(r))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 // A draft's answers are read on every form page and written on every save, and a chronology's are a
@@ -47,12 +48,13 @@ type draft struct {
 }
 
 // checkKey is what besides its answers checking a draft depends on: the form, the case data, the
-// sections chosen and the day.
+// sections chosen, the day and the language of the messages.
 type checkKey struct {
 	form     *engine.Form
 	caseData string
 	sections string
 	today    string
+	lang     i18n.Lang
 }
 
 type span struct{ start, end int }

@@ -14,8 +14,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/addresslookup"
 	"formportal/api"
 	"formportal/casework"
+	merged "formportal/chronology" // the package; web's tests have a type of its name
 	"formportal/forms"
 	"formportal/i18n"
 	"formportal/renderer"
@@ -86,19 +88,24 @@ type Mailer interface {
 
 // App is the portal's HTTP handler.
 type App struct {
-	cfg     Config
-	store   store.Store
-	mail    Mailer
-	work    *casework.Service // every change in the life of a delegation or referral
-	forms   *forms.Library
-	scanner Scanner // nil: uploads are not scanned
-	log     *slog.Logger
-	now     func() time.Time
-	secure  bool // cookies are Secure: the portal is served over HTTPS
-	assets  http.Handler
-	asset   func(string) string
-	router  chi.Router
-	sso     *ssoClient // nil without single sign-on
+	cfg   Config
+	store store.Store
+	mail  Mailer
+	work  *casework.Service // every change in the life of a delegation or referral
+	// chronologies are the merged chronologies of requests lately viewed, for the console and the API.
+	chronologies *merged.Cache
+	forms        *forms.Library
+	scanner      Scanner              // nil: uploads are not scanned
+	lookup       addresslookup.Lookup // finds addresses by postcode; addresslookup.None: people type them
+	// lookupLimits are how many searches for addresses are allowed an hour (addressfinder.go).
+	lookupLimits lookupLimits
+	log          *slog.Logger
+	now          func() time.Time
+	secure       bool // cookies are Secure: the portal is served over HTTPS
+	assets       http.Handler
+	asset        func(string) string
+	router       chi.Router
+	sso          *ssoClient // nil without single sign-on
 
 	lastDocumentPurge time.Time // housekeeping's last look for documents no answer lists
 	// anonKey signs the CSRF tokens of visitors without a stored session.
@@ -119,6 +126,9 @@ type Options struct {
 	// Scanner checks uploads for malware (scan.Clamd). Without one, uploads are not scanned: the portal
 	// says so at start and in /readyz.
 	Scanner Scanner
+	// AddressLookup finds addresses by postcode for address questions' Find address (addresslookup.Places);
+	// nil or addresslookup.None: people type every address.
+	AddressLookup addresslookup.Lookup
 	// Webhooks is woken after each change that records an event for the case system (webhook.Sender),
 	// so its deliveries go at once; without it they go at the sender's next look.
 	Webhooks casework.Waker
@@ -175,8 +185,8 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
-		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle)}
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup, lookupLimits: defaultLookupLimits,
+		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle), chronologies: merged.NewCache(merged.CacheRows)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -232,7 +242,7 @@ func (a *App) routes() {
 	r.Get("/theme.css", a.theme)
 
 	backOffice, err := api.New(api.Options{Store: a.store, Work: a.work, Forms: a.forms, PDF: a, Logger: a.log, Now: a.now,
-		EventDays: a.cfg.Retention.Events})
+		EventDays: a.cfg.Retention.Events, Chronologies: a.chronologies})
 	if err != nil {
 		panic(err) // every option is set above
 	}
@@ -245,8 +255,8 @@ func (a *App) routes() {
 		r.Get("/referrals/new/{form}", a.overview)
 		r.Post("/referrals/new/{form}", a.startReferral)
 		r.Get("/forms/{form}/blank.pdf", a.blankPDF)
-		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
-		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
+		r.Get("/accessibility", a.staticPage("static.accessibility_title", "static.accessibility_1", "static.accessibility_2", "static.accessibility_welsh"))
+		r.Get("/privacy", a.staticPage("static.privacy_title", "static.privacy_1", "static.privacy_2", "static.privacy_3"))
 		r.Get("/terms", a.termsPage)
 
 		r.Get("/login", a.loginForm)

@@ -16,7 +16,8 @@ import (
 
 // BenchmarkMergedChronologyPage is a request's merged chronology page in the staff console: 20 agencies'
 // submitted contributions of 500 rows each about a family of six children, read from the store, merged
-// (10,000 rows in date order, same events flagged) and the first 100 drawn, on every request. Run it
+// (10,000 rows in date order, same events flagged) on the first request and taken from the merge cache
+// (chronology.Cache) on the others, and the first 100 drawn. Run it
 // beside BenchmarkChronologyPage (one professional's 500-row page) for a reference in the same run:
 //
 //	go test ./web -run '^$' -bench 'MergedChronologyPage|ChronologyPage/rows=500/draft-cache=off$' -benchmem

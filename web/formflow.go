@@ -30,6 +30,7 @@ type flow struct {
 	a        *App
 	resp     *store.Response
 	form     *engine.Form
+	lang     i18n.Lang // the language of the pages and of the engine's messages (speak)
 	caseData any
 	answers  engine.Answers
 	// draft is the draft as stored, read or saved by this flow: answers are its answers until a posted
@@ -60,6 +61,8 @@ type flow struct {
 	edited bool
 	// prefilled is what the case data gives the read-only questions, once worked out.
 	prefilled *engine.Answers
+	// searches are what Find address just found, by question, for drawing the page (addressfinder.go).
+	searches map[string]*renderer.AddressSearch
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -125,7 +128,7 @@ func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 // validate checks the flow's answers; the draft's as stored are checked once.
 func (f *flow) validate() engine.Result {
 	if f.edited {
-		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+		return f.form.Validate(f.caseData, f.answers, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 	}
 	return f.checkDraft()
 }
@@ -133,10 +136,10 @@ func (f *flow) validate() engine.Result {
 // checkDraft is the draft as stored checked, once: by whichever request asks first.
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
-	form, caseData, answers, sections := f.form, f.caseData, f.draft.answers, f.resp.Sections
+	form, caseData, answers, sections, lang := f.form, f.caseData, f.draft.answers, f.resp.Sections, f.lang
 	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly)}, func() engine.Result {
-		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today})
+		today: today.Format(time.DateOnly), lang: lang}, func() engine.Result {
+		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today, Lang: string(lang)})
 	})
 }
 
@@ -268,7 +271,8 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers, Today: f.a.now(), RequiredNow: sr.RequiredNow}
+		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches,
+		Today: f.a.now(), RequiredNow: sr.RequiredNow}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -305,6 +309,11 @@ type postOutcome struct {
 	// pasteErr why.
 	paste    map[string]string
 	pasteErr map[string]string
+	// find is the address question whose Find address was pressed, with the postcode typed; choose,
+	// that Use this address was pressed with no address chosen, so the search is shown again.
+	find         *engine.Field
+	findPostcode string
+	choose       bool
 }
 
 // post saves a posted page into the draft and works out where to go. Attachments are stored at once.
@@ -331,7 +340,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	case "add":
 		if fd := p.section.Field(arg); editableRows(fd) {
 			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
-				out.fieldErr = map[string]string{fd.ID: fmt.Sprintf("You can add up to %d %s. Remove one to add another", n, renderer.RowNouns(fd))}
+				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "table.full_add", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
 				break
 			}
 			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, "new")
@@ -347,7 +356,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		n, err := strconv.Atoi(idx)
 		if fd := p.section.Field(id); editableRows(fd) && err == nil {
 			f.rowEdits = append(f.rowEdits, removeRow(fd, n, hash))
-			out.banner = rowName(fd) + " " + strconv.Itoa(n+1) + " has been removed"
+			out.banner = i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, fd, n))
 		}
 	case "rows":
 		id, n, _ := strings.Cut(arg, ":")
@@ -371,7 +380,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 		if msg != "" {
 			out.fieldErr = map[string]string{fd.ID: msg}
 		} else {
-			out.banner = "The file has been uploaded"
+			out.banner = i18n.In(f.lang, "upload.uploaded")
 		}
 	case "remove-file":
 		id, attID, _ := strings.Cut(arg, ":")
@@ -387,6 +396,18 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 				}
 			}
 			vals[fd.ID] = kept
+		}
+	case renderer.FindAddressAction:
+		if fd := f.findableAddress(p, arg); fd != nil {
+			out.find, out.findPostcode = fd, findingAddress(fd, vals)
+		}
+	case renderer.UseAddressAction:
+		if fd := f.findableAddress(p, arg); fd != nil {
+			if chosen, ok := renderer.ChosenAddress(fd, body.values.Get(fd.ID+"."+renderer.FoundPart)); ok {
+				vals[fd.ID] = chosen
+			} else {
+				out.find, out.findPostcode, out.choose = fd, findingAddress(fd, vals), true
+			}
 		}
 	case "save":
 		out.banner, out.errors = f.saved, true
@@ -445,17 +466,17 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 // file is stored with the draft that lists it.
 func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals map[string]any) (string, error) {
 	if file == nil {
-		return "Select a file to upload", nil
+		return i18n.In(f.lang, "upload.select"), nil
 	}
 	list, _ := vals[fd.ID].([]any)
 	if fd.MaxFiles > 0 && len(list) >= fd.MaxFiles {
-		return fmt.Sprintf("You can upload up to %d files. Remove one to upload another", fd.MaxFiles), nil
+		return i18n.In(f.lang, "upload.too_many", "Max", fd.MaxFiles), nil
 	}
-	up, msg := checkUpload(fd, file)
+	up, msg := checkUpload(f.lang, fd, file)
 	if msg != "" {
 		return msg, nil
 	}
-	if msg := f.a.checkSafe(r, up); msg != "" {
+	if msg := f.a.checkSafe(r, f.lang, up); msg != "" {
 		return msg, nil
 	}
 	att := &store.Attachment{ID: store.NewID(), ResponseID: f.resp.ID, FieldID: fd.ID, Name: up.Name, Kind: up.Kind, MediaType: up.MediaType,
@@ -463,12 +484,6 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	f.addFiles = append(f.addFiles, att)
 	vals[fd.ID] = append(slices.Clip(list), map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
-}
-
-// rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
-func rowName(fd *engine.Field) string {
-	n := renderer.RowNoun(fd)
-	return strings.ToUpper(n[:1]) + n[1:]
 }
 
 // errConflict is a save refused because another tab or window changed the same page after this one was

@@ -82,6 +82,7 @@ func inLang(ctx context.Context, form *engine.Form) *engine.Form {
 	return form.In(string(i18n.From(ctx)))
 }
 
-// speak puts the flow's form in the language of ctx: its pages, print view and PDF are in it. Its
-// questions and answers are the same as the English form's, so saving and checking are unchanged.
-func (f *flow) speak(ctx context.Context) { f.form = inLang(ctx, f.form) }
+// speak puts the flow's form in the language of ctx: its pages, print view, PDF and the engine's messages
+// are in it, even where the form has no translation into it. Its questions and answers are the same as
+// the English form's, so saving and checking are unchanged.
+func (f *flow) speak(ctx context.Context) { f.form, f.lang = inLang(ctx, f.form), i18n.From(ctx) }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/a-h/templ"
 
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -78,25 +79,25 @@ func (a *App) recoverPanics(next http.Handler) http.Handler {
 func (a *App) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r), "err", err)
 	w.Header().Set("Cache-Control", "no-store")
+	l := i18n.From(r.Context())
 	if errors.Is(err, store.ErrFull) {
 		// The disk is full: nothing new can be kept until someone makes room, but nothing is lost.
 		w.Header().Set("Retry-After", "300")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		p := renderer.Page{Title: "We could not save your answers", Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
-		messagePage(p, "We could not save your answers", "Try again in a few minutes.", "Nothing you saved before is lost.", quoteReference(r)).
-			Render(context.Background(), w)
+		p := renderer.Page{Title: i18n.In(l, "errorpage.not_saved_title"), Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
+		messagePage(p, p.Title, i18n.In(l, "errorpage.not_saved_retry"), i18n.In(l, "errorpage.not_saved_kept"), quoteReference(r, l)).
+			Render(i18n.WithLang(context.Background(), l), w)
 		return
 	}
 	w.WriteHeader(http.StatusInternalServerError)
-	p := renderer.Page{Title: "Sorry, there is a problem with the service", Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
-	messagePage(p, "Sorry, there is a problem with the service", "Try again later. Anything you saved has been kept.", quoteReference(r)).
-		Render(context.Background(), w)
+	p := renderer.Page{Title: i18n.In(l, "errorpage.problem_title"), Council: a.cfg.Council, Service: a.cfg.Service, AssetPath: a.asset}
+	messagePage(p, p.Title, i18n.In(l, "errorpage.problem_text"), quoteReference(r, l)).
+		Render(i18n.WithLang(context.Background(), l), w)
 }
 
 func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNotFound)
-	a.render(w, r, messagePage(a.page(r, "Page not found"), "Page not found",
-		"If you typed the web address, check it is correct.", "If you pasted the web address, check you copied the entire address."))
+	a.render(w, r, a.messagePageOf(r, "errorpage.not_found_title", "errorpage.not_found_typed", "errorpage.not_found_pasted"))
 }
 
 // render writes a page. Pages can hold personal data, so they are never cached.
@@ -126,4 +127,14 @@ var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func messagePage(p renderer.Page, heading string, paragraphs ...string) templ.Component {
 	return renderer.MessagePage(p, heading, paragraphs)
+}
+
+// messagePageOf is a page of a heading and paragraphs, all catalogue ids, in the request's language.
+func (a *App) messagePageOf(r *http.Request, title string, paragraphs ...string) templ.Component {
+	ctx := r.Context()
+	texts := make([]string, len(paragraphs))
+	for i, id := range paragraphs {
+		texts[i] = i18n.T(ctx, id)
+	}
+	return messagePage(a.page(r, i18n.T(ctx, title)), i18n.T(ctx, title), texts...)
 }

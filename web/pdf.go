@@ -25,7 +25,7 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 	t := func(id string) string { return i18n.In(l, "pdf."+id) }
 	var h []pdf.HeaderLine
 	if resp.Kind == store.KindDelegation {
-		for _, c := range caseChildren(f.form, f.caseData) {
+		for _, c := range caseChildrenIn(l, f.form, f.caseData) {
 			h = append(h, pdf.HeaderLine{Label: t("name"), Value: c.Name + "   " + t("dob") + " " + c.DOB})
 		}
 		m, _ := f.caseData.(map[string]any)
@@ -33,7 +33,7 @@ func (a *App) pdfHeader(f *flow) []pdf.HeaderLine {
 		str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
 		due := t("no_due_date")
 		if resp.DueDate != "" {
-			due = casework.DateLong(resp.DueDate)
+			due = casework.DateIn(l, resp.DueDate)
 		}
 		h = append(h, pdf.HeaderLine{Label: t("form_type"), Value: f.form.Title}, pdf.HeaderLine{Label: t("required_by"), Value: due},
 			pdf.HeaderLine{Label: t("sent_by"), Value: str(sender, "name")})
@@ -71,7 +71,8 @@ func (a *App) flowPDF(f *flow) (string, []byte, error) {
 	doc := pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
 		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now(), Changes: f.changes}
 	if f.changes != nil {
-		doc.ChangesTitle = "Changes since it was returned"
+		l, _ := i18n.Parse(f.form.Lang())
+		doc.ChangesTitle = i18n.In(l, "console.changes.title")
 	}
 	res, err := pdf.Render(&buf, doc)
 	if err != nil {

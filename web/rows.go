@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 )
 
@@ -109,10 +111,10 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", "Paste the "+renderer.RowNouns(fd)+" copied from the spreadsheet")
+		out.setPaste(fd, "", i18n.In(f.lang, "table.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
-	pasted := renderer.ReadPaste(fd, text, f.form.Children(f.caseData))
+	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
 	if pasted.Problem != "" {
 		out.setPaste(fd, text, pasted.Problem)
 		return
@@ -121,7 +123,8 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
-	line := func() int { // the line in the box drawn again that the next kept row will be on
+	overflowLast := false // the last problem is of the rows beyond what the table holds: said once for a run of them
+	line := func() int {  // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
 		}
@@ -131,16 +134,18 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
-				where := "Line " + strconv.Itoa(line())
+				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
-					where += ", " + p.Column
+					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
 				}
-				problems = append(problems, where+": "+p.Message)
+				problems = append(problems, i18n.In(f.lang, "table.paste_problem", "Where", where, "Message", p.Message))
+				overflowLast = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if len(kept) == 0 || len(problems) == 0 || !strings.HasPrefix(problems[len(problems)-1], "You can add up to") {
-				problems = append(problems, "You can add up to "+strconv.Itoa(renderer.MaxRows(fd))+" "+renderer.RowNouns(fd)+": the "+renderer.RowNouns(fd)+" from line "+strconv.Itoa(line())+" on have not been added")
+			if !overflowLast {
+				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				overflowLast = true
 			}
 			kept = append(kept, row)
 		default:
@@ -158,11 +163,10 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			ordered, _ := fd.OrderRows(rows)
 			return ordered, nil
 		}})
-		noun := renderer.RowNouns(fd)
+		msg := i18n.In(f.lang, "table.pasted", "Count", len(add), "Nouns", renderer.RowNounsIn(f.lang, fd))
 		if len(add) == 1 {
-			noun = strings.ToLower(rowName(fd))
+			msg = i18n.In(f.lang, "table.pasted_one", "Noun", renderer.RowNounIn(f.lang, fd))
 		}
-		msg := strconv.Itoa(len(add)) + " " + noun + " added from your paste"
 		if out.banner != "" {
 			msg = out.banner + ". " + msg
 		}
@@ -223,7 +227,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if t.index < 0 {
 		index, param = len(rows), "new"
 	}
-	title := renderer.RowTitle(t.field, index, t.index < 0)
+	title := renderer.RowTitle(f.lang, t.field, index, t.index < 0)
 	prefix := ""
 	if p.child != nil {
 		prefix = "children." + p.child.ID + "."
@@ -234,18 +238,20 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang,
+			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
-		v.AddAnother = "Save and add another " + strings.ToLower(rowName(t.field))
+		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
 	}
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	v.Page.Errors = append(renderer.FinderErrors(v.Fields), v.Page.Errors...)
 	return v
 }
 
@@ -275,7 +281,7 @@ func (f *flow) validateRow(p page, fd *engine.Field, row map[string]any, index i
 	if p.child != nil {
 		child = p.child.ID
 	}
-	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now()})
+	return f.form.ValidateRow(f.caseData, f.answers, fd, child, row, index, engine.ValidateOptions{Sections: f.resp.Sections, Today: f.a.now(), Lang: string(f.lang)})
 }
 
 // postRow saves a posted row page: the row checked on its own and saved, problems or not, so nothing
@@ -293,7 +299,14 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		index = len(rows)
 	}
 	row := renderer.DecodeRow(t.field, body.values)
+	finding := f.rowFinding(t.field, body, row)
 	if t.index < 0 && !t.field.RowAnswered(row) {
+		if finding != nil { // Find address with nothing typed: no postcode
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, index, finding.field): a.findAddress(r, "")}
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			a.renderRow(w, r, f.rowView(r, p, t, row, nil))
+			return
+		}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, f.rowView(r, p, t, row, f.validateRow(p, t.field, row, index)))
 		return
@@ -315,8 +328,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		if v.Fields[0].Field.Type == engine.TypeDate {
 			first += "-day"
 		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: "You can add up to " + strconv.Itoa(renderer.MaxRows(t.field)) + " " +
-			renderer.RowNouns(t.field) + ", and the " + renderer.RowNoun(t.field) + " has not been added. Remove one to add another"}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "table.full_not_added", "Max", renderer.MaxRows(t.field),
+			"Nouns", renderer.RowNounsIn(f.lang, t.field), "Noun", renderer.RowNounIn(f.lang, t.field))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return
@@ -330,10 +343,27 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	fragment := r.URL.Query().Get(partParam) == "row"
 	if at < 0 { // left blank: removed
 		if fragment {
-			a.renderTableRows(w, r, f, p, t.field, -1, rowName(t.field)+" "+strconv.Itoa(t.index+1)+" has been removed")
+			a.renderTableRows(w, r, f, p, t.field, -1, i18n.In(f.lang, "table.removed", "Row", renderer.RowLegend(f.lang, t.field, t.index)))
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
+		return
+	}
+	if finding != nil {
+		// Saved, and drawn again with what was found (or with the address chosen in its lines).
+		saved := rowTarget{field: t.field, index: at}
+		if finding.search {
+			s := a.findAddress(r, finding.postcode)
+			if finding.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, at, finding.field): s}
+		}
+		v := f.rowView(r, p, saved, row, nil)
+		if len(v.Page.Errors) > 0 {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		a.renderRow(w, r, v)
 		return
 	}
 	if errs := f.validateRow(p, t.field, row, at); len(errs) > 0 {
@@ -343,7 +373,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 	switch {
 	case fragment:
-		a.renderTableRows(w, r, f, p, t.field, at, rowTitle(t.field, at)+" has been saved")
+		a.renderTableRows(w, r, f, p, t.field, at, i18n.In(f.lang, "table.saved", "Row", renderer.RowLegend(f.lang, t.field, at)))
 	case body.values.Get("action") == "save-add" && len(rowsOf(f.pageValues(p)[t.field.ID])) < renderer.MaxRows(t.field):
 		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, "new"), http.StatusSeeOther)
 	default:
@@ -380,12 +410,4 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 	v := renderer.BuildField(in, fd)
 	v.Table.Announce = announce
 	a.render(w, r, renderer.TableRows(v))
-}
-
-// rowTitle names the row at index in notices: "Row 4", or a fixed row's label ("GP").
-func rowTitle(fd *engine.Field, index int) string {
-	if fd.IsFixedRow(index) {
-		return fd.FixedRows[index].Label
-	}
-	return rowName(fd) + " " + strconv.Itoa(index+1)
 }

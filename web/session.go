@@ -331,8 +331,7 @@ func (a *App) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.log.Warn("csrf check failed", "path", r.URL.Path, "remote", r.RemoteAddr)
 	a.auditRefusal(r, actorOf(r), "refused: no valid CSRF token", "")
 	w.WriteHeader(http.StatusForbidden)
-	a.render(w, r, messagePage(a.page(r, "Your page has expired"), "Your page has expired",
-		"For your security, the page you were using has expired. Go back, reload the page and try again. Anything you saved is kept."))
+	a.render(w, r, a.messagePageOf(r, "errorpage.expired_title", "errorpage.expired_text"))
 }
 
 // requireUser sends anyone not signed in (or not fully registered) to the login page, remembering where

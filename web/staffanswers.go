@@ -6,6 +6,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -84,7 +85,7 @@ func (a *App) staffAnswersPage(kind store.Kind) http.HandlerFunc {
 // staffAnswersView draws the staff-only questions with these answers, and the problems with them.
 func (a *App) staffAnswersView(r *http.Request, f *flow, resp *store.Response, sections []*engine.Section, values map[string]any, errs []engine.FieldError) renderer.StaffAnswersView {
 	base := "/staff/" + string(resp.Kind) + "s/" + resp.ID
-	v := renderer.StaffAnswersView{Page: a.page(r, "Staff answers - "+f.form.Title), FormTitle: f.form.Title,
+	v := renderer.StaffAnswersView{Page: a.page(r, i18n.T(r.Context(), "fields.staff_answers.page_title", "Form", f.form.Title)), FormTitle: f.form.Title,
 		Action: base + "/staff-answers", BackHref: base}
 	for _, s := range sections {
 		var own []engine.FieldError

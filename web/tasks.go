@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -47,12 +46,18 @@ func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response,
 	return resp, true
 }
 
-// caseChildren are the children a response is about: the sibling group, or the one child.
+// caseChildren are the children a response is about: the sibling group, or the one child, their dates
+// of birth as the staff console shows them.
 func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
+	return caseChildrenIn(i18n.English, form, caseData)
+}
+
+// caseChildrenIn is caseChildren with the dates of birth in l.
+func caseChildrenIn(l i18n.Lang, form *engine.Form, caseData any) []renderer.ChildLine {
 	var out []renderer.ChildLine
 	if form.Scope == engine.ScopeFamily {
 		for _, c := range form.Children(caseData) {
-			out = append(out, renderer.ChildLine{Name: c.Name, DOB: casework.DateLong(c.DOB)})
+			out = append(out, renderer.ChildLine{Name: c.Name, DOB: casework.DateIn(l, c.DOB)})
 		}
 		return out
 	}
@@ -60,37 +65,40 @@ func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
 	child, _ := m["child"].(map[string]any)
 	if name, _ := child["name"].(string); name != "" {
 		dob, _ := child["dob"].(string)
-		out = append(out, renderer.ChildLine{Name: name, DOB: casework.DateLong(dob)})
+		out = append(out, renderer.ChildLine{Name: name, DOB: casework.DateIn(l, dob)})
 	}
 	return out
 }
 
-// taskName is how a task is named in lists: "Aurora Boreo and 1 sibling".
-func taskName(children []renderer.ChildLine) string {
+// taskNameIn is how a task is named in the lists, in l: "Aurora Boreo and 1 sibling".
+func taskNameIn(l i18n.Lang, children []renderer.ChildLine) string {
 	switch len(children) {
 	case 0:
-		return "Unnamed"
+		return i18n.In(l, "tasks.unnamed")
 	case 1:
 		return children[0].Name
 	case 2:
-		return children[0].Name + " and 1 sibling"
+		return i18n.In(l, "tasks.one_sibling", "Name", children[0].Name)
 	}
-	return fmt.Sprintf("%s and %d siblings", children[0].Name, len(children)-1)
+	return i18n.In(l, "tasks.siblings", "Name", children[0].Name, "Count", len(children)-1)
 }
 
-func (a *App) taskRow(resp *store.Response, link bool) renderer.TaskRow {
-	row := renderer.TaskRow{ID: resp.ID, FormType: resp.FormID, DueDate: "No due date", Comments: resp.Comments, Status: string(resp.Status)}
+// taskRow is a task as the professional's lists show it, in the language of ctx.
+func (a *App) taskRow(ctx context.Context, resp *store.Response, link bool) renderer.TaskRow {
+	l := i18n.From(ctx)
+	row := renderer.TaskRow{ID: resp.ID, FormType: resp.FormID, DueDate: i18n.In(l, "tasks.no_due_date"), Comments: resp.Comments, Status: string(resp.Status)}
 	if resp.DueDate != "" {
-		row.DueDate = casework.DateLong(resp.DueDate)
+		row.DueDate = casework.DateIn(l, resp.DueDate)
 	}
 	if form := a.forms.Version(resp.FormID, resp.FormVersion); form != nil {
+		form = inLang(ctx, form)
 		row.FormType = form.Title
 		var caseData any
 		json.Unmarshal(resp.CaseData, &caseData)
-		row.Name = taskName(caseChildren(form, caseData))
+		row.Name = taskNameIn(l, caseChildrenIn(l, form, caseData))
 	}
 	if resp.Status == store.StatusReturned && resp.ReturnComment != "" {
-		row.Comments = "Returned for more information: " + resp.ReturnComment
+		row.Comments = i18n.In(l, "tasks.returned", "Comment", resp.ReturnComment)
 	}
 	if link {
 		row.Href = "/tasks/" + resp.ID
@@ -106,20 +114,20 @@ func (a *App) tasks(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	v := renderer.TasksView{Page: a.page(r, "Tasks")}
+	v := renderer.TasksView{Page: a.page(r, i18n.T(r.Context(), "tasks.title"))}
 	recent := a.now().AddDate(0, 0, -recentDays)
 	byDueDate(list)
 	for _, resp := range list {
 		switch resp.Status {
 		case store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned:
-			v.Current = append(v.Current, a.taskRow(resp, true))
+			v.Current = append(v.Current, a.taskRow(r.Context(), resp, true))
 		case store.StatusRetracted:
 			if resp.UpdatedAt.After(recent) {
-				v.Retracted = append(v.Retracted, a.taskRow(resp, false))
+				v.Retracted = append(v.Retracted, a.taskRow(r.Context(), resp, false))
 			}
 		case store.StatusSubmitted:
 			if resp.SubmittedAt.After(recent) {
-				v.Submitted = append(v.Submitted, a.taskRow(resp, true))
+				v.Submitted = append(v.Submitted, a.taskRow(r.Context(), resp, true))
 			}
 		}
 	}
@@ -145,10 +153,11 @@ func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error)
 	m, _ := f.caseData.(map[string]any)
 	sender, _ := m["sender"].(map[string]any)
 	str := func(mm map[string]any, k string) string { s, _ := mm[k].(string); return s }
-	h := renderer.TaskHeaderView{Children: caseChildren(f.form, f.caseData), FormType: f.form.Title, RequiredBy: "No due date specified",
+	l := i18n.From(ctx)
+	h := renderer.TaskHeaderView{Children: caseChildrenIn(l, f.form, f.caseData), FormType: f.form.Title, RequiredBy: i18n.In(l, "pdf.no_due_date"),
 		SentBy: str(sender, "name"), Department: str(sender, "department"), SenderAddr: str(sender, "address"), Comments: resp.Comments}
 	if resp.DueDate != "" {
-		h.RequiredBy = casework.DateLong(resp.DueDate)
+		h.RequiredBy = casework.DateIn(l, resp.DueDate)
 	}
 	child, _ := m["child"].(map[string]any)
 	h.Address = str(child, "address")
@@ -156,7 +165,7 @@ func (a *App) taskFlow(ctx context.Context, resp *store.Response) (*flow, error)
 		h.Address = str(m, "address")
 	}
 	f.header = renderer.TaskHeader(h)
-	f.headerSummary = "About " + taskName(h.Children) + ": " + f.form.Title
+	f.headerSummary = i18n.In(l, "tasks.about", "Name", taskNameIn(l, h.Children), "Form", f.form.Title)
 	return f, nil
 }
 
@@ -226,20 +235,20 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	}
 	v := f.view(r, res, pages, i, showErrors && !f.readOnly)
 	if key := r.URL.Query().Get(savedParam); key != "" {
-		v.Page.Banner = savedBanner(pages[i], key)
+		v.Page.Banner = savedBanner(f.lang, pages[i], key)
 	}
 	a.render(w, r, renderer.FormPage(v))
 }
 
-// savedBanner is the notice after a row was saved: "Row 4 has been saved".
-func savedBanner(p page, key string) string {
+// savedBanner is the notice after a row was saved, in l: "Row 4 has been saved".
+func savedBanner(l i18n.Lang, p page, key string) string {
 	id, idx, _ := strings.Cut(key, ".")
 	n, err := strconv.Atoi(idx)
 	fd := p.section.Field(id)
 	if err != nil || !editableRows(fd) {
 		return ""
 	}
-	return rowTitle(fd, n) + " has been saved"
+	return i18n.In(l, "table.saved", "Row", renderer.RowLegend(l, fd, n))
 }
 
 func (a *App) taskPost(w http.ResponseWriter, r *http.Request) {
@@ -290,8 +299,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		// No page offers to remove a fixed row: a crafted post. Nothing saved.
 		a.log.Warn("fixed row removal refused", "path", r.URL.Path)
 		w.WriteHeader(http.StatusBadRequest)
-		a.render(w, r, messagePage(a.page(r, "That row cannot be removed"), "That row cannot be removed",
-			"The rows a table starts with are always part of it, so nothing was removed or saved.", "Go back to the form. Anything you saved before is kept."))
+		a.render(w, r, a.messagePageOf(r, "errorpage.fixed_row_title", "errorpage.fixed_row_text", "errorpage.fixed_row_back"))
 		return
 	case errors.Is(err, errRowChanged):
 		// The row to remove was changed or removed in another window: nothing saved, the page as stored.
@@ -301,7 +309,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		}
 		out = postOutcome{fieldErr: map[string]string{}}
 		for _, e := range f.rowEdits {
-			out.fieldErr[e.field.ID] = "This " + strings.ToLower(rowName(e.field)) + " was changed or removed in another tab or window, so nothing was removed. Check the " + renderer.RowNouns(e.field) + " and try again"
+			out.fieldErr[e.field.ID] = i18n.In(f.lang, "table.changed_elsewhere", "Noun", renderer.RowNounIn(f.lang, e.field), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
@@ -331,6 +339,12 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		if i = f.find(pages, p.key()); i < 0 {
 			i = 0
 		}
+		if out.find != nil {
+			f.searches = map[string]*renderer.AddressSearch{out.find.ID: a.findAddress(r, out.findPostcode)}
+			if s := f.searches[out.find.ID]; out.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+		}
 		v := f.view(r, res, pages, i, out.errors)
 		v.Page.Banner = out.banner
 		if out.check {
@@ -350,6 +364,11 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 					}
 				}
 			}
+		}
+		if errs := renderer.FinderErrors(v.Fields); len(errs) > 0 {
+			v.Page.Banner = ""
+			v.Page.Errors = append(errs, v.Page.Errors...)
+			status = http.StatusUnprocessableEntity
 		}
 		for id, text := range out.paste {
 			for k := range v.Fields {
@@ -414,14 +433,11 @@ func (a *App) unreadablePost(w http.ResponseWriter, r *http.Request, err error) 
 	a.log.Warn("page post refused", "path", r.URL.Path, "err", err)
 	if errors.Is(err, errPageTooLarge) {
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
-		a.render(w, r, messagePage(a.page(r, "There is too much on this page to save"), "There is too much on this page to save",
-			"The page you sent has more than this form accepts, so it was not saved.",
-			"Go back, shorten your answers or remove some rows, and save again. Anything you saved before is kept."))
+		a.render(w, r, a.messagePageOf(r, "errorpage.too_much_title", "errorpage.too_much_text", "errorpage.too_much_back"))
 		return
 	}
 	w.WriteHeader(http.StatusBadRequest)
-	a.render(w, r, messagePage(a.page(r, "Your answers could not be saved"), "Your answers could not be saved",
-		"The page you sent did not arrive whole, so it was not saved.", "Go back and save again. Anything you saved before is kept."))
+	a.render(w, r, a.messagePageOf(r, "errorpage.unreadable_title", "errorpage.unreadable_text", "errorpage.unreadable_back"))
 }
 
 // submitProblems lists what stops a submission, each linked to its page.
@@ -459,7 +475,7 @@ func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
 				n, counted[key+"/"+table] = len(more), len(more)
 				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
 			}
-			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-renderer.MaxRowProblems, fd.Label)
+			more[n].Message = i18n.In(f.lang, "table.more_problems", "Count", listed[key+"/"+table]-renderer.MaxRowProblems, "Table", fd.Label)
 			continue
 		}
 		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)
@@ -475,12 +491,13 @@ func (a *App) taskSubmitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	res := f.validate()
 	problems := f.submitProblems(res)
-	p := a.page(r, "Submit contribution")
+	ctx := r.Context()
+	p := a.page(r, i18n.T(ctx, "task.submit"))
 	if len(problems) > 0 {
-		p.Title = "You cannot submit yet"
+		p.Title = i18n.T(ctx, "confirm.cannot_yet")
 	}
-	a.render(w, r, renderer.SubmitPage(p, f.form.Title, "Submit contribution", f.base, f.base+"/submit", problems,
-		"When you submit, your contribution is sent to the council's children's social care system and you can no longer change it."))
+	a.render(w, r, renderer.SubmitPage(p, f.form.Title, i18n.T(ctx, "task.submit"), f.base, f.base+"/submit", problems,
+		i18n.T(ctx, "tasks.submit_intro")))
 }
 
 func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
@@ -497,9 +514,10 @@ func (a *App) taskSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.log.Info("contribution submitted", "response", resp.ID)
-	p := a.page(r, "Contribution submitted")
-	a.render(w, r, renderer.ConfirmationPage(p, "Contribution submitted", resp.Reference,
-		"Your contribution has been sent to the council's children's social care system. You can find it under Recently Submitted Tasks.", "/tasks", "Back to your tasks"))
+	ctx := r.Context()
+	p := a.page(r, i18n.T(ctx, "tasks.submitted_title"))
+	a.render(w, r, renderer.ConfirmationPage(p, i18n.T(ctx, "tasks.submitted_title"), resp.Reference,
+		i18n.T(ctx, "tasks.submitted_text"), "/tasks", i18n.T(ctx, "tasks.back")))
 }
 
 func (a *App) taskFile(w http.ResponseWriter, r *http.Request) {
@@ -537,7 +555,7 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 	res := f.validate()
 	ro := *f
 	ro.readOnly = true
-	v := renderer.PrintView{Page: f.a.page(r, "Print - "+f.form.Title), FormTitle: f.form.Title, Header: f.header, Back: f.base, Reference: f.resp.Reference}
+	v := renderer.PrintView{Page: f.a.page(r, i18n.T(r.Context(), "print.title", "Form", f.form.Title)), FormTitle: f.form.Title, Header: f.header, Back: f.base, Reference: f.resp.Reference}
 	for _, p := range f.pages(res) {
 		sec := renderer.PrintSection{Title: p.section.Title}
 		if p.child != nil {
@@ -546,7 +564,7 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
 			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed,
-			Form: f.form, Answers: f.answers, Print: true}
+			Form: f.form, Answers: f.answers, Print: true, Lang: f.lang}
 		if p.child != nil {
 			in.Prefix = "children." + p.child.ID + "." // where the child's computed values are
 			in.Child = p.child.ID
@@ -564,7 +582,7 @@ func (a *App) reassignForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	a.render(w, r, renderer.ReassignPage(renderer.ReassignView{Page: a.page(r, "Re-assign a task"), Task: a.taskRow(resp, false)}))
+	a.render(w, r, renderer.ReassignPage(renderer.ReassignView{Page: a.page(r, i18n.T(r.Context(), "reassign.title")), Task: a.taskRow(r.Context(), resp, false)}))
 }
 
 func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
@@ -573,18 +591,18 @@ func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r)
-	v := renderer.ReassignView{Page: a.page(r, "Re-assign a task"), Task: a.taskRow(resp, false),
+	v := renderer.ReassignView{Page: a.page(r, i18n.T(r.Context(), "reassign.title")), Task: a.taskRow(r.Context(), resp, false),
 		Name: strings.TrimSpace(r.PostFormValue("name")), Email: normaliseEmail(r.PostFormValue("email")), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	if v.Name == "" {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "name", Message: "Enter your colleague's full name"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "name", Message: i18n.T(r.Context(), "reassign.enter_name")})
 	}
 	if msg := emailProblem(v.Email); msg != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: msg})
 	} else if v.Email == u.Email {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: "Enter the email address of a colleague, not your own"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(r.Context(), "reassign.not_own")})
 	}
 	if v.Reason == "" {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: "Enter the reason for re-assigning the task"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: i18n.T(r.Context(), "reassign.enter_reason")})
 	}
 	if len(v.Page.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -600,9 +618,10 @@ func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p := a.page(r, "Task re-assigned")
-	a.render(w, r, renderer.ConfirmationPage(p, "Task re-assigned", "",
-		"The task has been passed to "+v.Name+" ("+v.Email+"). They will get an email asking them to sign in, and the council can see that you re-assigned it.", "/tasks", "Back to your tasks"))
+	ctx := r.Context()
+	p := a.page(r, i18n.T(ctx, "reassign.done_title"))
+	a.render(w, r, renderer.ConfirmationPage(p, i18n.T(ctx, "reassign.done_title"), "",
+		i18n.T(ctx, "reassign.done_text", "Name", v.Name, "Email", v.Email), "/tasks", i18n.T(ctx, "tasks.back")))
 }
 
 // --- automatic replies ------------------------------------------------------------------------------
@@ -625,18 +644,18 @@ func (a *App) autoReplies(w http.ResponseWriter, r *http.Request) {
 		if ar.EndsOn < today {
 			continue // finished replies are no longer shown
 		}
-		rows = append(rows, renderer.AutoReplyRow{ID: ar.ID, Starts: casework.DateLong(ar.StartsOn), Ends: casework.DateLong(ar.EndsOn), Message: ar.Message,
+		rows = append(rows, renderer.AutoReplyRow{ID: ar.ID, Starts: casework.DateIn(i18n.From(r.Context()), ar.StartsOn), Ends: casework.DateIn(i18n.From(r.Context()), ar.EndsOn), Message: ar.Message,
 			Active: ar.StartsOn <= today})
 	}
-	p := a.page(r, "Automatic replies")
+	p := a.page(r, i18n.T(r.Context(), "autoreply.list_title"))
 	if r.URL.Query().Get("saved") != "" {
-		p.Banner = "Your automatic reply has been saved"
+		p.Banner = i18n.T(r.Context(), "autoreply.saved")
 	}
 	a.render(w, r, renderer.AutoRepliesPage(p, rows))
 }
 
 func (a *App) autoReplyForm(w http.ResponseWriter, r *http.Request) {
-	v := renderer.AutoReplyForm{Page: a.page(r, "Automatic reply")}
+	v := renderer.AutoReplyForm{Page: a.page(r, i18n.T(r.Context(), "autoreply.title"))}
 	if id := chi.URLParam(r, "reply"); id != "" {
 		list, err := a.store.AutoReplies(r.Context(), userFrom(r).ID)
 		if err != nil {
@@ -668,28 +687,32 @@ func splitDate(s string) (y, m, d string) {
 	return strconv.Itoa(t.Year()), strconv.Itoa(int(t.Month())), strconv.Itoa(t.Day())
 }
 
+// maxAutoReply is the most characters an automatic reply's message may have.
+const maxAutoReply = 1000
+
 func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r)
 	id := chi.URLParam(r, "reply")
-	v := renderer.AutoReplyForm{Page: a.page(r, "Automatic reply"), ID: id, Message: strings.TrimSpace(r.PostFormValue("message")),
+	v := renderer.AutoReplyForm{Page: a.page(r, i18n.T(r.Context(), "autoreply.title")), ID: id, Message: strings.TrimSpace(r.PostFormValue("message")),
 		StartDay: r.PostFormValue("start.day"), StartMonth: r.PostFormValue("start.month"), StartYear: r.PostFormValue("start.year"),
 		EndDay: r.PostFormValue("end.day"), EndMonth: r.PostFormValue("end.month"), EndYear: r.PostFormValue("end.year")}
-	start, startErr := simpleDate(v.StartDay, v.StartMonth, v.StartYear, "start date")
-	end, endErr := simpleDate(v.EndDay, v.EndMonth, v.EndYear, "end date")
+	ctx := r.Context()
+	start, startErr := simpleDateIn(i18n.From(ctx), v.StartDay, v.StartMonth, v.StartYear, i18n.T(ctx, "autoreply.start_name"))
+	end, endErr := simpleDateIn(i18n.From(ctx), v.EndDay, v.EndMonth, v.EndYear, i18n.T(ctx, "autoreply.end_name"))
 	if startErr != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "start-day", Message: startErr})
 	}
 	if endErr != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: endErr})
 	} else if startErr == "" && end < start {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: "The end date must be the same as or after the start date"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: i18n.T(ctx, "autoreply.end_before_start")})
 	} else if end < a.now().Format(time.DateOnly) {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: "The end date must be today or in the future"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "end-day", Message: i18n.T(ctx, "autoreply.end_past")})
 	}
 	if v.Message == "" {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: "Enter a message"})
-	} else if len([]rune(v.Message)) > 1000 {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: "The message must be 1000 characters or fewer"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: i18n.T(ctx, "autoreply.enter_message")})
+	} else if len([]rune(v.Message)) > maxAutoReply {
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "message", Message: i18n.T(ctx, "autoreply.message_too_long", "Max", maxAutoReply)})
 	}
 	if len(v.Page.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -733,21 +756,27 @@ func (a *App) deleteAutoReply(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/auto-replies", http.StatusSeeOther)
 }
 
-// simpleDate checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the message.
+// simpleDate checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the
+// message in English (the staff console's).
 func simpleDate(day, month, year, name string) (string, string) {
+	return simpleDateIn(i18n.English, day, month, year, name)
+}
+
+// simpleDateIn is simpleDate with the message in l; name is the date's name in l, as its sentence has it.
+func simpleDateIn(l i18n.Lang, day, month, year, name string) (string, string) {
 	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
 	if day == "" && month == "" && year == "" {
-		return "", "Enter the " + name
+		return "", i18n.In(l, "date.enter", "Name", name)
 	}
 	d, err1 := strconv.Atoi(day)
 	m, err2 := strconv.Atoi(month)
 	y, err3 := strconv.Atoi(year)
 	if err1 != nil || err2 != nil || err3 != nil || len(year) != 4 {
-		return "", "The " + name + " must be a real date"
+		return "", i18n.In(l, "date.real", "Name", name)
 	}
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
 	if t.Day() != d || int(t.Month()) != m {
-		return "", "The " + name + " must be a real date"
+		return "", i18n.In(l, "date.real", "Name", name)
 	}
 	return t.Format(time.DateOnly), ""
 }

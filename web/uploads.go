@@ -10,6 +10,8 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"formportal/engine"
+	"formportal/i18n"
+	"formportal/renderer"
 	"formportal/scan"
 )
 
@@ -46,25 +48,25 @@ func fileLimit(fd *engine.Field) int64 {
 }
 
 // checkUpload decides whether the field accepts an uploaded file, by content and size. The message says
-// what to do, in GOV.UK's words.
-func checkUpload(fd *engine.Field, file *postedFile) (*checkedUpload, string) {
+// what to do, in GOV.UK's words, in l.
+func checkUpload(l i18n.Lang, fd *engine.Field, file *postedFile) (*checkedUpload, string) {
 	name := cleanFileName(file.name)
 	limit := fileLimit(fd)
 	if file.tooLarge || int64(len(file.content)) > limit {
-		return nil, fmt.Sprintf("The selected file must be smaller than %s MB", trimFloat(float64(limit)/(1<<20)))
+		return nil, i18n.In(l, "upload.too_large", "MB", trimFloat(float64(limit)/(1<<20)))
 	}
 	if len(file.content) == 0 {
-		return nil, "The selected file is empty"
+		return nil, i18n.In(l, "upload.empty")
 	}
 	content := file.content
 	mt := mimetype.Detect(content)
 	for _, s := range spreadsheetTypes {
 		if mt.Is(s) {
-			return nil, "Spreadsheets cannot be uploaded. Save the spreadsheet as a PDF and upload that instead"
+			return nil, i18n.In(l, "upload.spreadsheet")
 		}
 	}
 	if strings.EqualFold(filepath.Ext(name), ".csv") || strings.EqualFold(filepath.Ext(name), ".xlsx") || strings.EqualFold(filepath.Ext(name), ".xls") {
-		return nil, "Spreadsheets cannot be uploaded. Save the spreadsheet as a PDF and upload that instead"
+		return nil, i18n.In(l, "upload.spreadsheet")
 	}
 	kind := ""
 	for _, k := range fd.Accept {
@@ -75,11 +77,7 @@ func checkUpload(fd *engine.Field, file *postedFile) (*checkedUpload, string) {
 		}
 	}
 	if kind == "" {
-		var allowed []string
-		for _, k := range fd.Accept {
-			allowed = append(allowed, engine.AttachmentKinds[k])
-		}
-		return nil, "The selected file must be " + joinOr(allowed)
+		return nil, i18n.In(l, "upload.wrong_kind", "Kinds", renderer.JoinOr(l, renderer.AttachmentKinds(l, fd.Accept)))
 	}
 	return &checkedUpload{Name: name, Kind: kind, MediaType: mt.String(), Content: content}, ""
 }
@@ -119,24 +117,17 @@ func cleanFileName(name string) string {
 	return name
 }
 
-func joinOr(parts []string) string {
-	if len(parts) <= 1 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
-}
-
 func trimFloat(f float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", f), "0"), ".")
 }
 
 // checkSafe refuses a document that carries malware, or a PDF that would run something when opened. A
 // scanner that cannot be reached refuses the file too: an unchecked file is never kept as if it were clean.
-func (a *App) checkSafe(r *http.Request, up *checkedUpload) string {
+func (a *App) checkSafe(r *http.Request, l i18n.Lang, up *checkedUpload) string {
 	if up.Kind == "pdf" {
 		if what := scan.PDFActiveContent(up.Content); what != "" {
 			a.log.Warn("upload refused: active PDF", "path", r.URL.Path, "content", what)
-			return "The selected PDF contains " + what + ", which the portal does not accept. Save it as a new PDF without it (for example, print it to PDF) and upload that"
+			return i18n.In(l, "upload.active_pdf", "What", what)
 		}
 	}
 	if a.scanner == nil {
@@ -145,11 +136,11 @@ func (a *App) checkSafe(r *http.Request, up *checkedUpload) string {
 	res, err := a.scanner.Scan(r.Context(), up.Content)
 	if err != nil {
 		a.log.Error("upload not scanned", "path", r.URL.Path, "err", err)
-		return "The selected file could not be checked for viruses. Try again in a few minutes"
+		return i18n.In(l, "upload.not_scanned")
 	}
 	if res.Threat != "" {
 		a.log.Warn("upload refused: virus", "path", r.URL.Path, "threat", res.Threat)
-		return "The selected file contains a virus"
+		return i18n.In(l, "upload.virus")
 	}
 	return ""
 }
