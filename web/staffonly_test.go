@@ -213,6 +213,17 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 		t.Errorf("the submission does not have staff's new answer: %s", raw)
 	}
 	walk("after staff changed their answer")
+
+	// Returned for more information, no comment may be on a staff-only question: the professional reads them.
+	code, _ = e.api(key, "POST", "/delegations/"+id+"/return", map[string]any{"reason": "Insufficient Detail",
+		"marks": []map[string]any{{"path": "manager_decision", "comment": "STAFF-DECISION-9Z"}}})
+	if code != http.StatusBadRequest {
+		t.Errorf("a return commenting on a staff-only question: %d, want 400", code)
+	}
+	staff.get("/staff/delegations/" + id + "/return").status(http.StatusOK)
+	if strings.Contains(staff.last, "manager_decision") {
+		t.Error("the return page offers a comment on a staff-only question")
+	}
 }
 
 // postMultipart posts fields as a browser posts a page's form: multipart, with the page's CSRF token.
