@@ -4,7 +4,6 @@
 package engine
 
 import (
-	"strconv"
 	"strings"
 
 	"formportal/i18n"
@@ -185,28 +184,6 @@ func formatDateOfBirth(m map[string]any) string {
 		return labelAgeUnknownPrefix + formatNumber(age) + " years old"
 	}
 	return ""
-}
-
-// WordLimitText says a textarea's word limit, as GOV.UK's character count does before its script runs.
-func WordLimitText(n int) string { return "You can enter up to " + strconv.Itoa(n) + " words" }
-
-// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes.
-func UKNotes(fd *Field) []string {
-	var out []string
-	switch fd.Type {
-	case TypeNHSNumber:
-		out = append(out, "10 digits, like "+exampleNHSNumber)
-	case TypeTime:
-		out = append(out, "A time, like "+exampleTimes)
-	case TypeDateOfBirth:
-		out = append(out, "A date of birth cannot be in the future; an approximate age is from 0 to "+strconv.Itoa(maxApproximateAge)+" years")
-	case TypeAddress:
-		out = append(out, "A UK address: address line 1 and the town or city are needed")
-	}
-	if fd.MaxWords != nil {
-		out = append(out, "Up to "+strconv.Itoa(*fd.MaxWords)+" words")
-	}
-	return out
 }
 
 // PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.

@@ -92,9 +92,6 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
-// computedNote stands in a blank form for the answer space of a computed value.
-const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
-
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
@@ -105,12 +102,12 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
 	}
 	out = append(out, b.constraints(fd)...)
-	out = append(out, engine.UKNotes(fd)...)
+	out = append(out, b.ukNotes(fd)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
 	}
 	if fd.Type == engine.TypeComputed {
-		out = append(out, computedNote)
+		out = append(out, b.r.w.computed)
 	}
 	return out
 }

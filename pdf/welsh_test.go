@@ -103,3 +103,35 @@ sections:
 		}
 	}
 }
+
+// englishFixedWords are the words a PDF adds in English: a Welsh document has none of them (the form's
+// own texts are its Welsh copy's).
+var englishFixedWords = []string{
+	"Questions marked", "must be answered", "repeated for each child", "Only if", "Filled in by the council",
+	"Day Month Year", "Tick one", "Tick all that apply", "I confirm", "Write the name of each child", "List the documents",
+	"(continued)", "One of:", "Yes or no", "repeat for each", "Not answered", "Page 1 of", "characters", "A whole number",
+	"Must be", "Tick from", "Tick at least", "Tick no more than", "At least", "Up to", "Each file must be", "each smaller than",
+	"OFFICIAL-SENSITIVE", "Warning:",
+	"Born", "The date of birth is estimated", "Unborn", "Expected due date", "Date of birth not known", "Approximate age",
+	"Address line 1", "Address line 2", "Town or city", "County", "Postcode", "No fixed abode", "Address not known", "Same as",
+}
+
+// TestWelshPDFsHaveNoEnglishFixedWords: every bundled form's Welsh blank PDF, with the Welsh marking,
+// reads none of the words the PDF adds in English.
+func TestWelshPDFsHaveNoEnglishFixedWords(t *testing.T) {
+	requireTools(t)
+	for _, form := range loadForms(t).All() {
+		if !form.Bilingual("cy") {
+			continue
+		}
+		t.Run(form.ID, func(t *testing.T) {
+			path := writeTemp(t, Document{Form: form.In("cy"), Blank: true, Marking: BlankMarkingIn("cy"), Today: today}, true, "cy.pdf")
+			text := strings.Join(words(pdftotext(t, path)), " ")
+			for _, english := range englishFixedWords {
+				if strings.Contains(text, english) {
+					t.Errorf("the Welsh blank PDF reads the English %q", english)
+				}
+			}
+		})
+	}
+}

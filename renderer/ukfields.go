@@ -132,7 +132,11 @@ func wordCountDescribedBy(f FieldView) string {
 	return strings.TrimSpace(describedBy(f.ID, f.Hint, f.Error) + " " + f.ID + "-info")
 }
 
-func wordLimitText(fd *engine.Field) string { return engine.WordLimitText(wordLimit(fd)) }
+// wordLimitText says a textarea's word limit in the language of ctx, as GOV.UK's character count does
+// before its script runs.
+func wordLimitText(ctx context.Context, fd *engine.Field) string {
+	return i18n.T(ctx, "charcount.limit", "Count", wordLimit(fd))
+}
 
 // partContext is the view of a question whose inputs' labels also name the part of it they belong to.
 func partContext(f FieldView, part string) FieldView {
