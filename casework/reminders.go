@@ -39,18 +39,45 @@ func Overdue(r *store.Response, now time.Time) bool {
 
 // CheckReminderDays says what is wrong with a delegation's own reminder schedule, or "" when nothing is.
 func CheckReminderDays(days []int) string {
+	switch p := FindReminderProblem(days); p.Kind {
+	case ReminderTooMany:
+		return fmt.Sprintf("Enter at most %d reminders", p.N)
+	case ReminderOutOfRange:
+		return fmt.Sprintf("Each reminder must be between 0 and %d days before the due date", p.N)
+	case ReminderTwice:
+		return fmt.Sprintf("Enter each reminder once: %d days is there twice", p.N)
+	}
+	return ""
+}
+
+// Kinds of ReminderProblem.
+const (
+	ReminderTooMany    = "too_many"     // N is the most allowed
+	ReminderOutOfRange = "out_of_range" // N is the most days allowed
+	ReminderTwice      = "twice"        // N is the day given twice
+)
+
+// ReminderProblem is what is wrong with a reminder schedule, for a page to say in its own words: its
+// kind ("" when nothing is) and the number it is about.
+type ReminderProblem struct {
+	Kind string
+	N    int
+}
+
+// FindReminderProblem is the first thing wrong with a delegation's own reminder schedule.
+func FindReminderProblem(days []int) ReminderProblem {
 	if len(days) > MaxReminders {
-		return fmt.Sprintf("Enter at most %d reminders", MaxReminders)
+		return ReminderProblem{ReminderTooMany, MaxReminders}
 	}
 	for i, d := range days {
 		if d < 0 || d > MaxReminderDays {
-			return fmt.Sprintf("Each reminder must be between 0 and %d days before the due date", MaxReminderDays)
+			return ReminderProblem{ReminderOutOfRange, MaxReminderDays}
 		}
 		if slices.Contains(days[:i], d) {
-			return fmt.Sprintf("Enter each reminder once: %d days is there twice", d)
+			return ReminderProblem{ReminderTwice, d}
 		}
 	}
-	return ""
+	return ReminderProblem{}
 }
 
 // reminderDays is the schedule a delegation follows: its own, or its form's.

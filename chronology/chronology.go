@@ -181,9 +181,15 @@ func (t *Table) ChildNames(r Row) string {
 // SameEventText says which rows a row may describe the same event as, for people: "Elm Surgery (row 7)",
 // by their place in the whole merged chronology, counted from 1.
 func (t *Table) SameEventText(r Row) string {
+	return t.SameEventIn(r, func(agency string, row int) string { return fmt.Sprintf("%s (row %d)", agency, row) })
+}
+
+// SameEventIn is SameEventText with each row named by name (in the reader's language): its agency and
+// its place in the whole merged chronology, counted from 1.
+func (t *Table) SameEventIn(r Row, name func(agency string, row int) string) string {
 	var out []string
 	for _, j := range r.SameEvent {
-		out = append(out, fmt.Sprintf("%s (row %d)", t.Rows[j].Agency, j+1))
+		out = append(out, name(t.Rows[j].Agency, j+1))
 	}
 	return strings.Join(out, "; ")
 }

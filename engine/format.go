@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"formportal/i18n"
 )
 
 // FormatAnswer writes a cleaned answer (from a submission) as lines people read: option labels instead of
@@ -131,4 +133,38 @@ func (fd *Field) FormatDraft(v any, children []Child) []string {
 		return []string{strings.Join(parts, " ")}
 	}
 	return []string{textOf(v)}
+}
+
+// The fixed words of a translated copy's answers: an answer reads as the print view and PDF print it.
+
+// lang is the language of the field's texts: that of the translated copy it belongs to.
+func (fd *Field) lang() string {
+	if fd != nil && fd.section != nil && fd.section.lang != "" {
+		return fd.section.lang
+	}
+	return English
+}
+
+// Welsh words of answers and conditions.
+const (
+	welshYes          = "Ie"
+	welshNo           = "Na"
+	welshConfirmed    = "Wedi’i gadarnhau"
+	welshNotConfirmed = "Heb ei gadarnhau"
+	welshRow          = "Rhes"
+)
+
+// FormatDate writes a date as people read it in the language: 3 March 2026, 3 Mawrth 2026 (the service's
+// catalogue names the months).
+func FormatDate(t time.Time, lang string) string {
+	l, _ := i18n.Parse(lang)
+	return i18n.Date(l, t)
+}
+
+// yesNoWord is the answer to a yes/no question in the field's language.
+func (fd *Field) yesNoWord(s string) string {
+	if fd.lang() == "cy" {
+		return map[string]string{valueYes: welshYes, valueNo: welshNo}[s]
+	}
+	return upperFirst(s)
 }

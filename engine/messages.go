@@ -157,6 +157,3 @@ func upperFirst(s string) string {
 	r[0] = unicode.ToUpper(r[0])
 	return string(r)
 }
-
-// exprConditionWords describe a condition written as an expression that has no text of its own.
-const exprConditionWords = "your other answers call for it"

@@ -182,3 +182,18 @@ sections:
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestWelshCopyNamesItsOwnQuestions: a form's Welsh copy words the engine's messages in Welsh by itself
+// (no Lang needed) and names its questions by their Welsh names; asked for English, it says English.
+func TestWelshCopyNamesItsOwnQuestions(t *testing.T) {
+	cy := loadBilingual(t).In("cy")
+	answers := Answers{Values: map[string]any{"aware": "maybe"}}
+	res := cy.Validate(nil, answers, ValidateOptions{})
+	if len(res.Errors) != 1 || res.Errors[0].Message != "Dewiswch ie neu na yn y maes “a yw'r rhieni'n ymwybodol”" {
+		t.Errorf("Welsh copy: %v", res.Errors)
+	}
+	res = cy.Validate(nil, answers, ValidateOptions{Lang: "en"})
+	if len(res.Errors) != 1 || res.Errors[0].Message != "Select yes or no for a yw'r rhieni'n ymwybodol" {
+		t.Errorf("Welsh copy asked for English: %v", res.Errors)
+	}
+}

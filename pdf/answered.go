@@ -10,7 +10,7 @@ import (
 
 // answeredForm draws the submission Validate makes of the answers, section by section in form order.
 func (r *renderer) answeredForm(d Document) {
-	res := d.Form.Validate(d.CaseData, d.Answers, engine.ValidateOptions{Sections: d.Sections, Today: d.Today})
+	res := d.Form.Validate(d.CaseData, d.Answers, engine.ValidateOptions{Sections: d.Sections, Today: d.Today, Lang: d.Lang})
 	a := &answered{r: r, children: d.Form.Children(d.CaseData), form: d.Form, submission: res.Submission}
 	for _, sr := range res.Sections {
 		if !sr.Visible {

@@ -1,6 +1,11 @@
 package renderer
 
-import "strconv"
+import (
+	"context"
+	"strconv"
+
+	"formportal/i18n"
+)
 
 // The staff console's multi-agency requests: one form sent for one family to several professionals at
 // once, and each agency's progress.
@@ -56,4 +61,6 @@ func agencyID(n int, part string) string   { return "agency-" + strconv.Itoa(n) 
 func agencyName(n int, part string) string { return "agency." + strconv.Itoa(n) + "." + part }
 
 // agencyContext tells a screen reader which agency's row a repeated label is in.
-func agencyContext(n int) string { return " (agency " + strconv.Itoa(n) + ")" }
+func agencyContext(ctx context.Context, n int) string {
+	return " " + i18n.T(ctx, "console.request.agency_context", "N", strconv.Itoa(n))
+}

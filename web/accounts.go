@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -1036,7 +1035,8 @@ func (a *App) devMailbox(w http.ResponseWriter, r *http.Request) {
 
 // sendPasswordChanged tells the account holder, so a change they did not make does not go unnoticed.
 func (a *App) sendPasswordChanged(r *http.Request, u *store.User) error {
-	return a.mail.Send(r.Context(), u.Email, "Your password has been changed",
-		fmt.Sprintf("The password of your %s account was changed on %s.\n\nIf you did this, you do not need to do anything. If you did not, reset your password now at %s/password/forgotten and tell the council.\n\n%s",
-			a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), a.cfg.BaseURL, a.signature()))
+	l := accountLang(u)
+	return a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.password_changed_subject"),
+		i18n.In(l, "console.mail.password_changed_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()),
+			"Link", a.cfg.BaseURL+"/password/forgotten", "Signature", a.texts().SignatureIn(l)))
 }

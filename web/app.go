@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/addresslookup"
 	"formportal/api"
 	"formportal/casework"
 	merged "formportal/chronology" // the package; web's tests have a type of its name
@@ -94,7 +95,10 @@ type App struct {
 	// chronologies are the merged chronologies of requests lately viewed, for the console and the API.
 	chronologies *merged.Cache
 	forms        *forms.Library
-	scanner      Scanner // nil: uploads are not scanned
+	scanner      Scanner              // nil: uploads are not scanned
+	lookup       addresslookup.Lookup // finds addresses by postcode; addresslookup.None: people type them
+	// lookupLimits are how many searches for addresses are allowed an hour (addressfinder.go).
+	lookupLimits lookupLimits
 	log          *slog.Logger
 	now          func() time.Time
 	secure       bool // cookies are Secure: the portal is served over HTTPS
@@ -122,6 +126,9 @@ type Options struct {
 	// Scanner checks uploads for malware (scan.Clamd). Without one, uploads are not scanned: the portal
 	// says so at start and in /readyz.
 	Scanner Scanner
+	// AddressLookup finds addresses by postcode for address questions' Find address (addresslookup.Places);
+	// nil or addresslookup.None: people type every address.
+	AddressLookup addresslookup.Lookup
 	// Webhooks is woken after each change that records an event for the case system (webhook.Sender),
 	// so its deliveries go at once; without it they go at the sender's next look.
 	Webhooks casework.Waker
@@ -178,7 +185,7 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup, lookupLimits: defaultLookupLimits,
 		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle), chronologies: merged.NewCache(merged.CacheRows)}
 	if a.log == nil {
 		a.log = slog.Default()

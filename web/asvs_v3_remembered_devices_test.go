@@ -144,7 +144,7 @@ func TestASVS_V3_3_1_DisabledStaffAccountsAreSignedOut(t *testing.T) {
 	}
 
 	admin.get("/staff/accounts").see("Staff accounts", "worker@council.example", "Active", "Set up")
-	admin.post("/staff/accounts/" + id + "/disable").see("Disabled on 2 Mar 2026")
+	admin.post("/staff/accounts/" + id + "/disable").see("Disabled on 2 March 2026")
 	worker.get("/staff").see("Secure login")
 	if worker.signedIn() {
 		t.Fatal("the disabled account's session carried on")

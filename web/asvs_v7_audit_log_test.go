@@ -133,7 +133,7 @@ func TestASVS_V7_1_4_AuditLogFilteredByPersonRecordAndDays(t *testing.T) {
 	if len(rows) != 2 || !strings.Contains(rows[0], "api:lcs viewed delegation "+rec.delegation) || !strings.Contains(rows[1], "api:lcs returned "+rec.referral) {
 		t.Fatalf("by person api:lcs: %q\n%s", rows, htmlText(admin.last))
 	}
-	if rows := page("actor=ADMIN%40Council.example"); len(rows) != 5 || !strings.Contains(rows[0], "viewed delegation") || !strings.Contains(rows[4], "2 Mar 2026") || !strings.Contains(rows[4], "admin@council.example signed in") {
+	if rows := page("actor=ADMIN%40Council.example"); len(rows) != 5 || !strings.Contains(rows[0], "viewed delegation") || !strings.Contains(rows[4], "2 March 2026") || !strings.Contains(rows[4], "admin@council.example signed in") {
 		t.Fatalf("by person, typed in capitals: %q", rows)
 	}
 	if rows := page("record=FP-20260302-rAAAAA"); len(rows) != 2 || !strings.Contains(rows[0], "admin@council.example viewed referral "+reopened) ||
@@ -144,7 +144,7 @@ func TestASVS_V7_1_4_AuditLogFilteredByPersonRecordAndDays(t *testing.T) {
 		t.Fatalf("by id: %q", rows)
 	}
 	if rows := page("from.day=3&from.month=3&from.year=2026&to.day=3&to.month=3&to.year=2026"); len(rows) != 3 ||
-		!strings.HasPrefix(rows[0], "3 Mar 2026") || !strings.HasPrefix(rows[2], "3 Mar 2026") || !strings.Contains(rows[2], "admin@council.example signed in") {
+		!strings.HasPrefix(rows[0], "3 March 2026") || !strings.HasPrefix(rows[2], "3 March 2026") || !strings.Contains(rows[2], "admin@council.example signed in") {
 		t.Fatalf("one day: %q", rows)
 	}
 	if rows := page("actor=admin%40council.example&from.day=4&from.month=3&from.year=2026"); len(rows) != 2 || !strings.Contains(rows[0], "viewed delegation") || !strings.Contains(rows[1], "signed in") {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"formportal/audit"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -61,18 +62,19 @@ func auditFilter(r *http.Request) (store.AuditFilter, renderer.AuditView, []rend
 	if strings.Contains(f.Actor, "@") {
 		f.Actor = normaliseEmail(f.Actor) // addresses are kept in lower case
 	}
+	ctx := r.Context()
 	fail := func(field, msg string) { errs = append(errs, renderer.ErrorItem{Field: field, Message: msg}) }
 	if len(v.Actor) > 320 {
-		fail("actor", "Enter a person of 320 characters or fewer")
+		fail("actor", i18n.T(ctx, "console.audit.person_long", "N", 320))
 	}
 	if len(v.Record) > 100 {
-		fail("record", "Enter a record of 100 characters or fewer")
+		fail("record", i18n.T(ctx, "console.audit.record_long", "N", 100))
 	}
 	day := func(d, m, y, field, name string) time.Time {
 		if strings.TrimSpace(d+m+y) == "" {
 			return time.Time{}
 		}
-		s, msg := simpleDate(d, m, y, name)
+		s, msg := consoleDate(ctx, d, m, y, name)
 		if msg != "" {
 			fail(field, msg)
 			return time.Time{}
@@ -80,11 +82,11 @@ func auditFilter(r *http.Request) (store.AuditFilter, renderer.AuditView, []rend
 		t, _ := time.Parse(time.DateOnly, s)
 		return t
 	}
-	f.From = day(v.FromDay, v.FromMonth, v.FromYear, "from-day", "first day")
-	if last := day(v.ToDay, v.ToMonth, v.ToYear, "to-day", "last day"); !last.IsZero() {
+	f.From = day(v.FromDay, v.FromMonth, v.FromYear, "from-day", "first")
+	if last := day(v.ToDay, v.ToMonth, v.ToYear, "to-day", "last"); !last.IsZero() {
 		f.To = last.AddDate(0, 0, 1)
 		if !f.From.IsZero() && f.To.Before(f.From.AddDate(0, 0, 1)) {
-			fail("to-day", "The last day must be the same as or after the first day")
+			fail("to-day", i18n.T(ctx, "console.date.last_before_first"))
 		}
 	}
 	if n, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil && n > 0 {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	merged "formportal/chronology" // the package; web's tests have a type of its name
 	"formportal/download"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/pdf"
 	"formportal/renderer"
 	"formportal/store"
@@ -44,6 +46,8 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
+	ctx := r.Context()
+	form = inLang(ctx, form) // its labels in the language of the page and the downloads
 	members := delegationsOf(progress)
 	t, err := a.chronologies.OfRequest(form, members)
 	if err != nil {
@@ -52,10 +56,10 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	}
 	base := "/staff/requests/" + q.ID + "/chronology"
 	query := r.URL.Query()
-	v := renderer.ChronologyView{Page: a.page(r, form.Title+": merged chronology"), RequestHref: "/staff/requests/" + q.ID, FormTitle: form.Title,
-		Family: familyName(form, members[0]), Total: len(t.Rows), ClearHref: base,
-		Contributions: fmt.Sprintf("%d of %d agencies have submitted", submittedCount(members), len(members))}
-	f := chronologyFilter(query, t, &v)
+	v := renderer.ChronologyView{Page: a.page(r, i18n.T(ctx, "console.chron.page_title", "Form", form.Title)), RequestHref: "/staff/requests/" + q.ID, FormTitle: form.Title,
+		Family: familyName(ctx, form, members[0]), Total: len(t.Rows), ClearHref: base,
+		Contributions: i18n.T(ctx, "console.chron.contributions", "N", submittedCount(members), "M", len(members))}
+	f := chronologyFilter(ctx, query, t, &v)
 	export := query.Get("export")
 	if len(v.Page.Errors) > 0 {
 		export = "" // the page says what to correct; nothing is downloaded with a filter it could not read
@@ -72,13 +76,13 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	selected := t.Select(f)
 	switch export {
 	case "csv":
-		a.chronologyCSV(w, t, selected, form)
+		a.chronologyCSV(ctx, w, t, selected, form)
 		return
 	case "pdf":
 		a.chronologyPDF(w, r, t, selected, form, v)
 		return
 	}
-	v.Heads = chronologyHeads(t)
+	v.Heads = chronologyHeads(ctx, t)
 	v.Selected = len(selected)
 	for _, i := range selected {
 		if len(t.Rows[i].SameEvent) > 0 {
@@ -113,7 +117,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 	for _, i := range selected[from:min(from+chronologyPageSize, len(selected))] {
 		row := t.Rows[i]
 		v.Rows = append(v.Rows, renderer.ChronologyRow{Number: i + 1, Date: chronologyDate(t, row), Agency: row.Agency, Cells: row.Cells,
-			SameEvent: t.SameEventText(row)})
+			SameEvent: sameEventWords(ctx, t, row)})
 	}
 	if len(v.Page.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -123,7 +127,7 @@ func (a *App) requestChronology(w http.ResponseWriter, r *http.Request) {
 
 // chronologyFilter reads the page's filters from its query, fills the view's filter inputs with them,
 // and adds a message to the page for each date it cannot read (that date then filters nothing).
-func chronologyFilter(query url.Values, t *merged.Table, v *renderer.ChronologyView) merged.Filter {
+func chronologyFilter(ctx context.Context, query url.Values, t *merged.Table, v *renderer.ChronologyView) merged.Filter {
 	f := merged.Filter{Child: query.Get("child"), Agency: query.Get("agency")}
 	for _, c := range t.Children {
 		v.Children = append(v.Children, renderer.OptionView{Value: c.ID, Label: c.Name, Checked: c.ID == f.Child})
@@ -136,16 +140,16 @@ func chronologyFilter(query url.Values, t *merged.Table, v *renderer.ChronologyV
 		if *day+*month+*year == "" {
 			return ""
 		}
-		d, msg := simpleDate(*day, *month, *year, name)
+		d, msg := consoleDate(ctx, *day, *month, *year, name)
 		if msg != "" {
 			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: id + "-day", Message: msg})
 		}
 		return d
 	}
-	f.From = date("from", "from date", &v.FromDay, &v.FromMonth, &v.FromYear)
-	f.To = date("to", "to date", &v.ToDay, &v.ToMonth, &v.ToYear)
+	f.From = date("from", "from", &v.FromDay, &v.FromMonth, &v.FromYear)
+	f.To = date("to", "to", &v.ToDay, &v.ToMonth, &v.ToYear)
 	if f.From != "" && f.To != "" && f.To < f.From {
-		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "to-day", Message: "The to date must be the same as or after the from date"})
+		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "to-day", Message: i18n.T(ctx, "console.date.to_before_from")})
 		f.To = ""
 	}
 	return f
@@ -163,12 +167,19 @@ func describeChronologyFilter(f merged.Filter) string {
 }
 
 // chronologyHeads are the merged table's column headers: the date, the agency, then the table's others.
-func chronologyHeads(t *merged.Table) []string {
-	heads := []string{t.Field.Child(t.Field.DateColumn).Label, "Agency"}
+func chronologyHeads(ctx context.Context, t *merged.Table) []string {
+	heads := []string{t.Field.Child(t.Field.DateColumn).Label, i18n.T(ctx, "console.request.agency")}
 	for _, c := range t.Columns {
 		heads = append(heads, c.Label)
 	}
 	return heads
+}
+
+// sameEventWords names the rows a row may describe the same event as, in the language of ctx.
+func sameEventWords(ctx context.Context, t *merged.Table, r merged.Row) string {
+	return t.SameEventIn(r, func(agency string, row int) string {
+		return i18n.T(ctx, "console.chron.agency_row", "Agency", agency, "N", row)
+	})
 }
 
 func chronologyDate(t *merged.Table, r merged.Row) string {
@@ -177,20 +188,20 @@ func chronologyDate(t *merged.Table, r merged.Row) string {
 
 // chronologyCSV writes the selected rows as CSV, dates as YYYY-MM-DD. Every cell typed by someone that
 // a spreadsheet would run as a formula starts with a quote (csvCell).
-func (a *App) chronologyCSV(w http.ResponseWriter, t *merged.Table, selected []int, form *engine.Form) {
+func (a *App) chronologyCSV(ctx context.Context, w http.ResponseWriter, t *merged.Table, selected []int, form *engine.Form) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", download.Disposition(fmt.Sprintf("%s-merged-%s.csv", form.ID, a.now().Format("20060102"))))
 	cw := csv.NewWriter(w)
-	head := append([]string{"Row"}, chronologyHeads(t)...)
-	cw.Write(append(head, "Possibly the same event as"))
+	head := append([]string{i18n.T(ctx, "console.chron.row")}, chronologyHeads(ctx, t)...)
+	cw.Write(append(head, i18n.T(ctx, "console.chron.same_event")))
 	for _, i := range selected {
 		row := t.Rows[i]
 		rec := []string{strconv.Itoa(i + 1), csvCell(row.Date), csvCell(row.Agency)}
 		for _, c := range row.Cells {
 			rec = append(rec, csvCell(c))
 		}
-		cw.Write(append(rec, csvCell(t.SameEventText(row))))
+		cw.Write(append(rec, csvCell(sameEventWords(ctx, t, row))))
 	}
 	cw.Flush()
 }
@@ -198,17 +209,19 @@ func (a *App) chronologyCSV(w http.ResponseWriter, t *merged.Table, selected []i
 // chronologyPDF writes the selected rows as a tagged PDF under the form's title, with who it is about,
 // how many agencies have submitted and the filters.
 func (a *App) chronologyPDF(w http.ResponseWriter, r *http.Request, t *merged.Table, selected []int, form *engine.Form, v renderer.ChronologyView) {
-	d := pdf.TableDocument{Title: form.Title + ": merged chronology", Caption: "Merged chronology", Marking: a.cfg.Marking,
-		Header: []pdf.HeaderLine{{Label: "Child or family", Value: v.Family}, {Label: "Contributions", Value: v.Contributions}}}
-	if desc := describeChronologyFilter(chronologyFilterNames(t, r.URL.Query())); desc != "" {
-		d.Header = append(d.Header, pdf.HeaderLine{Label: "Filtered by", Value: desc})
+	ctx := r.Context()
+	d := pdf.TableDocument{Title: i18n.T(ctx, "console.chron.page_title", "Form", form.Title), Caption: i18n.T(ctx, "console.chron.title"),
+		Marking: a.cfg.Marking, Lang: string(i18n.From(ctx)),
+		Header: []pdf.HeaderLine{{Label: i18n.T(ctx, "console.child_or_family"), Value: v.Family}, {Label: i18n.T(ctx, "console.chron.contributions_label"), Value: v.Contributions}}}
+	if desc := describeChronologyFilter(chronologyFilterNames(ctx, t, r.URL.Query())); desc != "" {
+		d.Header = append(d.Header, pdf.HeaderLine{Label: i18n.T(ctx, "console.chron.filtered_by"), Value: desc})
 	}
-	d.Heads = append(append([]string{"Row"}, chronologyHeads(t)...), "Possibly the same event as")
+	d.Heads = append(append([]string{i18n.T(ctx, "console.chron.row")}, chronologyHeads(ctx, t)...), i18n.T(ctx, "console.chron.same_event"))
 	d.NoWrap = make([]bool, len(d.Heads))
 	d.NoWrap[0], d.NoWrap[1] = true, true
 	for _, i := range selected {
 		row := t.Rows[i]
-		d.Rows = append(d.Rows, append(append([]string{strconv.Itoa(i + 1), chronologyDate(t, row), row.Agency}, row.Cells...), t.SameEventText(row)))
+		d.Rows = append(d.Rows, append(append([]string{strconv.Itoa(i + 1), chronologyDate(t, row), row.Agency}, row.Cells...), sameEventWords(ctx, t, row)))
 	}
 	var buf bytes.Buffer
 	if _, err := pdf.RenderTable(&buf, d); err != nil {
@@ -219,9 +232,9 @@ func (a *App) chronologyPDF(w http.ResponseWriter, r *http.Request, t *merged.Ta
 }
 
 // chronologyFilterNames is the filter as the PDF prints it: the child by name.
-func chronologyFilterNames(t *merged.Table, query url.Values) merged.Filter {
+func chronologyFilterNames(ctx context.Context, t *merged.Table, query url.Values) merged.Filter {
 	var v renderer.ChronologyView
-	f := chronologyFilter(query, t, &v)
+	f := chronologyFilter(ctx, query, t, &v)
 	for _, c := range t.Children {
 		if c.ID == f.Child {
 			f.Child = c.Name

@@ -71,7 +71,8 @@ func (a *App) flowPDF(f *flow) (string, []byte, error) {
 	doc := pdf.Document{Form: f.form, CaseData: f.caseData, Answers: f.answers, Sections: f.resp.Sections,
 		Header: a.pdfHeader(f), Marking: a.cfg.Marking, Today: a.now(), Changes: f.changes}
 	if f.changes != nil {
-		doc.ChangesTitle = "Changes since it was returned"
+		l, _ := i18n.Parse(f.form.Lang())
+		doc.ChangesTitle = i18n.In(l, "console.changes.title")
 	}
 	res, err := pdf.Render(&buf, doc)
 	if err != nil {

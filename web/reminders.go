@@ -2,11 +2,13 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"slices"
 	"strconv"
 	"strings"
 
 	"formportal/casework"
+	"formportal/i18n"
 	"formportal/store"
 )
 
@@ -38,33 +40,37 @@ func reminderText(days []int) string {
 }
 
 // parseReminders reads the staff console's "Reminders" answer: days before the due date separated by
-// commas or spaces; empty is no reminders. It returns what is wrong, in GOV.UK words, or "".
-func parseReminders(s string) ([]int, string) {
+// commas or spaces; empty is no reminders. It returns what is wrong, in GOV.UK words in the language of
+// ctx, or "".
+func parseReminders(ctx context.Context, s string) ([]int, string) {
 	days := []int{}
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 		n, err := strconv.Atoi(part)
 		if err != nil {
-			return nil, "Enter reminders as whole numbers of days before the due date, separated by commas, like 7, 1, 0"
+			return nil, i18n.T(ctx, "console.reminders.numbers")
 		}
 		days = append(days, n)
 	}
-	return days, casework.CheckReminderDays(days)
+	if p := casework.FindReminderProblem(days); p.Kind != "" {
+		return days, i18n.T(ctx, "console.reminders."+p.Kind, "N", p.N)
+	}
+	return days, ""
 }
 
 // remindersFact is a delegation's schedule as its staff page says it.
-func remindersFact(days []int) string {
+func remindersFact(ctx context.Context, days []int) string {
 	if len(days) == 0 {
-		return "None"
+		return i18n.T(ctx, "console.none")
 	}
 	words := make([]string, len(days))
 	for i, d := range days {
 		switch d {
 		case 0:
-			words[i] = "on the due date"
+			words[i] = i18n.T(ctx, "console.reminders.on_due_date")
 		case 1:
-			words[i] = "1 day before"
+			words[i] = i18n.T(ctx, "console.reminders.one_day_before")
 		default:
-			words[i] = strconv.Itoa(d) + " days before"
+			words[i] = i18n.T(ctx, "console.reminders.days_before", "N", d)
 		}
 	}
 	return strings.Join(words, ", ")

@@ -65,7 +65,7 @@ func TestStaffSetsRemindersAndSeesOverdue(t *testing.T) {
 	if n := strings.Count(jo.last, ">Overdue<"); n != 1 {
 		t.Fatalf("%d overdue tags in the console, want 1", n)
 	}
-	jo.get("/staff/delegations/" + soon).see("05-Mar-2026 (overdue)")
+	jo.get("/staff/delegations/" + soon).see("5 March 2026 (overdue)")
 	jo.get("/staff/delegations/" + later)
 	if strings.Contains(jo.last, "overdue") {
 		t.Fatal("a delegation due later is shown overdue")

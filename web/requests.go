@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -38,24 +40,24 @@ func (a *App) requestList(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
-		row := renderer.RequestListRow{Href: "/staff/requests/" + q.ID, FormTitle: q.FormID, SentOn: q.CreatedAt.Format("2 Jan 2006"), SentBy: q.CreatedBy}
+		row := renderer.RequestListRow{Href: "/staff/requests/" + q.ID, FormTitle: q.FormID, SentOn: i18n.Date(i18n.From(r.Context()), q.CreatedAt), SentBy: q.CreatedBy}
 		if form := a.forms.Version(q.FormID, q.FormVersion); form != nil {
-			row.FormTitle = form.Title
+			row.FormTitle = inLang(r.Context(), form).Title
 			if len(members) > 0 {
-				row.Family = familyName(form, members[0])
+				row.Family = familyName(r.Context(), form, members[0])
 			}
 		}
-		row.Progress = fmt.Sprintf("%d of %d", submittedCount(members), len(members))
+		row.Progress = i18n.T(r.Context(), "console.n_of_m", "N", submittedCount(members), "M", len(members))
 		rows = append(rows, row)
 	}
-	a.render(w, r, renderer.RequestListPage(a.page(r, "Requests to several agencies"), rows))
+	a.render(w, r, renderer.RequestListPage(a.page(r, i18n.T(r.Context(), "console.requests.title")), rows))
 }
 
 // familyName is who a delegation is about, as the console's lists name them.
-func familyName(form *engine.Form, resp *store.Response) string {
+func familyName(ctx context.Context, form *engine.Form, resp *store.Response) string {
 	var caseData any
 	json.Unmarshal(resp.CaseData, &caseData)
-	return taskName(caseChildren(form, caseData))
+	return taskNameIn(i18n.From(ctx), caseChildren(form, caseData))
 }
 
 func submittedCount(members []*store.Response) int {
@@ -71,7 +73,7 @@ func submittedCount(members []*store.Response) int {
 // requestFormView is the "Send to several agencies" page for the form in the URL, if any.
 func (a *App) requestFormView(r *http.Request) (renderer.RequestFormView, *engine.Form) {
 	d, form := a.delegateView(r)
-	d.Page.Title = "Send to several agencies"
+	d.Page.Title = i18n.T(r.Context(), "console.request.title")
 	return renderer.RequestFormView{Page: d.Page, Forms: d.Forms, FormID: d.FormID, FormTitle: d.FormTitle, Sections: d.Sections}, form
 }
 
@@ -81,7 +83,7 @@ func (a *App) requestForm(w http.ResponseWriter, r *http.Request) {
 		for i := range v.Sections {
 			v.Sections[i].Checked = true
 		}
-		v.Case = caseInputs(form.CaseData, nil, nil)
+		v.Case = caseInputs(r.Context(), form.CaseData, nil, nil)
 		for n := 1; n <= agencyRows; n++ {
 			v.Agencies = append(v.Agencies, renderer.AgencyInput{N: n})
 		}
@@ -127,15 +129,16 @@ func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
 	v.Agencies = postedAgencies(r)
 	v.CanAddAgency = len(v.Agencies) < casework.MaxAgencies
 	if r.PostFormValue("action") == "add" {
-		v.Case = caseInputs(form.CaseData, posted, nil)
+		v.Case = caseInputs(r.Context(), form.CaseData, posted, nil)
 		a.render(w, r, renderer.RequestFormPage(v))
 		return
 	}
 	add := func(field, msg string) {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: field, Message: msg})
 	}
+	ctx := r.Context()
 	if len(chosen) == 0 {
-		add("sections", "Select at least one section to send")
+		add("sections", i18n.T(ctx, "console.request.no_sections"))
 	}
 	var to []casework.Contribution
 	seen := map[string]int{}
@@ -144,29 +147,29 @@ func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		id := func(part string) string { return fmt.Sprintf("agency-%d-%s", ag.N, part) }
-		label := fmt.Sprintf(" (agency %d)", ag.N)
+		label := " " + i18n.T(ctx, "console.request.agency_context", "N", ag.N)
 		ok := true
-		if msg := emailProblem(ag.Email); msg != "" {
+		if msg := professionalEmailProblem(ctx, ag.Email); msg != "" {
 			add(id("email"), msg+label)
 			ok = false
 		} else if first, dup := seen[ag.Email]; dup {
-			add(id("email"), fmt.Sprintf("Agency %d has the same email address as agency %d: send to each professional once", ag.N, first))
+			add(id("email"), i18n.T(ctx, "console.request.same_email", "N", ag.N, "First", first))
 			ok = false
 		}
 		seen[ag.Email] = ag.N
 		if ag.Name == "" {
-			add(id("name"), "Enter the professional's name"+label)
+			add(id("name"), i18n.T(ctx, "console.name_enter")+label)
 			ok = false
 		}
 		due, dueID := "", fmt.Sprintf("agency.%d.due-day", ag.N) // the date input's own id
 		if ag.DueDay+ag.DueMonth+ag.DueYear != "" {
-			d, msg := simpleDate(ag.DueDay, ag.DueMonth, ag.DueYear, "due date")
+			d, msg := consoleDate(ctx, ag.DueDay, ag.DueMonth, ag.DueYear, "due")
 			switch {
 			case msg != "":
 				add(dueID, msg+label)
 				ok = false
 			case d < a.now().Format(time.DateOnly):
-				add(dueID, "The due date must be today or in the future"+label)
+				add(dueID, i18n.T(ctx, "console.date.due_past")+label)
 				ok = false
 			default:
 				due = d
@@ -178,13 +181,13 @@ func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(seen) == 0 {
-		add("agency-1-email", "Enter the email address and name of at least one professional")
+		add("agency-1-email", i18n.T(ctx, "console.request.none"))
 	}
 	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
-	caseErrs, caseItems := caseDataProblems(form, caseData)
+	caseErrs, caseItems := caseDataProblems(ctx, form, caseData)
 	v.Page.Errors = append(v.Page.Errors, caseItems...)
 	if len(v.Page.Errors) > 0 {
-		v.Case = caseInputs(form.CaseData, posted, caseErrs)
+		v.Case = caseInputs(ctx, form.CaseData, posted, caseErrs)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RequestFormPage(v))
 		return
@@ -231,16 +234,18 @@ func (a *App) requestPage(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	v := renderer.RequestView{Page: a.page(r, form.Title+": request"), ID: q.ID, FormTitle: form.Title,
-		Sections: strings.Join(sectionTitles(form, q.Sections), ", "), SentBy: q.CreatedBy, SentOn: q.CreatedAt.Format("2 Jan 2006 15:04")}
+	ctx := r.Context()
+	form = inLang(ctx, form)
+	v := renderer.RequestView{Page: a.page(r, i18n.T(ctx, "console.request.page_title", "Form", form.Title)), ID: q.ID, FormTitle: form.Title,
+		Sections: strings.Join(sectionTitles(ctx, form, q.Sections), ", "), SentBy: q.CreatedBy, SentOn: consoleDateTime(ctx, q.CreatedAt)}
 	var members []*store.Response
 	for _, p := range progress {
 		members = append(members, p.Delegation)
-		v.Agencies = append(v.Agencies, agencyRow(p))
+		v.Agencies = append(v.Agencies, agencyRow(ctx, p))
 	}
 	v.Submitted = submittedCount(members)
 	if len(members) > 0 {
-		v.Family = familyName(form, members[0])
+		v.Family = familyName(ctx, form, members[0])
 	}
 	if hasChronology(form) {
 		v.ChronologyHref = "/staff/requests/" + q.ID + "/chronology"
@@ -250,26 +255,23 @@ func (a *App) requestPage(w http.ResponseWriter, r *http.Request) {
 
 // agencyRow is one agency's progress at a glance: its status as a coloured tag, and what needs the
 // council's eye (an email that could not be delivered, a re-assignment, an automatic reply).
-func agencyRow(p casework.AgencyProgress) renderer.AgencyRow {
+func agencyRow(ctx context.Context, p casework.AgencyProgress) renderer.AgencyRow {
 	d := p.Delegation
 	row := renderer.AgencyRow{Href: "/staff/delegations/" + d.ID, Organisation: d.OwnerOrg, Professional: d.OwnerName + " (" + d.OwnerEmail + ")",
-		Due: "No due date", Status: statusWords(d.Status)}
+		Due: dueOrNone(ctx, d.DueDate), Status: statusWords(ctx, d.Status)}
 	if row.Organisation == "" {
 		row.Organisation = d.OwnerEmail
-	}
-	if d.DueDate != "" {
-		row.Due = casework.DateLong(d.DueDate)
 	}
 	row.StatusColour = map[store.Status]string{store.StatusSent: "grey", store.StatusOpened: "light-blue", store.StatusInProgress: "blue",
 		store.StatusSubmitted: "green", store.StatusReturned: "yellow", store.StatusRetracted: "red"}[d.Status]
 	if p.Undeliverable() {
-		row.Notes = append(row.Notes, "Email undeliverable")
+		row.Notes = append(row.Notes, i18n.T(ctx, "console.request.undeliverable"))
 	}
 	if p.Reassigned {
-		row.Notes = append(row.Notes, "Re-assigned")
+		row.Notes = append(row.Notes, i18n.T(ctx, "console.request.reassigned"))
 	}
 	if p.AutoReply != nil {
-		row.Notes = append(row.Notes, "Automatic reply on until "+casework.DateLong(p.AutoReply.EndsOn))
+		row.Notes = append(row.Notes, i18n.T(ctx, "console.request.auto_reply_until", "Date", consoleDay(ctx, p.AutoReply.EndsOn)))
 	}
 	return row
 }

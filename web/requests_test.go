@@ -54,7 +54,7 @@ func sendToThree(t *testing.T, e *env, jo *browser) (string, []string) {
 	t.Helper()
 	jo.get("/staff/requests/new?form=family-check").post("/staff/requests/new?form=family-check", requestFields()...).
 		see("Request to 3 agencies", "Aurora Boreo and 1 sibling", "Chronology of service involvement", "0 of 3",
-			"Hill Primary School", "Elm Surgery", "Thames Valley Police", "20-Mar-2026", "27-Mar-2026", "No due date")
+			"Hill Primary School", "Elm Surgery", "Thames Valley Police", "20 March 2026", "27 March 2026", "No due date")
 	list, err := e.store.ListRequests(context.Background(), 10)
 	if err != nil || len(list) != 1 {
 		t.Fatalf("requests: %v, %v", list, err)
@@ -93,7 +93,7 @@ func TestStaffSendsOneFormToSeveralAgencies(t *testing.T) {
 	jo.post("/staff/requests/new?form=family-check", requestFields("agency.3.email", "gp@surgery.example", "agency.2.name", "",
 		"agency.2.due.day", "31", "agency.2.due.month", "2", "agencies", "4", "agency.4.email", "not an email")...)
 	jo.status(http.StatusUnprocessableEntity).see("Agency 3 has the same email address as agency 2", "Enter the professional's name (agency 2)",
-		"The due date must be a real date (agency 2)", "Enter an email address in the correct format", "Hill Primary School", "Attendance since 2024")
+		"The due date must be a real date (agency 2)", "Enter the professional's email address in the correct format", "Hill Primary School", "Attendance since 2024")
 	jo.get("/staff/requests/new?form=family-check").post("/staff/requests/new?form=family-check", "agencies", "3", "sections", "chronology").
 		status(http.StatusUnprocessableEntity).see("Enter the email address and name of at least one professional", "Enter the child's details")
 	if list, _ := e.store.ListRequests(context.Background(), 10); len(list) != 0 {
@@ -110,7 +110,7 @@ func TestStaffSendsOneFormToSeveralAgencies(t *testing.T) {
 			t.Fatalf("an email to %s names a child: %q", m.To, m.Text)
 		}
 	}
-	jo.get("/staff/delegations/"+ids[0]).see("head@school.example", "20-Mar-2026", "Chronology of service involvement")
+	jo.get("/staff/delegations/"+ids[0]).see("head@school.example", "20 March 2026", "Chronology of service involvement")
 	jo.get("/staff/requests").see("Requests to several agencies", "Family check", "Aurora Boreo and 1 sibling", "0 of 3")
 }
 
@@ -138,7 +138,7 @@ func TestRequestProgressAtAGlance(t *testing.T) {
 	if err := e.store.MarkMailUndeliverable(ctx, mails[0].ID, e.clock.Now(), "550 5.1.1 no such mailbox"); err != nil {
 		t.Fatal(err)
 	}
-	jo.get("/staff/requests/"+rid).see("Opened", "Automatic reply on until 10-Mar-2026", "In progress", "Sent", "Re-assigned",
+	jo.get("/staff/requests/"+rid).see("Opened", "Automatic reply on until 10 March 2026", "In progress", "Sent", "Re-assigned",
 		"Email undeliverable", "Sgt Kaur (sergeant@police.example)", "0 of 3")
 
 	gp.post("/tasks/"+ids[1]+"/pages/chronology", "action", "submit")

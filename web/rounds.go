@@ -10,6 +10,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -73,7 +74,7 @@ func (a *App) renderReturnPage(w http.ResponseWriter, r *http.Request, f *flow, 
 		return
 	}
 	base := "/staff/" + string(f.resp.Kind) + "s/" + f.resp.ID
-	v := renderer.ReturnMarksView{Page: a.page(r, "Return for more information"), FormTitle: f.form.Title, Action: base + "/return", Back: base,
+	v := renderer.ReturnMarksView{Page: a.page(r, i18n.T(r.Context(), "console.return.title")), FormTitle: f.form.Title, Action: base + "/return", Back: base,
 		Reason: strings.TrimSpace(r.PostFormValue("reason")), Comment: strings.TrimSpace(r.PostFormValue("comment"))}
 	if msg := problems["reason"]; msg != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: msg})
@@ -96,14 +97,14 @@ func markID(path string) string {
 }
 
 // returnProblems checks what the return page posted, in GOV.UK words by place ("reason" for the reason).
-func returnProblems(reason string, marks []casework.Mark) map[string]string {
+func returnProblems(ctx context.Context, reason string, marks []casework.Mark) map[string]string {
 	out := map[string]string{}
 	if reason == "" {
-		out["reason"] = "Enter the reason for returning it, for example Insufficient Detail"
+		out["reason"] = i18n.T(ctx, "console.return.reason_enter")
 	}
 	for _, m := range marks {
 		if n := len([]rune(m.Comment)); n > casework.MaxMarkLength {
-			out[m.Path] = fmt.Sprintf("The comment must be %d characters or fewer", casework.MaxMarkLength)
+			out[m.Path] = i18n.T(ctx, "console.return.comment_too_long", "N", casework.MaxMarkLength)
 		}
 	}
 	return out
@@ -120,7 +121,7 @@ func (a *App) staffReturn(w http.ResponseWriter, r *http.Request, resp *store.Re
 			return nil, err
 		}
 		marks = postedMarks(r, targets)
-		if problems := returnProblems(reason, marks); len(problems) > 0 {
+		if problems := returnProblems(r.Context(), reason, marks); len(problems) > 0 {
 			a.renderReturnPage(w, r, f, http.StatusUnprocessableEntity, problems)
 			return nil, nil
 		}
@@ -138,15 +139,15 @@ func (a *App) changesView(ctx context.Context, resp *store.Response) (*renderer.
 	if err != nil || res == nil {
 		return nil, nil, err
 	}
-	on := res.Round.ReturnedAt.Format("2 January 2006")
+	on := i18n.Date(i18n.From(ctx), res.Round.ReturnedAt)
 	v := &renderer.ChangesView{ReturnedOn: on}
 	switch n := len(res.Changes); n {
 	case 0:
-		v.Summary = "Nothing was changed since it was returned on " + on + "."
+		v.Summary = i18n.T(ctx, "console.changes.none", "Date", on)
 	case 1:
-		v.Summary = "1 change since it was returned on " + on + "."
+		v.Summary = i18n.T(ctx, "console.changes.count_one", "Date", on)
 	default:
-		v.Summary = fmt.Sprintf("%d changes since it was returned on %s.", n, on)
+		v.Summary = i18n.T(ctx, "console.changes.count_many", "N", n, "Date", on)
 	}
 	form, err := a.work.FormOf(resp)
 	if err != nil {

@@ -238,7 +238,8 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang,
+			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
@@ -250,6 +251,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	v.Page.Errors = append(renderer.FinderErrors(v.Fields), v.Page.Errors...)
 	return v
 }
 
@@ -297,7 +299,14 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		index = len(rows)
 	}
 	row := renderer.DecodeRow(t.field, body.values)
+	finding := f.rowFinding(t.field, body, row)
 	if t.index < 0 && !t.field.RowAnswered(row) {
+		if finding != nil { // Find address with nothing typed: no postcode
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, index, finding.field): a.findAddress(r, "")}
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			a.renderRow(w, r, f.rowView(r, p, t, row, nil))
+			return
+		}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, f.rowView(r, p, t, row, f.validateRow(p, t.field, row, index)))
 		return
@@ -338,6 +347,23 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
+		return
+	}
+	if finding != nil {
+		// Saved, and drawn again with what was found (or with the address chosen in its lines).
+		saved := rowTarget{field: t.field, index: at}
+		if finding.search {
+			s := a.findAddress(r, finding.postcode)
+			if finding.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, at, finding.field): s}
+		}
+		v := f.rowView(r, p, saved, row, nil)
+		if len(v.Page.Errors) > 0 {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		a.renderRow(w, r, v)
 		return
 	}
 	if errs := f.validateRow(p, t.field, row, at); len(errs) > 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -97,7 +98,7 @@ func (a *App) ssoStart(w http.ResponseWriter, r *http.Request) {
 	_, oauth, err := a.sso.discover(r.Context())
 	if err != nil {
 		a.log.Error("single sign-on unavailable", "err", err)
-		a.ssoFailed(w, r, http.StatusServiceUnavailable, "Signing in with your council account is not working at the moment. Try again later, or sign in with your email address and password.")
+		a.ssoFailed(w, r, http.StatusServiceUnavailable, "console.sso.unavailable")
 		return
 	}
 	s := sessionFrom(r)
@@ -137,7 +138,7 @@ func (a *App) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	fail := func(why string, args ...any) {
 		a.log.Warn("single sign-on refused", append([]any{"why", why, "client", clientAddr(r)}, args...)...)
-		a.ssoFailed(w, r, http.StatusForbidden, "You could not be signed in with your council account. Try again, or sign in with your email address and password.")
+		a.ssoFailed(w, r, http.StatusForbidden, "console.sso.refused")
 	}
 	if state == "" || subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		fail("the state is not this session's")
@@ -150,7 +151,7 @@ func (a *App) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	provider, oauth, err := a.sso.discover(r.Context())
 	if err != nil {
 		a.log.Error("single sign-on unavailable", "err", err)
-		a.ssoFailed(w, r, http.StatusServiceUnavailable, "Signing in with your council account is not working at the moment. Try again later, or sign in with your email address and password.")
+		a.ssoFailed(w, r, http.StatusServiceUnavailable, "console.sso.unavailable")
 		return
 	}
 	ctx := a.sso.context(r.Context())
@@ -195,9 +196,10 @@ func (a *App) ssoCallback(w http.ResponseWriter, r *http.Request) {
 	a.finishSignInBy(w, r, u, "sso")
 }
 
-func (a *App) ssoFailed(w http.ResponseWriter, r *http.Request, status int, text string) {
+// ssoFailed says a sign-in through the provider did not work: why is the catalogue id of the words.
+func (a *App) ssoFailed(w http.ResponseWriter, r *http.Request, status int, why string) {
 	w.WriteHeader(status)
-	a.render(w, r, renderer.SSOFailedPage(a.page(r, "You could not be signed in"), text))
+	a.render(w, r, renderer.SSOFailedPage(a.page(r, i18n.T(r.Context(), "console.sso.failed_title")), i18n.T(r.Context(), why)))
 }
 
 // ssoName is the provider's name for the sign-in page, or "" when single sign-on is off.

@@ -16,6 +16,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -59,14 +60,12 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 		}
 		var caseData any
 		json.Unmarshal(resp.CaseData, &caseData)
-		row := renderer.StaffRow{FormTitle: form.Title, Status: statusWords(resp.Status), Reference: resp.Reference}
+		form = inLang(r.Context(), form)
+		row := renderer.StaffRow{FormTitle: form.Title, Status: statusWords(r.Context(), resp.Status), Reference: resp.Reference}
 		switch {
 		case resp.Kind == store.KindDelegation:
-			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskName(caseChildren(form, caseData)), resp.OwnerEmail
-			row.Due = "No due date"
-			if resp.DueDate != "" {
-				row.Due = casework.DateLong(resp.DueDate)
-			}
+			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskNameIn(i18n.From(r.Context()), caseChildren(form, caseData)), resp.OwnerEmail
+			row.Due = dueOrNone(r.Context(), resp.DueDate)
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				row.AutoReply = true
 			}
@@ -82,19 +81,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 			referrals = append(referrals, row)
 		}
 	}
-	a.render(w, r, renderer.StaffHome(a.page(r, "Staff console"), delegations, referrals))
-}
-
-func statusWords(s store.Status) string {
-	switch s {
-	case store.StatusInProgress:
-		return "In progress"
-	case store.StatusReturned:
-		return "Returned for more information"
-	case store.StatusSuperseded:
-		return "Returned (earlier version)"
-	}
-	return strings.ToUpper(string(s[:1])) + string(s[1:])
+	a.render(w, r, renderer.StaffHome(a.page(r, i18n.T(r.Context(), "console.home.title")), delegations, referrals))
 }
 
 // autoReplyFor is the automatic reply in force for a professional's (verified) address, if any.
@@ -110,25 +97,26 @@ func (a *App) delegateForm(w http.ResponseWriter, r *http.Request) {
 		for i := range v.Sections {
 			v.Sections[i].Checked = true
 		}
-		v.Case = caseInputs(form.CaseData, nil, nil)
+		v.Case = caseInputs(r.Context(), form.CaseData, nil, nil)
 	}
 	a.render(w, r, renderer.DelegatePage(v))
 }
 
 func (a *App) delegateView(r *http.Request) (renderer.DelegateView, *engine.Form) {
-	v := renderer.DelegateView{Page: a.page(r, "Delegate a form")}
+	v := renderer.DelegateView{Page: a.page(r, i18n.T(r.Context(), "console.delegate.title"))}
 	for _, f := range a.forms.All() {
 		if f.Kind == engine.KindDelegation {
-			v.Forms = append(v.Forms, renderer.OptionView{Value: f.ID, Label: f.Title})
+			v.Forms = append(v.Forms, renderer.OptionView{Value: f.ID, Label: inLang(r.Context(), f).Title})
 		}
 	}
 	form := a.forms.Get(r.URL.Query().Get("form"))
 	if form == nil || form.Kind != engine.KindDelegation {
 		return v, nil
 	}
-	v.FormID, v.FormTitle = form.ID, form.Title
+	shown := inLang(r.Context(), form) // its titles in the language of the page; the form itself is sent
+	v.FormID, v.FormTitle = form.ID, shown.Title
 	v.Reminders = reminderText(form.Reminders)
-	for _, s := range form.Sections {
+	for _, s := range shown.Sections {
 		if s.Delegable {
 			v.Sections = append(v.Sections, renderer.OptionView{Value: s.ID, Label: s.Title})
 		}
@@ -140,7 +128,7 @@ func (a *App) delegateView(r *http.Request) (renderer.DelegateView, *engine.Form
 // lists of objects (a few rows of each, such as the children of a sibling group). The sender is filled
 // from the member of staff, and ids of list items are made up, so neither is asked; a single child's id
 // is its reference in the case management system, and is asked.
-func caseInputs(schema map[string]any, posted map[string]string, errs map[string]string) []renderer.CaseInput {
+func caseInputs(ctx context.Context, schema map[string]any, posted map[string]string, errs map[string]string) []renderer.CaseInput {
 	var out []renderer.CaseInput
 	var walk func(schema map[string]any, path, group string, required, inList bool)
 	walk = func(schema map[string]any, path, group string, required, inList bool) {
@@ -157,31 +145,27 @@ func caseInputs(schema map[string]any, posted map[string]string, errs map[string
 			}
 			switch schemaKind(sub) {
 			case "object":
-				walk(sub, p, humanise(key), required && req[key], inList)
+				walk(sub, p, humanise(ctx, key), required && req[key], inList)
 			case "array":
 				items, _ := sub["items"].(map[string]any)
 				if schemaKind(items) != "object" {
 					continue
 				}
-				noun := strings.TrimSuffix(humanise(key), "ren")
-				if noun == humanise(key) {
-					noun = strings.TrimSuffix(noun, "s")
-				}
 				for i := range caseRows {
-					walk(items, fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s %d", noun, i+1), required && req[key] && i == 0, true)
+					walk(items, fmt.Sprintf("%s.%d", p, i), itemName(ctx, key, i+1), required && req[key] && i == 0, true)
 				}
 			case "string":
 				if key == "id" && inList || strings.HasPrefix(p, "sender") {
 					continue
 				}
-				in := renderer.CaseInput{Name: "case." + p, ID: "case-" + strings.ReplaceAll(p, ".", "-"), Label: humanise(key),
+				in := renderer.CaseInput{Name: "case." + p, ID: "case-" + strings.ReplaceAll(p, ".", "-"), Label: humanise(ctx, key),
 					Value: posted[p], Error: errs[p], Required: required && req[key]}
 				if d, _ := sub["description"].(string); d != "" {
 					in.Hint = d
 				}
 				in.Choices = asStrings(sub["enum"])
 				if f, _ := sub["format"].(string); f == "date" {
-					in.Hint = strings.TrimSpace(in.Hint + " As a date like 2016-01-31.")
+					in.Hint = strings.TrimSpace(in.Hint + " " + i18n.T(ctx, "console.case.date_hint"))
 				}
 				in.Group = group
 				if group != "" {
@@ -242,7 +226,30 @@ func sortedProps(props map[string]any, req map[string]bool) []string {
 	return keys
 }
 
-func humanise(key string) string {
+// itemName is the heading of the n-th item of a case-data list: "Child 2" for children, "Sibling 2" for
+// siblings.
+func itemName(ctx context.Context, key string, n int) string {
+	if key == "children" {
+		return i18n.T(ctx, "console.case.child_n", "N", n)
+	}
+	noun := strings.TrimSuffix(humanise(ctx, key), "ren")
+	if noun == humanise(ctx, key) {
+		noun = strings.TrimSuffix(noun, "s")
+	}
+	return fmt.Sprintf("%s %d", noun, n)
+}
+
+// caseWords are the case-data properties of the bundled forms, which the catalogue names in each
+// language; a council form's others are named from their keys.
+var caseWords = []string{"address", "child", "children", "conference", "date", "dob", "ethnicity", "familyName", "gender", "id",
+	"legalStatus", "name", "placement", "pupilPremiumPlus", "startDate", "type", "upn"}
+
+// humanise is a case-data property's name as a label: the common ones in the language of ctx, others
+// in words from their name ("dateOfBirth", "date_of_birth": "Date of birth").
+func humanise(ctx context.Context, key string) string {
+	if slices.Contains(caseWords, key) {
+		return i18n.T(ctx, "console.case.key_"+key)
+	}
 	var b strings.Builder
 	for i, r := range key {
 		if i > 0 && r >= 'A' && r <= 'Z' {
@@ -255,14 +262,6 @@ func humanise(key string) string {
 		b.WriteRune(r)
 	}
 	s := b.String()
-	switch s {
-	case "id":
-		return "Reference in the case management system"
-	case "dob":
-		return "Date of birth"
-	case "name":
-		return "Name"
-	}
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
@@ -324,14 +323,14 @@ func postedCase(r *http.Request) map[string]string {
 
 // caseDataProblems checks case data made from the posted questions against the form: each problem by
 // the question's path, and as the error summary's items.
-func caseDataProblems(form *engine.Form, caseData map[string]any) (map[string]string, []renderer.ErrorItem) {
+func caseDataProblems(ctx context.Context, form *engine.Form, caseData map[string]any) (map[string]string, []renderer.ErrorItem) {
 	caseErrs := map[string]string{}
 	var items []renderer.ErrorItem
 	for _, e := range form.CheckCaseData(caseData) {
 		p := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", ".")
-		msg := "Check this answer: " + e.Message
+		msg := i18n.T(ctx, "console.case.check", "Problem", e.Message)
 		if strings.Contains(e.Message, "missing propert") || p == "" {
-			msg = "Enter the child's details: " + e.Message
+			msg = i18n.T(ctx, "console.case.enter", "Problem", e.Message)
 		}
 		caseErrs[p] = msg
 		items = append(items, renderer.ErrorItem{Field: "case-" + strings.ReplaceAll(p, ".", "-"), Message: msg})
@@ -361,28 +360,29 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 	add := func(field, msg string) {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: field, Message: msg})
 	}
+	ctx := r.Context()
 	if len(chosen) == 0 {
-		add("sections", "Select at least one section to delegate")
+		add("sections", i18n.T(ctx, "console.delegate.no_sections"))
 	}
-	if msg := emailProblem(v.Email); msg != "" {
+	if msg := professionalEmailProblem(ctx, v.Email); msg != "" {
 		add("email", msg)
 	}
 	if v.Name == "" {
-		add("name", "Enter the professional's name")
+		add("name", i18n.T(ctx, "console.name_enter"))
 	}
 	due := ""
 	if v.DueDay+v.DueMonth+v.DueYear != "" {
-		d, msg := simpleDate(v.DueDay, v.DueMonth, v.DueYear, "due date")
+		d, msg := consoleDate(ctx, v.DueDay, v.DueMonth, v.DueYear, "due")
 		switch {
 		case msg != "":
 			add("due-day", msg)
 		case d < a.now().Format(time.DateOnly):
-			add("due-day", "The due date must be today or in the future")
+			add("due-day", i18n.T(ctx, "console.date.due_past"))
 		default:
 			due = d
 		}
 	}
-	reminders, msg := parseReminders(v.Reminders)
+	reminders, msg := parseReminders(ctx, v.Reminders)
 	if msg != "" {
 		add("reminders", msg)
 	}
@@ -390,10 +390,10 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 		reminders = nil // the form's schedule, followed as the form changes
 	}
 	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
-	caseErrs, caseItems := caseDataProblems(form, caseData)
+	caseErrs, caseItems := caseDataProblems(ctx, form, caseData)
 	v.Page.Errors = append(v.Page.Errors, caseItems...)
 	if len(v.Page.Errors) > 0 {
-		v.Case = caseInputs(form.CaseData, posted, caseErrs)
+		v.Case = caseInputs(ctx, form.CaseData, posted, caseErrs)
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.DelegatePage(v))
 		return
@@ -449,43 +449,41 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			a.serverError(w, r, err)
 			return
 		}
+		ctx := r.Context()
 		base := "/staff/" + string(kind) + "s/" + resp.ID
 		v := renderer.StaffDetailView{Page: a.page(r, f.form.Title), Kind: string(kind), ID: resp.ID, FormTitle: f.form.Title,
 			AnswersHref: base + "/answers", PDFHref: base + "/pdf"}
 		switch r.URL.Query().Get("problem") {
 		case "reassign":
-			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: "Enter the name and a valid email address of the professional to re-assign to"})
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(ctx, "console.detail.reassign_problem")})
 		case "reason":
-			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: "Enter the reason for returning it, for example Insufficient Detail"})
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "reason", Message: i18n.T(ctx, "console.return.reason_enter")})
 		case "status":
-			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "status", Message: "Nothing was changed: it had already changed to " + strings.ToLower(statusWords(resp.Status)) + " before your request arrived"})
+			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "status", Message: i18n.T(ctx, "console.detail.status_changed", "Status", strings.ToLower(statusWords(ctx, resp.Status)))})
 		}
 		fact := func(q string, a ...string) { v.Facts = append(v.Facts, renderer.SummaryRow{Question: q, Answer: a}) }
-		fact("Status", statusWords(resp.Status))
+		fact(i18n.T(ctx, "console.status"), statusWords(ctx, resp.Status))
 		if kind == store.KindDelegation {
 			var caseData any
 			json.Unmarshal(resp.CaseData, &caseData)
-			fact("Child or family", taskName(caseChildren(f.form, caseData)))
-			fact("Professional", resp.OwnerName+" ("+resp.OwnerEmail+")", resp.OwnerOrg)
-			fact("Sections", strings.Join(sectionTitles(f.form, resp.Sections), ", "))
-			due := "No due date"
-			if resp.DueDate != "" {
-				due = casework.DateLong(resp.DueDate)
-			}
+			fact(i18n.T(ctx, "console.child_or_family"), taskNameIn(i18n.From(ctx), caseChildren(f.form, caseData)))
+			fact(i18n.T(ctx, "console.professional"), resp.OwnerName+" ("+resp.OwnerEmail+")", resp.OwnerOrg)
+			fact(i18n.T(ctx, "console.sections"), strings.Join(sectionTitles(ctx, f.form, resp.Sections), ", "))
+			due := dueOrNone(ctx, resp.DueDate)
 			if casework.Overdue(resp, a.now()) {
-				due += " (overdue)"
+				due += " " + i18n.T(ctx, "console.detail.overdue")
 			}
-			fact("Due", due)
+			fact(i18n.T(ctx, "console.due"), due)
 			days, _, err := a.work.ReminderDays(r.Context(), a.store, resp)
 			if err != nil {
 				a.serverError(w, r, err)
 				return
 			}
 			if resp.DueDate != "" {
-				fact("Reminders", remindersFact(days))
+				fact(i18n.T(ctx, "console.reminders.label"), remindersFact(ctx, days))
 			}
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
-				v.AutoReply = reply.Message + " (until " + casework.DateLong(reply.EndsOn) + ")"
+				v.AutoReply = reply.Message + " " + i18n.T(ctx, "console.detail.until", "Date", consoleDay(ctx, reply.EndsOn))
 			}
 			m, err := casework.LatestMail(r.Context(), a.store, resp.ID)
 			if err != nil {
@@ -498,21 +496,21 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			v.CanRetract = casework.Allowed(casework.Retract, resp.Kind, resp.Status)
 			v.CanReassign = casework.Allowed(casework.Reassign, resp.Kind, resp.Status)
 		} else {
-			fact("Submitted by", resp.OwnerName+" ("+resp.OwnerEmail+")")
-			fact("Child", f.childName())
+			fact(i18n.T(ctx, "console.submitted_by"), resp.OwnerName+" ("+resp.OwnerEmail+")")
+			fact(i18n.T(ctx, "common.child"), f.childName())
 		}
 		if resp.Reference != "" {
 			ref := resp.Reference
 			if resp.PreviousID != "" && !resp.SubmittedAt.IsZero() {
-				ref += " (resubmitted " + resp.SubmittedAt.Format("2 Jan 2006") + ")"
+				ref += " " + i18n.T(ctx, "console.detail.resubmitted", "Date", i18n.Date(i18n.From(ctx), resp.SubmittedAt))
 			}
-			fact("Reference", ref)
+			fact(i18n.T(ctx, "console.reference"), ref)
 		}
 		if resp.ReturnReason != "" {
-			fact("Returned for", resp.ReturnReason, resp.ReturnComment)
+			fact(i18n.T(ctx, "console.detail.returned_for"), resp.ReturnReason, resp.ReturnComment)
 		}
 		v.CanReturn = casework.Allowed(casework.Return, resp.Kind, resp.Status)
-		changes, _, err := a.changesView(r.Context(), resp) // rounds.go
+		changes, _, err := a.changesView(ctx, resp) // rounds.go
 		if err != nil {
 			a.serverError(w, r, err)
 			return
@@ -524,14 +522,14 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			return
 		}
 		for _, e := range events {
-			what := e.Kind
+			what := eventWords(ctx, e.Kind)
 			if e.Actor != "" {
-				what += " by " + e.Actor
+				what = i18n.T(ctx, "console.detail.event_by", "Event", what, "Actor", e.Actor)
 			}
 			if e.Detail != "" {
 				what += ": " + e.Detail
 			}
-			v.History = append(v.History, renderer.SummaryRow{Question: e.At.Format("2 Jan 2006 15:04"), Answer: []string{what}})
+			v.History = append(v.History, renderer.SummaryRow{Question: consoleDateTime(ctx, e.At), Answer: []string{what}})
 		}
 		collectFiles(f.answers.Values, base, &v.Files)
 		for _, c := range f.answers.Children {
@@ -541,11 +539,12 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 	}
 }
 
-// sectionTitles names delegated sections as the form does.
-func sectionTitles(form *engine.Form, ids []string) []string {
+// sectionTitles names delegated sections as the form does, in the language of ctx.
+func sectionTitles(ctx context.Context, form *engine.Form, ids []string) []string {
 	if len(ids) == 0 {
-		return []string{"The whole form"}
+		return []string{i18n.T(ctx, "console.whole_form")}
 	}
+	form = inLang(ctx, form)
 	out := make([]string, len(ids))
 	for i, id := range ids {
 		out[i] = id
@@ -674,7 +673,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, v, errs := auditFilter(r)
-	v.Page = a.page(r, "Audit log")
+	v.Page = a.page(r, i18n.T(r.Context(), "console.audit.title"))
 	if len(errs) > 0 {
 		v.Page.Errors = errs
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -702,7 +701,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 		v.Older = "/staff/audit?" + q.Encode()
 	}
 	for _, e := range list {
-		v.Rows = append(v.Rows, renderer.AuditRow{At: e.At.Format("2 Jan 2006 15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
+		v.Rows = append(v.Rows, renderer.AuditRow{At: i18n.Date(i18n.From(r.Context()), e.At.UTC()) + " " + e.At.UTC().Format("15:04:05"), Actor: e.Actor, Action: e.Action, Target: e.Target, Detail: e.Detail})
 	}
 	a.render(w, r, renderer.AuditPage(v))
 }

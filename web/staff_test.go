@@ -45,13 +45,13 @@ func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
 	jo.get("/staff/delegations/new").see("Which form?", "Family check")
 	jo.get("/staff/delegations/new?form=family-check").see("Sections to delegate", "Child 1", "Family name")
 	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "email", "not an email", "name", "").status(422).
-		see("Enter an email address in the correct format", "Enter the professional's name", "Enter the child's details")
+		see("Enter the professional's email address in the correct format", "Enter the professional's name", "Enter the child's details")
 	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "sections", "chronology",
 		"email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
 		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
 		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
 		"due.day", "8", "due.month", "4", "due.year", "2026", "comments", "Please include attendance").
-		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "Practitioner, Chronology of service involvement", "08-Apr-2026", "created by jo@council.example")
+		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "Practitioner, Chronology of service involvement", "8 April 2026", "created by jo@council.example")
 	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
 	mails := mustMail(t, e)
 	if mails[0].To != "sam@school.example" || childDetail.MatchString(mails[0].Text) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -53,8 +54,8 @@ func homePath(u *store.User, s *store.Session) string {
 // disabledAccount is the answer to someone whose account an admin has disabled.
 func (a *App) disabledAccount(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusForbidden)
-	a.render(w, r, messagePage(a.page(r, "Your account has been disabled"), "Your account has been disabled",
-		"You cannot sign in to this account. If you still need it, ask the council's portal administrator to enable it again."))
+	title := i18n.T(r.Context(), "console.disabled.title")
+	a.render(w, r, messagePage(a.page(r, title), title, i18n.T(r.Context(), "console.disabled.text")))
 }
 
 // --- the first password ----------------------------------------------------------------------------
@@ -64,7 +65,7 @@ func (a *App) firstPasswordForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.FirstPasswordPage(a.page(r, "Choose a new password")))
+	a.render(w, r, renderer.FirstPasswordPage(a.page(r, i18n.T(r.Context(), "console.first_password.title"))))
 }
 
 // firstPassword replaces the first password, which was shown in a terminal and may have been seen, with
@@ -76,14 +77,14 @@ func (a *App) firstPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
-	p := a.page(r, "Choose a new password")
+	p := a.page(r, i18n.T(r.Context(), "console.first_password.title"))
 	switch msg := passwordProblem(password, u.Email, u.Forename, u.Surname); {
 	case msg != "":
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	case passwordMatches(password, u.PasswordHash):
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Choose a password different from the one you were given"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: i18n.T(r.Context(), "console.first_password.different")})
 	case confirm != password:
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: "Enter the same password in both boxes"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
 	}
 	if len(p.Errors) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
@@ -119,7 +120,7 @@ func (a *App) staffAccounts(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	a.renderStaffAccounts(w, r, a.page(r, "Staff accounts"))
+	a.renderStaffAccounts(w, r, a.page(r, i18n.T(r.Context(), "console.accounts.title")))
 }
 
 func (a *App) renderStaffAccounts(w http.ResponseWriter, r *http.Request, p renderer.Page) {
@@ -131,16 +132,17 @@ func (a *App) renderStaffAccounts(w http.ResponseWriter, r *http.Request, p rend
 	me := userFrom(r)
 	rows := make([]renderer.StaffAccountRow, 0, len(list))
 	for _, u := range list {
-		row := renderer.StaffAccountRow{ID: u.ID, Name: u.Name(), Email: u.Email, Role: "Staff", TwoFactor: u.TOTPSecret != "",
-			Status: "Active", Disabled: u.Disabled(), Self: u.ID == me.ID}
+		ctx := r.Context()
+		row := renderer.StaffAccountRow{ID: u.ID, Name: u.Name(), Email: u.Email, Role: i18n.T(ctx, "console.accounts.role_staff"), TwoFactor: u.TOTPSecret != "",
+			Status: i18n.T(ctx, "console.accounts.active"), Disabled: u.Disabled(), Self: u.ID == me.ID}
 		if u.Role == store.RoleAdmin {
-			row.Role = "Admin"
+			row.Role = i18n.T(ctx, "console.accounts.role_admin")
 		}
 		switch {
 		case u.Disabled():
-			row.Status = "Disabled on " + u.DisabledAt.Format("2 Jan 2006")
+			row.Status = i18n.T(ctx, "console.accounts.disabled_on", "Date", i18n.Date(i18n.From(ctx), u.DisabledAt))
 		case u.MustChangePassword:
-			row.Status = "Not signed in yet"
+			row.Status = i18n.T(ctx, "console.accounts.not_signed_in")
 		}
 		rows = append(rows, row)
 	}
@@ -176,8 +178,8 @@ func (a *App) changeStaffAccount(change string) http.HandlerFunc {
 			return
 		}
 		if u.ID == me.ID {
-			p := a.page(r, "Staff accounts")
-			p.Errors = []renderer.ErrorItem{{Field: "accounts", Message: "You cannot disable your own account or reset its app. Ask another admin"}}
+			p := a.page(r, i18n.T(r.Context(), "console.accounts.title"))
+			p.Errors = []renderer.ErrorItem{{Field: "accounts", Message: i18n.T(r.Context(), "console.accounts.not_own")}}
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			a.renderStaffAccounts(w, r, p)
 			return

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"formportal/casework"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -27,9 +28,9 @@ func (a *App) staffForms(w http.ResponseWriter, r *http.Request) {
 	for _, v := range stored {
 		published[store.FormVersionKey{FormID: v.FormID, Version: v.Version}] = v.PublishedAt
 	}
-	v := renderer.FormVersionsView{Page: a.page(r, "Forms and versions")}
+	v := renderer.FormVersionsView{Page: a.page(r, i18n.T(ctx, "console.forms.title"))}
 	for _, cur := range a.forms.All() {
-		row := renderer.FormVersionsRow{ID: cur.ID, Title: cur.Title}
+		row := renderer.FormVersionsRow{ID: cur.ID, Title: inLang(ctx, cur).Title}
 		for _, f := range a.forms.Versions(cur.ID) {
 			k := store.FormVersionKey{FormID: f.ID, Version: f.Version}
 			ver := renderer.FormVersionRow{Version: f.Version, Open: counts[k], Current: f == cur}
@@ -37,7 +38,7 @@ func (a *App) staffForms(w http.ResponseWriter, r *http.Request) {
 				ver.Open += counts[store.FormVersionKey{FormID: f.ID}] // made before versions were kept: shown with the current one
 			}
 			if at, ok := published[k]; ok {
-				ver.Published = casework.DateLong(at.Format(time.DateOnly))
+				ver.Published = i18n.Date(i18n.From(ctx), at)
 			}
 			row.Versions = append(row.Versions, ver)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 	"formportal/subject"
@@ -19,7 +20,7 @@ func (a *App) subjectAccessForm(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	a.render(w, r, renderer.SubjectAccessPage(a.page(r, "Subject access request"), ""))
+	a.render(w, r, renderer.SubjectAccessPage(a.page(r, i18n.T(r.Context(), "console.sar.title")), ""))
 }
 
 // subjectAccess sends the zip of everything held about the address given; the export is audited.
@@ -31,8 +32,8 @@ func (a *App) subjectAccess(w http.ResponseWriter, r *http.Request) {
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	if _, err := mail.ParseAddress(email); err != nil || strings.ContainsAny(email, "<> ") {
-		p := a.page(r, "Subject access request")
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: "Enter an email address in the correct format, like name@example.com"})
+		p := a.page(r, i18n.T(r.Context(), "console.sar.title"))
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(r.Context(), "console.sar.email_format")})
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.SubjectAccessPage(p, email))
 		return

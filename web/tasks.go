@@ -70,10 +70,7 @@ func caseChildrenIn(l i18n.Lang, form *engine.Form, caseData any) []renderer.Chi
 	return out
 }
 
-// taskName is how a task is named in the staff console's lists: "Aurora Boreo and 1 sibling".
-func taskName(children []renderer.ChildLine) string { return taskNameIn(i18n.English, children) }
-
-// taskNameIn is taskName in l.
+// taskNameIn is how a task is named in the lists, in l: "Aurora Boreo and 1 sibling".
 func taskNameIn(l i18n.Lang, children []renderer.ChildLine) string {
 	switch len(children) {
 	case 0:
@@ -342,6 +339,12 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		if i = f.find(pages, p.key()); i < 0 {
 			i = 0
 		}
+		if out.find != nil {
+			f.searches = map[string]*renderer.AddressSearch{out.find.ID: a.findAddress(r, out.findPostcode)}
+			if s := f.searches[out.find.ID]; out.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+		}
 		v := f.view(r, res, pages, i, out.errors)
 		v.Page.Banner = out.banner
 		if out.check {
@@ -361,6 +364,11 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 					}
 				}
 			}
+		}
+		if errs := renderer.FinderErrors(v.Fields); len(errs) > 0 {
+			v.Page.Banner = ""
+			v.Page.Errors = append(errs, v.Page.Errors...)
+			status = http.StatusUnprocessableEntity
 		}
 		for id, text := range out.paste {
 			for k := range v.Fields {

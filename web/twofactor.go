@@ -18,6 +18,7 @@ import (
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
+	"formportal/i18n"
 	"formportal/metrics"
 	"formportal/renderer"
 	"formportal/store"
@@ -103,7 +104,7 @@ func (a *App) authenticatorForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	a.render(w, r, renderer.AuthenticatorCodePage(a.page(r, "Enter the code from your authenticator app")))
+	a.render(w, r, renderer.AuthenticatorCodePage(a.page(r, i18n.T(r.Context(), "console.tfa.code_title"))))
 }
 
 func (a *App) authenticatorCode(w http.ResponseWriter, r *http.Request) {
@@ -128,7 +129,7 @@ func (a *App) authenticatorCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if msg != "" {
 		metrics.SignInFailed(metrics.WrongAuthenticatorCode)
-		p := a.page(r, "Enter the code from your authenticator app")
+		p := a.page(r, i18n.T(r.Context(), "console.tfa.code_title"))
 		p.Errors = []renderer.ErrorItem{{Field: "code", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.AuthenticatorCodePage(p))
@@ -147,16 +148,17 @@ func (a *App) authenticatorCode(w http.ResponseWriter, r *http.Request) {
 // It returns the message to show, or "" when the code is right (and then uses it up); recovery says a
 // recovery code was used.
 func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, recoveryAllowed bool) (msg string, recovery bool, err error) {
+	t := func(id string, args ...any) string { return i18n.T(r.Context(), "console.tfa."+id, args...) }
 	typed = normaliseCode(typed)
 	if typed == "" {
-		return "Enter the code from your authenticator app", false, nil
+		return t("enter_code"), false, nil
 	}
 	sixDigits := len(typed) == 6 && strings.Trim(typed, "0123456789") == ""
 	if !sixDigits && (!recoveryAllowed || len(normaliseRecoveryCode(typed)) != 16) {
 		if recoveryAllowed {
-			return "Enter the 6-digit code from your authenticator app, like 123456, or a recovery code, like abcd-efgh-ijkl-mnop", false, nil
+			return t("code_or_recovery"), false, nil
 		}
-		return "The code must be 6 numbers, like 123456", false, nil
+		return t("six_numbers"), false, nil
 	}
 	accountKey, clientKey := "second-factor:"+u.ID, "code-client:"+clientAddr(r)
 	for _, l := range []struct {
@@ -164,7 +166,7 @@ func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, re
 		limit int
 	}{{accountKey, maxSecondFactorTries}, {clientKey, maxCodeEntryPerClient}} {
 		if limited, err := a.limited(r, l.key, l.limit, rateWindow); err != nil || limited {
-			return "You have entered too many wrong codes. Wait 15 minutes and try again", false, err
+			return t("too_many"), false, err
 		}
 	}
 	if err := a.attempt(r, clientKey); err != nil {
@@ -177,14 +179,14 @@ func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, re
 	if sixDigits {
 		step, ok := totpStep(u.TOTPSecret, typed, a.now())
 		if !ok {
-			return wrong("The code is not correct. Enter the code your authenticator app shows now")
+			return wrong(t("wrong"))
 		}
 		if err := a.store.UseTOTPStep(r.Context(), u.ID, step); errors.Is(err, store.ErrConflict) {
 			// Someone else may have seen the code: refused, logged, and its holder told.
 			a.log.Warn("authenticator code used again", "user", u.ID, "client", clientAddr(r))
-			return "This code has been used already. Wait for your authenticator app to show a new one", false, a.mail.Send(r.Context(), u.Email, "A code from your authenticator app was used again",
-				fmt.Sprintf("Someone entered a code from your authenticator app for %s that had already been used, on %s. It was refused.\n\nIf this was not you, someone may have seen your password and a code: change your password now and tell the council.\n\n%s",
-					a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), a.signature()))
+			l := accountLang(u)
+			return t("used"), false, a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.code_reused_subject"),
+				i18n.In(l, "console.mail.code_reused_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Signature", a.texts().SignatureIn(l)))
 		} else if err != nil {
 			return "", false, err
 		}
@@ -199,16 +201,16 @@ func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, re
 			continue
 		}
 		if !c.UsedAt.IsZero() {
-			return "This recovery code has been used already. Each one works once", false, nil
+			return t("recovery_used"), false, nil
 		}
 		if err := a.store.UseRecoveryCode(r.Context(), c.ID, a.now()); errors.Is(err, store.ErrNotFound) {
-			return "This recovery code has been used already. Each one works once", false, nil
+			return t("recovery_used"), false, nil
 		} else if err != nil {
 			return "", false, err
 		}
 		return "", true, nil
 	}
-	return wrong("The code is not correct. Enter the code your authenticator app shows now, or one of your recovery codes")
+	return wrong(t("wrong_or_recovery"))
 }
 
 // recoveryCodeUsed tells the account holder, so a use they did not make does not go unnoticed.
@@ -218,9 +220,10 @@ func (a *App) recoveryCodeUsed(r *http.Request, u *store.User) error {
 		return err
 	}
 	a.log.Info("signed in with a recovery code", "user", u.ID, "left", left)
-	return a.mail.Send(r.Context(), u.Email, "A recovery code was used to sign in",
-		fmt.Sprintf("One of your recovery codes was used to sign in to %s on %s. You have %d left: make new ones from your account page at %s/account/two-factor.\n\nIf this was not you, tell the council now.\n\n%s",
-			a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), left, a.cfg.BaseURL, a.signature()))
+	l := accountLang(u)
+	return a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.recovery_used_subject"),
+		i18n.In(l, "console.mail.recovery_used_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Left", left,
+			"Link", a.cfg.BaseURL+"/account/two-factor", "Signature", a.texts().SignatureIn(l)))
 }
 
 func (a *App) unusedRecoveryCodes(r *http.Request, userID string) (int, error) {
@@ -248,7 +251,7 @@ func (a *App) twoFactorForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if u.TOTPSecret != "" {
-		a.renderTwoFactor(w, r, a.page(r, "Two-factor authentication"))
+		a.renderTwoFactor(w, r, a.page(r, i18n.T(r.Context(), "console.tfa.title")))
 		return
 	}
 	s := sessionFrom(r)
@@ -264,7 +267,7 @@ func (a *App) twoFactorForm(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a.renderSetUp(w, r, a.page(r, "Set up two-factor authentication"))
+	a.renderSetUp(w, r, a.page(r, i18n.T(r.Context(), "console.tfa.setup_title")))
 }
 
 func (a *App) renderTwoFactor(w http.ResponseWriter, r *http.Request, p renderer.Page) {
@@ -318,7 +321,7 @@ func (a *App) setUpTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	s := sessionFrom(r)
 	settingUp := u.TOTPSecret == ""
-	p := a.page(r, "Two-factor authentication")
+	p := a.page(r, i18n.T(r.Context(), "console.tfa.title"))
 	if settingUp {
 		if s.Data[keyTOTPPending] == "" {
 			http.Redirect(w, r, "/account/two-factor", http.StatusSeeOther)
@@ -330,7 +333,7 @@ func (a *App) setUpTwoFactor(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		u.TOTPSecret = key.Secret() // checked against, and kept only if the code is right
-		p = a.page(r, "Set up two-factor authentication")
+		p = a.page(r, i18n.T(r.Context(), "console.tfa.setup_title"))
 	}
 	msg, _, err := a.checkSecondFactor(r, u, r.PostFormValue("code"), false)
 	if err != nil {
@@ -362,13 +365,13 @@ func (a *App) setUpTwoFactor(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil && settingUp {
 		a.log.Info("authenticator app set up", "user", u.ID)
-		err = a.mail.Send(r.Context(), u.Email, "Two-factor authentication is set up",
-			fmt.Sprintf("An authenticator app was set up for your %s account on %s. From now on, signing in asks for its code as well as your password.\n\nIf this was not you, tell the council now.\n\n%s",
-				a.cfg.Service, a.now().Format("2 January 2006 at 15:04"), a.signature()))
+		l := accountLang(u)
+		err = a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.tfa_set_up_subject"),
+			i18n.In(l, "console.mail.tfa_set_up_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Signature", a.texts().SignatureIn(l)))
 	}
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, renderer.RecoveryCodesPage(a.page(r, "Your recovery codes"), codes, homePath(u, s)))
+	a.render(w, r, renderer.RecoveryCodesPage(a.page(r, i18n.T(r.Context(), "console.tfa.your_codes")), codes, homePath(u, s)))
 }

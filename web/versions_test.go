@@ -178,7 +178,7 @@ func TestCompatiblePublishMovesDraftsAndCarriesRenames(t *testing.T) {
 	staff := e.staff("staff@council.example", false)
 	staff.get("/staff/forms").see("Forms and versions", "Concern about a child")
 	page := htmlText(staff.last)
-	for _, want := range []string{"Version 2 02-Mar-2026 0", "Version 3 02-Mar-2026 0", "Version 4 02-Mar-2026 0", "Version 5 Current 02-Mar-2026 1"} {
+	for _, want := range []string{"Version 2 2 March 2026 0", "Version 3 2 March 2026 0", "Version 4 2 March 2026 0", "Version 5 Current 2 March 2026 1"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the forms page does not say %q:\n%s", want, page)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 	"formportal/webhook"
@@ -25,12 +26,12 @@ func (a *App) webhooks(w http.ResponseWriter, r *http.Request) {
 		a.notFound(w, r)
 		return
 	}
-	p := a.page(r, "Webhooks")
+	p := a.page(r, i18n.T(r.Context(), "console.webhooks.title"))
 	switch r.URL.Query().Get("done") {
 	case "removed":
-		p.Banner = "The address has been removed: nothing more is sent to it"
+		p.Banner = i18n.T(r.Context(), "console.webhooks.removed")
 	case "resent":
-		p.Banner = "The event will be sent again"
+		p.Banner = i18n.T(r.Context(), "console.webhooks.resent")
 	}
 	a.renderWebhooks(w, r, renderer.WebhooksView{Page: p})
 }
@@ -42,7 +43,7 @@ func (a *App) renderWebhooks(w http.ResponseWriter, r *http.Request, v renderer.
 		return
 	}
 	for _, e := range endpoints {
-		v.Endpoints = append(v.Endpoints, renderer.WebhookEndpointRow{ID: e.ID, URL: e.URL, Added: e.CreatedAt.Format("2 January 2006 15:04")})
+		v.Endpoints = append(v.Endpoints, renderer.WebhookEndpointRow{ID: e.ID, URL: e.URL, Added: consoleDateTime(r.Context(), e.CreatedAt)})
 	}
 	failed, err := a.store.FailedWebhookDeliveries(r.Context(), failedDeliveriesShown)
 	if err != nil {
@@ -51,7 +52,7 @@ func (a *App) renderWebhooks(w http.ResponseWriter, r *http.Request, v renderer.
 	}
 	for _, d := range failed {
 		v.Failed = append(v.Failed, renderer.FailedDeliveryRow{ID: strconv.FormatInt(d.ID, 10), URL: d.Endpoint.URL, Event: d.Event.Type,
-			Record: d.Event.ResponseID, Failed: d.FailedAt.Format("2 January 2006 15:04"), Reason: d.LastError, Attempts: d.Attempts})
+			Record: d.Event.ResponseID, Failed: consoleDateTime(r.Context(), d.FailedAt), Reason: d.LastError, Attempts: d.Attempts})
 	}
 	a.render(w, r, renderer.WebhooksPage(v))
 }
@@ -63,9 +64,9 @@ func (a *App) addWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	url := strings.TrimSpace(r.PostFormValue("url"))
-	v := renderer.WebhooksView{Page: a.page(r, "Webhooks"), URL: url}
+	v := renderer.WebhooksView{Page: a.page(r, i18n.T(r.Context(), "console.webhooks.title")), URL: url}
 	if err := webhook.CheckURL(url); err != nil || url == "" {
-		v.URLError = "Enter an https address, such as https://lcs.council.example/portal-events"
+		v.URLError = i18n.T(r.Context(), "console.webhooks.url_problem")
 		v.Page.Errors = []renderer.ErrorItem{{Field: "url", Message: v.URLError}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderWebhooks(w, r, v)
