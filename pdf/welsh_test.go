@@ -114,24 +114,33 @@ var englishFixedWords = []string{
 	"OFFICIAL-SENSITIVE", "Warning:",
 	"Born", "The date of birth is estimated", "Unborn", "Expected due date", "Date of birth not known", "Approximate age",
 	"Address line 1", "Address line 2", "Town or city", "County", "Postcode", "No fixed abode", "Address not known", "Same as",
+	"(estimated)", "Unborn, due", "Unknown, about", "years old",
 }
 
-// TestWelshPDFsHaveNoEnglishFixedWords: every bundled form's Welsh blank PDF, with the Welsh marking,
-// reads none of the words the PDF adds in English.
+// TestWelshPDFsHaveNoEnglishFixedWords: every bundled form's Welsh PDF, blank (with the Welsh marking)
+// and answered, reads none of the words the PDF adds in English.
 func TestWelshPDFsHaveNoEnglishFixedWords(t *testing.T) {
 	requireTools(t)
 	for _, form := range loadForms(t).All() {
 		if !form.Bilingual("cy") {
 			continue
 		}
-		t.Run(form.ID, func(t *testing.T) {
-			path := writeTemp(t, Document{Form: form.In("cy"), Blank: true, Marking: BlankMarkingIn("cy"), Today: today}, true, "cy.pdf")
-			text := strings.Join(words(pdftotext(t, path)), " ")
-			for _, english := range englishFixedWords {
-				if strings.Contains(text, english) {
-					t.Errorf("the Welsh blank PDF reads the English %q", english)
+		caseData := enginetest.CaseData(form, 2)
+		answers := enginetest.Answers(form, caseData, 2, today)
+		for _, blank := range []bool{true, false} {
+			kind := map[bool]string{true: "blank", false: "answered"}[blank]
+			t.Run(form.ID+"/"+kind, func(t *testing.T) {
+				d := Document{Form: form.In("cy"), Blank: blank, CaseData: caseData, Answers: answers, Today: today}
+				if blank {
+					d.Marking = BlankMarkingIn("cy")
 				}
-			}
-		})
+				text := strings.Join(words(pdftotext(t, writeTemp(t, d, true, "cy.pdf"))), " ")
+				for _, english := range englishFixedWords {
+					if strings.Contains(text, english) {
+						t.Errorf("the Welsh %s PDF reads the English %q", kind, english)
+					}
+				}
+			})
+		}
 	}
 }
