@@ -187,7 +187,7 @@ func formatDateOfBirth(lang string, m map[string]any) string {
 	return ""
 }
 
-// longDateIn is longDate in lang: "4 Mai 2027" in Welsh.
+// longDateIn writes YYYY-MM-DD the GOV.UK way in lang: "4 May 2027", "4 Mai 2027" in Welsh.
 func longDateIn(lang, s string) string {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
