@@ -95,9 +95,6 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
-// computedNote stands in a blank form for the answer space of a computed value.
-const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
-
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
@@ -113,7 +110,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.w.fromRecords)
 	}
 	if fd.Type == engine.TypeComputed {
-		out = append(out, computedNote)
+		out = append(out, b.r.w.computed)
 	}
 	return out
 }

@@ -319,7 +319,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 				Checked: o.Value == v.Value || contains(v.Values, o.Value)})
 		}
 	case engine.TypeYesNo:
-		for _, o := range []OptionView{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}} {
+		for _, o := range []OptionView{{Value: "yes", Label: i18n.In(in.Lang, "field.yes")}, {Value: "no", Label: i18n.In(in.Lang, "field.no")}} {
 			o.Checked = o.Value == v.Value
 			v.Options = append(v.Options, o)
 		}
