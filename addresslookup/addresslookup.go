@@ -1,7 +1,8 @@
 // Package addresslookup finds the addresses at a UK postcode in a gazetteer: the council's own, or
 // Ordnance Survey's OS Places API, through HTTP (Places), or none (None: people type the address).
 //
-// Only the postcode is ever sent; nothing here logs, and no error it returns names the postcode or the key, so callers may log errors as they are.
+// Only the postcode is ever sent; nothing here logs, and no error it returns names the postcode or the
+// key, so callers may log errors as they are.
 package addresslookup
 
 import (

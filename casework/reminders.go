@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"formportal/engine"
 	"formportal/i18n"
 	"formportal/internal/wakeloop"
 	"formportal/store"
@@ -245,7 +244,7 @@ func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, e
 			return err
 		}
 		queued = true
-		return s.mail.Queue(ctx, tx, s.reminderEmail(r))
+		return s.mail.Queue(ctx, tx, s.reminderEmail(ctx, tx, r))
 	})
 	if err != nil {
 		return false, fmt.Errorf("send reminder %d of %s: %w", rem.ID, rem.ResponseID, err)
@@ -256,28 +255,35 @@ func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, e
 	return queued, nil
 }
 
-// reminderEmail reminds a professional of a delegation's due date; like every email it names no child.
-func (s *Service) reminderEmail(r *store.Response) *store.Mail {
-	title := r.FormID
-	if f, err := s.FormOf(r); err == nil {
-		title = f.Title
-	}
-	due := DateLong(r.DueDate)
-	subject := "Reminder: a form delegated to you is due on " + due
-	lead := "This is a reminder that a form delegated to you (" + title + ") is due for completion by " + due + "."
+// reminderEmail reminds a professional of a delegation's due date, in the language of their account;
+// like every email it names no child.
+func (s *Service) reminderEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
+	l := s.langOf(ctx, d, r)
+	title := s.formTitle(r, l)
+	due := DateIn(l, r.DueDate)
+	subject := i18n.In(l, "remind.subject", "Due", due)
+	lead := i18n.In(l, "remind.lead", "Form", title, "Due", due)
 	if r.DueDate == s.now().UTC().Format(time.DateOnly) {
-		subject = "Reminder: a form delegated to you is due today"
-		lead = "This is a reminder that a form delegated to you (" + title + ") is due for completion today, " + due + "."
+		subject = i18n.In(l, "remind.subject_today")
+		lead = i18n.In(l, "remind.lead_today", "Form", title, "Due", due)
 	}
-	body := lead + "\n\nSign in to complete and submit it: " + s.texts.BaseURL + "/tasks\n\n" +
-		"If you have already submitted it, you can ignore this email.\n\n" + s.texts.Signature()
+	body := i18n.In(l, "remind.body", "Lead", lead, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
 	return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+}
+
+// formTitle is the title of a response's form in l, as far as the form has it; its id when the form
+// is not known.
+func (s *Service) formTitle(r *store.Response, l i18n.Lang) string {
+	f, err := s.FormOf(r)
+	if err != nil {
+		return r.FormID
+	}
+	return f.In(string(l)).Title
 }
 
 // chased is an open delegation a digest lists: overdue, or its latest email undeliverable.
 type chased struct {
 	r             *store.Response
-	form          *engine.Form // nil when its version is not installed: then named by its id
 	overdueDays   int
 	undeliverable bool
 }
@@ -306,9 +312,6 @@ func (s *Service) SendDigests(ctx context.Context, day string) (int, error) {
 		c.undeliverable = m != nil && m.Status() == store.MailUndeliverable
 		if c.overdueDays == 0 && !c.undeliverable {
 			continue
-		}
-		if f, err := s.FormOf(r); err == nil {
-			c.form = f
 		}
 		by, err := s.delegatedBy(ctx, r.ID)
 		if err != nil {
@@ -373,11 +376,11 @@ func (s *Service) delegatedBy(ctx context.Context, id string) (string, error) {
 	return "", nil
 }
 
-// digestEmail lists a member of staff's chased delegations by form, professional and due date, in l:
-// no child.
+// digestEmail lists a member of staff's chased delegations by form, professional and due date, in l
+// (their account's language): no child.
 func (s *Service) digestEmail(l i18n.Lang, to, day string, list []chased) *store.Mail {
 	var b strings.Builder
-	b.WriteString(i18n.In(l, "console.digest.intro", "Date", DateIn(l, day)) + "\n\n")
+	b.WriteString(i18n.In(l, "digest.intro", "Date", DateIn(l, day)) + "\n\n")
 	for _, c := range list {
 		who := c.r.OwnerName
 		if who == "" {
@@ -389,20 +392,16 @@ func (s *Service) digestEmail(l i18n.Lang, to, day string, list []chased) *store
 		var why []string
 		switch {
 		case c.overdueDays == 1:
-			why = append(why, i18n.In(l, "console.digest.overdue_one", "Date", DateIn(l, c.r.DueDate)))
+			why = append(why, i18n.In(l, "digest.overdue_one", "Due", DateIn(l, c.r.DueDate)))
 		case c.overdueDays > 1:
-			why = append(why, i18n.In(l, "console.digest.overdue_days", "Date", DateIn(l, c.r.DueDate), "N", c.overdueDays))
+			why = append(why, i18n.In(l, "digest.overdue", "Due", DateIn(l, c.r.DueDate), "Days", c.overdueDays))
 		}
 		if c.undeliverable {
-			why = append(why, i18n.In(l, "console.digest.undeliverable", "Email", c.r.OwnerEmail))
+			why = append(why, i18n.In(l, "digest.undeliverable", "Email", c.r.OwnerEmail))
 		}
-		title := c.r.FormID
-		if c.form != nil {
-			title = c.form.In(string(l)).Title
-		}
-		b.WriteString(i18n.In(l, "console.digest.item", "Form", title, "Who", who, "Why", strings.Join(why, "; ")) + "\n")
-		fmt.Fprintf(&b, "  %s/staff/delegations/%s\n\n", s.texts.BaseURL, c.r.ID)
+		b.WriteString(i18n.In(l, "digest.item", "Form", s.formTitle(c.r, l), "Who", who, "Why", strings.Join(why, "; ")))
+		fmt.Fprintf(&b, "\n  %s/staff/delegations/%s\n\n", s.texts.BaseURL, c.r.ID)
 	}
-	b.WriteString(i18n.In(l, "console.digest.footer") + "\n\n" + s.texts.SignatureIn(l))
-	return &store.Mail{To: to, Subject: i18n.In(l, "console.digest.subject", "N", len(list)), Text: b.String()}
+	b.WriteString(i18n.In(l, "digest.outro") + "\n\n" + s.texts.SignatureIn(l))
+	return &store.Mail{To: to, Subject: i18n.In(l, "digest.subject", "Count", len(list)), Text: b.String()}
 }

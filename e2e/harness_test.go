@@ -65,6 +65,12 @@ func TestMain(m *testing.M) {
 // flags from the web.Config the test asks for. The test reads and seeds the same SQLite file.
 func startPortal(t testing.TB, configure ...func(*web.Config)) *portal {
 	t.Helper()
+	return startPortalWith(t, nil, configure...)
+}
+
+// startPortalWith is startPortal with more flags for the binary (-address-lookup-url).
+func startPortalWith(t testing.TB, flags []string, configure ...func(*web.Config)) *portal {
+	t.Helper()
 	data := t.TempDir()
 	smtp := smtptest.Start(t)
 	host, port := smtp.Addr()
@@ -95,6 +101,7 @@ func startPortal(t testing.TB, configure ...func(*web.Config)) *portal {
 		"-smtp-host", host, "-smtp-port", strconv.Itoa(port), "-smtp-tls", "none",
 		"-mail-from", "donotreply@council.example", "-service", "Example Children's Services Portal",
 		"-idle-timeout", cfg.IdleTimeout.String(), "-idle-warning", cfg.IdleWarning.String(), "-session-lifetime", cfg.SessionLifetime.String())
+	cmd.Args = append(cmd.Args, flags...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the portal: %v", err)

@@ -38,7 +38,7 @@ func exprKind(fd *Field) expr.Kind {
 		t = map[string]string{ResultText: TypeText, ResultNumber: TypeNumber, ResultDate: TypeDate, ResultYesNo: TypeYesNo}[fd.Result]
 	}
 	switch t {
-	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios:
+	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeTime:
 		return expr.String
 	case TypeNumber:
 		if fd.Integer {
@@ -49,7 +49,7 @@ func exprKind(fd *Field) expr.Kind {
 		return expr.Date
 	case TypeYesNo, TypeDeclaration:
 		return expr.Bool
-	case TypeCheckboxes, TypeChildren:
+	case TypeCheckboxes, TypeChildren, TypeAttachments:
 		return expr.StringList
 	case TypeTable, TypeList:
 		return expr.Rows
@@ -81,6 +81,13 @@ func exprValue(fd *Field, clean any) (any, bool) {
 			return false, true
 		}
 	case expr.StringList:
+		if files, ok := clean.([]Attachment); ok { // the files' names
+			names := make([]string, len(files))
+			for i, a := range files {
+				names[i] = a.Name
+			}
+			return names, len(names) > 0
+		}
 		list, ok := clean.([]string)
 		return list, ok
 	case expr.Rows:

@@ -186,3 +186,60 @@ func TestExpressionPositionInBlock(t *testing.T) {
 		t.Fatalf("diagnostics %v, want one at line %d column %d", diags, want, strings.Index(lines[want-1], "addYear")+1)
 	}
 }
+
+// An NHS number and a time are text in expressions (as the submission keeps them: 10 digits, HH:MM on
+// the 24-hour clock, so times compare in order), and files are the list of their names.
+func TestExpressionsNameNHSNumberTimeAndFiles(t *testing.T) {
+	f, diags := Load("uk.yaml", []byte(`id: uk-expressions
+title: UK answers in expressions
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+sections:
+  - id: visit
+    title: Visit
+    fields:
+      - { id: nhs_number, type: nhsNumber, label: NHS number }
+      - { id: gp, type: text, label: GP }
+      - { id: arrived, type: time, label: Time you arrived }
+      - { id: left, type: time, label: Time you left }
+      - { id: body_map, type: attachments, label: Body map }
+      - { id: injuries, type: textarea, label: Injuries }
+      - { id: files, type: computed, label: Files, result: text, expr: "answered(body_map) ? body_map[0] : \"none\"" }
+    rules:
+      - expr: answered(nhs_number) || answered(gp)
+        message: Enter the NHS number or the GP
+        fields: [nhs_number]
+      - expr: left > arrived
+        message: The time you left must be after the time you arrived
+        fields: [left]
+      - expr: answered(body_map) || answered(injuries)
+        message: Upload a body map or describe the injuries
+        fields: [body_map]
+`))
+	if f == nil || len(diags) > 0 {
+		t.Fatalf("the form does not load cleanly: %v", diags)
+	}
+	valid := map[string]any{"nhs_number": "943 476 5919", "arrived": "9.30am", "left": "14:05",
+		"body_map": []any{map[string]any{"id": "a1", "name": "map.pdf", "size": 2048, "kind": "pdf"}}}
+	res := f.Validate(nil, Answers{Values: valid}, ValidateOptions{Today: exprToday})
+	if !res.Valid() {
+		t.Fatalf("valid answers: %v", res.Errors)
+	}
+	if got := res.Submission.Values["files"]; got != "map.pdf" {
+		t.Errorf("files = %v, want map.pdf", got)
+	}
+	// "9.30am" is kept as 09:30 and "2pm" as 14:00: compared as text they are in order.
+	res = f.Validate(nil, Answers{Values: map[string]any{"gp": "Dr Patel", "arrived": "2pm", "left": "9.30am", "injuries": "A bruise"}}, ValidateOptions{Today: exprToday})
+	if got := messages(res); len(got) != 1 || got["left"] != "The time you left must be after the time you arrived" {
+		t.Errorf("left before arrived: %v", got)
+	}
+	res = f.Validate(nil, Answers{Values: map[string]any{}}, ValidateOptions{Today: exprToday})
+	if got := messages(res); got["nhs_number"] != "Enter the NHS number or the GP" || got["body_map"] != "Upload a body map or describe the injuries" {
+		t.Errorf("nothing given: %v", got)
+	}
+	if got := res.Submission.Values["files"]; got != "none" {
+		t.Errorf("files with none uploaded = %v, want none", got)
+	}
+}

@@ -61,9 +61,66 @@ func (c *checker) compileExpr(pointer, src string, s *Section, row *Field, what 
 	p, problems := c.exprEnv(s, row).Compile(src, want...)
 	for _, pr := range problems {
 		line, col := c.exprPos(pointer, pr.Line, pr.Col)
-		c.src.add(line, col, Error, "expr", "%s: %s", what, pr.Message)
+		msg := pr.Message
+		if pr.Unknown != "" {
+			msg = c.unnameable(pr.Unknown, s)
+		}
+		c.src.add(line, col, Error, "expr", "%s: %s", what, msg)
 	}
 	return p
+}
+
+// unnameable says why an expression in a section (nil: a form's rule) cannot name a question: its type,
+// its being out of reach (per-child, or a column of another table or list), or there being no such
+// question (with the nearest id).
+func (c *checker) unnameable(name string, s *Section) string {
+	var found *Field
+	c.form.walkFields(func(fd *Field) {
+		if fd.ID == name && found == nil {
+			found = fd
+		}
+	})
+	switch {
+	case found == nil:
+		var ids []string
+		c.form.walkFields(func(fd *Field) {
+			if exprKind(fd) != expr.Invalid {
+				ids = append(ids, fd.ID)
+			}
+		})
+		if near := suggest(name, ids); near != "" {
+			return fmt.Sprintf("%q is not a question of the form: did you mean %q?", name, near)
+		}
+		return fmt.Sprintf("%q is not a question of the form", name)
+	case found.Type == TypeContent:
+		return fmt.Sprintf("%q is guidance (content), which has no answer to name", name)
+	case exprKind(found) == expr.Invalid:
+		return fmt.Sprintf("%q is %s question, which expressions cannot name (see the answers they can name under Expressions in forms/README.md)", name, typeWords(found.Type))
+	case found.parent != nil:
+		each := "row of the table"
+		if found.parent.Type == TypeList {
+			each = "item of the list"
+		}
+		return fmt.Sprintf("%q is a question of each %s `%s`: name it through the %s, as in %s.exists(r, answered(r.%s))", name, each, found.parent.ID, found.parent.Type, found.parent.ID, name)
+	case found.section.PerChild && (s == nil || !s.PerChild):
+		where := "outside per-child sections"
+		if s == nil {
+			where = "in a form's rule"
+		}
+		return fmt.Sprintf("%q is a question of the per-child section `%s`, out of reach %s: write this in a per-child section", name, found.section.ID, where)
+	}
+	return fmt.Sprintf("%q is not a question this expression can name here", name)
+}
+
+// typeWords names a question type, with its article, as people read it.
+func typeWords(t string) string {
+	switch t {
+	case TypeDateOfBirth:
+		return "a date of birth"
+	case TypeAddress:
+		return "an address"
+	}
+	return article(t) + " " + t
 }
 
 // exprPos is where, in the file, a place inside the expression at pointer is. Expressions on one line
@@ -222,6 +279,24 @@ func (c *checker) checkExprCondition(cond *Condition, from *Field, section *Sect
 	for _, t := range cond.refs {
 		if t == from {
 			c.errorf(cond.pointer+"/expr", "condition-cycle", "%s is shown only when it is itself answered: a question cannot depend on itself", from.place())
+			return
+		}
+	}
+	c.checkSamePage(cond, from)
+}
+
+// checkSamePage warns of a question or guidance shown by an expression on an answer of its own page
+// (its section, or its list item's page). The portal decides an expression when the page is saved, and
+// people then move on: the late-notice warning beside the start date would never be seen. A computed
+// value is worked out on saving anyway, so it may depend on its page.
+func (c *checker) checkSamePage(cond *Condition, from *Field) {
+	if from == nil || from.Type == TypeComputed {
+		return
+	}
+	for _, t := range cond.refs {
+		samePage := t.parent == from.parent && (t.parent != nil || t.section == from.section)
+		if samePage && t.Typed() {
+			c.warnf(cond.pointer+"/expr", "condition-same-page", "%s is shown by an expression on %s, which is asked on the same page: an expression is decided when the page is saved, and Next then moves people on, so they would not see it. Put it on a later page, or write the condition as a comparison (showWhen: { field: %s, ... }), which the page follows as people answer", from.place(), t.place(), t.ID)
 			return
 		}
 	}

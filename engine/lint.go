@@ -294,15 +294,29 @@ func (c *checker) checkMessageName(fd *Field) {
 	if strings.HasSuffix(strings.TrimSpace(fd.Label), "?") {
 		kind = "a question"
 	}
-	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, englishWords.required(fd))
+	msg := fmt.Sprintf("the label of %s is %s, so its error message reads %q: add a short name", fd.place(), kind, namingMessage(fd))
 	if name := suggestName(fd.Label); name != "" {
 		named := *fd
 		named.Name = name
-		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, englishWords.required(&named))
+		msg += fmt.Sprintf(", such as name: %s (giving %q)", name, namingMessage(&named))
 	} else {
 		msg += " saying what the answer is, as a noun phrase"
 	}
 	c.warnf(fd.pointer+"/label", "message-name", "%s", msg)
+}
+
+// namingMessage is a message people can see that names the field: the required one when it may be
+// required, else that of its length or word limit ("Enter an answer" never shows for an optional question).
+func namingMessage(fd *Field) string {
+	if !fd.Required && fd.RequiredWhen == "" {
+		switch {
+		case fd.MaxWords != nil:
+			return englishWords.maxWords(fd)
+		case fd.MaxLength != nil:
+			return pick(fd.Messages.Max, englishWords.tooLong(fd))
+		}
+	}
+	return englishWords.required(fd)
 }
 
 // suggestName makes a short name from a label that is an instruction ("Tell us about the risk": "the

@@ -245,6 +245,9 @@ type Field struct {
 	SameAs         string `json:"sameAs,omitempty"`
 	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
 	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+	// Lookup, for an address, offers finding it by postcode when the portal has an address lookup (nil:
+	// yes); false asks for the lines only (an address abroad, or one the gazetteer cannot know).
+	Lookup *bool `json:"lookup,omitempty"`
 	// Expressions (expressions.go): a computed field's Expr and the type of its Result; RequiredWhen
 	// makes any question required when it holds.
 	Expr         string `json:"expr,omitempty"`

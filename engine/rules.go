@@ -53,6 +53,7 @@ var Rules = map[string]string{
 	"referral-case-data":          "a referral whose caseData refuses what the portal supplies (the submitter's account), or that prefills from anything else",
 	"overview":                    "a referral's first section not marked overview, or an overview that is not the first section of a referral or holds questions",
 	"condition-order":             "a question shown by the answer to a question that comes after it",
+	"condition-same-page":         "a question or guidance shown by an expression on an answer of its own page, decided only when the page is saved",
 	"prefill-path":                "a prefill path the case data does not declare",
 	"prefill-type":                "a prefill whose case-data type does not fit the question",
 	"prefill-scope":               "a prefill outside where its path is bound (child outside per-child sections)",

@@ -237,6 +237,12 @@ func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	return out, msg == "" && out != nil
 }
 
+// FindsAddress reports whether an address question offers finding the address by postcode, when the
+// portal has an address lookup: unless its designer said lookup: false.
+func (fd *Field) FindsAddress() bool {
+	return fd.Type == TypeAddress && (fd.Lookup == nil || *fd.Lookup)
+}
+
 // AddressChoices are the answers an address question offers besides an address, in the order shown;
 // none makes it a plain address.
 func (fd *Field) AddressChoices() []Option {

@@ -1,6 +1,9 @@
 package pdf
 
-import "formportal/engine"
+import (
+	"formportal/engine"
+	"formportal/i18n"
+)
 
 // The blank form's answer spaces of a date of birth and an address: the choices to tick, each with the
 // boxes it needs.
@@ -27,14 +30,14 @@ func (b *blank) dateOfBirth(x, w float64) {
 	r := b.r
 	r.para(x, w, r.w.tickOne, stHint)
 	const indent = 16
-	r.within("L", func() { b.tick(x, w, engine.LabelBorn, stBody, "") })
+	r.within("L", func() { b.tick(x, w, b.uk(engine.LabelBorn), stBody, "") })
 	b.dateBoxes(x + indent)
 	r.y += 2
-	r.within("L", func() { b.tick(x+indent, w-indent, engine.LabelBornEstimated, stBody, "") })
-	r.within("L", func() { b.tick(x, w, engine.LabelUnborn, stBody, engine.LabelDueDate) })
+	r.within("L", func() { b.tick(x+indent, w-indent, b.uk(engine.LabelBornEstimated), stBody, "") })
+	r.within("L", func() { b.tick(x, w, b.uk(engine.LabelUnborn), stBody, b.uk(engine.LabelDueDate)) })
 	b.dateBoxes(x + indent)
 	r.y += 2
-	r.within("L", func() { b.tick(x, w, engine.LabelDOBUnknown, stBody, engine.LabelApproximateAge) })
+	r.within("L", func() { b.tick(x, w, b.uk(engine.LabelDOBUnknown), stBody, b.uk(engine.LabelApproximateAge)) })
 	b.box(x+indent, 20*mm)
 }
 
@@ -44,7 +47,7 @@ func (b *blank) address(x, w float64, fd *engine.Field) {
 	lx, lw := x, w
 	if len(choices) > 0 {
 		r.para(x, w, r.w.tickOne, stHint)
-		r.within("L", func() { b.tick(x, w, engine.LabelAddressKnown, stBody, "") })
+		r.within("L", func() { b.tick(x, w, b.uk(engine.LabelAddressKnown), stBody, "") })
 		lx, lw = x+16, w-16
 	}
 	for _, line := range []struct {
@@ -55,13 +58,19 @@ func (b *blank) address(x, w float64, fd *engine.Field) {
 		{engine.LabelAddressCounty, lw * 2 / 3}, {engine.LabelAddressPostcode, min(lw, 40*mm)},
 	} {
 		r.room(stCaption.lh() + boxH)
-		r.within("P", func() { r.text(lx, r.y, line.label, stCaption) })
+		r.within("P", func() { r.text(lx, r.y, b.uk(line.label), stCaption) })
 		r.y += stCaption.lh()
 		b.box(lx, line.w)
 	}
 	for _, c := range choices {
-		r.within("L", func() { b.tick(x, w, c.Label, stBody, "") })
+		r.within("L", func() { b.tick(x, w, b.uk(c.Label), stBody, "") })
 	}
+}
+
+// uk is one of the engine's fixed words of a date of birth or an address in the document's language.
+func (b *blank) uk(english string) string {
+	l, _ := i18n.Parse(b.r.w.dateLang)
+	return engine.UKWord(l, english)
 }
 
 // box draws one empty box to write in.

@@ -1,8 +1,13 @@
 package pdf
 
+import (
+	"formportal/engine"
+	"formportal/i18n"
+)
+
 // The fixed words a document adds to the form's own texts, in the document's language (Document.Lang):
-// English, or Welsh for a form's Welsh copy (engine.Form.In). A language without its words here prints
-// them in English.
+// English, or Welsh for a form's Welsh copy (engine.Form.In), from the catalogues' pdf.words.*. A language
+// without its words prints them in English.
 
 type fixedWords struct {
 	requiredNote, perChild, onlyIf, fromRecords                    string
@@ -20,45 +25,43 @@ type fixedWords struct {
 	warning                                                        string // content15: starts a warning text
 }
 
-var english = &fixedWords{
-	requiredNote: "Questions marked * must be answered", perChild: " (repeated for each child)", onlyIf: "Only if %s",
-	fromRecords: "Filled in by the council from its records",
-	day:         "Day", month: "Month", year: "Year", tickOne: "Tick one", tickAll: "Tick all that apply", allThatApply: "all that apply",
-	yes: "Yes", no: "No", iConfirm: "I confirm", childNames: "Write the name of each child",
-	listDocuments: "List the documents you are sending with this form:", continued: "%s (continued)", oneOf: "One of: %s",
-	yesOrNo: "Yes or no", rowChildren: "Write the name of each child the row is about", item: "Item",
-	repeatEach: "%s (repeat for each %s)", notAnswered: "Not answered", page: "Page %d of %d",
-	between: "Between %s and %s characters", upToChars: "Up to %s characters", atLeastChars: "At least %s characters",
-	aNumber: "A number", aWholeNumber: "A whole number", fromTo: "%s from %s to %s", orMore: "%s of %s or more", orLess: "%s of %s or less",
-	notInFuture: "Must be today or in the past", notInPast: "Must be today or in the future",
-	onOrAfter: "Must be on or after %s", onOrBefore: "Must be on or before %s", after: "Must be after “%s”", before: "Must be before “%s”",
-	tickFromTo: "Tick from %s to %s", tickAtLeast: "Tick at least %s", tickAtMost: "Tick no more than %s",
-	rows: "rows", entries: "entries", atLeast: "At least %s %s", upTo: "Up to %s %s",
-	eachFile: "Each file must be %s", upToFiles: "Up to %s files", smallerThan: "each smaller than %s MB", or: "or",
-	blankMarking: BlankMarking, dateLang: "en", warning: "Warning",
-}
+// english and welsh are read once from the catalogues (pdf.words.*). A text with placeholders becomes a
+// format for fmt, each placeholder its argument by position ("Page %[1]d of %[2]d"), so a language may put
+// them in its own order.
+var (
+	english = wordsIn(i18n.English)
+	welsh   = wordsIn(i18n.Welsh)
+)
 
-// welsh follows the Welsh of GOV.UK's and the Welsh Government's forms ("Ticiwch un", "Diwrnod, Mis,
-// Blwyddyn", "Tudalen 1 o 2").
-var welsh = &fixedWords{
-	requiredNote: "Rhaid ateb y cwestiynau sydd wedi’u marcio â *", perChild: " (wedi’i ailadrodd ar gyfer pob plentyn)",
-	onlyIf: "Dim ond os %s", fromRecords: "Wedi’i lenwi gan y cyngor o’i gofnodion",
-	day: "Diwrnod", month: "Mis", year: "Blwyddyn", tickOne: "Ticiwch un", tickAll: "Ticiwch bob un sy’n berthnasol",
-	allThatApply: "berthnasol", yes: "Ie", no: "Na", iConfirm: "Rwy’n cadarnhau",
-	childNames: "Ysgrifennwch enw pob plentyn", listDocuments: "Rhestrwch y dogfennau rydych yn eu hanfon gyda’r ffurflen hon:",
-	continued: "%s (parhad)", oneOf: "Un o: %s", yesOrNo: "Ie neu na",
-	rowChildren: "Ysgrifennwch enw pob plentyn y mae’r rhes yn ymwneud ag ef", item: "Eitem",
-	repeatEach: "%s (ailadroddwch ar gyfer pob %s)", notAnswered: "Heb ei ateb", page: "Tudalen %d o %d",
-	between: "Rhwng %s a %s nod", upToChars: "Hyd at %s nod", atLeastChars: "O leiaf %s nod",
-	aNumber: "Rhif", aWholeNumber: "Rhif cyfan", fromTo: "%s o %s i %s", orMore: "%s o %s neu fwy", orLess: "%s o %s neu lai",
-	notInFuture: "Rhaid iddo fod heddiw neu yn y gorffennol", notInPast: "Rhaid iddo fod heddiw neu yn y dyfodol",
-	onOrAfter: "Rhaid iddo fod ar %s neu wedi hynny", onOrBefore: "Rhaid iddo fod ar %s neu cyn hynny",
-	after: "Rhaid iddo fod ar ôl “%s”", before: "Rhaid iddo fod cyn “%s”",
-	tickFromTo: "Ticiwch rhwng %s a %s", tickAtLeast: "Ticiwch o leiaf %s", tickAtMost: "Peidiwch â thicio mwy na %s",
-	rows: "rhes", entries: "cofnod", atLeast: "O leiaf %s %s", upTo: "Hyd at %s %s",
-	eachFile: "Rhaid i bob ffeil fod yn %s", upToFiles: "Hyd at %s ffeil", smallerThan: "pob un yn llai na %s MB", or: "neu",
-	kinds:        map[string]string{"pdf": "PDF", "word": "ddogfen Word", "image": "ddelwedd (JPEG, PNG neu GIF)", "text": "ffeil destun"},
-	blankMarking: "SWYDDOGOL-SENSITIF pan fydd wedi’i chwblhau", dateLang: "cy", warning: "Rhybudd",
+func wordsIn(l i18n.Lang) *fixedWords {
+	t := func(id string, args ...any) string { return i18n.In(l, "pdf.words."+id, args...) }
+	s1 := func(id, a string) string { return t(id, a, "%[1]s") }
+	s2 := func(id, a, b string) string { return t(id, a, "%[1]s", b, "%[2]s") }
+	w := &fixedWords{
+		requiredNote: t("required_note"), perChild: t("per_child"), onlyIf: s1("only_if", "Condition"),
+		fromRecords: t("from_records"), day: t("day"), month: t("month"), year: t("year"),
+		tickOne: t("tick_one"), tickAll: t("tick_all"), allThatApply: t("all_that_apply"), yes: t("yes"), no: t("no"),
+		iConfirm: t("i_confirm"), childNames: t("child_names"), listDocuments: t("list_documents"),
+		continued: s1("continued", "Title"), oneOf: s1("one_of", "Options"), yesOrNo: t("yes_or_no"),
+		rowChildren: t("row_children"), item: t("item"), repeatEach: s2("repeat_each", "Text", "Noun"),
+		notAnswered: t("not_answered"), page: t("page", "Page", "%[1]d", "Pages", "%[2]d"),
+		between: s2("between", "Min", "Max"), upToChars: s1("up_to_chars", "Max"), atLeastChars: s1("at_least_chars", "Min"),
+		aNumber: t("a_number"), aWholeNumber: t("a_whole_number"),
+		fromTo: t("from_to", "What", "%[1]s", "Min", "%[2]s", "Max", "%[3]s"),
+		orMore: s2("or_more", "What", "Min"), orLess: s2("or_less", "What", "Max"),
+		notInFuture: t("not_in_future"), notInPast: t("not_in_past"),
+		onOrAfter: s1("on_or_after", "Date"), onOrBefore: s1("on_or_before", "Date"),
+		after: s1("after", "Other"), before: s1("before", "Other"),
+		tickFromTo: s2("tick_from_to", "Min", "Max"), tickAtLeast: s1("tick_at_least", "Min"), tickAtMost: s1("tick_at_most", "Max"),
+		rows: t("rows"), entries: t("entries"), atLeast: s2("at_least", "Min", "Things"), upTo: s2("up_to", "Max", "Things"),
+		eachFile: s1("each_file", "Kinds"), upToFiles: s1("up_to_files", "Max"), smallerThan: s1("smaller_than", "MB"), or: t("or"),
+		kinds:        map[string]string{},
+		blankMarking: t("blank_marking"), dateLang: string(l), warning: t("warning"),
+	}
+	for k := range engine.AttachmentKinds {
+		w.kinds[k] = t("kind_" + k)
+	}
+	return w
 }
 
 // wordsFor are the fixed words of a language: English when it has none.

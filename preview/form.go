@@ -165,7 +165,7 @@ type formView struct {
 	Form       *engine.Form
 	Warnings   engine.Diagnostics
 	Options    options
-	Family     bool
+	Family     bool // the case data's children can be chosen: a family delegation (a referral has none)
 	Sections   []sectionView
 	Hidden     []hiddenSection
 	Action     string
@@ -219,7 +219,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	pg := page(form.Title)
 	pg.Service = portalName(form)
 	v := formView{Page: pg, File: f.Name, Form: form, Warnings: f.Diags, Options: o,
-		Family: form.Scope == engine.ScopeFamily, Action: formHref(f.Name), Generation: gen}
+		Family: form.Scope == engine.ScopeFamily && form.Kind != engine.KindReferral, Action: formHref(f.Name), Generation: gen}
 	children := form.Children(caseData)
 	names := map[string]string{}
 	for _, c := range children {

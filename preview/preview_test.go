@@ -18,8 +18,8 @@ import (
 )
 
 // The preview's HTTP tests run the real handler on a real loopback server over a temporary folder
-// holding the bundled forms, the engine's family fixture and a form whose second section depends on an
-// answer of its first.
+// holding the bundled forms, the real forms of testdata/realforms, the engine's family fixture and a form
+// whose second section depends on an answer of its first.
 
 var today = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 
@@ -38,7 +38,8 @@ func newFolder(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	bundled, _ := filepath.Glob("../forms/*.yaml")
-	for _, f := range bundled {
+	real, _ := filepath.Glob("../testdata/realforms/*.yaml") // drawn by every test over the folder, as a council's forms
+	for _, f := range append(bundled, real...) {
 		copyFile(t, f, filepath.Join(dir, filepath.Base(f)))
 	}
 	copyFile(t, "../testdata/valid/family/form.yaml", filepath.Join(dir, "family.yaml"))
@@ -157,6 +158,9 @@ func TestSampleCaseDataAndChildren(t *testing.T) {
 	mustNotContain(t, "one child", page, "Orion Boreo")
 	// A form about one child has no choice of how many.
 	mustNotContain(t, "a child's form", text(st.page("/forms/school-check.yaml")), "Children in the family")
+	// Nor has a referral about a family: the referrer types the children in, none come from case data.
+	mustNotContain(t, "a family referral", text(st.page("/forms/inter-agency-referral.yaml")), "Children in the family")
+	mustContain(t, "a family delegation", text(st.page("/forms/multi-agency-chronology.yaml")), "Children in the family")
 }
 
 // The per-child pages are drawn in one HTML form: each child's inputs have names and ids of their own.

@@ -34,6 +34,7 @@ type FieldView struct {
 	// is how a UK answer type reads, for read-only views (ukfields.go).
 	Parts   map[string]string
 	Answer  string
+	Finder  *AddressFinder // an address's Find address, where the portal has a lookup (addressfinder.go)
 	Options []OptionView
 	Rows    []RowView           // read-only tables and lists
 	Table   *TableView          // tables and lists being filled in
@@ -111,6 +112,10 @@ type SectionInput struct {
 	// Lang is the language of the service's own words on the page, such as the names of rows ("Row 2",
 	// "Rhes 2"): English when empty.
 	Lang i18n.Lang
+	// AddressLookup: the portal finds addresses by postcode, so address questions offer Find address;
+	// Searches are what the search just made found, by question id.
+	AddressLookup bool
+	Searches      map[string]*AddressSearch
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -266,6 +271,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		}
 	case engine.TypeDateOfBirth, engine.TypeAddress:
 		v.Parts = partsOf(fd, raw)
+		if in.AddressLookup && fd.FindsAddress() && !v.ReadOnly {
+			v.Finder = &AddressFinder{Action: in.Action, Search: in.Searches[id]}
+		}
 	case engine.TypeComputed:
 		v.ReadOnly = true
 		v.Value = strings.Join(fd.FormatAnswer(in.Computed[in.Prefix+id], nil), ", ")

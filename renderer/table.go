@@ -232,6 +232,17 @@ type RowInput struct {
 	Prefix   string              // the path prefix of errors ("children.c1.") for a per-child page
 	Children []engine.Child
 	Lang     i18n.Lang // as SectionInput's
+	// The row page's address (its buttons post to it), and as SectionInput's: whether address questions
+	// offer Find address, and what a search just found, by path ("household[0].address").
+	Action        string
+	AddressLookup bool
+	Searches      map[string]*AddressSearch
+}
+
+// RowPath is the path of a question of a row, as BuildRow's views and the engine's problems have it:
+// "household[0].address".
+func RowPath(fd *engine.Field, index int, col *engine.Field) string {
+	return fd.ID + "[" + strconv.Itoa(index) + "]." + col.ID
 }
 
 // BuildRow makes the views of one row's questions. Their ids are the row's paths ("events-3-date", as
@@ -240,7 +251,7 @@ type RowInput struct {
 func BuildRow(in RowInput) []FieldView {
 	errs := errorsByPath(in.Errors, in.Prefix)
 	path := in.Field.ID + "[" + strconv.Itoa(in.Index) + "]."
-	si := SectionInput{Children: in.Children, Lang: in.Lang}
+	si := SectionInput{Children: in.Children, Lang: in.Lang, Action: in.Action, AddressLookup: in.AddressLookup, Searches: in.Searches}
 	inRow := func(t *engine.Field) bool { return t.Parent() == in.Field }
 	q := questions{
 		onPage: inRow,
@@ -262,6 +273,9 @@ func BuildRow(in RowInput) []FieldView {
 // rowInputPrefix starts the names of a row page's inputs. Ids never contain a dot, so no question of a
 // form page, nor the page's own inputs (action, csrf_token), has a name like these.
 const rowInputPrefix = "row."
+
+// RowInputName is the name of a row page's input for a question of the row: "row.address".
+func RowInputName(col *engine.Field) string { return rowInputPrefix + col.ID }
 
 // RowTitle is a row page's heading in l: "Add a row", "Change row 3", "Add a person", "Change person 2".
 func RowTitle(l i18n.Lang, fd *engine.Field, index int, isNew bool) string {
@@ -336,6 +350,16 @@ func columnLabels(t *TableView) string {
 		}
 	}
 	return strings.Join(labels, ", ")
+}
+
+// pastesDates says whether a paste fills a date column, so that the paste's hint says how to write one.
+func pastesDates(t *TableView) bool {
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly && (c.Type == engine.TypeDate || c.Type == engine.TypeDateOfBirth) {
+			return true
+		}
+	}
+	return false
 }
 
 func lowerFirst(s string) string {

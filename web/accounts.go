@@ -767,21 +767,12 @@ func (a *App) termsPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, renderer.TermsInfoPage(a.page(r, i18n.T(r.Context(), "layout.terms"))))
 }
 
-func (a *App) staticPage(title string, paragraphs []string) http.HandlerFunc {
+// staticPage is a page of text that is not a form, its title and paragraphs catalogue ids (static.*),
+// in the request's language.
+func (a *App) staticPage(title string, paragraphs ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		a.render(w, r, renderer.MessagePage(a.page(r, title), title, paragraphs))
+		a.render(w, r, a.messagePageOf(r, title, paragraphs...))
 	}
-}
-
-var accessibilityText = []string{
-	"This portal is built to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Every page works without JavaScript, with a keyboard and with a screen reader, and is checked automatically with axe-core.",
-	"If you find a problem, or need a form in another format, contact the council's children's services.",
-}
-
-var privacyText = []string{
-	"The council uses the information you give in this portal to carry out its duties to safeguard and support children, under the Children Act 1989 and 2004, the UK GDPR and the Data Protection Act 2018.",
-	"Drafts you save are deleted after 30 days. Submitted forms are kept in the council's children's social care records.",
-	"You can delete your account, and the forms you have not submitted with it, under Update account. To get a copy of everything the portal holds about you, ask the council: it sends you what it holds in a month.",
 }
 
 // --- account ---------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"formportal/addresslookup"
 	"formportal/api"
 	"formportal/casework"
 	merged "formportal/chronology" // the package; web's tests have a type of its name
@@ -94,7 +95,10 @@ type App struct {
 	// chronologies are the merged chronologies of requests lately viewed, for the console and the API.
 	chronologies *merged.Cache
 	forms        *forms.Library
-	scanner      Scanner // nil: uploads are not scanned
+	scanner      Scanner              // nil: uploads are not scanned
+	lookup       addresslookup.Lookup // finds addresses by postcode; addresslookup.None: people type them
+	// lookupLimits are how many searches for addresses are allowed an hour (addressfinder.go).
+	lookupLimits lookupLimits
 	log          *slog.Logger
 	now          func() time.Time
 	secure       bool // cookies are Secure: the portal is served over HTTPS
@@ -122,6 +126,9 @@ type Options struct {
 	// Scanner checks uploads for malware (scan.Clamd). Without one, uploads are not scanned: the portal
 	// says so at start and in /readyz.
 	Scanner Scanner
+	// AddressLookup finds addresses by postcode for address questions' Find address (addresslookup.Places);
+	// nil or addresslookup.None: people type every address.
+	AddressLookup addresslookup.Lookup
 	// Webhooks is woken after each change that records an event for the case system (webhook.Sender),
 	// so its deliveries go at once; without it they go at the sender's next look.
 	Webhooks casework.Waker
@@ -178,7 +185,7 @@ func New(cfg Config, opts Options) (*App, error) {
 		return nil, fmt.Errorf("web.New needs a store and a mailer")
 	}
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
-		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner,
+		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup, lookupLimits: defaultLookupLimits,
 		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle), chronologies: merged.NewCache(merged.CacheRows)}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -248,8 +255,8 @@ func (a *App) routes() {
 		r.Get("/referrals/new/{form}", a.overview)
 		r.Post("/referrals/new/{form}", a.startReferral)
 		r.Get("/forms/{form}/blank.pdf", a.blankPDF)
-		r.Get("/accessibility", a.staticPage("Accessibility statement", accessibilityText))
-		r.Get("/privacy", a.staticPage("Privacy notice", privacyText))
+		r.Get("/accessibility", a.staticPage("static.accessibility_title", "static.accessibility_1", "static.accessibility_2", "static.accessibility_welsh"))
+		r.Get("/privacy", a.staticPage("static.privacy_title", "static.privacy_1", "static.privacy_2", "static.privacy_3"))
 		r.Get("/terms", a.termsPage)
 
 		r.Get("/login", a.loginForm)

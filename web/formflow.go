@@ -61,6 +61,8 @@ type flow struct {
 	edited bool
 	// prefilled is what the case data gives the read-only questions, once worked out.
 	prefilled *engine.Answers
+	// searches are what Find address just found, by question, for drawing the page (addressfinder.go).
+	searches map[string]*renderer.AddressSearch
 }
 
 // page is one page of the flow: a section, or a per-child section for one child.
@@ -264,7 +266,7 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers, Lang: f.lang}
+		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -301,6 +303,11 @@ type postOutcome struct {
 	// pasteErr why.
 	paste    map[string]string
 	pasteErr map[string]string
+	// find is the address question whose Find address was pressed, with the postcode typed; choose,
+	// that Use this address was pressed with no address chosen, so the search is shown again.
+	find         *engine.Field
+	findPostcode string
+	choose       bool
 }
 
 // post saves a posted page into the draft and works out where to go. Attachments are stored at once.
@@ -327,7 +334,7 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 	case "add":
 		if fd := p.section.Field(arg); editableRows(fd) {
 			if n := renderer.MaxRows(fd); len(rowsOf(vals[fd.ID])) >= n {
-				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "engine.rows.full", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
+				out.fieldErr = map[string]string{fd.ID: i18n.In(f.lang, "table.full_add", "Max", n, "Nouns", renderer.RowNounsIn(f.lang, fd))}
 				break
 			}
 			out.redirect = renderer.RowHref(f.pageURL(p), fd.ID, "new")
@@ -383,6 +390,18 @@ func (f *flow) post(r *http.Request, body *pageBody, pages []page, i int) (postO
 				}
 			}
 			vals[fd.ID] = kept
+		}
+	case renderer.FindAddressAction:
+		if fd := f.findableAddress(p, arg); fd != nil {
+			out.find, out.findPostcode = fd, findingAddress(fd, vals)
+		}
+	case renderer.UseAddressAction:
+		if fd := f.findableAddress(p, arg); fd != nil {
+			if chosen, ok := renderer.ChosenAddress(fd, body.values.Get(fd.ID+"."+renderer.FoundPart)); ok {
+				vals[fd.ID] = chosen
+			} else {
+				out.find, out.findPostcode, out.choose = fd, findingAddress(fd, vals), true
+			}
 		}
 	case "save":
 		out.banner, out.errors = f.saved, true
@@ -459,12 +478,6 @@ func (f *flow) upload(r *http.Request, file *postedFile, fd *engine.Field, vals 
 	f.addFiles = append(f.addFiles, att)
 	vals[fd.ID] = append(slices.Clip(list), map[string]any{"id": att.ID, "name": att.Name, "size": float64(att.Size), "kind": att.Kind})
 	return "", nil
-}
-
-// rowName is what a row of the table is called, at the start of a sentence: "Row", "Person".
-func rowName(l i18n.Lang, fd *engine.Field) string {
-	n := renderer.RowNounIn(l, fd)
-	return strings.ToUpper(n[:1]) + n[1:]
 }
 
 // errConflict is a save refused because another tab or window changed the same page after this one was

@@ -109,8 +109,10 @@ func fieldBound(fd *engine.Field, nameLen int, children []engine.Child) bound {
 	switch fd.Type {
 	case engine.TypeDate:
 		return parts(3, shortValueBytes)
-	case engine.TypeDateOfBirth, engine.TypeAddress:
+	case engine.TypeDateOfBirth:
 		return parts(len(renderer.PostedParts(fd)), shortValueBytes)
+	case engine.TypeAddress: // and the address chosen from those found, in its lines (addressfinder.go)
+		return parts(len(renderer.PostedParts(fd))+1, shortValueBytes)
 	case engine.TypeCheckboxes:
 		return parts(len(fd.Options), optionBytes(fd))
 	case engine.TypeChildren:

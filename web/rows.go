@@ -111,7 +111,7 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) {
 	out.errors = true
 	if strings.TrimSpace(text) == "" {
-		out.setPaste(fd, "", i18n.In(f.lang, "engine.rows.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
+		out.setPaste(fd, "", i18n.In(f.lang, "table.paste_empty", "Nouns", renderer.RowNounsIn(f.lang, fd)))
 		return
 	}
 	pasted := renderer.ReadPaste(i18n.WithLang(context.Background(), f.lang), fd, text, f.form.Children(f.caseData))
@@ -123,8 +123,8 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 	var add []map[string]any
 	var kept []renderer.PastedRow
 	var problems []string
-	full := false        // the rows beyond what the table holds are said once
-	line := func() int { // the line in the box drawn again that the next kept row will be on
+	overflowLast := false // the last problem is of the rows beyond what the table holds: said once for a run of them
+	line := func() int {  // the line in the box drawn again that the next kept row will be on
 		if pasted.Heading != nil {
 			return len(kept) + 2
 		}
@@ -134,19 +134,18 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
+				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_cell", "Line", line(), "Column", p.Column, "Message", p.Message))
-				} else {
-					problems = append(problems, i18n.In(f.lang, "engine.rows.paste_line", "Line", line(), "Message", p.Message))
+					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
 				}
-				full = false
+				problems = append(problems, i18n.In(f.lang, "table.paste_problem", "Where", where, "Message", p.Message))
+				overflowLast = false
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if !full {
-				problems = append(problems, i18n.In(f.lang, "engine.rows.paste_full", "Max", renderer.MaxRows(fd),
-					"Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
-				full = true
+			if !overflowLast {
+				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
+				overflowLast = true
 			}
 			kept = append(kept, row)
 		default:
@@ -239,7 +238,8 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		pg.Errors = append(pg.Errors, renderer.ErrorItem{Field: renderer.ErrorID(t.field.Child(e.Field), path), Message: e.Message})
 	}
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: p.section.Title, Title: title,
-		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang}),
+		Fields: renderer.BuildRow(renderer.RowInput{Field: t.field, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData), Lang: f.lang,
+			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 {
@@ -251,6 +251,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	v.Page.Errors = append(renderer.FinderErrors(v.Fields), v.Page.Errors...)
 	return v
 }
 
@@ -298,7 +299,14 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		index = len(rows)
 	}
 	row := renderer.DecodeRow(t.field, body.values)
+	finding := f.rowFinding(t.field, body, row)
 	if t.index < 0 && !t.field.RowAnswered(row) {
+		if finding != nil { // Find address with nothing typed: no postcode
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, index, finding.field): a.findAddress(r, "")}
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			a.renderRow(w, r, f.rowView(r, p, t, row, nil))
+			return
+		}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, f.rowView(r, p, t, row, f.validateRow(p, t.field, row, index)))
 		return
@@ -320,8 +328,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		if v.Fields[0].Field.Type == engine.TypeDate {
 			first += "-day"
 		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "engine.rows.full_not_added", "Max", renderer.MaxRows(t.field),
-			"Noun", renderer.RowNounIn(f.lang, t.field), "Nouns", renderer.RowNounsIn(f.lang, t.field))}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "table.full_not_added", "Max", renderer.MaxRows(t.field),
+			"Nouns", renderer.RowNounsIn(f.lang, t.field), "Noun", renderer.RowNounIn(f.lang, t.field))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)
 		return
@@ -339,6 +347,23 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 			return
 		}
 		http.Redirect(w, r, f.tableURL(p, t.field, -1, false), http.StatusSeeOther)
+		return
+	}
+	if finding != nil {
+		// Saved, and drawn again with what was found (or with the address chosen in its lines).
+		saved := rowTarget{field: t.field, index: at}
+		if finding.search {
+			s := a.findAddress(r, finding.postcode)
+			if finding.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+			f.searches = map[string]*renderer.AddressSearch{renderer.RowPath(t.field, at, finding.field): s}
+		}
+		v := f.rowView(r, p, saved, row, nil)
+		if len(v.Page.Errors) > 0 {
+			w.WriteHeader(http.StatusUnprocessableEntity)
+		}
+		a.renderRow(w, r, v)
 		return
 	}
 	if errs := f.validateRow(p, t.field, row, at); len(errs) > 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -310,7 +309,7 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		}
 		out = postOutcome{fieldErr: map[string]string{}}
 		for _, e := range f.rowEdits {
-			out.fieldErr[e.field.ID] = i18n.In(f.lang, "engine.rows.remove_conflict", "Noun", strings.ToLower(rowName(f.lang, e.field)), "Nouns", renderer.RowNounsIn(f.lang, e.field))
+			out.fieldErr[e.field.ID] = i18n.In(f.lang, "table.changed_elsewhere", "Noun", renderer.RowNounIn(f.lang, e.field), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
@@ -340,6 +339,12 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		if i = f.find(pages, p.key()); i < 0 {
 			i = 0
 		}
+		if out.find != nil {
+			f.searches = map[string]*renderer.AddressSearch{out.find.ID: a.findAddress(r, out.findPostcode)}
+			if s := f.searches[out.find.ID]; out.choose && s.Status == renderer.SearchFound {
+				s.Error = i18n.T(r.Context(), "address.choose")
+			}
+		}
 		v := f.view(r, res, pages, i, out.errors)
 		v.Page.Banner = out.banner
 		if out.check {
@@ -359,6 +364,11 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 					}
 				}
 			}
+		}
+		if errs := renderer.FinderErrors(v.Fields); len(errs) > 0 {
+			v.Page.Banner = ""
+			v.Page.Errors = append(errs, v.Page.Errors...)
+			status = http.StatusUnprocessableEntity
 		}
 		for id, text := range out.paste {
 			for k := range v.Fields {
@@ -465,7 +475,7 @@ func (f *flow) submitProblems(res engine.Result) []renderer.ReviewItem {
 				n, counted[key+"/"+table] = len(more), len(more)
 				more = append(more, renderer.ReviewItem{Href: pageURL + "?check=1#" + fd.ID})
 			}
-			more[n].Message = fmt.Sprintf("There are %d more problems in the rows of %s", listed[key+"/"+table]-renderer.MaxRowProblems, fd.Label)
+			more[n].Message = i18n.In(f.lang, "table.more_problems", "Count", listed[key+"/"+table]-renderer.MaxRowProblems, "Table", fd.Label)
 			continue
 		}
 		href := renderer.RowHref(pageURL, table, strconv.Itoa(row)) + "&check=1#" + renderer.ErrorID(fd.Child(e.Field), path)

@@ -25,7 +25,7 @@ type ops struct {
 // envOnly are the PORTAL_ variables that are not flags: secrets that must never be flags. Variables
 // beginning PORTAL_TEST_ belong to the tests. Any other PORTAL_ variable is a mistake (a typo, or a
 // setting this version does not have) and stops the start.
-var envOnly = map[string]bool{"PORTAL_OIDC_CLIENT_SECRET": true}
+var envOnly = map[string]bool{"PORTAL_OIDC_CLIENT_SECRET": true, "PORTAL_ADDRESS_LOOKUP_KEY": true}
 
 const testEnvPrefix = "PORTAL_TEST_"
 

@@ -48,6 +48,7 @@ import (
 	"syscall"
 	"time"
 
+	"formportal/addresslookup"
 	"formportal/casework"
 	"formportal/forms"
 	"formportal/mail"
@@ -82,6 +83,9 @@ type config struct {
 	oidcIssuer, oidcClientID     string
 	oidcSecretFile, oidcDomains  string
 	oidcName                     string
+	lookupURL, lookupKeyFile     string
+	lookupTimeout                time.Duration
+	lookup                       addresslookup.Lookup // addresslookup.None without -address-lookup-url
 	formsDir                     string
 	formsPoll                    time.Duration
 	encryption                   encryptionConfig
@@ -130,6 +134,9 @@ func parseFlags(args []string) (*config, []string, error) {
 	fl.StringVar(&c.oidcSecretFile, "oidc-client-secret-file", "", "a file holding the client secret (or set PORTAL_OIDC_CLIENT_SECRET); never a flag, which the process list shows")
 	fl.StringVar(&c.oidcDomains, "oidc-email-domains", "", "the email domains whose staff may sign in through the provider, comma separated")
 	fl.StringVar(&c.oidcName, "oidc-name", "", `the provider's name on the sign-in button, like "Microsoft"`)
+	fl.StringVar(&c.lookupURL, "address-lookup-url", "", "a gazetteer's postcode search in the OS Places shape (https://api.os.uk/search/places/v1/postcode, or the council's own): address questions offer Find address. Without it people type addresses")
+	fl.StringVar(&c.lookupKeyFile, "address-lookup-key-file", "", "a file holding the gazetteer's API key (or set PORTAL_ADDRESS_LOOKUP_KEY); never a flag, which the process list shows")
+	fl.DurationVar(&c.lookupTimeout, "address-lookup-timeout", addresslookup.DefaultTimeout, "how long a postcode search may take before people are asked to type the address")
 	c.encryption.flags(fl)
 	retentionFlags(fl, &c.web.Retention)
 	c.addObservabilityFlags(fl)
@@ -155,6 +162,11 @@ func parseFlags(args []string) (*config, []string, error) {
 		}
 		c.web.SSO = sso
 	}
+	lookup, err := c.addressLookup()
+	if err != nil {
+		return nil, nil, err
+	}
+	c.lookup = lookup
 	if c.trustedProxies != "" {
 		nets, err := web.ParseTrustedProxies(c.trustedProxies)
 		if err != nil {
@@ -225,6 +237,31 @@ func (c *config) sso() (*web.SSOConfig, error) {
 		return nil, errors.New("-oidc-issuer needs -oidc-email-domains: the domains whose staff may sign in through it")
 	}
 	return &web.SSOConfig{Issuer: c.oidcIssuer, ClientID: c.oidcClientID, ClientSecret: secret, EmailDomains: domains, Name: c.oidcName}, nil
+}
+
+// addressLookup is the gazetteer address questions search by postcode, or none without
+// -address-lookup-url. Its key comes from a file or the environment, like the other secrets.
+func (c *config) addressLookup() (addresslookup.Lookup, error) {
+	key := os.Getenv("PORTAL_ADDRESS_LOOKUP_KEY")
+	if c.lookupKeyFile != "" {
+		if key != "" {
+			return nil, errors.New("-address-lookup-key-file and PORTAL_ADDRESS_LOOKUP_KEY both given: give one")
+		}
+		if err := secretFromFile(&key, "address-lookup-key", c.lookupKeyFile); err != nil {
+			return nil, err
+		}
+	}
+	if c.lookupURL == "" {
+		if key != "" {
+			return nil, errors.New("an address lookup key is given without -address-lookup-url")
+		}
+		return addresslookup.None, nil
+	}
+	l, err := addresslookup.NewPlaces(c.lookupURL, key, c.lookupTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.setting("address-lookup-url"), err)
+	}
+	return l, nil
 }
 
 // loopbackHost reports whether a host is this machine's loopback: "localhost" exactly, or a loopback IP
@@ -355,7 +392,8 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 		return err
 	}
 
-	opts := web.Options{Store: db, Mailer: outbox, Webhooks: hooks, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path}
+	opts := web.Options{Store: db, Mailer: outbox, Webhooks: hooks, Forms: library, Logger: logger, Assets: assets.Handler(), Asset: assets.Path,
+		AddressLookup: c.lookup}
 	if c.clamd != "" {
 		clamd, err := scan.NewClamd(c.clamd)
 		if err != nil {
@@ -398,7 +436,7 @@ func run(ctx context.Context, args []string, logger *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	logger.Info("portal listening", "addr", c.addr, "base_url", c.web.BaseURL, "dev_mailbox", c.web.DevMailbox, "demo", c.demo,
-		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil, "forms", formsName(c.formsDir))
+		"signin_code", !c.web.PasswordOnlySignIn, "sso", c.web.SSO != nil, "forms", formsName(c.formsDir), "address_lookup", addresslookup.Offered(c.lookup))
 	select {
 	case err := <-errc:
 		return err

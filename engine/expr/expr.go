@@ -121,6 +121,9 @@ func NewEnv(vars []Var) (*Env, error) {
 type Problem struct {
 	Line, Col int
 	Message   string
+	// Unknown is the name the problem is about when it is a name the expression cannot name, for the
+	// caller to say why (a question of the wrong type, or out of reach); "" otherwise.
+	Unknown string
 }
 
 func (p Problem) Error() string { return fmt.Sprintf("%d:%d: %s", p.Line, p.Col, p.Message) }
@@ -137,10 +140,10 @@ type Program struct {
 // Compile checks an expression and prepares it. want lists the result kinds allowed (any when empty).
 func (e *Env) Compile(src string, want ...Kind) (*Program, []Problem) {
 	if strings.TrimSpace(src) == "" {
-		return nil, []Problem{{1, 1, "the expression is empty"}}
+		return nil, []Problem{{Line: 1, Col: 1, Message: "the expression is empty"}}
 	}
 	if n := len([]rune(src)); n > MaxLength {
-		return nil, []Problem{{1, 1, fmt.Sprintf("the expression is %d characters long: at most %d are allowed; split it into computed values", n, MaxLength)}}
+		return nil, []Problem{{Line: 1, Col: 1, Message: fmt.Sprintf("the expression is %d characters long: at most %d are allowed; split it into computed values", n, MaxLength)}}
 	}
 	ast, iss := e.cel.Compile(src)
 	if iss != nil && iss.Err() != nil {
@@ -149,17 +152,22 @@ func (e *Env) Compile(src string, want ...Kind) (*Program, []Problem) {
 			loc := er.Location
 			line := max(loc.Line(), 1)
 			col := callStart(src, line, loc.Column())
-			out = append(out, Problem{Line: line, Col: max(col+1, 1), Message: wordCELError(er.Message, calledAt(src, line, col))})
+			call := calledAt(src, line, col)
+			p := Problem{Line: line, Col: max(col+1, 1), Message: wordCELError(er.Message, call)}
+			if name, ok := strings.CutPrefix(er.Message, "undeclared reference to '"); ok && !call {
+				p.Unknown, _, _ = strings.Cut(name, "'")
+			}
+			out = append(out, p)
 		}
 		return nil, out
 	}
 	kind := kindOf(ast.OutputType())
 	if len(want) > 0 && !containsKind(want, kind) {
-		return nil, []Problem{{1, 1, fmt.Sprintf("the expression gives %s, not %s", describeType(ast.OutputType(), kind), wantWords(want))}}
+		return nil, []Problem{{Line: 1, Col: 1, Message: fmt.Sprintf("the expression gives %s, not %s", describeType(ast.OutputType(), kind), wantWords(want))}}
 	}
 	prog, err := e.cel.Program(ast, cel.CostLimit(CostLimit), cel.InterruptCheckFrequency(100))
 	if err != nil {
-		return nil, []Problem{{1, 1, fmt.Sprintf("the expression cannot be prepared: %v", err)}}
+		return nil, []Problem{{Line: 1, Col: 1, Message: fmt.Sprintf("the expression cannot be prepared: %v", err)}}
 	}
 	return &Program{Source: src, Result: kind, Names: e.names(ast), prog: prog}, nil
 }
@@ -315,7 +323,7 @@ func wordCELError(msg string, call bool) string {
 	if rest, ok := strings.CutPrefix(msg, "found no matching overload for '"); ok {
 		fn, args, _ := strings.Cut(rest, "' applied to '")
 		args = strings.TrimSuffix(args, "'")
-		return fmt.Sprintf("%s cannot be used on %s", opWords(fn), args)
+		return fmt.Sprintf("%s cannot be used on %s", opWords(fn), argWords(args)) + overloadHint(fn, args)
 	}
 	if rest, ok := strings.CutPrefix(msg, "Syntax error: "); ok {
 		if strings.HasPrefix(rest, "mismatched input '<EOF>'") {
@@ -325,6 +333,63 @@ func wordCELError(msg string, call bool) string {
 		return "this cannot be read as an expression here (" + rest + ")"
 	}
 	return msg
+}
+
+// overloadHint says how to write what a designer most often means by a call CEL cannot type: a yes/no
+// answer compared with "yes", a date with a written date, a whole number added to a number.
+func overloadHint(fn, args string) string {
+	has := func(t string) bool { return strings.Contains(args, t) }
+	switch {
+	case (fn == "_==_" || fn == "_!=_") && has("bool") && has("string"):
+		return `: a yes/no answer is true or false in an expression, so write it on its own, as in consent or !consent, rather than compare it with "yes"`
+	case strings.HasPrefix(fn, "_") && has("timestamp") && has("string"):
+		return `: write a date as date("2024-04-01")`
+	case strings.HasPrefix(fn, "_") && has("int") && has("double"):
+		return ": arithmetic needs both numbers of one kind: write 1.0 for a number, or int(x) for a whole number"
+	}
+	return ""
+}
+
+// celTypeWords are CEL's names of the types answers have, as the form language calls them.
+var celTypeWords = map[string]string{"timestamp": "a date", "string": "text", "int": "a whole number",
+	"double": "a number", "bool": "true or false", "list(string)": "a list of text",
+	"list(map(string, dyn))": "a list of rows", "dyn": "an answer from a row", "null_type": "null"}
+
+// argWords words CEL's list of argument types, "(timestamp, string)", as "a date and text".
+func argWords(args string) string {
+	inner, ok := strings.CutPrefix(args, "(")
+	if !ok {
+		return args
+	}
+	inner = strings.TrimSuffix(inner, ")")
+	var parts []string
+	depth, start := 0, 0
+	for i, r := range inner {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				parts = append(parts, strings.TrimSpace(inner[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	parts = append(parts, strings.TrimSpace(inner[start:]))
+	for i, p := range parts {
+		if w, ok := celTypeWords[p]; ok {
+			parts[i] = w
+		}
+	}
+	switch len(parts) {
+	case 1:
+		return parts[0]
+	case 2:
+		return parts[0] + " and " + parts[1]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 func opWords(fn string) string {

@@ -18,6 +18,7 @@ focusRequestedElement()
 openDetailsWhenPrinting()
 conditionalQuestions(document)
 rowsInPlace()
+addressFinders()
 idleTimeoutWarning()
 uploadWhenChosen()
 
@@ -342,6 +343,172 @@ function parse (html, selector = '[data-row-editor]') {
   const template = document.createElement('template')
   template.innerHTML = html
   return template.content.querySelector(selector)
+}
+
+// --- Find address -----------------------------------------------------------------------------------------
+
+// Without the script, Find address saves the page and the server draws it again with the addresses
+// found at the postcode; Use this address posts the one chosen. With it, the same post goes by fetch and
+// only the question's postcode and results are taken from the page that comes back (with the draft
+// version and page hash later saves are checked against); Use this address fills the lines from the
+// option chosen without a post. The address's lines are hidden until wanted (Enter the address manually,
+// an address used, no address found), unless something is typed in them. The live region says what
+// happened. If anything goes wrong the page is posted as without the script.
+function addressFinders () {
+  const form = document.getElementById('app-form')
+  if (!(form instanceof HTMLFormElement) || typeof window.fetch !== 'function' || typeof window.DOMParser !== 'function') {
+    return
+  }
+  for (const finder of form.querySelectorAll('[data-address-finder]')) {
+    const manual = manualOf(finder)
+    // Not when the question has a problem: the error summary links to its first line.
+    if (manual && !Array.from(manual.querySelectorAll('input')).some((el) => el.value.trim() !== '') && !finder.closest('.govuk-form-group--error')) {
+      manual.hidden = true
+    }
+    finder.querySelector('[data-address-manual-link]').addEventListener('click', (event) => {
+      event.preventDefault()
+      showManual(finder)
+    })
+  }
+  form.addEventListener('click', (event) => {
+    const find = event.target.closest('[data-address-find]')
+    const use = event.target.closest('[data-address-use]')
+    if (find && form.contains(find)) {
+      event.preventDefault()
+      search(find)
+    } else if (use && form.contains(use)) {
+      event.preventDefault()
+      useChosen(use)
+    }
+  })
+  // Enter in the postcode finds, as the button beside it does.
+  form.addEventListener('keydown', (event) => {
+    const finder = event.target.closest('[data-address-finder]')
+    if (event.key === 'Enter' && finder && event.target.matches('input[type="text"]')) {
+      event.preventDefault()
+      search(finder.querySelector('[data-address-find]'))
+    }
+  })
+
+  let searching = false
+
+  async function search (button) {
+    if (searching) {
+      return
+    }
+    searching = true
+    const finder = button.closest('[data-address-finder]')
+    // The page's form, or the form of a row changed in place, whose inputs are tied to it by their form
+    // attribute (rowsInPlace).
+    const owner = button.form || form
+    say(finder, finder.dataset.searching)
+    const data = new FormData(owner)
+    for (const [name, value] of Array.from(data.entries())) {
+      if (value instanceof File) {
+        data.delete(name) // a file chosen goes up with its own button, not twice
+      }
+    }
+    data.set('action', button.value)
+    let response = null
+    let html = ''
+    try {
+      response = await window.fetch(button.formAction.split('#')[0], { method: 'POST', body: data, credentials: 'same-origin', cache: 'no-store' })
+      html = await response.text()
+    } catch (err) {
+      response = null
+    }
+    searching = false
+    const doc = response && (response.ok || response.status === 422) ? new window.DOMParser().parseFromString(html, 'text/html') : null
+    const fresh = doc && doc.getElementById(finder.id)
+    if (!fresh) {
+      HTMLFormElement.prototype.requestSubmit.call(owner, button)
+      return
+    }
+    // The search saved the page (or the row, which a new row now is at its own address): later saves
+    // go where it is, and are checked against what it saved.
+    const freshForm = doc.getElementById('app-form')
+    for (const name of ['draft-version', 'page-hash', 'row-hash']) {
+      const mine = owner.elements.namedItem(name)
+      const theirs = freshForm && freshForm.querySelector('input[type="hidden"][name="' + name + '"]')
+      if (mine instanceof HTMLInputElement && theirs) {
+        mine.value = theirs.value
+      }
+    }
+    const editor = doc.querySelector('[data-row-editor]')
+    if (editor) {
+      owner.setAttribute('action', editor.dataset.action)
+      const mine = finder.closest('[data-row-editor]')
+      if (mine) {
+        mine.dataset.action = editor.dataset.action
+      }
+    }
+    const group = finder.querySelector('.govuk-form-group')
+    const freshGroup = fresh.querySelector('.govuk-form-group')
+    group.replaceWith(freshGroup)
+    const results = fresh.querySelector('[data-address-results]')
+    finder.querySelector('[data-address-results]').replaceWith(results)
+    initAll({ scope: finder })
+    const select = results.querySelector('[data-address-select]')
+    if (select) {
+      select.focus()
+    } else if (freshGroup.classList.contains('govuk-form-group--error')) {
+      freshGroup.querySelector('input').focus()
+    } else {
+      showManual(finder, false)
+    }
+    say(finder, results.dataset.announce || '')
+  }
+
+  function useChosen (button) {
+    const finder = button.closest('[data-address-finder]')
+    const select = finder.querySelector('[data-address-select]')
+    if (!select || select.value === '') {
+      HTMLFormElement.prototype.requestSubmit.call(button.form || form, button) // the server says to choose one
+      return
+    }
+    const chosen = new URLSearchParams(select.value)
+    const base = select.name.slice(0, -'.found'.length)
+    for (const part of ['line1', 'line2', 'town', 'county', 'postcode']) {
+      const input = finder.parentElement.querySelector('input[name="' + CSS.escape(base + '.' + part) + '"]')
+      if (input) {
+        input.value = chosen.get(part) || ''
+      }
+    }
+    const question = finder.closest('.govuk-fieldset')
+    const kind = question && question.querySelector('input[type="radio"][name="' + CSS.escape(base + '.kind') + '"][value="address"]')
+    if (kind && !kind.checked) {
+      kind.click()
+    }
+    finder.querySelector('[data-address-results]').replaceChildren()
+    showManual(finder)
+    say(finder, finder.dataset.filled)
+  }
+
+  function manualOf (finder) {
+    return document.getElementById(finder.id.replace(/-finder$/, '-manual'))
+  }
+
+  // showManual shows the address's lines, and by default moves focus to the first.
+  function showManual (finder, focus = true) {
+    const manual = manualOf(finder)
+    if (!manual) {
+      return
+    }
+    manual.hidden = false
+    const first = manual.querySelector('input')
+    if (focus && first) {
+      first.focus()
+    }
+  }
+
+  function say (finder, words) {
+    const status = finder.querySelector('[data-address-status]')
+    status.textContent = ''
+    if (words) {
+      // A moment later, so that the same words twice are still announced.
+      window.setTimeout(() => { status.textContent = words }, 100)
+    }
+  }
 }
 
 // --- Printing ---------------------------------------------------------------------------------------------
