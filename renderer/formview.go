@@ -268,6 +268,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 			}
 			v.Rows = append(v.Rows, rv)
 		}
+		if fd.Parent() != nil { // lists15: a list inside a list's item reads as one cell of its item
+			v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), "; ")
+		}
 	case engine.TypeDeclaration:
 		if engine.Ticked(raw) {
 			v.Value = "yes"

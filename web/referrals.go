@@ -217,10 +217,9 @@ func (f *flow) summary(res engine.Result) []renderer.SummarySection {
 			hidden[id] = true
 		}
 		vals := res.Submission.Values
-		title := p.section.Title
+		title := p.fullTitle()
 		if p.child != nil {
 			vals = res.Submission.Children[p.child.ID]
-			title += ": " + p.child.Name
 		}
 		sec := renderer.SummarySection{Title: title}
 		for _, fd := range p.section.Fields {
