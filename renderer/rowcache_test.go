@@ -41,14 +41,15 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 		"column label": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.Columns = []*engine.Field{{ID: "event", Label: "What happened"}, {ID: "date", Label: "Date"}}
 		},
-		"index":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
-		"label":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
-		"cell":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
-		"hash":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
-		"problem": func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
-		"mark":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
-		"focus":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
-		"fixed":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
+		"in place": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.InPlace = false },
+		"index":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
+		"label":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
+		"cell":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
+		"hash":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
+		"problem":  func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
+		"mark":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
+		"focus":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
+		"fixed":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
 		"language": func(ctx *context.Context, _ *FieldView, _ *TableRow) {
 			*ctx = i18n.WithLang(*ctx, i18n.Welsh)
 		},
