@@ -33,8 +33,7 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 		"field id": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Field = &engine.Field{ID: "entries", Type: engine.TypeTable}
 		},
-		"noun":     func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
-		"in place": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.InPlace = false },
+		"noun": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
 		"row address": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.RowHref = "/tasks/t2/pages/chronology?field=events&row="
 		},
