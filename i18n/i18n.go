@@ -109,7 +109,6 @@ func From(ctx context.Context) Lang {
 	return English
 }
 
-
 // T is the text of id in the language of ctx. args are the placeholders' names and values in pairs:
 // T(ctx, "rows.limit", "Max", 10).
 func T(ctx context.Context, id string, args ...any) string { return In(From(ctx), id, args...) }
