@@ -50,6 +50,10 @@ var transitions = map[Action]struct {
 	Reassign: {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
 	Return:   {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSubmitted}},
 	Migrate:  {[]store.Kind{store.KindDelegation, store.KindReferral}, open},
+	// Staff answer their own questions (staffanswers.go) once the response has reached the council: a
+	// delegation as soon as it is sent, a referral once it is submitted.
+	StaffAnswer: {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSent, store.StatusOpened,
+		store.StatusInProgress, store.StatusReturned, store.StatusSubmitted}},
 }
 
 // Allowed reports whether an action may happen to a response of this kind in this status.
@@ -72,7 +76,7 @@ type NotAllowedError struct {
 }
 
 func (e *NotAllowedError) Error() string {
-	verb := map[Action]string{Open: "opened", Save: "changed", Submit: "submitted", Retract: "retracted", Reassign: "re-assigned", Return: "returned"}[e.Action]
+	verb := map[Action]string{Open: "opened", Save: "changed", Submit: "submitted", Retract: "retracted", Reassign: "re-assigned", Return: "returned", StaffAnswer: "answered by staff"}[e.Action]
 	return fmt.Sprintf("a %s %s cannot be %s", e.Status, e.Kind, verb)
 }
 
@@ -155,13 +159,19 @@ type note struct {
 // lets apply change it, and writes it with its event and audit entry. apply may queue mail on the
 // transaction. A write that lost a race with another (ErrStale) is tried again on a fresh read.
 func (s *Service) change(ctx context.Context, id string, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
+	return s.changeHolding(ctx, id, 0, action, actor, apply)
+}
+
+// changeHolding is change for a caller holding the answers of version held: apply gets the response
+// without them (nil) while that is the version stored.
+func (s *Service) changeHolding(ctx context.Context, id string, held int, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
 	var out *store.Response
 	var err error
 	told := false
 	for attempt := 0; attempt < 5; attempt++ {
 		err = s.st.InTx(ctx, func(tx store.Data) error {
 			told = false
-			r, err := tx.Response(ctx, id)
+			r, err := tx.ResponseHolding(ctx, id, held)
 			if err != nil {
 				return err
 			}

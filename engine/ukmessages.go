@@ -4,47 +4,41 @@
 package engine
 
 import (
-	"strconv"
 	"strings"
+	"time"
 
 	"formportal/i18n"
 )
 
-// Examples in messages: numbers that pass their checks (the NHS's own test number; Ofcom's drama numbers).
+// Examples in messages: answers that pass their checks (the NHS's own test number; a postcode).
 const (
 	exampleNHSNumber = "943 476 5919"
 	examplePostcode  = "SW1A 1AA"
-	exampleTimes     = "14:30 or 2:30pm"
 )
 
 // Labels of the choices of a date of birth and an address: the page, the PDF and the answers share them.
 const (
-	LabelBorn             = "Born"
-	LabelBornEstimated    = "The date of birth is estimated"
-	LabelUnborn           = "Unborn"
-	LabelDueDate          = "Expected due date"
-	LabelDOBUnknown       = "Date of birth not known"
-	LabelApproximateAge   = "Approximate age in years"
-	LabelAddressLine1     = "Address line 1"
-	LabelAddressLine2     = "Address line 2"
-	LabelAddressTown      = "Town or city"
-	LabelAddressCounty    = "County"
-	LabelAddressPostcode  = "Postcode"
-	LabelAddressKnown     = "Address"
-	LabelNoFixedAbode     = "No fixed abode"
-	LabelAddressUnknown   = "Address not known"
-	labelSameAsPrefix     = "Same as "
-	labelEstimatedSuffix  = " (estimated)"
-	labelUnbornDuePrefix  = "Unborn, due "
-	labelAgeUnknownPrefix = "Unknown, about "
+	LabelBorn            = "Born"
+	LabelBornEstimated   = "The date of birth is estimated"
+	LabelUnborn          = "Unborn"
+	LabelDueDate         = "Expected due date"
+	LabelDOBUnknown      = "Date of birth not known"
+	LabelApproximateAge  = "Approximate age in years"
+	LabelAddressLine1    = "Address line 1"
+	LabelAddressLine2    = "Address line 2"
+	LabelAddressTown     = "Town or city"
+	LabelAddressCounty   = "County"
+	LabelAddressPostcode = "Postcode"
+	LabelAddressKnown    = "Address"
+	LabelNoFixedAbode    = "No fixed abode"
+	LabelAddressUnknown  = "Address not known"
+	labelSameAsPrefix    = "Same as "
 )
 
 // Hints shown when the designer gives none.
 const (
-	HintNHSNumber = "A 10 digit number, like " + exampleNHSNumber + ", on NHS letters and prescriptions"
-	HintTime      = "For example, " + exampleTimes
-	HintDate      = "For example, 27 3 2019"
-	HintDueDate   = "For example, 4 5 2027"
+	HintDate    = "For example, 27 3 2019"
+	HintDueDate = "For example, 4 5 2027"
 )
 
 // LabelBornDate is the legend of the date a born child's date of birth is.
@@ -164,49 +158,77 @@ func (w words) postcode(fd *Field) string {
 
 // FormatDateOfBirth writes a checked date of birth as one answer: "12 March 2019 (estimated)", "Unborn,
 // due 4 May 2027", "Unknown, about 7 years old".
-func formatDateOfBirth(m map[string]any) string {
+// formatDateOfBirth writes a date of birth's answer in lang: in English as a paste writes it ("Unborn,
+// due 4 May 2027"), in Welsh from the catalogue's answer.*.
+func formatDateOfBirth(lang string, m map[string]any) string {
+	l, _ := i18n.Parse(lang)
 	switch textOf(m["status"]) {
 	case DOBBorn:
-		s := longDate(textOf(m["date"]))
+		s := longDateIn(lang, textOf(m["date"]))
 		if ticked(m["estimated"]) {
-			s += labelEstimatedSuffix
+			s = i18n.In(l, "answer.estimated", "Date", s)
 		}
 		return s
 	case DOBUnborn:
-		return labelUnbornDuePrefix + longDate(textOf(m["dueDate"]))
+		return i18n.In(l, "answer.unborn_due", "Date", longDateIn(lang, textOf(m["dueDate"])))
 	case DOBUnknown:
 		age, _ := toNumber(m["approximateAge"])
 		switch {
 		case age < 1:
-			return labelAgeUnknownPrefix + "under 1 year old"
+			return i18n.In(l, "answer.age_under_1")
 		case age == 1:
-			return labelAgeUnknownPrefix + "1 year old"
+			return i18n.In(l, "answer.age_1")
 		}
-		return labelAgeUnknownPrefix + formatNumber(age) + " years old"
+		return i18n.In(l, "answer.age", "Age", formatNumber(age))
+	}
+	return ""
+}
+
+// DefaultHint is the hint of a UK answer type whose designer gave none, in the language ("en", "cy").
+func DefaultHint(fd *Field, lang string) string {
+	l := wordsIn(lang).lang
+	switch fd.Type {
+	case TypeNHSNumber:
+		return i18n.In(l, "engine.hint.nhs_number", "Example", exampleNHSNumber)
+	case TypeTime:
+		return i18n.In(l, "engine.hint.time")
 	}
 	return ""
 }
 
 // WordLimitText says a textarea's word limit, as GOV.UK's character count does before its script runs.
-func WordLimitText(n int) string { return "You can enter up to " + strconv.Itoa(n) + " words" }
+func WordLimitText(n int, lang string) string {
+	return i18n.In(wordsIn(lang).lang, "engine.hint.word_limit", "Count", n)
+}
 
-// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes.
-func UKNotes(fd *Field) []string {
+// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes,
+// in the language.
+func UKNotes(fd *Field, lang string) []string {
+	l := wordsIn(lang).lang
 	var out []string
 	switch fd.Type {
 	case TypeNHSNumber:
-		out = append(out, "10 digits, like "+exampleNHSNumber)
+		out = append(out, i18n.In(l, "engine.notes.nhs_number", "Example", exampleNHSNumber))
 	case TypeTime:
-		out = append(out, "A time, like "+exampleTimes)
+		out = append(out, i18n.In(l, "engine.notes.time"))
 	case TypeDateOfBirth:
-		out = append(out, "A date of birth cannot be in the future; an approximate age is from 0 to "+strconv.Itoa(maxApproximateAge)+" years")
+		out = append(out, i18n.In(l, "engine.notes.date_of_birth", "Max", maxApproximateAge))
 	case TypeAddress:
-		out = append(out, "A UK address: address line 1 and the town or city are needed")
+		out = append(out, i18n.In(l, "engine.notes.address"))
 	}
 	if fd.MaxWords != nil {
-		out = append(out, "Up to "+strconv.Itoa(*fd.MaxWords)+" words")
+		out = append(out, i18n.In(l, "engine.notes.max_words", "Count", *fd.MaxWords))
 	}
 	return out
+}
+
+// longDateIn writes YYYY-MM-DD the GOV.UK way in lang: "4 May 2027", "4 Mai 2027" in Welsh.
+func longDateIn(lang, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return FormatDate(t, lang)
 }
 
 // PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.
