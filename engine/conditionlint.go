@@ -20,6 +20,12 @@ func (c *checker) resolveRef(from *Field, section *Section, id string) (target *
 			}
 		}
 	}
+	if section != nil && section.repeatList != nil && c.form.fields[id] == nil {
+		list := section.repeatList
+		if item := list.Child(id); item != nil && item.Answerable() && !item.Container() {
+			return item, "" // lists15: an answer of the item the section is repeated for
+		}
+	}
 	target, ok := c.form.fields[id]
 	if !ok {
 		var known []string

@@ -18,7 +18,10 @@ type scope struct {
 	rowOf          *Field
 	rowIndex       int
 	outer          *rowFrame // the outer list's item, while an item of a list inside it is checked (nested.go)
-	visible        map[*Field]bool
+	// itemOf and item are the list and the item a repeated section is being asked for (repeat.go).
+	itemOf  *Field
+	item    map[string]any
+	visible map[*Field]bool
 	// For expressions (expressions.go): cleaned answers outside rows, and the computed fields being
 	// worked out.
 	cleaned   map[*Field]any
@@ -36,6 +39,9 @@ func (sc *scope) raw(fd *Field) any {
 		}
 		if sc.outer != nil && sc.outer.of == fd.parent {
 			return sc.outer.row[fd.ID]
+		}
+		if sc.itemOf != nil && sc.itemOf == fd.parent {
+			return sc.item[fd.ID] // lists15: the item a repeated section is asked for
 		}
 		return nil
 	case fd.section.Repeats():

@@ -26,6 +26,9 @@ type Repetition struct {
 	ID    string // the child's id, or the item's
 	Name  string // "Amy Smith": what messages and titles name it by
 	Title string // the repetition's title: "Health: Amy Smith", or the section's itemTitle filled in
+
+	of   *Field         // the list, for an item's repetition
+	item map[string]any // the item's answers, which the section's conditions may name
 }
 
 // Repeats reports whether the section is asked more than once: per child, or for each item of a list.
@@ -143,7 +146,7 @@ func (s *Section) itemRepetition(list *Field, item map[string]any, id string, in
 	if s.ItemTitle == "" || len(names) == 0 {
 		title = s.Title + ": " + name
 	}
-	return Repetition{ID: id, Name: name, Title: strings.Join(strings.Fields(title), " ")}
+	return Repetition{ID: id, Name: name, Title: strings.Join(strings.Fields(title), " "), of: list, item: item}
 }
 
 // DropRemovedItems returns the answers without the answers, and the pages visited, of repetitions for

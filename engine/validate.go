@@ -148,7 +148,7 @@ func (f *Form) Visible(caseData any, answers Answers, opts ValidateOptions) []Se
 // repetitionScope is where the answers of one repetition of a repeating section are looked up.
 func (v *validation) repetitionScope(answers Answers, c Repetition) *scope {
 	return &scope{v: v, values: answers.Values, child: answers.Children[c.ID], prefilled: v.prefilled.Values,
-		childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID}
+		childPrefilled: v.prefilled.Children[c.ID], childName: c.Name, childID: c.ID, itemOf: c.of, item: c.item}
 }
 
 type validation struct {
