@@ -213,6 +213,9 @@ type Field struct {
 	OrderBy string `json:"orderBy,omitempty"`
 	// FixedRows are the rows a table starts with, labelled, which cannot be removed (struct15).
 	FixedRows []FixedRow `json:"fixedRows,omitempty"`
+	// Rules of a table or list are checked for each row (item) on its own, in the row's scope: its own
+	// answers by id and the form's in reach, their messages at the row's questions (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 
 	// The chronology columns of a table (issue 17; chronology.go): which column is each row's date (a
 	// table with one is a chronology, merged across agencies), which names the agency, which the child or

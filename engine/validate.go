@@ -335,6 +335,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 				}
 			}
 		}
+		if path != "" { // "": only the clean answer is wanted, not its problems
+			errs = append(errs, v.itemRuleErrors(fd, &rowScope, path, index)...)
+		}
 		if fixed != nil {
 			clean[FixedRowKey] = fixed.ID
 		}
