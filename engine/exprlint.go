@@ -223,11 +223,11 @@ func (c *checker) checkRule(r *Rule, pointer string, i int, s *Section) {
 // at questions of the row.
 func (c *checker) checkItemRule(r *Rule, pointer string, i int, container *Field) {
 	r.pointer, r.section, r.row = pointer, container.section, container
-	each, own := "each row of", "a column of the table"
+	own := "a column of the table"
 	if container.Type == TypeList {
-		each, own = "each item of", "a question of the list's items"
+		own = "a question of the list's items"
 	}
-	where := fmt.Sprintf("rule %d of %s %s", i+1, each, container.containerPlace())
+	where := fmt.Sprintf("rule %d of %s", i+1, container.eachRowPlace())
 	r.prog = c.compileExpr(pointer+"/expr", r.Expr, container.section, container, where, expr.Bool)
 	var ids []string
 	for _, ch := range container.Children() {
@@ -245,6 +245,14 @@ func (c *checker) checkItemRule(r *Rule, pointer string, i int, container *Field
 		}
 		r.targets = append(r.targets, t)
 	}
+}
+
+// eachRowPlace names a table's rows or a list's items: "each item of list `household` in section `family`".
+func (fd *Field) eachRowPlace() string {
+	if fd.Type == TypeList {
+		return "each item of " + fd.containerPlace()
+	}
+	return "each row of " + fd.containerPlace()
 }
 
 // exprRefs resolves the names an expression written at fd uses to the questions they are.
