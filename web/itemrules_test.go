@@ -76,7 +76,7 @@ func TestItemRuleOnTheItemsPageAndAtSubmit(t *testing.T) {
 
 	// Answered on the person's page: saved, and the problem gone everywhere.
 	row0 := page + "?field=household&row=0"
-	b.get(row0 + "&check=1").see("Enter a telephone number or an email address for person 1", "Alex Berry")
+	b.get(row0+"&check=1").see("Enter a telephone number or an email address for person 1", "Alex Berry")
 	b.press(row0, "save-row", map[string]string{"row.email": "alex@example.org"}).status(http.StatusOK).see("Person 1 has been saved")
 	b.post(page, "categories", "neglect", "action", "submit")
 	if strings.Contains(b.last, "Enter a telephone number or an email address") {
