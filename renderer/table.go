@@ -352,6 +352,16 @@ func columnLabels(t *TableView) string {
 	return strings.Join(labels, ", ")
 }
 
+// pastesDates says whether a paste fills a date column, so that the paste's hint says how to write one.
+func pastesDates(t *TableView) bool {
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly && (c.Type == engine.TypeDate || c.Type == engine.TypeDateOfBirth) {
+			return true
+		}
+	}
+	return false
+}
+
 func lowerFirst(s string) string {
 	if s == "" {
 		return s
