@@ -39,7 +39,7 @@ func exprKind(fd *Field) expr.Kind {
 		t = map[string]string{ResultText: TypeText, ResultNumber: TypeNumber, ResultDate: TypeDate, ResultYesNo: TypeYesNo}[fd.Result]
 	}
 	switch t {
-	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeTime:
+	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime:
 		return expr.String
 	case TypeNumber:
 		if fd.Integer {

@@ -41,6 +41,10 @@ const (
 	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
 	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
 	TypeTime        = "time"      // a time of day, stored as HH:MM
+	// TypeNINumber is a National Insurance number, stored as QQ123456C: HMRC's format, prefix and suffix.
+	TypeNINumber = "niNumber"
+	// TypeUPN is an English school's unique pupil number, stored as 13 characters with its check letter.
+	TypeUPN = "upn"
 )
 
 // Form scopes and kinds.

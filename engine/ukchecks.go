@@ -65,6 +65,25 @@ func (v *validation) checkNHSNumber(fd *Field, raw any) (any, string, string) {
 	return s, "", ""
 }
 
+func (v *validation) checkNINumber(fd *Field, raw any) (any, string, string) {
+	s, ok := NormaliseNINumber(textOf(raw))
+	if !ok {
+		return nil, "format", v.w.niNumber(fd)
+	}
+	return s, "", ""
+}
+
+func (v *validation) checkUPN(fd *Field, raw any) (any, string, string) {
+	if !UPNShaped(strings.ToUpper(stripSeparators(textOf(raw), " -"))) {
+		return nil, "format", v.w.upnLength(fd)
+	}
+	s, ok := NormaliseUPN(textOf(raw))
+	if !ok {
+		return nil, "format", v.w.upnCheck(fd)
+	}
+	return s, "", ""
+}
+
 func (v *validation) checkTime(fd *Field, raw any) (any, string, string) {
 	s, ok := ParseTime(textOf(raw))
 	if !ok {
@@ -225,7 +244,7 @@ func (w words) checkAddressLines(fd *Field, m map[string]any) (any, string, stri
 // submission it would make; ok is false for other types and for answers that do not pass.
 func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	switch fd.Type {
-	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress:
 	default:
 		return nil, false
 	}

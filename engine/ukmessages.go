@@ -15,6 +15,7 @@ const (
 	exampleNHSNumber = "943 476 5919"
 	examplePostcode  = "SW1A 1AA"
 	exampleTimes     = "14:30 or 2:30pm"
+	exampleUPN       = "B801200005001" // a UPN whose check letter is right (python-stdnum's example)
 )
 
 // Labels of the choices of a date of birth and an address: the page, the PDF and the answers share them.
@@ -62,6 +63,35 @@ func (w words) nhsNumberLength(fd *Field) string {
 
 func (w words) nhsNumberCheck(fd *Field) string {
 	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.nhs.check", "Example", exampleNHSNumber))
+}
+
+// A National Insurance number's example is GOV.UK's, QQ 12 34 56 C: a number HMRC never issues, so an
+// example copied belongs to nobody.
+func (w words) niNumber(fd *Field) string {
+	if fd.Name != "" {
+		return pick(fd.Messages.Format, i18n.In(w.lang, "engine.ni.named", "Name", w.name(fd)))
+	}
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.ni.format"))
+}
+
+func (w words) upnLength(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.upn.length", "Subject", w.subject(fd), "Example", exampleUPN))
+}
+
+func (w words) upnCheck(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.upn.check", "Example", exampleUPN))
+}
+
+// IDHint is the hint of a National Insurance number or a UPN whose designer gave none, in the language;
+// "" for other types.
+func IDHint(lang string, fd *Field) string {
+	switch fd.Type {
+	case TypeNINumber:
+		return i18n.In(wordsIn(lang).lang, "engine.ni.hint")
+	case TypeUPN:
+		return i18n.In(wordsIn(lang).lang, "engine.upn.hint", "Example", exampleUPN)
+	}
+	return ""
 }
 
 func (w words) phone(fd *Field) string {
@@ -196,6 +226,10 @@ func UKNotes(fd *Field) []string {
 	switch fd.Type {
 	case TypeNHSNumber:
 		out = append(out, "10 digits, like "+exampleNHSNumber)
+	case TypeNINumber:
+		out = append(out, "2 letters, 6 numbers and a letter, like QQ 12 34 56 C")
+	case TypeUPN:
+		out = append(out, "A letter and 12 numbers, like "+exampleUPN)
 	case TypeTime:
 		out = append(out, "A time, like "+exampleTimes)
 	case TypeDateOfBirth:

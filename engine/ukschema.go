@@ -10,6 +10,12 @@ func ukFieldSchema(fd *Field, s map[string]any) {
 	case TypeNHSNumber:
 		s["type"], s["pattern"] = "string", "^[0-9]{10}$"
 		s["description"] = "An NHS number: 10 digits, no spaces, passing the Modulus 11 check."
+	case TypeNINumber:
+		s["type"], s["pattern"] = "string", "^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
+		s["description"] = "A National Insurance number: 2 prefix letters HMRC allows, 6 digits and a suffix A to D, in capitals with no spaces (QQ123456C is the format, not a number issued)."
+	case TypeUPN:
+		s["type"], s["pattern"] = "string", "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
+		s["description"] = "A unique pupil number: a check letter (DfE's modulo 23 check) and 12 characters, the last a letter for a temporary UPN, in capitals with no spaces."
 	case TypeTime:
 		s["type"], s["pattern"] = "string", "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 		s["description"] = "A time of day, HH:MM on the 24-hour clock."
@@ -71,6 +77,10 @@ func formatUKAnswer(fd *Field, v any) string {
 	switch fd.Type {
 	case TypeNHSNumber:
 		return FormatNHSNumber(textOf(v))
+	case TypeNINumber:
+		return FormatNINumber(textOf(v))
+	case TypeUPN:
+		return textOf(v)
 	case TypeTime:
 		return FormatTime(textOf(v))
 	case TypeDateOfBirth:

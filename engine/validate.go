@@ -452,6 +452,10 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 	// The UK answer types (ukchecks.go).
 	case TypeNHSNumber:
 		return v.checkNHSNumber(fd, raw)
+	case TypeNINumber:
+		return v.checkNINumber(fd, raw)
+	case TypeUPN:
+		return v.checkUPN(fd, raw)
 	case TypeTime:
 		return v.checkTime(fd, raw)
 	case TypeDateOfBirth:

@@ -26,7 +26,7 @@ func PostedParts(fd *engine.Field) []string { return ukParts[fd.Type] }
 // ukType reports whether the field is one of the UK answer types, which read as one line when shown.
 func ukType(fd *engine.Field) bool {
 	switch fd.Type {
-	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeTime:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeNINumber, engine.TypeUPN, engine.TypeTime:
 		return true
 	}
 	return false
@@ -110,8 +110,10 @@ func wordLimit(fd *engine.Field) int {
 }
 
 // defaultHint is the hint of a UK answer type whose designer gave none.
-func defaultHint(fd *engine.Field) string {
+func defaultHint(ctx context.Context, fd *engine.Field) string {
 	switch fd.Type {
+	case engine.TypeNINumber, engine.TypeUPN:
+		return engine.IDHint(string(i18n.From(ctx)), fd)
 	case engine.TypeNHSNumber:
 		return engine.HintNHSNumber
 	case engine.TypeTime:
