@@ -4,17 +4,15 @@
 package engine
 
 import (
-	"strconv"
 	"strings"
 
 	"formportal/i18n"
 )
 
-// Examples in messages: numbers that pass their checks (the NHS's own test number; Ofcom's drama numbers).
+// Examples in messages: answers that pass their checks (the NHS's own test number; a postcode).
 const (
 	exampleNHSNumber = "943 476 5919"
 	examplePostcode  = "SW1A 1AA"
-	exampleTimes     = "14:30 or 2:30pm"
 	exampleUPN       = "B801200005001" // a UPN whose check letter is right (python-stdnum's example)
 )
 
@@ -42,10 +40,8 @@ const (
 
 // Hints shown when the designer gives none.
 const (
-	HintNHSNumber = "A 10 digit number, like " + exampleNHSNumber + ", on NHS letters and prescriptions"
-	HintTime      = "For example, " + exampleTimes
-	HintDate      = "For example, 27 3 2019"
-	HintDueDate   = "For example, 4 5 2027"
+	HintDate    = "For example, 27 3 2019"
+	HintDueDate = "For example, 4 5 2027"
 )
 
 // LabelBornDate is the legend of the date a born child's date of birth is.
@@ -80,18 +76,6 @@ func (w words) upnLength(fd *Field) string {
 
 func (w words) upnCheck(fd *Field) string {
 	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.upn.check", "Example", exampleUPN))
-}
-
-// IDHint is the hint of a National Insurance number or a UPN whose designer gave none, in the language;
-// "" for other types.
-func IDHint(lang string, fd *Field) string {
-	switch fd.Type {
-	case TypeNINumber:
-		return i18n.In(wordsIn(lang).lang, "engine.ni.hint")
-	case TypeUPN:
-		return i18n.In(wordsIn(lang).lang, "engine.upn.hint", "Example", exampleUPN)
-	}
-	return ""
 }
 
 func (w words) phone(fd *Field) string {
@@ -217,28 +201,48 @@ func formatDateOfBirth(m map[string]any) string {
 	return ""
 }
 
-// WordLimitText says a textarea's word limit, as GOV.UK's character count does before its script runs.
-func WordLimitText(n int) string { return "You can enter up to " + strconv.Itoa(n) + " words" }
+// DefaultHint is the hint of a UK answer type whose designer gave none, in the language ("en", "cy").
+func DefaultHint(fd *Field, lang string) string {
+	l := wordsIn(lang).lang
+	switch fd.Type {
+	case TypeNHSNumber:
+		return i18n.In(l, "engine.hint.nhs_number", "Example", exampleNHSNumber)
+	case TypeTime:
+		return i18n.In(l, "engine.hint.time")
+	case TypeNINumber:
+		return i18n.In(l, "engine.ni.hint")
+	case TypeUPN:
+		return i18n.In(l, "engine.upn.hint", "Example", exampleUPN)
+	}
+	return ""
+}
 
-// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes.
-func UKNotes(fd *Field) []string {
+// WordLimitText says a textarea's word limit, as GOV.UK's character count does before its script runs.
+func WordLimitText(n int, lang string) string {
+	return i18n.In(wordsIn(lang).lang, "engine.hint.word_limit", "Count", n)
+}
+
+// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes,
+// in the language.
+func UKNotes(fd *Field, lang string) []string {
+	l := wordsIn(lang).lang
 	var out []string
 	switch fd.Type {
 	case TypeNHSNumber:
-		out = append(out, "10 digits, like "+exampleNHSNumber)
+		out = append(out, i18n.In(l, "engine.notes.nhs_number", "Example", exampleNHSNumber))
 	case TypeNINumber:
-		out = append(out, "2 letters, 6 numbers and a letter, like QQ 12 34 56 C")
+		out = append(out, i18n.In(l, "engine.ni.note"))
 	case TypeUPN:
-		out = append(out, "A letter and 12 numbers, like "+exampleUPN)
+		out = append(out, i18n.In(l, "engine.upn.note", "Example", exampleUPN))
 	case TypeTime:
-		out = append(out, "A time, like "+exampleTimes)
+		out = append(out, i18n.In(l, "engine.notes.time"))
 	case TypeDateOfBirth:
-		out = append(out, "A date of birth cannot be in the future; an approximate age is from 0 to "+strconv.Itoa(maxApproximateAge)+" years")
+		out = append(out, i18n.In(l, "engine.notes.date_of_birth", "Max", maxApproximateAge))
 	case TypeAddress:
-		out = append(out, "A UK address: address line 1 and the town or city are needed")
+		out = append(out, i18n.In(l, "engine.notes.address"))
 	}
 	if fd.MaxWords != nil {
-		out = append(out, "Up to "+strconv.Itoa(*fd.MaxWords)+" words")
+		out = append(out, i18n.In(l, "engine.notes.max_words", "Count", *fd.MaxWords))
 	}
 	return out
 }
