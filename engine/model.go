@@ -252,6 +252,7 @@ type Field struct {
 	SameAs         string `json:"sameAs,omitempty"`
 	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
 	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+	Abroad         bool   `json:"abroad,omitempty"`         // address: offer "Address outside the UK"
 	// Lookup, for an address, offers finding it by postcode when the portal has an address lookup (nil:
 	// yes); false asks for the lines only (an address abroad, or one the gazetteer cannot know).
 	Lookup *bool `json:"lookup,omitempty"`

@@ -32,6 +32,8 @@ const (
 	LabelAddressKnown     = "Address"
 	LabelNoFixedAbode     = "No fixed abode"
 	LabelAddressUnknown   = "Address not known"
+	LabelAddressAbroad    = "Address outside the UK"
+	LabelAddressCountry   = "Country"
 	labelSameAsPrefix     = "Same as "
 	labelEstimatedSuffix  = " (estimated)"
 	labelUnbornDuePrefix  = "Unborn, due "
@@ -158,6 +160,10 @@ func (w words) addressKind(fd *Field) string {
 
 func (w words) addressLine1(fd *Field) string {
 	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.line1"))
+}
+
+func (w words) addressCountry(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.abroad.country"))
 }
 
 func (w words) addressTown(fd *Field) string {

@@ -54,6 +54,12 @@ func ukFieldSchema(fd *Field, s map[string]any) {
 		if fd.AddressUnknown {
 			kinds = append(kinds, closedObject(map[string]any{"kind": map[string]any{"const": AddressNotKnown}}, "kind"))
 		}
+		if fd.Abroad {
+			kinds = append(kinds, closedObject(map[string]any{
+				"kind": map[string]any{"const": AddressAbroad}, "line1": str("Address line 1."), "line2": str("Address line 2."),
+				"town": str("Town or city."), "country": str("The country, as it was typed."),
+			}, "kind", "line1", "country"))
+		}
 		if fd.SameAs != "" {
 			same := map[string]any{
 				"kind":   map[string]any{"const": AddressSameAs},
@@ -97,7 +103,7 @@ func formatUKAnswer(fd *Field, v any) string {
 			return LabelAddressUnknown
 		}
 		var parts []string
-		for _, k := range []string{"line1", "line2", "town", "county", "postcode"} {
+		for _, k := range []string{"line1", "line2", "town", "county", "postcode", "country"} {
 			if s := strings.TrimSpace(textOf(m[k])); s != "" {
 				parts = append(parts, s)
 			}

@@ -17,7 +17,7 @@ import (
 // ukParts are the parts each composite type posts, by type.
 var ukParts = map[string][]string{
 	engine.TypeDateOfBirth: {"status", "day", "month", "year", "estimated", "dueDay", "dueMonth", "dueYear", "age"},
-	engine.TypeAddress:     {"kind", "line1", "line2", "town", "county", "postcode"},
+	engine.TypeAddress:     {"kind", "line1", "line2", "town", "county", "postcode", "abroadLine1", "abroadLine2", "abroadTown", "country"},
 }
 
 // PostedParts are the parts a composite question posts (a date of birth's, an address's), nil for others.
@@ -54,6 +54,13 @@ func partsOf(fd *engine.Field, raw any) map[string]string {
 		}
 		if age, ok := r["approximateAge"]; ok {
 			out["age"] = text(age)
+		}
+		if fd.Type == engine.TypeAddress && out["kind"] == engine.AddressAbroad {
+			for _, p := range engine.AbroadParts { // kept by the answer's keys, shown in the abroad inputs
+				if _, posted := r[p.Posted]; !posted {
+					out[p.Posted] = text(r[p.Key])
+				}
+			}
 		}
 		if engine.Ticked(r["estimated"]) {
 			out["estimated"] = "yes"
