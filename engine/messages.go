@@ -4,20 +4,10 @@ package engine
 
 import (
 	"strings"
-	"time"
 	"unicode"
 
 	"formportal/i18n"
 )
-
-// longDate writes YYYY-MM-DD the GOV.UK way: 1 January 2000.
-func longDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("2 January 2006")
-}
 
 func joinOr(parts []string) string {
 	if len(parts) <= 1 {
@@ -64,6 +54,8 @@ func (w words) required(fd *Field) string {
 		return i18n.In(l, "engine.required.declaration")
 	case TypeAttachments:
 		return i18n.In(l, "engine.required.upload", "Name", name)
+	case TypeSignature:
+		return i18n.In(l, "fields.signature_required") // signature.go
 	}
 	if question {
 		return i18n.In(l, "engine.required.enter_answer")

@@ -45,6 +45,9 @@ const (
 	TypeNINumber = "niNumber"
 	// TypeUPN is an English school's unique pupil number, stored as 13 characters with its check letter.
 	TypeUPN = "upn"
+	// TypeSignature is a "name and date" confirmation: the signer's full name typed, and the date, today
+	// unless they give another, never in the future (signature.go).
+	TypeSignature = "signature"
 )
 
 // Form scopes and kinds.
@@ -263,6 +266,10 @@ type Field struct {
 	RequiredWhen string `json:"requiredWhen,omitempty"`
 	computed     *expr.Program
 	requiredWhen *expr.Program
+	requiredCond *Condition // requiredWhen as comparisons, for the page's script (requiredmark.go)
+	// aliases, for a question made from a group: its group's ids, standing in its expressions for the
+	// use's prefixed ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	section *Section
@@ -315,6 +322,8 @@ type Condition struct {
 	Text string `json:"text,omitempty"`
 	prog *expr.Program
 	refs []*Field // the questions Expr names, resolved by the checker
+	// aliases: a condition of a group's question, whose names are the group's ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	target  *Field // resolved by the checker

@@ -280,7 +280,7 @@ func (w words) checkAbroadLines(fd *Field, m map[string]any) (any, string, strin
 // submission it would make; ok is false for other types and for answers that do not pass.
 func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	switch fd.Type {
-	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress:
+	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress, TypeSignature:
 	default:
 		return nil, false
 	}

@@ -95,9 +95,6 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
-// computedNote stands in a blank form for the answer space of a computed value.
-const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
-
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
@@ -113,7 +110,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.w.fromRecords)
 	}
 	if fd.Type == engine.TypeComputed {
-		out = append(out, computedNote)
+		out = append(out, b.r.w.computed)
 	}
 	return out
 }
@@ -183,7 +180,7 @@ func (b *blank) space(fd *engine.Field) float64 {
 	switch fd.Type {
 	case engine.TypeTextarea:
 		return textareaH(fd)
-	case engine.TypeDate:
+	case engine.TypeDate, engine.TypeSignature:
 		return stCaption.lh() + boxH
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes, engine.TypeYesNo, engine.TypeDeclaration,
 		engine.TypeChildren, engine.TypeDateOfBirth, engine.TypeAddress:
@@ -218,6 +215,8 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		b.dateOfBirth(x, w)
 	case engine.TypeAddress:
 		b.address(x, w, fd)
+	case engine.TypeSignature:
+		b.signature(x, w)
 	case engine.TypeSelect, engine.TypeRadios:
 		r.para(x, w, r.w.tickOne, stHint)
 		b.options(x, w, fd.Options)

@@ -58,7 +58,7 @@ func (a *App) newReferralForm(id, audience string) (*engine.Form, string) {
 	if form == nil || form.Kind != engine.KindReferral || !form.HasAudience(audience) {
 		return nil, ""
 	}
-	return form, audience
+	return form.ForPerson(), audience
 }
 
 // overview shows a referral's first section, which anyone may read before signing in.
@@ -76,7 +76,7 @@ func (a *App) overview(w http.ResponseWriter, r *http.Request) {
 			nav = append(nav, renderer.NavItem{Title: s.Title})
 		}
 	}
-	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true})
+	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true, Lang: i18n.From(r.Context())})
 	action := "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
 	a.render(w, r, renderer.OverviewPage(a.page(r, form.Title), form.Title, fields, nav, action, "/forms/"+form.ID+"/blank.pdf", userFrom(r) != nil))
 }
