@@ -39,7 +39,7 @@ func exprKind(fd *Field) expr.Kind {
 		t = map[string]string{ResultText: TypeText, ResultNumber: TypeNumber, ResultDate: TypeDate, ResultYesNo: TypeYesNo}[fd.Result]
 	}
 	switch t {
-	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime:
+	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeAddress:
 		return expr.String
 	case TypeNumber:
 		if fd.Integer {
@@ -64,6 +64,10 @@ func exprKind(fd *Field) expr.Kind {
 func exprValue(fd *Field, clean any) (any, bool) {
 	switch exprKind(fd) {
 	case expr.String:
+		if m, isMap := clean.(map[string]any); isMap && fd.Type == TypeAddress { // its one line
+			s := formatUKAnswer(fd, m)
+			return s, s != ""
+		}
 		s, ok := clean.(string)
 		return s, ok && s != ""
 	case expr.Int:

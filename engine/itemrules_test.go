@@ -148,3 +148,44 @@ func TestItemRulesOnTheItemsPage(t *testing.T) {
 		t.Fatalf("an item keeping the rule: %v", errs)
 	}
 }
+
+// "Each household member gives a telephone number or an address": an address is named as its one line,
+// so answered() sees it given, whichever of its answers it is.
+func TestItemRuleNamesAnAddress(t *testing.T) {
+	f, diags := Load("household.yaml", []byte(`
+id: household
+title: Household
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+sections:
+  - id: family
+    title: Family
+    fields:
+      - id: household
+        type: list
+        label: Household members
+        itemLabel: Household member
+        fields:
+          - { id: name, type: text, label: Full name, required: true }
+          - { id: phone, type: phone, label: Telephone number }
+          - { id: address, type: address, label: Address, noFixedAbode: true }
+        rules:
+          - expr: answered(phone) || answered(address)
+            message: Enter a telephone number or an address
+            fields: [phone]
+`))
+	if f == nil || diags.HasErrors() {
+		t.Fatalf("the form does not load: %v", diags)
+	}
+	vals := map[string]any{"household": []any{
+		map[string]any{"name": "Ann", "address": map[string]any{"kind": "address", "line1": "41 Test Street", "town": "Testertown"}},
+		map[string]any{"name": "Bob", "address": map[string]any{"kind": "noFixedAbode"}},
+		map[string]any{"name": "Cat"},
+	}}
+	got := messages(f.Validate(nil, Answers{Values: vals}, ValidateOptions{Today: exprToday}))
+	if want := map[string]string{"household[2].phone": "Enter a telephone number or an address for household member 3"}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("messages %v, want %v", got, want)
+	}
+}
