@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -57,24 +56,32 @@ func (l Lang) Name() string {
 var catalogueFiles embed.FS
 
 var (
-	bundle     = loadBundle()
-	localizers = map[Lang]*goi18n.Localizer{
+	bundle, compiledTexts = loadBundle()
+	localizers            = map[Lang]*goi18n.Localizer{
 		English: goi18n.NewLocalizer(bundle, string(English)),
 		Welsh:   goi18n.NewLocalizer(bundle, string(Welsh)),
 	}
 )
 
-func loadBundle() *goi18n.Bundle {
+func loadBundle() (*goi18n.Bundle, map[Lang]map[string]text) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
+	compiled := map[Lang]map[string]text{}
 	for _, l := range Langs {
+		compiled[l] = map[string]text{}
 		for _, path := range cataloguePaths(l) {
-			if _, err := b.LoadMessageFileFS(catalogueFiles, path); err != nil {
+			mf, err := b.LoadMessageFileFS(catalogueFiles, path)
+			if err != nil {
 				panic(fmt.Sprintf("i18n: catalogue %s: %v", path, err)) // embedded and tested: cannot happen in a build
+			}
+			for _, m := range mf.Messages {
+				if t, ok := compile(m.Other); ok {
+					compiled[l][m.ID] = t
+				}
 			}
 		}
 	}
-	return b
+	return b, compiled
 }
 
 // cataloguePaths are l's catalogue files, one an area (portal, delegation, console, ...), so that work
@@ -102,15 +109,6 @@ func From(ctx context.Context) Lang {
 	return English
 }
 
-// plain keeps the texts without placeholders once made (by plainKey): go-i18n works a text out afresh
-// at every call, and a form page asks for a few hundred. The catalogues never change once loaded.
-var plain sync.Map
-
-type plainKey struct {
-	lang Lang
-	id   string
-}
-
 // T is the text of id in the language of ctx. args are the placeholders' names and values in pairs:
 // T(ctx, "rows.limit", "Max", 10).
 func T(ctx context.Context, id string, args ...any) string { return In(From(ctx), id, args...) }
@@ -118,11 +116,13 @@ func T(ctx context.Context, id string, args ...any) string { return In(From(ctx)
 // In is the text of id in l. A text missing from l falls back to English (the catalogue test keeps
 // that from happening); an id in neither comes back as itself, logged, so a page still shows.
 func In(l Lang, id string, args ...any) string {
-	if len(args) == 0 {
-		if s, ok := plain.Load(plainKey{l, id}); ok {
-			return s.(string)
-		}
+	if t, ok := compiledTexts[l][id]; ok {
+		return t.with(args)
 	}
+	if t, ok := compiledTexts[English][id]; ok {
+		return t.with(args)
+	}
+	// Not a catalogue text of plain placeholders (compile): go-i18n works it out, or says it is missing.
 	lc := &goi18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
@@ -141,8 +141,6 @@ func In(l Lang, id string, args ...any) string {
 		if s == "" {
 			return id
 		}
-	} else if len(args) == 0 {
-		plain.Store(plainKey{l, id}, s)
 	}
 	return s
 }
