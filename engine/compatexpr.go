@@ -1,7 +1,7 @@
 package engine
 
 // compat of expressions: a computed value worked out differently, a new or changed requiredWhen, a new
-// or changed rule. Rules are the same rule when their expression is; a rule whose message alone changed
+// or changed rule (of the form, a section, or a table's or list's rows). Rules are the same rule when their expression is; a rule whose message alone changed
 // breaks nothing.
 
 // compareComputed compares two versions of one question's expressions.
@@ -17,6 +17,11 @@ func compareComputed(new *Form, of, nf *Field, at compatReport) {
 	if nf.RequiredWhen != "" && nf.RequiredWhen != of.RequiredWhen && !nf.Required {
 		at(new, nf.pointer+"/requiredWhen", Warning, "compat-rule", "%s is now required when %s: drafts in flight may have to answer it before they can be submitted", nf.place(), nf.RequiredWhen)
 	}
+	for _, r := range nf.Rules {
+		if !hadRule(of.Rules, r) {
+			reportRule(new, r, nf.eachRowPlace(), at)
+		}
+	}
 }
 
 func resultWords(fd *Field) string {
@@ -29,20 +34,9 @@ func resultWords(fd *Field) string {
 // compareRules reports the rules of the new version that the old did not have, at the form or in a
 // section the old version had.
 func compareRules(old, new *Form, at compatReport) {
-	had := func(rules []*Rule, r *Rule) bool {
-		for _, o := range rules {
-			if o.Expr == r.Expr {
-				return true
-			}
-		}
-		return false
-	}
-	report := func(r *Rule, place string) {
-		at(new, r.pointer+"/expr", Warning, "compat-rule", "%s has a new or changed rule (%s): drafts in flight that break it cannot be submitted until they are changed", place, r.Expr)
-	}
 	for _, r := range new.Rules {
-		if !had(old.Rules, r) {
-			report(r, "the form")
+		if !hadRule(old.Rules, r) {
+			reportRule(new, r, "the form", at)
 		}
 	}
 	for _, s := range new.Sections {
@@ -51,9 +45,23 @@ func compareRules(old, new *Form, at compatReport) {
 			continue
 		}
 		for _, r := range s.Rules {
-			if !had(o.Rules, r) {
-				report(r, s.place())
+			if !hadRule(o.Rules, r) {
+				reportRule(new, r, s.place(), at)
 			}
 		}
 	}
+}
+
+// hadRule reports whether rules hold one with the rule's expression: the same rule, whatever its message.
+func hadRule(rules []*Rule, r *Rule) bool {
+	for _, o := range rules {
+		if o.Expr == r.Expr {
+			return true
+		}
+	}
+	return false
+}
+
+func reportRule(new *Form, r *Rule, place string, at compatReport) {
+	at(new, r.pointer+"/expr", Warning, "compat-rule", "%s has a new or changed rule (%s): drafts in flight that break it cannot be submitted until they are changed", place, r.Expr)
 }

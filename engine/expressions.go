@@ -21,6 +21,7 @@ type Rule struct {
 	prog    *expr.Program
 	targets []*Field
 	section *Section // nil for a form's rule
+	row     *Field   // the table or list of a rule checked for each of its rows; nil otherwise
 }
 
 // Results of computed fields.
@@ -38,7 +39,7 @@ func exprKind(fd *Field) expr.Kind {
 		t = map[string]string{ResultText: TypeText, ResultNumber: TypeNumber, ResultDate: TypeDate, ResultYesNo: TypeYesNo}[fd.Result]
 	}
 	switch t {
-	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeTime:
+	case TypeText, TypeTextarea, TypeEmail, TypePhone, TypeSelect, TypeRadios, TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeAddress:
 		return expr.String
 	case TypeNumber:
 		if fd.Integer {
@@ -63,6 +64,10 @@ func exprKind(fd *Field) expr.Kind {
 func exprValue(fd *Field, clean any) (any, bool) {
 	switch exprKind(fd) {
 	case expr.String:
+		if m, isMap := clean.(map[string]any); isMap && fd.Type == TypeAddress { // its one line
+			s := formatUKAnswer(fd, m)
+			return s, s != ""
+		}
 		s, ok := clean.(string)
 		return s, ok && s != ""
 	case expr.Int:
@@ -262,6 +267,25 @@ func (v *validation) ruleErrors(rule *Rule, sc *scope, s *Section, childID strin
 		e := v.fail(t, sc, fieldPath(t, childID, -1), "rule", rule.Message)
 		e.Section, e.Child = s.ID, childID
 		errs = append(errs, e)
+	}
+	return errs
+}
+
+// itemRuleErrors checks the rules of a table or list on the row sc holds (at index, the list at path),
+// with the same outcomes as ruleErrors: errors at the row's visible questions the rule names, worded
+// with the row's place ("for household member 2").
+func (v *validation) itemRuleErrors(fd *Field, sc *scope, path string, index int) []FieldError {
+	var errs []FieldError
+	for _, rule := range fd.Rules {
+		if holds, out := sc.evalBool(rule.prog); holds || out == expr.Unanswered {
+			continue
+		}
+		for _, t := range rule.targets {
+			if !t.Answerable() || !sc.holds(t.ShowWhen, 0) {
+				continue
+			}
+			errs = append(errs, v.fail(t, sc, fieldPathRow(path, index, t.ID), "rule", rule.Message))
+		}
 	}
 	return errs
 }

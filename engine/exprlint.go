@@ -196,6 +196,9 @@ func (c *checker) checkExpressions() {
 			fd.requiredWhen = c.compileAliased(fd.pointer+"/requiredWhen", fd.RequiredWhen, fd.section, fd.parent, fd.aliases, "requiredWhen of "+fd.place(), expr.Bool)
 			fd.requiredCond = c.form.requiredCondition(fd)
 		}
+		for i, r := range fd.Rules {
+			c.checkItemRule(r, fmt.Sprintf("%s/rules/%d", fd.pointer, i), i, fd)
+		}
 	})
 	for i, r := range c.form.Rules {
 		c.checkRule(r, fmt.Sprintf("/rules/%d", i), i, nil)
@@ -239,16 +242,62 @@ func (c *checker) checkRule(r *Rule, pointer string, i int, s *Section) {
 	}
 }
 
+// checkItemRule checks a rule of a table or list: compiled in the scope of one of its rows (the row's
+// answers by id, then the form's in reach, as showWhen inside a row sees them), with its message shown
+// at questions of the row.
+func (c *checker) checkItemRule(r *Rule, pointer string, i int, container *Field) {
+	r.pointer, r.section, r.row = pointer, container.section, container
+	own := "a column of the table"
+	if container.Type == TypeList {
+		own = "a question of the list's items"
+	}
+	where := fmt.Sprintf("rule %d of %s", i+1, container.eachRowPlace())
+	r.prog = c.compileExpr(pointer+"/expr", r.Expr, container.section, container, where, expr.Bool)
+	var ids []string
+	for _, ch := range container.Children() {
+		ids = append(ids, ch.ID)
+	}
+	for j, id := range r.Fields {
+		t := container.Child(id)
+		if t == nil || !t.Answerable() {
+			msg := fmt.Sprintf("%s names %q to show its message at, which is not %s", where, id, own)
+			if sug := suggest(id, ids); sug != "" && sug != id {
+				msg += fmt.Sprintf("; did you mean %q?", sug)
+			}
+			c.errorf(fmt.Sprintf("%s/fields/%d", pointer, j), "rule-fields", "%s", msg)
+			continue
+		}
+		r.targets = append(r.targets, t)
+	}
+}
+
+// eachRowPlace names a table's rows or a list's items: "each item of list `household` in section `family`".
+func (fd *Field) eachRowPlace() string {
+	if fd.Type == TypeList {
+		return "each item of " + fd.containerPlace()
+	}
+	return "each row of " + fd.containerPlace()
+}
+
 // exprRefs resolves the names an expression written at fd uses to the questions they are.
 func exprRefs(form *Form, fd *Field, p *expr.Program) []*Field {
+	var row *Field
+	if fd != nil {
+		row = fd.parent
+	}
+	return exprRefsIn(form, row, p)
+}
+
+// exprRefsIn resolves the names of an expression written in the rows of row (nil: outside any row).
+func exprRefsIn(form *Form, row *Field, p *expr.Program) []*Field {
 	if p == nil {
 		return nil
 	}
 	var out []*Field
 	for _, name := range p.Names {
 		var t *Field
-		if fd != nil && fd.parent != nil {
-			t = fd.parent.Child(name)
+		if row != nil {
+			t = row.Child(name)
 		}
 		if t == nil {
 			t = form.fields[name]

@@ -62,7 +62,7 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 		}
 		return out
 	// The UK answer types: one line each (ukschema.go).
-	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress:
 		if line := formatUKAnswer(fd, v); line != "" {
 			return []string{line}
 		}

@@ -119,13 +119,18 @@ func prefixConditionRefs(c *Condition, prefix string, local map[string]bool, ali
 }
 
 // cloneField copies a field deeply enough that a use can change the copy: its conditions, options and
-// the fields it holds.
+// the fields it holds, and its rules.
 func cloneField(fd *Field) *Field {
 	c := *fd
 	c.ShowWhen = cloneCondition(fd.ShowWhen)
 	c.Options = append(OptionItems(nil), fd.Options...)
 	c.Columns = cloneFields(fd.Columns)
 	c.Fields = cloneFields(fd.Fields)
+	c.Rules = nil // each use's rules are checked, and hold their place, on their own
+	for _, r := range fd.Rules {
+		copied := *r
+		c.Rules = append(c.Rules, &copied)
+	}
 	return &c
 }
 

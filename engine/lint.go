@@ -232,8 +232,8 @@ func (c *checker) checkSection(s *Section) {
 var (
 	// An NHS number or a time fits a table cell; a date of birth or an address, with its choices and several
 	// inputs, only a list item.
-	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeSelect, TypeYesNo, TypeChildren}
-	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNumber, TypeDate, TypeTime, TypeDateOfBirth, TypeAddress, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
+	columnTypes = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNINumber, TypeUPN, TypeNumber, TypeDate, TypeTime, TypeSelect, TypeYesNo, TypeChildren}
+	itemTypes   = []string{TypeText, TypeTextarea, TypeEmail, TypePhone, TypeNHSNumber, TypeNINumber, TypeUPN, TypeNumber, TypeDate, TypeTime, TypeDateOfBirth, TypeAddress, TypeSelect, TypeRadios, TypeCheckboxes, TypeYesNo, TypeContent,
 		TypeComputed} // computed: a value worked out for each item (an age from a date of birth)
 )
 
@@ -380,7 +380,7 @@ func (fd *Field) hasMessages() bool {
 		return true
 	case fd.Type == TypeEmail || fd.Type == TypePhone || fd.Type == TypeNumber || fd.Type == TypeDate:
 		return true
-	case fd.Type == TypeNHSNumber || fd.Type == TypeTime || fd.Type == TypeDateOfBirth || fd.Type == TypeAddress || fd.Type == TypeSignature || fd.MaxWords != nil:
+	case fd.Type == TypeNHSNumber || fd.Type == TypeNINumber || fd.Type == TypeUPN || fd.Type == TypeTime || fd.Type == TypeDateOfBirth || fd.Type == TypeAddress || fd.Type == TypeSignature || fd.MaxWords != nil:
 		return true
 	case fd.MinLength != nil || fd.MaxLength != nil || fd.MinSelected != nil || fd.MaxSelected != nil:
 		return true
@@ -590,7 +590,7 @@ var prefillTypes = map[string][]string{
 	TypeText: {"string"}, TypeTextarea: {"string"}, TypeEmail: {"string"}, TypePhone: {"string"},
 	TypeSelect: {"string"}, TypeRadios: {"string"}, TypeYesNo: {"string", "boolean"}, TypeDate: {"string"},
 	TypeNumber: {"number", "integer"}, TypeCheckboxes: {"array"}, TypeTable: {"array"}, TypeList: {"array"},
-	TypeNHSNumber: {"string"}, TypeTime: {"string"}, TypeDateOfBirth: {"string"}, // a date of birth from a date: a known one
+	TypeNHSNumber: {"string"}, TypeNINumber: {"string"}, TypeUPN: {"string"}, TypeTime: {"string"}, TypeDateOfBirth: {"string"}, // a date of birth from a date: a known one
 	TypeSignature: {"string"}, // the signer's name (submitter.name), to sign as or change
 }
 

@@ -41,6 +41,10 @@ const (
 	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
 	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
 	TypeTime        = "time"      // a time of day, stored as HH:MM
+	// TypeNINumber is a National Insurance number, stored as QQ123456C: HMRC's format, prefix and suffix.
+	TypeNINumber = "niNumber"
+	// TypeUPN is an English school's unique pupil number, stored as 13 characters with its check letter.
+	TypeUPN = "upn"
 	// TypeSignature is a "name and date" confirmation: the signer's full name typed, and the date, today
 	// unless they give another, never in the future (signature.go).
 	TypeSignature = "signature"
@@ -216,6 +220,9 @@ type Field struct {
 	OrderBy string `json:"orderBy,omitempty"`
 	// FixedRows are the rows a table starts with, labelled, which cannot be removed (struct15).
 	FixedRows []FixedRow `json:"fixedRows,omitempty"`
+	// Rules of a table or list are checked for each row (item) on its own, in the row's scope: its own
+	// answers by id and the form's in reach, their messages at the row's questions (expressions.go).
+	Rules []*Rule `json:"rules,omitempty"`
 
 	// The chronology columns of a table (issue 17; chronology.go): which column is each row's date (a
 	// table with one is a chronology, merged across agencies), which names the agency, which the child or
@@ -248,6 +255,7 @@ type Field struct {
 	SameAs         string `json:"sameAs,omitempty"`
 	NoFixedAbode   bool   `json:"noFixedAbode,omitempty"`   // address: offer "No fixed abode"
 	AddressUnknown bool   `json:"addressUnknown,omitempty"` // address: offer "Address not known"
+	Abroad         bool   `json:"abroad,omitempty"`         // address: offer "Address outside the UK"
 	// Lookup, for an address, offers finding it by postcode when the portal has an address lookup (nil:
 	// yes); false asks for the lines only (an address abroad, or one the gazetteer cannot know).
 	Lookup *bool `json:"lookup,omitempty"`

@@ -141,10 +141,11 @@ func (f *Form) ValidateRowIn(caseData any, answers Answers, childID string, oute
 			cell = rowScope.raw(col) // worked out for the row, never taken from it
 		}
 		_, cerrs := v.field(col, cell, &rowScope, fieldPathRow(path, index, col.ID))
-		for _, e := range cerrs {
-			e.Section, e.Child = fd.section.ID, childID
-			errs = append(errs, e)
-		}
+		errs = append(errs, cerrs...)
+	}
+	errs = append(errs, v.itemRuleErrors(fd, &rowScope, path, index)...)
+	for i := range errs {
+		errs[i].Section, errs[i].Child = fd.section.ID, childID
 	}
 	return errs
 }

@@ -65,7 +65,7 @@ var Rules = map[string]string{
 	// Expressions (exprlint.go).
 	"expr":                   "an expression that cannot be worked out: a syntax error, a name that is not a question in reach, a wrong type, a rule or condition that is not true or false",
 	"expr-cycle":             "computed values worked out from each other in a circle",
-	"rule-fields":            "a rule naming a question to show its message at that is not one of its section (of the form, outside per-child sections, for a form's rule)",
+	"rule-fields":            "a rule naming a question to show its message at that is not one of its section (of the form, outside per-child sections, for a form's rule; of the row, for a table's or list's rule)",
 	"visible-to":             "something the person filling the form sees that depends on an answer only staff see, or visibleTo on a column, a list's field, a group's question or a delegable section",
 	"compat-visible-to":      "compat: a question no longer only for staff (an error: staff's answers would be shown to the person), or newly only for staff",
 	"compat-form-id":         "compat: the form id changed",
@@ -84,6 +84,6 @@ var Rules = map[string]string{
 	"compat-fixed-rows":      "compat: a table's fixed row was removed",
 	"compat-accept":          "compat: an attachments question accepts fewer kinds of file",
 	"compat-computed":        "compat: a computed value's type changed (error) or its expression did (warning)",
-	"compat-rule":            "compat: a new or changed rule, or a new or changed requiredWhen",
+	"compat-rule":            "compat: a new or changed rule (of the form, a section, or a table's or list's rows), or a new or changed requiredWhen",
 	"compat-chronology":      "compat: a chronology annotation changed or removed",
 }

@@ -55,7 +55,7 @@ func TestFormSchemaOffersEachTypeItsOwnProperties(t *testing.T) {
 		TypeText:        "cy hint id label maxLength messages minLength name pattern prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
 		TypeEmail:       "cy hint id label maxLength messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
 		TypePhone:       "cy hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
-		TypeTable:       "cy agencyColumn childColumn columns dateColumn eventColumn fixedRows hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
+		TypeTable:       "cy agencyColumn childColumn columns dateColumn eventColumn fixedRows hint id label maxRows messages minRows name orderBy prefill readOnly renamedFrom required requiredWhen rules sensitive showWhen type visibleTo",
 		TypeCheckboxes:  "cy hint id label maxSelected messages minSelected name optionList options prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",
 		TypeContent:     "cy heading hint id label messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen style summary text type visibleTo",
 		TypeAttachments: "cy accept hint id label maxFiles maxSizeMB messages name prefill readOnly renamedFrom required requiredWhen sensitive showWhen type visibleTo",

@@ -121,7 +121,7 @@ func fieldSchema(fd *Field) map[string]any {
 			s["maxItems"] = fd.MaxFiles
 		}
 	// Word limits and the UK answer types (ukschema.go).
-	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress:
 		ukFieldSchema(fd, s)
 	case TypeSignature:
 		signatureSchema(s)

@@ -24,6 +24,7 @@ const (
 	AddressSameAs       = "sameAs"
 	AddressNoFixedAbode = "noFixedAbode"
 	AddressNotKnown     = "unknown"
+	AddressAbroad       = "abroad" // lines and a country, no postcode
 )
 
 const (
@@ -61,6 +62,25 @@ func (v *validation) checkNHSNumber(fd *Field, raw any) (any, string, string) {
 	s, ok := NormaliseNHSNumber(typed)
 	if !ok {
 		return nil, "format", v.w.nhsNumberCheck(fd)
+	}
+	return s, "", ""
+}
+
+func (v *validation) checkNINumber(fd *Field, raw any) (any, string, string) {
+	s, ok := NormaliseNINumber(textOf(raw))
+	if !ok {
+		return nil, "format", v.w.niNumber(fd)
+	}
+	return s, "", ""
+}
+
+func (v *validation) checkUPN(fd *Field, raw any) (any, string, string) {
+	if !UPNShaped(strings.ToUpper(stripSeparators(textOf(raw), " -"))) {
+		return nil, "format", v.w.upnLength(fd)
+	}
+	s, ok := NormaliseUPN(textOf(raw))
+	if !ok {
+		return nil, "format", v.w.upnCheck(fd)
 	}
 	return s, "", ""
 }
@@ -168,6 +188,8 @@ func (v *validation) checkAddress(fd *Field, raw any, sc *scope) (any, string, s
 	switch {
 	case kind == AddressKnown:
 		return v.w.checkAddressLines(fd, m)
+	case kind == AddressAbroad && fd.Abroad:
+		return v.w.checkAbroadLines(fd, m)
 	case kind == AddressNoFixedAbode && fd.NoFixedAbode, kind == AddressNotKnown && fd.AddressUnknown:
 		return map[string]any{"kind": kind}, "", ""
 	case kind == AddressSameAs && fd.SameAs != "":
@@ -221,11 +243,44 @@ func (w words) checkAddressLines(fd *Field, m map[string]any) (any, string, stri
 	return out, "", ""
 }
 
+// AbroadParts are the parts an address outside the UK posts, each with the key the answer keeps it by:
+// posted apart from the UK lines, as both are on the page at once (each revealed by its radio).
+var AbroadParts = []struct{ Posted, Key, Label string }{
+	{"abroadLine1", "line1", LabelAddressLine1}, {"abroadLine2", "line2", LabelAddressLine2},
+	{"abroadTown", "town", LabelAddressTown}, {"country", "country", LabelAddressCountry},
+}
+
+// checkAbroadLines checks an address outside the UK: its first line and its country are needed, and
+// nothing is checked as a postcode. A draft or submission that keeps it by its answer's keys reads too.
+func (w words) checkAbroadLines(fd *Field, m map[string]any) (any, string, string) {
+	out := map[string]any{"kind": AddressAbroad}
+	for _, p := range AbroadParts {
+		raw, ok := m[p.Posted]
+		if !ok {
+			raw = m[p.Key]
+		}
+		s := strings.Join(strings.Fields(textOf(raw)), " ")
+		if utf8.RuneCountInString(s) > maxAddressPart {
+			return nil, "max", w.addressTooLong(p.Label, ukWordIDs[p.Label])
+		}
+		if s != "" {
+			out[p.Key] = s
+		}
+	}
+	if out["line1"] == nil {
+		return nil, "required", w.addressLine1(fd)
+	}
+	if out["country"] == nil {
+		return nil, "required", w.addressCountry(fd)
+	}
+	return out, "", ""
+}
+
 // checkedUKDraft checks a draft's answer of a UK type as validation would, so a draft reads like the
 // submission it would make; ok is false for other types and for answers that do not pass.
 func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	switch fd.Type {
-	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress, TypeSignature:
+	case TypeNHSNumber, TypeNINumber, TypeUPN, TypeTime, TypeDateOfBirth, TypeAddress, TypeSignature:
 	default:
 		return nil, false
 	}
@@ -255,6 +310,9 @@ func (fd *Field) AddressChoices() []Option {
 	}
 	if fd.AddressUnknown {
 		out = append(out, Option{Value: AddressNotKnown, Label: LabelAddressUnknown})
+	}
+	if fd.Abroad {
+		out = append(out, Option{Value: AddressAbroad, Label: LabelAddressAbroad})
 	}
 	return out
 }

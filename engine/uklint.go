@@ -28,7 +28,7 @@ func (c *checker) checkUKTypes(fd *Field) {
 }
 
 // compareAddressChoices: an address that no longer offers an answer it did (no fixed abode, not known, the
-// same as another) refuses drafts and submissions that gave it, as a removed option does.
+// same as another, outside the UK) refuses drafts and submissions that gave it, as a removed option does.
 func compareAddressChoices(old, new *Form, of, nf *Field, at compatReport) {
 	if nf.Type != TypeAddress {
 		return
@@ -40,6 +40,7 @@ func compareAddressChoices(old, new *Form, of, nf *Field, at compatReport) {
 		{"noFixedAbode", of.NoFixedAbode, nf.NoFixedAbode},
 		{"addressUnknown", of.AddressUnknown, nf.AddressUnknown},
 		{"sameAs", of.SameAs != "", nf.SameAs != ""},
+		{"abroad", of.Abroad, nf.Abroad},
 	} {
 		if c.had && !c.has {
 			at(old, of.pointer+"/"+c.property, Error, "compat-option-removed", "%s no longer offers %s: drafts and submissions that gave it no longer fit", nf.place(), c.property)

@@ -14,6 +14,7 @@ import (
 const (
 	exampleNHSNumber = "943 476 5919"
 	examplePostcode  = "SW1A 1AA"
+	exampleUPN       = "B801200005001" // a UPN whose check letter is right (python-stdnum's example)
 )
 
 // Labels of the choices of a date of birth and an address: the page, the PDF and the answers share them.
@@ -32,6 +33,8 @@ const (
 	LabelAddressKnown    = "Address"
 	LabelNoFixedAbode    = "No fixed abode"
 	LabelAddressUnknown  = "Address not known"
+	LabelAddressAbroad   = "Address outside the UK"
+	LabelAddressCountry  = "Country"
 	labelSameAsPrefix    = "Same as "
 )
 
@@ -56,6 +59,23 @@ func (w words) nhsNumberLength(fd *Field) string {
 
 func (w words) nhsNumberCheck(fd *Field) string {
 	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.nhs.check", "Example", exampleNHSNumber))
+}
+
+// A National Insurance number's example is GOV.UK's, QQ 12 34 56 C: a number HMRC never issues, so an
+// example copied belongs to nobody.
+func (w words) niNumber(fd *Field) string {
+	if fd.Name != "" {
+		return pick(fd.Messages.Format, i18n.In(w.lang, "engine.ni.named", "Name", w.name(fd)))
+	}
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.ni.format"))
+}
+
+func (w words) upnLength(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.upn.length", "Subject", w.subject(fd), "Example", exampleUPN))
+}
+
+func (w words) upnCheck(fd *Field) string {
+	return pick(fd.Messages.Format, i18n.In(w.lang, "engine.upn.check", "Example", exampleUPN))
 }
 
 func (w words) phone(fd *Field) string {
@@ -140,6 +160,10 @@ func (w words) addressLine1(fd *Field) string {
 	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.line1"))
 }
 
+func (w words) addressCountry(fd *Field) string {
+	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.abroad.country"))
+}
+
 func (w words) addressTown(fd *Field) string {
 	return pick(fd.Messages.Required, i18n.In(w.lang, "engine.address.town"))
 }
@@ -192,6 +216,10 @@ func DefaultHint(fd *Field, lang string) string {
 		return i18n.In(l, "engine.hint.nhs_number", "Example", exampleNHSNumber)
 	case TypeTime:
 		return i18n.In(l, "engine.hint.time")
+	case TypeNINumber:
+		return i18n.In(l, "engine.ni.hint")
+	case TypeUPN:
+		return i18n.In(l, "engine.upn.hint", "Example", exampleUPN)
 	}
 	return ""
 }
@@ -209,6 +237,10 @@ func UKNotes(fd *Field, lang string) []string {
 	switch fd.Type {
 	case TypeNHSNumber:
 		out = append(out, i18n.In(l, "engine.notes.nhs_number", "Example", exampleNHSNumber))
+	case TypeNINumber:
+		out = append(out, i18n.In(l, "engine.ni.note"))
+	case TypeUPN:
+		out = append(out, i18n.In(l, "engine.upn.note", "Example", exampleUPN))
 	case TypeTime:
 		out = append(out, i18n.In(l, "engine.notes.time"))
 	case TypeDateOfBirth:

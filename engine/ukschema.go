@@ -14,6 +14,12 @@ func ukFieldSchema(fd *Field, s map[string]any) {
 	case TypeNHSNumber:
 		s["type"], s["pattern"] = "string", "^[0-9]{10}$"
 		s["description"] = "An NHS number: 10 digits, no spaces, passing the Modulus 11 check."
+	case TypeNINumber:
+		s["type"], s["pattern"] = "string", "^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
+		s["description"] = "A National Insurance number: 2 prefix letters HMRC allows, 6 digits and a suffix A to D, in capitals with no spaces (QQ123456C is the format, not a number issued)."
+	case TypeUPN:
+		s["type"], s["pattern"] = "string", "^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$"
+		s["description"] = "A unique pupil number: a check letter (DfE's modulo 23 check) and 12 characters, the last a letter for a temporary UPN, in capitals with no spaces."
 	case TypeTime:
 		s["type"], s["pattern"] = "string", "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 		s["description"] = "A time of day, HH:MM on the 24-hour clock."
@@ -52,6 +58,12 @@ func ukFieldSchema(fd *Field, s map[string]any) {
 		if fd.AddressUnknown {
 			kinds = append(kinds, closedObject(map[string]any{"kind": map[string]any{"const": AddressNotKnown}}, "kind"))
 		}
+		if fd.Abroad {
+			kinds = append(kinds, closedObject(map[string]any{
+				"kind": map[string]any{"const": AddressAbroad}, "line1": str("Address line 1."), "line2": str("Address line 2."),
+				"town": str("Town or city."), "country": str("The country, as it was typed."),
+			}, "kind", "line1", "country"))
+		}
 		if fd.SameAs != "" {
 			same := map[string]any{
 				"kind":   map[string]any{"const": AddressSameAs},
@@ -75,6 +87,10 @@ func formatUKAnswer(fd *Field, v any) string {
 	switch fd.Type {
 	case TypeNHSNumber:
 		return FormatNHSNumber(textOf(v))
+	case TypeNINumber:
+		return FormatNINumber(textOf(v))
+	case TypeUPN:
+		return textOf(v)
 	case TypeTime:
 		return FormatTime(textOf(v))
 	case TypeDateOfBirth:
@@ -92,7 +108,7 @@ func formatUKAnswer(fd *Field, v any) string {
 			return UKWord(l, LabelAddressUnknown)
 		}
 		var parts []string
-		for _, k := range []string{"line1", "line2", "town", "county", "postcode"} {
+		for _, k := range []string{"line1", "line2", "town", "county", "postcode", "country"} {
 			if s := strings.TrimSpace(textOf(m[k])); s != "" {
 				parts = append(parts, s)
 			}

@@ -32,6 +32,71 @@ func NormaliseNHSNumber(s string) (digits string, ok bool) {
 	return digits, true
 }
 
+// NormaliseNINumber reads a National Insurance number in any case, with or without spaces ("qq 12 34
+// 56 c") and returns it in capitals without them, or ok false when it is not one HMRC could issue: two
+// prefix letters (neither D, F, I, Q, U nor V; the second not O; not BG, GB, KN, NK, NT, TN or ZZ), six
+// digits and a suffix A, B, C or D (HMRC's National Insurance Manual, NIM39110).
+func NormaliseNINumber(s string) (string, bool) {
+	n := strings.ToUpper(stripSeparators(s, " -"))
+	if len(n) != 9 || !allDigits(n[2:8]) {
+		return "", false
+	}
+	first, second, prefix := n[0], n[1], n[:2]
+	switch {
+	case first < 'A' || first > 'Z' || strings.IndexByte("DFIQUV", first) >= 0:
+		return "", false
+	case second < 'A' || second > 'Z' || strings.IndexByte("DFIOQUV", second) >= 0:
+		return "", false
+	case strings.Contains(" BG GB KN NK NT TN ZZ ", " "+prefix+" "):
+		return "", false
+	case n[8] < 'A' || n[8] > 'D':
+		return "", false
+	}
+	return n, true
+}
+
+// FormatNINumber writes a National Insurance number as HMRC prints it: QQ 12 34 56 C.
+func FormatNINumber(n string) string {
+	if len(n) != 9 {
+		return n
+	}
+	return n[:2] + " " + n[2:4] + " " + n[4:6] + " " + n[6:8] + " " + n[8:]
+}
+
+// upnLetters are the letters of a UPN's check (and of a temporary UPN's last character), by value: the
+// alphabet without I, O and S.
+const upnLetters = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+// UPNShaped reports whether s (normalised) is a letter and 12 characters, the last a digit or (for a
+// temporary UPN) a letter, whatever its check letter.
+func UPNShaped(s string) bool {
+	return len(s) == 13 && s[0] >= 'A' && s[0] <= 'Z' && allDigits(s[1:12]) &&
+		(allDigits(s[12:]) || strings.IndexByte(upnLetters, s[12]) >= 0)
+}
+
+// NormaliseUPN reads a unique pupil number in any case, with or without spaces, and returns it in
+// capitals, or ok false when its check letter is wrong. The check is DfE's: the characters from the
+// second on, weighted 2 to 13 (a temporary UPN's last letter counts as its place in upnLetters), summed,
+// modulo 23, is the place in upnLetters of the first letter.
+func NormaliseUPN(s string) (string, bool) {
+	u := strings.ToUpper(stripSeparators(s, " -"))
+	if !UPNShaped(u) {
+		return "", false
+	}
+	sum := 0
+	for i := 1; i < 13; i++ {
+		d := int(u[i] - '0')
+		if i == 12 && !allDigits(u[12:]) {
+			d = strings.IndexByte(upnLetters, u[12])
+		}
+		sum += d * (i + 1)
+	}
+	if upnLetters[sum%23] != u[0] {
+		return "", false
+	}
+	return u, true
+}
+
 // FormatNHSNumber writes 10 digits as the NHS writes them: 943 476 5919.
 func FormatNHSNumber(digits string) string {
 	if len(digits) != 10 {

@@ -24,6 +24,8 @@ var ukWordIDs = map[string]string{
 	LabelAddressPostcode: "uk.address_postcode",
 	LabelNoFixedAbode:    "uk.no_fixed_abode",
 	LabelAddressUnknown:  "uk.address_unknown",
+	LabelAddressAbroad:   "gaps.address_abroad",
+	LabelAddressCountry:  "gaps.address_country",
 	HintDate:             "uk.hint_date",
 	HintDueDate:          "uk.hint_due_date",
 }

@@ -341,6 +341,9 @@ func (v *validation) rows(fd *Field, raw any, sc *scope, path string) (any, []Fi
 				}
 			}
 		}
+		if path != "" { // "": only the clean answer is wanted, not its problems
+			errs = append(errs, v.itemRuleErrors(fd, &rowScope, path, index)...)
+		}
 		if fixed != nil {
 			clean[FixedRowKey] = fixed.ID
 		}
@@ -455,6 +458,10 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 	// The UK answer types (ukchecks.go).
 	case TypeNHSNumber:
 		return v.checkNHSNumber(fd, raw)
+	case TypeNINumber:
+		return v.checkNINumber(fd, raw)
+	case TypeUPN:
+		return v.checkUPN(fd, raw)
 	case TypeTime:
 		return v.checkTime(fd, raw)
 	case TypeDateOfBirth:

@@ -155,6 +155,9 @@ func (c *checker) checkStaffOnly() {
 		c.staffOnlyRefs(fd.pointer+"/showWhen", fd.place()+" is shown on", conditionRefs(fd.ShowWhen))
 		c.staffOnlyRefs(fd.pointer+"/expr", fd.place()+" is worked out from", exprRefs(c.form, fd, fd.computed))
 		c.staffOnlyRefs(fd.pointer+"/requiredWhen", fd.place()+" is required on", exprRefs(c.form, fd, fd.requiredWhen))
+		for i, r := range fd.Rules {
+			c.staffOnlyRefs(fmt.Sprintf("%s/rules/%d/expr", fd.pointer, i), fmt.Sprintf("rule %d of %s checks", i+1, fd.eachRowPlace()), exprRefsIn(c.form, fd, r.prog))
+		}
 		var named []*Field
 		for _, id := range []string{fd.After, fd.Before} {
 			if t := c.form.fields[id]; t != nil && id != "" {

@@ -253,7 +253,7 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		switch fd.Type {
 		case engine.TypeNumber:
 			bw = min(w, 40*mm)
-		case engine.TypePhone, engine.TypeNHSNumber:
+		case engine.TypePhone, engine.TypeNHSNumber, engine.TypeNINumber, engine.TypeUPN:
 			bw = min(w, 70*mm)
 		case engine.TypeTime:
 			bw = min(w, 40*mm)

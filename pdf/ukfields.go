@@ -65,6 +65,14 @@ func (b *blank) address(x, w float64, fd *engine.Field) {
 	}
 	for _, c := range choices {
 		r.within("L", func() { b.tick(x, w, b.uk(c.Label), stBody, "") })
+		if c.Value == engine.AddressAbroad { // its lines and country, to write in
+			for _, p := range engine.AbroadParts {
+				r.room(stCaption.lh() + boxH)
+				r.within("P", func() { r.text(lx, r.y, b.uk(p.Label), stCaption) })
+				r.y += stCaption.lh()
+				b.box(lx, lw)
+			}
+		}
 	}
 }
 

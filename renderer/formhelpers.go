@@ -119,8 +119,10 @@ func inputWidth(fd *engine.Field) string {
 	switch {
 	case fd.Type == engine.TypePhone || fd.Type == engine.TypeNumber:
 		return "govuk-input--width-20"
-	case fd.Type == engine.TypeNHSNumber || fd.Type == engine.TypeTime:
+	case fd.Type == engine.TypeNHSNumber || fd.Type == engine.TypeTime || fd.Type == engine.TypeNINumber:
 		return "govuk-input--width-10"
+	case fd.Type == engine.TypeUPN:
+		return "govuk-input--width-20"
 	case fd.MaxLength != nil && *fd.MaxLength <= 10:
 		return "govuk-input--width-10"
 	}

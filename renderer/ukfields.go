@@ -17,7 +17,7 @@ import (
 // ukParts are the parts each composite type posts, by type.
 var ukParts = map[string][]string{
 	engine.TypeDateOfBirth: {"status", "day", "month", "year", "estimated", "dueDay", "dueMonth", "dueYear", "age"},
-	engine.TypeAddress:     {"kind", "line1", "line2", "town", "county", "postcode"},
+	engine.TypeAddress:     {"kind", "line1", "line2", "town", "county", "postcode", "abroadLine1", "abroadLine2", "abroadTown", "country"},
 	engine.TypeSignature:   {"name", "day", "month", "year"}, // signature.templ
 }
 
@@ -27,7 +27,7 @@ func PostedParts(fd *engine.Field) []string { return ukParts[fd.Type] }
 // ukType reports whether the field is one of the UK answer types, which read as one line when shown.
 func ukType(fd *engine.Field) bool {
 	switch fd.Type {
-	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeTime, engine.TypeSignature:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeNINumber, engine.TypeUPN, engine.TypeTime, engine.TypeSignature:
 		return true
 	}
 	return false
@@ -58,6 +58,13 @@ func partsOf(fd *engine.Field, raw any) map[string]string {
 		}
 		if age, ok := r["approximateAge"]; ok {
 			out["age"] = text(age)
+		}
+		if fd.Type == engine.TypeAddress && out["kind"] == engine.AddressAbroad {
+			for _, p := range engine.AbroadParts { // kept by the answer's keys, shown in the abroad inputs
+				if _, posted := r[p.Posted]; !posted {
+					out[p.Posted] = text(r[p.Key])
+				}
+			}
 		}
 		if engine.Ticked(r["estimated"]) {
 			out["estimated"] = "yes"

@@ -140,6 +140,10 @@ func (g *answerGen) value(fd *engine.Field) (any, bool) {
 	// The UK answer types, as their pages post them.
 	case engine.TypeNHSNumber:
 		return "943 476 5919", true
+	case engine.TypeNINumber:
+		return "ab 12 34 56 c", true
+	case engine.TypeUPN:
+		return "b801200005001", true
 	case engine.TypeTime:
 		return "2:30pm", true
 	case engine.TypeDateOfBirth:
