@@ -105,7 +105,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
 	}
 	out = append(out, b.constraints(fd)...)
-	out = append(out, engine.UKNotes(fd)...)
+	out = append(out, engine.UKNotes(fd, b.r.w.dateLang)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
 	}

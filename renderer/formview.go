@@ -126,6 +126,9 @@ type SectionInput struct {
 	Today time.Time
 	// RequiredNow are the questions whose requiredWhen holds (engine.SectionResult.RequiredNow): marked *.
 	RequiredNow []string
+	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
+	// only the first request on it builds them (nil: always built).
+	Tables *TableViews
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.

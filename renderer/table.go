@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -131,7 +132,70 @@ func RowHref(pageHref, fieldID, row string) string {
 // RowPageOf is the page of rows holding the row at index.
 func RowPageOf(index int) int { return index/TablePageSize + 1 }
 
+// TableViews keeps the table views built from one draft as stored and checked (its answers, case data,
+// computed values and problems fixed), for the requests that draw the same page of rows again: building
+// fifty rows' cells and hashes was a sixth of a chronology's page. The row just saved (Focus) and the
+// council's comments (Marks) are the request's own, set on a copy of the view kept.
+type TableViews struct {
+	mu    sync.Mutex
+	views map[tableViewKey]*TableView
+}
+
+// tableViewKey is what besides the draft a table view depends on: the table, the page it is on and the
+// page of rows, and whether problems are shown.
+type tableViewKey struct {
+	field, prefix, action string
+	page                  int
+	errors                bool
+}
+
+// maxTableViews bounds the views kept for one draft; past it they are all let go.
+const maxTableViews = 4
+
+func (tv *TableViews) view(key tableViewKey, build func() *TableView) *TableView {
+	tv.mu.Lock()
+	defer tv.mu.Unlock()
+	if t := tv.views[key]; t != nil {
+		return t
+	}
+	if tv.views == nil || len(tv.views) >= maxTableViews {
+		tv.views = map[tableViewKey]*TableView{}
+	}
+	t := build()
+	tv.views[key] = t
+	return t
+}
+
 func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
+	if in.Tables == nil {
+		return newTableView(fd, raw, errs, in)
+	}
+	key := tableViewKey{field: fd.ID, prefix: in.Prefix, action: in.Action, page: in.TablePages[fd.ID], errors: len(in.Errors) > 0}
+	kept := in.Tables.view(key, func() *TableView {
+		bare := in
+		bare.Focus, bare.Marks = "", nil
+		return newTableView(fd, raw, errs, bare)
+	})
+	t := *kept
+	t.Rows = slices.Clone(kept.Rows)
+	focus := focusIn(fd, in)
+	for i := range t.Rows {
+		t.Rows[i].Focus, t.Rows[i].Mark = t.Rows[i].Index == focus, in.Marks[in.Prefix+fieldPathAt(fd.ID, t.Rows[i].Index)]
+	}
+	return &t
+}
+
+// focusIn is the index of the table's row that focus returns to, or -1.
+func focusIn(fd *engine.Field, in SectionInput) int {
+	if field, idx, ok := strings.Cut(in.Focus, "."); ok && field == fd.ID {
+		if n, err := strconv.Atoi(idx); err == nil {
+			return n
+		}
+	}
+	return -1
+}
+
+func newTableView(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
 	rows := fd.FixedRowsFirst(raw)
 	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNounIn(in.Lang, fd), Nouns: RowNounsIn(in.Lang, fd), Full: len(rows) >= MaxRows(fd),
 		RowHref: RowHref(in.Action, fd.ID, "")}
@@ -145,10 +209,7 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	start := (t.Page - 1) * TablePageSize
 	end := min(start+TablePageSize, len(rows))
 	t.From, t.To = start+1, end
-	focus := -1
-	if field, idx, ok := strings.Cut(in.Focus, "."); ok && field == fd.ID {
-		focus, _ = strconv.Atoi(idx)
-	}
+	focus := focusIn(fd, in)
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
 		tr := TableRow{Index: i, Label: RowLegend(in.Lang, fd, i), Hash: RowHash(row), Focus: i == focus, Fixed: fd.IsFixedRow(i),
@@ -350,6 +411,16 @@ func columnLabels(t *TableView) string {
 		}
 	}
 	return strings.Join(labels, ", ")
+}
+
+// pastesDates says whether a paste fills a date column, so that the paste's hint says how to write one.
+func pastesDates(t *TableView) bool {
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly && (c.Type == engine.TypeDate || c.Type == engine.TypeDateOfBirth) {
+			return true
+		}
+	}
+	return false
 }
 
 func lowerFirst(s string) string {

@@ -87,7 +87,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	d, err := a.drafts.read(resp.ID, resp.Answers)
+	d, err := a.drafts.read(resp.ID, resp.Version, resp.Answers)
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
@@ -113,7 +113,7 @@ func (f *flow) visible() engine.Result {
 func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if resp == nil {
 		var err error
-		if resp, err = f.a.store.Response(ctx, f.resp.ID); err != nil {
+		if resp, err = f.a.readResponse(ctx, f.resp.ID); err != nil {
 			return err
 		}
 	}
@@ -137,10 +137,15 @@ func (f *flow) validate() engine.Result {
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
 	form, caseData, answers, sections, lang := f.form, f.caseData, f.draft.answers, f.resp.Sections, f.lang
-	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly), lang: lang}, func() engine.Result {
+	return f.draft.checked(f.checkKey(today), func() engine.Result {
 		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today, Lang: string(lang)})
 	})
+}
+
+// checkKey is what checking the flow's draft on the day of today depends on besides its answers.
+func (f *flow) checkKey(today time.Time) checkKey {
+	return checkKey{form: f.form, caseData: string(f.resp.CaseData), sections: strings.Join(f.resp.Sections, "\x00"),
+		today: today.Format(time.DateOnly), lang: f.lang}
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
@@ -176,7 +181,10 @@ func (f *flow) find(pages []page, key string) int {
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
 	if f.prefilled == nil {
-		pre, _ := f.form.Prefill(f.caseData)
+		pre := f.draft.prefill(prefillKey{form: f.form, caseData: string(f.resp.CaseData)}, func() engine.Answers {
+			pre, _ := f.form.Prefill(f.caseData)
+			return pre
+		})
 		f.prefilled = &pre
 	}
 	child := ""
@@ -273,6 +281,9 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
 		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches,
 		Today: f.a.now(), RequiredNow: sr.RequiredNow}
+	if !f.edited {
+		in.Tables = f.draft.tableViews(f.checkKey(f.a.now()))
+	}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -539,7 +550,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	asRead := *f
 	asRead.answers, asRead.edited = f.draft.answers, false
 	pre, preErr := f.change(&asRead, f.resp, p, merge)
-	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
+	saved, err := f.a.work.SaveDraftHolding(r.Context(), f.resp.ID, userFrom(r).Email, f.resp.Version, func(cur *store.Response) (casework.Edit, error) {
 		written, err := pre, preErr
 		if cur.Version != f.resp.Version {
 			// Changed elsewhere since it was read: start from the draft as stored.
@@ -561,7 +572,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	// The flow is now the draft as saved, kept for the requests that follow.
 	f.resp, f.edited = saved, false
 	if bytes.Equal(saved.Answers, f.draft.raw) {
-		f.a.drafts.put(saved.ID, f.draft)
+		f.a.drafts.put(saved.ID, saved.Version, f.draft)
 	}
 	return nil
 }

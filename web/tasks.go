@@ -28,7 +28,7 @@ const recentDays = 30
 // nobody learns that a task exists for someone else.
 func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
 	u := userFrom(r)
-	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	resp, err := a.readResponse(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindDelegation || !strings.EqualFold(resp.OwnerEmail, u.Email)) {
 		a.log.Warn("access refused", "user", u.ID, "task", chi.URLParam(r, "id"), "path", r.URL.Path)
 		a.auditRefusal(r, u.Email, "access refused", chi.URLParam(r, "id"))
