@@ -4,20 +4,10 @@ package engine
 
 import (
 	"strings"
-	"time"
 	"unicode"
 
 	"formportal/i18n"
 )
-
-// longDate writes YYYY-MM-DD the GOV.UK way: 1 January 2000.
-func longDate(s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return t.Format("2 January 2006")
-}
 
 func joinOr(parts []string) string {
 	if len(parts) <= 1 {

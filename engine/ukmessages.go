@@ -5,6 +5,7 @@ package engine
 
 import (
 	"strings"
+	"time"
 
 	"formportal/i18n"
 )
@@ -17,24 +18,21 @@ const (
 
 // Labels of the choices of a date of birth and an address: the page, the PDF and the answers share them.
 const (
-	LabelBorn             = "Born"
-	LabelBornEstimated    = "The date of birth is estimated"
-	LabelUnborn           = "Unborn"
-	LabelDueDate          = "Expected due date"
-	LabelDOBUnknown       = "Date of birth not known"
-	LabelApproximateAge   = "Approximate age in years"
-	LabelAddressLine1     = "Address line 1"
-	LabelAddressLine2     = "Address line 2"
-	LabelAddressTown      = "Town or city"
-	LabelAddressCounty    = "County"
-	LabelAddressPostcode  = "Postcode"
-	LabelAddressKnown     = "Address"
-	LabelNoFixedAbode     = "No fixed abode"
-	LabelAddressUnknown   = "Address not known"
-	labelSameAsPrefix     = "Same as "
-	labelEstimatedSuffix  = " (estimated)"
-	labelUnbornDuePrefix  = "Unborn, due "
-	labelAgeUnknownPrefix = "Unknown, about "
+	LabelBorn            = "Born"
+	LabelBornEstimated   = "The date of birth is estimated"
+	LabelUnborn          = "Unborn"
+	LabelDueDate         = "Expected due date"
+	LabelDOBUnknown      = "Date of birth not known"
+	LabelApproximateAge  = "Approximate age in years"
+	LabelAddressLine1    = "Address line 1"
+	LabelAddressLine2    = "Address line 2"
+	LabelAddressTown     = "Town or city"
+	LabelAddressCounty   = "County"
+	LabelAddressPostcode = "Postcode"
+	LabelAddressKnown    = "Address"
+	LabelNoFixedAbode    = "No fixed abode"
+	LabelAddressUnknown  = "Address not known"
+	labelSameAsPrefix    = "Same as "
 )
 
 // Hints shown when the designer gives none.
@@ -160,25 +158,28 @@ func (w words) postcode(fd *Field) string {
 
 // FormatDateOfBirth writes a checked date of birth as one answer: "12 March 2019 (estimated)", "Unborn,
 // due 4 May 2027", "Unknown, about 7 years old".
-func formatDateOfBirth(m map[string]any) string {
+// formatDateOfBirth writes a date of birth's answer in lang: in English as a paste writes it ("Unborn,
+// due 4 May 2027"), in Welsh from the catalogue's answer.*.
+func formatDateOfBirth(lang string, m map[string]any) string {
+	l, _ := i18n.Parse(lang)
 	switch textOf(m["status"]) {
 	case DOBBorn:
-		s := longDate(textOf(m["date"]))
+		s := longDateIn(lang, textOf(m["date"]))
 		if ticked(m["estimated"]) {
-			s += labelEstimatedSuffix
+			s = i18n.In(l, "answer.estimated", "Date", s)
 		}
 		return s
 	case DOBUnborn:
-		return labelUnbornDuePrefix + longDate(textOf(m["dueDate"]))
+		return i18n.In(l, "answer.unborn_due", "Date", longDateIn(lang, textOf(m["dueDate"])))
 	case DOBUnknown:
 		age, _ := toNumber(m["approximateAge"])
 		switch {
 		case age < 1:
-			return labelAgeUnknownPrefix + "under 1 year old"
+			return i18n.In(l, "answer.age_under_1")
 		case age == 1:
-			return labelAgeUnknownPrefix + "1 year old"
+			return i18n.In(l, "answer.age_1")
 		}
-		return labelAgeUnknownPrefix + formatNumber(age) + " years old"
+		return i18n.In(l, "answer.age", "Age", formatNumber(age))
 	}
 	return ""
 }
@@ -219,6 +220,15 @@ func UKNotes(fd *Field, lang string) []string {
 		out = append(out, i18n.In(l, "engine.notes.max_words", "Count", *fd.MaxWords))
 	}
 	return out
+}
+
+// longDateIn writes YYYY-MM-DD the GOV.UK way in lang: "4 May 2027", "4 Mai 2027" in Welsh.
+func longDateIn(lang, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return FormatDate(t, lang)
 }
 
 // PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.

@@ -2,7 +2,11 @@
 
 package engine
 
-import "strings"
+import (
+	"strings"
+
+	"formportal/i18n"
+)
 
 func ukFieldSchema(fd *Field, s map[string]any) {
 	str := func(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
@@ -75,16 +79,17 @@ func formatUKAnswer(fd *Field, v any) string {
 		return FormatTime(textOf(v))
 	case TypeDateOfBirth:
 		if m, ok := v.(map[string]any); ok {
-			return formatDateOfBirth(m)
+			return formatDateOfBirth(fd.lang(), m)
 		}
-		return longDate(textOf(v))
+		return longDateIn(fd.lang(), textOf(v))
 	case TypeAddress:
 		m, _ := v.(map[string]any)
+		l, _ := i18n.Parse(fd.lang())
 		switch textOf(m["kind"]) {
 		case AddressNoFixedAbode:
-			return LabelNoFixedAbode
+			return UKWord(l, LabelNoFixedAbode)
 		case AddressNotKnown:
-			return LabelAddressUnknown
+			return UKWord(l, LabelAddressUnknown)
 		}
 		var parts []string
 		for _, k := range []string{"line1", "line2", "town", "county", "postcode"} {
@@ -94,7 +99,7 @@ func formatUKAnswer(fd *Field, v any) string {
 		}
 		line := strings.Join(parts, ", ")
 		if textOf(m["kind"]) == AddressSameAs && line == "" && fd.sameAs != nil {
-			return SameAsLabel(fd.sameAs)
+			return UKWord(l, SameAsLabel(fd.sameAs))
 		}
 		return line
 	}

@@ -29,6 +29,9 @@ func (r *renderer) blankForm(d Document) {
 		if s.PerChild {
 			title += r.w.perChild
 		}
+		if list := s.RepeatList(); list != nil { // lists15: "About each child (repeat for each child)"
+			title = fmt.Sprintf(r.w.repeatEach, title, list.RowNoun())
+		}
 		r.section(title, func() {
 			if s.ShowWhen != nil {
 				r.para(left, contentW, r.onlyIf(s.ShowWhen), stHint)
@@ -92,9 +95,6 @@ func labelText(fd *engine.Field) string {
 	return fd.Label
 }
 
-// computedNote stands in a blank form for the answer space of a computed value.
-const computedNote = "Worked out by the portal from the other answers: nothing to fill in"
-
 // notes are the grey lines under a label: hint, condition, constraints, where the answer comes from.
 func (b *blank) notes(fd *engine.Field) []string {
 	var out []string
@@ -110,7 +110,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.w.fromRecords)
 	}
 	if fd.Type == engine.TypeComputed {
-		out = append(out, computedNote)
+		out = append(out, b.r.w.computed)
 	}
 	return out
 }

@@ -21,7 +21,7 @@ func TestComputedValues(t *testing.T) {
 		t.Errorf("the answered PDF does not show the age worked out (9):\n%s", text)
 	}
 	blank := strings.Join(words(pdftotext(t, writeTemp(t, Document{Form: form, Blank: true, Today: today}, true, "blank.pdf"))), " ")
-	if !strings.Contains(blank, strings.Join(words(computedNote), " ")) {
+	if !strings.Contains(blank, strings.Join(words(english.computed), " ")) {
 		t.Errorf("the blank PDF does not say the age is worked out:\n%s", blank)
 	}
 }

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+
 	"formportal/engine"
 	"formportal/i18n"
 )

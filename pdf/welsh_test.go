@@ -41,6 +41,12 @@ func TestWelshPDFs(t *testing.T) {
 					if !blank && !shown[s.ID] {
 						continue // the answers hide it: an answered document leaves it out
 					}
+					if !blank && s.RepeatFor != "" {
+						// Each repetition is titled from its item ("Ynglŷn â ..."): the words before the item's.
+						title, _, _ := strings.Cut(s.ItemTitle, "{")
+						texts = append(texts, strings.TrimSpace(title))
+						continue
+					}
 					texts = append(texts, s.Title)
 					if !blank {
 						continue
@@ -100,6 +106,47 @@ sections:
 	for _, want := range []string{"☐ Ie ☐ Na", "Diwrnod Mis Blwyddyn", "Dim ond os yw’r ateb i “Ydy'r rhieni'n ymwybodol?” yn “Na”", "Rhaid iddo fod heddiw neu yn y gorffennol"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the Welsh blank form does not read %q:\n%s", want, text)
+		}
+	}
+}
+
+// englishFixedWords are the words a PDF adds in English: a Welsh document has none of them (the form's
+// own texts are its Welsh copy's).
+var englishFixedWords = []string{
+	"Questions marked", "must be answered", "repeated for each child", "Only if", "Filled in by the council",
+	"Day Month Year", "Tick one", "Tick all that apply", "I confirm", "Write the name of each child", "List the documents",
+	"(continued)", "One of:", "Yes or no", "repeat for each", "Not answered", "Page 1 of", "characters", "A whole number",
+	"Must be", "Tick from", "Tick at least", "Tick no more than", "At least", "Up to", "Each file must be", "each smaller than",
+	"OFFICIAL-SENSITIVE", "Warning:",
+	"Born", "The date of birth is estimated", "Unborn", "Expected due date", "Date of birth not known", "Approximate age",
+	"Address line 1", "Address line 2", "Town or city", "County", "Postcode", "No fixed abode", "Address not known", "Same as",
+	"(estimated)", "Unborn, due", "Unknown, about", "years old",
+}
+
+// TestWelshPDFsHaveNoEnglishFixedWords: every bundled form's Welsh PDF, blank (with the Welsh marking)
+// and answered, reads none of the words the PDF adds in English.
+func TestWelshPDFsHaveNoEnglishFixedWords(t *testing.T) {
+	requireTools(t)
+	for _, form := range loadForms(t).All() {
+		if !form.Bilingual("cy") {
+			continue
+		}
+		caseData := enginetest.CaseData(form, 2)
+		answers := enginetest.Answers(form, caseData, 2, today)
+		for _, blank := range []bool{true, false} {
+			kind := map[bool]string{true: "blank", false: "answered"}[blank]
+			t.Run(form.ID+"/"+kind, func(t *testing.T) {
+				d := Document{Form: form.In("cy"), Blank: blank, CaseData: caseData, Answers: answers, Today: today}
+				if blank {
+					d.Marking = BlankMarkingIn("cy")
+				}
+				text := strings.Join(words(pdftotext(t, writeTemp(t, d, true, "cy.pdf"))), " ")
+				for _, english := range englishFixedWords {
+					if strings.Contains(text, english) {
+						t.Errorf("the Welsh %s PDF reads the English %q", kind, english)
+					}
+				}
+			})
 		}
 	}
 }

@@ -388,7 +388,7 @@ func fieldByType(f FieldView) templ.Component {
 			}
 		case engine.TypeDate:
 			if f.ReadOnly {
-				templ_7745c5c3_Err = readOnlyValue(f, dateText(f)).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = readOnlyValue(f, dateText(ctx, f)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -942,7 +942,7 @@ func fieldByType(f FieldView) templ.Component {
 			}
 		case engine.TypeDeclaration:
 			if f.ReadOnly {
-				templ_7745c5c3_Err = readOnlyValue(f, yesNoText(f.Value == "yes")).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = readOnlyValue(f, yesNoText(ctx, f.Value == "yes")).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1412,9 +1412,9 @@ func rows(f FieldView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var70 string
-					templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(cellText(cell))
+					templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(cellText(ctx, cell))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/form.templ`, Line: 260, Col: 54}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `renderer/form.templ`, Line: 260, Col: 59}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
 					if templ_7745c5c3_Err != nil {

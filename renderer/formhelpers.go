@@ -44,16 +44,16 @@ func checkedLabels(f FieldView) string {
 	return strings.Join(out, ", ")
 }
 
-func yesNoText(b bool) string {
+func yesNoText(ctx context.Context, b bool) string {
 	if b {
-		return "Yes"
+		return i18n.T(ctx, "field.yes")
 	}
-	return "No"
+	return i18n.T(ctx, "field.no")
 }
 
-// dateText is a date answer as people write it: "1 January 2016". Parts that make no date are shown as
-// they were typed.
-func dateText(f FieldView) string {
+// dateText is a date answer as people write it in the language of ctx: "1 January 2016", "1 Ionawr
+// 2016". Parts that make no date are shown as they were typed.
+func dateText(ctx context.Context, f FieldView) string {
 	if f.Day == "" && f.Month == "" && f.Year == "" {
 		return ""
 	}
@@ -62,20 +62,20 @@ func dateText(f FieldView) string {
 	y, errY := strconv.Atoi(f.Year)
 	if errD == nil && errM == nil && errY == nil && m >= 1 && m <= 12 {
 		if t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC); t.Day() == d {
-			return t.Format("2 January 2006")
+			return i18n.Date(i18n.From(ctx), t)
 		}
 	}
 	return strings.Join([]string{f.Day, f.Month, f.Year}, " ")
 }
 
 // cellText is a table cell's answer as text, for read-only tables.
-func cellText(f FieldView) string {
+func cellText(ctx context.Context, f FieldView) string {
 	if f.Answer != "" {
 		return f.Answer
 	}
 	switch f.Field.Type {
 	case engine.TypeDate:
-		return dateText(f)
+		return dateText(ctx, f)
 	case engine.TypeCheckboxes, engine.TypeChildren, engine.TypeRadios, engine.TypeSelect, engine.TypeYesNo:
 		return checkedLabels(f)
 	}

@@ -122,13 +122,13 @@ type SectionInput struct {
 	// Searches are what the search just made found, by question id.
 	AddressLookup bool
 	Searches      map[string]*AddressSearch
+	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
+	// only the first request on it builds them (nil: always built).
+	Tables *TableViews
 	// Today is the day the page is drawn for: a signature's date is filled in with it (now when zero).
 	Today time.Time
 	// RequiredNow are the questions whose requiredWhen holds (engine.SectionResult.RequiredNow): marked *.
 	RequiredNow []string
-	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
-	// only the first request on it builds them (nil: always built).
-	Tables *TableViews
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -281,6 +281,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 			}
 			v.Rows = append(v.Rows, rv)
 		}
+		if fd.Parent() != nil { // lists15: a list inside a list's item reads as one cell of its item
+			v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), "; ")
+		}
 	case engine.TypeDeclaration:
 		if engine.Ticked(raw) {
 			v.Value = "yes"
@@ -316,7 +319,7 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 				Checked: o.Value == v.Value || contains(v.Values, o.Value)})
 		}
 	case engine.TypeYesNo:
-		for _, o := range []OptionView{{Value: "yes", Label: "Yes"}, {Value: "no", Label: "No"}} {
+		for _, o := range []OptionView{{Value: "yes", Label: i18n.In(in.Lang, "field.yes")}, {Value: "no", Label: i18n.In(in.Lang, "field.no")}} {
 			o.Checked = o.Value == v.Value
 			v.Options = append(v.Options, o)
 		}

@@ -79,6 +79,7 @@ func rowCacheKey(ctx context.Context, f FieldView, row TableRow) string {
 	sep(f.Field.ID)
 	sep(f.Table.Noun)
 	sep(f.Table.RowHref)
+	sep(strconv.FormatBool(f.Table.InPlace)) // whether Change edits the row in place (rowActions)
 	for _, c := range f.Table.Columns {
 		sep(c.Label)
 	}

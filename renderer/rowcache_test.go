@@ -15,7 +15,7 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 	field := &engine.Field{ID: "events", Label: "Events", Type: engine.TypeTable}
 	base := func() (FieldView, TableRow) {
 		f := FieldView{Field: field, ID: "events", Label: "Events", Table: &TableView{Columns: []*engine.Field{{ID: "event", Label: "Event"}, {ID: "date", Label: "Date"}},
-			Total: 1, Pages: 1, Page: 1, From: 1, To: 1, Noun: "row", Nouns: "rows", RowHref: "/tasks/t1/pages/chronology?field=events&row="}}
+			Total: 1, Pages: 1, Page: 1, From: 1, To: 1, Noun: "row", Nouns: "rows", RowHref: "/tasks/t1/pages/chronology?field=events&row=", InPlace: true}}
 		return f, TableRow{Index: 0, Label: "Row 1", Cells: []string{"Police called", "1 March 2026"}, Hash: "abc123"}
 	}
 	draw := func(ctx context.Context, f FieldView, row TableRow) string {
@@ -33,7 +33,8 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 		"field id": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Field = &engine.Field{ID: "entries", Type: engine.TypeTable}
 		},
-		"noun": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
+		"noun":     func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
+		"in place": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.InPlace = false },
 		"row address": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.RowHref = "/tasks/t2/pages/chronology?field=events&row="
 		},

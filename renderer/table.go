@@ -49,6 +49,10 @@ type TableView struct {
 	PasteOpen  bool
 	// Announce is what the live region says after a row was saved in place: "Row 3 has been saved".
 	Announce string
+	// InPlace is false for a list that its page does not draw in place or paste into (lists15): a list
+	// inside a list's item and one whose items hold lists, whose every step is a page of its own, and one
+	// a section repeats for, so that the task list shows an item's page as soon as it is added.
+	InPlace bool
 }
 
 // TableRow is one row of a table view.
@@ -198,7 +202,7 @@ func focusIn(fd *engine.Field, in SectionInput) int {
 func newTableView(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
 	rows := fd.FixedRowsFirst(raw)
 	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNounIn(in.Lang, fd), Nouns: RowNounsIn(in.Lang, fd), Full: len(rows) >= MaxRows(fd),
-		RowHref: RowHref(in.Action, fd.ID, "")}
+		RowHref: RowHref(in.Action, fd.ID, ""), InPlace: !holdsList(fd) && !fd.HasItemIDs()}
 	for _, col := range fd.Children() {
 		if col.Answerable() {
 			t.Columns = append(t.Columns, col)
@@ -273,7 +277,10 @@ type RowPageView struct {
 	Back         string // the table's page
 	DraftVersion int
 	RowHash      string // the row as drawn; empty for a new row
-	AddAnother   string // "Save and add another row", when another row fits
+	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
+	// drawn (lists15).
+	OuterHash  string
+	AddAnother string // "Save and add another row", when another row fits
 	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
 	// the page shows what the person typed, not yet saved.
 	Conflict bool
@@ -318,6 +325,9 @@ func BuildRow(in RowInput) []FieldView {
 		onPage: inRow,
 		name:   func(t *engine.Field) (string, bool) { return rowInputPrefix + t.ID, inRow(t) },
 		build: func(col *engine.Field) FieldView {
+			if col.Type == engine.TypeList { // lists15: a list inside the item, its items on pages of their own
+				return innerList(col, in.Row[col.ID], path, errs, in.Action, si)
+			}
 			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
 		},
 	}
@@ -433,4 +443,32 @@ func lowerFirst(s string) string {
 // fieldPathAt is the path of a row of a table or list: "events[2]".
 func fieldPathAt(container string, row int) string {
 	return container + "[" + strconv.Itoa(row) + "]"
+}
+
+// holdsList reports whether a list's items hold a list of their own (lists15).
+func holdsList(fd *engine.Field) bool {
+	for _, c := range fd.Children() {
+		if c.Type == engine.TypeList {
+			return true
+		}
+	}
+	return false
+}
+
+// innerList is the view of a list inside a row's item, on the item's page: a summary of its items whose
+// buttons post the item's page (action) to save it and go to an inner item's page. errs are the row
+// page's, by path from the outer list ("household[2].agencies[1].name"); path is the item's.
+func innerList(fd *engine.Field, raw any, path string, errs map[string]string, action string, si SectionInput) FieldView {
+	inner := make(map[string]string)
+	for k, m := range errs {
+		if rest, ok := strings.CutPrefix(k, path); ok {
+			inner[rest] = m
+		}
+	}
+	v := FieldView{Field: fd, ID: htmlID(path + fd.ID), Name: rowInputPrefix + fd.ID, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
+		Error: errs[path+fd.ID]}
+	si.Action = action
+	v.Table = buildTable(fd, raw, inner, si)
+	v.Table.InPlace = false
+	return v
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"formportal/engine"
+	"formportal/i18n"
 )
 
 const ukForm = `
@@ -174,5 +175,37 @@ func TestUKPasteCells(t *testing.T) {
 		if !reflect.DeepEqual(got, c.want) || (c.want == nil) != (problem != "") {
 			t.Errorf("%s %q: %#v, %q; want %#v", c.fd.ID, c.cell, got, problem, c.want)
 		}
+	}
+}
+
+// TestWordCountInWelsh: a textarea with a word limit states it in the page's language, and gives GOV.UK
+// Frontend's character count its words for each plural form of the page's lang (Welsh has six).
+func TestWordCountInWelsh(t *testing.T) {
+	f := loadUK(t)
+	var b strings.Builder
+	if err := Fields(BuildSection(SectionInput{Section: f.Sections[0], Values: map[string]any{}})).Render(i18n.WithLang(context.Background(), i18n.Welsh), &b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, want := range []string{"Gallwch ysgrifennu hyd at 500 gair",
+		`data-i18n.words-under-limit.few="Mae gennych %{count} gair yn weddill"`,
+		`data-i18n.words-under-limit.one="Mae gennych %{count} gair yn weddill"`,
+		`data-i18n.words-over-limit.many="Mae gennych %{count} gair yn ormod"`,
+		`data-i18n.words-at-limit="Mae gennych 0 gair yn weddill"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the Welsh word count lacks %s", want)
+		}
+	}
+	for _, english := range []string{"You can enter up to", "words remaining", "too many"} {
+		if strings.Contains(html, english) {
+			t.Errorf("the Welsh word count still says %q", english)
+		}
+	}
+	b.Reset()
+	if err := Fields(BuildSection(SectionInput{Section: f.Sections[0], Values: map[string]any{}})).Render(context.Background(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `data-i18n.words-over-limit.other="You have %{count} words too many"`) || !strings.Contains(b.String(), "You can enter up to 500 words") {
+		t.Error("the English word count lost its words")
 	}
 }

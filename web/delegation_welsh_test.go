@@ -146,4 +146,9 @@ func TestDelegationPortalInWelsh(t *testing.T) {
 		b.get(path).see(want)
 		inWelshDelegation(t, b, path)
 	}
+	// A professional who registers from the email's link meets the breadcrumbs first.
+	newcomer := e.browser().get("/register?lang=cy").see("Hafan")
+	if strings.Contains(newcomer.last, ">Home<") || strings.Contains(newcomer.last, `aria-label="Breadcrumb"`) {
+		t.Error("the Welsh registration page's breadcrumbs are in English")
+	}
 }

@@ -65,10 +65,20 @@ type flow struct {
 	searches map[string]*renderer.AddressSearch
 }
 
-// page is one page of the flow: a section, or a per-child section for one child.
+// page is one page of the flow: a section, or a repeating section for one of its repetitions (a child
+// of the case data, or an item of a list: child then names the item).
 type page struct {
 	section *engine.Section
 	child   *engine.Child
+	title   string // the page's title in the task list: the repetition's ("About Amy Smith")
+}
+
+// fullTitle is the page's title in the task list, check-answers and the print view.
+func (p page) fullTitle() string {
+	if p.title != "" {
+		return p.title
+	}
+	return p.section.Title
 }
 
 func (p page) key() string {
@@ -151,18 +161,13 @@ func (f *flow) checkKey(today time.Time) checkKey {
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
 func (f *flow) pages(res engine.Result) []page {
 	var out []page
-	children := f.form.Children(f.caseData)
 	for _, sr := range res.Sections {
 		if !sr.Visible {
 			continue
 		}
 		p := page{section: f.form.Section(sr.Section)}
-		if sr.Child != "" {
-			for i := range children {
-				if children[i].ID == sr.Child {
-					p.child = &children[i]
-				}
-			}
+		if sr.Child != "" { // a repetition: a child of the case data, or an item of a list (lists15)
+			p.child, p.title = &engine.Child{ID: sr.Child, Name: sr.ChildName}, sr.Title
 		}
 		out = append(out, p)
 	}
@@ -232,10 +237,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	nav := make([]renderer.NavItem, 0, len(pages))
 	for j, q := range pages {
 		r := sectionResult(res, q)
-		title := q.section.Title
-		if q.child != nil {
-			title += ": " + q.child.Name
-		}
+		title := q.fullTitle()
 		status := r.Status
 		if status == engine.Completed && !slices.Contains(f.answers.Visited, q.key()) {
 			status = engine.NotStarted // nothing is required, but the person has not looked yet
@@ -258,6 +260,9 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 		PageHash: pageHash(p.section, in.Values)}
 	if p.child != nil {
 		v.ChildName = p.child.Name
+	}
+	if p.section.RepeatFor != "" { // lists15: "About Amy Smith", the repetition's own title
+		v.SectionTitle, v.ChildName = p.fullTitle(), ""
 	}
 	if !f.readOnly {
 		// The language switch submits the page, so its answers are saved before it comes back in the
@@ -592,6 +597,10 @@ func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh
 		vals[e.field.ID] = rows
 	}
 	fresh.setPageValues(p, vals)
+	if len(f.rowEdits) > 0 {
+		// lists15: an item removed takes the answers of the sections repeated for it with it.
+		fresh.answers = fresh.form.DropRemovedItems(fresh.caseData, fresh.answers)
+	}
 	if !slices.Contains(fresh.answers.Visited, p.key()) {
 		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
 	}

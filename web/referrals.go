@@ -76,7 +76,7 @@ func (a *App) overview(w http.ResponseWriter, r *http.Request) {
 			nav = append(nav, renderer.NavItem{Title: s.Title})
 		}
 	}
-	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true})
+	fields := renderer.BuildSection(renderer.SectionInput{Section: first, Values: map[string]any{}, ReadOnly: true, Lang: i18n.From(r.Context())})
 	action := "/referrals/new/" + form.ID + "?as=" + url.QueryEscape(audience)
 	a.render(w, r, renderer.OverviewPage(a.page(r, form.Title), form.Title, fields, nav, action, "/forms/"+form.ID+"/blank.pdf", userFrom(r) != nil))
 }
@@ -217,10 +217,9 @@ func (f *flow) summary(res engine.Result) []renderer.SummarySection {
 			hidden[id] = true
 		}
 		vals := res.Submission.Values
-		title := p.section.Title
+		title := p.fullTitle()
 		if p.child != nil {
 			vals = res.Submission.Children[p.child.ID]
-			title += ": " + p.child.Name
 		}
 		sec := renderer.SummarySection{Title: title}
 		for _, fd := range p.section.Fields {

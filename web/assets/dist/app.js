@@ -473,7 +473,8 @@ function addressFinders () {
     group.replaceWith(freshGroup)
     const results = fresh.querySelector('[data-address-results]')
     finder.querySelector('[data-address-results]').replaceWith(results)
-    initAll({ scope: finder })
+    initAll({ scope: freshGroup })
+    initAll({ scope: results })
     const select = results.querySelector('[data-address-select]')
     if (select) {
       select.focus()
