@@ -155,13 +155,19 @@ type note struct {
 // lets apply change it, and writes it with its event and audit entry. apply may queue mail on the
 // transaction. A write that lost a race with another (ErrStale) is tried again on a fresh read.
 func (s *Service) change(ctx context.Context, id string, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
+	return s.changeHolding(ctx, id, 0, action, actor, apply)
+}
+
+// changeHolding is change for a caller holding the answers of version held: apply gets the response
+// without them (nil) while that is the version stored.
+func (s *Service) changeHolding(ctx context.Context, id string, held int, action Action, actor string, apply func(tx store.Data, r *store.Response) (note, error)) (*store.Response, error) {
 	var out *store.Response
 	var err error
 	told := false
 	for attempt := 0; attempt < 5; attempt++ {
 		err = s.st.InTx(ctx, func(tx store.Data) error {
 			told = false
-			r, err := tx.Response(ctx, id)
+			r, err := tx.ResponseHolding(ctx, id, held)
 			if err != nil {
 				return err
 			}

@@ -27,7 +27,14 @@ type Edit struct {
 // returns the change; it decides how to treat changes made since the person's page was drawn (another tab,
 // a double click), and an error from it leaves everything as it was.
 func (s *Service) SaveDraft(ctx context.Context, id, actor string, edit func(current *store.Response) (Edit, error)) (*store.Response, error) {
-	r, err := s.change(ctx, id, Save, actor, func(tx store.Data, r *store.Response) (note, error) {
+	return s.SaveDraftHolding(ctx, id, actor, 0, edit)
+}
+
+// SaveDraftHolding is SaveDraft for an editor holding the answers of version held, its change worked
+// out from them: while that is still the version stored, current's Answers are nil (not read again
+// inside the transaction, where the store's one writer waits).
+func (s *Service) SaveDraftHolding(ctx context.Context, id, actor string, held int, edit func(current *store.Response) (Edit, error)) (*store.Response, error) {
+	r, err := s.changeHolding(ctx, id, held, Save, actor, func(tx store.Data, r *store.Response) (note, error) {
 		e, err := edit(r)
 		if err != nil {
 			return note{}, err

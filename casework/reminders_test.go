@@ -343,8 +343,24 @@ func TestOverdueAndTheDailyDigest(t *testing.T) {
 	if n, _ := c.work[0].SendDigests(ctx, "2026-03-15"); n != 0 {
 		t.Fatal("the same day's digest sent twice")
 	}
+	// The next day's, to a member of staff who chose Welsh, is in Welsh.
+	jo, err := c.st.UserByEmail(ctx, "jo@council.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.st.SetUserLang(ctx, jo.ID, "cy"); err != nil {
+		t.Fatal(err)
+	}
 	if n, _ := c.work[1].SendDigests(ctx, "2026-03-16"); n != 1 {
 		t.Fatal("the next day's digest not sent")
+	}
+	welsh := false
+	for _, m := range c.mailsTo(t, "jo@council.example") {
+		welsh = welsh || m.Subject == "Ffurflenni a ddirprwywyd sy’n hwyr neu heb eu danfon: 2" &&
+			strings.Contains(m.Text, "yn hwyr: i’w chwblhau erbyn 12 Mawrth 2026, 3 diwrnod yn ôl") && strings.Contains(m.Text, "/staff/delegations/"+late.ID)
+	}
+	if !welsh {
+		t.Errorf("no digest in Welsh: %+v", c.mailsTo(t, "jo@council.example"))
 	}
 
 	// Retracted, they are neither overdue nor in a digest.

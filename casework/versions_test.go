@@ -159,7 +159,7 @@ func TestPublishRacingAnotherProcess(t *testing.T) {
 	}
 	edited := bundled(t, "early-help-request.yaml", "title: Early Help request", "title: Early Help request (edited)")
 	_, err = second().Publish(ctx, []*engine.Form{edited}, casework.PublishOptions{By: "second process"})
-	if err == nil || !strings.Contains(err.Error(), "early-help-request version 2 has changed since it was published: raise its version") {
+	if err == nil || !strings.Contains(err.Error(), "early-help-request version 3 has changed since it was published: raise its version") {
 		t.Fatalf("another definition, published meanwhile: %v", err)
 	}
 	entries, _ := e.st.AuditLog(ctx, store.AuditFilter{Actor: "second process", Limit: 10})

@@ -128,6 +128,9 @@ func TestMergeInDateOrderEachRowWithItsAgency(t *testing.T) {
 	if s := tbl.SameEventText(tbl.Rows[1]); s != "School (row 3)" {
 		t.Fatalf("same event text: %q", s)
 	}
+	if s := tbl.SameEventIn(tbl.Rows[2], func(agency string, row int) string { return fmt.Sprintf("%s (rhes %d)", agency, row) }); s != "GP surgery (rhes 2)" {
+		t.Fatalf("same event in other words: %q", s)
+	}
 
 	for name, c := range map[string]struct {
 		f    Filter

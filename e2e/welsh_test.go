@@ -87,4 +87,15 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	b.MustSee("Gwiriwch eich atebion cyn cyflwyno")
 	b.MustSee("Mae problem wedi codi")
 	welsh("check answers")
+	// The engine's messages for the questions left unanswered are Welsh too.
+	var summary string
+	b.Eval(`document.querySelector('.govuk-error-summary').innerText`, &summary)
+	for _, english := range []string{"Enter ", "Select ", " must ", "Tick the box", " in row ", "There is a problem"} {
+		if strings.Contains(summary, english) {
+			t.Errorf("English %q in the Welsh error summary:\n%s", english, summary)
+		}
+	}
+	if !strings.Contains(summary, "Rhowch") && !strings.Contains(summary, "Dewiswch") && !strings.Contains(summary, "Ticiwch") {
+		t.Errorf("the Welsh error summary has no Welsh message:\n%s", summary)
+	}
 }

@@ -220,17 +220,17 @@ type Attachment struct {
 // AttachmentKinds names the kinds of file, as people know them, in English.
 var AttachmentKinds = map[string]string{"pdf": "a PDF", "word": "a Word document", "image": "an image (JPEG, PNG or GIF)", "text": "a text file"}
 
-// fileKind names a kind of file (AttachmentKinds) in the language.
+// fileKind names a kind of file (AttachmentKinds) in the language, as the upload pages do.
 func (w words) fileKind(kind string) string {
 	switch kind {
 	case "pdf":
-		return i18n.In(w.lang, "engine.files.kind_pdf")
+		return i18n.In(w.lang, "upload.kind_pdf")
 	case "word":
-		return i18n.In(w.lang, "engine.files.kind_word")
+		return i18n.In(w.lang, "upload.kind_word")
 	case "image":
-		return i18n.In(w.lang, "engine.files.kind_image")
+		return i18n.In(w.lang, "upload.kind_image")
 	case "text":
-		return i18n.In(w.lang, "engine.files.kind_text")
+		return i18n.In(w.lang, "upload.kind_text")
 	}
 	return kind
 }

@@ -77,8 +77,8 @@ func ItemID(item map[string]any) string {
 // the case data (perChild), once for each answered item with an id of the list it repeats for
 // (repeatFor; none while the list is hidden), and nil for a section asked once.
 func (f *Form) Repetitions(s *Section, caseData any, answers Answers) []Repetition {
-	v := &validation{form: f, children: f.Children(normaliseJSON(caseData))}
-	sc := &scope{v: v, values: answers.Values}
+	v := f.newValidation(normaliseJSON(caseData), ValidateOptions{})
+	sc := &scope{v: v, values: answers.Values, prefilled: v.prefilled.Values}
 	return v.repetitions(s, sc)
 }
 

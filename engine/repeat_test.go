@@ -116,3 +116,61 @@ func TestSubmissionSchemaNestedAndRepeated(t *testing.T) {
 		}
 	}
 }
+
+// A list inside a prefilled list is prefilled from each item's own array, and formlint takes its paths
+// relative to the item.
+func TestPrefillNestedList(t *testing.T) {
+	form, diags := Load("household.yaml", []byte(`id: household-check
+title: Household check
+version: 1
+kind: delegation
+audience: [professional]
+scope: child
+caseData:
+  type: object
+  properties:
+    household:
+      type: array
+      items:
+        type: object
+        properties:
+          name: { type: string }
+          agencies:
+            type: array
+            items:
+              type: object
+              properties:
+                name: { type: string }
+sections:
+  - id: household
+    title: The household
+    fields:
+      - id: members
+        type: list
+        label: Household members
+        prefill: household
+        fields:
+          - { id: name, type: text, label: Full name, prefill: name }
+          - id: agencies
+            type: list
+            label: Agencies
+            prefill: agencies
+            fields:
+              - { id: agency, type: text, label: Agency, prefill: name }
+`))
+	if form == nil || len(diags) > 0 {
+		t.Fatalf("does not load cleanly: %v", diags)
+	}
+	var caseData any
+	if err := json.Unmarshal([]byte(`{"household": [{"name": "Jo", "agencies": [{"name": "Police"}, {"name": "Housing"}]}, {"name": "Sam"}]}`), &caseData); err != nil {
+		t.Fatal(err)
+	}
+	a, errs := form.Prefill(caseData)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	got, _ := json.Marshal(a.Values["members"])
+	if want := `[{"agencies":[{"agency":"Police"},{"agency":"Housing"}],"name":"Jo"},{"name":"Sam"}]`; string(got) != want {
+		t.Errorf("prefilled %s, want %s", got, want)
+	}
+}

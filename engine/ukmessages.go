@@ -10,11 +10,10 @@ import (
 	"formportal/i18n"
 )
 
-// Examples in messages: numbers that pass their checks (the NHS's own test number; Ofcom's drama numbers).
+// Examples in messages: answers that pass their checks (the NHS's own test number; a postcode).
 const (
 	exampleNHSNumber = "943 476 5919"
 	examplePostcode  = "SW1A 1AA"
-	exampleTimes     = "14:30 or 2:30pm"
 )
 
 // Labels of the choices of a date of birth and an address: the page, the PDF and the answers share them.
@@ -38,10 +37,8 @@ const (
 
 // Hints shown when the designer gives none.
 const (
-	HintNHSNumber = "A 10 digit number, like " + exampleNHSNumber + ", on NHS letters and prescriptions"
-	HintTime      = "For example, " + exampleTimes
-	HintDate      = "For example, 27 3 2019"
-	HintDueDate   = "For example, 4 5 2027"
+	HintDate    = "For example, 27 3 2019"
+	HintDueDate = "For example, 4 5 2027"
 )
 
 // LabelBornDate is the legend of the date a born child's date of birth is.
@@ -194,6 +191,44 @@ func longDateIn(lang, s string) string {
 		return s
 	}
 	return FormatDate(t, lang)
+}
+
+// DefaultHint is the hint of a UK answer type whose designer gave none, in the language ("en", "cy").
+func DefaultHint(fd *Field, lang string) string {
+	l := wordsIn(lang).lang
+	switch fd.Type {
+	case TypeNHSNumber:
+		return i18n.In(l, "engine.hint.nhs_number", "Example", exampleNHSNumber)
+	case TypeTime:
+		return i18n.In(l, "engine.hint.time")
+	}
+	return ""
+}
+
+// WordLimitText says a textarea's word limit, as GOV.UK's character count does before its script runs.
+func WordLimitText(n int, lang string) string {
+	return i18n.In(wordsIn(lang).lang, "engine.hint.word_limit", "Count", n)
+}
+
+// UKNotes say, under a question of a blank (printed) form, what a UK answer type or a word limit takes,
+// in the language.
+func UKNotes(fd *Field, lang string) []string {
+	l := wordsIn(lang).lang
+	var out []string
+	switch fd.Type {
+	case TypeNHSNumber:
+		out = append(out, i18n.In(l, "engine.notes.nhs_number", "Example", exampleNHSNumber))
+	case TypeTime:
+		out = append(out, i18n.In(l, "engine.notes.time"))
+	case TypeDateOfBirth:
+		out = append(out, i18n.In(l, "engine.notes.date_of_birth", "Max", maxApproximateAge))
+	case TypeAddress:
+		out = append(out, i18n.In(l, "engine.notes.address"))
+	}
+	if fd.MaxWords != nil {
+		out = append(out, i18n.In(l, "engine.notes.max_words", "Count", *fd.MaxWords))
+	}
+	return out
 }
 
 // PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.

@@ -39,9 +39,3 @@ func UKWord(l i18n.Lang, english string) string {
 	}
 	return english
 }
-
-// The example and the limit a blank form's notes quote (pdf's ukNotes), as the checks have them.
-const (
-	ExampleNHSNumber  = exampleNHSNumber
-	MaxApproximateAge = maxApproximateAge
-)

@@ -76,6 +76,26 @@ func TestEveryMessageInBothLanguages(t *testing.T) {
 	}
 }
 
+// englishMessage is how an English message built in code starts: "Enter ...", "... must be ...".
+var englishMessage = regexp.MustCompile(`"(Enter|Select|Upload|Tick|Add) [a-z]|" must (be|include) |"You can (add|upload|enter) `)
+
+// TestNoMessageWordedInCode fails when the engine (or the rows and paste code of the portal) words a
+// message in English in Go, where it has no Welsh: its wording belongs in engine.en.yaml and engine.cy.yaml.
+func TestNoMessageWordedInCode(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	files = append(files, "../renderer/paste.go", "../renderer/ukpaste.go", "../web/rows.go")
+	for _, file := range files {
+		if strings.HasSuffix(file, "_test.go") {
+			continue
+		}
+		for i, line := range strings.Split(string(mustRead(t, file)), "\n") {
+			if code, _, _ := strings.Cut(line, "//"); englishMessage.MatchString(code) {
+				t.Errorf("%s:%d words a message in English in code: %s", file, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
+
 // TestValidateGoldenInWelsh validates every golden answer set in Welsh: the same problems at the same
 // paths as in English, each worded in Welsh, except the designer's own messages (which a form's
 // translation gives).
@@ -195,5 +215,24 @@ func TestWelshCopyNamesItsOwnQuestions(t *testing.T) {
 	res = cy.Validate(nil, answers, ValidateOptions{Lang: "en"})
 	if len(res.Errors) != 1 || res.Errors[0].Message != "Select yes or no for a yw'r rhieni'n ymwybodol" {
 		t.Errorf("Welsh copy asked for English: %v", res.Errors)
+	}
+}
+
+// TestUKWordsInWelsh: the hints and blank-form notes of the UK answer types are in the language asked for.
+func TestUKWordsInWelsh(t *testing.T) {
+	words := 50
+	nhs := &Field{Type: TypeNHSNumber}
+	story := &Field{Type: TypeTextarea, MaxWords: &words}
+	checks := [][2]string{
+		{DefaultHint(nhs, "cy"), "Rhif 10 digid, fel 943 476 5919, ar lythyrau a phresgripsiynau’r GIG"},
+		{DefaultHint(nhs, "en"), "A 10 digit number, like 943 476 5919, on NHS letters and prescriptions"},
+		{WordLimitText(50, "cy"), "Gallwch ysgrifennu hyd at 50 gair"},
+		{strings.Join(UKNotes(story, "cy"), "; "), "Hyd at 50 gair"},
+		{strings.Join(UKNotes(&Field{Type: TypeAddress}, "en"), "; "), "A UK address: address line 1 and the town or city are needed"},
+	}
+	for _, c := range checks {
+		if c[0] != c[1] {
+			t.Errorf("%q, want %q", c[0], c[1])
+		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -101,6 +102,15 @@ func From(ctx context.Context) Lang {
 	return English
 }
 
+// plain keeps the texts without placeholders once made (by plainKey): go-i18n works a text out afresh
+// at every call, and a form page asks for a few hundred. The catalogues never change once loaded.
+var plain sync.Map
+
+type plainKey struct {
+	lang Lang
+	id   string
+}
+
 // T is the text of id in the language of ctx. args are the placeholders' names and values in pairs:
 // T(ctx, "rows.limit", "Max", 10).
 func T(ctx context.Context, id string, args ...any) string { return In(From(ctx), id, args...) }
@@ -108,6 +118,11 @@ func T(ctx context.Context, id string, args ...any) string { return In(From(ctx)
 // In is the text of id in l. A text missing from l falls back to English (the catalogue test keeps
 // that from happening); an id in neither comes back as itself, logged, so a page still shows.
 func In(l Lang, id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := plain.Load(plainKey{l, id}); ok {
+			return s.(string)
+		}
+	}
 	lc := &goi18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
@@ -126,6 +141,8 @@ func In(l Lang, id string, args ...any) string {
 		if s == "" {
 			return id
 		}
+	} else if len(args) == 0 {
+		plain.Store(plainKey{l, id}, s)
 	}
 	return s
 }

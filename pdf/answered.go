@@ -28,6 +28,9 @@ func (r *renderer) answeredForm(d Document) {
 				name = sr.Child
 			}
 			title += ": " + name
+			if sr.Title != "" {
+				title = sr.Title // a repetition's own title: "About Amy Smith" (lists15)
+			}
 			values = res.Submission.Children[sr.Child]
 		}
 		hidden := make(map[string]bool, len(sr.Hidden))

@@ -29,6 +29,9 @@ func (r *renderer) blankForm(d Document) {
 		if s.PerChild {
 			title += r.w.perChild
 		}
+		if list := s.RepeatList(); list != nil { // lists15: "About each child (repeat for each child)"
+			title = fmt.Sprintf(r.w.repeatEach, title, list.RowNoun())
+		}
 		r.section(title, func() {
 			if s.ShowWhen != nil {
 				r.para(left, contentW, r.onlyIf(s.ShowWhen), stHint)
@@ -102,7 +105,7 @@ func (b *blank) notes(fd *engine.Field) []string {
 		out = append(out, b.r.onlyIf(fd.ShowWhen))
 	}
 	out = append(out, b.constraints(fd)...)
-	out = append(out, b.ukNotes(fd)...)
+	out = append(out, engine.UKNotes(fd, b.r.w.dateLang)...)
 	if fd.ReadOnly {
 		out = append(out, b.r.w.fromRecords)
 	}

@@ -417,7 +417,7 @@ func answeredExpectation(d Document, res engine.Result, children []engine.Child)
 		s := d.Form.Section(sr.Section)
 		title, values := s.Title, res.Submission.Values
 		if sr.Child != "" {
-			title += ": " + sr.ChildName
+			title = sr.Title // "Health: Aurora Boreo", or a repeated section's own: "About Amy Smith"
 			values = res.Submission.Children[sr.Child]
 		}
 		e.text("section "+title, title)
@@ -696,6 +696,9 @@ func blankExpectation(form *engine.Form, sections []string, head []HeaderLine) *
 		title := s.Title
 		if s.PerChild {
 			title += e.w.perChild
+		}
+		if list := s.RepeatList(); list != nil {
+			title = fmt.Sprintf(e.w.repeatEach, title, list.RowNoun())
 		}
 		e.text("section "+s.ID, title)
 		if s.ShowWhen != nil {

@@ -86,6 +86,9 @@ func sectionTitles(d Document) []string {
 				if s.PerChild {
 					title += " (repeated for each child)"
 				}
+				if list := s.RepeatList(); list != nil {
+					title += " (repeat for each " + list.RowNoun() + ")"
+				}
 				out = append(out, title)
 			}
 		}
@@ -96,7 +99,7 @@ func sectionTitles(d Document) []string {
 		if sr.Visible {
 			title := d.Form.Section(sr.Section).Title
 			if sr.Child != "" {
-				title += ": " + sr.ChildName
+				title = sr.Title // "Health: Aurora Boreo", or a repeated section's own: "About Amy Smith"
 			}
 			out = append(out, title)
 		}

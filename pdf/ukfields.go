@@ -1,9 +1,6 @@
 package pdf
 
 import (
-	"fmt"
-	"strconv"
-
 	"formportal/engine"
 	"formportal/i18n"
 )
@@ -68,26 +65,6 @@ func (b *blank) address(x, w float64, fd *engine.Field) {
 	for _, c := range choices {
 		r.within("L", func() { b.tick(x, w, b.uk(c.Label), stBody, "") })
 	}
-}
-
-// ukNotes say, under a question, what a UK answer type or a word limit takes.
-func (b *blank) ukNotes(fd *engine.Field) []string {
-	w := b.r.w
-	var out []string
-	switch fd.Type {
-	case engine.TypeNHSNumber:
-		out = append(out, fmt.Sprintf(w.noteNHS, engine.ExampleNHSNumber))
-	case engine.TypeTime:
-		out = append(out, w.noteTime)
-	case engine.TypeDateOfBirth:
-		out = append(out, fmt.Sprintf(w.noteDOB, strconv.Itoa(engine.MaxApproximateAge)))
-	case engine.TypeAddress:
-		out = append(out, w.noteAddress)
-	}
-	if fd.MaxWords != nil {
-		out = append(out, fmt.Sprintf(w.upToWords, strconv.Itoa(*fd.MaxWords)))
-	}
-	return out
 }
 
 // uk is one of the engine's fixed words of a date of birth or an address in the document's language.

@@ -41,6 +41,12 @@ func TestWelshPDFs(t *testing.T) {
 					if !blank && !shown[s.ID] {
 						continue // the answers hide it: an answered document leaves it out
 					}
+					if !blank && s.RepeatFor != "" {
+						// Each repetition is titled from its item ("Ynglŷn â ..."): the words before the item's.
+						title, _, _ := strings.Cut(s.ItemTitle, "{")
+						texts = append(texts, strings.TrimSpace(title))
+						continue
+					}
 					texts = append(texts, s.Title)
 					if !blank {
 						continue

@@ -24,7 +24,6 @@ type fixedWords struct {
 	dateLang                                                       string
 	warning                                                        string // content15: starts a warning text
 	computed                                                       string // stands for a computed value's answer space
-	noteNHS, noteTime, noteDOB, noteAddress, upToWords             string // what a UK answer type or a word limit takes
 }
 
 // english and welsh are read once from the catalogues (pdf.words.*). A text with placeholders becomes a
@@ -59,8 +58,6 @@ func wordsIn(l i18n.Lang) *fixedWords {
 		eachFile: s1("each_file", "Kinds"), upToFiles: s1("up_to_files", "Max"), smallerThan: s1("smaller_than", "MB"), or: t("or"),
 		kinds:        map[string]string{},
 		blankMarking: t("blank_marking"), dateLang: string(l), warning: t("warning"), computed: t("computed"),
-		noteNHS: s1("note_nhs", "Example"), noteTime: t("note_time"), noteDOB: s1("note_dob", "Max"),
-		noteAddress: t("note_address"), upToWords: s1("up_to_words", "Max"),
 	}
 	for k := range engine.AttachmentKinds {
 		w.kinds[k] = t("kind_" + k)

@@ -90,13 +90,13 @@ func answers(form *engine.Form, caseData any, o options, q url.Values, today tim
 	}
 	out := engine.Answers{Values: base.Values, Children: base.Children}
 	for _, sec := range form.Sections {
-		if !sec.PerChild {
+		if !sec.Repeats() {
 			if drawn[sec.ID] {
 				replace(sec, out.Values, renderer.DecodeSection(sec, q, base.Values))
 			}
 			continue
 		}
-		for _, c := range form.Children(caseData) {
+		for _, c := range form.Repetitions(sec, caseData, out) { // each child, or each item of a list
 			if !drawn[pageKey(sec.ID, c.ID)] {
 				continue
 			}
@@ -221,10 +221,6 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 	v := formView{Page: pg, File: f.Name, Form: form, Warnings: f.Diags, Options: o,
 		Family: form.Scope == engine.ScopeFamily && form.Kind != engine.KindReferral, Action: formHref(f.Name), Generation: gen}
 	children := form.Children(caseData)
-	names := map[string]string{}
-	for _, c := range children {
-		names[c.ID] = c.Name
-	}
 	prefilled, _ := form.Prefill(caseData)
 	hidden := map[string]bool{}
 	for _, sr := range res.Sections {
@@ -246,7 +242,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 			in.Errors = sr.Errors
 			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItems(in, sr.Errors)...)
 		}
-		v.Sections = append(v.Sections, sectionView{Key: pageKey(sec.ID, sr.Child), Title: sec.Title, ChildName: names[sr.Child], Description: sec.Description,
+		v.Sections = append(v.Sections, sectionView{Key: pageKey(sec.ID, sr.Child), Title: sec.Title, ChildName: sr.ChildName, Description: sec.Description,
 			Fields: renderer.BuildSection(in)})
 	}
 	s.render(w, r, formPreview(v))

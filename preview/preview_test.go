@@ -121,7 +121,7 @@ func TestIndexListsEveryFile(t *testing.T) {
 	os.WriteFile(filepath.Join(st.dir, "broken.yaml"), []byte("id: broken\ntitle: [Broken\n"), 0o644)
 	os.WriteFile(filepath.Join(st.dir, "notes.txt"), []byte("not a form"), 0o644)
 	page := text(st.page("/"))
-	mustContain(t, "the index", page, "broken.yaml 1 error", "care-plan-part-1.yaml", "early-help-request.yaml Early Help request (version 2) No problems",
+	mustContain(t, "the index", page, "broken.yaml 1 error", "care-plan-part-1.yaml", "early-help-request.yaml Early Help request (version 3) No problems",
 		"family.yaml Family check (version 1)", "multi-agency-chronology.yaml", "safeguarding-concern.yaml", "school-check.yaml School check")
 	mustNotContain(t, "the index", page, "notes.txt")
 }

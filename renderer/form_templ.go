@@ -1031,7 +1031,7 @@ func fieldByType(f FieldView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = TextInput(Input{ID: f.ID, Name: f.Name, Label: f.Label, Hint: hintOr(f, defaultHint(f.Field)), Value: f.Value, Error: f.Error,
+				templ_7745c5c3_Err = TextInput(Input{ID: f.ID, Name: f.Name, Label: f.Label, Hint: hintOr(f, defaultHint(ctx, f.Field)), Value: f.Value, Error: f.Error,
 					Type: inputType(f.Field), Required: f.Required, Width: inputWidth(f.Field), Autocomplete: autocomplete(f.Field),
 					Inputmode: inputmode(f.Field), Spellcheck: f.Field.Type == engine.TypeText, Context: f.Context, HintMarkdown: true}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {

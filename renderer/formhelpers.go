@@ -130,16 +130,43 @@ func inputWidth(fd *engine.Field) string {
 // RowNoun is what one row of a table (item of a list) is called: "row", "person".
 func RowNoun(fd *engine.Field) string { return fd.RowNoun() }
 
-// RowNouns is what many rows are called: "rows", "people".
-func RowNouns(fd *engine.Field) string {
-	switch noun := RowNoun(fd); noun {
-	case "person":
-		return "people"
-	case "child":
-		return "children"
-	default:
-		return noun + "s"
+// RowNouns is what many rows are called: "rows", "people", "parents or carers".
+func RowNouns(fd *engine.Field) string { return pluralPhrase(RowNoun(fd)) }
+
+// pluralPhrase is an English item label in the plural: the last word of each alternative ("parent or
+// carer", "school and nursery") takes its plural.
+func pluralPhrase(phrase string) string {
+	for _, joiner := range []string{" or ", " and ", " / "} {
+		if parts := strings.Split(phrase, joiner); len(parts) > 1 {
+			for i, p := range parts {
+				parts[i] = pluralPhrase(p)
+			}
+			return strings.Join(parts, joiner)
+		}
 	}
+	head, last := "", phrase
+	if i := strings.LastIndexByte(phrase, ' '); i >= 0 {
+		head, last = phrase[:i+1], phrase[i+1:]
+	}
+	return head + pluralWord(last)
+}
+
+var irregularPlurals = map[string]string{"person": "people", "child": "children", "man": "men", "woman": "women",
+	"grandchild": "grandchildren", "foot": "feet", "tooth": "teeth"}
+
+func pluralWord(w string) string {
+	if p, ok := irregularPlurals[w]; ok {
+		return p
+	}
+	switch {
+	case w == "":
+		return w
+	case strings.HasSuffix(w, "s"), strings.HasSuffix(w, "x"), strings.HasSuffix(w, "ch"), strings.HasSuffix(w, "sh"), strings.HasSuffix(w, "z"):
+		return w + "es"
+	case strings.HasSuffix(w, "y") && len(w) > 1 && !strings.ContainsAny(w[len(w)-2:len(w)-1], "aeiou"):
+		return w[:len(w)-1] + "ies"
+	}
+	return w + "s"
 }
 
 // RowNounIn is what one row is called in l: the form's itemLabel (a form's Welsh copy has it in Welsh),

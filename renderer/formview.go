@@ -116,6 +116,9 @@ type SectionInput struct {
 	// Searches are what the search just made found, by question id.
 	AddressLookup bool
 	Searches      map[string]*AddressSearch
+	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
+	// only the first request on it builds them (nil: always built).
+	Tables *TableViews
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -264,6 +267,9 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 				rv.Fields = append(rv.Fields, cv)
 			}
 			v.Rows = append(v.Rows, rv)
+		}
+		if fd.Parent() != nil { // lists15: a list inside a list's item reads as one cell of its item
+			v.Answer = strings.Join(fd.FormatDraft(raw, in.Children), "; ")
 		}
 	case engine.TypeDeclaration:
 		if engine.Ticked(raw) {

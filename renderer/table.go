@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -48,6 +49,10 @@ type TableView struct {
 	PasteOpen  bool
 	// Announce is what the live region says after a row was saved in place: "Row 3 has been saved".
 	Announce string
+	// InPlace is false for a list that its page does not draw in place or paste into (lists15): a list
+	// inside a list's item and one whose items hold lists, whose every step is a page of its own, and one
+	// a section repeats for, so that the task list shows an item's page as soon as it is added.
+	InPlace bool
 }
 
 // TableRow is one row of a table view.
@@ -131,10 +136,73 @@ func RowHref(pageHref, fieldID, row string) string {
 // RowPageOf is the page of rows holding the row at index.
 func RowPageOf(index int) int { return index/TablePageSize + 1 }
 
+// TableViews keeps the table views built from one draft as stored and checked (its answers, case data,
+// computed values and problems fixed), for the requests that draw the same page of rows again: building
+// fifty rows' cells and hashes was a sixth of a chronology's page. The row just saved (Focus) and the
+// council's comments (Marks) are the request's own, set on a copy of the view kept.
+type TableViews struct {
+	mu    sync.Mutex
+	views map[tableViewKey]*TableView
+}
+
+// tableViewKey is what besides the draft a table view depends on: the table, the page it is on and the
+// page of rows, and whether problems are shown.
+type tableViewKey struct {
+	field, prefix, action string
+	page                  int
+	errors                bool
+}
+
+// maxTableViews bounds the views kept for one draft; past it they are all let go.
+const maxTableViews = 4
+
+func (tv *TableViews) view(key tableViewKey, build func() *TableView) *TableView {
+	tv.mu.Lock()
+	defer tv.mu.Unlock()
+	if t := tv.views[key]; t != nil {
+		return t
+	}
+	if tv.views == nil || len(tv.views) >= maxTableViews {
+		tv.views = map[tableViewKey]*TableView{}
+	}
+	t := build()
+	tv.views[key] = t
+	return t
+}
+
 func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
+	if in.Tables == nil {
+		return newTableView(fd, raw, errs, in)
+	}
+	key := tableViewKey{field: fd.ID, prefix: in.Prefix, action: in.Action, page: in.TablePages[fd.ID], errors: len(in.Errors) > 0}
+	kept := in.Tables.view(key, func() *TableView {
+		bare := in
+		bare.Focus, bare.Marks = "", nil
+		return newTableView(fd, raw, errs, bare)
+	})
+	t := *kept
+	t.Rows = slices.Clone(kept.Rows)
+	focus := focusIn(fd, in)
+	for i := range t.Rows {
+		t.Rows[i].Focus, t.Rows[i].Mark = t.Rows[i].Index == focus, in.Marks[in.Prefix+fieldPathAt(fd.ID, t.Rows[i].Index)]
+	}
+	return &t
+}
+
+// focusIn is the index of the table's row that focus returns to, or -1.
+func focusIn(fd *engine.Field, in SectionInput) int {
+	if field, idx, ok := strings.Cut(in.Focus, "."); ok && field == fd.ID {
+		if n, err := strconv.Atoi(idx); err == nil {
+			return n
+		}
+	}
+	return -1
+}
+
+func newTableView(fd *engine.Field, raw any, errs map[string]string, in SectionInput) *TableView {
 	rows := fd.FixedRowsFirst(raw)
 	t := &TableView{List: fd.Type == engine.TypeList, Total: len(rows), Noun: RowNounIn(in.Lang, fd), Nouns: RowNounsIn(in.Lang, fd), Full: len(rows) >= MaxRows(fd),
-		RowHref: RowHref(in.Action, fd.ID, "")}
+		RowHref: RowHref(in.Action, fd.ID, ""), InPlace: !holdsList(fd) && !fd.HasItemIDs()}
 	for _, col := range fd.Children() {
 		if col.Answerable() {
 			t.Columns = append(t.Columns, col)
@@ -145,10 +213,7 @@ func buildTable(fd *engine.Field, raw any, errs map[string]string, in SectionInp
 	start := (t.Page - 1) * TablePageSize
 	end := min(start+TablePageSize, len(rows))
 	t.From, t.To = start+1, end
-	focus := -1
-	if field, idx, ok := strings.Cut(in.Focus, "."); ok && field == fd.ID {
-		focus, _ = strconv.Atoi(idx)
-	}
+	focus := focusIn(fd, in)
 	for i := start; i < end; i++ {
 		row, _ := rows[i].(map[string]any)
 		tr := TableRow{Index: i, Label: RowLegend(in.Lang, fd, i), Hash: RowHash(row), Focus: i == focus, Fixed: fd.IsFixedRow(i),
@@ -212,7 +277,10 @@ type RowPageView struct {
 	Back         string // the table's page
 	DraftVersion int
 	RowHash      string // the row as drawn; empty for a new row
-	AddAnother   string // "Save and add another row", when another row fits
+	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
+	// drawn (lists15).
+	OuterHash  string
+	AddAnother string // "Save and add another row", when another row fits
 	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
 	// the page shows what the person typed, not yet saved.
 	Conflict bool
@@ -257,6 +325,9 @@ func BuildRow(in RowInput) []FieldView {
 		onPage: inRow,
 		name:   func(t *engine.Field) (string, bool) { return rowInputPrefix + t.ID, inRow(t) },
 		build: func(col *engine.Field) FieldView {
+			if col.Type == engine.TypeList { // lists15: a list inside the item, its items on pages of their own
+				return innerList(col, in.Row[col.ID], path, errs, in.Action, si)
+			}
 			return buildField(col, in.Row[col.ID], path+col.ID, rowInputPrefix+col.ID, errs, si)
 		},
 	}
@@ -352,6 +423,16 @@ func columnLabels(t *TableView) string {
 	return strings.Join(labels, ", ")
 }
 
+// pastesDates says whether a paste fills a date column, so that the paste's hint says how to write one.
+func pastesDates(t *TableView) bool {
+	for _, c := range t.Columns {
+		if c.Typed() && !c.ReadOnly && (c.Type == engine.TypeDate || c.Type == engine.TypeDateOfBirth) {
+			return true
+		}
+	}
+	return false
+}
+
 func lowerFirst(s string) string {
 	if s == "" {
 		return s
@@ -362,4 +443,32 @@ func lowerFirst(s string) string {
 // fieldPathAt is the path of a row of a table or list: "events[2]".
 func fieldPathAt(container string, row int) string {
 	return container + "[" + strconv.Itoa(row) + "]"
+}
+
+// holdsList reports whether a list's items hold a list of their own (lists15).
+func holdsList(fd *engine.Field) bool {
+	for _, c := range fd.Children() {
+		if c.Type == engine.TypeList {
+			return true
+		}
+	}
+	return false
+}
+
+// innerList is the view of a list inside a row's item, on the item's page: a summary of its items whose
+// buttons post the item's page (action) to save it and go to an inner item's page. errs are the row
+// page's, by path from the outer list ("household[2].agencies[1].name"); path is the item's.
+func innerList(fd *engine.Field, raw any, path string, errs map[string]string, action string, si SectionInput) FieldView {
+	inner := make(map[string]string)
+	for k, m := range errs {
+		if rest, ok := strings.CutPrefix(k, path); ok {
+			inner[rest] = m
+		}
+	}
+	v := FieldView{Field: fd, ID: htmlID(path + fd.ID), Name: rowInputPrefix + fd.ID, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
+		Error: errs[path+fd.ID]}
+	si.Action = action
+	v.Table = buildTable(fd, raw, inner, si)
+	v.Table.InPlace = false
+	return v
 }

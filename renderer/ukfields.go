@@ -109,15 +109,9 @@ func wordLimit(fd *engine.Field) int {
 	return *fd.MaxWords
 }
 
-// defaultHint is the hint of a UK answer type whose designer gave none.
-func defaultHint(fd *engine.Field) string {
-	switch fd.Type {
-	case engine.TypeNHSNumber:
-		return engine.HintNHSNumber
-	case engine.TypeTime:
-		return engine.HintTime
-	}
-	return ""
+// defaultHint is the hint of a UK answer type whose designer gave none, in the page's language.
+func defaultHint(ctx context.Context, fd *engine.Field) string {
+	return engine.DefaultHint(fd, string(i18n.From(ctx)))
 }
 
 // datePart is the name of a date's part inside a composite question: "day", or with a prefix "dueDay".
@@ -135,7 +129,7 @@ func wordCountDescribedBy(f FieldView) string {
 // wordLimitText says a textarea's word limit in the language of ctx, as GOV.UK's character count does
 // before its script runs.
 func wordLimitText(ctx context.Context, fd *engine.Field) string {
-	return i18n.T(ctx, "charcount.limit", "Count", wordLimit(fd))
+	return engine.WordLimitText(wordLimit(fd), string(i18n.From(ctx)))
 }
 
 // partContext is the view of a question whose inputs' labels also name the part of it they belong to.

@@ -187,7 +187,7 @@ func TestWordCountInWelsh(t *testing.T) {
 		t.Fatal(err)
 	}
 	html := b.String()
-	for _, want := range []string{"Gallwch roi hyd at 500 gair",
+	for _, want := range []string{"Gallwch ysgrifennu hyd at 500 gair",
 		`data-i18n.words-under-limit.few="Mae gennych %{count} gair yn weddill"`,
 		`data-i18n.words-under-limit.one="Mae gennych %{count} gair yn weddill"`,
 		`data-i18n.words-over-limit.many="Mae gennych %{count} gair yn ormod"`,

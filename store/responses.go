@@ -149,6 +149,10 @@ type ResponseFilter struct {
 type Responses interface {
 	CreateResponse(ctx context.Context, r *Response, ev *Event) error
 	Response(ctx context.Context, id string) (*Response, error)
+	// ResponseHolding reads a response as Response does, for a reader already holding the answers of
+	// version held: when that is still the stored version, Answers is nil, neither read nor unsealed
+	// (a chronology's are a megabyte).
+	ResponseHolding(ctx context.Context, id string, held int) (*Response, error)
 	// UpdateResponse saves r if its Version is still the stored one (else ErrStale), adds the event, and
 	// bumps r.Version.
 	UpdateResponse(ctx context.Context, r *Response, ev *Event) error

@@ -585,8 +585,6 @@ func (a *App) issueCode(r *http.Request, email, subject, purpose string, send de
 	return a.attempt(r, equalWorkKey) // in place of the email
 }
 
-func (a *App) signature() string { return a.texts().Signature() }
-
 // signatureIn is the emails' signature in the language of ctx.
 func (a *App) signatureIn(ctx context.Context) string { return a.texts().SignatureIn(i18n.From(ctx)) }
 

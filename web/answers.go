@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 
 	"formportal/engine"
 	"formportal/i18n"
+	"formportal/renderer"
+	"formportal/store"
 )
 
 // A draft's answers are read on every form page and written on every save, and a chronology's are a
@@ -25,8 +28,10 @@ import (
 // this would refuse: allowing it costs a fifth more allocations).
 //
 // Reading and writing them whole was most of the time of saving one row, so:
-//   - a draft read is kept decoded (draftCache), for the requests that follow on the same draft (the
-//     row page, its save, the table after it), and used when the draft stored is byte for byte the same;
+//   - a draft read is kept decoded (draftCache) with its response's version, for the requests that
+//     follow on the same draft (the row page, its save, the table after it): they read the response
+//     without its answers while that version is the one stored (store.ResponseHolding), and a draft read
+//     whole is used when it is byte for byte the same;
 //   - a draft remembers where in its JSON each row of a table or list is, and writing it copies the
 //     rows it still holds unchanged from there rather than writing them again: a row is never changed
 //     in place, only replaced by a new one (putRow, paste), so a row that is the same map is the same
@@ -45,6 +50,17 @@ type draft struct {
 	mu          sync.Mutex
 	result      *engine.Result
 	checkedWith checkKey
+	// tables are the table views built from the draft checked (with checkedWith).
+	tables *renderer.TableViews
+	// prefilled is what the case data gives the read-only questions (engine.Form.Prefill checks the
+	// case data against its schema first), with the form and case data it was worked out from.
+	prefilled     *engine.Answers
+	prefilledWith prefillKey
+}
+
+type prefillKey struct {
+	form     *engine.Form
+	caseData string
 }
 
 // checkKey is what besides its answers checking a draft depends on: the form, the case data, the
@@ -288,13 +304,38 @@ func (d *draft) checked(key checkKey, check func() engine.Result) engine.Result 
 	defer d.mu.Unlock()
 	if d.result == nil || d.checkedWith != key {
 		res := check()
-		d.result, d.checkedWith = &res, key
+		d.result, d.checkedWith, d.tables = &res, key, nil
 	}
 	return *d.result
 }
 
-// draftCache keeps the drafts last read or written, one a response, decoded, up to about limit bytes
-// of memory all told; a draft not used for idle is let go. When the cache empties after holding a lot,
+// prefill is what prefill gives for key, worked out once.
+func (d *draft) prefill(key prefillKey, prefill func() engine.Answers) engine.Answers {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.prefilled == nil || d.prefilledWith != key {
+		pre := prefill()
+		d.prefilled, d.prefilledWith = &pre, key
+	}
+	return *d.prefilled
+}
+
+// tableViews keeps the table views built from the draft checked with key; nil when it was not, or was
+// checked with another since.
+func (d *draft) tableViews(key checkKey) *renderer.TableViews {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.result == nil || d.checkedWith != key {
+		return nil
+	}
+	if d.tables == nil {
+		d.tables = &renderer.TableViews{}
+	}
+	return d.tables
+}
+
+// draftCache keeps the drafts last read or written, one a response with its version, decoded, up to
+// about limit bytes of memory all told; a draft not used for idle is let go. When the cache empties after holding a lot,
 // the memory is handed back to the system at once rather than over the following minutes.
 type draftCache struct {
 	limit int
@@ -308,14 +349,24 @@ type draftCache struct {
 }
 
 type cachedDraft struct {
-	d    *draft
-	cost int
-	used time.Time
+	d       *draft
+	version int // the response's version whose answers d is
+	cost    int
+	used    time.Time
 }
 
 // draftCost estimates the memory a decoded draft takes: its JSON and the maps, slices and strings read
 // from it, about six times the JSON (measured on chronologies).
-func draftCost(d *draft) int { return 7 * len(d.raw) }
+// A draft with rows may keep a few table views (renderer.TableViews) too.
+func draftCost(d *draft) int {
+	if len(d.rows) > 0 {
+		return 7*len(d.raw) + tableViewsCost
+	}
+	return 7 * len(d.raw)
+}
+
+// tableViewsCost is about what the table views kept for a draft take: four pages of fifty rows.
+const tableViewsCost = 64 << 10
 
 // freeAfter is how much the cache must have held for its emptying to hand memory back at once.
 const freeAfter = 16 << 20
@@ -324,12 +375,34 @@ func newDraftCache(limit int, idle time.Duration) *draftCache {
 	return &draftCache{limit: limit, idle: idle, entries: map[string]*cachedDraft{}}
 }
 
-// read is the draft of response id stored as raw: the one kept when it is the same, or raw read.
-func (c *draftCache) read(id string, raw []byte) (*draft, error) {
+// held is the version of response id whose draft is kept, 0 for none.
+func (c *draftCache) held(id string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[id]; e != nil {
+		return e.version
+	}
+	return 0
+}
+
+// kept is the draft of version of response id, if it is kept.
+func (c *draftCache) kept(id string, version int) *draft {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[id]; e != nil && e.version == version {
+		e.used = time.Now()
+		return e.d
+	}
+	return nil
+}
+
+// read is the draft of version of response id, stored as raw: the one kept when it is the same, or raw
+// read.
+func (c *draftCache) read(id string, version int, raw []byte) (*draft, error) {
 	c.mu.Lock()
 	e := c.entries[id]
 	if e != nil && bytes.Equal(e.d.raw, raw) {
-		e.used = time.Now()
+		e.used, e.version = time.Now(), version
 		c.mu.Unlock()
 		return e.d, nil
 	}
@@ -338,12 +411,13 @@ func (c *draftCache) read(id string, raw []byte) (*draft, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.put(id, d)
+	c.put(id, version, d)
 	return d, nil
 }
 
-// put keeps d as the draft of response id, letting the least recently used go beyond the limit.
-func (c *draftCache) put(id string, d *draft) {
+// put keeps d as the draft of version of response id, letting the least recently used go beyond the
+// limit.
+func (c *draftCache) put(id string, version int, d *draft) {
 	cost := draftCost(d)
 	if cost > max(c.limit, 0)/4 {
 		return
@@ -351,9 +425,12 @@ func (c *draftCache) put(id string, d *draft) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[id]; old != nil {
+		if old.version > version {
+			return // a later version was kept meanwhile (versions only grow)
+		}
 		c.size -= old.cost
 	}
-	c.entries[id] = &cachedDraft{d: d, cost: cost, used: time.Now()}
+	c.entries[id] = &cachedDraft{d: d, version: version, cost: cost, used: time.Now()}
 	c.size += cost
 	c.peak = max(c.peak, c.size)
 	for c.size > c.limit {
@@ -369,6 +446,24 @@ func (c *draftCache) put(id string, d *draft) {
 	if c.sweep == nil {
 		c.sweep = time.AfterFunc(c.idle, c.expire)
 	}
+}
+
+// readResponse reads response id, taking its answers from the draft kept when that is of the version
+// stored: only the rest of the response is read (and unsealed) from the store.
+func (a *App) readResponse(ctx context.Context, id string) (*store.Response, error) {
+	held := a.drafts.held(id)
+	if held == 0 {
+		return a.store.Response(ctx, id)
+	}
+	resp, err := a.store.ResponseHolding(ctx, id, held)
+	if err != nil || resp.Answers != nil {
+		return resp, err
+	}
+	if d := a.drafts.kept(id, resp.Version); d != nil {
+		resp.Answers = d.raw
+		return resp, nil
+	}
+	return a.store.Response(ctx, id) // let go meanwhile
 }
 
 // expire lets go of the drafts not used for the idle time.

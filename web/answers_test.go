@@ -179,28 +179,43 @@ func normalised[T any](t *testing.T, v T) T {
 	return out
 }
 
-// The cache answers with the draft it holds only while the store holds those very bytes, lets the least
+// The cache answers with the draft it holds only while the store holds those very bytes, or that very
+// version (read without its answers), never an older version over a newer one; it lets the least
 // recently used go past its limit, lets all go once idle, and keeps none when its limit is negative.
 func TestDraftCache(t *testing.T) {
 	raw := func(event string) []byte {
 		return []byte(`{"values":{"rows":[{"event":"` + event + `"}]}}`)
 	}
-	c := newDraftCache(4*draftCost(&draft{raw: raw("a")}), 20*time.Millisecond) // four drafts
-	first, err := c.read("r1", raw("a"))
+	one, err := decodeDraft(raw("a"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := c.read("r1", raw("a")); again != first {
+	c := newDraftCache(4*draftCost(one), 20*time.Millisecond) // four drafts
+	first, err := c.read("r1", 1, raw("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := c.read("r1", 1, raw("a")); again != first {
 		t.Fatal("the same draft was read again rather than kept")
 	}
-	if changed, _ := c.read("r1", raw("b")); changed == first || changed.answers.Values["rows"].([]any)[0].(map[string]any)["event"] != "b" {
+	if c.held("r1") != 1 || c.kept("r1", 1) != first || c.held("r9") != 0 || c.kept("r9", 1) != nil {
+		t.Fatal("the version kept is not the one read")
+	}
+	changed, _ := c.read("r1", 2, raw("b"))
+	if changed == first || changed.answers.Values["rows"].([]any)[0].(map[string]any)["event"] != "b" {
 		t.Fatal("a draft changed in the store was answered from the cache")
 	}
-	c.read("r2", raw("a"))
-	c.read("r3", raw("a"))
-	c.read("r4", raw("a"))
-	c.read("r1", raw("b")) // r1 used last: r2 goes first
-	c.read("r5", raw("a"))
+	if c.kept("r1", 1) != nil || c.kept("r1", 2) != changed || c.held("r1") != 2 {
+		t.Fatal("after a save the version before it is still answered")
+	}
+	if c.put("r1", 1, first); c.kept("r1", 2) != changed || c.kept("r1", 1) != nil {
+		t.Fatal("an older version read late replaced the newer one kept")
+	}
+	c.read("r2", 1, raw("a"))
+	c.read("r3", 1, raw("a"))
+	c.read("r4", 1, raw("a"))
+	c.read("r1", 2, raw("b")) // r1 used last: r2 goes first
+	c.read("r5", 1, raw("a"))
 	c.mu.Lock()
 	_, kept2 := c.entries["r2"]
 	kept := len(c.entries)
@@ -220,7 +235,7 @@ func TestDraftCache(t *testing.T) {
 		}
 	}
 	none := newDraftCache(-1, time.Minute)
-	none.read("r1", raw("a"))
+	none.read("r1", 1, raw("a"))
 	if len(none.entries) != 0 {
 		t.Fatal("a cache with no room kept a draft")
 	}

@@ -172,6 +172,8 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	inWelshConsole(t, jo, "home with a submission", familyWords...)
 	jo.get("/staff/delegations/"+id).see("Cyflwynwyd", "Dychwelyd am ragor o wybodaeth", "Darllen yr atebion")
 	inWelshConsole(t, jo, "submitted delegation", append(familyWords, "sent to sam@school.example")...)
+	jo.get("/staff/delegations/" + id + "/answers").see("Home visit")
+	inWelshConsole(t, jo, "answers", append(familyWords, "Home visit", "Sam Jones", "01632960001", "Aurora Boreo", "1 January 2016", "3 February 2026", "Family check")...)
 	jo.get("/staff/delegations/"+id+"/return").see("Dychwelyd am ragor o wybodaeth", "Sylw ar")
 	inWelshConsole(t, jo, "return with comments", append(familyWords, "Home visit", "Sam Jones", "01632960001", "Aurora Boreo", "1 January 2016")...)
 	jo.post("/staff/delegations/"+id+"/return", "marking", "1", "reason", "").status(422).see("Rhowch y rheswm dros ei dychwelyd")

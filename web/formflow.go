@@ -65,10 +65,20 @@ type flow struct {
 	searches map[string]*renderer.AddressSearch
 }
 
-// page is one page of the flow: a section, or a per-child section for one child.
+// page is one page of the flow: a section, or a repeating section for one of its repetitions (a child
+// of the case data, or an item of a list: child then names the item).
 type page struct {
 	section *engine.Section
 	child   *engine.Child
+	title   string // the page's title in the task list: the repetition's ("About Amy Smith")
+}
+
+// fullTitle is the page's title in the task list, check-answers and the print view.
+func (p page) fullTitle() string {
+	if p.title != "" {
+		return p.title
+	}
+	return p.section.Title
 }
 
 func (p page) key() string {
@@ -87,7 +97,7 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err := json.Unmarshal(resp.CaseData, &caseData); err != nil {
 		return nil, fmt.Errorf("response %s case data: %w", resp.ID, err)
 	}
-	d, err := a.drafts.read(resp.ID, resp.Answers)
+	d, err := a.drafts.read(resp.ID, resp.Version, resp.Answers)
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
@@ -108,7 +118,7 @@ func (f *flow) visible() engine.Result {
 func (f *flow) reload(ctx context.Context, resp *store.Response) error {
 	if resp == nil {
 		var err error
-		if resp, err = f.a.store.Response(ctx, f.resp.ID); err != nil {
+		if resp, err = f.a.readResponse(ctx, f.resp.ID); err != nil {
 			return err
 		}
 	}
@@ -132,27 +142,27 @@ func (f *flow) validate() engine.Result {
 func (f *flow) checkDraft() engine.Result {
 	today := f.a.now()
 	form, caseData, answers, sections, lang := f.form, f.caseData, f.draft.answers, f.resp.Sections, f.lang
-	return f.draft.checked(checkKey{form: form, caseData: string(f.resp.CaseData), sections: strings.Join(sections, "\x00"),
-		today: today.Format(time.DateOnly), lang: lang}, func() engine.Result {
+	return f.draft.checked(f.checkKey(today), func() engine.Result {
 		return form.Validate(caseData, answers, engine.ValidateOptions{Sections: sections, Today: today, Lang: string(lang)})
 	})
+}
+
+// checkKey is what checking the flow's draft on the day of today depends on besides its answers.
+func (f *flow) checkKey(today time.Time) checkKey {
+	return checkKey{form: f.form, caseData: string(f.resp.CaseData), sections: strings.Join(f.resp.Sections, "\x00"),
+		today: today.Format(time.DateOnly), lang: f.lang}
 }
 
 // pages lists the pages in order: the response's sections that are visible, per child where needed.
 func (f *flow) pages(res engine.Result) []page {
 	var out []page
-	children := f.form.Children(f.caseData)
 	for _, sr := range res.Sections {
 		if !sr.Visible {
 			continue
 		}
 		p := page{section: f.form.Section(sr.Section)}
-		if sr.Child != "" {
-			for i := range children {
-				if children[i].ID == sr.Child {
-					p.child = &children[i]
-				}
-			}
+		if sr.Child != "" { // a repetition: a child of the case data, or an item of a list (lists15)
+			p.child, p.title = &engine.Child{ID: sr.Child, Name: sr.ChildName}, sr.Title
 		}
 		out = append(out, p)
 	}
@@ -171,7 +181,10 @@ func (f *flow) find(pages []page, key string) int {
 // pageValues are the draft answers a page shows, with read-only values from the case data.
 func (f *flow) pageValues(p page) map[string]any {
 	if f.prefilled == nil {
-		pre, _ := f.form.Prefill(f.caseData)
+		pre := f.draft.prefill(prefillKey{form: f.form, caseData: string(f.resp.CaseData)}, func() engine.Answers {
+			pre, _ := f.form.Prefill(f.caseData)
+			return pre
+		})
 		f.prefilled = &pre
 	}
 	child := ""
@@ -219,10 +232,7 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	nav := make([]renderer.NavItem, 0, len(pages))
 	for j, q := range pages {
 		r := sectionResult(res, q)
-		title := q.section.Title
-		if q.child != nil {
-			title += ": " + q.child.Name
-		}
+		title := q.fullTitle()
 		status := r.Status
 		if status == engine.Completed && !slices.Contains(f.answers.Visited, q.key()) {
 			status = engine.NotStarted // nothing is required, but the person has not looked yet
@@ -246,6 +256,9 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	if p.child != nil {
 		v.ChildName = p.child.Name
 	}
+	if p.section.RepeatFor != "" { // lists15: "About Amy Smith", the repetition's own title
+		v.SectionTitle, v.ChildName = p.fullTitle(), ""
+	}
 	if !f.readOnly {
 		// The language switch submits the page, so its answers are saved before it comes back in the
 		// other language (welsh18).
@@ -267,6 +280,9 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
 		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}
+	if !f.edited {
+		in.Tables = f.draft.tableViews(f.checkKey(f.a.now()))
+	}
 	if p.child != nil {
 		in.Prefix = "children." + p.child.ID + "."
 		in.Child = p.child.ID
@@ -533,7 +549,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	asRead := *f
 	asRead.answers, asRead.edited = f.draft.answers, false
 	pre, preErr := f.change(&asRead, f.resp, p, merge)
-	saved, err := f.a.work.SaveDraft(r.Context(), f.resp.ID, userFrom(r).Email, func(cur *store.Response) (casework.Edit, error) {
+	saved, err := f.a.work.SaveDraftHolding(r.Context(), f.resp.ID, userFrom(r).Email, f.resp.Version, func(cur *store.Response) (casework.Edit, error) {
 		written, err := pre, preErr
 		if cur.Version != f.resp.Version {
 			// Changed elsewhere since it was read: start from the draft as stored.
@@ -555,7 +571,7 @@ func (f *flow) storeDraft(r *http.Request, p page, merge func(fresh *flow, cur *
 	// The flow is now the draft as saved, kept for the requests that follow.
 	f.resp, f.edited = saved, false
 	if bytes.Equal(saved.Answers, f.draft.raw) {
-		f.a.drafts.put(saved.ID, f.draft)
+		f.a.drafts.put(saved.ID, saved.Version, f.draft)
 	}
 	return nil
 }
@@ -575,6 +591,10 @@ func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh
 		vals[e.field.ID] = rows
 	}
 	fresh.setPageValues(p, vals)
+	if len(f.rowEdits) > 0 {
+		// lists15: an item removed takes the answers of the sections repeated for it with it.
+		fresh.answers = fresh.form.DropRemovedItems(fresh.caseData, fresh.answers)
+	}
 	if !slices.Contains(fresh.answers.Visited, p.key()) {
 		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
 	}

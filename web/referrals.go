@@ -150,7 +150,7 @@ func referrer(u *store.User, audience string) casework.Referrer {
 
 // loadReferral finds a referral of the signed-in user; anyone else's is "not found".
 func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*store.Response, bool) {
-	resp, err := a.store.Response(r.Context(), id)
+	resp, err := a.readResponse(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.OwnerUserID != userFrom(r).ID) {
 		a.log.Warn("access refused", "user", userFrom(r).ID, "referral", id, "path", r.URL.Path)
 		a.auditRefusal(r, userFrom(r).Email, "access refused", id)
@@ -217,10 +217,9 @@ func (f *flow) summary(res engine.Result) []renderer.SummarySection {
 			hidden[id] = true
 		}
 		vals := res.Submission.Values
-		title := p.section.Title
+		title := p.fullTitle()
 		if p.child != nil {
 			vals = res.Submission.Children[p.child.ID]
-			title += ": " + p.child.Name
 		}
 		sec := renderer.SummarySection{Title: title}
 		for _, fd := range p.section.Fields {

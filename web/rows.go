@@ -88,10 +88,14 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 			if len(rows) >= renderer.MaxRows(fd) {
 				return nil, errTableFull
 			}
+			if fd.HasItemIDs() { // lists15: a section repeats for the item, its answers by this id
+				row[engine.ItemIDKey] = engine.NewItemID()
+			}
 			rows, pos = append(rows, row), len(rows)
 		case index >= len(rows) || hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash:
 			return nil, errRowChanged
 		default:
+			keepUnposted(fd, rowMap(rows[index]), row)
 			rows[pos] = row
 		}
 		*at = -1
@@ -102,6 +106,24 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 		*at = slices.Index(from, pos)
 		return ordered, nil
 	}}
+}
+
+// keepUnposted carries into a row posted from its row page what that page does not post: its id (made
+// now for an item saved before a section repeated for its list), and the items of the lists inside it,
+// which are changed on pages of their own (lists15). Neither is ever taken from a post.
+func keepUnposted(fd *engine.Field, stored, posted map[string]any) {
+	if fd.HasItemIDs() {
+		id := engine.ItemID(stored)
+		if id == "" {
+			id = engine.NewItemID()
+		}
+		posted[engine.ItemIDKey] = id
+	}
+	for _, col := range fd.Children() {
+		if v, ok := stored[col.ID]; ok && col.Container() {
+			posted[col.ID] = v
+		}
+	}
 }
 
 // paste adds the rows pasted into a table's paste box: each row read, its cells turned into answers as
@@ -157,6 +179,9 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			rows = slices.Clone(rows)
 			for _, r := range add {
 				if len(rows) < renderer.MaxRows(fd) {
+					if fd.HasItemIDs() {
+						r[engine.ItemIDKey] = engine.NewItemID()
+					}
 					rows = append(rows, r)
 				}
 			}
@@ -189,6 +214,10 @@ func (o *postOutcome) setPaste(fd *engine.Field, text, problem string) {
 type rowTarget struct {
 	field *engine.Field
 	index int
+	// sub is a list inside the item (lists15), when the page is about one of its items: subIndex, or
+	// -1 for a new one (nestedrows.go).
+	sub      *engine.Field
+	subIndex int
 }
 
 // rowTargetOf reads which row the address names; ok is false when it names none of the page's rows.
@@ -257,6 +286,10 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 
 // showRow draws a row page, or with part=row its form alone.
 func (a *App) showRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, showErrors bool) {
+	if t.sub != nil {
+		a.showSubRow(w, r, f, p, t, showErrors)
+		return
+	}
 	var row map[string]any
 	var errs []engine.FieldError
 	if t.index >= 0 {
@@ -288,6 +321,10 @@ func (f *flow) validateRow(p page, fd *engine.Field, row map[string]any, index i
 // typed is lost. Without problems it goes back to the table, focus on the row; with them the row page
 // shows them. A new row left blank adds nothing.
 func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget) {
+	if t.sub != nil {
+		a.postSubRow(w, r, f, p, t)
+		return
+	}
 	body, err := readPageBody(w, r, rowLimitsFor(t.field, f.form.Children(f.caseData)))
 	if err != nil {
 		a.unreadablePost(w, r, err)
@@ -299,6 +336,10 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		index = len(rows)
 	}
 	row := renderer.DecodeRow(t.field, body.values)
+	if verb, sub, subIndex, hash, inner := innerAction(t.field, body.values.Get("action")); inner {
+		a.postInnerAction(w, r, f, p, t, body, row, verb, sub, subIndex, hash)
+		return
+	}
 	finding := f.rowFinding(t.field, body, row)
 	if t.index < 0 && !t.field.RowAnswered(row) {
 		if finding != nil { // Find address with nothing typed: no postcode
@@ -323,15 +364,7 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		a.rowConflict(w, r, f, p, t, row)
 		return
 	case errors.Is(err, errTableFull):
-		v := f.rowView(r, p, t, row, nil)
-		first := v.Fields[0].ID
-		if v.Fields[0].Field.Type == engine.TypeDate {
-			first += "-day"
-		}
-		v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: i18n.In(f.lang, "table.full_not_added", "Max", renderer.MaxRows(t.field),
-			"Nouns", renderer.RowNounsIn(f.lang, t.field), "Noun", renderer.RowNounIn(f.lang, t.field))}}
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		a.renderRow(w, r, v)
+		a.tableFull(w, r, f, p, t, row)
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
@@ -379,6 +412,23 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	default:
 		http.Redirect(w, r, f.tableURL(p, t.field, at, true), http.StatusSeeOther)
 	}
+}
+
+// tableFull draws the row page again with what was typed, when the table has been filled meanwhile.
+func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any) {
+	v := f.rowView(r, p, t, row, nil)
+	first := v.Fields[0].ID
+	if v.Fields[0].Field.Type == engine.TypeDate {
+		first += "-day"
+	}
+	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: tableFullMessage(f.lang, t.field)}}
+	w.WriteHeader(http.StatusUnprocessableEntity)
+	a.renderRow(w, r, v)
+}
+
+// tableFullMessage says a row was not added because the table (or list) is full.
+func tableFullMessage(l i18n.Lang, fd *engine.Field) string {
+	return i18n.In(l, "table.full_not_added", "Max", renderer.MaxRows(fd), "Noun", renderer.RowNounIn(l, fd), "Nouns", renderer.RowNounsIn(l, fd))
 }
 
 // rowConflict draws the row page again with what the person typed, not saved, when the row was changed

@@ -28,7 +28,7 @@ const recentDays = 30
 // nobody learns that a task exists for someone else.
 func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
 	u := userFrom(r)
-	resp, err := a.store.Response(r.Context(), chi.URLParam(r, "id"))
+	resp, err := a.readResponse(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindDelegation || !strings.EqualFold(resp.OwnerEmail, u.Email)) {
 		a.log.Warn("access refused", "user", u.ID, "task", chi.URLParam(r, "id"), "path", r.URL.Path)
 		a.auditRefusal(r, u.Email, "access refused", chi.URLParam(r, "id"))
@@ -215,7 +215,16 @@ func (a *App) rowRequest(w http.ResponseWriter, r *http.Request, f *flow) (page,
 		http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
 		return page{}, rowTarget{}, false
 	}
-	return pages[i], t, true
+	inner, ok, err := f.subTargetOf(pages[i], t, r.URL.Query()) // lists15: an item of a list inside the item
+	switch {
+	case err != nil:
+		a.badNesting(w, r)
+		return page{}, rowTarget{}, false
+	case !ok: // removed meanwhile: back to the item
+		http.Redirect(w, r, renderer.RowHref(f.pageURL(pages[i]), t.field.ID, strconv.Itoa(t.index)), http.StatusSeeOther)
+		return page{}, rowTarget{}, false
+	}
+	return pages[i], inner, true
 }
 
 // showPage draws the flow's page named in the URL, or the row page of one of its tables.
@@ -557,10 +566,7 @@ func (f *flow) printView(r *http.Request) renderer.PrintView {
 	ro.readOnly = true
 	v := renderer.PrintView{Page: f.a.page(r, i18n.T(r.Context(), "print.title", "Form", f.form.Title)), FormTitle: f.form.Title, Header: f.header, Back: f.base, Reference: f.resp.Reference}
 	for _, p := range f.pages(res) {
-		sec := renderer.PrintSection{Title: p.section.Title}
-		if p.child != nil {
-			sec.Title += ": " + p.child.Name
-		}
+		sec := renderer.PrintSection{Title: p.fullTitle()}
 		sr := sectionResult(res, p)
 		in := renderer.SectionInput{Section: p.section, Values: ro.pageValues(p), Hidden: sr.Hidden,
 			Children: f.form.Children(f.caseData), ReadOnly: true, Computed: sr.Computed,

@@ -94,11 +94,11 @@ func Answers(form *engine.Form, caseData any, rows int, today time.Time) engine.
 	g := &answerGen{form: form, rows: rows, today: today, children: form.Children(caseData)}
 	a := engine.Answers{Values: map[string]any{}}
 	for _, s := range form.Sections {
-		if !s.PerChild {
+		if !s.Repeats() {
 			g.fill(s.Fields, a.Values)
 			continue
 		}
-		for _, c := range g.children {
+		for _, c := range form.Repetitions(s, caseData, a) { // each child, or each item of the list (lists15)
 			if a.Children == nil {
 				a.Children = map[string]map[string]any{}
 			}
@@ -207,9 +207,12 @@ func (g *answerGen) rowsOf(fd *engine.Field) []any {
 		}
 	}
 	out := make([]any, 0, n)
-	for range n {
+	for i := range n {
 		row := map[string]any{}
 		g.fill(fd.Children(), row)
+		if fd.HasItemIDs() { // a section repeats for the items (lists15)
+			row[engine.ItemIDKey] = fmt.Sprintf("i%016x", i+1)
+		}
 		out = append(out, row)
 	}
 	return out

@@ -37,8 +37,12 @@ func counted(op string, err error) error {
 }
 
 // countedReads is the readers' pool, counting the statements that fail. Inside InTx statements run on
-// the transaction instead, and its failure is counted once, as a write.
-type countedReads struct{ q queryer }
+// the transaction instead, and its failure is counted once, as a write. With stmts (SQLite), queries
+// run as statements kept prepared.
+type countedReads struct {
+	q     queryer
+	stmts *stmtCache
+}
 
 func (c countedReads) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := c.q.ExecContext(ctx, query, args...)
@@ -46,12 +50,30 @@ func (c countedReads) ExecContext(ctx context.Context, query string, args ...any
 }
 
 func (c countedReads) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := c.q.QueryContext(ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if s := c.prepared(ctx, query); s != nil {
+		rows, err = s.QueryContext(ctx, args...)
+	} else {
+		rows, err = c.q.QueryContext(ctx, query, args...)
+	}
 	return rows, counted("read", err)
 }
 
 func (c countedReads) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	row := c.q.QueryRowContext(ctx, query, args...)
+	var row *sql.Row
+	if s := c.prepared(ctx, query); s != nil {
+		row = s.QueryRowContext(ctx, args...)
+	} else {
+		row = c.q.QueryRowContext(ctx, query, args...)
+	}
 	counted("read", row.Err())
 	return row
+}
+
+func (c countedReads) prepared(ctx context.Context, query string) *sql.Stmt {
+	if c.stmts == nil {
+		return nil
+	}
+	return c.stmts.stmt(ctx, query)
 }

@@ -167,6 +167,18 @@ func (db *DB) Response(ctx context.Context, id string) (*store.Response, error) 
 	return db.scanResponse(db.queryRow(ctx, selectResponse+` WHERE id = ?`, id))
 }
 
+// selectResponseHolding is selectResponse with the answers left out when the version is the one bound first.
+var selectResponseHolding = strings.Replace(selectResponse, " answers,", " CASE WHEN version = ? THEN '' ELSE answers END,", 1)
+
+// ResponseHolding reads one response, its answers only when they are not of version held.
+func (db *DB) ResponseHolding(ctx context.Context, id string, held int) (*store.Response, error) {
+	r, err := db.scanResponse(db.queryRow(ctx, selectResponseHolding+` WHERE id = ?`, held, id))
+	if err == nil && r.Version == held {
+		r.Answers = nil
+	}
+	return r, err
+}
+
 // UpdateResponse saves a response if nobody changed it since it was read.
 func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
 	args, key, err := db.responseArgs(r)

@@ -51,6 +51,7 @@ type DB struct {
 	path    string          // SQLite: the database file
 	keys    *sealed.Keyring // seals payloads at rest; nil writes them in the clear (UseKeys)
 	lock    io.Closer       // SQLite: the shared lock that keeps a restore from replacing the file in use
+	stmts   *stmtCache      // SQLite: the readers' statements, kept prepared
 }
 
 // sqliteDSN is the driver's name for the database file at the absolute path abs, with the settings
@@ -61,7 +62,7 @@ func sqliteDSN(abs string) string {
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
-	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{read}}
+	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{q: read}}
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
@@ -92,6 +93,8 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	read.SetMaxOpenConns(8)
 	db := newDB(sqlite, write, read)
+	db.stmts = newStmtCache(read)
+	db.read = countedReads{q: read, stmts: db.stmts}
 	db.path = abs
 	db.lock = lock
 	if err := db.migrate(ctx); err != nil {
@@ -103,6 +106,9 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 
 // Close closes the database.
 func (db *DB) Close() error {
+	if db.stmts != nil {
+		db.stmts.close()
+	}
 	err := db.writeDB.Close()
 	if db.readDB != db.writeDB {
 		err = errors.Join(err, db.readDB.Close())

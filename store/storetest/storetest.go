@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"ListAfter":         testListAfter,
 		"ListAfterWriting":  testListAfterWhileWriting,
 		"Responses":         testResponses,
+		"ResponseHolding":   testResponseHolding, // holding.go
 		"AutoReplies":       testAutoReplies,
 		"APIKeys":           testAPIKeys,
 		"Audit":             testAudit,

@@ -444,7 +444,7 @@ type Reassign struct {
 
 // Referral defines model for Referral.
 type Referral struct {
-	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema. Telephone numbers are digits only (a UK number as dialled in the UK, another country's as + and its digits); an NHS number is its 10 digits; a time is HH:MM; a date of birth is {status: born, date, estimated}, {status: unborn, dueDate} or {status: unknown, approximateAge}; an address is {kind: address, line1, line2, town, county, postcode}, {kind: noFixedAbode}, {kind: unknown} or {kind: sameAs, sameAs: the other question's id, and a copy of its address}.
+	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema. Telephone numbers are digits only (a UK number as dialled in the UK, another country's as + and its digits); an NHS number is its 10 digits; a time is HH:MM; a date of birth is {status: born, date, estimated}, {status: unborn, dueDate} or {status: unknown, approximateAge}; an address is {kind: address, line1, line2, town, county, postcode}, {kind: noFixedAbode}, {kind: unknown} or {kind: sameAs, sameAs: the other question's id, and a copy of its address}. A list inside a list's item is an array in the item; the answers of a section repeated for each item of a list are under children, by the item's itemId.
 	Answers     map[string]interface{} `json:"answers"`
 	Attachments []struct {
 		Field string `json:"field"`
@@ -526,7 +526,7 @@ type RequestAgenciesStatus string
 
 // Submission defines model for Submission.
 type Submission struct {
-	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema. Telephone numbers are digits only (a UK number as dialled in the UK, another country's as + and its digits); an NHS number is its 10 digits; a time is HH:MM; a date of birth is {status: born, date, estimated}, {status: unborn, dueDate} or {status: unknown, approximateAge}; an address is {kind: address, line1, line2, town, county, postcode}, {kind: noFixedAbode}, {kind: unknown} or {kind: sameAs, sameAs: the other question's id, and a copy of its address}.
+	// Answers Valid against the schema linked by schema: /forms/{form}/versions/{formVersion}/schema. Telephone numbers are digits only (a UK number as dialled in the UK, another country's as + and its digits); an NHS number is its 10 digits; a time is HH:MM; a date of birth is {status: born, date, estimated}, {status: unborn, dueDate} or {status: unknown, approximateAge}; an address is {kind: address, line1, line2, town, county, postcode}, {kind: noFixedAbode}, {kind: unknown} or {kind: sameAs, sameAs: the other question's id, and a copy of its address}. A list inside a list's item is an array in the item; the answers of a section repeated for each item of a list are under children, by the item's itemId.
 	Answers     map[string]interface{} `json:"answers"`
 	Attachments []struct {
 		Field string `json:"field"`
