@@ -50,6 +50,10 @@ var transitions = map[Action]struct {
 	Reassign: {[]store.Kind{store.KindDelegation}, []store.Status{store.StatusSent, store.StatusOpened, store.StatusInProgress, store.StatusReturned}},
 	Return:   {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSubmitted}},
 	Migrate:  {[]store.Kind{store.KindDelegation, store.KindReferral}, open},
+	// Staff answer their own questions (staffanswers.go) once the response has reached the council: a
+	// delegation as soon as it is sent, a referral once it is submitted.
+	StaffAnswer: {[]store.Kind{store.KindDelegation, store.KindReferral}, []store.Status{store.StatusSent, store.StatusOpened,
+		store.StatusInProgress, store.StatusReturned, store.StatusSubmitted}},
 }
 
 // Allowed reports whether an action may happen to a response of this kind in this status.
@@ -72,7 +76,7 @@ type NotAllowedError struct {
 }
 
 func (e *NotAllowedError) Error() string {
-	verb := map[Action]string{Open: "opened", Save: "changed", Submit: "submitted", Retract: "retracted", Reassign: "re-assigned", Return: "returned"}[e.Action]
+	verb := map[Action]string{Open: "opened", Save: "changed", Submit: "submitted", Retract: "retracted", Reassign: "re-assigned", Return: "returned", StaffAnswer: "answered by staff"}[e.Action]
 	return fmt.Sprintf("a %s %s cannot be %s", e.Status, e.Kind, verb)
 }
 

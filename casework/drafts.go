@@ -80,12 +80,19 @@ func (s *Service) Submit(ctx context.Context, id, actor string) (*store.Response
 		if err != nil {
 			return note{}, err
 		}
-		res, err := Validate(form, r, s.now())
+		// The person submits the questions they see; the submission kept is the form's as staff see it,
+		// with the staff-only answers given so far and those prefilled from the case data.
+		res, err := Validate(form.ForPerson(), r, s.now())
 		if err != nil {
 			return note{}, err
 		}
 		if !res.Valid() {
 			return note{}, ErrInvalid
+		}
+		if form.HasStaffOnly() {
+			if res, err = Validate(form, r, s.now()); err != nil {
+				return note{}, err
+			}
 		}
 		sub, err := json.Marshal(res.Submission)
 		if err != nil {

@@ -58,7 +58,8 @@ func (s *Service) checkMarks(r *store.Response, marks []Mark) error {
 		return err
 	}
 	places := map[string]bool{}
-	for _, t := range form.Targets(sub, r.Sections, children) {
+	// The professional reads the marks: none may be on a question only staff see (engine/visibility.go).
+	for _, t := range form.ForPerson().Targets(sub, r.Sections, children) {
 		places[t.Path] = true
 	}
 	seen := map[string]bool{}

@@ -2,6 +2,7 @@ package casework_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -35,6 +36,9 @@ func bundled(t *testing.T, file string, edits ...string) *engine.Form {
 func TestPublishedVersionsAreImmutable(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
+	// The Safeguarding Concern's versions, counted from the one bundled now.
+	cur := e.forms.Get("safeguarding-concern").Version
+	sv := func(n int) string { return fmt.Sprintf("\nversion: %d\n", n) }
 	res, err := e.work.Publish(ctx, e.forms.All(), casework.PublishOptions{By: "portal start"})
 	if err != nil || len(res.New) != len(e.forms.All()) {
 		t.Fatalf("first publish: %+v, %v", res, err)
@@ -50,7 +54,7 @@ func TestPublishedVersionsAreImmutable(t *testing.T) {
 		t.Fatalf("a comment counted as a change: %v", err)
 	}
 	edited := bundled(t, "multi-agency-chronology.yaml", "title: Multi-Agency Chronology", "title: Multi-Agency Chronology (edited)")
-	next := bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 3\n")
+	next := bundled(t, "safeguarding-concern.yaml", sv(cur), sv(cur+1))
 	_, err = e.work.Publish(ctx, []*engine.Form{next, edited}, casework.PublishOptions{})
 	if err == nil || !strings.Contains(err.Error(), "multi-agency-chronology version 2 has changed since it was published: raise its version") {
 		t.Fatalf("an edited, unbumped version: %v", err)
@@ -62,20 +66,20 @@ func TestPublishedVersionsAreImmutable(t *testing.T) {
 
 	// A new version is published and becomes current; a version older than the latest is refused.
 	if res, err := e.work.Publish(ctx, []*engine.Form{next}, casework.PublishOptions{}); err != nil || len(res.New) != 1 {
-		t.Fatalf("version 3: %+v, %v", res, err)
+		t.Fatalf("version %d: %+v, %v", cur+1, res, err)
 	}
-	if got := e.forms.Get("safeguarding-concern"); got.Version != 3 || e.forms.Version("safeguarding-concern", 2) == nil {
-		t.Fatalf("current %d; version 2 known: %v", got.Version, e.forms.Version("safeguarding-concern", 2) != nil)
+	if got := e.forms.Get("safeguarding-concern"); got.Version != cur+1 || e.forms.Version("safeguarding-concern", cur) == nil {
+		t.Fatalf("current %d; version %d known: %v", got.Version, cur, e.forms.Version("safeguarding-concern", cur) != nil)
 	}
-	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 5\n")}, casework.PublishOptions{}); err != nil {
+	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", sv(cur), sv(cur+3))}, casework.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	old := bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 4\n")
-	if _, err := e.work.Publish(ctx, []*engine.Form{old}, casework.PublishOptions{}); err == nil || !strings.Contains(err.Error(), "safeguarding-concern version 4 is older than version 5, already published: raise its version to 6") {
+	old := bundled(t, "safeguarding-concern.yaml", sv(cur), sv(cur+2))
+	if _, err := e.work.Publish(ctx, []*engine.Form{old}, casework.PublishOptions{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("safeguarding-concern version %d is older than version %d, already published: raise its version to %d", cur+2, cur+3, cur+4)) {
 		t.Fatalf("an older version: %v", err)
 	}
 	entries, _ := e.st.AuditLog(ctx, store.AuditFilter{Limit: 100})
-	if entries[0].Action != "form published" || !strings.HasPrefix(entries[0].Detail, "safeguarding-concern version 5 (sha256:") {
+	if entries[0].Action != "form published" || !strings.HasPrefix(entries[0].Detail, fmt.Sprintf("safeguarding-concern version %d (sha256:", cur+3)) {
 		t.Fatalf("the publish is not audited: %+v", entries[0])
 	}
 }
@@ -88,18 +92,19 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 	if _, err := e.work.Publish(ctx, e.forms.All(), casework.PublishOptions{By: "portal start"}); err != nil {
 		t.Fatal(err)
 	}
+	cur := e.forms.Get("safeguarding-concern").Version
 	ref, err := e.work.StartReferral(ctx, "safeguarding-concern", casework.Referrer{UserID: "u1", Email: "rose@example.org", Name: "Rose Berry", Audience: engine.AudiencePublic})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", "\nversion: 2\n", "\nversion: 3\n")}, casework.PublishOptions{}); err != nil {
+	if _, err := e.work.Publish(ctx, []*engine.Form{bundled(t, "safeguarding-concern.yaml", fmt.Sprintf("\nversion: %d\n", cur), fmt.Sprintf("\nversion: %d\n", cur+1))}, casework.PublishOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := e.st.Response(ctx, ref.ID)
-	if got.FormVersion != 2 {
-		t.Fatalf("the referral is on version %d, want 2", got.FormVersion)
+	if got.FormVersion != cur {
+		t.Fatalf("the referral is on version %d, want %d", got.FormVersion, cur)
 	}
-	if f, err := e.work.FormOf(got); err != nil || f.Version != 2 {
+	if f, err := e.work.FormOf(got); err != nil || f.Version != cur {
 		t.Fatalf("FormOf: %v, %v", f, err)
 	}
 	// A submission returned for more information: its open copy stays on the version it was made with.
@@ -108,17 +113,17 @@ func TestResponsesKeepTheirVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	reopened, err := e.work.ReturnForInformation(ctx, ref.ID, "staff@council.example", "Insufficient Detail", "")
-	if err != nil || reopened.ID == ref.ID || reopened.FormVersion != 2 {
+	if err != nil || reopened.ID == ref.ID || reopened.FormVersion != cur {
 		t.Fatalf("the returned copy: %+v, %v", reopened, err)
 	}
-	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != 2 {
-		t.Fatalf("the returned copy is stored on version %d, want 2", stored.FormVersion)
+	if stored, _ := e.st.Response(ctx, reopened.ID); stored.FormVersion != cur {
+		t.Fatalf("the returned copy is stored on version %d, want %d", stored.FormVersion, cur)
 	}
 	if d := e.delegate(t, "multi-agency-chronology", 2); d.FormVersion != 2 {
 		t.Fatalf("a delegation records version %d, want 2", d.FormVersion)
 	}
 	later, err := e.work.StartReferral(ctx, "safeguarding-concern", casework.Referrer{UserID: "u1", Email: "rose@example.org", Name: "Rose Berry", Audience: engine.AudiencePublic})
-	if err != nil || later.FormVersion != 3 {
+	if err != nil || later.FormVersion != cur+1 {
 		t.Fatalf("a new referral: version %d, %v", later.FormVersion, err)
 	}
 }

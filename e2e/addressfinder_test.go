@@ -93,11 +93,19 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 			b.ClickButton("Find address")
 			b.WaitToSee("2 addresses found")
 			stayed()
+			// announced is what the question's live region says, once the script has said it.
+			announced := func() string {
+				var said string
+				b.Eval(`new Promise((done) => setTimeout(() => done(document.querySelector('#child_address-finder [data-address-status]').textContent), 400))`, &said)
+				return said
+			}
 			if js {
 				if f := b.Focused(); !strings.Contains(f, "select") {
 					t.Errorf("after the search the focus is on %s, want the list of addresses", f)
 				}
-				b.WaitToSee("2 addresses found") // the live region, too
+				if said := announced(); said != "2 addresses found" {
+					t.Errorf("the live region says %q", said)
+				}
 			}
 			if r := b.Audit(); len(r.Violations) > 0 {
 				t.Fatalf("addresses found:\n%s", r)
@@ -105,7 +113,12 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 			b.Select("Select an address", "Flat 2, Riverside House")
 			b.ClickButton("Use this address")
 			if js {
-				b.WaitToSee("The address has been filled in")
+				if said := announced(); !strings.HasPrefix(said, "The address has been filled in") {
+					t.Errorf("after Use this address the live region says %q", said)
+				}
+				if f := b.Focused(); !strings.Contains(f, "child_address-line1") {
+					t.Errorf("after Use this address the focus is on %s, want address line 1", f)
+				}
 			}
 			stayed()
 			for label, want := range map[string]string{"Address line 1": "Flat 2, Riverside House", "Address line 2 (optional)": "6 Adanac Drive, Nursling",

@@ -76,7 +76,8 @@ func compareField(old, new *Form, of, nf *Field, at compatReport) {
 		at(new, nf.pointer+"/type", Error, "compat-field-retyped", "%s changed from %s to %s: existing answers may not fit", nf.place(), of.Type, nf.Type)
 		return
 	}
-	compareComputed(new, of, nf, at) // expressions: compatexpr.go
+	compareComputed(new, of, nf, at)   // expressions: compatexpr.go
+	compareVisibility(new, of, nf, at) // visibility.go
 	if of.section.PerChild != nf.section.PerChild {
 		at(new, nf.pointer, Error, "compat-field-moved", "%s moved %s a per-child section: its answers change shape", nf.place(), map[bool]string{true: "into", false: "out of"}[nf.section.PerChild])
 	} else if of.section.RepeatFor != nf.section.RepeatFor {

@@ -17,7 +17,7 @@ func FuzzExpr(f *testing.F) {
 	c := &checker{form: form, src: form.src}
 	family := form.Section("family")
 	siblings := form.Field("siblings")
-	envs := []*expr.Env{c.exprEnv(family, nil), c.exprEnv(family, siblings), c.exprEnv(nil, nil)}
+	envs := []*expr.Env{c.exprEnv(family, nil, nil), c.exprEnv(family, siblings, nil), c.exprEnv(nil, nil, nil)}
 	for _, seed := range []string{
 		"age(dob)", "answered(home_phone) || answered(mobile_phone)", "dob >= addYears(today(), -18)",
 		"conference_date <= addWeeks(meeting_date, 12)", "report_date <= addWorkingDays(conference_date, -2)",

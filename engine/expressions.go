@@ -53,6 +53,8 @@ func exprKind(fd *Field) expr.Kind {
 		return expr.StringList
 	case TypeTable, TypeList:
 		return expr.Rows
+	case TypeDateOfBirth:
+		return expr.DateOfBirth
 	}
 	return expr.Invalid
 }
@@ -104,6 +106,15 @@ func exprValue(fd *Field, clean any) (any, bool) {
 			out = append(out, cells)
 		}
 		return out, true
+	case expr.DateOfBirth:
+		m, _ := clean.(map[string]any)
+		status := textOf(m["status"])
+		date, _ := time.Parse(time.DateOnly, textOf(m[map[bool]string{true: "dueDate", false: "date"}[status == DOBUnborn]]))
+		age, _ := toNumber(m["approximateAge"])
+		switch status {
+		case DOBBorn, DOBUnborn, DOBUnknown:
+			return expr.DateOfBirthValue(status, date, int64(age)), true
+		}
 	}
 	return nil, false
 }

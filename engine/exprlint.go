@@ -14,13 +14,20 @@ import (
 
 // envKey is a place expressions are written: in or out of per-child sections, in a row of a container.
 type envKey struct {
-	repeat string // "" outside repeating sections; "child", or the list a section repeats for
-	row    *Field
+	repeat  string // "" outside repeating sections; "child", or the list a section repeats for
+	row     *Field
+	aliases string // a group's question's aliases, written out
 }
 
-// exprEnv is the environment of expressions in a section (nil: the form's rules) and a container's row.
-func (c *checker) exprEnv(s *Section, row *Field) *expr.Env {
-	key := envKey{row: row}
+// exprEnv is the environment of expressions in a section (nil: the form's rules) and a container's row,
+// and, for a question made from a group, with its group's ids naming the use's copies (groups.go).
+func (c *checker) exprEnv(s *Section, row *Field, aliases map[string]string) *expr.Env {
+	names := sortedKeys(aliases)
+	var written strings.Builder
+	for _, n := range names {
+		written.WriteString(n + "=" + aliases[n] + ";")
+	}
+	key := envKey{row: row, aliases: written.String()}
 	if s != nil {
 		key.repeat = repeatKey(s)
 	}
@@ -33,6 +40,16 @@ func (c *checker) exprEnv(s *Section, row *Field) *expr.Env {
 		if k := exprKind(fd); k != expr.Invalid && !declared[fd.ID] {
 			declared[fd.ID] = true
 			vars = append(vars, expr.Var{Name: fd.ID, Kind: k})
+		}
+	}
+	for _, n := range names { // the group's ids come first: they hide other questions of the same id
+		target := c.form.fields[aliases[n]]
+		if row != nil {
+			target = row.Child(aliases[n])
+		}
+		if k := exprKind(target); target != nil && k != expr.Invalid && !declared[n] {
+			declared[n] = true
+			vars = append(vars, expr.Var{Name: n, Kind: k})
 		}
 	}
 	if row != nil {
@@ -58,7 +75,12 @@ func (c *checker) exprEnv(s *Section, row *Field) *expr.Env {
 
 // compileExpr compiles the expression at pointer, reporting its problems; nil when it has any.
 func (c *checker) compileExpr(pointer, src string, s *Section, row *Field, what string, want ...expr.Kind) *expr.Program {
-	p, problems := c.exprEnv(s, row).Compile(src, want...)
+	return c.compileAliased(pointer, src, s, row, nil, what, want...)
+}
+
+// compileAliased is compileExpr of an expression whose names include aliases (a group's question's).
+func (c *checker) compileAliased(pointer, src string, s *Section, row *Field, aliases map[string]string, what string, want ...expr.Kind) *expr.Program {
+	p, problems := c.exprEnv(s, row, aliases).Compile(src, want...)
 	for _, pr := range problems {
 		line, col := c.exprPos(pointer, pr.Line, pr.Col)
 		msg := pr.Message
@@ -67,6 +89,7 @@ func (c *checker) compileExpr(pointer, src string, s *Section, row *Field, what 
 		}
 		c.src.add(line, col, Error, "expr", "%s: %s", what, msg)
 	}
+	p.Alias(aliases)
 	return p
 }
 
@@ -167,10 +190,11 @@ func resultKinds(fd *Field) []expr.Kind {
 func (c *checker) checkExpressions() {
 	c.form.walkFields(func(fd *Field) {
 		if fd.Type == TypeComputed && fd.Expr != "" {
-			fd.computed = c.compileExpr(fd.pointer+"/expr", fd.Expr, fd.section, fd.parent, "the expression of "+fd.place(), resultKinds(fd)...)
+			fd.computed = c.compileAliased(fd.pointer+"/expr", fd.Expr, fd.section, fd.parent, fd.aliases, "the expression of "+fd.place(), resultKinds(fd)...)
 		}
 		if fd.RequiredWhen != "" {
-			fd.requiredWhen = c.compileExpr(fd.pointer+"/requiredWhen", fd.RequiredWhen, fd.section, fd.parent, "requiredWhen of "+fd.place(), expr.Bool)
+			fd.requiredWhen = c.compileAliased(fd.pointer+"/requiredWhen", fd.RequiredWhen, fd.section, fd.parent, fd.aliases, "requiredWhen of "+fd.place(), expr.Bool)
+			fd.requiredCond = c.form.requiredCondition(fd)
 		}
 	})
 	for i, r := range c.form.Rules {
@@ -274,7 +298,7 @@ func (c *checker) checkExprCondition(cond *Condition, from *Field, section *Sect
 	if from != nil {
 		row = from.parent
 	}
-	cond.prog = c.compileExpr(cond.pointer+"/expr", cond.Expr, section, row, "the condition", expr.Bool)
+	cond.prog = c.compileAliased(cond.pointer+"/expr", cond.Expr, section, row, cond.aliases, "the condition", expr.Bool)
 	cond.refs = exprRefs(c.form, from, cond.prog)
 	for _, t := range cond.refs {
 		if t == from {

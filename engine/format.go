@@ -67,6 +67,11 @@ func (fd *Field) FormatAnswer(v any, children []Child) []string {
 			return []string{line}
 		}
 		return nil
+	case TypeSignature:
+		if line := fd.formatSignature(v); line != "" {
+			return []string{line}
+		}
+		return nil
 	case TypeComputed:
 		return fd.formatComputed(v)
 	case TypeTable, TypeList:

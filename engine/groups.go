@@ -71,7 +71,12 @@ func (f *Form) applyUse(c, use *Field, local map[string]bool) {
 			*ref = prefix + *ref
 		}
 	}
-	prefixConditionRefs(c.ShowWhen, prefix, local)
+	// Expressions keep their text (diagnostics point into it) and name the use's copies through aliases.
+	c.aliases = make(map[string]string, len(local))
+	for id := range local {
+		c.aliases[id] = prefix + id
+	}
+	prefixConditionRefs(c.ShowWhen, prefix, local, c.aliases)
 	if use.ShowWhen != nil {
 		own := cloneCondition(use.ShowWhen)
 		if c.ShowWhen == nil {
@@ -94,20 +99,23 @@ func (f *Form) applyUse(c, use *Field, local map[string]bool) {
 	}
 }
 
-func prefixConditionRefs(c *Condition, prefix string, local map[string]bool) {
+func prefixConditionRefs(c *Condition, prefix string, local map[string]bool, aliases map[string]string) {
 	if c == nil {
 		return
 	}
 	if local[c.Field] {
 		c.Field = prefix + c.Field
 	}
+	if c.Expr != "" {
+		c.aliases = aliases
+	}
 	for _, a := range c.All {
-		prefixConditionRefs(a, prefix, local)
+		prefixConditionRefs(a, prefix, local, aliases)
 	}
 	for _, a := range c.Any {
-		prefixConditionRefs(a, prefix, local)
+		prefixConditionRefs(a, prefix, local, aliases)
 	}
-	prefixConditionRefs(c.Not, prefix, local)
+	prefixConditionRefs(c.Not, prefix, local, aliases)
 }
 
 // cloneField copies a field deeply enough that a use can change the copy: its conditions, options and

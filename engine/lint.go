@@ -380,7 +380,7 @@ func (fd *Field) hasMessages() bool {
 		return true
 	case fd.Type == TypeEmail || fd.Type == TypePhone || fd.Type == TypeNumber || fd.Type == TypeDate:
 		return true
-	case fd.Type == TypeNHSNumber || fd.Type == TypeTime || fd.Type == TypeDateOfBirth || fd.Type == TypeAddress || fd.MaxWords != nil:
+	case fd.Type == TypeNHSNumber || fd.Type == TypeTime || fd.Type == TypeDateOfBirth || fd.Type == TypeAddress || fd.Type == TypeSignature || fd.MaxWords != nil:
 		return true
 	case fd.MinLength != nil || fd.MaxLength != nil || fd.MinSelected != nil || fd.MaxSelected != nil:
 		return true
@@ -591,6 +591,7 @@ var prefillTypes = map[string][]string{
 	TypeSelect: {"string"}, TypeRadios: {"string"}, TypeYesNo: {"string", "boolean"}, TypeDate: {"string"},
 	TypeNumber: {"number", "integer"}, TypeCheckboxes: {"array"}, TypeTable: {"array"}, TypeList: {"array"},
 	TypeNHSNumber: {"string"}, TypeTime: {"string"}, TypeDateOfBirth: {"string"}, // a date of birth from a date: a known one
+	TypeSignature: {"string"}, // the signer's name (submitter.name), to sign as or change
 }
 
 func (c *checker) checkPrefill(fd *Field) {

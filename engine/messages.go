@@ -54,6 +54,8 @@ func (w words) required(fd *Field) string {
 		return i18n.In(l, "engine.required.declaration")
 	case TypeAttachments:
 		return i18n.In(l, "engine.required.upload", "Name", name)
+	case TypeSignature:
+		return i18n.In(l, "fields.signature_required") // signature.go
 	}
 	if question {
 		return i18n.In(l, "engine.required.enter_answer")

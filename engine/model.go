@@ -41,6 +41,9 @@ const (
 	TypeAddress     = "address"   // a UK address, or no fixed abode, not known, or the same as another
 	TypeNHSNumber   = "nhsNumber" // 10 digits with the Modulus 11 check
 	TypeTime        = "time"      // a time of day, stored as HH:MM
+	// TypeSignature is a "name and date" confirmation: the signer's full name typed, and the date, today
+	// unless they give another, never in the future (signature.go).
+	TypeSignature = "signature"
 )
 
 // Form scopes and kinds.
@@ -255,6 +258,10 @@ type Field struct {
 	RequiredWhen string `json:"requiredWhen,omitempty"`
 	computed     *expr.Program
 	requiredWhen *expr.Program
+	requiredCond *Condition // requiredWhen as comparisons, for the page's script (requiredmark.go)
+	// aliases, for a question made from a group: its group's ids, standing in its expressions for the
+	// use's prefixed ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	section *Section
@@ -307,6 +314,8 @@ type Condition struct {
 	Text string `json:"text,omitempty"`
 	prog *expr.Program
 	refs []*Field // the questions Expr names, resolved by the checker
+	// aliases: a condition of a group's question, whose names are the group's ids (groups.go).
+	aliases map[string]string
 
 	pointer string
 	target  *Field // resolved by the checker

@@ -67,6 +67,7 @@ var Rules = map[string]string{
 	"expr-cycle":             "computed values worked out from each other in a circle",
 	"rule-fields":            "a rule naming a question to show its message at that is not one of its section (of the form, outside per-child sections, for a form's rule)",
 	"visible-to":             "something the person filling the form sees that depends on an answer only staff see, or visibleTo on a column, a list's field, a group's question or a delegable section",
+	"compat-visible-to":      "compat: a question no longer only for staff (an error: staff's answers would be shown to the person), or newly only for staff",
 	"compat-form-id":         "compat: the form id changed",
 	"compat-version":         "compat: the new version number is not higher",
 	"compat-section-removed": "compat: a section was removed",

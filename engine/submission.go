@@ -123,6 +123,8 @@ func fieldSchema(fd *Field) map[string]any {
 	// Word limits and the UK answer types (ukschema.go).
 	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
 		ukFieldSchema(fd, s)
+	case TypeSignature:
+		signatureSchema(s)
 	case TypeComputed:
 		computedSchema(fd, s)
 	case TypeTable, TypeList:

@@ -225,7 +225,7 @@ func (w words) checkAddressLines(fd *Field, m map[string]any) (any, string, stri
 // submission it would make; ok is false for other types and for answers that do not pass.
 func checkedUKDraft(fd *Field, raw any) (any, bool) {
 	switch fd.Type {
-	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress:
+	case TypeNHSNumber, TypeTime, TypeDateOfBirth, TypeAddress, TypeSignature:
 	default:
 		return nil, false
 	}

@@ -44,6 +44,9 @@ type SectionResult struct {
 	// Computed are the values of the section's computed fields, by path as errors have them
 	// ("age", "children.c1.age", "household[0].age").
 	Computed map[string]any `json:"computed,omitempty"`
+	// RequiredNow are the section's questions whose requiredWhen holds with these answers: the page
+	// marks them * as it marks required ones.
+	RequiredNow []string `json:"requiredNow,omitempty"`
 }
 
 // Result is the outcome of validating answers.
@@ -199,6 +202,9 @@ func (v *validation) section(s *Section, sc *scope, clean map[string]any, childI
 			if !fd.Answerable() {
 				continue
 			}
+			if !fd.Required && fd.requiredWhen != nil && sc.requiredNow(fd) {
+				r.RequiredNow = append(r.RequiredNow, fd.ID)
+			}
 			raw := sc.raw(fd)
 			if isAnswered(raw) && !fd.ReadOnly && fd.Type != TypeComputed {
 				answered = true
@@ -264,7 +270,7 @@ func (v *validation) field(fd *Field, raw any, sc *scope, path string) (any, []F
 	if fd.Container() {
 		return v.rows(fd, raw, sc, path)
 	}
-	if !isAnswered(raw) {
+	if !isAnswered(raw) || fd.Type == TypeSignature && !signed(raw) {
 		if sc.requiredNow(fd) {
 			return nil, []FieldError{v.fail(fd, sc, path, "required", v.w.required(fd))}
 		}
@@ -455,6 +461,8 @@ func (v *validation) check(fd *Field, raw any, sc *scope) (out any, kind, msg st
 		return v.checkDateOfBirth(fd, raw)
 	case TypeAddress:
 		return v.checkAddress(fd, raw, sc)
+	case TypeSignature:
+		return v.checkSignature(fd, raw) // signature.go
 	case TypeComputed:
 		return raw, "", "" // worked out by the engine: already clean
 	}

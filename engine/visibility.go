@@ -207,3 +207,16 @@ func conditionRefs(cond *Condition) []*Field {
 	}
 	return append(out, conditionRefs(cond.Not)...)
 }
+
+// compareVisibility reports, for formlint -compat, a question whose visibility to the person filling the
+// form changed: no longer staff-only is an error (staff's answers already given would be shown to the
+// professional or member of the public in drafts in flight); newly staff-only a warning (what the person
+// answered stays, but they no longer see it, and only staff can change it).
+func compareVisibility(new *Form, of, nf *Field, at compatReport) {
+	switch {
+	case of.StaffOnly() && !nf.StaffOnly():
+		at(new, nf.pointer, Error, "compat-visible-to", "%s was only for staff and is now shown to the person filling the form: staff's answers to it in drafts in flight would be shown to them", nf.place())
+	case !of.StaffOnly() && nf.StaffOnly():
+		at(new, nf.pointer, Warning, "compat-visible-to", "%s is now only for staff: the person filling the form no longer sees what they answered, and only staff can change it", nf.place())
+	}
+}

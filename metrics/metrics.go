@@ -39,6 +39,16 @@ var (
 	signInFailures  = counter("signin_failures_total", "Failed sign-ins, by reason.", "reason")
 	storeErrors     = counter("store_errors_total", "Database operations that failed, by operation (read, write, stats).", "op")
 	webhookFailures = counter("webhook_failures_total", "Webhook deliveries that failed, by reason.", "reason")
+	addressLookups  = counter("address_lookups_total", "Searches for the addresses at a postcode, by outcome.", "outcome")
+)
+
+// Address lookup outcomes.
+const (
+	LookupFound   = "found"   // addresses found
+	LookupNone    = "none"    // none at the postcode
+	LookupFailed  = "failed"  // the gazetteer failed or did not answer in time
+	LookupRefused = "refused" // the gazetteer refused the portal's key: the configuration needs fixing
+	LookupLimited = "limited" // not asked: a session, network address or the portal was past its allowance
 )
 
 // Webhook failure reasons.
@@ -63,6 +73,9 @@ func init() {
 	}
 	for _, reason := range []string{WebhookConnect, WebhookTimeout, WebhookStatus} {
 		webhookFailures.WithLabelValues(reason)
+	}
+	for _, outcome := range []string{LookupFound, LookupNone, LookupFailed, LookupRefused, LookupLimited} {
+		addressLookups.WithLabelValues(outcome)
 	}
 }
 
@@ -99,6 +112,10 @@ func StoreError(op string) { storeErrors.WithLabelValues(op).Inc() }
 // WebhookFailed counts a webhook delivery that failed, for one of the Webhook reasons: never a URL or a
 // body.
 func WebhookFailed(reason string) { webhookFailures.WithLabelValues(reason).Inc() }
+
+// AddressLookup counts a search for the addresses at a postcode, by one of the Lookup outcomes: never the
+// postcode.
+func AddressLookup(outcome string) { addressLookups.WithLabelValues(outcome).Inc() }
 
 // StoreStats is what the store reports at each scrape.
 type StoreStats struct {

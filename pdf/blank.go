@@ -180,7 +180,7 @@ func (b *blank) space(fd *engine.Field) float64 {
 	switch fd.Type {
 	case engine.TypeTextarea:
 		return textareaH(fd)
-	case engine.TypeDate:
+	case engine.TypeDate, engine.TypeSignature:
 		return stCaption.lh() + boxH
 	case engine.TypeSelect, engine.TypeRadios, engine.TypeCheckboxes, engine.TypeYesNo, engine.TypeDeclaration,
 		engine.TypeChildren, engine.TypeDateOfBirth, engine.TypeAddress:
@@ -215,6 +215,8 @@ func (b *blank) input(x, w float64, fd *engine.Field) {
 		b.dateOfBirth(x, w)
 	case engine.TypeAddress:
 		b.address(x, w, fd)
+	case engine.TypeSignature:
+		b.signature(x, w)
 	case engine.TypeSelect, engine.TypeRadios:
 		r.para(x, w, r.w.tickOne, stHint)
 		b.options(x, w, fd.Options)

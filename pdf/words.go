@@ -24,6 +24,7 @@ type fixedWords struct {
 	dateLang                                                       string
 	warning                                                        string // content15: starts a warning text
 	computed                                                       string // stands for a computed value's answer space
+	signatureName, signatureDate                                   string // a signature's parts (signature.go)
 }
 
 // english and welsh are read once from the catalogues (pdf.words.*). A text with placeholders becomes a
@@ -58,6 +59,8 @@ func wordsIn(l i18n.Lang) *fixedWords {
 		eachFile: s1("each_file", "Kinds"), upToFiles: s1("up_to_files", "Max"), smallerThan: s1("smaller_than", "MB"), or: t("or"),
 		kinds:        map[string]string{},
 		blankMarking: t("blank_marking"), dateLang: string(l), warning: t("warning"), computed: t("computed"),
+		// The page's words for a signature's parts (the catalogue area "fields").
+		signatureName: i18n.In(l, "fields.signature_name"), signatureDate: i18n.In(l, "fields.signature_date"),
 	}
 	for k := range engine.AttachmentKinds {
 		w.kinds[k] = t("kind_" + k)

@@ -234,7 +234,7 @@ func (s *Server) formPage(w http.ResponseWriter, r *http.Request) {
 		}
 		in := renderer.SectionInput{Section: sec, Values: engine.PageValues(prefilled, ans, sec, sr.Child), Hidden: sr.Hidden,
 			Children: children, Action: v.Action, Qualify: true, TablePages: map[string]int{}, Computed: sr.Computed,
-			Form: form, Answers: ans, Child: sr.Child}
+			Form: form, Answers: ans, Child: sr.Child, RequiredNow: sr.RequiredNow}
 		if sr.Child != "" {
 			in.Prefix = childPrefix(sr.Child)
 		}

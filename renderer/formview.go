@@ -1,6 +1,9 @@
 package renderer
 
 import (
+	"slices"
+	"time"
+
 	"fmt"
 	"net/url"
 	"strconv"
@@ -47,6 +50,9 @@ type FieldView struct {
 	// ShowWhen is the condition, for the script, of a question shown only when it holds ("" for one
 	// drawn inside a choice, which GOV.UK Frontend reveals, or whose condition looks at other pages).
 	ShowWhen string
+	// RequiredWhen is the condition, for the script, under which a question with requiredWhen is marked *
+	// ("" when the condition looks at other pages or cannot be said as comparisons: the server's mark stands).
+	RequiredWhen string
 	// Revealed: drawn inside the choice of radios or checkboxes it follows.
 	Revealed bool
 	// Condition states, in words, when a question applies, shown when the question it depends on is on the
@@ -119,6 +125,10 @@ type SectionInput struct {
 	// Tables keeps the table views built, when the answers are a draft as stored, checked (in Lang):
 	// only the first request on it builds them (nil: always built).
 	Tables *TableViews
+	// Today is the day the page is drawn for: a signature's date is filled in with it (now when zero).
+	Today time.Time
+	// RequiredNow are the questions whose requiredWhen holds (engine.SectionResult.RequiredNow): marked *.
+	RequiredNow []string
 }
 
 // idPrefix is what the names and ids of the page's inputs start with.
@@ -194,6 +204,9 @@ func (q questions) views(fields []*engine.Field) []FieldView {
 		}
 		v := q.build(fd)
 		v.Condition, v.ShowWhen, v.Revealed = condition, showWhen, nested[fd]
+		if c := fd.RequiredWhenCondition(); c != nil && !v.ReadOnly {
+			v.RequiredWhen, _ = showWhenJSON(c, q.name) // requiredmark.go: the * follows the answers
+		}
 		for k := range v.Options {
 			for _, dep := range under[fd][v.Options[k].Value] {
 				if dv, ok := view(dep); ok {
@@ -234,7 +247,7 @@ func errorsByPath(list []engine.FieldError, prefix string) map[string]string {
 
 // buildField makes the view of a question at path id (for errors) whose input is called name.
 func buildField(fd *engine.Field, raw any, id, name string, errs map[string]string, in SectionInput) FieldView {
-	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required,
+	v := FieldView{Field: fd, ID: htmlID(in.idPrefix() + id), Name: name, Label: fd.Label, Hint: fd.Hint, Required: fd.Required || fd.Parent() == nil && slices.Contains(in.RequiredNow, fd.ID),
 		ReadOnly: fd.ReadOnly || in.ReadOnly, Error: errs[id], Mark: in.Marks[in.Prefix+id]}
 	v.Print = in.Print                     // content15
 	if fd.Type == engine.TypeDeclaration { // content15
@@ -279,6 +292,16 @@ func buildField(fd *engine.Field, raw any, id, name string, errs map[string]stri
 		v.Parts = partsOf(fd, raw)
 		if in.AddressLookup && fd.FindsAddress() && !v.ReadOnly {
 			v.Finder = &AddressFinder{Action: in.Action, Search: in.Searches[id]}
+		}
+	case engine.TypeSignature:
+		v.Parts = partsOf(fd, raw)
+		if v.Parts["day"] == "" && v.Parts["month"] == "" && v.Parts["year"] == "" {
+			// Signed today unless they say otherwise: the date is filled in, ready to change.
+			today := in.Today
+			if today.IsZero() {
+				today = time.Now()
+			}
+			v.Parts["day"], v.Parts["month"], v.Parts["year"] = dateParts(today.Format(time.DateOnly))
 		}
 	case engine.TypeComputed:
 		v.ReadOnly = true
@@ -423,7 +446,7 @@ func decodeField(fd *engine.Field, form url.Values, name string) (any, bool) {
 		return list, true
 	case engine.TypeDeclaration:
 		return form.Get(name) == "yes", true
-	case engine.TypeDateOfBirth, engine.TypeAddress:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeSignature:
 		return decodeParts(fd, form, name)
 	}
 	if _, posted := form[name]; !posted {
@@ -482,7 +505,7 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		if engine.Ticked(v) {
 			out.Set(name, "yes")
 		}
-	case engine.TypeDateOfBirth, engine.TypeAddress:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeSignature:
 		encodeParts(fd, v, name, out)
 	default:
 		if v != nil {

@@ -45,6 +45,7 @@ type StaffDetailView struct {
 	Facts                              []SummaryRow
 	History                            []SummaryRow
 	AnswersHref, PDFHref               string
+	StaffAnswersHref                   string // the form's questions only staff see, when it has some
 	Files                              []FileLink
 	CanRetract, CanReassign, CanReturn bool
 	AutoReply                          string

@@ -110,7 +110,7 @@ func tableField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = RequiredMark(f.Required).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = requiredMarkOf(f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -18,6 +18,7 @@ import (
 var ukParts = map[string][]string{
 	engine.TypeDateOfBirth: {"status", "day", "month", "year", "estimated", "dueDay", "dueMonth", "dueYear", "age"},
 	engine.TypeAddress:     {"kind", "line1", "line2", "town", "county", "postcode"},
+	engine.TypeSignature:   {"name", "day", "month", "year"}, // signature.templ
 }
 
 // PostedParts are the parts a composite question posts (a date of birth's, an address's), nil for others.
@@ -26,7 +27,7 @@ func PostedParts(fd *engine.Field) []string { return ukParts[fd.Type] }
 // ukType reports whether the field is one of the UK answer types, which read as one line when shown.
 func ukType(fd *engine.Field) bool {
 	switch fd.Type {
-	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeTime:
+	case engine.TypeDateOfBirth, engine.TypeAddress, engine.TypeNHSNumber, engine.TypeTime, engine.TypeSignature:
 		return true
 	}
 	return false
@@ -37,10 +38,13 @@ func ukType(fd *engine.Field) bool {
 func partsOf(fd *engine.Field, raw any) map[string]string {
 	out := map[string]string{}
 	switch r := raw.(type) {
-	case string: // a date of birth from case data: a known date
+	case string: // a date of birth from case data: a known date; a signature's name
 		if fd.Type == engine.TypeDateOfBirth {
 			out["status"] = engine.DOBBorn
 			out["day"], out["month"], out["year"] = dateParts(r)
+		}
+		if fd.Type == engine.TypeSignature {
+			out["name"] = r
 		}
 	case map[string]any:
 		for k, x := range r {

@@ -86,7 +86,7 @@ func dateOfBirthField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = RequiredMark(f.Required).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = requiredMarkOf(f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -682,7 +682,7 @@ func addressField(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = RequiredMark(f.Required).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = requiredMarkOf(f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1096,7 +1096,7 @@ func wordCountTextarea(f FieldView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = RequiredMark(f.Required).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = requiredMarkOf(f).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -9,6 +9,7 @@ import (
 	"formportal/addresslookup"
 	"formportal/engine"
 	"formportal/i18n"
+	"formportal/metrics"
 	"formportal/renderer"
 )
 
@@ -72,6 +73,7 @@ func (a *App) findAddress(r *http.Request, typed string) *renderer.AddressSearch
 		}
 		if over {
 			a.log.Warn("address lookup refused: too many searches", "limit", l.name, "client", clientAddr(r))
+			metrics.AddressLookup(metrics.LookupLimited)
 			s.Status = renderer.SearchLimited
 			return s
 		}
@@ -85,12 +87,16 @@ func (a *App) findAddress(r *http.Request, typed string) *renderer.AddressSearch
 	switch {
 	case errors.Is(err, addresslookup.ErrRefused):
 		a.log.Error("address lookup refused the portal's key: check -address-lookup-key-file or PORTAL_ADDRESS_LOOKUP_KEY", "err", err)
+		metrics.AddressLookup(metrics.LookupRefused)
 	case err != nil:
 		a.log.Warn("address lookup failed: people type addresses meanwhile", "err", err)
+		metrics.AddressLookup(metrics.LookupFailed)
 	case len(found) == 0:
 		s.Status = renderer.SearchNone
+		metrics.AddressLookup(metrics.LookupNone)
 	default:
 		s.Status, s.Found = renderer.SearchFound, found
+		metrics.AddressLookup(metrics.LookupFound)
 	}
 	return s
 }

@@ -355,6 +355,8 @@ func (a *App) routes() {
 					base := "/" + string(kind) + "s/{id}"
 					r.Get(base, a.staffDetail(kind))
 					r.Get(base+"/answers", a.staffAnswers(kind))
+					r.Get(base+"/staff-answers", a.staffAnswersPage(kind)) // staffanswers.go
+					r.Post(base+"/staff-answers", a.staffAnswersPage(kind))
 					r.Get(base+"/pdf", a.staffPDF(kind))
 					r.Get(base+"/files/{file}", a.staffFile(kind))
 					r.Post(base+"/return", a.staffChange(kind, casework.Return))

@@ -101,12 +101,17 @@ func (a *App) newFlow(resp *store.Response, base string) (*flow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("response %s answers: %w", resp.ID, err)
 	}
-	f := &flow{a: a, resp: resp, form: form, caseData: caseData, answers: d.answers, draft: d, base: base, closeTo: "/"}
+	// The person filling it in sees the form without what only staff see; staff flows change to the
+	// whole form (forStaff).
+	f := &flow{a: a, resp: resp, form: form.ForPerson(), caseData: caseData, answers: d.answers, draft: d, base: base, closeTo: "/"}
 	if f.answers.Values == nil {
 		f.answers.Values = map[string]any{}
 	}
 	return f, nil
 }
+
+// forStaff makes the flow the council staff's: the whole form, with the questions only staff see.
+func (f *flow) forStaff() { f.form = f.form.ForStaff() }
 
 // visible is which pages there are, without checking answers: all a row page needs.
 func (f *flow) visible() engine.Result {
@@ -279,7 +284,8 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 	in := renderer.SectionInput{Section: p.section, Values: f.pageValues(p), Hidden: sr.Hidden,
 		Children: f.form.Children(f.caseData), ReadOnly: f.readOnly, Action: f.pageURL(p), TablePages: map[string]int{},
 		Focus: r.URL.Query().Get(savedParam), Marks: f.openMarks(r.Context()), Computed: sr.Computed,
-		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}
+		Form: f.form, Answers: f.answers, Lang: f.lang, AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches,
+		Today: f.a.now(), RequiredNow: sr.RequiredNow}
 	if !f.edited {
 		in.Tables = f.draft.tableViews(f.checkKey(f.a.now()))
 	}

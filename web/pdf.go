@@ -99,6 +99,7 @@ func (a *App) ResponsePDF(resp *store.Response) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
+	f.forStaff()
 	return a.flowPDF(f)
 }
 
@@ -124,6 +125,8 @@ func (a *App) blankPDF(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
+	// Anyone may fetch it: the form as the person filling it in sees it, without what only staff see.
+	form = form.ForPerson()
 	if _, err := pdf.Render(&buf, pdf.Document{Form: form, Blank: true, Marking: a.cfg.Marking, Today: a.now()}); err != nil {
 		a.serverError(w, r, fmt.Errorf("blank pdf of %s: %w", form.ID, err))
 		return

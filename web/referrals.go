@@ -58,7 +58,7 @@ func (a *App) newReferralForm(id, audience string) (*engine.Form, string) {
 	if form == nil || form.Kind != engine.KindReferral || !form.HasAudience(audience) {
 		return nil, ""
 	}
-	return form, audience
+	return form.ForPerson(), audience
 }
 
 // overview shows a referral's first section, which anyone may read before signing in.

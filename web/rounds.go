@@ -42,13 +42,15 @@ func postedMarks(r *http.Request, targets []engine.Target) []casework.Mark {
 	return out
 }
 
-// targetsOf are the places of a response's submission the council can comment on.
+// targetsOf are the places of a response's submission the council can comment on: those the person sees,
+// who reads the comments (never a question only staff see).
 func (a *App) targetsOf(f *flow) ([]engine.Target, error) {
 	sub, err := submissionAnswers(f.resp)
 	if err != nil {
 		return nil, err
 	}
-	return f.form.Targets(sub, f.resp.Sections, f.form.Children(f.caseData)), nil
+	form := f.form.ForPerson()
+	return form.Targets(sub, f.resp.Sections, form.Children(f.caseData)), nil
 }
 
 // staffReturnPage shows the page that returns a submission with comments on its questions and rows.

@@ -436,6 +436,7 @@ func (a *App) staffResponse(w http.ResponseWriter, r *http.Request, kind store.K
 		a.serverError(w, r, err)
 		return nil, nil, false
 	}
+	f.forStaff()
 	return resp, f, true
 }
 
@@ -453,6 +454,9 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 		base := "/staff/" + string(kind) + "s/" + resp.ID
 		v := renderer.StaffDetailView{Page: a.page(r, f.form.Title), Kind: string(kind), ID: resp.ID, FormTitle: f.form.Title,
 			AnswersHref: base + "/answers", PDFHref: base + "/pdf"}
+		if len(casework.StaffAnswerable(f.form)) > 0 && casework.Allowed(casework.StaffAnswer, resp.Kind, resp.Status) {
+			v.StaffAnswersHref = base + "/staff-answers"
+		}
 		switch r.URL.Query().Get("problem") {
 		case "reassign":
 			v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(ctx, "console.detail.reassign_problem")})

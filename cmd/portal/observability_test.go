@@ -80,6 +80,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		`portal_store_errors_total{op="write"} 0`,
 		`portal_store_errors_total{op="read"} 0`,
 		`portal_webhook_failures_total{reason="timeout"} 0`,
+		`portal_address_lookups_total{outcome="refused"} 0`,
 		"portal_outbox_depth ",
 		"portal_outbox_oldest_age_seconds ",
 		"portal_database_size_bytes ",

@@ -146,6 +146,9 @@ func (g *answerGen) value(fd *engine.Field) (any, bool) {
 		return map[string]any{"status": engine.DOBBorn, "day": "12", "month": "3", "year": "2019", "estimated": "yes"}, true
 	case engine.TypeAddress:
 		return map[string]any{"kind": engine.AddressKnown, "line1": "41 Test Street", "town": "Testertown", "postcode": "ts1 1st"}, true
+	case engine.TypeSignature:
+		d := g.today.AddDate(0, 0, -1) // signed yesterday: a date typed, not the one filled in
+		return map[string]any{"name": "Sam Sample", "day": fmt.Sprint(d.Day()), "month": fmt.Sprint(int(d.Month())), "year": fmt.Sprint(d.Year())}, true
 	case engine.TypeNumber:
 		n := 1.0
 		if fd.Min != nil && *fd.Min > n {

@@ -27,7 +27,9 @@ func library() []cel.EnvOption {
 		cel.DefaultUTCTimeZone(true),
 		cel.Function("today", cel.Overload("today", nil, ts, cel.LateFunctionBinding())),
 		cel.Function("age", cel.Overload("age_timestamp", []*cel.Type{ts}, i, cel.LateFunctionBinding()),
-			cel.Overload("age_timestamp_timestamp", []*cel.Type{ts, ts}, i, cel.LateFunctionBinding())),
+			cel.Overload("age_timestamp_timestamp", []*cel.Type{ts, ts}, i, cel.LateFunctionBinding()),
+			cel.Overload("age_dateOfBirth", []*cel.Type{dobType}, i, cel.LateFunctionBinding()), // dob.go
+			cel.Overload("age_dateOfBirth_timestamp", []*cel.Type{dobType, ts}, i, cel.LateFunctionBinding())),
 		cel.Function("date", cel.Overload("date_string", []*cel.Type{cel.StringType}, ts, cel.UnaryBinding(parseDate))),
 		cel.Function("answered", cel.Overload("answered_dyn", []*cel.Type{cel.DynType}, cel.BoolType, cel.OverloadIsNonStrict(),
 			cel.UnaryBinding(answered))),
@@ -50,7 +52,7 @@ func library() []cel.EnvOption {
 	} {
 		opts = append(opts, cel.Function(name, cel.Overload(name+"_timestamp_timestamp", []*cel.Type{ts, ts}, i, cel.BinaryBinding(dates(between)))))
 	}
-	return opts
+	return append(opts, dobFunctions()...)
 }
 
 func answered(v ref.Val) ref.Val {

@@ -20,18 +20,19 @@ import (
 type Kind int
 
 const (
-	Invalid    Kind = iota
-	String          // text, textarea, email, phone, select, radios
-	Int             // a whole number (a number field with integer: true)
-	Double          // a number
-	Date            // a date: a CEL timestamp at midnight UTC
-	Bool            // yesno, declaration
-	StringList      // checkboxes, children
-	Rows            // a table or list: a list of maps from column id to answer
+	Invalid     Kind = iota
+	String           // text, textarea, email, phone, select, radios
+	Int              // a whole number (a number field with integer: true)
+	Double           // a number
+	Date             // a date: a CEL timestamp at midnight UTC
+	Bool             // yesno, declaration
+	StringList       // checkboxes, children
+	Rows             // a table or list: a list of maps from column id to answer
+	DateOfBirth      // a date of birth: born, unborn or not known (dob.go)
 )
 
 var kindNames = map[Kind]string{String: "text", Int: "a whole number", Double: "a number", Date: "a date",
-	Bool: "true or false", StringList: "a list of text", Rows: "a list of rows"}
+	Bool: "true or false", StringList: "a list of text", Rows: "a list of rows", DateOfBirth: "a date of birth"}
 
 func (k Kind) String() string {
 	if n, ok := kindNames[k]; ok {
@@ -56,6 +57,8 @@ func (k Kind) celType() *cel.Type {
 		return cel.ListType(cel.StringType)
 	case Rows:
 		return cel.ListType(cel.MapType(cel.StringType, cel.DynType))
+	case DateOfBirth:
+		return dobType
 	}
 	return cel.DynType
 }
@@ -93,9 +96,11 @@ var reserved = map[string]bool{"in": true, "as": true, "break": true, "const": t
 // Reserved reports whether a question id cannot be named in an expression.
 func Reserved(name string) bool { return reserved[name] }
 
+func newBase() (*cel.Env, error) { return cel.NewEnv(library()...) }
+
 // NewEnv makes the environment of expressions that can name these answers. Names CEL reserves are left out.
 func NewEnv(vars []Var) (*Env, error) {
-	baseOnce.Do(func() { base, baseErr = cel.NewEnv(library()...) })
+	baseOnce.Do(func() { base, baseErr = newBase() })
 	if baseErr != nil {
 		return nil, fmt.Errorf("expr: base environment: %w", baseErr)
 	}
@@ -132,9 +137,27 @@ func (p Problem) Error() string { return fmt.Sprintf("%d:%d: %s", p.Line, p.Col,
 type Program struct {
 	Source string
 	Result Kind
-	// Names are the answers the expression names, in the order they first appear.
+	// Names are the answers the expression names, in the order they first appear (through Aliases).
 	Names []string
-	prog  cel.Program
+	// Aliases are names the expression is written with that stand for other answers: inside a question
+	// group, a question's id in the group stands for the id it has where the group is used.
+	Aliases map[string]string
+	prog    cel.Program
+}
+
+// Alias makes the program's names stand for other answers, by the name written: its Names become theirs
+// and evaluation asks the Resolver for theirs. The environment compiled against declares the written
+// names, with the types of the answers they stand for.
+func (p *Program) Alias(aliases map[string]string) {
+	if p == nil || len(aliases) == 0 {
+		return
+	}
+	p.Aliases = aliases
+	for i, n := range p.Names {
+		if a, ok := aliases[n]; ok {
+			p.Names[i] = a
+		}
+	}
 }
 
 // Compile checks an expression and prepares it. want lists the result kinds allowed (any when empty).
@@ -353,7 +376,8 @@ func overloadHint(fn, args string) string {
 // celTypeWords are CEL's names of the types answers have, as the form language calls them.
 var celTypeWords = map[string]string{"timestamp": "a date", "string": "text", "int": "a whole number",
 	"double": "a number", "bool": "true or false", "list(string)": "a list of text",
-	"list(map(string, dyn))": "a list of rows", "dyn": "an answer from a row", "null_type": "null"}
+	"list(map(string, dyn))": "a list of rows", "dyn": "an answer from a row", "null_type": "null",
+	"dateOfBirth": "a date of birth"}
 
 // argWords words CEL's list of argument types, "(timestamp, string)", as "a date and text".
 func argWords(args string) string {
@@ -432,14 +456,19 @@ type Resolver interface {
 // Eval works the expression out with these answers, today being the day given. The value is a string,
 // int64, float64, bool, time.Time (a date at midnight UTC) or []string.
 func (p *Program) Eval(r Resolver, today time.Time) (any, Outcome, error) {
-	act := &activation{r: r, today: types.Timestamp{Time: Day(today)}}
+	act := &activation{r: r, today: types.Timestamp{Time: Day(today)}, aliases: p.Aliases}
 	vars, err := cel.FunctionVars(act, map[string]cel.LateBoundFunction{
 		"today": func(string, ...ref.Val) ref.Val { return act.today },
 		"age": func(_ string, args ...ref.Val) ref.Val {
+			on := ref.Val(act.today)
 			if len(args) == 2 { // age(dob, on)
-				return yearsBetween(args[0], args[1])
+				on = args[1]
 			}
-			return yearsBetween(args[0], act.today)
+			out, noAge := ageOf(args[0], on)
+			if noAge {
+				act.missing = true // an unborn child's age: no result, as an unanswered question
+			}
+			return out
 		},
 	})
 	if err != nil {
@@ -496,9 +525,13 @@ type activation struct {
 	r       Resolver
 	today   types.Timestamp
 	missing bool
+	aliases map[string]string
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
+	if alias, ok := a.aliases[name]; ok {
+		name = alias
+	}
 	v, ok := a.r.Resolve(name)
 	if !ok {
 		a.missing = true

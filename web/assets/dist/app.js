@@ -17,6 +17,7 @@ initAll()
 focusRequestedElement()
 openDetailsWhenPrinting()
 conditionalQuestions(document)
+requiredMarks(document)
 rowsInPlace()
 addressFinders()
 idleTimeoutWarning()
@@ -72,6 +73,31 @@ function conditionalQuestions (scope) {
       if (!changed) {
         return
       }
+    }
+  }
+  root.addEventListener('input', update)
+  root.addEventListener('change', update)
+  update()
+}
+
+// A question required only when a condition holds (requiredWhen) carries the condition in
+// data-required-when on its *, when the condition looks only at this page's answers: the * shows while it
+// holds, as the server draws it. The server still decides what is required when the page is saved.
+function requiredMarks (scope) {
+  const marks = Array.from(scope.querySelectorAll('[data-required-when]')).map((el) => {
+    try {
+      return { el, condition: JSON.parse(el.dataset.requiredWhen) }
+    } catch (err) {
+      return null // the server's mark stands
+    }
+  }).filter(Boolean)
+  if (marks.length === 0) {
+    return
+  }
+  const root = scope === document ? document.getElementById('app-form') || document : scope
+  const update = () => {
+    for (const m of marks) {
+      m.el.hidden = !holds(root, m.condition, 0)
     }
   }
   root.addEventListener('input', update)
@@ -447,7 +473,8 @@ function addressFinders () {
     group.replaceWith(freshGroup)
     const results = fresh.querySelector('[data-address-results]')
     finder.querySelector('[data-address-results]').replaceWith(results)
-    initAll({ scope: finder })
+    initAll({ scope: freshGroup })
+    initAll({ scope: results })
     const select = results.querySelector('[data-address-select]')
     if (select) {
       select.focus()
