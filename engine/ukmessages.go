@@ -184,15 +184,6 @@ func formatDateOfBirth(lang string, m map[string]any) string {
 	return ""
 }
 
-// longDateIn writes YYYY-MM-DD the GOV.UK way in lang: "4 May 2027", "4 Mai 2027" in Welsh.
-func longDateIn(lang, s string) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return FormatDate(t, lang)
-}
-
 // DefaultHint is the hint of a UK answer type whose designer gave none, in the language ("en", "cy").
 func DefaultHint(fd *Field, lang string) string {
 	l := wordsIn(lang).lang
@@ -229,6 +220,15 @@ func UKNotes(fd *Field, lang string) []string {
 		out = append(out, i18n.In(l, "engine.notes.max_words", "Count", *fd.MaxWords))
 	}
 	return out
+}
+
+// longDateIn writes YYYY-MM-DD the GOV.UK way in lang: "4 May 2027", "4 Mai 2027" in Welsh.
+func longDateIn(lang, s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return FormatDate(t, lang)
 }
 
 // PasteDateOfBirthMessage is the problem with a pasted cell that is not a date of birth, in the language.

@@ -23,8 +23,8 @@ type fixedWords struct {
 	blankMarking                                                   string
 	dateLang                                                       string
 	warning                                                        string // content15: starts a warning text
-	computed                                                       string // stands for a computed value's answer space
 	signatureName, signatureDate                                   string // a signature's parts (signature.go)
+	computed                                                       string // stands for a computed value's answer space
 }
 
 // english and welsh are read once from the catalogues (pdf.words.*). A text with placeholders becomes a

@@ -16,7 +16,8 @@ import (
 // Drawing the fifty rows a table's page shows was half the time of a chronology's page, drawn again and
 // again with the same rows: by the next request on the same draft, and by the table page after a save,
 // which changed one row. So each row's markup is kept, keyed by everything it shows (rowCacheKey):
-// the table's part of it (ids, column labels, the row pages' address, the language) and the row's
+// the table's part of it (ids, column labels, the row pages' address and whether rows open in place,
+// the language) and the row's
 // (its number, label, cells, hash, problem, focus and the council's comment). Being keyed by what it
 // shows, a row's markup can only ever be drawn again for a row that shows exactly the same, whoever asks.
 //
@@ -79,6 +80,7 @@ func rowCacheKey(ctx context.Context, f FieldView, row TableRow) string {
 	sep(f.Field.ID)
 	sep(f.Table.Noun)
 	sep(f.Table.RowHref)
+	sep(strconv.FormatBool(f.Table.InPlace))
 	for _, c := range f.Table.Columns {
 		sep(c.Label)
 	}

@@ -15,7 +15,7 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 	field := &engine.Field{ID: "events", Label: "Events", Type: engine.TypeTable}
 	base := func() (FieldView, TableRow) {
 		f := FieldView{Field: field, ID: "events", Label: "Events", Table: &TableView{Columns: []*engine.Field{{ID: "event", Label: "Event"}, {ID: "date", Label: "Date"}},
-			Total: 1, Pages: 1, Page: 1, From: 1, To: 1, Noun: "row", Nouns: "rows", RowHref: "/tasks/t1/pages/chronology?field=events&row="}}
+			Total: 1, Pages: 1, Page: 1, From: 1, To: 1, Noun: "row", Nouns: "rows", RowHref: "/tasks/t1/pages/chronology?field=events&row=", InPlace: true}}
 		return f, TableRow{Index: 0, Label: "Row 1", Cells: []string{"Police called", "1 March 2026"}, Hash: "abc123"}
 	}
 	draw := func(ctx context.Context, f FieldView, row TableRow) string {
@@ -40,14 +40,15 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 		"column label": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.Columns = []*engine.Field{{ID: "event", Label: "What happened"}, {ID: "date", Label: "Date"}}
 		},
-		"index":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
-		"label":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
-		"cell":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
-		"hash":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
-		"problem": func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
-		"mark":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
-		"focus":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
-		"fixed":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
+		"in place": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.InPlace = false },
+		"index":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
+		"label":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
+		"cell":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
+		"hash":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
+		"problem":  func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
+		"mark":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
+		"focus":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
+		"fixed":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
 		"language": func(ctx *context.Context, _ *FieldView, _ *TableRow) {
 			*ctx = i18n.WithLang(*ctx, i18n.Welsh)
 		},

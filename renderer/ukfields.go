@@ -130,8 +130,6 @@ func wordCountDescribedBy(f FieldView) string {
 	return strings.TrimSpace(describedBy(f.ID, f.Hint, f.Error) + " " + f.ID + "-info")
 }
 
-// wordLimitText says a textarea's word limit in the language of ctx, as GOV.UK's character count does
-// before its script runs.
 func wordLimitText(ctx context.Context, fd *engine.Field) string {
 	return engine.WordLimitText(wordLimit(fd), string(i18n.From(ctx)))
 }

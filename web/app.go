@@ -112,6 +112,8 @@ type App struct {
 	anonKey secretKey
 	// drafts keeps the drafts last read or saved, decoded (answers.go).
 	drafts *draftCache
+	// touches keeps a burst of requests on one session to one write of its last use (session.go).
+	touches touchLog
 }
 
 // Options are an App's collaborators.

@@ -33,6 +33,32 @@ const (
 // lastSeenGranularity limits session writes: a session's last use is saved at most this often.
 const lastSeenGranularity = 15 * time.Second
 
+// touchLog notes when this process last saved each session's last use, so that of the requests on one
+// session that arrive together (a page's, several tabs', 64 connections of a load test) one saves it and
+// the others do not each queue for the store's one writer with the same write. It is let go past
+// maxTouches sessions, which only costs a write more.
+type touchLog struct {
+	mu   sync.Mutex
+	last map[string]time.Time
+}
+
+const maxTouches = 4096
+
+// claim reports whether this request is to save the last use of session id: none in this process did
+// within lastSeenGranularity.
+func (t *touchLog) claim(id string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if at, ok := t.last[id]; ok && now.Sub(at) < lastSeenGranularity && !now.Before(at) {
+		return false
+	}
+	if t.last == nil || len(t.last) >= maxTouches {
+		t.last = map[string]time.Time{}
+	}
+	t.last[id] = now
+	return true
+}
+
 // anonymousIdle is how long a session nobody has signed in to lasts without use: long enough to find a
 // registration code in a mailbox, since it holds nothing but the journey's progress.
 const anonymousIdle = 24 * time.Hour
@@ -128,7 +154,7 @@ func (a *App) sessions(next http.Handler) http.Handler {
 				user = nil
 			}
 		}
-		if s.ID != "" && now.Sub(s.LastSeenAt) >= lastSeenGranularity {
+		if s.ID != "" && now.Sub(s.LastSeenAt) >= lastSeenGranularity && a.touches.claim(s.ID, now) {
 			s.LastSeenAt = now
 			// With the disk full, pages still show: only the idle timer is not moved on.
 			if err := a.store.UpdateSession(ctx, s); errors.Is(err, store.ErrFull) {
