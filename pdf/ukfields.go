@@ -1,7 +1,6 @@
 package pdf
 
 import (
-
 	"formportal/engine"
 	"formportal/i18n"
 )

@@ -251,7 +251,7 @@ func (a *App) routes() {
 	r.Mount(api.Base, backOffice.Router())
 
 	r.Group(func(r chi.Router) {
-		r.Use(a.sessions, a.csrf, a.language)
+		r.Use(a.sessions, a.language, a.csrf) // language first: a refused post's page is in the person's language too
 		r.NotFound(a.notFound)
 		r.Get("/", a.start)
 		r.Get("/referrals/new/{form}", a.overview)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -146,6 +147,9 @@ func TestDelegationPortalInWelsh(t *testing.T) {
 		b.get(path).see(want)
 		inWelshDelegation(t, b, path)
 	}
+	// A page whose form has expired (no CSRF token) says so in Welsh.
+	b.postRaw("/auto-replies/new", url.Values{"message": {"x"}}, nil).status(http.StatusForbidden).see("Mae eich tudalen wedi dod i ben")
+	inWelshDelegation(t, b, "expired page")
 	// A professional who registers from the email's link meets the breadcrumbs first.
 	newcomer := e.browser().get("/register?lang=cy").see("Hafan")
 	if strings.Contains(newcomer.last, ">Home<") || strings.Contains(newcomer.last, `aria-label="Breadcrumb"`) {
