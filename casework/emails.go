@@ -2,6 +2,7 @@ package casework
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"formportal/i18n"
@@ -14,13 +15,36 @@ import (
 // Each is in the language of the person it goes to (langOf); their texts are the catalogues' mail.*.
 
 func (s *Service) delegationEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
-	l := s.langOf(ctx, d, r)
-	due := i18n.In(l, "mail.delegated_intro")
-	if r.DueDate != "" {
-		due = i18n.In(l, "mail.delegated_intro_due", "Due", DateIn(l, r.DueDate))
+	return s.inTheirLanguage(ctx, d, r, func(l i18n.Lang) *store.Mail {
+		due := i18n.In(l, "mail.delegated_intro")
+		if r.DueDate != "" {
+			due = i18n.In(l, "mail.delegated_intro_due", "Due", DateIn(l, r.DueDate))
+		}
+		body := i18n.In(l, "mail.delegated_body", "Intro", due, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
+		return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, ResponseID: r.ID}
+	})
+}
+
+// inTheirLanguage is the email made by write in the language the person chose. Someone who has not
+// chosen one, a professional with no account yet most often, gets it in Welsh and English when the
+// response's form is offered in Welsh: Welsh first, as the Welsh Language Standards ask of
+// correspondence to a person whose choice is not known. Otherwise English.
+func (s *Service) inTheirLanguage(ctx context.Context, d store.Data, r *store.Response, write func(i18n.Lang) *store.Mail) *store.Mail {
+	l, chosen := s.chosenLang(ctx, d, r)
+	m := write(l)
+	if chosen || !s.offersWelsh(r) {
+		return m
 	}
-	body := i18n.In(l, "mail.delegated_body", "Intro", due, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
-	return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, ResponseID: r.ID}
+	cy := write(i18n.Welsh)
+	m.Subject = cy.Subject + " / " + m.Subject
+	m.Text = i18n.In(i18n.Welsh, "mail.bilingual_note") + "\n\n" + cy.Text + "\n\n----------\n\n" + m.Text
+	return m
+}
+
+// offersWelsh says whether the response's form is offered in Welsh.
+func (s *Service) offersWelsh(r *store.Response) bool {
+	f, err := s.FormOf(r)
+	return err == nil && slices.Contains(f.Languages, string(i18n.Welsh))
 }
 
 func (s *Service) delegationReturnedEmail(ctx context.Context, d store.Data, r *store.Response, reason string) *store.Mail {
@@ -47,6 +71,12 @@ func (s *Service) referralConfirmationEmail(ctx context.Context, d store.Data, r
 // author, or the account of a delegation's professional. English for someone who has no account yet or
 // has not chosen; a failed look-up is English too, so the email still goes.
 func (s *Service) langOf(ctx context.Context, d store.Data, r *store.Response) i18n.Lang {
+	l, _ := s.chosenLang(ctx, d, r)
+	return l
+}
+
+// chosenLang is langOf, and whether the person chose it.
+func (s *Service) chosenLang(ctx context.Context, d store.Data, r *store.Response) (i18n.Lang, bool) {
 	var u *store.User
 	var err error
 	if r.OwnerUserID != "" {
@@ -55,10 +85,9 @@ func (s *Service) langOf(ctx context.Context, d store.Data, r *store.Response) i
 		u, err = d.UserByEmail(ctx, r.OwnerEmail)
 	}
 	if err != nil {
-		return i18n.English
+		return i18n.English, false
 	}
-	l, _ := i18n.Parse(u.Lang)
-	return l
+	return i18n.Parse(u.Lang)
 }
 
 // DateIn shows a YYYY-MM-DD date in l: as the seeds do in English (DateLong), "8 Ebrill 2020" in Welsh,

@@ -255,20 +255,21 @@ func (s *Service) sendReminder(ctx context.Context, rem store.Reminder) (bool, e
 	return queued, nil
 }
 
-// reminderEmail reminds a professional of a delegation's due date, in the language of their account;
-// like every email it names no child.
+// reminderEmail reminds a professional of a delegation's due date, in the language of their account
+// (inTheirLanguage); like every email it names no child.
 func (s *Service) reminderEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
-	l := s.langOf(ctx, d, r)
-	title := s.formTitle(r, l)
-	due := DateIn(l, r.DueDate)
-	subject := i18n.In(l, "remind.subject", "Due", due)
-	lead := i18n.In(l, "remind.lead", "Form", title, "Due", due)
-	if r.DueDate == s.now().UTC().Format(time.DateOnly) {
-		subject = i18n.In(l, "remind.subject_today")
-		lead = i18n.In(l, "remind.lead_today", "Form", title, "Due", due)
-	}
-	body := i18n.In(l, "remind.body", "Lead", lead, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
-	return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+	return s.inTheirLanguage(ctx, d, r, func(l i18n.Lang) *store.Mail {
+		title := s.formTitle(r, l)
+		due := DateIn(l, r.DueDate)
+		subject := i18n.In(l, "remind.subject", "Due", due)
+		lead := i18n.In(l, "remind.lead", "Form", title, "Due", due)
+		if r.DueDate == s.now().UTC().Format(time.DateOnly) {
+			subject = i18n.In(l, "remind.subject_today")
+			lead = i18n.In(l, "remind.lead_today", "Form", title, "Due", due)
+		}
+		body := i18n.In(l, "remind.body", "Lead", lead, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
+		return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+	})
 }
 
 // formTitle is the title of a response's form in l, as far as the form has it; its id when the form

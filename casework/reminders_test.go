@@ -145,11 +145,20 @@ func TestRemindersGoOnceOnTheirDaysWithoutTheChild(t *testing.T) {
 			t.Fatalf("at %s the two processes sent %d reminders, want %d", s.at, got, s.sent)
 		}
 	}
+	// Sam has no account, so no language chosen, and the form is offered in Welsh: each email is in
+	// Welsh, then English.
 	got := subjects(c.mailsTo(t, "sam@school.example"))
-	want := []string{"A form has been delegated to you", "Reminder: a form delegated to you is due on 12-Mar-2026",
-		"Reminder: a form delegated to you is due on 12-Mar-2026", "Reminder: a form delegated to you is due today"}
+	want := []string{"Mae ffurflen wedi’i dirprwyo i chi / A form has been delegated to you",
+		"Nodyn atgoffa: mae ffurflen a ddirprwywyd i chi i’w chwblhau erbyn 12 Mawrth 2026 / Reminder: a form delegated to you is due on 12-Mar-2026",
+		"Nodyn atgoffa: mae ffurflen a ddirprwywyd i chi i’w chwblhau erbyn 12 Mawrth 2026 / Reminder: a form delegated to you is due on 12-Mar-2026",
+		"Nodyn atgoffa: mae ffurflen a ddirprwywyd i chi i’w chwblhau heddiw / Reminder: a form delegated to you is due today"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("emails to the professional:\n%q\nwant\n%q", got, want)
+	}
+	if first := c.mailsTo(t, "sam@school.example")[0].Text; !strings.HasPrefix(first, "Mae’r neges hon yn Gymraeg ac yn Saesneg") ||
+		!strings.Contains(first, "Mae ffurflen ddirprwyedig newydd wedi’i hanfon atoch") ||
+		strings.Index(first, "Mae ffurflen ddirprwyedig newydd") > strings.Index(first, "A new delegated form has been sent to you") {
+		t.Errorf("the delegation email is not Welsh first, then English:\n%s", first)
 	}
 	if !strings.Contains(c.mailsTo(t, "sam@school.example")[1].Text, "http://localhost:8080/tasks") {
 		t.Fatal("a reminder without the link to the tasks page")
