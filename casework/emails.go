@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"formportal/i18n"
+	"formportal/mail"
 	"formportal/store"
 )
 
@@ -21,7 +22,7 @@ func (s *Service) delegationEmail(ctx context.Context, d store.Data, r *store.Re
 			due = i18n.In(l, "mail.delegated_intro_due", "Due", DateIn(l, r.DueDate))
 		}
 		body := i18n.In(l, "mail.delegated_body", "Intro", due, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
-		return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, ResponseID: r.ID}
+		return &store.Mail{To: r.OwnerEmail, Subject: i18n.In(l, "mail.delegated_subject"), Text: body, Lang: string(l), ResponseID: r.ID}
 	})
 }
 
@@ -37,7 +38,8 @@ func (s *Service) inTheirLanguage(ctx context.Context, d store.Data, r *store.Re
 	}
 	cy := write(i18n.Welsh)
 	m.Subject = cy.Subject + " / " + m.Subject
-	m.Text = i18n.In(i18n.Welsh, "mail.bilingual_note") + "\n\n" + cy.Text + "\n\n----------\n\n" + m.Text
+	m.Text = i18n.In(i18n.Welsh, "mail.bilingual_note") + "\n\n" + cy.Text + "\n\n" + mail.LanguageDivider + "\n\n" + m.Text
+	m.Lang = string(i18n.Welsh) // the HTML part marks the English after the divider
 	return m
 }
 
@@ -49,20 +51,20 @@ func (s *Service) offersWelsh(r *store.Response) bool {
 
 func (s *Service) delegationReturnedEmail(ctx context.Context, d store.Data, r *store.Response, reason string) *store.Mail {
 	l := s.langOf(ctx, d, r)
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.delegation_returned_subject"),
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Lang: string(l), Subject: i18n.In(l, "mail.delegation_returned_subject"),
 		Text: i18n.In(l, "mail.delegation_returned_body", "Reason", reason, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))}
 }
 
 func (s *Service) referralReturnedEmail(ctx context.Context, d store.Data, r *store.Response, reason string) *store.Mail {
 	l := s.langOf(ctx, d, r)
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.referral_returned_subject"),
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Lang: string(l), Subject: i18n.In(l, "mail.referral_returned_subject"),
 		Text: i18n.In(l, "mail.referral_returned_body", "Reference", r.Reference, "Reason", reason, "BaseURL", s.texts.BaseURL,
 			"Signature", s.texts.SignatureIn(l))}
 }
 
 func (s *Service) referralConfirmationEmail(ctx context.Context, d store.Data, r *store.Response) *store.Mail {
 	l := s.langOf(ctx, d, r)
-	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Subject: i18n.In(l, "mail.referral_confirmation_subject"),
+	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Lang: string(l), Subject: i18n.In(l, "mail.referral_confirmation_subject"),
 		Text: i18n.In(l, "mail.referral_confirmation_body", "Service", s.texts.Service, "Reference", r.Reference, "BaseURL", s.texts.BaseURL,
 			"Signature", s.texts.SignatureIn(l))}
 }

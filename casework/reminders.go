@@ -268,7 +268,7 @@ func (s *Service) reminderEmail(ctx context.Context, d store.Data, r *store.Resp
 			lead = i18n.In(l, "remind.lead_today", "Form", title, "Due", due)
 		}
 		body := i18n.In(l, "remind.body", "Lead", lead, "BaseURL", s.texts.BaseURL, "Signature", s.texts.SignatureIn(l))
-		return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, ResponseID: r.ID}
+		return &store.Mail{To: r.OwnerEmail, Subject: subject, Text: body, Lang: string(l), ResponseID: r.ID}
 	})
 }
 
@@ -404,5 +404,5 @@ func (s *Service) digestEmail(l i18n.Lang, to, day string, list []chased) *store
 		fmt.Fprintf(&b, "\n  %s/staff/delegations/%s\n\n", s.texts.BaseURL, c.r.ID)
 	}
 	b.WriteString(i18n.In(l, "digest.outro") + "\n\n" + s.texts.SignatureIn(l))
-	return &store.Mail{To: to, Subject: i18n.In(l, "digest.subject", "Count", len(list)), Text: b.String()}
+	return &store.Mail{To: to, Subject: i18n.In(l, "digest.subject", "Count", len(list)), Text: b.String(), Lang: string(l)}
 }

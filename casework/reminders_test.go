@@ -160,6 +160,9 @@ func TestRemindersGoOnceOnTheirDaysWithoutTheChild(t *testing.T) {
 		strings.Index(first, "Mae ffurflen ddirprwyedig newydd") > strings.Index(first, "A new delegated form has been sent to you") {
 		t.Errorf("the delegation email is not Welsh first, then English:\n%s", first)
 	}
+	if m := c.mailsTo(t, "sam@school.example")[0]; m.Lang != "cy" || !strings.Contains(m.Text, "\n\n"+mail.LanguageDivider+"\n\n") {
+		t.Errorf("the email in both languages is not marked Welsh with its English after the divider: lang %q", m.Lang)
+	}
 	if !strings.Contains(c.mailsTo(t, "sam@school.example")[1].Text, "http://localhost:8080/tasks") {
 		t.Fatal("a reminder without the link to the tasks page")
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"formportal/i18n"
 	"formportal/store"
 )
 
@@ -63,9 +64,10 @@ func (o *Outbox) From() string { return o.from }
 var ErrInvalid = errors.New("invalid email")
 
 // Send queues a plain-text email. It returns once the message is durably in the outbox; delivery happens
-// later. The address must be a single valid address; the subject must be one line.
+// later. The address must be a single valid address; the subject must be one line. It is written in the
+// language of ctx (i18n.WithLang).
 func (o *Outbox) Send(ctx context.Context, to, subject, text string) error {
-	if err := o.Queue(ctx, o.st, &store.Mail{To: to, Subject: subject, Text: text}); err != nil {
+	if err := o.Queue(ctx, o.st, &store.Mail{To: to, Subject: subject, Text: text, Lang: string(i18n.From(ctx))}); err != nil {
 		return err
 	}
 	o.Wake()

@@ -188,7 +188,7 @@ func compose(from string, m store.Mail) (*gomail.Msg, error) {
 	if name == "" {
 		name = sender.Address
 	}
-	html, err := htmlBody(name, m.Subject, m.Text)
+	html, err := htmlBody(name, m.Subject, m.Text, m.Lang)
 	if err != nil {
 		return nil, fmt.Errorf("html of mail %d: %w", m.ID, err)
 	}

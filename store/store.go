@@ -151,6 +151,7 @@ type Mail struct {
 	To            string
 	Subject       string
 	Text          string
+	Lang          string // the language it is written in ("en", "cy"; "" is English), said in its HTML part
 	ResponseID    string // the delegation or referral the message is about, if any
 	CreatedAt     time.Time
 	Attempts      int

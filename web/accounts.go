@@ -1034,7 +1034,7 @@ func (a *App) devMailbox(w http.ResponseWriter, r *http.Request) {
 // sendPasswordChanged tells the account holder, so a change they did not make does not go unnoticed.
 func (a *App) sendPasswordChanged(r *http.Request, u *store.User) error {
 	l := accountLang(u)
-	return a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.password_changed_subject"),
+	return a.mail.Send(i18n.WithLang(r.Context(), l), u.Email, i18n.In(l, "console.mail.password_changed_subject"),
 		i18n.In(l, "console.mail.password_changed_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()),
 			"Link", a.cfg.BaseURL+"/password/forgotten", "Signature", a.texts().SignatureIn(l)))
 }

@@ -185,7 +185,7 @@ func (a *App) checkSecondFactor(r *http.Request, u *store.User, typed string, re
 			// Someone else may have seen the code: refused, logged, and its holder told.
 			a.log.Warn("authenticator code used again", "user", u.ID, "client", clientAddr(r))
 			l := accountLang(u)
-			return t("used"), false, a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.code_reused_subject"),
+			return t("used"), false, a.mail.Send(i18n.WithLang(r.Context(), l), u.Email, i18n.In(l, "console.mail.code_reused_subject"),
 				i18n.In(l, "console.mail.code_reused_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Signature", a.texts().SignatureIn(l)))
 		} else if err != nil {
 			return "", false, err
@@ -221,7 +221,7 @@ func (a *App) recoveryCodeUsed(r *http.Request, u *store.User) error {
 	}
 	a.log.Info("signed in with a recovery code", "user", u.ID, "left", left)
 	l := accountLang(u)
-	return a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.recovery_used_subject"),
+	return a.mail.Send(i18n.WithLang(r.Context(), l), u.Email, i18n.In(l, "console.mail.recovery_used_subject"),
 		i18n.In(l, "console.mail.recovery_used_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Left", left,
 			"Link", a.cfg.BaseURL+"/account/two-factor", "Signature", a.texts().SignatureIn(l)))
 }
@@ -366,7 +366,7 @@ func (a *App) setUpTwoFactor(w http.ResponseWriter, r *http.Request) {
 	if err == nil && settingUp {
 		a.log.Info("authenticator app set up", "user", u.ID)
 		l := accountLang(u)
-		err = a.mail.Send(r.Context(), u.Email, i18n.In(l, "console.mail.tfa_set_up_subject"),
+		err = a.mail.Send(i18n.WithLang(r.Context(), l), u.Email, i18n.In(l, "console.mail.tfa_set_up_subject"),
 			i18n.In(l, "console.mail.tfa_set_up_body", "Service", a.cfg.Service, "When", i18n.DateTime(l, a.now()), "Signature", a.texts().SignatureIn(l)))
 	}
 	if err != nil {

@@ -310,8 +310,8 @@ func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
 		m.NextAttemptAt = m.CreatedAt
 	}
 	var id int64
-	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, response_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		m.To, m.Subject, m.Text, m.ResponseID, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
+	err := db.write.QueryRowContext(ctx, db.bind(`INSERT INTO mail (recipient, subject, body, lang, response_id, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		m.To, m.Subject, m.Text, m.Lang, m.ResponseID, millis(m.CreatedAt), millis(m.NextAttemptAt)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("enqueue mail: %w", withFull(err))
 	}
@@ -319,7 +319,7 @@ func (db *DB) EnqueueMail(ctx context.Context, m *store.Mail) error {
 	return nil
 }
 
-const mailColumns = `id, recipient, subject, body, response_id, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error`
+const mailColumns = `id, recipient, subject, body, lang, response_id, created_at, attempts, next_attempt_at, sent_at, failed_at, last_error`
 
 func scanMail(rows *sql.Rows) ([]store.Mail, error) {
 	defer rows.Close()
@@ -327,7 +327,7 @@ func scanMail(rows *sql.Rows) ([]store.Mail, error) {
 	for rows.Next() {
 		var m store.Mail
 		var created, next, sent, failed int64
-		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.ResponseID, &created, &m.Attempts, &next, &sent, &failed, &m.LastError); err != nil {
+		if err := rows.Scan(&m.ID, &m.To, &m.Subject, &m.Text, &m.Lang, &m.ResponseID, &created, &m.Attempts, &next, &sent, &failed, &m.LastError); err != nil {
 			return nil, fmt.Errorf("read mail: %w", err)
 		}
 		m.CreatedAt, m.NextAttemptAt, m.SentAt, m.FailedAt = fromMillis(created), fromMillis(next), fromMillis(sent), fromMillis(failed)

@@ -260,12 +260,12 @@ func testAttempts(t *testing.T, st store.Store) {
 
 func testMailOutbox(t *testing.T, st store.Store) {
 	ctx := context.Background()
-	m := &store.Mail{To: "a@example.org", Subject: "Please verify your email address", Text: "Your code is 1985 9471", CreatedAt: t0}
+	m := &store.Mail{To: "a@example.org", Subject: "Dilyswch eich cyfeiriad e-bost", Text: "Eich cod yw 1985 9471", Lang: "cy", CreatedAt: t0}
 	if err := st.EnqueueMail(ctx, m); err != nil || m.ID == 0 {
 		t.Fatalf("enqueue: id %d, %v", m.ID, err)
 	}
 	claimed, err := st.ClaimDueMail(ctx, t0, time.Minute, 10)
-	if err != nil || len(claimed) != 1 || claimed[0].Attempts != 1 || claimed[0].Text != m.Text {
+	if err != nil || len(claimed) != 1 || claimed[0].Attempts != 1 || claimed[0].Text != m.Text || claimed[0].Lang != "cy" {
 		t.Fatalf("claim: %+v, %v", claimed, err)
 	}
 	if again, _ := st.ClaimDueMail(ctx, t0.Add(30*time.Second), time.Minute, 10); len(again) != 0 {
