@@ -106,13 +106,14 @@ func TestAnonymiseNestedAndRepeated(t *testing.T) {
 }
 
 // The submission schema describes the inner list inside its item, and the item id of a list a section
-// repeats for.
+// repeats for, not required: an item saved before the list was repeated for has none (FuzzValidate found
+// a valid submission the schema refused).
 func TestSubmissionSchemaNestedAndRepeated(t *testing.T) {
 	form := loadClean(t, repeatFixture)
 	b, _ := json.Marshal(form.SubmissionSchema())
 	s := string(b)
 	for _, want := range []string{`"agencies":{"items":{"additionalProperties":false,"properties":{"contact"`, `"itemId":{"description"`,
-		`"required":["first_name","last_name","itemId"]`, `"maxItems":3`} {
+		`"required":["first_name","last_name"]`, `"maxItems":3`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("submission schema lacks %s:\n%s", want, s)
 		}

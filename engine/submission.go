@@ -139,9 +139,10 @@ func fieldSchema(fd *Field) map[string]any {
 			}
 		}
 		if fd.repeated { // lists15: a section repeats for the items, its answers by their ids
+			// Not required: an item saved before its list was repeated for has none until it is saved
+			// again, and no repeated answers.
 			row["properties"].(map[string]any)[ItemIDKey] = map[string]any{"type": "string",
-				"description": "The item's id: the answers of the sections repeated for each item are under it in children."}
-			row["required"] = append(row["required"].([]any), ItemIDKey)
+				"description": "The item's id: the answers of the sections repeated for each item are under it in children. Absent on an item with no repeated answers yet."}
 		}
 		if len(fd.FixedRows) > 0 { // struct15: a fixed row says which it is; one left blank says only that
 			var ids []any
