@@ -57,7 +57,7 @@ func (a *App) requestList(w http.ResponseWriter, r *http.Request) {
 func familyName(ctx context.Context, form *engine.Form, resp *store.Response) string {
 	var caseData any
 	json.Unmarshal(resp.CaseData, &caseData)
-	return taskNameIn(i18n.From(ctx), caseChildren(form, caseData))
+	return taskNameIn(i18n.From(ctx), caseChildrenIn(i18n.From(ctx), form, caseData))
 }
 
 func submittedCount(members []*store.Response) int {

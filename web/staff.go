@@ -64,7 +64,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 		row := renderer.StaffRow{FormTitle: form.Title, Status: statusWords(r.Context(), resp.Status), Reference: resp.Reference}
 		switch {
 		case resp.Kind == store.KindDelegation:
-			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskNameIn(i18n.From(r.Context()), caseChildren(form, caseData)), resp.OwnerEmail
+			row.Href, row.Name, row.Owner = "/staff/delegations/"+resp.ID, taskNameIn(i18n.From(r.Context()), caseChildrenIn(i18n.From(r.Context()), form, caseData)), resp.OwnerEmail
 			row.Due = dueOrNone(r.Context(), resp.DueDate)
 			if reply, err := a.autoReplyFor(r.Context(), resp.OwnerEmail); err == nil && reply != nil {
 				row.AutoReply = true
@@ -470,7 +470,7 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 		if kind == store.KindDelegation {
 			var caseData any
 			json.Unmarshal(resp.CaseData, &caseData)
-			fact(i18n.T(ctx, "console.child_or_family"), taskNameIn(i18n.From(ctx), caseChildren(f.form, caseData)))
+			fact(i18n.T(ctx, "console.child_or_family"), taskNameIn(i18n.From(ctx), caseChildrenIn(i18n.From(ctx), f.form, caseData)))
 			fact(i18n.T(ctx, "console.professional"), resp.OwnerName+" ("+resp.OwnerEmail+")", resp.OwnerOrg)
 			fact(i18n.T(ctx, "console.sections"), strings.Join(sectionTitles(ctx, f.form, resp.Sections), ", "))
 			due := dueOrNone(ctx, resp.DueDate)

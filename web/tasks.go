@@ -46,13 +46,8 @@ func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response,
 	return resp, true
 }
 
-// caseChildren are the children a response is about: the sibling group, or the one child, their dates
-// of birth as the staff console shows them.
-func caseChildren(form *engine.Form, caseData any) []renderer.ChildLine {
-	return caseChildrenIn(i18n.English, form, caseData)
-}
-
-// caseChildrenIn is caseChildren with the dates of birth in l.
+// caseChildrenIn are the children a response is about: the sibling group, or the one child, their
+// dates of birth in l.
 func caseChildrenIn(l i18n.Lang, form *engine.Form, caseData any) []renderer.ChildLine {
 	var out []renderer.ChildLine
 	if form.Scope == engine.ScopeFamily {
@@ -762,13 +757,8 @@ func (a *App) deleteAutoReply(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/auto-replies", http.StatusSeeOther)
 }
 
-// simpleDate checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the
-// message in English (the staff console's).
-func simpleDate(day, month, year, name string) (string, string) {
-	return simpleDateIn(i18n.English, day, month, year, name)
-}
-
-// simpleDateIn is simpleDate with the message in l; name is the date's name in l, as its sentence has it.
+// simpleDateIn checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the
+// message in l; name is the date's name in l, as its sentence has it.
 func simpleDateIn(l i18n.Lang, day, month, year, name string) (string, string) {
 	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
 	if day == "" && month == "" && year == "" {
