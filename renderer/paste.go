@@ -113,8 +113,10 @@ func (p Paste) Text(rows []PastedRow) string {
 	return b.String()
 }
 
-// readTSV splits pasted text into lines of cells.
+// readTSV splits pasted text into lines of cells. A line may end in CR alone, as a spreadsheet on an
+// old Mac copies it: the CSV reader would read such a paste as one line, a CR inside its cells.
 func readTSV(ctx context.Context, text string) ([][]string, error) {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1

@@ -152,10 +152,15 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		}
 		return len(kept) + 1
 	}
+	more := 0 // problems not listed: a paste of thousands of bad lines is not a page of thousands of messages
 	for _, row := range pasted.Rows {
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
+				if len(problems) >= maxPasteProblems {
+					more++
+					continue
+				}
 				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
 					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
@@ -165,7 +170,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if !overflowLast {
+			if !overflowLast && len(problems) < maxPasteProblems {
 				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
 				overflowLast = true
 			}
@@ -197,10 +202,16 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		}
 		out.banner = msg
 	}
+	if more > 0 {
+		problems = append(problems, i18n.In(f.lang, "table.paste_more_problems", "Count", more))
+	}
 	if len(kept) > 0 {
 		out.setPaste(fd, pasted.Text(kept), strings.Join(problems, ". "))
 	}
 }
+
+// maxPasteProblems is how many of a paste's problems are listed; the rest are counted.
+const maxPasteProblems = 10
 
 func (o *postOutcome) setPaste(fd *engine.Field, text, problem string) {
 	if o.paste == nil {
