@@ -84,10 +84,19 @@ func (f *flow) subRowHref(p page, fd *engine.Field, index int, sub *engine.Field
 }
 
 // inItem applies an edit of an inner list to the item at *index of the outer list, if that item is still
-// the one drawn (drawn: its itemHash; nil when not checked).
+// the one drawn (drawn: its itemHash; nil when not checked); an item drawn that has moved since (another
+// window removed one before it) is followed, and *index is then where it is.
 func inItem(fd *engine.Field, index *int, drawn *string, inner rowEdit) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = slices.Clone(fd.FixedRowsFirst(rows))
+		if drawn != nil && (*index < 0 || *index >= len(rows) || itemHash(fd, rowMap(rows[*index])) != *drawn) {
+			for i, r := range rows {
+				if itemHash(fd, rowMap(r)) == *drawn {
+					*index = i
+					break
+				}
+			}
+		}
 		if *index < 0 || *index >= len(rows) {
 			return nil, errRowChanged
 		}
@@ -194,6 +203,9 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 	}
 	f.rowEdits = append(f.rowEdits, inItem(t.field, &outerAt, drawnItem, putRow(t.sub, t.subIndex, drawn, row, &at)))
 	err = f.saveRows(r, p)
+	if err == nil {
+		t.index = outerAt // where the item is now, if it moved
+	}
 	back := renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index))
 	switch {
 	case errors.Is(err, errRowChanged):

@@ -58,23 +58,39 @@ func rowMap(v any) map[string]any {
 	return m
 }
 
-// removeRow removes the row at index, if it is still the row drawn (hash).
+// removeRow removes the row drawn at index (hash), where it is now.
 func removeRow(fd *engine.Field, index int, hash string) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = fd.FixedRowsFirst(rows)
 		if fd.IsFixedRow(index) {
 			return nil, errFixedRow
 		}
-		if index < 0 || index >= len(rows) || renderer.RowHash(rowMap(rows[index])) != hash {
+		at := drawnRow(fd, rows, index, hash)
+		if at < 0 {
 			return nil, errRowChanged
 		}
-		return slices.Delete(slices.Clone(rows), index, index+1), nil
+		return slices.Delete(slices.Clone(rows), at, at+1), nil
 	}}
 }
 
-// putRow saves row at index (a new row when index is -1), if the row there is still the one drawn (its
-// hash; a post without one, from a script rather than the page, is not checked), and puts the rows in
-// order; at is then where the row is, or -1 when it was left blank and so removed.
+// drawnRow is where the row drawn at index (hash) is now: at index, or where it moved when another
+// window removed a row before it or a row saved there put it in another place; -1 when it was changed or
+// removed. Writing to the row that took its place would lose that row.
+func drawnRow(fd *engine.Field, rows []any, index int, hash string) int {
+	if index >= 0 && index < len(rows) && renderer.RowHash(rowMap(rows[index])) == hash {
+		return index
+	}
+	for i, r := range rows {
+		if !fd.IsFixedRow(i) && renderer.RowHash(rowMap(r)) == hash {
+			return i
+		}
+	}
+	return -1
+}
+
+// putRow saves row at index (a new row when index is -1), if the row drawn there (its hash; a post
+// without one, from a script rather than the page, is not checked) is still there or has moved, and puts
+// the rows in order; at is then where the row is, or -1 when it was left blank and so removed.
 func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *int) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = slices.Clone(fd.FixedRowsFirst(rows))
@@ -92,10 +108,17 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 				row[engine.ItemIDKey] = engine.NewItemID()
 			}
 			rows, pos = append(rows, row), len(rows)
-		case index >= len(rows) || hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash:
+		case hash == nil && index >= len(rows):
 			return nil, errRowChanged
 		default:
-			keepUnposted(fd, rowMap(rows[index]), row)
+			if hash != nil && !fd.IsFixedRow(index) {
+				if pos = drawnRow(fd, rows, index, *hash); pos < 0 {
+					return nil, errRowChanged
+				}
+			} else if hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash {
+				return nil, errRowChanged
+			}
+			keepUnposted(fd, rowMap(rows[pos]), row)
 			rows[pos] = row
 		}
 		*at = -1
