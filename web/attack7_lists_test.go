@@ -197,3 +197,40 @@ func TestAttack7InnerItemFollowsItsItem(t *testing.T) {
 		t.Fatalf("agencies by member = %v, want Kim's agency with Kim", got)
 	}
 }
+
+// Two windows racing: one saves Ben's "About" page while the other removes Ben. Whichever wins, once
+// Ben is gone his answers are not kept anywhere in the draft: not under his id, not as a page visited.
+func TestAttack7RepeatedPageSavedWhileItsItemIsRemoved(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	for round := range 12 {
+		b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new",
+			"row.first_name", "Ben", "row.last_name", "Smith", "action", "save-row").status(http.StatusOK)
+		children := rowsOf(storedDraft(t, e, id).Values["children"])
+		ben := engine.ItemID(children[len(children)-1].(map[string]any))
+		b.get(pages + "about_child/" + ben).status(http.StatusOK)
+		other.get(pages + "family")
+		remove := other.removeAction("children", len(children)-1)
+		body := url.Values{"csrf_token": {b.csrf()}, "school": {"Ben's school"}, "worries": {"w"}, "action": {"save"}}.Encode()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+pages+"about_child/"+ben, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if res, err := b.c.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}()
+		other.post(pages+"family", "action", remove)
+		<-done
+		raw := storedDraft(t, e, id)
+		if rows := rowsOf(raw.Values["children"]); len(rows) != len(children)-1 {
+			t.Fatalf("round %d: %d children after removing Ben, want %d", round, len(rows), len(children)-1)
+		}
+		if s := mustJSON(t, raw); strings.Contains(s, ben) {
+			t.Fatalf("round %d: the removed child's answers are kept: %s", round, s)
+		}
+	}
+}
