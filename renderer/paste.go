@@ -147,11 +147,12 @@ func blank(cells []string) bool {
 	return true
 }
 
-// pasteColumns are the columns a paste fills, in order.
+// pasteColumns are the columns a paste fills, in order: not a list inside a list's items, whose items
+// are added on pages of their own (a cell would be kept as text where its items belong).
 func pasteColumns(fd *engine.Field) []*engine.Field {
 	var out []*engine.Field
 	for _, c := range fd.Children() {
-		if c.Typed() && !c.ReadOnly {
+		if c.Typed() && !c.ReadOnly && !c.Container() {
 			out = append(out, c)
 		}
 	}

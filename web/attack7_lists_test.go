@@ -234,3 +234,27 @@ func TestAttack7RepeatedPageSavedWhileItsItemIsRemoved(t *testing.T) {
 		}
 	}
 }
+
+// A paste into a list whose items hold a list of their own: the inner list is no column of the paste
+// (its items are added on their own pages), so a cell for it is never stored as the inner list.
+func TestAttack7PasteIntoAListOfLists(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	b.get(pages + "family")
+	if strings.Contains(htmlText(b.last), "in this order: Full name, Agencies involved") {
+		t.Error("the paste box asks for the inner list as a column")
+	}
+	b.post(pages+"family", "household.paste", "Jo Smith\tPolice\nKim Smith\n", "action", "paste:household")
+	if b.code >= 500 {
+		t.Fatalf("paste: %d", b.code)
+	}
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		if a, ok := m.(map[string]any)["agencies"]; ok {
+			if _, list := a.([]any); !list {
+				t.Fatalf("a pasted cell was stored as the inner list: %v", m)
+			}
+		}
+	}
+	b.get(pages+"family?field=household&row=0").status(http.StatusOK)
+	b.get("/referrals/" + strings.Split(strings.TrimPrefix(pages, "/referrals/"), "/")[0] + "/submit").status(http.StatusOK)
+}
