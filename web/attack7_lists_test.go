@@ -255,6 +255,6 @@ func TestAttack7PasteIntoAListOfLists(t *testing.T) {
 			}
 		}
 	}
-	b.get(pages+"family?field=household&row=0").status(http.StatusOK)
+	b.get(pages + "family?field=household&row=0").status(http.StatusOK)
 	b.get("/referrals/" + strings.Split(strings.TrimPrefix(pages, "/referrals/"), "/")[0] + "/submit").status(http.StatusOK)
 }
