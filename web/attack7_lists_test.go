@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -257,4 +258,57 @@ func TestAttack7PasteIntoAListOfLists(t *testing.T) {
 	}
 	b.get(pages + "family?field=household&row=0").status(http.StatusOK)
 	b.get("/referrals/" + strings.Split(strings.TrimPrefix(pages, "/referrals/"), "/")[0] + "/submit").status(http.StatusOK)
+}
+
+// The last row open in one window while the other removes a row before it: its place is now past the
+// end. Saving it saves the row where it now is, never silently nothing (the change was lost, with no
+// word, in a redirect to the table).
+func TestAttack7LastRowSavedAfterARowBeforeItWasRemoved(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 3)
+	page := c.page("chronology")
+	row := page + "?field=chronology_entries&row=2"
+	c.b.get(row)
+	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+	other := c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", "Event 0002 changed", "action", "save-row")
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001,Event 0002 changed" {
+		t.Fatalf("rows %q (status %d), want \"Event 0001,Event 0002 changed\"", got, c.b.code)
+	}
+	// The same row removed meanwhile, or a row past the end that never was: nothing saved over another
+	// row, and the page says why, with what was typed.
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
+	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", "Typed again", "action", "save-row").status(http.StatusConflict).see("Typed again")
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001" {
+		t.Fatalf("rows %q after saving a row removed meanwhile", got)
+	}
+}
+
+// The same for an inner item: Kim's agency open while the member before her is removed.
+func TestAttack7InnerItemSavedAfterItsItemMovedUp(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, n := range []string{"Jo", "Kim"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "add:agencies")
+		b.postRowParts(member+strconv.Itoa(map[string]int{"Jo": 0, "Kim": 1}[n])+"&sub=agencies&subrow=new", "row.name", "Agency of "+n, "action", "save-row").
+			status(http.StatusOK)
+	}
+	b.get(member + "1&sub=agencies&subrow=0").status(http.StatusOK).see("Agency of Kim")
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 0)).status(http.StatusOK)
+	b.postRowParts(member+"1&sub=agencies&subrow=0", "row.name", "Police", "action", "save-row")
+	household := rowsOf(storedDraft(t, e, id).Values["household"])
+	if len(household) != 1 {
+		t.Fatalf("household = %v", household)
+	}
+	agencies := rowsOf(household[0].(map[string]any)["agencies"])
+	if len(agencies) != 1 || agencies[0].(map[string]any)["name"] != "Police" {
+		t.Fatalf("Kim's agencies = %v (status %d), want Police", agencies, b.code)
+	}
 }

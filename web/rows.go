@@ -254,7 +254,9 @@ type rowTarget struct {
 	subIndex int
 }
 
-// rowTargetOf reads which row the address names; ok is false when it names none of the page's rows.
+// rowTargetOf reads which row the address names; ok is false when it names no table or list of the
+// page, or no row. A row past the end may be one that moved up when another window removed a row before
+// it: a post finds it by its hash (putRow), and a row page for it goes back to the table (showRow).
 func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
 	fd := p.section.Field(q.Get("field"))
 	if !editableRows(fd) || f.readOnly {
@@ -264,7 +266,7 @@ func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
 		return rowTarget{field: fd, index: -1}, true
 	}
 	n, err := strconv.Atoi(q.Get("row"))
-	if err != nil || n < 0 || n >= len(rowsOf(f.pageValues(p)[fd.ID])) {
+	if err != nil || n < 0 {
 		return rowTarget{}, false
 	}
 	return rowTarget{field: fd, index: n}, true
@@ -305,7 +307,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
-	if t.index >= 0 {
+	if t.index >= 0 && t.index < len(rows) {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
@@ -324,10 +326,15 @@ func (a *App) showRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		a.showSubRow(w, r, f, p, t, showErrors)
 		return
 	}
+	rows := rowsOf(f.pageValues(p)[t.field.ID])
+	if t.index >= len(rows) { // removed meanwhile: back to the table
+		http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther)
+		return
+	}
 	var row map[string]any
 	var errs []engine.FieldError
 	if t.index >= 0 {
-		row = rowMap(rowsOf(f.pageValues(p)[t.field.ID])[t.index])
+		row = rowMap(rows[t.index])
 		if showErrors {
 			errs = f.validateRow(p, t.field, row, t.index)
 		}
