@@ -30,8 +30,8 @@ const rowCacheBytes = 8 << 20
 // keptRows is the rows' markup kept.
 var keptRows = newRowCache()
 
-func newRowCache() *kept.Bytes[string] {
-	return kept.New(rowCacheBytes, func(key string) int { return len(key) })
+func newRowCache() *kept.Cache[string, []byte] {
+	return kept.New(rowCacheBytes, func(key string, b []byte) int { return len(key) + len(b) })
 }
 
 // rowCacheKey is everything a table row's markup shows.
@@ -65,7 +65,7 @@ func rowCacheKey(ctx context.Context, f FieldView, row TableRow) string {
 func keptRow(f FieldView, row TableRow) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		key := rowCacheKey(ctx, f, row)
-		if b := keptRows.Get(key); b != nil {
+		if b, ok := keptRows.Get(key); ok {
 			_, err := w.Write(b)
 			return err
 		}

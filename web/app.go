@@ -114,7 +114,7 @@ type App struct {
 	// drafts keeps the drafts last read or saved, decoded (answers.go).
 	drafts *draftCache
 	// pages keeps form pages as drawn, for the session they were drawn for (pagecache.go); nil keeps none.
-	pages *kept.Bytes[pageKey]
+	pages *kept.Cache[pageKey, keptPage]
 	// touches keeps a burst of requests on one session to one write of its last use (session.go).
 	touches touchLog
 }

@@ -24,23 +24,30 @@ import (
 // pageCacheBytes bounds the pages kept: a hundred or so chronology pages.
 const pageCacheBytes = 16 << 20
 
-// pageKey is everything a form page shows. A page kept is only written again to the same session (the
-// page holds its CSRF token), for the same response as it is now.
+// pageKey is everything a form page shows but the response's version, which is kept with the page
+// (keptPage): a page drawn for a newer version takes the place of the one before.
+// A page kept is only written again to the same session (the page holds its CSRF token), for the same
+// response as it is now.
 type pageKey struct {
 	session, csrf    string
 	user, name, role string // the header's name and its menu
 	response         string
-	// version changes with every change to the response: its answers, status, due date, comments.
-	version int
-	form    *engine.Form // as published: publishing makes a new one
-	lang    i18n.Lang
-	today   string // dates default to today; ages and overdue days count from it
-	uri     string // the page, the page of rows, the row just saved, whether errors are shown
+	form             *engine.Form // as published: publishing makes a new one
+	lang             i18n.Lang
+	today            string // dates default to today; ages and overdue days count from it
+	uri              string // the page, the page of rows, the row just saved, whether errors are shown
 }
 
-func newPageCache() *kept.Bytes[pageKey] {
-	return kept.New(pageCacheBytes, func(k pageKey) int {
-		return len(k.session) + len(k.csrf) + len(k.user) + len(k.name) + len(k.role) + len(k.response) + len(k.today) + len(k.uri) + 64
+// keptPage is a page as drawn, and the response's version it shows: every change to a response (its
+// answers, status, due date, comments) is a new version.
+type keptPage struct {
+	version int
+	html    []byte
+}
+
+func newPageCache() *kept.Cache[pageKey, keptPage] {
+	return kept.New(pageCacheBytes, func(k pageKey, p keptPage) int {
+		return len(k.session) + len(k.csrf) + len(k.user) + len(k.name) + len(k.role) + len(k.response) + len(k.today) + len(k.uri) + 64 + len(p.html)
 	})
 }
 
@@ -57,23 +64,23 @@ func (a *App) formPageKey(r *http.Request, resp *store.Response) (pageKey, bool)
 	if err != nil {
 		return pageKey{}, false
 	}
-	return pageKey{session: s.ID, csrf: s.CSRFToken, user: u.ID, name: u.Name(), role: u.Role, response: resp.ID, version: resp.Version,
+	return pageKey{session: s.ID, csrf: s.CSRFToken, user: u.ID, name: u.Name(), role: u.Role, response: resp.ID,
 		form: form, lang: i18n.From(r.Context()), today: a.now().Format(time.DateOnly), uri: r.URL.RequestURI()}, true
 }
 
-// writeKeptPage writes the page kept under key, if there is one.
-func (a *App) writeKeptPage(w http.ResponseWriter, key pageKey) bool {
-	b := a.pages.Get(key)
-	metrics.FormPage(b != nil)
-	if b == nil {
-		return false
+// writeKeptPage writes the page kept under key, if there is one of version.
+func (a *App) writeKeptPage(w http.ResponseWriter, key pageKey, version int) bool {
+	p, ok := a.pages.Get(key)
+	ok = ok && p.version == version
+	metrics.FormPage(ok)
+	if ok {
+		writeHTML(w, p.html)
 	}
-	writeHTML(w, b)
-	return true
+	return ok
 }
 
-// renderKept draws c, writes it, and keeps it under key when keep is set.
-func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Component, key pageKey, keep bool) {
+// renderKept draws c, writes it, and keeps it under key, of version, when keep is set.
+func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Component, key pageKey, version int, keep bool) {
 	if !keep {
 		a.render(w, r, c)
 		return
@@ -85,6 +92,6 @@ func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Compone
 		writeHTML(w, buf.Bytes())
 		return
 	}
-	a.pages.Put(key, bytes.Clone(buf.Bytes()))
+	a.pages.Put(key, keptPage{version: version, html: bytes.Clone(buf.Bytes())})
 	writeHTML(w, buf.Bytes())
 }

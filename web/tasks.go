@@ -189,7 +189,7 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	key, keep := a.formPageKey(r, resp)
-	if keep && a.writeKeptPage(w, key) {
+	if keep && a.writeKeptPage(w, key, resp.Version) {
 		return
 	}
 	f, err := a.taskFlow(r.Context(), resp)
@@ -246,7 +246,7 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	if key := r.URL.Query().Get(savedParam); key != "" {
 		v.Page.Banner = savedBanner(f.lang, pages[i], key)
 	}
-	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.keep)
+	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version, f.keep)
 }
 
 // savedBanner is the notice after a row was saved, in l: "Row 4 has been saved".

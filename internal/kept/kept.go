@@ -8,51 +8,57 @@ package kept
 
 import "sync"
 
-// Bytes is a bounded cache of byte slices. The slices are shared: neither callers nor the cache change
-// one after it is put.
-type Bytes[K comparable] struct {
-	limit   int
-	keyCost func(K) int
+// Cache is a bounded cache of values of V under keys K. Values are shared: neither callers nor the cache
+// change one after it is put.
+type Cache[K comparable, V any] struct {
+	limit int
+	cost  func(K, V) int
 
 	mu           sync.Mutex
-	newer, older map[K][]byte
+	newer, older map[K]V
 	size         int // of newer
 }
 
-// New is a cache of at most limit bytes, each entry costing its value's length and keyCost of its key.
-func New[K comparable](limit int, keyCost func(K) int) *Bytes[K] {
-	return &Bytes[K]{limit: limit, keyCost: keyCost, newer: map[K][]byte{}}
+// New is a cache of at most limit bytes, each entry costing what cost says of it.
+func New[K comparable, V any](limit int, cost func(K, V) int) *Cache[K, V] {
+	return &Cache[K, V]{limit: limit, cost: cost, newer: map[K]V{}}
 }
 
-// Get is what was put under key, or nil.
-func (c *Bytes[K]) Get(key K) []byte {
+// Get is what was put under key, if anything.
+func (c *Cache[K, V]) Get(key K) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if b, ok := c.newer[key]; ok {
-		return b
+	if v, ok := c.newer[key]; ok {
+		return v, true
 	}
-	b, ok := c.older[key]
+	v, ok := c.older[key]
 	if ok {
-		c.add(key, b)
+		c.add(key, v)
 	}
-	return b
+	return v, ok
 }
 
-// Put keeps b under key; a value of more than an eighth of the bound is not kept.
-func (c *Bytes[K]) Put(key K, b []byte) {
+// Put keeps v under key, in place of what was there; an entry of more than an eighth of the bound is
+// not kept.
+func (c *Cache[K, V]) Put(key K, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.add(key, b)
+	delete(c.older, key)
+	c.add(key, v)
 }
 
-func (c *Bytes[K]) add(key K, b []byte) {
-	cost := c.keyCost(key) + len(b)
+func (c *Cache[K, V]) add(key K, v V) {
+	if old, ok := c.newer[key]; ok {
+		c.size -= c.cost(key, old)
+		delete(c.newer, key)
+	}
+	cost := c.cost(key, v)
 	if cost > c.limit/8 {
 		return
 	}
 	if c.size+cost > c.limit/2 {
-		c.older, c.newer, c.size = c.newer, map[K][]byte{}, 0
+		c.older, c.newer, c.size = c.newer, map[K]V{}, 0
 	}
-	c.newer[key] = b
+	c.newer[key] = v
 	c.size += cost
 }
