@@ -70,7 +70,7 @@ func TestAttack7StaffOnlyAnswersThroughAReturn(t *testing.T) {
 	b.get(page+"practitioner").post(page+"practitioner", "name", "Sam Jones", "phone", "01632960001", "action", "save")
 	b.post(page+"chronology", "action", "add:events")
 	b.post(page+"chronology?field=events&row=new", "row.date.day", "3", "row.date.month", "2", "row.date.year", "2026", "row.event", "Home visit", "action", "save-row")
-	b.get(page + "health/c1").post(page+"health/c1", "registered_gp", "no", "action", "next")
+	b.get(page+"health/c1").post(page+"health/c1", "registered_gp", "no", "action", "next")
 	b.post(page+"health/c2", "registered_gp", "no", "action", "save")
 	b.get("/tasks/" + id + "/submit").post("/tasks/" + id + "/submit").see("Contribution submitted")
 
@@ -98,7 +98,7 @@ func TestAttack7StaffOnlyAnswersThroughAReturn(t *testing.T) {
 			t.Errorf("returned: GET %s shows the professional %q", p, s)
 		}
 	}
-	b.get(page+"practitioner").see("Give your full name")
+	b.get(page + "practitioner").see("Give your full name")
 	b.postRaw(page+"practitioner", url.Values{"csrf_token": {b.csrf()}, "name": {"Sam Jones-Smith"}, "phone": {"01632960001"},
 		"manager_decision": {"EVIL-DECISION"}, "council_note": {"EVIL-NOTE"}, "action": {"save"}}, nil)
 	b.get("/tasks/" + id + "/submit")
