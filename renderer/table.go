@@ -372,7 +372,9 @@ func addA(l i18n.Lang, noun string) string {
 func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 	row := map[string]any{}
 	for _, col := range fd.Children() {
-		if !col.Typed() { // computed: worked out, never read from a post
+		// Computed answers are worked out, and a list inside the item is changed on pages of its own:
+		// neither is ever read from a post (a crafted "row.agencies" was kept as text in its place).
+		if !col.Typed() || col.Container() {
 			continue
 		}
 		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
@@ -386,7 +388,7 @@ func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
 	out := url.Values{}
 	for _, col := range fd.Children() {
-		if col.Typed() {
+		if col.Typed() && !col.Container() {
 			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
 		}
 	}

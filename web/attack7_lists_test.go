@@ -312,3 +312,23 @@ func TestAttack7InnerItemSavedAfterItsItemMovedUp(t *testing.T) {
 		t.Fatalf("Kim's agencies = %v (status %d), want Police", agencies, b.code)
 	}
 }
+
+// A crafted post of a member's page with a value for the list inside it ("row.agencies"), which the page
+// never posts: it is never kept as the inner list, for a new member or one without agencies yet.
+func TestAttack7InnerListIsNeverTakenFromAPost(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	b.get(member+"new").postRowParts(member+"new", "row.name", "Jo", "row.agencies", "EVIL", "row.agencies.name", "EVIL", "action", "save-row")
+	b.get(member+"0").postRowParts(member+"0", "row.name", "Jo Smith", "row.agencies", "EVIL", "action", "save-row")
+	b.get(member+"new").postRowParts(member+"new", "row.name", "Kim", "row.agencies", "EVIL", "action", "add:agencies")
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		if a, ok := m.(map[string]any)["agencies"]; ok {
+			if _, list := a.([]any); !list {
+				t.Fatalf("a posted value was kept as the inner list: %v", m)
+			}
+		}
+	}
+	b.get(member + "0").status(http.StatusOK)
+	b.get(pages + "family").status(http.StatusOK)
+}
