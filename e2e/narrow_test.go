@@ -8,7 +8,9 @@ import (
 
 // The pages a professional and a member of the public use fit a 320 pixel wide screen without scrolling
 // sideways (WCAG 2.2's reflow criterion): the start page, the tasks table, a task's child banner and form
-// pages, and a referral's overview.
+// pages, and a referral's overview. There the chronology's rows are stacked, each answer under its
+// column's name and the row's number after its noun ("Row 1"), from the stylesheet alone: the rows'
+// cells carry no classes.
 func TestPagesFitA320PixelScreen(t *testing.T) {
 	p := startPortal(t)
 	task := p.delegate("kim.lee@school.example")
@@ -32,5 +34,28 @@ func TestPagesFitA320PixelScreen(t *testing.T) {
 	for _, page := range []string{"practitioner", "chronology", "supporting_documentation"} {
 		b.Visit("/tasks/" + task + "/pages/" + page)
 		overflow("the task page " + page)
+	}
+
+	seedChronology(t, p, task, 3)
+	b.Visit("/tasks/" + task + "/pages/chronology")
+	overflow("the chronology of 3 rows")
+	var row struct {
+		Display, Number, Hidden string
+		Labels                  []string
+		Actions                 []string // the borders between Change and Remove
+	}
+	b.Eval(`(() => {
+		const row = document.getElementById('chronology_entries-row-0'), style = getComputedStyle
+		return {
+			Display: style(row.querySelector('td')).display,
+			Number: style(row.querySelector('th'), '::before').content,
+			Hidden: style(row.querySelector('button span')).clipPath,
+			Labels: [...row.querySelectorAll('td[data-label]')].map(td => style(td, '::before').content),
+			Actions: [...row.querySelectorAll('li')].map(li => style(li).borderRightStyle)
+		}
+	})()`, &row)
+	if row.Display != "block" || row.Number != `"Row "` || len(row.Labels) != 6 || row.Labels[0] != `"Date"` || row.Labels[2] != `"Event or incident"` ||
+		row.Hidden != "inset(50%)" || len(row.Actions) != 2 || row.Actions[0] != "solid" || row.Actions[1] != "none" {
+		t.Errorf("the chronology's row at 320 pixels is not stacked under its columns' names: %+v", row)
 	}
 }

@@ -96,6 +96,7 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 				b.ClickButton(add)
 				b.WaitToSee("Save and return")
 				if js {
+					inPlace(t, b, "the new row")
 					if r := b.Audit(); len(r.Violations) > 0 {
 						t.Fatalf("the row's form in place:\n%s", r)
 					}
@@ -118,6 +119,9 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 				}
 				b.ClickButton("Change Row " + strconv.Itoa(last))
 				b.WaitToSee("Change row " + strconv.Itoa(last))
+				if js {
+					inPlace(t, b, "row "+strconv.Itoa(last))
+				}
 				b.Fill("Event or incident", "Changed in the browser")
 				b.ClickButton("Save and return")
 				b.WaitToSee("Row " + strconv.Itoa(last) + " has been saved")
@@ -166,6 +170,17 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// inPlace fails the test unless the row's form is drawn on the table's page, not its own: the script
+// found the row page's address from the table's data-row-edit and the button.
+func inPlace(t *testing.T, b *browsertest.Browser, what string) {
+	t.Helper()
+	var editors int
+	b.Eval(`document.querySelectorAll('[data-app-table] [data-row-editor]').length`, &editors)
+	if u := b.URL(); strings.Contains(u, "row=") || editors != 1 {
+		t.Fatalf("%s is not drawn in place: at %s, %d row forms on the table", what, u, editors)
 	}
 }
 

@@ -16,10 +16,10 @@ import (
 // Drawing the fifty rows a table's page shows was half the time of a chronology's page, drawn again and
 // again with the same rows: by the next request on the same draft, and by the table page after a save,
 // which changed one row. So each row's markup is kept, keyed by everything it shows (rowCacheKey):
-// the table's part of it (ids, column labels, the row pages' address and whether rows open in place,
-// the language) and the row's
-// (its number, label, cells, hash, problem, focus and the council's comment). Being keyed by what it
-// shows, a row's markup can only ever be drawn again for a row that shows exactly the same, whoever asks.
+// the table's part of it (ids, noun, column labels, the language) and the row's (its number, label,
+// cells, hash, problem, focus and the council's comment); the row pages' address is the table's, not
+// its rows'. Being keyed by what it shows, a row's markup can only ever be drawn again for a row that
+// shows exactly the same, whoever asks.
 //
 // Everything the row's markup reads must be in its key: a change to the markup of a table row that reads
 // something else of the FieldView or the TableRow adds it to rowCacheKey (TestRowCacheKeyHasAllARowShows).
@@ -42,8 +42,6 @@ func rowCacheKey(ctx context.Context, f FieldView, row TableRow) string {
 	sep(f.ID)
 	sep(f.Field.ID)
 	sep(f.Table.Noun)
-	sep(f.Table.RowHref)
-	sep(strconv.FormatBool(f.Table.InPlace))
 	for _, c := range f.Table.Columns {
 		sep(c.Label)
 	}

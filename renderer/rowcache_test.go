@@ -34,21 +34,17 @@ func TestRowCacheKeyHasAllARowShows(t *testing.T) {
 			f.Field = &engine.Field{ID: "entries", Type: engine.TypeTable}
 		},
 		"noun": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.Noun = "event" },
-		"row address": func(_ *context.Context, f *FieldView, _ *TableRow) {
-			f.Table.RowHref = "/tasks/t2/pages/chronology?field=events&row="
-		},
 		"column label": func(_ *context.Context, f *FieldView, _ *TableRow) {
 			f.Table.Columns = []*engine.Field{{ID: "event", Label: "What happened"}, {ID: "date", Label: "Date"}}
 		},
-		"in place": func(_ *context.Context, f *FieldView, _ *TableRow) { f.Table.InPlace = false },
-		"index":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
-		"label":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
-		"cell":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
-		"hash":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
-		"problem":  func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
-		"mark":     func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
-		"focus":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
-		"fixed":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
+		"index":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Index = 1 },
+		"label":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Label, row.Fixed = "School", true },
+		"cell":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Cells = []string{"Police called", ""} },
+		"hash":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Hash = "def456" },
+		"problem": func(_ *context.Context, _ *FieldView, row *TableRow) { row.Problem = "Enter the date" },
+		"mark":    func(_ *context.Context, _ *FieldView, row *TableRow) { row.Mark = "Which school?" },
+		"focus":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Focus = true },
+		"fixed":   func(_ *context.Context, _ *FieldView, row *TableRow) { row.Fixed = true },
 		"language": func(ctx *context.Context, _ *FieldView, _ *TableRow) {
 			*ctx = i18n.WithLang(*ctx, i18n.Welsh)
 		},

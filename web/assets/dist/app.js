@@ -203,15 +203,20 @@ function rowsInPlace () {
   let open = null // the row being changed: { table, editor, holder, hidden, opener, rowForm }
 
   form.addEventListener('click', (event) => {
-    const button = event.target.closest('[data-row-edit]')
-    if (!button || !form.contains(button) || button.closest('[data-row-editor]')) {
+    const button = event.target.closest('button[name="action"]')
+    const rows = button && button.closest('[data-row-table]')
+    if (!rows || !rows.dataset.rowEdit || !form.contains(button) || button.closest('[data-row-editor]')) {
+      return
+    }
+    const href = rowHref(rows.dataset.rowEdit, button.value)
+    if (!href) {
       return
     }
     event.preventDefault()
-    openRow(button)
+    openRow(button, href)
   })
 
-  async function openRow (button) {
+  async function openRow (button, href) {
     const table = button.closest('[data-app-table]')
     if (!table) {
       return
@@ -221,7 +226,7 @@ function rowsInPlace () {
     }
     let html
     try {
-      const response = await window.fetch(button.dataset.rowEdit + '&part=row', { credentials: 'same-origin', cache: 'no-store' })
+      const response = await window.fetch(href + '&part=row', { credentials: 'same-origin', cache: 'no-store' })
       if (!response.ok) {
         throw new Error('status ' + response.status)
       }
@@ -235,7 +240,7 @@ function rowsInPlace () {
       HTMLFormElement.prototype.requestSubmit.call(form, button)
       return
     }
-    const row = button.closest('.app-table__row')
+    const row = button.closest('tr, .app-table__row')
     let holder
     if (row && row.tagName === 'TR') {
       holder = element('tr', { class: 'govuk-table__row app-row-editor__row' })
@@ -362,6 +367,17 @@ function rowsInPlace () {
       window.setTimeout(() => { status.textContent = text }, 100)
     }
   }
+}
+
+// rowHref is the address of the row page a table's button opens, from the table's row pages' address
+// (data-row-edit, ending "row=") and the button's action: Change's "edit:field:3" opens row 3, "Add"'s
+// "add:field" a new row; any other button ("remove:...", "rows:...") opens none.
+function rowHref (base, action) {
+  const [verb, , index] = action.split(':')
+  if (verb === 'edit' && /^\d+$/.test(index || '')) {
+    return base + index
+  }
+  return verb === 'add' ? base + 'new' : ''
 }
 
 // parse reads an HTML fragment from the server and returns its element matching selector.
