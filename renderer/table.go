@@ -277,6 +277,9 @@ type RowPageView struct {
 	Back         string // the table's page
 	DraftVersion int
 	RowHash      string // the row as drawn; empty for a new row
+	// RowCount is how many rows the table (or the inner list) had when the row was drawn: a save that
+	// finds the row gone and fewer rows takes it as removed, rather than changed (rowConflict).
+	RowCount int
 	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
 	// drawn (lists15).
 	OuterHash  string
@@ -288,8 +291,12 @@ type RowPageView struct {
 	Fragment bool
 }
 
-// RowHashInput is the name of the hidden input holding the row's hash as drawn.
-const RowHashInput = "row-hash"
+// RowHashInput is the name of the hidden input holding the row's hash as drawn, and RowCountInput
+// that of the number of rows then.
+const (
+	RowHashInput  = "row-hash"
+	RowCountInput = "row-count"
+)
 
 // RowInput is what a row page needs: the table, which row, its answers and its problems.
 type RowInput struct {

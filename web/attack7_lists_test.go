@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -331,4 +333,42 @@ func TestAttack7InnerListIsNeverTakenFromAPost(t *testing.T) {
 	}
 	b.get(member + "0").status(http.StatusOK)
 	b.get(pages + "family").status(http.StatusOK)
+}
+
+// One window changes row 2 while the other removes it, so that row 3 moves into its place. The save is
+// a conflict, and saving again from the conflict page, as it asks, keeps what was typed without writing
+// over row 3 (which was then lost).
+func TestAttack7SavingAgainAfterARemovalLosesNoOtherRow(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 3)
+	page := c.page("chronology")
+	row := page + "?field=chronology_entries&row=1"
+	c.b.get(row)
+	other := c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
+	typed := []string{"row.date.day", "2", "row.date.month", "1", "row.date.year", "2023", "row.children_concerned", "c1", "row.event", "Mine", "action", "save-row"}
+	c.b.postHiddenParts(row, typed...).status(http.StatusConflict).see("Mine")
+	action := regexp.MustCompile(`<form[^>]+action="([^"]+field=[^"]+)"`).FindStringSubmatch(c.b.last)
+	if action == nil {
+		t.Fatal("the conflict page has no form")
+	}
+	c.b.postHiddenParts(html.UnescapeString(action[1]), typed...)
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0000,Mine,Event 0002" {
+		t.Fatalf("after saving again: rows %q, want \"Event 0000,Mine,Event 0002\"", got)
+	}
+}
+
+// postHiddenParts posts a row page as a browser does: every hidden input of the page (the CSRF token
+// first), then these fields, multipart.
+func (b *browser) postHiddenParts(path string, fields ...string) *browser {
+	b.e.t.Helper()
+	var parts []formPart
+	for _, m := range hiddenRE.FindAllStringSubmatch(b.last, -1) {
+		parts = append(parts, formPart{name: m[1], value: html.UnescapeString(m[2])})
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		parts = append(parts, formPart{name: fields[i], value: fields[i+1]})
+	}
+	return b.postParts(path, parts)
 }

@@ -138,7 +138,7 @@ func (f *flow) subRowView(r *http.Request, p page, t rowTarget, row map[string]a
 		Action: f.subRowHref(p, t.field, t.index, t.sub, param), Back: renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index)) + "#" + t.sub.ID,
 		DraftVersion: f.resp.Version, OuterHash: itemHash(t.field, item)}
 	if t.subIndex >= 0 && t.subIndex < len(rows) {
-		v.RowHash = renderer.RowHash(rowMap(rows[t.subIndex]))
+		v.RowHash, v.RowCount = renderer.RowHash(rowMap(rows[t.subIndex])), len(rows)
 	}
 	if len(rows)+1 < renderer.MaxRows(t.sub) || t.subIndex >= 0 && len(rows) < renderer.MaxRows(t.sub) {
 		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.sub))
@@ -226,7 +226,7 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 			http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther) // the item itself went
 			return
 		}
-		if t.subIndex >= len(rowsOf(f.outerItem(p, t)[t.sub.ID])) {
+		if rows := len(rowsOf(f.outerItem(p, t)[t.sub.ID])); t.subIndex >= rows || removedSince(r, rows) {
 			t.subIndex = -1 // removed there: saving adds it again
 		}
 		v := f.subRowView(r, p, t, row, nil)
