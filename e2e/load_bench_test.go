@@ -35,7 +35,8 @@ const loadClients = 64
 //   - hello: a bare net/http hello-world handler in the test process; healthz: the portal's own
 //     /healthz, through its router and middleware;
 //   - page200: the chronology page of 200 rows (its table view), each client its own task, after one
-//     untimed request each: requests a second as a percentage of hello's, and p50/p99;
+//     untimed request each: requests a second as a percentage of hello's, and p50/p99; beside it,
+//     page200-bytes: the same page's bytes sent by a bare handler, what sending it costs by itself;
 //   - chronology2000: each client on its own 2,000-row chronology, round after round of a row's page,
 //     the row saved (multipart, as Chromium posts it) and the table page it returns to; with the
 //     portal's resident memory (VmRSS from /proc/PID/status) sampled throughout, and then again once the
@@ -106,12 +107,27 @@ func BenchmarkLoadPortal(b *testing.B) {
 	// Each client's page once, untimed: the rows were seeded behind the portal's back, so its first read
 	// of each draft is a cold one (decoded and checked afresh, as BenchmarkChronologyPage's
 	// draft-cache=off measures); a professional's own saves leave the draft kept.
+	var page200 string
 	runClients(b, clients, 1, func(c *http.Client, client, _ int) error {
-		_, err := get(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
+		body, err := get(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
+		if client == 0 {
+			page200 = body
+		}
 		return err
 	})
 	pageRate, pageLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, client, _ int) error {
 		_, err := get(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
+		return err
+	})
+	// The same page's bytes from a bare handler, as hello is measured: what sending the page costs by
+	// itself, the most any way of drawing it could reach.
+	static := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", strconv.Itoa(len(page200)))
+		io.WriteString(w, page200)
+	}))
+	defer static.Close()
+	staticRate, _ := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error {
+		_, err := get(c, static.URL, false)
 		return err
 	})
 
@@ -192,6 +208,10 @@ func BenchmarkLoadPortal(b *testing.B) {
 	b.ReportMetric(pageRate, "page200-req/s")
 	b.ReportMetric(100*pageRate/helloRate, "page200-%-of-hello")
 	b.ReportMetric(100*pageRate/healthRate, "page200-%-of-healthz")
+	b.ReportMetric(staticRate, "page200-bytes-req/s")
+	b.ReportMetric(100*staticRate/helloRate, "page200-bytes-%-of-hello")
+	b.ReportMetric(100*pageRate/staticRate, "page200-%-of-bytes")
+	b.ReportMetric(float64(len(page200)), "page200-html-bytes")
 	b.ReportMetric(pageLat.at(0.50), "page200-p50-ms")
 	b.ReportMetric(pageLat.at(0.99), "page200-p99-ms")
 	b.ReportMetric(loadRate*3, "chronology2000-req/s")

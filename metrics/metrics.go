@@ -40,6 +40,7 @@ var (
 	storeErrors     = counter("store_errors_total", "Database operations that failed, by operation (read, write, stats).", "op")
 	webhookFailures = counter("webhook_failures_total", "Webhook deliveries that failed, by reason.", "reason")
 	addressLookups  = counter("address_lookups_total", "Searches for the addresses at a postcode, by outcome.", "outcome")
+	formPages       = counter("form_pages_total", "Form pages answered, by how: kept (written as drawn before, nothing it shows having changed) or drawn.", "how")
 )
 
 // Address lookup outcomes.
@@ -116,6 +117,15 @@ func WebhookFailed(reason string) { webhookFailures.WithLabelValues(reason).Inc(
 // AddressLookup counts a search for the addresses at a postcode, by one of the Lookup outcomes: never the
 // postcode.
 func AddressLookup(outcome string) { addressLookups.WithLabelValues(outcome).Inc() }
+
+// FormPage counts a form page answered: written as kept, or drawn.
+func FormPage(kept bool) {
+	how := "drawn"
+	if kept {
+		how = "kept"
+	}
+	formPages.WithLabelValues(how).Inc()
+}
 
 // StoreStats is what the store reports at each scrape.
 type StoreStats struct {

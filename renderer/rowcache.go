@@ -6,11 +6,11 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/a-h/templ"
 
 	"formportal/i18n"
+	"formportal/internal/kept"
 )
 
 // Drawing the fifty rows a table's page shows was half the time of a chronology's page, drawn again and
@@ -27,48 +27,11 @@ import (
 // rowCacheBytes bounds the markup kept, keys included: about four thousand rows of a chronology.
 const rowCacheBytes = 8 << 20
 
-// keptRows is the markup kept, in two generations: rows drawn or used since the newer one started, and the
-// ones before. When the newer holds half the bound it becomes the older, and the older is let go, so the
-// rows not used for a while go and the cache never holds more than the bound.
-var keptRows = &rowCache{limit: rowCacheBytes, newer: map[string][]byte{}}
+// keptRows is the rows' markup kept.
+var keptRows = newRowCache()
 
-type rowCache struct {
-	limit int
-
-	mu           sync.Mutex
-	newer, older map[string][]byte
-	size         int // of newer
-}
-
-func (c *rowCache) get(key string) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if b, ok := c.newer[key]; ok {
-		return b
-	}
-	b, ok := c.older[key]
-	if ok {
-		c.add(key, b)
-	}
-	return b
-}
-
-func (c *rowCache) put(key string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.add(key, b)
-}
-
-func (c *rowCache) add(key string, b []byte) {
-	cost := len(key) + len(b)
-	if cost > c.limit/8 {
-		return
-	}
-	if c.size+cost > c.limit/2 {
-		c.older, c.newer, c.size = c.newer, map[string][]byte{}, 0
-	}
-	c.newer[key] = b
-	c.size += cost
+func newRowCache() *kept.Cache[string, []byte] {
+	return kept.New(rowCacheBytes, func(key string, b []byte) int { return len(key) + len(b) })
 }
 
 // rowCacheKey is everything a table row's markup shows.
@@ -100,7 +63,7 @@ func rowCacheKey(ctx context.Context, f FieldView, row TableRow) string {
 func keptRow(f FieldView, row TableRow) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
 		key := rowCacheKey(ctx, f, row)
-		if b := keptRows.get(key); b != nil {
+		if b, ok := keptRows.Get(key); ok {
 			_, err := w.Write(b)
 			return err
 		}
@@ -108,7 +71,7 @@ func keptRow(f FieldView, row TableRow) templ.Component {
 		if err := templ.GetChildren(ctx).Render(templ.ClearChildren(ctx), &buf); err != nil {
 			return err
 		}
-		keptRows.put(key, buf.Bytes())
+		keptRows.Put(key, buf.Bytes())
 		_, err := w.Write(buf.Bytes())
 		return err
 	})

@@ -20,6 +20,7 @@ import (
 	merged "formportal/chronology" // the package; web's tests have a type of its name
 	"formportal/forms"
 	"formportal/i18n"
+	"formportal/internal/kept"
 	"formportal/renderer"
 	"formportal/retention"
 	"formportal/scan"
@@ -112,6 +113,8 @@ type App struct {
 	anonKey secretKey
 	// drafts keeps the drafts last read or saved, decoded (answers.go).
 	drafts *draftCache
+	// pages keeps form pages as drawn, for the session they were drawn for (pagecache.go); nil keeps none.
+	pages *kept.Cache[pageKey, keptPage]
 	// touches keeps a burst of requests on one session to one write of its last use (session.go).
 	touches touchLog
 }
@@ -189,6 +192,9 @@ func New(cfg Config, opts Options) (*App, error) {
 	a := &App{cfg: cfg, store: opts.Store, mail: opts.Mailer, forms: opts.Forms, log: opts.Logger, now: opts.Now,
 		secure: base.Scheme == "https", assets: opts.Assets, asset: opts.Asset, scanner: opts.Scanner, lookup: opts.AddressLookup, lookupLimits: defaultLookupLimits,
 		drafts: newDraftCache(cfg.DraftCacheMiB<<20, cfg.DraftCacheIdle), chronologies: merged.NewCache(merged.CacheRows)}
+	if cfg.DraftCacheMiB >= 0 {
+		a.pages = newPageCache()
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -30,6 +30,7 @@ type chronology struct {
 	form     *engine.Form
 	caseData any
 	children []engine.Child
+	key      string // the case system's API key that delegated it
 }
 
 func newChronology(t testing.TB, children int) *chronology {
@@ -57,7 +58,7 @@ func chronologyFor(t testing.TB, e *env, key string, children int) *chronology {
 	raw, _ := json.Marshal(caseData)
 	var decoded any
 	json.Unmarshal(raw, &decoded)
-	return &chronology{e: e, b: e.register(email), task: out["id"].(string), form: form, caseData: decoded, children: form.Children(decoded)}
+	return &chronology{e: e, b: e.register(email), task: out["id"].(string), form: form, caseData: decoded, children: form.Children(decoded), key: key}
 }
 
 func (c *chronology) page(section string) string { return "/tasks/" + c.task + "/pages/" + section }

@@ -100,24 +100,32 @@ func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, a.messagePageOf(r, "errorpage.not_found_title", "errorpage.not_found_typed", "errorpage.not_found_pasted"))
 }
 
-// render writes a page. Pages can hold personal data, so they are never cached.
+// render writes a page. Pages can hold personal data, so browsers and proxies never keep them.
 // render draws a page whole before sending it, in one write with its length: a page of a chronology's
 // rows is 90 KB, which drawn straight to the connection went out in a score of writes.
 func (a *App) render(w http.ResponseWriter, r *http.Request, c templ.Component) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledPage { // a rare huge page is not kept
-			buf.Reset()
-			pageBuffers.Put(buf)
-		}
-	}()
+	defer putPageBuffer(buf)
 	if err := c.Render(r.Context(), buf); err != nil {
 		a.log.Error("render failed", "path", r.URL.Path, "err", err)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
+	writeHTML(w, buf.Bytes())
+}
+
+// writeHTML writes a page drawn.
+func writeHTML(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+}
+
+// putPageBuffer gives a page's buffer back for the next page; a rare huge one is not kept.
+func putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledPage {
+		buf.Reset()
+		pageBuffers.Put(buf)
+	}
 }
 
 // maxPooledPage is the largest page buffer kept for the next page.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -26,19 +27,27 @@ import (
 
 var benchRowCounts = []int{200, 500, 2000}
 
-// benchVariants are the ways each size runs: with the draft cache or without, in the clear or sealed.
-var benchVariants = []struct {
-	name          string
-	cache, sealed bool
-}{{"draft-cache=on", true, false}, {"draft-cache=off", false, false}, {"draft-cache=on/sealed", true, true}}
+// benchVariant is a way a benchmark runs: with the draft cache or without, pages kept or not, in the
+// clear or sealed.
+type benchVariant struct {
+	name                 string
+	cache, pages, sealed bool
+}
+
+// benchVariants are the ways each size runs; the page's benchmark also runs with the draft kept but not
+// the page drawn from it (page-cache=off), which is what drawing the page costs.
+var benchVariants = []benchVariant{{"draft-cache=on", true, true, false}, {"draft-cache=off", false, false, false}, {"draft-cache=on/sealed", true, true, true}}
 
 // benchChronology is a chronology of rows for a benchmark variant.
-func benchChronology(b *testing.B, rows int, cache, seal bool) *chronology {
+func benchChronology(b *testing.B, rows int, v benchVariant) *chronology {
 	c := newChronology(b, 3)
-	if !cache {
+	if !v.cache {
 		c.e.app.drafts = newDraftCache(-1, time.Minute)
 	}
-	if seal {
+	if !v.pages {
+		c.e.app.pages = nil
+	}
+	if v.sealed {
 		line, err := sealed.NewKeyLine("bench")
 		if err != nil {
 			b.Fatal(err)
@@ -61,14 +70,14 @@ func benchChronology(b *testing.B, rows int, cache, seal bool) *chronology {
 // the draft go, does.
 func BenchmarkChronologyPage(b *testing.B) {
 	for _, rows := range benchRowCounts {
-		for _, v := range benchVariants {
-			b.Run(fmt.Sprintf("rows=%d/%s", rows, v.name), func(b *testing.B) { chronologyPage(b, rows, v.cache, v.sealed) })
+		for _, v := range slices.Insert(benchVariants, 1, benchVariant{"draft-cache=on/page-cache=off", true, false, false}) {
+			b.Run(fmt.Sprintf("rows=%d/%s", rows, v.name), func(b *testing.B) { chronologyPage(b, rows, v) })
 		}
 	}
 }
 
-func chronologyPage(b *testing.B, rows int, cache, seal bool) {
-	c := benchChronology(b, rows, cache, seal)
+func chronologyPage(b *testing.B, rows int, v benchVariant) {
+	c := benchChronology(b, rows, v)
 	url := c.e.srv.URL + c.page("chronology")
 	var size int64
 	cpu := processCPU()
@@ -106,13 +115,13 @@ var rowHashRE = regexp.MustCompile(`name="row-hash" value="([0-9a-f]+)"`)
 func BenchmarkSaveChronologyRow(b *testing.B) {
 	for _, rows := range benchRowCounts {
 		for _, v := range benchVariants {
-			b.Run(fmt.Sprintf("rows=%d/%s", rows, v.name), func(b *testing.B) { saveChronologyRow(b, rows, v.cache, v.sealed) })
+			b.Run(fmt.Sprintf("rows=%d/%s", rows, v.name), func(b *testing.B) { saveChronologyRow(b, rows, v) })
 		}
 	}
 }
 
-func saveChronologyRow(b *testing.B, rows int, cache, seal bool) {
-	c := benchChronology(b, rows, cache, seal)
+func saveChronologyRow(b *testing.B, rows int, v benchVariant) {
+	c := benchChronology(b, rows, v)
 	k := rows / 2
 	page := c.page("chronology") + "?field=chronology_entries&row=" + fmt.Sprint(k)
 	client := *c.b.c

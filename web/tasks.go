@@ -188,11 +188,16 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	key, keep := a.formPageKey(r, resp)
+	if keep && a.writeKeptPage(w, key, resp.Version) {
+		return
+	}
 	f, err := a.taskFlow(r.Context(), resp)
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
+	f.keep, f.keepAs = keep, key
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
 }
 
@@ -241,7 +246,7 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	if key := r.URL.Query().Get(savedParam); key != "" {
 		v.Page.Banner = savedBanner(f.lang, pages[i], key)
 	}
-	a.render(w, r, renderer.FormPage(v))
+	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version, f.keep)
 }
 
 // savedBanner is the notice after a row was saved, in l: "Row 4 has been saved".

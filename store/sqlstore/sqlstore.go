@@ -52,6 +52,12 @@ type DB struct {
 	keys    *sealed.Keyring // seals payloads at rest; nil writes them in the clear (UseKeys)
 	lock    io.Closer       // SQLite: the shared lock that keeps a restore from replacing the file in use
 	stmts   *stmtCache      // SQLite: the readers' statements, kept prepared
+	begin   beginner        // writeDB, or for SQLite its writers' queue
+}
+
+// beginner starts write transactions.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
 }
 
 // sqliteDSN is the driver's name for the database file at the absolute path abs, with the settings
@@ -62,7 +68,12 @@ func sqliteDSN(abs string) string {
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
-	return &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{q: read}}
+	db := &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{q: read}, begin: write}
+	if d == sqlite && write != nil {
+		q := newWriterQueue(write)
+		db.write, db.begin = q, q
+	}
+	return db
 }
 
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
@@ -189,7 +200,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	if db.inTx != nil {
 		return fn(db.inTx)
 	}
-	tx, err := db.writeDB.BeginTx(ctx, nil)
+	tx, err := db.begin.BeginTx(ctx, nil)
 	if err != nil {
 		return counted("write", withFull(err))
 	}
@@ -207,7 +218,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 		return fn(db)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx, keys: db.keys}
+		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx, keys: db.keys, begin: db.begin}
 		return fn(inner)
 	})
 }

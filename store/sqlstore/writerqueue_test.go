@@ -1,0 +1,100 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"formportal/store"
+)
+
+// Writers waiting for SQLite's one connection get it in the order they came. database/sql alone hands
+// it to a random waiter, which under load left some saves waiting seconds behind later ones.
+func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	release, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- db.InTx(ctx, func(tx store.Data) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	const writers = 24
+	done := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			done <- db.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "write", Detail: strconv.Itoa(i)})
+		}()
+		time.Sleep(5 * time.Millisecond) // each is waiting before the next comes
+	}
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for range writers {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := db.readDB.QueryContext(ctx, `SELECT detail FROM audit WHERE actor = 'queue test' ORDER BY rowid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var order []string
+	for rows.Next() {
+		var d string
+		if err := rows.Scan(&d); err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, d)
+	}
+	for i, d := range order {
+		if d != strconv.Itoa(i) {
+			t.Fatalf("writers wrote in the order %v, not the order they came", order)
+		}
+	}
+	if len(order) != writers {
+		t.Fatalf("%d of %d writes stored", len(order), writers)
+	}
+}
+
+// A writer whose request is given up while it waits leaves the queue with its context's error, and the
+// writers after it still write.
+func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	release, holding := make(chan struct{}), make(chan struct{})
+	go db.InTx(ctx, func(tx store.Data) error { close(holding); <-release; return nil })
+	<-holding
+	first := make(chan error, 1)
+	go func() { first <- db.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "first"}) }()
+	time.Sleep(5 * time.Millisecond)
+	cctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	if err := db.Audit(cctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "gave up"}); err == nil || cctx.Err() == nil {
+		t.Fatalf("a writer whose context ended while waiting: %v", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "after"}); err != nil {
+		t.Fatal(fmt.Errorf("a writer after one that gave up: %w", err))
+	}
+}

@@ -1,0 +1,97 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"formportal/engine"
+	"formportal/i18n"
+	"formportal/internal/kept"
+	"formportal/metrics"
+	"formportal/store"
+)
+
+// A form page is read far more often than its draft changes: the chronology's table page after each row
+// saved, the same page again after a look at another, each page of rows looked through. Drawing one is
+// most of its cost (its sections, questions and fifty rows), so each page drawn is kept, for the session
+// it was drawn for, under a key of everything it shows (pageKey), and written again while that stays the
+// same. The response is read on every request as before (its version is in the key): a page is never
+// kept past a change, whichever process made it.
+
+// pageCacheBytes bounds the pages kept: a hundred or so chronology pages.
+const pageCacheBytes = 16 << 20
+
+// pageKey is everything a form page shows but the response's version, which is kept with the page
+// (keptPage): a page drawn for a newer version takes the place of the one before.
+// A page kept is only written again to the same session (the page holds its CSRF token), for the same
+// response as it is now.
+type pageKey struct {
+	session, csrf    string
+	user, name, role string // the header's name and its menu
+	response         string
+	form             *engine.Form // as published: publishing makes a new one
+	lang             i18n.Lang
+	today            string // dates default to today; ages and overdue days count from it
+	uri              string // the page, the page of rows, the row just saved, whether errors are shown
+}
+
+// keptPage is a page as drawn, and the response's version it shows: every change to a response (its
+// answers, status, due date, comments) is a new version.
+type keptPage struct {
+	version int
+	html    []byte
+}
+
+func newPageCache() *kept.Cache[pageKey, keptPage] {
+	return kept.New(pageCacheBytes, func(k pageKey, p keptPage) int {
+		return len(k.session) + len(k.csrf) + len(k.user) + len(k.name) + len(k.role) + len(k.response) + len(k.today) + len(k.uri) + 64 + len(p.html)
+	})
+}
+
+// formPageKey is the key of the page r asks for of resp, and whether the page may be kept at all: not
+// without a session, not when the page reads more than the response and the person (a returned form's
+// comments are the council's round), not a row's page (its own handler), and not while this very
+// request changes the response (its first opening).
+func (a *App) formPageKey(r *http.Request, resp *store.Response) (pageKey, bool) {
+	s, u := sessionFrom(r), userFrom(r)
+	if a.pages == nil || s == nil || u == nil || resp.Status == store.StatusReturned || resp.Status == store.StatusSent || r.URL.Query().Has("field") {
+		return pageKey{}, false
+	}
+	form, err := a.work.FormOf(resp)
+	if err != nil {
+		return pageKey{}, false
+	}
+	return pageKey{session: s.ID, csrf: s.CSRFToken, user: u.ID, name: u.Name(), role: u.Role, response: resp.ID,
+		form: form, lang: i18n.From(r.Context()), today: a.now().Format(time.DateOnly), uri: r.URL.RequestURI()}, true
+}
+
+// writeKeptPage writes the page kept under key, if there is one of version.
+func (a *App) writeKeptPage(w http.ResponseWriter, key pageKey, version int) bool {
+	p, ok := a.pages.Get(key)
+	ok = ok && p.version == version
+	metrics.FormPage(ok)
+	if ok {
+		writeHTML(w, p.html)
+	}
+	return ok
+}
+
+// renderKept draws c, writes it, and keeps it under key, of version, when keep is set.
+func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Component, key pageKey, version int, keep bool) {
+	if !keep {
+		a.render(w, r, c)
+		return
+	}
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
+		a.log.Error("render failed", "path", r.URL.Path, "err", err)
+		writeHTML(w, buf.Bytes())
+		return
+	}
+	a.pages.Put(key, keptPage{version: version, html: bytes.Clone(buf.Bytes())})
+	writeHTML(w, buf.Bytes())
+}
