@@ -15,12 +15,13 @@ import (
 const StaffAnswer Action = "staff answers saved"
 
 // StaffAnswerable are the questions of a form staff answer in the console: the staff-only questions
-// outside per-child sections that take a typed answer (tables, lists and documents are prefilled or
-// not answered there, and read-only and computed answers are worked out).
+// outside repeated sections (per child, or for a list's items: answered for each, which one page of
+// answers cannot hold) that take a typed answer (tables, lists and documents are prefilled or not
+// answered there, and read-only and computed answers are worked out).
 func StaffAnswerable(form *engine.Form) []*engine.Field {
 	var out []*engine.Field
 	for _, s := range form.Sections {
-		if s.PerChild {
+		if s.Repeats() {
 			continue
 		}
 		for _, fd := range s.Fields {

@@ -113,8 +113,10 @@ func (p Paste) Text(rows []PastedRow) string {
 	return b.String()
 }
 
-// readTSV splits pasted text into lines of cells.
+// readTSV splits pasted text into lines of cells. A line may end in CR alone, as a spreadsheet on an
+// old Mac copies it: the CSV reader would read such a paste as one line, a CR inside its cells.
 func readTSV(ctx context.Context, text string) ([][]string, error) {
+	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1
@@ -145,11 +147,12 @@ func blank(cells []string) bool {
 	return true
 }
 
-// pasteColumns are the columns a paste fills, in order.
+// pasteColumns are the columns a paste fills, in order: not a list inside a list's items, whose items
+// are added on pages of their own (a cell would be kept as text where its items belong).
 func pasteColumns(fd *engine.Field) []*engine.Field {
 	var out []*engine.Field
 	for _, c := range fd.Children() {
-		if c.Typed() && !c.ReadOnly {
+		if c.Typed() && !c.ReadOnly && !c.Container() {
 			out = append(out, c)
 		}
 	}

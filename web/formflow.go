@@ -600,12 +600,13 @@ func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh
 		vals[e.field.ID] = rows
 	}
 	fresh.setPageValues(p, vals)
-	if len(f.rowEdits) > 0 {
-		// lists15: an item removed takes the answers of the sections repeated for it with it.
-		fresh.answers = fresh.form.DropRemovedItems(fresh.caseData, fresh.answers)
-	}
 	if !slices.Contains(fresh.answers.Visited, p.key()) {
 		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
+	}
+	if len(f.rowEdits) > 0 || p.section.RepeatFor != "" {
+		// lists15: an item removed takes the answers of the sections repeated for it with it, also when
+		// its page was saved in another window as it was removed.
+		fresh.answers = fresh.form.DropRemovedItems(fresh.caseData, fresh.answers)
 	}
 	written, err := fresh.draft.encode(fresh.answers)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"formportal/engine"
@@ -64,11 +65,13 @@ func (a *App) keepLang(r *http.Request, u *store.User, l i18n.Lang) {
 	u.Lang = string(l)
 }
 
-// langSwitch is the address of the page of r in the other language: the same page, its query kept.
+// langSwitch is the address of the page of r in the other language: the same page, its query kept. The
+// path starts with one slash whatever was asked for: "//evil.example/x" (a page not found) would make
+// the switch a link to another site.
 func langSwitch(r *http.Request) string {
 	q := r.URL.Query()
 	q.Set(langParam, string(i18n.From(r.Context()).Other()))
-	return (&url.URL{Path: r.URL.Path, RawQuery: q.Encode()}).String()
+	return (&url.URL{Path: "/" + strings.TrimLeft(r.URL.Path, `/\`), RawQuery: q.Encode()}).String()
 }
 
 // withLangSwitch gives p the header's switch for r; formID names the form on the page whose answers a

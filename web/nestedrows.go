@@ -33,8 +33,10 @@ const (
 // nested deeper than the form allows, or no list at all. No page draws one.
 var errBadNesting = errors.New("no such list inside the item")
 
-// subTargetOf reads which inner item the address names, if any, into t. ok is false for an inner item
-// that is not there (removed meanwhile: back to the item); err is errBadNesting for a crafted address.
+// subTargetOf reads which inner item the address names, if any, into t; err is errBadNesting for a
+// crafted address. An inner item past the end of its list, or of an item past the end of the outer
+// list, may have moved when another window removed one before it: a post finds both by their hashes
+// (inItem, putRow), and a page for one not there goes back to the item (showSubRow).
 func (f *flow) subTargetOf(p page, t rowTarget, q url.Values) (rowTarget, bool, error) {
 	if !q.Has(subParam) {
 		return t, true, nil
@@ -50,9 +52,6 @@ func (f *flow) subTargetOf(p page, t rowTarget, q url.Values) (rowTarget, bool, 
 	n, err := strconv.Atoi(q.Get(subRowParam))
 	if err != nil || n < 0 {
 		return rowTarget{}, false, errBadNesting
-	}
-	if n >= len(rowsOf(f.outerItem(p, t)[sub.ID])) {
-		return rowTarget{}, false, nil
 	}
 	t.subIndex = n
 	return t, true, nil
@@ -84,10 +83,19 @@ func (f *flow) subRowHref(p page, fd *engine.Field, index int, sub *engine.Field
 }
 
 // inItem applies an edit of an inner list to the item at *index of the outer list, if that item is still
-// the one drawn (drawn: its itemHash; nil when not checked).
+// the one drawn (drawn: its itemHash; nil when not checked); an item drawn that has moved since (another
+// window removed one before it) is followed, and *index is then where it is.
 func inItem(fd *engine.Field, index *int, drawn *string, inner rowEdit) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = slices.Clone(fd.FixedRowsFirst(rows))
+		if drawn != nil && (*index < 0 || *index >= len(rows) || itemHash(fd, rowMap(rows[*index])) != *drawn) {
+			for i, r := range rows {
+				if itemHash(fd, rowMap(r)) == *drawn {
+					*index = i
+					break
+				}
+			}
+		}
 		if *index < 0 || *index >= len(rows) {
 			return nil, errRowChanged
 		}
@@ -129,7 +137,7 @@ func (f *flow) subRowView(r *http.Request, p page, t rowTarget, row map[string]a
 		Fields: renderer.BuildRow(renderer.RowInput{Field: t.sub, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
 		Action: f.subRowHref(p, t.field, t.index, t.sub, param), Back: renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index)) + "#" + t.sub.ID,
 		DraftVersion: f.resp.Version, OuterHash: itemHash(t.field, item)}
-	if t.subIndex >= 0 {
+	if t.subIndex >= 0 && t.subIndex < len(rows) {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.subIndex]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.sub) || t.subIndex >= 0 && len(rows) < renderer.MaxRows(t.sub) {
@@ -154,10 +162,20 @@ func (f *flow) validateSubRow(p page, t rowTarget, row map[string]any, index int
 
 // showSubRow draws an inner item's page.
 func (a *App) showSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, showErrors bool) {
+	item := f.outerItem(p, t)
+	rows := rowsOf(item[t.sub.ID])
+	switch {
+	case item == nil: // the item removed meanwhile: back to the list
+		http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther)
+		return
+	case t.subIndex >= len(rows): // the inner item removed meanwhile: back to the item
+		http.Redirect(w, r, renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index)), http.StatusSeeOther)
+		return
+	}
 	var row map[string]any
 	var errs []engine.FieldError
 	if t.subIndex >= 0 {
-		row = rowMap(rowsOf(f.outerItem(p, t)[t.sub.ID])[t.subIndex])
+		row = rowMap(rows[t.subIndex])
 		if showErrors {
 			errs = f.validateSubRow(p, t, row, t.subIndex)
 		}
@@ -194,6 +212,9 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 	}
 	f.rowEdits = append(f.rowEdits, inItem(t.field, &outerAt, drawnItem, putRow(t.sub, t.subIndex, drawn, row, &at)))
 	err = f.saveRows(r, p)
+	if err == nil {
+		t.index = outerAt // where the item is now, if it moved
+	}
 	back := renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index))
 	switch {
 	case errors.Is(err, errRowChanged):

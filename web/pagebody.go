@@ -113,6 +113,8 @@ func fieldBound(fd *engine.Field, nameLen int, children []engine.Child) bound {
 		return parts(len(renderer.PostedParts(fd)), shortValueBytes)
 	case engine.TypeAddress: // and the address chosen from those found, in its lines (addressfinder.go)
 		return parts(len(renderer.PostedParts(fd))+1, shortValueBytes)
+	case engine.TypeSignature: // the name, and the date's day, month and year
+		return parts(len(renderer.PostedParts(fd)), 4*engine.MaxSignatureName)
 	case engine.TypeCheckboxes:
 		return parts(len(fd.Options), optionBytes(fd))
 	case engine.TypeChildren:

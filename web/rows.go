@@ -58,23 +58,39 @@ func rowMap(v any) map[string]any {
 	return m
 }
 
-// removeRow removes the row at index, if it is still the row drawn (hash).
+// removeRow removes the row drawn at index (hash), where it is now.
 func removeRow(fd *engine.Field, index int, hash string) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = fd.FixedRowsFirst(rows)
 		if fd.IsFixedRow(index) {
 			return nil, errFixedRow
 		}
-		if index < 0 || index >= len(rows) || renderer.RowHash(rowMap(rows[index])) != hash {
+		at := drawnRow(fd, rows, index, hash)
+		if at < 0 {
 			return nil, errRowChanged
 		}
-		return slices.Delete(slices.Clone(rows), index, index+1), nil
+		return slices.Delete(slices.Clone(rows), at, at+1), nil
 	}}
 }
 
-// putRow saves row at index (a new row when index is -1), if the row there is still the one drawn (its
-// hash; a post without one, from a script rather than the page, is not checked), and puts the rows in
-// order; at is then where the row is, or -1 when it was left blank and so removed.
+// drawnRow is where the row drawn at index (hash) is now: at index, or where it moved when another
+// window removed a row before it or a row saved there put it in another place; -1 when it was changed or
+// removed. Writing to the row that took its place would lose that row.
+func drawnRow(fd *engine.Field, rows []any, index int, hash string) int {
+	if index >= 0 && index < len(rows) && renderer.RowHash(rowMap(rows[index])) == hash {
+		return index
+	}
+	for i, r := range rows {
+		if !fd.IsFixedRow(i) && renderer.RowHash(rowMap(r)) == hash {
+			return i
+		}
+	}
+	return -1
+}
+
+// putRow saves row at index (a new row when index is -1), if the row drawn there (its hash; a post
+// without one, from a script rather than the page, is not checked) is still there or has moved, and puts
+// the rows in order; at is then where the row is, or -1 when it was left blank and so removed.
 func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *int) rowEdit {
 	return rowEdit{field: fd, apply: func(rows []any) ([]any, error) {
 		rows = slices.Clone(fd.FixedRowsFirst(rows))
@@ -92,10 +108,17 @@ func putRow(fd *engine.Field, index int, hash *string, row map[string]any, at *i
 				row[engine.ItemIDKey] = engine.NewItemID()
 			}
 			rows, pos = append(rows, row), len(rows)
-		case index >= len(rows) || hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash:
+		case hash == nil && index >= len(rows):
 			return nil, errRowChanged
 		default:
-			keepUnposted(fd, rowMap(rows[index]), row)
+			if hash != nil && !fd.IsFixedRow(index) {
+				if pos = drawnRow(fd, rows, index, *hash); pos < 0 {
+					return nil, errRowChanged
+				}
+			} else if hash != nil && renderer.RowHash(rowMap(rows[index])) != *hash {
+				return nil, errRowChanged
+			}
+			keepUnposted(fd, rowMap(rows[pos]), row)
 			rows[pos] = row
 		}
 		*at = -1
@@ -152,10 +175,15 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		}
 		return len(kept) + 1
 	}
+	more := 0 // problems not listed: a paste of thousands of bad lines is not a page of thousands of messages
 	for _, row := range pasted.Rows {
 		switch {
 		case len(row.Problems) > 0:
 			for _, p := range row.Problems {
+				if len(problems) >= maxPasteProblems {
+					more++
+					continue
+				}
 				where := i18n.In(f.lang, "table.paste_line", "Line", line())
 				if p.Column != "" {
 					where = i18n.In(f.lang, "table.paste_line_column", "Line", line(), "Column", p.Column)
@@ -165,7 +193,7 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 			}
 			kept = append(kept, row)
 		case len(add) >= room:
-			if !overflowLast {
+			if !overflowLast && len(problems) < maxPasteProblems {
 				problems = append(problems, i18n.In(f.lang, "table.paste_too_many", "Max", renderer.MaxRows(fd), "Nouns", renderer.RowNounsIn(f.lang, fd), "Line", line()))
 				overflowLast = true
 			}
@@ -197,10 +225,16 @@ func (f *flow) paste(fd *engine.Field, text string, have int, out *postOutcome) 
 		}
 		out.banner = msg
 	}
+	if more > 0 {
+		problems = append(problems, i18n.In(f.lang, "table.paste_more_problems", "Count", more))
+	}
 	if len(kept) > 0 {
 		out.setPaste(fd, pasted.Text(kept), strings.Join(problems, ". "))
 	}
 }
+
+// maxPasteProblems is how many of a paste's problems are listed; the rest are counted.
+const maxPasteProblems = 10
 
 func (o *postOutcome) setPaste(fd *engine.Field, text, problem string) {
 	if o.paste == nil {
@@ -220,7 +254,9 @@ type rowTarget struct {
 	subIndex int
 }
 
-// rowTargetOf reads which row the address names; ok is false when it names none of the page's rows.
+// rowTargetOf reads which row the address names; ok is false when it names no table or list of the
+// page, or no row. A row past the end may be one that moved up when another window removed a row before
+// it: a post finds it by its hash (putRow), and a row page for it goes back to the table (showRow).
 func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
 	fd := p.section.Field(q.Get("field"))
 	if !editableRows(fd) || f.readOnly {
@@ -230,7 +266,7 @@ func (f *flow) rowTargetOf(p page, q url.Values) (rowTarget, bool) {
 		return rowTarget{field: fd, index: -1}, true
 	}
 	n, err := strconv.Atoi(q.Get("row"))
-	if err != nil || n < 0 || n >= len(rowsOf(f.pageValues(p)[fd.ID])) {
+	if err != nil || n < 0 {
 		return rowTarget{}, false
 	}
 	return rowTarget{field: fd, index: n}, true
@@ -271,7 +307,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 			Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), AddressLookup: f.a.findsAddresses() && !f.readOnly, Searches: f.searches}),
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
-	if t.index >= 0 {
+	if t.index >= 0 && t.index < len(rows) {
 		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
@@ -290,10 +326,15 @@ func (a *App) showRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 		a.showSubRow(w, r, f, p, t, showErrors)
 		return
 	}
+	rows := rowsOf(f.pageValues(p)[t.field.ID])
+	if t.index >= len(rows) { // removed meanwhile: back to the table
+		http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther)
+		return
+	}
 	var row map[string]any
 	var errs []engine.FieldError
 	if t.index >= 0 {
-		row = rowMap(rowsOf(f.pageValues(p)[t.field.ID])[t.index])
+		row = rowMap(rows[t.index])
 		if showErrors {
 			errs = f.validateRow(p, t.field, row, t.index)
 		}

@@ -105,9 +105,10 @@ func (a *App) sessions(next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		now := a.now()
 		var s *store.Session
+		var user *store.User
 		expired := false
 		if c, err := r.Cookie(a.cookieName()); err == nil && c.Value != "" {
-			found, err := a.store.SessionByID(ctx, sessionID(c.Value))
+			found, u, err := a.store.SessionWithUser(ctx, sessionID(c.Value))
 			switch {
 			case errors.Is(err, store.ErrNotFound):
 			case err != nil:
@@ -118,7 +119,7 @@ func (a *App) sessions(next http.Handler) http.Handler {
 				expired = found.UserID != ""
 				a.store.DeleteSession(ctx, found.ID)
 			default:
-				s = found
+				s, user = found, u
 			}
 		}
 		if s == nil {
@@ -136,23 +137,15 @@ func (a *App) sessions(next http.Handler) http.Handler {
 				}
 			}
 		}
-		var user *store.User
-		if s.UserID != "" {
-			u, err := a.store.UserByID(ctx, s.UserID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
+		if user != nil && user.Disabled() {
+			// Disabling ends the account's sessions; one that slipped past it ends here.
+			a.store.DeleteSession(ctx, s.ID)
+			var err error
+			if s, err = a.anonymousSession(w, r); err != nil {
 				a.serverError(w, r, err)
 				return
 			}
-			user = u
-			if u != nil && u.Disabled() {
-				// Disabling ends the account's sessions; one that slipped past it ends here.
-				a.store.DeleteSession(ctx, s.ID)
-				if s, err = a.anonymousSession(w, r); err != nil {
-					a.serverError(w, r, err)
-					return
-				}
-				user = nil
-			}
+			user = nil
 		}
 		if s.ID != "" && now.Sub(s.LastSeenAt) >= lastSeenGranularity && a.touches.claim(s.ID, now) {
 			s.LastSeenAt = now

@@ -15,16 +15,45 @@ const userColumns = `id, email, forename, surname, organisation, phone, password
 	must_change_password, disabled_at, totp_secret, lang`
 
 func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
-	var u store.User
-	var verified, terms, created, mustChange, disabled int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Forename, &u.Surname, &u.Organisation, &u.Phone, &u.PasswordHash, &verified, &terms, &created, &u.Role,
-		&mustChange, &disabled, &u.TOTPSecret, &u.Lang); err != nil {
+	var ur userRow
+	if err := row.Scan(ur.dest()...); err != nil {
 		return nil, notFound(err)
 	}
-	u.EmailVerifiedAt, u.TermsAcceptedAt, u.CreatedAt = fromMillis(verified), fromMillis(terms), fromMillis(created)
-	u.MustChangePassword, u.DisabledAt = mustChange != 0, fromMillis(disabled)
-	return &u, nil
+	return ur.user(), nil
 }
+
+// userRow is where a row's userColumns are scanned. They can be NULL, all of them, when the user is
+// joined to something that has none.
+type userRow struct {
+	id, email, forename, surname, organisation, phone, passwordHash, role, totpSecret, lang sql.NullString
+	verified, terms, created, mustChange, disabled                                       sql.NullInt64
+}
+
+func (r *userRow) dest() []any {
+	return []any{&r.id, &r.email, &r.forename, &r.surname, &r.organisation, &r.phone, &r.passwordHash, &r.verified, &r.terms, &r.created, &r.role,
+		&r.mustChange, &r.disabled, &r.totpSecret, &r.lang}
+}
+
+// user is the user scanned, or nil when there was none.
+func (r *userRow) user() *store.User {
+	if !r.id.Valid {
+		return nil
+	}
+	return &store.User{ID: r.id.String, Email: r.email.String, Forename: r.forename.String, Surname: r.surname.String,
+		Organisation: r.organisation.String, Phone: r.phone.String, PasswordHash: r.passwordHash.String, Role: r.role.String,
+		TOTPSecret: r.totpSecret.String, Lang: r.lang.String, EmailVerifiedAt: fromMillis(r.verified.Int64),
+		TermsAcceptedAt: fromMillis(r.terms.Int64), CreatedAt: fromMillis(r.created.Int64), MustChangePassword: r.mustChange.Int64 != 0,
+		DisabledAt: fromMillis(r.disabled.Int64)}
+}
+
+// joinedUserColumns are userColumns of the users table joined as u.
+var joinedUserColumns = func() string {
+	cols := strings.Split(userColumns, ",")
+	for i, c := range cols {
+		cols[i] = "u." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // flag is a bool as the columns keep it: 0 or 1.
 func flag(b bool) int64 {
@@ -185,20 +214,28 @@ func (db *DB) CreateSession(ctx context.Context, s *store.Session) error {
 
 // SessionByID finds a session by the hash of its token.
 func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error) {
+	s, _, err := db.SessionWithUser(ctx, id)
+	return s, err
+}
+
+// SessionWithUser reads a session and its user in one query.
+func (db *DB) SessionWithUser(ctx context.Context, id string) (*store.Session, *store.User, error) {
 	var s store.Session
 	var user sql.NullString
 	var data string
 	var created, seen int64
-	err := db.queryRow(ctx, `SELECT id, user_id, csrf_token, data, created_at, last_seen_at FROM sessions WHERE id = ?`, id).
-		Scan(&s.ID, &user, &s.CSRFToken, &data, &created, &seen)
+	var ur userRow
+	err := db.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.data, s.created_at, s.last_seen_at, `+joinedUserColumns+`
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).
+		Scan(append([]any{&s.ID, &user, &s.CSRFToken, &data, &created, &seen}, ur.dest()...)...)
 	if err != nil {
-		return nil, notFound(err)
+		return nil, nil, notFound(err)
 	}
 	s.UserID, s.CreatedAt, s.LastSeenAt = user.String, fromMillis(created), fromMillis(seen)
 	if err := json.Unmarshal([]byte(data), &s.Data); err != nil {
-		return nil, fmt.Errorf("decode session: %w", err)
+		return nil, nil, fmt.Errorf("decode session: %w", err)
 	}
-	return &s, nil
+	return &s, ur.user(), nil
 }
 
 // UpdateSession saves a session's user, data and last use.

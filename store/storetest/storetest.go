@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -110,12 +111,32 @@ func testSessions(t *testing.T, st store.Store) {
 	if err != nil || s.UserID != "" || s.Data["step"] != "1" || s.CSRFToken != "csrf-s3" {
 		t.Fatalf("anonymous session: %+v, %v", s, err)
 	}
+	if s, u, err := st.SessionWithUser(ctx, "s3"); err != nil || s.UserID != "" || s.CSRFToken != "csrf-s3" || u != nil {
+		t.Fatalf("anonymous session with its user: %+v, %+v, %v", s, u, err)
+	}
 	s.UserID, s.Data["return"] = "u1", "/tasks"
 	if err := st.UpdateSession(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	if s, _ = st.SessionByID(ctx, "s3"); s.UserID != "u1" || s.Data["return"] != "/tasks" {
 		t.Fatalf("after update: %+v", s)
+	}
+	// Read with its user, the user is as UserByID reads it, every field.
+	full := &store.User{ID: "u1", Email: "a@example.org", Forename: "Rose", Surname: "Berry", Organisation: "Cherwell School", Phone: "01632 960001",
+		PasswordHash: "hash", Role: store.RoleStaff, EmailVerifiedAt: t0.Add(time.Minute), TermsAcceptedAt: t0.Add(2 * time.Minute), CreatedAt: t0,
+		MustChangePassword: true, DisabledAt: t0.Add(3 * time.Minute), TOTPSecret: "JBSWY3DPEHPK3PXP", Lang: "cy"}
+	if err := st.UpdateUser(ctx, full); err != nil {
+		t.Fatal(err)
+	}
+	alone, err := st.UserByID(ctx, "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, u, err := st.SessionWithUser(ctx, "s3"); err != nil || s.UserID != "u1" || s.Data["return"] != "/tasks" || u == nil || !reflect.DeepEqual(*u, *alone) {
+		t.Fatalf("signed-in session with its user: %+v, %+v, %v; the user alone %+v", s, u, err, alone)
+	}
+	if _, _, err := st.SessionWithUser(ctx, "nobody"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown session with its user: %v, want ErrNotFound", err)
 	}
 	if err := st.DeleteUserSessions(ctx, "u1", "s2"); err != nil {
 		t.Fatal(err)

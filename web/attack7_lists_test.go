@@ -1,0 +1,314 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"formportal/engine"
+)
+
+// seedRepeat types two children, each with an About page answered, and a household member with an
+// agency, into the repeat fixture's referral: the child ids in order.
+func seedRepeat(t *testing.T, b *browser, e *env, id, pages string) []string {
+	t.Helper()
+	for _, n := range []string{"Amy", "Ben"} {
+		b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new",
+			"row.first_name", n, "row.last_name", "Smith", "action", "save-row").status(http.StatusOK)
+	}
+	member := pages + "family?field=household&row="
+	b.get(member+"new").postRowParts(member+"new", "row.name", "Jo Smith", "action", "add:agencies").status(http.StatusOK)
+	b.postRowParts(member+"0&sub=agencies&subrow=new", "row.name", "Police", "action", "save-row").status(http.StatusOK)
+	children, _ := storedDraft(t, e, id).Values["children"].([]any)
+	var ids []string
+	for _, c := range children {
+		ids = append(ids, engine.ItemID(c.(map[string]any)))
+	}
+	if len(ids) != 2 {
+		t.Fatalf("children = %v", children)
+	}
+	for i, cid := range ids {
+		b.get(pages+"about_child/"+cid).postRowParts(pages+"about_child/"+cid, "school", []string{"Amy's school", "Ben's school"}[i], "worries", "w", "action", "save").
+			status(http.StatusOK)
+	}
+	return ids
+}
+
+// The attack on lists, lists inside them and the sections repeated for their items: crafted indices
+// (negative, huge, past the end of int, not numbers, twice), crafted item ids and page keys, and crafted
+// buttons, by GET and by post. None is a server error, and none changes the draft.
+func TestAttack7CraftedListAddresses(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	ids := seedRepeat(t, b, e, id, pages)
+	before := mustJSON(t, storedDraft(t, e, id))
+
+	huge := "99999999999999999999999"
+	var queries []string
+	for _, row := range []string{"-1", "1e12", "1000000000000", huge, "abc", "", "0x0", "+0", " 0", "-0", "new&row=0", "0&row=new", "1.0", "%00"} {
+		queries = append(queries, "field=children&row="+row, "field=household&row="+row, "field=household&row=0&sub=agencies&subrow="+row)
+	}
+	queries = append(queries, "field=household&row=0&sub=agencies", "field=household&row=0&sub=&subrow=0", "field=household&row=0&sub=agencies&sub=name&subrow=0",
+		"field=household&field=children&row=0", "field=about_child&row=0", "field=school&row=0", "field=itemId&row=0", "field=children.first_name&row=0",
+		"household-page=-1", "household-page="+huge, "household-page=abc", "children-page=1e12", "saved=children."+huge, "saved=children.-1", "saved=nosuch.0", "part=row&field=children&row=0", "check=1")
+	for _, q := range queries {
+		r := b.send(http.MethodGet, pages+"family?"+q, nil, nil)
+		if r.code >= 500 {
+			t.Errorf("GET family?%s: %d", q, r.code)
+		}
+	}
+	keys := []string{"about_child", "about_child/", "about_child/" + strings.ToUpper(ids[0]), "about_child/" + ids[0] + "/x", "about_child/" + ids[0] + "/",
+		"about_child/i0000000000000000", "about_child/c1", "about_child/..%2Ffamily", "about_child/%2e%2e", "about_child/" + ids[0] + "%00", "family/" + ids[0],
+		"about_child/" + ids[0] + "?field=children&row=0", "about_child//" + ids[0]}
+	for _, k := range keys {
+		r := b.send(http.MethodGet, pages+k, nil, nil)
+		if r.code >= 500 {
+			t.Errorf("GET %s: %d", k, r.code)
+		}
+		if k != "about_child/"+ids[0]+"?field=children&row=0" && r.code == http.StatusOK && strings.Contains(r.body, `name="school"`) &&
+			!strings.Contains(r.body, `action="/referrals/`+id+`/pages/about_child/`+ids[0]) && !strings.Contains(r.body, `action="/referrals/`+id+`/pages/about_child/`+ids[1]) {
+			t.Errorf("GET %s: a repeated page for no child", k)
+		}
+	}
+
+	// Posts: crafted rows and buttons on the family page, rows and inner items, and the repeated pages.
+	b.get(pages + "family")
+	token := b.csrf()
+	post := func(path string, v url.Values) asvsResp {
+		v.Set("csrf_token", token)
+		return b.send(http.MethodPost, path, strings.NewReader(v.Encode()), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+	}
+	for _, q := range queries {
+		if strings.Contains(q, "row=new") && !strings.Contains(q, "row=new&") && strings.HasSuffix(q, "row=new") {
+			continue // adds a row, as it should
+		}
+		if strings.HasPrefix(q, "field=") && !strings.Contains(q, "row=new") {
+			r := post(pages+"family?"+q, url.Values{"row.first_name": {"Mallory"}, "row.last_name": {"M"}, "row.name": {"Mallory"}, "row-hash": {"0"}, "outer-hash": {"0"}, "action": {"save-row"}})
+			if r.code >= 500 {
+				t.Errorf("POST family?%s: %d", q, r.code)
+			}
+		}
+	}
+	for _, action := range []string{"remove:children:-1:x", "remove:children:" + huge + ":x", "remove:children:1e3:x", "remove:children::", "remove:children",
+		"remove::0:x", "remove:household:0", "edit:children:-1", "edit:children:" + huge, "edit:children:x&field=household", "edit:children:0%23", "edit:children:\r\nX-Evil: 1",
+		"rows:household:-5", "rows:household:" + huge, "rows:household:x", "goto:about_child/" + strings.Repeat("i", 5000), "goto:../../tasks",
+		"paste:children", "paste:nosuch", "add:about_child", "add:itemId", "upload:children", "remove-file:children:x", "lang:../../evil", "lang:https://evil.example"} {
+		r := post(pages+"family", url.Values{"action": {action}})
+		if r.code >= 500 {
+			t.Errorf("POST family action %q: %d", action, r.code)
+		}
+		if loc := r.header.Get("Location"); loc != "" && (!strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.ContainsAny(loc, "\r\n")) {
+			t.Errorf("POST family action %q redirects to %q", action, loc)
+		}
+		if r.header.Get("X-Evil") != "" {
+			t.Errorf("POST family action %q set a header", action)
+		}
+	}
+	for _, action := range []string{"add:agencies.workers", "edit:agencies:-1", "edit:agencies:" + huge, "remove:agencies:" + huge + ":x", "remove:agencies:-1:x", "add:name", "add:"} {
+		r := post(pages+"family?field=household&row=0", url.Values{"row.name": {"Jo Smith"}, "action": {action}})
+		if r.code >= 500 {
+			t.Errorf("POST member action %q: %d", action, r.code)
+		}
+	}
+	for _, k := range keys {
+		r := post(pages+k, url.Values{"school": {"Crafted"}, "worries": {"Crafted"}, "action": {"save"}})
+		if r.code >= 500 {
+			t.Errorf("POST %s: %d", k, r.code)
+		}
+	}
+	// A crafted item id in a posted row is never taken: the child keeps its own.
+	post(pages+"family?field=children&row=0", url.Values{"row.first_name": {"Amy"}, "row.last_name": {"Smith"}, "row.itemId": {ids[1]}, "itemId": {ids[1]},
+		"action": {"save-row"}})
+	after := storedDraft(t, e, id)
+	if got := mustJSON(t, after); got != before {
+		t.Fatalf("crafted requests changed the draft:\nbefore %s\nafter  %s", before, got)
+	}
+}
+
+// Two windows: one opens row 2 of the chronology to change it, the other removes row 1 meanwhile, so
+// that row 2 is now the first. Saving the change changes that row where it now is: it must never be
+// written over the row that moved into its old place (which was then lost).
+func TestAttack7RowMovedByAnotherWindowIsNotWrittenOver(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 3)
+	page := c.page("chronology")
+	row := page + "?field=chronology_entries&row=1"
+	c.b.get(row)
+	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+
+	other := c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+
+	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", "Event 0001 changed", "action", "save-row")
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001 changed,Event 0002" {
+		// A conflict page offers to save again, over the row now in its place: do so, as a person would.
+		if c.b.code == http.StatusConflict {
+			c.b.post(row, "row-hash", rowHashRE.FindStringSubmatch(c.b.last)[1], "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
+				"row.children_concerned", "c1", "row.event", "Event 0001 changed", "action", "save-row")
+			got = strings.Join(eventsOf(c.savedRows(t)), ",")
+		}
+		t.Fatalf("after saving a row that moved: rows %q, want \"Event 0001 changed,Event 0002\"", got)
+	}
+
+	// A stale Remove of a row that moved removes that row, not the one in its old place, nor nothing.
+	c.seedDatedRows(t, 3)
+	c.b.get(page)
+	remove := c.b.removeAction("chronology_entries", 2)
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+	c.b.post(page, "action", remove)
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001" {
+		t.Fatalf("after removing a row that moved: rows %q, want \"Event 0001\"", got)
+	}
+}
+
+// Two windows on a list inside a list: one opens Kim's new agency, the other removes the household
+// member before her, so that Lee is now where Kim was. The agency is saved into Kim's item, never Lee's.
+func TestAttack7InnerItemFollowsItsItem(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, n := range []string{"Jo", "Kim", "Lee"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "save-row") // saved, though it has no agency yet
+	}
+	b.get(member + "1&sub=agencies&subrow=new").status(http.StatusOK)
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 0)).status(http.StatusOK)
+
+	b.postRowParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	if b.code == http.StatusConflict { // saving again from the conflict page, as a person would
+		b.postRowParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	}
+	household, _ := storedDraft(t, e, id).Values["household"].([]any)
+	got := map[string]string{}
+	for _, m := range household {
+		item := m.(map[string]any)
+		var names []string
+		for _, a := range rowsOf(item["agencies"]) {
+			names = append(names, fmt.Sprint(a.(map[string]any)["name"]))
+		}
+		got[fmt.Sprint(item["name"])] = strings.Join(names, ",")
+	}
+	if got["Kim"] != "Police for Kim" || got["Lee"] != "" {
+		t.Fatalf("agencies by member = %v, want Kim's agency with Kim", got)
+	}
+}
+
+// Two windows racing: one saves Ben's "About" page while the other removes Ben. Whichever wins, once
+// Ben is gone his answers are not kept anywhere in the draft: not under his id, not as a page visited.
+func TestAttack7RepeatedPageSavedWhileItsItemIsRemoved(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	for round := range 12 {
+		b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new",
+			"row.first_name", "Ben", "row.last_name", "Smith", "action", "save-row").status(http.StatusOK)
+		children := rowsOf(storedDraft(t, e, id).Values["children"])
+		ben := engine.ItemID(children[len(children)-1].(map[string]any))
+		b.get(pages + "about_child/" + ben).status(http.StatusOK)
+		other.get(pages + "family")
+		remove := other.removeAction("children", len(children)-1)
+		body := url.Values{"csrf_token": {b.csrf()}, "school": {"Ben's school"}, "worries": {"w"}, "action": {"save"}}.Encode()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+pages+"about_child/"+ben, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if res, err := b.c.Do(req); err == nil {
+				res.Body.Close()
+			}
+		}()
+		other.post(pages+"family", "action", remove)
+		<-done
+		raw := storedDraft(t, e, id)
+		if rows := rowsOf(raw.Values["children"]); len(rows) != len(children)-1 {
+			t.Fatalf("round %d: %d children after removing Ben, want %d", round, len(rows), len(children)-1)
+		}
+		if s := mustJSON(t, raw); strings.Contains(s, ben) {
+			t.Fatalf("round %d: the removed child's answers are kept: %s", round, s)
+		}
+	}
+}
+
+// A paste into a list whose items hold a list of their own: the inner list is no column of the paste
+// (its items are added on their own pages), so a cell for it is never stored as the inner list.
+func TestAttack7PasteIntoAListOfLists(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	b.get(pages + "family")
+	if strings.Contains(htmlText(b.last), "in this order: Full name, Agencies involved") {
+		t.Error("the paste box asks for the inner list as a column")
+	}
+	b.post(pages+"family", "household.paste", "Jo Smith\tPolice\nKim Smith\n", "action", "paste:household")
+	if b.code >= 500 {
+		t.Fatalf("paste: %d", b.code)
+	}
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		if a, ok := m.(map[string]any)["agencies"]; ok {
+			if _, list := a.([]any); !list {
+				t.Fatalf("a pasted cell was stored as the inner list: %v", m)
+			}
+		}
+	}
+	b.get(pages + "family?field=household&row=0").status(http.StatusOK)
+	b.get("/referrals/" + strings.Split(strings.TrimPrefix(pages, "/referrals/"), "/")[0] + "/submit").status(http.StatusOK)
+}
+
+// The last row open in one window while the other removes a row before it: its place is now past the
+// end. Saving it saves the row where it now is, never silently nothing (the change was lost, with no
+// word, in a redirect to the table).
+func TestAttack7LastRowSavedAfterARowBeforeItWasRemoved(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 3)
+	page := c.page("chronology")
+	row := page + "?field=chronology_entries&row=2"
+	c.b.get(row)
+	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+	other := c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", "Event 0002 changed", "action", "save-row")
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001,Event 0002 changed" {
+		t.Fatalf("rows %q (status %d), want \"Event 0001,Event 0002 changed\"", got, c.b.code)
+	}
+	// The same row removed meanwhile, or a row past the end that never was: nothing saved over another
+	// row, and the page says why, with what was typed.
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
+	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", "Typed again", "action", "save-row").status(http.StatusConflict).see("Typed again")
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001" {
+		t.Fatalf("rows %q after saving a row removed meanwhile", got)
+	}
+}
+
+// The same for an inner item: Kim's agency open while the member before her is removed.
+func TestAttack7InnerItemSavedAfterItsItemMovedUp(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, n := range []string{"Jo", "Kim"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "add:agencies")
+		b.postRowParts(member+strconv.Itoa(map[string]int{"Jo": 0, "Kim": 1}[n])+"&sub=agencies&subrow=new", "row.name", "Agency of "+n, "action", "save-row").
+			status(http.StatusOK)
+	}
+	b.get(member + "1&sub=agencies&subrow=0").status(http.StatusOK).see("Agency of Kim")
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 0)).status(http.StatusOK)
+	b.postRowParts(member+"1&sub=agencies&subrow=0", "row.name", "Police", "action", "save-row")
+	household := rowsOf(storedDraft(t, e, id).Values["household"])
+	if len(household) != 1 {
+		t.Fatalf("household = %v", household)
+	}
+	agencies := rowsOf(household[0].(map[string]any)["agencies"])
+	if len(agencies) != 1 || agencies[0].(map[string]any)["name"] != "Police" {
+		t.Fatalf("Kim's agencies = %v (status %d), want Police", agencies, b.code)
+	}
+}
