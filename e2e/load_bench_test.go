@@ -126,7 +126,7 @@ func BenchmarkLoadPortal(b *testing.B) {
 		io.WriteString(w, page200)
 	}))
 	defer static.Close()
-	staticRate, _ := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error {
+	staticRate, staticLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error {
 		_, err := get(c, static.URL, false)
 		return err
 	})
@@ -210,6 +210,7 @@ func BenchmarkLoadPortal(b *testing.B) {
 	b.ReportMetric(100*pageRate/healthRate, "page200-%-of-healthz")
 	b.ReportMetric(staticRate, "page200-bytes-req/s")
 	b.ReportMetric(100*staticRate/helloRate, "page200-bytes-%-of-hello")
+	b.ReportMetric(staticLat.at(0.99), "page200-bytes-p99-ms")
 	b.ReportMetric(100*pageRate/staticRate, "page200-%-of-bytes")
 	b.ReportMetric(float64(len(page200)), "page200-html-bytes")
 	b.ReportMetric(pageLat.at(0.50), "page200-p50-ms")

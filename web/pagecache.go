@@ -53,11 +53,13 @@ func newPageCache() *kept.Cache[pageKey, keptPage] {
 
 // formPageKey is the key of the page r asks for of resp, and whether the page may be kept at all: not
 // without a session, not when the page reads more than the response and the person (a returned form's
-// comments are the council's round), not a row's page (its own handler), and not while this very
-// request changes the response (its first opening).
+// comments are the council's round), not a row's page (its own handler), not while this very request
+// changes the response (its first opening), and not the page a save goes back to with its notice ("Row
+// 4 has been saved"), which is asked for once.
 func (a *App) formPageKey(r *http.Request, resp *store.Response) (pageKey, bool) {
 	s, u := sessionFrom(r), userFrom(r)
-	if a.pages == nil || s == nil || u == nil || resp.Status == store.StatusReturned || resp.Status == store.StatusSent || r.URL.Query().Has("field") {
+	q := r.URL.Query()
+	if a.pages == nil || s == nil || u == nil || resp.Status == store.StatusReturned || resp.Status == store.StatusSent || q.Has("field") || q.Has(savedParam) {
 		return pageKey{}, false
 	}
 	form, err := a.work.FormOf(resp)

@@ -71,6 +71,13 @@ func TestKeptPagesShowWhatIsTrueNow(t *testing.T) {
 	// A save is on the next page.
 	c.saveRow(c.b, 0, "Saved after the page was kept")
 	c.b.get(table).status(http.StatusOK).see("Saved after the page was kept")
+	// The page a save goes back to, with its notice, is asked for once: it is not kept.
+	keptBefore, _ := formPagesKept(t)
+	c.b.get(table + "?saved=chronology_entries.0").see("Row 1 has been saved")
+	c.b.get(table + "?saved=chronology_entries.0").see("Row 1 has been saved")
+	if kept, _ := formPagesKept(t); kept != keptBefore {
+		t.Fatal("the page with a save's notice was kept")
+	}
 
 	// The person's name, in the page's header.
 	c.b.post("/account", "forename", "Rosalind", "surname", "Berry", "organisation", "Cherwell School", "phone", "01632 960001")

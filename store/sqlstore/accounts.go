@@ -26,7 +26,7 @@ func scanUser(row interface{ Scan(...any) error }) (*store.User, error) {
 // joined to something that has none.
 type userRow struct {
 	id, email, forename, surname, organisation, phone, passwordHash, role, totpSecret, lang sql.NullString
-	verified, terms, created, mustChange, disabled                                       sql.NullInt64
+	verified, terms, created, mustChange, disabled                                          sql.NullInt64
 }
 
 func (r *userRow) dest() []any {

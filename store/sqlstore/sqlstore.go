@@ -76,6 +76,9 @@ func newDB(d dialect, write, read *sql.DB) *DB {
 	return db
 }
 
+// sqliteReaders is how many connections read a SQLite database at once.
+const sqliteReaders = 8
+
 // OpenSQLite opens (creating if needed) the SQLite database at path and applies the migrations. WAL lets
 // readers run beside the writer; synchronous=FULL makes every acknowledged commit survive a crash;
 // secure_delete overwrites what is deleted or replaced, so a purged answer or a row sealed by key rotation
@@ -102,7 +105,11 @@ func OpenSQLite(ctx context.Context, path string) (*DB, error) {
 		lock.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	read.SetMaxOpenConns(8)
+	// As many kept open as may be open: database/sql keeps two idle by default, so under load the other
+	// six were closed as each read finished and opened again for the next, their prepared statements
+	// with them (a tenth of a busy portal's time went to opening SQLite connections).
+	read.SetMaxOpenConns(sqliteReaders)
+	read.SetMaxIdleConns(sqliteReaders)
 	db := newDB(sqlite, write, read)
 	db.stmts = newStmtCache(read)
 	db.read = countedReads{q: read, stmts: db.stmts}

@@ -98,3 +98,28 @@ func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 		t.Fatal(fmt.Errorf("a writer after one that gave up: %w", err))
 	}
 }
+
+// Readers at once keep their connections open between reads: none is closed for being idle (and opened
+// again, its prepared statements with it, for the next read).
+func TestSQLiteReadersStayOpen(t *testing.T) {
+	ctx := context.Background()
+	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	errs := make(chan error, 4*sqliteReaders)
+	for range 20 {
+		for range 4 * sqliteReaders {
+			go func() { errs <- db.Ping(ctx) }()
+		}
+		for range 4 * sqliteReaders {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if st := db.readDB.Stats(); st.MaxIdleClosed != 0 || st.OpenConnections > sqliteReaders {
+		t.Fatalf("after reads at once: %d connections closed for being idle, %d open (at most %d)", st.MaxIdleClosed, st.OpenConnections, sqliteReaders)
+	}
+}
