@@ -372,3 +372,38 @@ func (b *browser) postHiddenParts(path string, fields ...string) *browser {
 	}
 	return b.postParts(path, parts)
 }
+
+// Another professional, signed in, with the Remove button's value and the row's hash copied from the
+// owner's page: neither the table's page nor the row's answers them, and the row stays.
+func TestAttack7AnotherProfessionalCannotTouchTheRows(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 2)
+	page := c.page("chronology")
+	c.b.get(page)
+	remove := c.b.removeAction("chronology_entries", 0)
+	c.b.get(page + "?field=chronology_entries&row=0")
+	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+
+	mallory := c.e.register("mallory@example.org")
+	mallory.get("/tasks")
+	token := mallory.csrf()
+	for _, p := range []struct{ path, body string }{
+		{page, url.Values{"csrf_token": {token}, "action": {remove}}.Encode()},
+		{page + "?field=chronology_entries&row=0", url.Values{"csrf_token": {token}, "row-hash": {hash}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+		{page + "?field=chronology_entries&row=0&part=row", url.Values{"csrf_token": {token}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+		{page + "?field=chronology_entries&row=new", url.Values{"csrf_token": {token}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+	} {
+		r := mallory.send(http.MethodPost, p.path, strings.NewReader(p.body), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+		if r.code != http.StatusNotFound && r.code != http.StatusForbidden {
+			t.Errorf("POST %s by another professional: %d", p.path, r.code)
+		}
+	}
+	for _, p := range []string{page, page + "?field=chronology_entries&row=0", page + "?field=chronology_entries&row=0&part=row"} {
+		if r := mallory.send(http.MethodGet, p, nil, nil); r.code != http.StatusNotFound || strings.Contains(r.body, "Event 0000") {
+			t.Errorf("GET %s by another professional: %d", p, r.code)
+		}
+	}
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0000,Event 0001" {
+		t.Fatalf("rows %q after another professional's posts", got)
+	}
+}
