@@ -282,7 +282,10 @@ type RowPageView struct {
 	RowCount int
 	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
 	// drawn (lists15).
-	OuterHash  string
+	OuterHash string
+	// OuterCount is how many items the outer list had then: a save finding the holding item gone and
+	// fewer items takes it as removed, so that the inner item never goes into the item in its place.
+	OuterCount int
 	AddAnother string // "Save and add another row", when another row fits
 	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
 	// the page shows what the person typed, not yet saved.

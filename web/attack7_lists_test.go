@@ -407,3 +407,29 @@ func TestAttack7AnotherProfessionalCannotTouchTheRows(t *testing.T) {
 		t.Fatalf("rows %q after another professional's posts", got)
 	}
 }
+
+// One window adds an agency to Kim while the other removes Kim, so that Lee moves into her place. The
+// agency is never saved into Lee's item, whatever the first window does next.
+func TestAttack7InnerItemOfARemovedItemGoesToNoOther(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, n := range []string{"Jo", "Kim", "Lee"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "save-row")
+	}
+	b.get(member + "1&sub=agencies&subrow=new").status(http.StatusOK)
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 1)).status(http.StatusOK)
+
+	b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	if b.code == http.StatusConflict { // saving again from the conflict page, as it asks
+		b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	}
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		item := m.(map[string]any)
+		if item["name"] != "Kim" && len(rowsOf(item["agencies"])) > 0 {
+			t.Fatalf("Kim's agency was saved into %v", item)
+		}
+	}
+}
