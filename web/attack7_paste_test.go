@@ -68,6 +68,18 @@ func TestAttack7PasteBoxHostileInput(t *testing.T) {
 	}
 	c.storeRows(t, nil)
 
+	// One line of a 4 MB cell of quotation marks, or of two million cells: the page is not a multiple of
+	// the paste (a problem quoted the whole cell, twice, and the box wrote the quotes again doubled).
+	for name, text := range map[string]string{"a cell of quotes": strings.Repeat(`"a""`, 1_000_000), "two million cells": strings.Repeat("a\t", 2_000_000)} {
+		r := c.pasteInto(t, text).status(http.StatusUnprocessableEntity)
+		if len(r.last) > len(text)*6+200<<10 { // a quotation mark is five characters in the page, once
+			t.Errorf("%s pasted: a page of %d bytes for %d", name, len(r.last), len(text))
+		}
+		if n := len(c.savedRows(t)); n != 0 {
+			t.Errorf("%s pasted: %d rows saved", name, n)
+		}
+	}
+
 	// 10 MB in 9,000 lines: the table takes its maximum (1,000), the rest is kept in the box with the
 	// reason, and what it costs is bounded by the paste's size.
 	var paste strings.Builder
