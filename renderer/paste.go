@@ -56,12 +56,17 @@ func ReadPaste(ctx context.Context, fd *engine.Field, text string, children []en
 		out.Problem = i18n.T(ctx, "engine.paste.too_many_lines", "Max", max)
 		return out
 	}
+	columns := pasteColumns(fd)
+	if line, cells := lineOverCells(text, 10*len(columns)+100); line > 0 {
+		// Read, a line of millions of cells costs a hundred times its bytes.
+		out.Problem = i18n.T(ctx, "engine.paste.too_many_cells", "Line", line, "Cells", cells, "Columns", len(columns))
+		return out
+	}
 	records, lines, err := readTSV(ctx, text)
 	if err != nil {
 		out.Problem = err.Error()
 		return out
 	}
-	columns := pasteColumns(fd)
 	mapping := columns
 	if len(records) > 0 {
 		if m, ok := headingMapping(records[0], columns); ok {
@@ -124,6 +129,30 @@ func (p Paste) Text(rows []PastedRow) string {
 // least 10,000, so that rows beyond them are kept in the box with the reason, without reading a paste
 // of a hundred thousand lines.
 func maxPasteLines(fd *engine.Field) int { return max(10*MaxRows(fd), 10_000) }
+
+// lineOverCells finds the first line of text with more than limit cells (tab-separated): its number
+// and how many it has, or 0.
+func lineOverCells(text string, limit int) (line, cells int) {
+	line, cells = 1, 1
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\t':
+			cells++
+		case '\n', '\r':
+			if cells > limit {
+				return line, cells
+			}
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			line, cells = line+1, 1
+		}
+	}
+	if cells > limit {
+		return line, cells
+	}
+	return 0, 0
+}
 
 // pasteLines counts the lines of text as readTSV reads them: ended by LF, CR LF or CR.
 func pasteLines(text string) int {

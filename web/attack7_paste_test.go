@@ -79,6 +79,15 @@ func TestAttack7PasteBoxHostileInput(t *testing.T) {
 			t.Errorf("%s pasted: %d rows saved", name, n)
 		}
 	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r = c.pasteInto(t, strings.Repeat("a\t", 2_000_000))
+	runtime.ReadMemStats(&after)
+	r.see("Line 1 has 2000001 cells, but the table has 6 columns")
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("a line of two million cells: %d MB allocated for 4 MB (reading them was 300 MB)", alloc>>20)
+	}
 
 	// 10 MB in 9,000 lines: the table takes its maximum (1,000), the rest is kept in the box with the
 	// reason, and what it costs is bounded by the paste's size.
@@ -87,7 +96,6 @@ func TestAttack7PasteBoxHostileInput(t *testing.T) {
 		paste.WriteString(row(i%28+1, fmt.Sprintf("Event %d %s", i, strings.Repeat("y", 1100))))
 		paste.WriteByte('\n')
 	}
-	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	r = c.pasteInto(t, paste.String())
