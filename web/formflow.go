@@ -612,7 +612,28 @@ func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh
 	if err != nil {
 		return nil, fmt.Errorf("encode answers: %w", err)
 	}
+	if len(written.raw) > maxDraftBytes {
+		return nil, errDraftTooLarge
+	}
 	return written, nil
+}
+
+// maxDraftBytes bounds a draft's answers, as JSON. Each post is bounded by its questions' lengths, but a
+// row too long is saved (and shown with its problem) so that nothing typed is lost, and a question without
+// a maxLength may post a megabyte: a thousand posts could otherwise grow one draft, which every page reads
+// and decodes, to a gigabyte. 32 MB is two and a half times the longest Multi-Agency Chronology its
+// maxLengths allow (1,000 rows of every answer at its longest, 12 million characters); a real 2,000-row
+// chronology is 180 KB.
+const maxDraftBytes = 32 << 20
+
+// draftTooLargeMessage says a save was refused as the draft would pass maxDraftBytes, at the question fd
+// (its rows, when it has them).
+func draftTooLargeMessage(l i18n.Lang, fd *engine.Field) string {
+	nouns := i18n.In(l, "table.rows")
+	if fd != nil && fd.Container() {
+		nouns = renderer.RowNounsIn(l, fd)
+	}
+	return i18n.In(l, "table.too_large", "MB", maxDraftBytes>>20, "Nouns", nouns)
 }
 
 // pageHash identifies the answers a page was drawn with, so a save can tell whether they changed since.

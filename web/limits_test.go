@@ -19,6 +19,7 @@ import (
 	"formportal/engine/enginetest"
 	"formportal/forms"
 	"formportal/renderer"
+	"formportal/store"
 )
 
 // chronology is the bundled Multi-Agency Chronology delegated, about a sibling group, to a professional
@@ -526,5 +527,65 @@ func TestAPICaseDataBoundedByTheFormsSchema(t *testing.T) {
 	}
 	if code, out := e.api(key, "POST", "/delegations", newDelegation("pro@school.example")); code != http.StatusCreated {
 		t.Fatalf("valid case data: %d %v", code, out)
+	}
+}
+
+// A draft's answers cannot grow past maxDraftBytes, however many posts make them: the save that would
+// take them past it is refused with a GOV.UK error at the question, what was typed is on the page
+// again, and the draft stays as stored.
+func TestDraftCannotGrowWithoutEnd(t *testing.T) {
+	c := newChronology(t, 3)
+	long := func(ch string, n int) string { return strings.Repeat(ch, n) }
+	row := func(day int) map[string]any {
+		r := chronologyRow(day, long("e", 4000))
+		r["impact"], r["outcome"] = long("i", 4000), long("o", 4000)
+		return r
+	}
+	// 999 rows, each with an event far past its 4,000 characters (saved anyway, with its problem shown),
+	// to 2,000 bytes from the bound.
+	rows := make([]any, 999)
+	for i := range rows {
+		rows[i] = chronologyRow(i, long("e", maxDraftBytes/1000-1000))
+	}
+	stored := func() *store.Response {
+		resp, err := c.e.store.Response(context.Background(), c.task)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	c.storeRows(t, rows)
+	room := maxDraftBytes - len(stored().Answers)
+	rows[0] = chronologyRow(0, long("e", maxDraftBytes/1000-1000+room-2000))
+	c.storeRows(t, rows)
+	c.b.get(c.page("chronology")).status(http.StatusOK) // opened: a change of its own
+	before := stored()
+	if room := maxDraftBytes - len(before.Answers); room < 1000 || room > 3000 {
+		t.Fatalf("the draft is %d bytes: %d from the bound, not about 2,000", len(before.Answers), room)
+	}
+
+	// A new row, at its questions' longest.
+	newRow := c.page("chronology") + "?field=chronology_entries&row=new"
+	c.b.get(newRow).status(http.StatusOK)
+	fields := []string{"action", "save-row"}
+	for name, vs := range renderer.EncodeRow(c.form.Field("chronology_entries"), row(5)) {
+		for _, v := range vs {
+			fields = append(fields, name, v)
+		}
+	}
+	c.b.post(newRow, fields...).status(http.StatusUnprocessableEntity).
+		see("There is a problem", "The answers to this form are too long to save: together they can be at most 32 MB")
+	if !strings.Contains(c.b.last, long("i", 4000)) {
+		t.Fatal("the row typed is not on the page again")
+	}
+	// The page's own answer, as long as it may be.
+	c.b.get(c.page("chronology")).status(http.StatusOK)
+	c.b.post(c.page("chronology"), "agency_currently_involved", "yes", "involvement_summary", long("s", 4000), "action", "save").
+		status(http.StatusUnprocessableEntity).see("There is a problem", "Shorten this answer or remove some rows")
+	if !strings.Contains(c.b.last, long("s", 4000)) {
+		t.Fatal("the summary typed is not on the page again")
+	}
+	if after := stored(); after.Version != before.Version || !bytes.Equal(after.Answers, before.Answers) {
+		t.Fatal("a save past the bound changed the draft")
 	}
 }

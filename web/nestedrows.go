@@ -239,9 +239,13 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 		w.WriteHeader(http.StatusConflict)
 		a.render(w, r, renderer.RowPage(v))
 		return
-	case errors.Is(err, errTableFull):
+	case errors.Is(err, errTableFull), errors.Is(err, errDraftTooLarge):
+		why := tableFullMessage(f.lang, t.sub)
+		if errors.Is(err, errDraftTooLarge) {
+			why = draftTooLargeMessage(f.lang, t.sub)
+		}
 		v := f.subRowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: tableFullMessage(f.lang, t.sub)}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: why}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RowPage(v))
 		return
@@ -334,6 +338,9 @@ func (a *App) postInnerAction(w http.ResponseWriter, r *http.Request, f *flow, p
 		return
 	case errors.Is(err, errTableFull):
 		a.tableFull(w, r, f, p, t, row)
+		return
+	case errors.Is(err, errDraftTooLarge):
+		a.rowRefused(w, r, f, p, t, row, draftTooLargeMessage(f.lang, t.field))
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)

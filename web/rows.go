@@ -42,6 +42,8 @@ var (
 	errRowChanged = errors.New("the row changed in another window since it was drawn")
 	// errTableFull is a new row for a table that other windows have filled meanwhile.
 	errTableFull = errors.New("the table is full")
+	// errDraftTooLarge is a save that would make the draft's answers longer than maxDraftBytes.
+	errDraftTooLarge = errors.New("the draft would be too large")
 	// errFixedRow is the removal of one of a table's fixed rows, which no page offers.
 	errFixedRow = errors.New("a fixed row cannot be removed")
 )
@@ -407,6 +409,9 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	case errors.Is(err, errTableFull):
 		a.tableFull(w, r, f, p, t, row)
 		return
+	case errors.Is(err, errDraftTooLarge):
+		a.rowRefused(w, r, f, p, t, row, draftTooLargeMessage(f.lang, t.field))
+		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
 		return
@@ -457,12 +462,17 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 
 // tableFull draws the row page again with what was typed, when the table has been filled meanwhile.
 func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any) {
+	a.rowRefused(w, r, f, p, t, row, tableFullMessage(f.lang, t.field))
+}
+
+// rowRefused draws the row page again with what the person typed, not saved, and why.
+func (a *App) rowRefused(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any, why string) {
 	v := f.rowView(r, p, t, row, nil)
 	first := v.Fields[0].ID
 	if v.Fields[0].Field.Type == engine.TypeDate {
 		first += "-day"
 	}
-	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: tableFullMessage(f.lang, t.field)}}
+	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: why}}
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	a.renderRow(w, r, v)
 }

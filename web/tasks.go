@@ -245,6 +245,20 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version, f.keep)
 }
 
+// largestAnswer is the question of the section whose answer in vals is the longest, as JSON.
+func largestAnswer(s *engine.Section, vals map[string]any) string {
+	id, most := "", -1
+	for _, fd := range s.Fields {
+		if !fd.Answerable() || fd.ReadOnly {
+			continue
+		}
+		if b, _ := json.Marshal(vals[fd.ID]); len(b) > most {
+			id, most = fd.ID, len(b)
+		}
+	}
+	return id
+}
+
 // savedBanner is the notice after a row was saved, in l: "Row 4 has been saved"; none for a row the
 // page's values (vals) do not have.
 func savedBanner(l i18n.Lang, p page, key string, vals map[string]any) string {
@@ -317,6 +331,10 @@ func (a *App) postPage(w http.ResponseWriter, r *http.Request, f *flow) {
 		for _, e := range f.rowEdits {
 			out.fieldErr[e.field.ID] = i18n.In(f.lang, "table.changed_elsewhere", "Noun", renderer.RowNounIn(f.lang, e.field), "Nouns", renderer.RowNounsIn(f.lang, e.field))
 		}
+	case errors.Is(err, errDraftTooLarge):
+		// Nothing saved: the page again with what was typed, and why, at its longest answer.
+		id := largestAnswer(p.section, f.pageValues(p))
+		out = postOutcome{fieldErr: map[string]string{id: draftTooLargeMessage(f.lang, p.section.Field(id))}, paste: out.paste}
 	case errors.Is(err, casework.ErrNotAllowed):
 		// Retracted, re-assigned or submitted meanwhile: the task list says what happened.
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
