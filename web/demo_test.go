@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"formportal/forms"
 )
@@ -38,6 +40,42 @@ func TestDemoData(t *testing.T) {
 	for _, m := range mails {
 		if childDetail.MatchString(m.Text) || strings.Contains(m.Text, "Frodo") {
 			t.Fatalf("a demo email names a child: %s", m.Text)
+		}
+	}
+}
+
+// TestDemoSavedAndSubmittedListsInWelsh reads Recover a Form and Submitted Forms in Welsh: the child, how
+// long ago a form was saved and every date are in Welsh too, and a form that lists its children (Early
+// Help) is named by them, not "not given yet".
+func TestDemoSavedAndSubmittedListsInWelsh(t *testing.T) {
+	e := newEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	if err := e.app.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser().login(DemoEmail, DemoPassword)
+	b.get("/submitted").see("Early Help request")
+	early := regexp.MustCompile(`Early Help request\s+(.*?) and 1 sibling\s+\d+ \w+ \d{4}`).FindStringSubmatch(htmlText(b.last))
+	if early == nil {
+		t.Fatalf("the submitted Early Help request is not named by its two children:\n%s", htmlText(b.last))
+	}
+	b.get("/recover?lang=cy").see("Adfer Ffurflen", "Heb ei roi eto", "diwrnod yn ôl")
+	b.get("/submitted?lang=cy").see("Ffurflenni a Gyflwynwyd", early[1]+" ac 1 brawd neu chwaer")
+	english := []string{"Not given yet", "Today", "days ago"}
+	for m := time.January; m <= time.December; m++ {
+		english = append(english, " "+m.String()[:3]) // "29 Mar 2026" and "29 March 2026" alike
+	}
+	for _, page := range []string{"/recover", "/submitted"} {
+		b.get(page)
+		text := htmlText(b.last)
+		for _, english := range english {
+			if strings.Contains(text, english) {
+				t.Errorf("%s in Welsh says %q:\n%s", page, english, text)
+			}
 		}
 	}
 }

@@ -77,7 +77,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 				a.serverError(w, r, err)
 				return
 			}
-			row.Href, row.Name, row.Owner = "/staff/referrals/"+resp.ID, f.childName(), resp.OwnerName+" ("+resp.OwnerEmail+")"
+			row.Href, row.Name, row.Owner = "/staff/referrals/"+resp.ID, f.childName(r.Context()), resp.OwnerName+" ("+resp.OwnerEmail+")"
 			referrals = append(referrals, row)
 		}
 	}
@@ -501,7 +501,7 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			v.CanReassign = casework.Allowed(casework.Reassign, resp.Kind, resp.Status)
 		} else {
 			fact(i18n.T(ctx, "console.submitted_by"), resp.OwnerName+" ("+resp.OwnerEmail+")")
-			fact(i18n.T(ctx, "common.child"), f.childName())
+			fact(i18n.T(ctx, "common.child"), f.childName(ctx))
 		}
 		if resp.Reference != "" {
 			ref := resp.Reference
