@@ -79,3 +79,31 @@ func TestDemoSavedAndSubmittedListsInWelsh(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoReturnedFormShowsItsSectionsDone opens the demo's form returned for more information: every
+// section was answered before it was submitted, so none says Not started.
+func TestDemoReturnedFormShowsItsSectionsDone(t *testing.T) {
+	e := newEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	if err := e.app.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser().login(DemoEmail, DemoPassword)
+	b.get("/submitted").see("Forms requesting more information")
+	returned := regexp.MustCompile(`href="(/referrals/[0-9a-f]+)"`).FindStringSubmatch(b.last)
+	if returned == nil {
+		t.Fatalf("no returned form to open:\n%s", htmlText(b.last))
+	}
+	b.get(returned[1]).see("More information requested", "Child or young person's details", "Completed")
+	if text := htmlText(b.last); strings.Contains(text, "Not started") {
+		t.Fatalf("the returned form, answered in full, has sections Not started:\n%s", text)
+	}
+	// The saved draft: its answered sections are Completed, the rest not started.
+	b.get("/recover")
+	draft := regexp.MustCompile(`href="(/referrals/[0-9a-f]+)"`).FindStringSubmatch(b.last)
+	b.get(draft[1]).see("Your details", "Completed", "Not started")
+}
