@@ -57,7 +57,7 @@ var englishChrome = []string{
 	"Your reference number", "Recover a Form", "Submitted Forms", "Accessibility statement", "Privacy notice",
 	"Your form has been saved", "I am a Professional", "Logout", "Success", "Tasks", "Update account",
 	"Automatic replies", "Children's Services Portal",
-	"Error:", "(required)", "Cancel", "Back",
+	"Error:", "(required)", "Cancel", "Back", "Register a new account", "Today", "days ago", "Not given yet",
 }
 
 // inWelsh fails when the last page is not marked Welsh or still shows English chrome; the language switch
