@@ -99,6 +99,10 @@ func TestDemoReturnedFormShowsItsSectionsDone(t *testing.T) {
 		t.Fatalf("no returned form to open:\n%s", htmlText(b.last))
 	}
 	b.get(returned[1]).see("More information requested", "Child or young person's details", "Completed")
+	// The wrong child? The seed's way back to choose another form.
+	if !strings.Contains(b.last, `href="/submitted">Go back to Submitted Forms</a>`) {
+		t.Fatalf("the returned form has no way back to Submitted Forms:\n%s", htmlText(b.last))
+	}
 	if text := htmlText(b.last); strings.Contains(text, "Not started") {
 		t.Fatalf("the returned form, answered in full, has sections Not started:\n%s", text)
 	}
