@@ -195,12 +195,21 @@ func (v *validation) checkAddress(fd *Field, raw any, sc *scope) (any, string, s
 	case kind == AddressSameAs && fd.SameAs != "":
 		out := map[string]any{"kind": kind, "sameAs": fd.SameAs}
 		if other := fd.sameAs; sc != nil && other != nil && sc.isVisible(other) {
-			if om, ok := sc.raw(other).(map[string]any); ok && (textOf(om["kind"]) == AddressKnown || textOf(om["kind"]) == "") {
-				if lines, _, msg := v.w.checkAddressLines(other, om); msg == "" {
-					for k, x := range lines.(map[string]any) {
-						if k != "kind" {
-							out[k] = x
-						}
+			om, _ := sc.raw(other).(map[string]any)
+			var lines any
+			msg := "no address"
+			switch textOf(om["kind"]) {
+			case AddressKnown, "":
+				lines, _, msg = v.w.checkAddressLines(other, om)
+			case AddressAbroad: // its lines and country: the copy says it is abroad
+				if other.Abroad {
+					lines, _, msg = v.w.checkAbroadLines(other, om)
+				}
+			}
+			if msg == "" {
+				for k, x := range lines.(map[string]any) {
+					if k != "kind" {
+						out[k] = x
 					}
 				}
 			}

@@ -72,6 +72,9 @@ func ukFieldSchema(fd *Field, s map[string]any) {
 			for k, x := range lines {
 				same[k] = x
 			}
+			if fd.sameAs != nil && fd.sameAs.Abroad {
+				same["country"] = str("The country of the address copied, when it is outside the UK.")
+			}
 			kinds = append(kinds, closedObject(same, "kind", "sameAs"))
 		}
 		s["oneOf"] = kinds

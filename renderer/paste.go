@@ -49,6 +49,11 @@ type PasteProblem struct {
 // Whether an answer is acceptable is left to the engine, as for a typed row.
 func ReadPaste(ctx context.Context, fd *engine.Field, text string, children []engine.Child) Paste {
 	var out Paste
+	if max := maxPasteLines(fd); pasteLines(text) > max {
+		// Read, each line would cost a hundred times its bytes, for rows the table cannot take.
+		out.Problem = i18n.T(ctx, "engine.paste.too_many_lines", "Max", max)
+		return out
+	}
 	records, err := readTSV(ctx, text)
 	if err != nil {
 		out.Problem = err.Error()
@@ -111,6 +116,16 @@ func (p Paste) Text(rows []PastedRow) string {
 	}
 	w.Flush()
 	return b.String()
+}
+
+// maxPasteLines is the most lines a paste into fd is read from: ten times the rows it holds, and at
+// least 10,000, so that rows beyond them are kept in the box with the reason, without reading a paste
+// of a hundred thousand lines.
+func maxPasteLines(fd *engine.Field) int { return max(10*MaxRows(fd), 10_000) }
+
+// pasteLines counts the lines of text as readTSV reads them: ended by LF, CR LF or CR.
+func pasteLines(text string) int {
+	return strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n") + 1
 }
 
 // readTSV splits pasted text into lines of cells. A line may end in CR alone, as a spreadsheet on an

@@ -277,9 +277,15 @@ type RowPageView struct {
 	Back         string // the table's page
 	DraftVersion int
 	RowHash      string // the row as drawn; empty for a new row
+	// RowCount is how many rows the table (or the inner list) had when the row was drawn: a save that
+	// finds the row gone and fewer rows takes it as removed, rather than changed (rowConflict).
+	RowCount int
 	// OuterHash is, on the page of an item of a list inside another list's item, the holding item as
 	// drawn (lists15).
-	OuterHash  string
+	OuterHash string
+	// OuterCount is how many items the outer list had then: a save finding the holding item gone and
+	// fewer items takes it as removed, so that the inner item never goes into the item in its place.
+	OuterCount int
 	AddAnother string // "Save and add another row", when another row fits
 	// Conflict says the row was changed or removed in another tab or window after this page was drawn;
 	// the page shows what the person typed, not yet saved.
@@ -288,8 +294,12 @@ type RowPageView struct {
 	Fragment bool
 }
 
-// RowHashInput is the name of the hidden input holding the row's hash as drawn.
-const RowHashInput = "row-hash"
+// RowHashInput is the name of the hidden input holding the row's hash as drawn, and RowCountInput
+// that of the number of rows then.
+const (
+	RowHashInput  = "row-hash"
+	RowCountInput = "row-count"
+)
 
 // RowInput is what a row page needs: the table, which row, its answers and its problems.
 type RowInput struct {
@@ -372,7 +382,9 @@ func addA(l i18n.Lang, noun string) string {
 func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 	row := map[string]any{}
 	for _, col := range fd.Children() {
-		if !col.Typed() { // computed: worked out, never read from a post
+		// Computed answers are worked out, and a list inside the item is changed on pages of its own:
+		// neither is ever read from a post (a crafted "row.agencies" was kept as text in its place).
+		if !col.Typed() || col.Container() {
 			continue
 		}
 		if v, ok := decodeField(col, form, rowInputPrefix+col.ID); ok {
@@ -386,7 +398,7 @@ func DecodeRow(fd *engine.Field, form url.Values) map[string]any {
 func EncodeRow(fd *engine.Field, row map[string]any) url.Values {
 	out := url.Values{}
 	for _, col := range fd.Children() {
-		if col.Typed() {
+		if col.Typed() && !col.Container() {
 			encodeField(col, row[col.ID], rowInputPrefix+col.ID, out)
 		}
 	}

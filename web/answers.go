@@ -355,14 +355,15 @@ type cachedDraft struct {
 	used    time.Time
 }
 
-// draftCost estimates the memory a decoded draft takes: its JSON and the maps, slices and strings read
-// from it, about six times the JSON (measured on chronologies).
-// A draft with rows may keep a few table views (renderer.TableViews) too.
+// draftCost estimates the memory a decoded draft takes once a page has been drawn from it: its JSON and
+// the maps, slices and strings read from it (about seven times the JSON), and the answers checked with
+// the copy of them the check makes (as much again; TestDraftCostIsWhatADraftHolds measures it on a
+// chronology). A draft with rows may keep a few table views (renderer.TableViews) too.
 func draftCost(d *draft) int {
 	if len(d.rows) > 0 {
-		return 7*len(d.raw) + tableViewsCost
+		return 14*len(d.raw) + tableViewsCost
 	}
-	return 7 * len(d.raw)
+	return 14 * len(d.raw)
 }
 
 // tableViewsCost is about what the table views kept for a draft take: four pages of fifty rows.

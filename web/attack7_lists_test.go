@@ -2,8 +2,10 @@ package web
 
 import (
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -310,5 +312,124 @@ func TestAttack7InnerItemSavedAfterItsItemMovedUp(t *testing.T) {
 	agencies := rowsOf(household[0].(map[string]any)["agencies"])
 	if len(agencies) != 1 || agencies[0].(map[string]any)["name"] != "Police" {
 		t.Fatalf("Kim's agencies = %v (status %d), want Police", agencies, b.code)
+	}
+}
+
+// A crafted post of a member's page with a value for the list inside it ("row.agencies"), which the page
+// never posts: it is never kept as the inner list, for a new member or one without agencies yet.
+func TestAttack7InnerListIsNeverTakenFromAPost(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	b.get(member+"new").postRowParts(member+"new", "row.name", "Jo", "row.agencies", "EVIL", "row.agencies.name", "EVIL", "action", "save-row")
+	b.get(member+"0").postRowParts(member+"0", "row.name", "Jo Smith", "row.agencies", "EVIL", "action", "save-row")
+	b.get(member+"new").postRowParts(member+"new", "row.name", "Kim", "row.agencies", "EVIL", "action", "add:agencies")
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		if a, ok := m.(map[string]any)["agencies"]; ok {
+			if _, list := a.([]any); !list {
+				t.Fatalf("a posted value was kept as the inner list: %v", m)
+			}
+		}
+	}
+	b.get(member + "0").status(http.StatusOK)
+	b.get(pages + "family").status(http.StatusOK)
+}
+
+// One window changes row 2 while the other removes it, so that row 3 moves into its place. The save is
+// a conflict, and saving again from the conflict page, as it asks, keeps what was typed without writing
+// over row 3 (which was then lost).
+func TestAttack7SavingAgainAfterARemovalLosesNoOtherRow(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 3)
+	page := c.page("chronology")
+	row := page + "?field=chronology_entries&row=1"
+	c.b.get(row)
+	other := c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
+	typed := []string{"row.date.day", "2", "row.date.month", "1", "row.date.year", "2023", "row.children_concerned", "c1", "row.event", "Mine", "action", "save-row"}
+	c.b.postHiddenParts(row, typed...).status(http.StatusConflict).see("Mine")
+	action := regexp.MustCompile(`<form[^>]+action="([^"]+field=[^"]+)"`).FindStringSubmatch(c.b.last)
+	if action == nil {
+		t.Fatal("the conflict page has no form")
+	}
+	c.b.postHiddenParts(html.UnescapeString(action[1]), typed...)
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0000,Mine,Event 0002" {
+		t.Fatalf("after saving again: rows %q, want \"Event 0000,Mine,Event 0002\"", got)
+	}
+}
+
+// postHiddenParts posts a row page as a browser does: every hidden input of the page (the CSRF token
+// first), then these fields, multipart.
+func (b *browser) postHiddenParts(path string, fields ...string) *browser {
+	b.e.t.Helper()
+	var parts []formPart
+	for _, m := range hiddenRE.FindAllStringSubmatch(b.last, -1) {
+		parts = append(parts, formPart{name: m[1], value: html.UnescapeString(m[2])})
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		parts = append(parts, formPart{name: fields[i], value: fields[i+1]})
+	}
+	return b.postParts(path, parts)
+}
+
+// Another professional, signed in, with the Remove button's value and the row's hash copied from the
+// owner's page: neither the table's page nor the row's answers them, and the row stays.
+func TestAttack7AnotherProfessionalCannotTouchTheRows(t *testing.T) {
+	c := newChronology(t, 1)
+	c.seedDatedRows(t, 2)
+	page := c.page("chronology")
+	c.b.get(page)
+	remove := c.b.removeAction("chronology_entries", 0)
+	c.b.get(page + "?field=chronology_entries&row=0")
+	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+
+	mallory := c.e.register("mallory@example.org")
+	mallory.get("/tasks")
+	token := mallory.csrf()
+	for _, p := range []struct{ path, body string }{
+		{page, url.Values{"csrf_token": {token}, "action": {remove}}.Encode()},
+		{page + "?field=chronology_entries&row=0", url.Values{"csrf_token": {token}, "row-hash": {hash}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+		{page + "?field=chronology_entries&row=0&part=row", url.Values{"csrf_token": {token}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+		{page + "?field=chronology_entries&row=new", url.Values{"csrf_token": {token}, "row.event": {"Mallory"}, "action": {"save-row"}}.Encode()},
+	} {
+		r := mallory.send(http.MethodPost, p.path, strings.NewReader(p.body), http.Header{"Content-Type": {"application/x-www-form-urlencoded"}})
+		if r.code != http.StatusNotFound && r.code != http.StatusForbidden {
+			t.Errorf("POST %s by another professional: %d", p.path, r.code)
+		}
+	}
+	for _, p := range []string{page, page + "?field=chronology_entries&row=0", page + "?field=chronology_entries&row=0&part=row"} {
+		if r := mallory.send(http.MethodGet, p, nil, nil); r.code != http.StatusNotFound || strings.Contains(r.body, "Event 0000") {
+			t.Errorf("GET %s by another professional: %d", p, r.code)
+		}
+	}
+	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0000,Event 0001" {
+		t.Fatalf("rows %q after another professional's posts", got)
+	}
+}
+
+// One window adds an agency to Kim while the other removes Kim, so that Lee moves into her place. The
+// agency is never saved into Lee's item, whatever the first window does next.
+func TestAttack7InnerItemOfARemovedItemGoesToNoOther(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, n := range []string{"Jo", "Kim", "Lee"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "save-row")
+	}
+	b.get(member + "1&sub=agencies&subrow=new").status(http.StatusOK)
+	other := e.browser()
+	other.c.Jar = b.c.Jar
+	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 1)).status(http.StatusOK)
+
+	b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	if b.code == http.StatusConflict { // saving again from the conflict page, as it asks
+		b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	}
+	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
+		item := m.(map[string]any)
+		if item["name"] != "Kim" && len(rowsOf(item["agencies"])) > 0 {
+			t.Fatalf("Kim's agency was saved into %v", item)
+		}
 	}
 }

@@ -27,6 +27,8 @@ const (
 	// outerHashInput carries the item holding an inner item as drawn (its own answers), so that an inner
 	// item is never saved into another item that took its place meanwhile.
 	outerHashInput = "outer-hash"
+	// outerCountInput carries how many items the outer list had when the inner item was drawn.
+	outerCountInput = "outer-count"
 )
 
 // errBadNesting is an address or post naming a list inside an item that the item does not have: a list
@@ -136,9 +138,9 @@ func (f *flow) subRowView(r *http.Request, p page, t rowTarget, row map[string]a
 	v := renderer.RowPageView{Page: pg, FormTitle: f.form.Title, Header: f.header, SectionTitle: outerName + " - " + p.section.Title, Title: title,
 		Fields: renderer.BuildRow(renderer.RowInput{Field: t.sub, Index: index, Row: row, Errors: errs, Prefix: prefix, Children: f.form.Children(f.caseData)}),
 		Action: f.subRowHref(p, t.field, t.index, t.sub, param), Back: renderer.RowHref(f.pageURL(p), t.field.ID, strconv.Itoa(t.index)) + "#" + t.sub.ID,
-		DraftVersion: f.resp.Version, OuterHash: itemHash(t.field, item)}
+		DraftVersion: f.resp.Version, OuterHash: itemHash(t.field, item), OuterCount: len(t.field.FixedRowsFirst(f.pageValues(p)[t.field.ID]))}
 	if t.subIndex >= 0 && t.subIndex < len(rows) {
-		v.RowHash = renderer.RowHash(rowMap(rows[t.subIndex]))
+		v.RowHash, v.RowCount = renderer.RowHash(rowMap(rows[t.subIndex])), len(rows)
 	}
 	if len(rows)+1 < renderer.MaxRows(t.sub) || t.subIndex >= 0 && len(rows) < renderer.MaxRows(t.sub) {
 		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.sub))
@@ -222,11 +224,14 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 			a.serverError(w, r, err)
 			return
 		}
-		if f.outerItem(p, t) == nil {
-			http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther) // the item itself went
+		item := f.outerItem(p, t)
+		drawn, _ := strconv.Atoi(r.PostFormValue(outerCountInput))
+		if item == nil || drawnItem != nil && itemHash(t.field, item) != *drawnItem && drawn > len(t.field.FixedRowsFirst(f.pageValues(p)[t.field.ID])) {
+			// The item itself went (the one in its place now is another's): back to the list.
+			http.Redirect(w, r, f.pageURL(p), http.StatusSeeOther)
 			return
 		}
-		if t.subIndex >= len(rowsOf(f.outerItem(p, t)[t.sub.ID])) {
+		if rows := len(rowsOf(f.outerItem(p, t)[t.sub.ID])); t.subIndex >= rows || removedSince(r, rows) {
 			t.subIndex = -1 // removed there: saving adds it again
 		}
 		v := f.subRowView(r, p, t, row, nil)

@@ -108,3 +108,26 @@ func TestKeptPagesShowWhatIsTrueNow(t *testing.T) {
 		t.Fatal("a retracted task's kept page was written")
 	}
 }
+
+// The Children's Portal's pages are kept the same way: a referral's page asked for again is written as
+// kept, and a save or another person is never answered with it.
+func TestKeptReferralPagesShowWhatIsTrueNow(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	you := "/referrals/" + id + "/pages/you"
+	drawnPage := b.get(you).status(http.StatusOK).last
+	kept0, _ := formPagesKept(t)
+	if b.get(you).status(http.StatusOK).last != drawnPage {
+		t.Fatal("the referral's page asked for again differs, with nothing changed")
+	}
+	if kept, _ := formPagesKept(t); kept != kept0+1 {
+		t.Fatal("the referral's page asked for again was not written as kept")
+	}
+	b.post(you, "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "save")
+	b.get(you).status(http.StatusOK).see("OX1 1NE")
+	other := e.register("someone@example.org")
+	other.get(you)
+	if strings.Contains(other.last, "OX1 1NE") {
+		t.Fatal("another person was shown the referral's kept page")
+	}
+}

@@ -179,10 +179,20 @@ func (a *App) referralFlow(ctx context.Context, resp *store.Response) (*flow, er
 }
 
 func (a *App) referralPage(w http.ResponseWriter, r *http.Request) {
-	f, ok := a.openReferral(w, r, false)
+	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
 	if !ok {
 		return
 	}
+	key, keep := a.formPageKey(r, resp)
+	if keep && a.writeKeptPage(w, key, resp.Version) {
+		return
+	}
+	f, err := a.referralFlow(r.Context(), resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	f.keep, f.keepAs = keep, key
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
 }
 

@@ -308,7 +308,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		Action: renderer.RowHref(f.pageURL(p), t.field.ID, param), Back: f.tableURL(p, t.field, t.index, false), DraftVersion: f.resp.Version,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 && t.index < len(rows) {
-		v.RowHash = renderer.RowHash(rowMap(rows[t.index]))
+		v.RowHash, v.RowCount = renderer.RowHash(rowMap(rows[t.index])), len(rows)
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
 		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
@@ -480,14 +480,21 @@ func (a *App) rowConflict(w http.ResponseWriter, r *http.Request, f *flow, p pag
 		a.serverError(w, r, err)
 		return
 	}
-	if t.index >= len(rowsOf(f.pageValues(p)[t.field.ID])) {
-		t.index = -1 // removed there: saving adds it again
+	if rows := len(rowsOf(f.pageValues(p)[t.field.ID])); t.index >= rows || removedSince(r, rows) {
+		t.index = -1 // removed there: saving adds it again, rather than over the row that took its place
 	}
 	v := f.rowView(r, p, t, row, nil)
 	v.Conflict = true
 	a.log.Info("row save conflict", "response", f.resp.ID, "page", p.key())
 	w.WriteHeader(http.StatusConflict)
 	a.renderRow(w, r, v)
+}
+
+// removedSince says whether a row page posted had more rows (its row count) than there are now: its
+// row, gone, was removed rather than changed.
+func removedSince(r *http.Request, rows int) bool {
+	drawn, err := strconv.Atoi(r.PostFormValue(renderer.RowCountInput))
+	return err == nil && drawn > rows
 }
 
 // renderTableRows answers a row saved in place: the table's rows, at the page holding the row saved

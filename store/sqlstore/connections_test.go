@@ -15,21 +15,8 @@ import (
 // it to a random waiter, which under load left some saves waiting seconds behind later ones.
 func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	release, holding := make(chan struct{}), make(chan struct{})
-	held := make(chan error, 1)
-	go func() {
-		held <- db.InTx(ctx, func(tx store.Data) error {
-			close(holding)
-			<-release
-			return nil
-		})
-	}()
-	<-holding
+	db := openSQLite(t)
+	release, held := holdWriter(db)
 	const writers = 24
 	done := make(chan error, writers)
 	for i := range writers {
@@ -38,7 +25,7 @@ func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 		}()
 		time.Sleep(5 * time.Millisecond) // each is waiting before the next comes
 	}
-	close(release)
+	release()
 	if err := <-held; err != nil {
 		t.Fatal(err)
 	}
@@ -74,14 +61,8 @@ func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 // writers after it still write.
 func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	release, holding := make(chan struct{}), make(chan struct{})
-	go db.InTx(ctx, func(tx store.Data) error { close(holding); <-release; return nil })
-	<-holding
+	db := openSQLite(t)
+	release, _ := holdWriter(db)
 	first := make(chan error, 1)
 	go func() { first <- db.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "first"}) }()
 	time.Sleep(5 * time.Millisecond)
@@ -90,7 +71,7 @@ func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 	if err := db.Audit(cctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "gave up"}); err == nil || cctx.Err() == nil {
 		t.Fatalf("a writer whose context ended while waiting: %v", err)
 	}
-	close(release)
+	release()
 	if err := <-first; err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +84,7 @@ func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 // again, its prepared statements with it, for the next read).
 func TestSQLiteReadersStayOpen(t *testing.T) {
 	ctx := context.Background()
-	db, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "portal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openSQLite(t)
 	errs := make(chan error, 4*sqliteReaders)
 	for range 20 {
 		for range 4 * sqliteReaders {
@@ -122,4 +99,30 @@ func TestSQLiteReadersStayOpen(t *testing.T) {
 	if st := db.readDB.Stats(); st.MaxIdleClosed != 0 || st.OpenConnections > sqliteReaders {
 		t.Fatalf("after reads at once: %d connections closed for being idle, %d open (at most %d)", st.MaxIdleClosed, st.OpenConnections, sqliteReaders)
 	}
+}
+
+// openSQLite is a new SQLite database of the test's, closed at its end.
+func openSQLite(t *testing.T) *DB {
+	t.Helper()
+	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// holdWriter takes the writer in a transaction until release is called; the transaction's error comes
+// on held.
+func holdWriter(db *DB) (release func(), held <-chan error) {
+	done, holding, errs := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		errs <- db.InTx(context.Background(), func(store.Data) error {
+			close(holding)
+			<-done
+			return nil
+		})
+	}()
+	<-holding
+	return func() { close(done) }, errs
 }
