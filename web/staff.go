@@ -637,7 +637,7 @@ func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerF
 			_, err = a.work.Retract(r.Context(), resp.ID, actor, reason)
 		case casework.Reassign:
 			email, name := normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
-			if emailProblem(email) != "" || name == "" {
+			if emailProblem(r.Context(), email) != "" || name == "" {
 				http.Redirect(w, r, back+"?problem=reassign", http.StatusSeeOther)
 				return
 			}
@@ -714,7 +714,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 // the first sign-in.
 func NewStaff(ctx context.Context, st store.Store, email, forename, surname string, admin bool, now time.Time) (string, error) {
 	email = normaliseEmail(email)
-	if msg := emailProblem(email); msg != "" {
+	if msg := emailProblem(ctx, email); msg != "" {
 		return "", errors.New(msg)
 	}
 	password := newToken()[:20]
