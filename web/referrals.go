@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -119,11 +120,14 @@ func (a *App) beginReferral(r *http.Request, u *store.User, form *engine.Form, a
 		return "", err
 	}
 	pages := f.pages(f.validate())
-	next := pages[0]
-	if len(pages) > 1 {
-		next = pages[1]
+	if len(pages) == 1 {
+		return f.base + "/pages/" + pages[0].key(), nil
 	}
-	return f.base + "/pages/" + next.key(), nil
+	// The overview was read before the draft began: it is visited, so it does not say Not started.
+	if err := f.saveRows(r, pages[0]); err != nil {
+		return "", fmt.Errorf("mark the overview read: %w", err)
+	}
+	return f.base + "/pages/" + pages[1].key(), nil
 }
 
 // continueAfterSignIn carries out what the person asked for before signing in: the overview's Next

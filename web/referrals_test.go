@@ -33,6 +33,10 @@ func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 		t.Fatalf("after registering from the overview, Continue goes to %q, not the form's first question", next)
 	}
 	b.get(next).see("Your details", "Rose Berry", "Member of the public", "Save for later")
+	// The overview, read before signing in, is not left "Not started".
+	if nav := htmlText(b.last); !strings.Contains(nav, "1. Overview Completed") {
+		t.Fatalf("after the overview's Next, its section does not say Completed:\n%s", nav)
+	}
 	return b, m[1]
 }
 
