@@ -123,7 +123,9 @@ func (a *App) beginReferral(r *http.Request, u *store.User, form *engine.Form, a
 	if len(pages) == 1 {
 		return f.base + "/pages/" + pages[0].key(), nil
 	}
-	// The overview was read before the draft began: it is visited, so it does not say Not started.
+	// The overview was read before the draft began: it is visited, so it does not say Not started. The
+	// save is the person's, who may be signing in with this very request.
+	r = r.WithContext(context.WithValue(r.Context(), userKey, u))
 	if err := f.saveRows(r, pages[0]); err != nil {
 		return "", fmt.Errorf("mark the overview read: %w", err)
 	}

@@ -40,6 +40,16 @@ func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 	return b, m[1]
 }
 
+// TestOverviewNextThenSignIn: someone with an account who presses the overview's Next signs in and lands
+// on the form's first question, the overview read.
+func TestOverviewNextThenSignIn(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, _ := startConcern(t, e, "rose@example.org")
+	b.post("/logout")
+	b.get("/referrals/new/concern?as=public").post("/referrals/new/concern?as=public").see("Secure login")
+	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "1. Overview Completed")
+}
+
 func TestReferralJourney(t *testing.T) {
 	e, key := newDelegationEnv(t)
 	b, id := startConcern(t, e, "rose@example.org")
