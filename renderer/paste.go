@@ -23,8 +23,9 @@ func PasteName(fieldID string) string { return fieldID + ".paste" }
 
 // Paste is what was pasted into a table's paste box, read row by row.
 type Paste struct {
-	Heading []string // the line of column headings, when the paste began with one
-	Rows    []PastedRow
+	Heading     []string // the line of column headings, when the paste began with one
+	headingLine string   // that line as pasted
+	Rows        []PastedRow
 	// Problem is what stops the whole paste from being read (a cell quoted but never closed).
 	Problem string
 }
@@ -32,6 +33,7 @@ type Paste struct {
 // PastedRow is one pasted line.
 type PastedRow struct {
 	Cells    []string       // as pasted
+	line     string         // the line as pasted, without its line end
 	Values   map[string]any // the row's answers, as the row page would post them
 	Problems []PasteProblem // cells that could not be read; Values is nil then
 }
@@ -54,23 +56,28 @@ func ReadPaste(ctx context.Context, fd *engine.Field, text string, children []en
 		out.Problem = i18n.T(ctx, "engine.paste.too_many_lines", "Max", max)
 		return out
 	}
-	records, err := readTSV(ctx, text)
+	columns := pasteColumns(fd)
+	if line, cells := lineOverCells(text, 10*len(columns)+100); line > 0 {
+		// Read, a line of millions of cells costs a hundred times its bytes.
+		out.Problem = i18n.T(ctx, "engine.paste.too_many_cells", "Line", line, "Cells", cells, "Columns", len(columns))
+		return out
+	}
+	records, lines, err := readTSV(ctx, text)
 	if err != nil {
 		out.Problem = err.Error()
 		return out
 	}
-	columns := pasteColumns(fd)
 	mapping := columns
 	if len(records) > 0 {
 		if m, ok := headingMapping(records[0], columns); ok {
-			out.Heading, mapping, records = records[0], m, records[1:]
+			out.Heading, out.headingLine, mapping, records, lines = records[0], lines[0], m, records[1:], lines[1:]
 		}
 	}
-	for _, rec := range records {
+	for n, rec := range records {
 		if blank(rec) {
 			continue
 		}
-		row := PastedRow{Cells: rec, Values: map[string]any{}}
+		row := PastedRow{Cells: rec, line: lines[n], Values: map[string]any{}}
 		if extra := len(rec) - len(mapping); extra > 0 && !blank(rec[len(mapping):]) {
 			labels := make([]string, 0, len(mapping))
 			for _, c := range mapping {
@@ -103,18 +110,18 @@ func ReadPaste(ctx context.Context, fd *engine.Field, text string, children []en
 	return out
 }
 
-// Text writes the heading and these rows back as tab-separated lines, as they were pasted.
+// Text writes the heading and these rows back as the lines they were pasted as: written again as
+// tab-separated values, a cell of quotation marks doubled them, each then five characters in the page.
 func (p Paste) Text(rows []PastedRow) string {
 	var b strings.Builder
-	w := csv.NewWriter(&b)
-	w.Comma = '\t'
 	if p.Heading != nil {
-		w.Write(p.Heading)
+		b.WriteString(p.headingLine)
+		b.WriteByte('\n')
 	}
 	for _, r := range rows {
-		w.Write(r.Cells)
+		b.WriteString(r.line)
+		b.WriteByte('\n')
 	}
-	w.Flush()
 	return b.String()
 }
 
@@ -123,33 +130,61 @@ func (p Paste) Text(rows []PastedRow) string {
 // of a hundred thousand lines.
 func maxPasteLines(fd *engine.Field) int { return max(10*MaxRows(fd), 10_000) }
 
+// lineOverCells finds the first line of text with more than limit cells (tab-separated): its number
+// and how many it has, or 0.
+func lineOverCells(text string, limit int) (line, cells int) {
+	line, cells = 1, 1
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\t':
+			cells++
+		case '\n', '\r':
+			if cells > limit {
+				return line, cells
+			}
+			if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+				i++
+			}
+			line, cells = line+1, 1
+		}
+	}
+	if cells > limit {
+		return line, cells
+	}
+	return 0, 0
+}
+
 // pasteLines counts the lines of text as readTSV reads them: ended by LF, CR LF or CR.
 func pasteLines(text string) int {
 	return strings.Count(text, "\n") + strings.Count(text, "\r") - strings.Count(text, "\r\n") + 1
 }
 
-// readTSV splits pasted text into lines of cells. A line may end in CR alone, as a spreadsheet on an
-// old Mac copies it: the CSV reader would read such a paste as one line, a CR inside its cells.
-func readTSV(ctx context.Context, text string) ([][]string, error) {
+// readTSV splits pasted text into lines of cells, and gives each line as pasted (a quoted cell may hold
+// line breaks). A line may end in CR alone, as a spreadsheet on an old Mac copies it: the CSV reader
+// would read such a paste as one line, a CR inside its cells.
+func readTSV(ctx context.Context, text string) ([][]string, []string, error) {
 	text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = '\t'
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	var out [][]string
+	var lines []string
 	for {
+		start := r.InputOffset()
 		rec, err := r.Read()
 		if err == io.EOF {
-			return out, nil
+			return out, lines, nil
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return nil, errors.New(i18n.T(ctx, "engine.paste.open_quote", "Line", pe.StartLine))
+			return nil, nil, errors.New(i18n.T(ctx, "engine.paste.open_quote", "Line", pe.StartLine))
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, rec)
+		lines = append(lines, strings.Trim(text[start:r.InputOffset()], "\n")) // and the blank lines before it, which the reader skips
 	}
 }
 
@@ -203,6 +238,20 @@ func normalHeading(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '_' || r == ':' }), " ")
 }
 
+// inMessage is a cell as a message quotes it: its first sixty characters. A message is shown twice on
+// the page (in the summary and by the box), and a cell can be megabytes.
+func inMessage(cell string) string {
+	const limit = 60
+	n := 0
+	for i := range cell {
+		if n == limit {
+			return cell[:i] + "…"
+		}
+		n++
+	}
+	return cell
+}
+
 // readCell reads one pasted cell as an answer to its column, or says why it cannot.
 func readCell(ctx context.Context, col *engine.Field, cell string, children []engine.Child) (any, string) {
 	if cell == "" {
@@ -217,14 +266,14 @@ func readCell(ctx context.Context, col *engine.Field, cell string, children []en
 	case engine.TypeDate:
 		d, ok := readDate(cell)
 		if !ok {
-			return nil, i18n.T(ctx, "engine.paste.date", "Cell", cell)
+			return nil, i18n.T(ctx, "engine.paste.date", "Cell", inMessage(cell))
 		}
 		return d, ""
 	case engine.TypeSelect, engine.TypeRadios:
 		if v, ok := optionOf(col.Options, cell); ok {
 			return v, ""
 		}
-		return nil, i18n.T(ctx, "engine.paste.choice", "Cell", cell, "Choices", optionLabels(col.Options))
+		return nil, i18n.T(ctx, "engine.paste.choice", "Cell", inMessage(cell), "Choices", optionLabels(col.Options))
 	case engine.TypeYesNo:
 		switch strings.ToLower(cell) {
 		case "yes", "y", "true", "ie":
@@ -232,13 +281,13 @@ func readCell(ctx context.Context, col *engine.Field, cell string, children []en
 		case "no", "n", "false", "na":
 			return "no", ""
 		}
-		return nil, i18n.T(ctx, "engine.paste.yes_no", "Cell", cell)
+		return nil, i18n.T(ctx, "engine.paste.yes_no", "Cell", inMessage(cell))
 	case engine.TypeCheckboxes:
 		var out []any
 		for _, part := range splitList(cell, choiceSepRE) {
 			v, ok := optionOf(col.Options, part)
 			if !ok {
-				return nil, i18n.T(ctx, "engine.paste.choice", "Cell", part, "Choices", optionLabels(col.Options))
+				return nil, i18n.T(ctx, "engine.paste.choice", "Cell", inMessage(part), "Choices", optionLabels(col.Options))
 			}
 			out = append(out, v)
 		}
@@ -340,7 +389,7 @@ func readChildren(ctx context.Context, cell string, children []engine.Child) (an
 			for i, c := range children {
 				names[i] = c.Name
 			}
-			return nil, i18n.T(ctx, "engine.paste.child", "Name", name, "Names", strings.Join(names, ", "))
+			return nil, i18n.T(ctx, "engine.paste.child", "Name", inMessage(name), "Names", strings.Join(names, ", "))
 		}
 		out = append(out, id)
 	}

@@ -41,7 +41,7 @@ func readDateOfBirthCell(ctx context.Context, cell string) (any, string) {
 			return d, ""
 		}
 	}
-	return nil, engine.PasteDateOfBirthMessage(string(i18n.From(ctx)), cell)
+	return nil, engine.PasteDateOfBirthMessage(string(i18n.From(ctx)), inMessage(cell))
 }
 
 // readAddressCell reads an address written on one line, its parts between commas: line 1, line 2 when
@@ -66,7 +66,7 @@ func readAddressCell(ctx context.Context, fd *engine.Field, cell string) (any, s
 		}
 	}
 	if len(parts) < 2 {
-		return nil, engine.PasteAddressMessage(string(i18n.From(ctx)), cell)
+		return nil, engine.PasteAddressMessage(string(i18n.From(ctx)), inMessage(cell))
 	}
 	out["line1"], out["town"] = parts[0], parts[len(parts)-1]
 	if middle := parts[1 : len(parts)-1]; len(middle) > 0 {

@@ -68,6 +68,27 @@ func TestAttack7PasteBoxHostileInput(t *testing.T) {
 	}
 	c.storeRows(t, nil)
 
+	// One line of a 4 MB cell of quotation marks, or of two million cells: the page is not a multiple of
+	// the paste (a problem quoted the whole cell, twice, and the box wrote the quotes again doubled).
+	for name, text := range map[string]string{"a cell of quotes": strings.Repeat(`"a""`, 1_000_000), "two million cells": strings.Repeat("a\t", 2_000_000)} {
+		r := c.pasteInto(t, text).status(http.StatusUnprocessableEntity)
+		if len(r.last) > len(text)*6+200<<10 { // a quotation mark is five characters in the page, once
+			t.Errorf("%s pasted: a page of %d bytes for %d", name, len(r.last), len(text))
+		}
+		if n := len(c.savedRows(t)); n != 0 {
+			t.Errorf("%s pasted: %d rows saved", name, n)
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	r = c.pasteInto(t, strings.Repeat("a\t", 2_000_000))
+	runtime.ReadMemStats(&after)
+	r.see("Line 1 has 2000001 cells, but the table has 6 columns")
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 100<<20 {
+		t.Errorf("a line of two million cells: %d MB allocated for 4 MB (reading them was 300 MB)", alloc>>20)
+	}
+
 	// 10 MB in 9,000 lines: the table takes its maximum (1,000), the rest is kept in the box with the
 	// reason, and what it costs is bounded by the paste's size.
 	var paste strings.Builder
@@ -75,7 +96,6 @@ func TestAttack7PasteBoxHostileInput(t *testing.T) {
 		paste.WriteString(row(i%28+1, fmt.Sprintf("Event %d %s", i, strings.Repeat("y", 1100))))
 		paste.WriteByte('\n')
 	}
-	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	r = c.pasteInto(t, paste.String())

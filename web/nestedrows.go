@@ -39,24 +39,24 @@ var errBadNesting = errors.New("no such list inside the item")
 // crafted address. An inner item past the end of its list, or of an item past the end of the outer
 // list, may have moved when another window removed one before it: a post finds both by their hashes
 // (inItem, putRow), and a page for one not there goes back to the item (showSubRow).
-func (f *flow) subTargetOf(p page, t rowTarget, q url.Values) (rowTarget, bool, error) {
+func subTargetOf(t rowTarget, q url.Values) (rowTarget, error) {
 	if !q.Has(subParam) {
-		return t, true, nil
+		return t, nil
 	}
 	sub := t.field.Child(q.Get(subParam))
 	if sub == nil || sub.Type != engine.TypeList || t.index < 0 {
-		return rowTarget{}, false, errBadNesting
+		return rowTarget{}, errBadNesting
 	}
 	t.sub, t.subIndex = sub, -1
 	if q.Get(subRowParam) == "new" {
-		return t, true, nil
+		return t, nil
 	}
 	n, err := strconv.Atoi(q.Get(subRowParam))
 	if err != nil || n < 0 {
-		return rowTarget{}, false, errBadNesting
+		return rowTarget{}, errBadNesting
 	}
 	t.subIndex = n
-	return t, true, nil
+	return t, nil
 }
 
 // outerItem is the stored item holding t's inner item.

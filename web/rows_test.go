@@ -329,3 +329,18 @@ func (b *browser) csrfOf(path string) string {
 	b.get(path)
 	return b.csrf()
 }
+
+// The notice after a save names a row the table has; an address naming none ("Row -4 has been saved")
+// shows no notice.
+func TestSavedNoticeNamesARowTheTableHas(t *testing.T) {
+	c := newChronology(t, 3)
+	c.seedDatedRows(t, 3)
+	table := c.page("chronology")
+	c.b.get(table + "?saved=chronology_entries.2").status(http.StatusOK).see("Row 3 has been saved")
+	for _, key := range []string{"-5", "3", "99999999999999999999", "x"} {
+		c.b.get(table + "?saved=chronology_entries." + key).status(http.StatusOK)
+		if strings.Contains(c.b.last, "has been saved") {
+			t.Errorf("saved=chronology_entries.%s: a notice for a row the table does not have", key)
+		}
+	}
+}

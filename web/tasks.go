@@ -215,13 +215,9 @@ func (a *App) rowRequest(w http.ResponseWriter, r *http.Request, f *flow) (page,
 		http.Redirect(w, r, f.pageURL(pages[i]), http.StatusSeeOther)
 		return page{}, rowTarget{}, false
 	}
-	inner, ok, err := f.subTargetOf(pages[i], t, r.URL.Query()) // lists15: an item of a list inside the item
-	switch {
-	case err != nil:
+	inner, err := subTargetOf(t, r.URL.Query()) // lists15: an item of a list inside the item
+	if err != nil {
 		a.badNesting(w, r)
-		return page{}, rowTarget{}, false
-	case !ok: // removed meanwhile: back to the item
-		http.Redirect(w, r, renderer.RowHref(f.pageURL(pages[i]), t.field.ID, strconv.Itoa(t.index)), http.StatusSeeOther)
 		return page{}, rowTarget{}, false
 	}
 	return pages[i], inner, true
@@ -244,17 +240,18 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	}
 	v := f.view(r, res, pages, i, showErrors && !f.readOnly)
 	if key := r.URL.Query().Get(savedParam); key != "" {
-		v.Page.Banner = savedBanner(f.lang, pages[i], key)
+		v.Page.Banner = savedBanner(f.lang, pages[i], key, f.pageValues(pages[i]))
 	}
 	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version, f.keep)
 }
 
-// savedBanner is the notice after a row was saved, in l: "Row 4 has been saved".
-func savedBanner(l i18n.Lang, p page, key string) string {
+// savedBanner is the notice after a row was saved, in l: "Row 4 has been saved"; none for a row the
+// page's values (vals) do not have.
+func savedBanner(l i18n.Lang, p page, key string, vals map[string]any) string {
 	id, idx, _ := strings.Cut(key, ".")
 	n, err := strconv.Atoi(idx)
 	fd := p.section.Field(id)
-	if err != nil || !editableRows(fd) {
+	if err != nil || !editableRows(fd) || n < 0 || n >= len(rowsOf(vals[id])) {
 		return ""
 	}
 	return i18n.In(l, "table.saved", "Row", renderer.RowLegend(l, fd, n))
