@@ -472,10 +472,10 @@ func (a *App) registerEmail(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
 	p := a.page(r, i18n.T(r.Context(), "register.breadcrumb2"))
-	if msg := emailProblem(email); msg != "" {
+	if msg := emailProblem(r.Context(), email); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "email", Message: msg})
 	}
-	if msg := passwordProblem(password, email, s.Data[keyForename], s.Data[keySurname]); msg != "" {
+	if msg := passwordProblem(r.Context(), password, email, s.Data[keyForename], s.Data[keySurname]); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
@@ -853,7 +853,7 @@ func (a *App) changePassword(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "current", Message: i18n.T(r.Context(), "password.current_wrong")})
 	}
-	if msg := passwordProblem(password, u.Email, u.Forename, u.Surname); msg != "" {
+	if msg := passwordProblem(r.Context(), password, u.Email, u.Forename, u.Surname); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})
@@ -900,7 +900,7 @@ func (a *App) forgottenForm(w http.ResponseWriter, r *http.Request) {
 func (a *App) forgotten(w http.ResponseWriter, r *http.Request) {
 	email := normaliseEmail(r.PostFormValue("email"))
 	p := a.page(r, i18n.T(r.Context(), "password.reset_title"))
-	if msg := emailProblem(email); msg != "" {
+	if msg := emailProblem(r.Context(), email); msg != "" {
 		p.Errors = []renderer.ErrorItem{{Field: "email", Message: msg}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.ForgottenPasswordPage(p, email))
@@ -959,7 +959,7 @@ func (a *App) reset(w http.ResponseWriter, r *http.Request) {
 		forename, surname = u.Forename, u.Surname
 	}
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
-	if msg := passwordProblem(password, email, forename, surname); msg != "" {
+	if msg := passwordProblem(r.Context(), password, email, forename, surname); msg != "" {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	} else if confirm != password {
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "confirm", Message: i18n.T(r.Context(), "password.same")})

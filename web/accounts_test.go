@@ -32,6 +32,9 @@ func TestRegistrationJourney(t *testing.T) {
 		see("Enter the same password in both boxes")
 	b.post("/register/email", "email", "Rose.Berry@Example.org", "password", testPassword, "confirm", testPassword).
 		see("Please verify your email address", "spam")
+	if !strings.Contains(b.last, `aria-current="page">Register a new account - step 3</li>`) {
+		t.Errorf("step 3 has no breadcrumb as steps 1 and 2 have:\n%s", htmlText(b.last))
+	}
 
 	mails, _ := e.store.RecentMail(context.Background(), 10)
 	if len(mails) != 1 || mails[0].To != "rose.berry@example.org" || mails[0].Subject != "Please verify your email address" {

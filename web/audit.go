@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"formportal/audit"
+	"formportal/emailaddr"
 	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
@@ -29,7 +30,7 @@ func actorOf(r *http.Request) string {
 // typedActor is who a sign-in says it is: the address typed, or, when that is not an email address (a
 // password typed in the wrong box, say), words that keep it out of the log.
 func typedActor(email string) string {
-	if len(email) > 254 || emailProblem(email) != "" {
+	if len(email) > 254 || emailaddr.Problem(email) != "" {
 		return "(not an email address)"
 	}
 	return email

@@ -62,7 +62,7 @@ func professionalEmailProblem(ctx context.Context, email string) string {
 	switch {
 	case email == "":
 		return i18n.T(ctx, "console.email_enter")
-	case emailProblem(email) != "":
+	case emailProblem(ctx, email) != "":
 		return i18n.T(ctx, "console.email_format")
 	}
 	return ""

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,6 +14,7 @@ import (
 	"github.com/ccojocar/zxcvbn-go"
 
 	"formportal/emailaddr"
+	"formportal/i18n"
 )
 
 // Password policy: length over composition (NCSC guidance), and no password a guesser would try early.
@@ -50,29 +52,39 @@ func passwordMatches(pw, hash string) bool {
 	return err == nil && ok
 }
 
-// passwordProblem says what is wrong with a new password, in words a person can act on, or "".
-func passwordProblem(pw string, personal ...string) string {
+// passwordProblem says what is wrong with a new password, in words a person can act on in the language of
+// ctx, or "".
+func passwordProblem(ctx context.Context, pw string, personal ...string) string {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case pw == "":
-		return "Enter a password"
+		return i18n.T(ctx, "password.enter")
 	case n < minPasswordLength:
-		return fmt.Sprintf("Password must be %d characters or more", minPasswordLength)
+		return i18n.T(ctx, "password.too_short", "Count", minPasswordLength)
 	case n > maxPasswordLength:
-		return fmt.Sprintf("Password must be %d characters or fewer", maxPasswordLength)
+		return i18n.T(ctx, "password.too_long", "Count", maxPasswordLength)
 	}
 	var inputs []string
 	for _, p := range personal {
 		inputs = append(inputs, strings.Fields(strings.ToLower(strings.NewReplacer("@", " ", ".", " ").Replace(p)))...)
 	}
 	if zxcvbn.PasswordStrength(pw, inputs).Score < 2 {
-		return "Choose a password that is harder to guess: avoid common passwords, your name and email address, and repeated or sequential characters"
+		return i18n.T(ctx, "password.weak")
 	}
 	return ""
 }
 
-// emailProblem checks an email address as GOV.UK's pattern asks, or returns "".
-func emailProblem(email string) string { return emailaddr.Problem(email) }
+// emailProblem checks an email address as GOV.UK's pattern asks: what is wrong with it, in the language
+// of ctx, or "".
+func emailProblem(ctx context.Context, email string) string {
+	switch {
+	case emailaddr.Problem(email) == "":
+		return ""
+	case email == "":
+		return i18n.T(ctx, "common.enter_an_email")
+	}
+	return i18n.T(ctx, "engine.email.format")
+}
 
 func normaliseEmail(s string) string { return emailaddr.Normalise(s) }
 

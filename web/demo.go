@@ -126,6 +126,15 @@ func (a *App) seedDemoReferrals(ctx context.Context, u *store.User) error {
 			}
 			answers = prefilled
 		}
+		// The pages its author went through are visited, so its answered sections show Completed, not
+		// Not started, when the demo opens the draft or the returned form.
+		visited := f.Sections
+		if i == 0 {
+			visited = visited[:min(3, len(visited))]
+		}
+		for _, s := range visited {
+			answers.Visited = append(answers.Visited, s.ID)
+		}
 		docs := demoDocuments(resp.ID, answers, now)
 		draft, err := json.Marshal(answers)
 		if err != nil {

@@ -57,7 +57,8 @@ var englishChrome = []string{
 	"Your reference number", "Recover a Form", "Submitted Forms", "Accessibility statement", "Privacy notice",
 	"Your form has been saved", "I am a Professional", "Logout", "Success", "Tasks", "Update account",
 	"Automatic replies", "Children's Services Portal",
-	"Error:", "(required)", "Cancel", "Back",
+	"Error:", "(required)", "Cancel", "Back", "Register a new account", "Today", "days ago", "Not given yet",
+	"Enter an email address", "characters or more", "harder to guess",
 }
 
 // inWelsh fails when the last page is not marked Welsh or still shows English chrome; the language switch
@@ -98,6 +99,10 @@ func TestChildrensPortalJourneyInWelsh(t *testing.T) {
 	inWelsh(t, b, "register step 1 with errors")
 	b.post("/register", "forename", "Rhian", "surname", "Berry").see("Cam 2 o 4")
 	inWelsh(t, b, "register step 2")
+	b.post("/register/email", "email", "", "password", "short", "confirm", "short").status(422).see("Rhowch gyfeiriad e-bost", "Rhaid i’r cyfrinair fod yn 10 nod neu fwy")
+	inWelsh(t, b, "register step 2 with errors")
+	b.post("/register/email", "email", "rhian@example", "password", "password123", "confirm", "password123").status(422).see("yn y fformat cywir", "Dewiswch gyfrinair sy’n anoddach ei ddyfalu")
+	inWelsh(t, b, "register step 2 with a weak password")
 	b.post("/register/email", "email", "rhian@example.org", "password", testPassword, "confirm", testPassword).see("Dilyswch eich cyfeiriad e-bost")
 	inWelsh(t, b, "register step 3")
 	mails, _ := e.store.RecentMail(context.Background(), 1)

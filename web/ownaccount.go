@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"formportal/casework"
+	"formportal/i18n"
 	"formportal/renderer"
 	"formportal/store"
 )
@@ -21,7 +22,7 @@ func (a *App) deleteAccountForm(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	a.render(w, r, renderer.DeleteAccountPage(a.page(r, "Delete your account"), drafts))
+	a.render(w, r, renderer.DeleteAccountPage(a.page(r, i18n.T(r.Context(), "account.delete_title")), drafts))
 }
 
 // unsubmitted counts the forms that go with a user's account: drafts, and forms returned and not sent again.
@@ -45,19 +46,19 @@ func (a *App) deleteAccount(w http.ResponseWriter, r *http.Request) {
 		a.serverError(w, r, err)
 		return
 	}
-	p := a.page(r, "Delete your account")
+	p := a.page(r, i18n.T(r.Context(), "account.delete_title"))
 	password := r.PostFormValue("password")
 	switch {
 	case password == "":
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Enter your password"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: i18n.T(r.Context(), "signin.enter_password")})
 	case limited:
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "You have entered a wrong password too many times. Wait 15 minutes and try again"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: i18n.T(r.Context(), "password.too_many")})
 	case !passwordMatches(password, u.PasswordHash):
 		if err := a.attempt(r, key); err != nil {
 			a.serverError(w, r, err)
 			return
 		}
-		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: "Your password is not correct"})
+		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: i18n.T(r.Context(), "account.password_wrong")})
 	}
 	if len(p.Errors) > 0 {
 		drafts, err := a.unsubmitted(r, u)
@@ -84,7 +85,7 @@ func (a *App) deleteAccount(w http.ResponseWriter, r *http.Request) {
 
 // accountDeleted confirms the deletion to the browser, now signed out.
 func (a *App) accountDeleted(w http.ResponseWriter, r *http.Request) {
-	a.render(w, r, renderer.MessagePage(a.page(r, "Your account has been deleted"), "Your account has been deleted",
-		[]string{"Your account and the forms you had not submitted have been deleted. Forms you submitted stay with the council.",
-			"You can register again at any time."}))
+	title := i18n.T(r.Context(), "account.deleted_title")
+	a.render(w, r, renderer.MessagePage(a.page(r, title), title,
+		[]string{i18n.T(r.Context(), "account.deleted_body"), i18n.T(r.Context(), "account.deleted_again")}))
 }

@@ -175,3 +175,22 @@ func TestSubjectAccessPostByStaffWhoAreNotAdmins(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteOwnAccountInWelsh: the deletion's page title, its errors and the page after it are in Welsh
+// for a person who reads the portal in Welsh.
+func TestDeleteOwnAccountInWelsh(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, _ := startConcern(t, e, "gadael@example.org")
+	b.get("/account/delete?lang=cy").status(200).see("Dileu eich cyfrif")
+	b.post("/account/delete", "password", "").status(http.StatusUnprocessableEntity).see("Rhowch eich cyfrinair")
+	inWelsh(t, b, "delete with no password")
+	b.post("/account/delete", "password", "not my password").status(http.StatusUnprocessableEntity).see("Nid yw eich cyfrinair yn gywir")
+	inWelsh(t, b, "delete with a wrong password")
+	for _, english := range []string{"Delete your account", "Enter your password", "Your password is not correct"} {
+		if strings.Contains(htmlText(b.last), english) {
+			t.Errorf("the Welsh deletion page says %q", english)
+		}
+	}
+	b.post("/account/delete", "password", testPassword).status(200).see("Mae eich cyfrif wedi’i ddileu", "Gallwch gofrestru eto")
+	inWelsh(t, b, "account deleted")
+}

@@ -120,11 +120,16 @@ func (a *App) beginReferral(r *http.Request, u *store.User, form *engine.Form, a
 		return "", err
 	}
 	pages := f.pages(f.validate())
-	next := pages[0]
-	if len(pages) > 1 {
-		next = pages[1]
+	if len(pages) == 1 {
+		return f.base + "/pages/" + pages[0].key(), nil
 	}
-	return f.base + "/pages/" + next.key(), nil
+	// The overview was read before the draft began: it is visited, so it does not say Not started. The
+	// save is the person's, who may be signing in with this very request.
+	r = r.WithContext(context.WithValue(r.Context(), userKey, u))
+	if err := f.saveRows(r, pages[0]); err != nil {
+		return "", fmt.Errorf("mark the overview read: %w", err)
+	}
+	return f.base + "/pages/" + pages[1].key(), nil
 }
 
 // continueAfterSignIn carries out what the person asked for before signing in: the overview's Next
@@ -303,8 +308,8 @@ func (a *App) recover(w http.ResponseWriter, r *http.Request) {
 		if deleted.Before(a.now()) {
 			continue // its period has ended: housekeeping deletes it at its next pass
 		}
-		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(),
-			Saved: age(a.now(), resp.UpdatedAt), DeletedOn: deleted.Format("2 January 2006")})
+		rows = append(rows, renderer.DraftRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(r.Context()),
+			Saved: age(r.Context(), a.now(), resp.UpdatedAt), DeletedOn: i18n.Date(i18n.From(r.Context()), deleted)})
 	}
 	a.render(w, r, renderer.RecoverPage(a.page(r, i18n.T(r.Context(), "recover.title")), rows))
 }
@@ -318,34 +323,54 @@ func (a *App) draftKept(ctx context.Context, form *engine.Form, resp *store.Resp
 	return i18n.T(ctx, "referral.kept_for", "Days", int(p.Drafts/retention.Day))
 }
 
-// childName is the name of the child a referral is about, as typed so far.
-func (f *flow) childName() string {
+// childName is the name of the child a referral is about, as typed so far, in the language of ctx. A
+// form that asks about its children in a list (Early Help's children in the family) is named by its
+// first child, "and 1 sibling" as the task lists say it.
+func (f *flow) childName(ctx context.Context) string {
 	for _, key := range []string{"child_name", "child_full_name", "name_of_child"} {
 		if s, ok := f.answers.Values[key].(string); ok && strings.TrimSpace(s) != "" {
 			return s
 		}
 	}
 	for _, s := range f.form.Sections {
+		if !strings.Contains(s.ID, "child") {
+			continue
+		}
 		for _, fd := range s.Fields {
-			if strings.Contains(strings.ToLower(fd.Label), "name") && strings.Contains(s.ID, "child") {
+			if strings.Contains(strings.ToLower(fd.Label), "name") {
 				if v, ok := f.answers.Values[fd.ID].(string); ok && v != "" {
 					return v
 				}
 			}
+			if fd.Type != engine.TypeList && fd.Type != engine.TypeTable {
+				continue
+			}
+			var children []renderer.ChildLine
+			rows, _ := f.answers.Values[fd.ID].([]any)
+			for _, row := range rows {
+				m, _ := row.(map[string]any)
+				if name, _ := m["name"].(string); strings.TrimSpace(name) != "" {
+					children = append(children, renderer.ChildLine{Name: name})
+				}
+			}
+			if len(children) > 0 {
+				return taskNameIn(i18n.From(ctx), children)
+			}
 		}
 	}
-	return "Not given yet"
+	return i18n.T(ctx, "recover.child_not_given")
 }
 
-func age(now, then time.Time) string {
+// age says how long ago a form was saved, in the language of ctx: "Today", "3 days ago".
+func age(ctx context.Context, now, then time.Time) string {
 	days := int(now.Sub(then).Hours() / 24)
 	switch days {
 	case 0:
-		return "Today"
+		return i18n.T(ctx, "recover.today")
 	case 1:
-		return "1 day ago"
+		return i18n.T(ctx, "recover.one_day_ago")
 	}
-	return fmt.Sprintf("%d days ago", days)
+	return i18n.T(ctx, "recover.days_ago", "Days", days)
 }
 
 func (a *App) resumeReferral(w http.ResponseWriter, r *http.Request) {
@@ -377,21 +402,21 @@ func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {
 			a.serverError(w, r, err)
 			return
 		}
-		row := renderer.SubmittedRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(), SubmittedBy: resp.OwnerName,
+		row := renderer.SubmittedRow{Href: f.base, FormTitle: f.form.Title, Child: f.childName(r.Context()), SubmittedBy: resp.OwnerName,
 			Reference: resp.Reference, Reason: resp.ReturnReason, Comment: resp.ReturnComment, DetailsHref: f.base + "/pdf"}
 		if resp.Status == store.StatusReturned {
 			row.PreviousHref = "/referrals/" + resp.PreviousID + "/print"
 			if prev, err := a.store.Response(r.Context(), resp.PreviousID); err == nil {
-				row.SubmittedOn = prev.SubmittedAt.Format("2 Jan 2006")
+				row.SubmittedOn = i18n.Date(i18n.From(r.Context()), prev.SubmittedAt)
 				row.Reference = prev.Reference
 			}
 			returned = append(returned, row)
 			continue
 		}
 		if resp.SubmittedAt.After(recent) {
-			row.SubmittedOn = resp.SubmittedAt.Format("2 Jan 2006")
-			if resp.PreviousID != "" {
-				row.SubmittedOn = "Resubmitted " + row.SubmittedOn // the same reference, a later round
+			row.SubmittedOn = i18n.Date(i18n.From(r.Context()), resp.SubmittedAt)
+			if resp.PreviousID != "" { // the same reference, a later round
+				row.SubmittedOn = i18n.T(r.Context(), "submitted.resubmitted", "Date", row.SubmittedOn)
 			}
 			submitted = append(submitted, row)
 		}

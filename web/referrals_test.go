@@ -33,7 +33,21 @@ func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 		t.Fatalf("after registering from the overview, Continue goes to %q, not the form's first question", next)
 	}
 	b.get(next).see("Your details", "Rose Berry", "Member of the public", "Save for later")
+	// The overview, read before signing in, is not left "Not started".
+	if nav := htmlText(b.last); !strings.Contains(nav, "1. Overview Completed") {
+		t.Fatalf("after the overview's Next, its section does not say Completed:\n%s", nav)
+	}
 	return b, m[1]
+}
+
+// TestOverviewNextThenSignIn: someone with an account who presses the overview's Next signs in and lands
+// on the form's first question, the overview read.
+func TestOverviewNextThenSignIn(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, _ := startConcern(t, e, "rose@example.org")
+	b.post("/logout")
+	b.get("/referrals/new/concern?as=public").post("/referrals/new/concern?as=public").see("Secure login")
+	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "1. Overview Completed")
 }
 
 func TestReferralJourney(t *testing.T) {

@@ -77,7 +77,7 @@ func (a *App) staffHome(w http.ResponseWriter, r *http.Request) {
 				a.serverError(w, r, err)
 				return
 			}
-			row.Href, row.Name, row.Owner = "/staff/referrals/"+resp.ID, f.childName(), resp.OwnerName+" ("+resp.OwnerEmail+")"
+			row.Href, row.Name, row.Owner = "/staff/referrals/"+resp.ID, f.childName(r.Context()), resp.OwnerName+" ("+resp.OwnerEmail+")"
 			referrals = append(referrals, row)
 		}
 	}
@@ -501,7 +501,7 @@ func (a *App) staffDetail(kind store.Kind) http.HandlerFunc {
 			v.CanReassign = casework.Allowed(casework.Reassign, resp.Kind, resp.Status)
 		} else {
 			fact(i18n.T(ctx, "console.submitted_by"), resp.OwnerName+" ("+resp.OwnerEmail+")")
-			fact(i18n.T(ctx, "common.child"), f.childName())
+			fact(i18n.T(ctx, "common.child"), f.childName(ctx))
 		}
 		if resp.Reference != "" {
 			ref := resp.Reference
@@ -637,7 +637,7 @@ func (a *App) staffChange(kind store.Kind, change casework.Action) http.HandlerF
 			_, err = a.work.Retract(r.Context(), resp.ID, actor, reason)
 		case casework.Reassign:
 			email, name := normaliseEmail(r.PostFormValue("email")), strings.TrimSpace(r.PostFormValue("name"))
-			if emailProblem(email) != "" || name == "" {
+			if emailProblem(r.Context(), email) != "" || name == "" {
 				http.Redirect(w, r, back+"?problem=reassign", http.StatusSeeOther)
 				return
 			}
@@ -714,7 +714,7 @@ func (a *App) auditLog(w http.ResponseWriter, r *http.Request) {
 // the first sign-in.
 func NewStaff(ctx context.Context, st store.Store, email, forename, surname string, admin bool, now time.Time) (string, error) {
 	email = normaliseEmail(email)
-	if msg := emailProblem(email); msg != "" {
+	if msg := emailProblem(ctx, email); msg != "" {
 		return "", errors.New(msg)
 	}
 	password := newToken()[:20]

@@ -78,7 +78,7 @@ func (a *App) firstPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	password, confirm := r.PostFormValue("password"), r.PostFormValue("confirm")
 	p := a.page(r, i18n.T(r.Context(), "console.first_password.title"))
-	switch msg := passwordProblem(password, u.Email, u.Forename, u.Surname); {
+	switch msg := passwordProblem(r.Context(), password, u.Email, u.Forename, u.Surname); {
 	case msg != "":
 		p.Errors = append(p.Errors, renderer.ErrorItem{Field: "password", Message: msg})
 	case passwordMatches(password, u.PasswordHash):

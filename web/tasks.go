@@ -617,7 +617,7 @@ func (a *App) reassign(w http.ResponseWriter, r *http.Request) {
 	if v.Name == "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "name", Message: i18n.T(r.Context(), "reassign.enter_name")})
 	}
-	if msg := emailProblem(v.Email); msg != "" {
+	if msg := emailProblem(r.Context(), v.Email); msg != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: msg})
 	} else if v.Email == u.Email {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "email", Message: i18n.T(r.Context(), "reassign.not_own")})
