@@ -2,11 +2,19 @@ package engine
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
-const abroadForm = `
-id: abroad
+var abroadForm = parentsForm("abroad",
+	"{ id: parent_address, type: address, label: Parent's address, abroad: true, name: the parent's address }",
+	"{ id: uk_only, type: address, label: Carer's address }")
+
+// parentsForm is the YAML of a form of one section, Parents, of these questions (one YAML flow mapping
+// each).
+func parentsForm(id string, fields ...string) string {
+	return `
+id: ` + id + `
 title: Abroad
 version: 1
 kind: delegation
@@ -16,9 +24,8 @@ sections:
   - id: parents
     title: Parents
     fields:
-      - { id: parent_address, type: address, label: Parent's address, abroad: true, name: the parent's address }
-      - { id: uk_only, type: address, label: Carer's address }
-`
+      - ` + strings.Join(fields, "\n      - ") + "\n"
+}
 
 // An address outside the UK: its lines and country kept, as posted or as kept, with no postcode checked;
 // its first line and country needed; refused where the question does not offer it.

@@ -5,20 +5,9 @@ import (
 	"testing"
 )
 
-const sameAsAbroadForm = `
-id: abroad-same
-title: Abroad
-version: 1
-kind: delegation
-audience: [professional]
-scope: child
-sections:
-  - id: parents
-    title: Parents
-    fields:
-      - { id: parent_address, type: address, label: Parent's address, abroad: true }
-      - { id: carer_address, type: address, label: Carer's address, sameAs: parent_address }
-`
+var sameAsAbroadForm = parentsForm("abroad-same",
+	"{ id: parent_address, type: address, label: Parent's address, abroad: true }",
+	"{ id: carer_address, type: address, label: Carer's address, sameAs: parent_address }")
 
 // "The same as" an address outside the UK carries a copy of it, country and all, as it does of a UK
 // address (so the submission reads on its own); the schema takes it, and it is shown as its line.

@@ -1,15 +1,9 @@
 package web
 
 import (
-	"context"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"formportal/apikey"
-	"formportal/forms"
 )
 
 // ukFieldsEnv serves the family fixture with the newer answer types on its practitioner page: four
@@ -17,28 +11,15 @@ import (
 // National Insurance number and a unique pupil number; and a task of it for pro@school.example, signed in.
 func ukFieldsEnv(t *testing.T) (*env, *browser, string) {
 	t.Helper()
-	data, err := os.ReadFile("../testdata/valid/family/form.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := strings.Replace(string(data), "prefill: familyName, readOnly: true }\n", "prefill: familyName, readOnly: true }\n"+
+	e, key := familyEnvWith(t,
 		"      - { id: signed, type: signature, label: Signature of the practitioner, required: true }\n"+
-		"      - { id: countersigned, type: signature, label: Signature of their manager }\n"+
-		"      - { id: witnessed, type: signature, label: Signature of the witness }\n"+
-		"      - { id: interpreted, type: signature, label: Signature of the interpreter }\n"+
-		"      - { id: parent_address, type: address, label: Parent's address, abroad: true, noFixedAbode: true, lookup: false }\n"+
-		"      - { id: school_address, type: address, label: School's address, lookup: false }\n"+
-		"      - { id: parent_ni, type: niNumber, label: National Insurance number }\n"+
-		"      - { id: pupil, type: upn, label: Unique pupil number }\n", 1)
-	lib, err := forms.LoadFrom(fstest.MapFS{"family.yaml": &fstest.MapFile{Data: []byte(s)}}, ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := newEnvWith(t, func(_ *Config, o *Options) { o.Forms = lib })
-	_, key, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+			"      - { id: countersigned, type: signature, label: Signature of their manager }\n"+
+			"      - { id: witnessed, type: signature, label: Signature of the witness }\n"+
+			"      - { id: interpreted, type: signature, label: Signature of the interpreter }\n"+
+			"      - { id: parent_address, type: address, label: Parent's address, abroad: true, noFixedAbode: true, lookup: false }\n"+
+			"      - { id: school_address, type: address, label: School's address, lookup: false }\n"+
+			"      - { id: parent_ni, type: niNumber, label: National Insurance number }\n"+
+			"      - { id: pupil, type: upn, label: Unique pupil number }\n")
 	id := e.delegate(key, "pro@school.example")
 	return e, e.register("pro@school.example"), id
 }

@@ -134,15 +134,8 @@ func TestAttack7CraftedListAddresses(t *testing.T) {
 // that row 2 is now the first. Saving the change changes that row where it now is: it must never be
 // written over the row that moved into its old place (which was then lost).
 func TestAttack7RowMovedByAnotherWindowIsNotWrittenOver(t *testing.T) {
-	c := newChronology(t, 1)
-	c.seedDatedRows(t, 3)
-	page := c.page("chronology")
-	row := page + "?field=chronology_entries&row=1"
-	c.b.get(row)
-	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
+	c, page, row, hash, other := rowOpenInTwoWindows(t, 1, 1)
 
-	other := c.e.browser()
-	other.c.Jar = c.b.c.Jar
 	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
 
 	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
@@ -266,14 +259,7 @@ func TestAttack7PasteIntoAListOfLists(t *testing.T) {
 // end. Saving it saves the row where it now is, never silently nothing (the change was lost, with no
 // word, in a redirect to the table).
 func TestAttack7LastRowSavedAfterARowBeforeItWasRemoved(t *testing.T) {
-	c := newChronology(t, 1)
-	c.seedDatedRows(t, 3)
-	page := c.page("chronology")
-	row := page + "?field=chronology_entries&row=2"
-	c.b.get(row)
-	hash := rowHashRE.FindStringSubmatch(c.b.last)[1]
-	other := c.e.browser()
-	other.c.Jar = c.b.c.Jar
+	c, page, row, hash, other := rowOpenInTwoWindows(t, 1, 2)
 	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
 	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
 		"row.children_concerned", "c1", "row.event", "Event 0002 changed", "action", "save-row")
@@ -339,13 +325,7 @@ func TestAttack7InnerListIsNeverTakenFromAPost(t *testing.T) {
 // a conflict, and saving again from the conflict page, as it asks, keeps what was typed without writing
 // over row 3 (which was then lost).
 func TestAttack7SavingAgainAfterARemovalLosesNoOtherRow(t *testing.T) {
-	c := newChronology(t, 1)
-	c.seedDatedRows(t, 3)
-	page := c.page("chronology")
-	row := page + "?field=chronology_entries&row=1"
-	c.b.get(row)
-	other := c.e.browser()
-	other.c.Jar = c.b.c.Jar
+	c, page, row, _, other := rowOpenInTwoWindows(t, 1, 1)
 	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
 	typed := []string{"row.date.day", "2", "row.date.month", "1", "row.date.year", "2023", "row.children_concerned", "c1", "row.event", "Mine", "action", "save-row"}
 	c.b.postHiddenParts(row, typed...).status(http.StatusConflict).see("Mine")

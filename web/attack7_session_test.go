@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"formportal/store"
 )
 
 var linkRE = regexp.MustCompile(`(?:href|action|formaction)="([^"]*)"`)
@@ -54,13 +52,8 @@ func TestAttack7LanguageSwitchIsNoOpenRedirect(t *testing.T) {
 // token, the right token from another origin or site, and the token in the address rather than the
 // body are all refused, and a token not in the first part (where the check reads it) is too.
 func TestAttack7MultipartCSRFOnEveryPostRoute(t *testing.T) {
-	fx := newFixture(t)
+	fx, staff, token, staffToken := fixtureWithAdmin(t)
 	e, b := fx.e, fx.owner
-	staff := e.newStaffUser("boss@council.example", store.RoleAdmin)
-	b.get("/account")
-	token := b.csrf()
-	staff.get("/staff")
-	staffToken := staff.csrf()
 	multipartOf := func(first string, fields ...string) (io.Reader, string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)

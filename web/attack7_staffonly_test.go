@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,7 +9,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"formportal/apikey"
 	"formportal/casework"
 	"formportal/forms"
 	"formportal/store"
@@ -49,18 +47,7 @@ func TestAttack7StaffOnlyQuestionInARepeatedSectionIsNotAskedOnce(t *testing.T) 
 // staff-only answers, a crafted post still writes none, and the resubmission keeps staff's answers for
 // the case system.
 func TestAttack7StaffOnlyAnswersThroughAReturn(t *testing.T) {
-	e := newEnvWith(t, func(_ *Config, o *Options) { o.Forms = staffOnlyForms(t) })
-	_, key, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := newDelegation("pro@school.example")
-	body["caseData"].(map[string]any)["caseNote"] = staffNote
-	code, out := e.api(key, "POST", "/delegations", body)
-	if code != http.StatusCreated {
-		t.Fatalf("create delegation: %d %v", code, out)
-	}
-	id := out["id"].(string)
+	e, key, id := staffOnlyDelegation(t)
 	staff := e.newStaffUser("worker@council.example", store.RoleStaff)
 	staffPage := "/staff/delegations/" + id + "/staff-answers"
 	staff.get(staffPage).postMultipart(staffPage, "manager_decision", staffDecision).status(http.StatusOK)

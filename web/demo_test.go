@@ -10,18 +10,26 @@ import (
 	"formportal/forms"
 )
 
-// TestDemoData seeds the demo with the bundled forms and walks what a newcomer sees.
-func TestDemoData(t *testing.T) {
+// demoEnv serves the bundled forms with the demo seeded.
+func demoEnv(t *testing.T) *env {
+	t.Helper()
 	e := newEnv(t)
 	lib, err := forms.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.useForms(lib)
-	for range 2 { // idempotent
-		if err := e.app.SeedDemo(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+	if err := e.app.SeedDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// TestDemoData seeds the demo with the bundled forms and walks what a newcomer sees.
+func TestDemoData(t *testing.T) {
+	e := demoEnv(t)
+	if err := e.app.SeedDemo(context.Background()); err != nil { // idempotent
+		t.Fatal(err)
 	}
 	// The demo professional's code is in the dev mailbox, like everyone's.
 	b := e.browser().login(DemoEmail, DemoPassword)
@@ -48,15 +56,7 @@ func TestDemoData(t *testing.T) {
 // long ago a form was saved and every date are in Welsh too, and a form that lists its children (Early
 // Help) is named by them, not "not given yet".
 func TestDemoSavedAndSubmittedListsInWelsh(t *testing.T) {
-	e := newEnv(t)
-	lib, err := forms.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.useForms(lib)
-	if err := e.app.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	e := demoEnv(t)
 	b := e.browser().login(DemoEmail, DemoPassword)
 	b.get("/submitted").see("Early Help request")
 	early := regexp.MustCompile(`Early Help request\s+(.*?) and 1 sibling\s+\d+ \w+ \d{4}`).FindStringSubmatch(htmlText(b.last))
@@ -83,15 +83,7 @@ func TestDemoSavedAndSubmittedListsInWelsh(t *testing.T) {
 // TestDemoReturnedFormShowsItsSectionsDone opens the demo's form returned for more information: every
 // section was answered before it was submitted, so none says Not started.
 func TestDemoReturnedFormShowsItsSectionsDone(t *testing.T) {
-	e := newEnv(t)
-	lib, err := forms.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.useForms(lib)
-	if err := e.app.SeedDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	e := demoEnv(t)
 	b := e.browser().login(DemoEmail, DemoPassword)
 	b.get("/submitted").see("Forms requesting more information")
 	returned := regexp.MustCompile(`href="(/referrals/[0-9a-f]+)"`).FindStringSubmatch(b.last)

@@ -71,6 +71,22 @@ func (c *chronology) storeRows(t testing.TB, rows []any) {
 	}
 }
 
+// rowOpenInTwoWindows seeds three dated rows in the chronology of a task about that many children and
+// opens row n (from 0) in the task's browser: the chronology's page, the row's page, the row's hash as
+// that page drew it, and a second window of the same session.
+func rowOpenInTwoWindows(t *testing.T, children, n int) (c *chronology, page, row, hash string, other *browser) {
+	t.Helper()
+	c = newChronology(t, children)
+	c.seedDatedRows(t, 3)
+	page = c.page("chronology")
+	row = page + "?field=chronology_entries&row=" + strconv.Itoa(n)
+	c.b.get(row)
+	hash = rowHashRE.FindStringSubmatch(c.b.last)[1]
+	other = c.e.browser()
+	other.c.Jar = c.b.c.Jar
+	return c, page, row, hash, other
+}
+
 func eventsOf(rows []any) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
@@ -254,14 +270,7 @@ func TestRowPageChecksTheRowOnItsOwn(t *testing.T) {
 // A row changed or removed in another window since its page was drawn is not overwritten: the row page
 // says so, with what was typed, and saving again keeps it. Remove checks the row in the same way.
 func TestRowChangedInAnotherWindow(t *testing.T) {
-	c := newChronology(t, 3)
-	c.seedDatedRows(t, 3)
-	page := c.page("chronology")
-	row := page + "?field=chronology_entries&row=1"
-	c.b.get(row)
-	hash := regexp.MustCompile(`name="row-hash" value="([0-9a-f]+)"`).FindStringSubmatch(c.b.last)[1]
-	other := c.e.browser()
-	other.c.Jar = c.b.c.Jar
+	c, page, row, hash, other := rowOpenInTwoWindows(t, 3, 1)
 	other.get(row).post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
 		"row.children_concerned", "c1", "row.event", "Theirs", "action", "save-row").see("Row 2 has been saved")
 	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",

@@ -16,12 +16,18 @@ import (
 // signatureEnv serves the family fixture with a required signature on its practitioner page.
 func signatureEnv(t *testing.T) (*env, string) {
 	t.Helper()
+	return familyEnvWith(t, "      - { id: signed, type: signature, label: Signature of the practitioner, required: true }\n")
+}
+
+// familyEnvWith serves the family fixture with these questions (YAML lines) added to its practitioner
+// page: the case system's API key.
+func familyEnvWith(t *testing.T, fields string) (*env, string) {
+	t.Helper()
 	data, err := os.ReadFile("../testdata/valid/family/form.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := strings.Replace(string(data), "prefill: familyName, readOnly: true }\n", "prefill: familyName, readOnly: true }\n"+
-		"      - { id: signed, type: signature, label: Signature of the practitioner, required: true }\n", 1)
+	s := strings.Replace(string(data), "prefill: familyName, readOnly: true }\n", "prefill: familyName, readOnly: true }\n"+fields, 1)
 	lib, err := forms.LoadFrom(fstest.MapFS{"family.yaml": &fstest.MapFile{Data: []byte(s)}}, ".")
 	if err != nil {
 		t.Fatal(err)

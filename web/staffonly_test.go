@@ -94,11 +94,11 @@ func leaks(body string) string {
 	return ""
 }
 
-// The attack: a professional with a task whose form has answers only staff see fetches every route of
-// their portal for it, and posts answers to the staff-only questions. They never receive the staff's
-// text, its question or its value, and what they post is never stored; staff and the case system see it.
-func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
-	e := newEnvWith(t, func(_ *Config, o *Options) { o.Forms = staffOnlyForms(t) })
+// staffOnlyDelegation serves the staff-only forms with a task of them delegated to pro@school.example,
+// the case system's note for staff in its case data: the case system's API key and the task's id.
+func staffOnlyDelegation(t *testing.T) (e *env, key, id string) {
+	t.Helper()
+	e = newEnvWith(t, func(_ *Config, o *Options) { o.Forms = staffOnlyForms(t) })
 	_, key, err := apikey.New(context.Background(), e.store, apikey.Spec{Name: "lcs"}, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -109,7 +109,14 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 	if code != http.StatusCreated {
 		t.Fatalf("create delegation: %d %v", code, out)
 	}
-	id := out["id"].(string)
+	return e, key, out["id"].(string)
+}
+
+// The attack: a professional with a task whose form has answers only staff see fetches every route of
+// their portal for it, and posts answers to the staff-only questions. They never receive the staff's
+// text, its question or its value, and what they post is never stored; staff and the case system see it.
+func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
+	e, key, id := staffOnlyDelegation(t)
 	// Staff answer their question in the console while the professional works: a required answer
 	// missing is refused with its message, and what they typed is kept.
 	staff := e.newStaffUser("worker@council.example", store.RoleStaff)
@@ -215,7 +222,7 @@ func TestStaffOnlyAnswersNeverReachTheProfessional(t *testing.T) {
 	walk("after staff changed their answer")
 
 	// Returned for more information, no comment may be on a staff-only question: the professional reads them.
-	code, _ = e.api(key, "POST", "/delegations/"+id+"/return", map[string]any{"reason": "Insufficient Detail",
+	code, _ := e.api(key, "POST", "/delegations/"+id+"/return", map[string]any{"reason": "Insufficient Detail",
 		"marks": []map[string]any{{"path": "manager_decision", "comment": "STAFF-DECISION-9Z"}}})
 	if code != http.StatusBadRequest {
 		t.Errorf("a return commenting on a staff-only question: %d, want 400", code)
