@@ -39,6 +39,23 @@ func seedRepeat(t *testing.T, b *browser, e *env, id, pages string) []string {
 	return ids
 }
 
+// kimsNewAgencyOpenWhileAMemberGoes starts the repeat fixture's referral with Jo, Kim and Lee in its
+// household, opens a new agency of Kim's and, meanwhile, removes member n (from 0) in another window:
+// the new agency's page.
+func kimsNewAgencyOpenWhileAMemberGoes(t *testing.T, n int) (e *env, b *browser, id, agency string) {
+	t.Helper()
+	e, _ = newDelegationEnv(t)
+	b, id, pages := startRepeat(t, e, "rose@example.org")
+	member := pages + "family?field=household&row="
+	for _, name := range []string{"Jo", "Kim", "Lee"} {
+		b.get(member+"new").postRowParts(member+"new", "row.name", name, "action", "save-row") // saved, though it has no agency yet
+	}
+	agency = member + "1&sub=agencies&subrow=new"
+	b.get(agency).status(http.StatusOK)
+	b.anotherWindow().removeRow(pages+"family", "household", n)
+	return e, b, id, agency
+}
+
 // The attack on lists, lists inside them and the sections repeated for their items: crafted indices
 // (negative, huge, past the end of int, not numbers, twice), crafted item ids and page keys, and crafted
 // buttons, by GET and by post. None is a server error, and none changes the draft.
@@ -136,15 +153,13 @@ func TestAttack7CraftedListAddresses(t *testing.T) {
 func TestAttack7RowMovedByAnotherWindowIsNotWrittenOver(t *testing.T) {
 	c, page, row, hash, other := rowOpenInTwoWindows(t, 1, 1)
 
-	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+	other.removeRow(page, "chronology_entries", 0)
 
-	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Event 0001 changed", "action", "save-row")
+	c.b.postDatedRow(row, hash, "2", "Event 0001 changed")
 	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001 changed,Event 0002" {
 		// A conflict page offers to save again, over the row now in its place: do so, as a person would.
 		if c.b.code == http.StatusConflict {
-			c.b.post(row, "row-hash", rowHashRE.FindStringSubmatch(c.b.last)[1], "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
-				"row.children_concerned", "c1", "row.event", "Event 0001 changed", "action", "save-row")
+			c.b.postDatedRow(row, rowHashRE.FindStringSubmatch(c.b.last)[1], "2", "Event 0001 changed")
 			got = strings.Join(eventsOf(c.savedRows(t)), ",")
 		}
 		t.Fatalf("after saving a row that moved: rows %q, want \"Event 0001 changed,Event 0002\"", got)
@@ -154,7 +169,7 @@ func TestAttack7RowMovedByAnotherWindowIsNotWrittenOver(t *testing.T) {
 	c.seedDatedRows(t, 3)
 	c.b.get(page)
 	remove := c.b.removeAction("chronology_entries", 2)
-	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
+	other.removeRow(page, "chronology_entries", 0)
 	c.b.post(page, "action", remove)
 	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001" {
 		t.Fatalf("after removing a row that moved: rows %q, want \"Event 0001\"", got)
@@ -164,20 +179,10 @@ func TestAttack7RowMovedByAnotherWindowIsNotWrittenOver(t *testing.T) {
 // Two windows on a list inside a list: one opens Kim's new agency, the other removes the household
 // member before her, so that Lee is now where Kim was. The agency is saved into Kim's item, never Lee's.
 func TestAttack7InnerItemFollowsItsItem(t *testing.T) {
-	e, _ := newDelegationEnv(t)
-	b, id, pages := startRepeat(t, e, "rose@example.org")
-	member := pages + "family?field=household&row="
-	for _, n := range []string{"Jo", "Kim", "Lee"} {
-		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "save-row") // saved, though it has no agency yet
-	}
-	b.get(member + "1&sub=agencies&subrow=new").status(http.StatusOK)
-	other := e.browser()
-	other.c.Jar = b.c.Jar
-	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 0)).status(http.StatusOK)
-
-	b.postRowParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	e, b, id, agency := kimsNewAgencyOpenWhileAMemberGoes(t, 0)
+	b.postRowParts(agency, "row.name", "Police for Kim", "action", "save-row")
 	if b.code == http.StatusConflict { // saving again from the conflict page, as a person would
-		b.postRowParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+		b.postRowParts(agency, "row.name", "Police for Kim", "action", "save-row")
 	}
 	household, _ := storedDraft(t, e, id).Values["household"].([]any)
 	got := map[string]string{}
@@ -199,8 +204,7 @@ func TestAttack7InnerItemFollowsItsItem(t *testing.T) {
 func TestAttack7RepeatedPageSavedWhileItsItemIsRemoved(t *testing.T) {
 	e, _ := newDelegationEnv(t)
 	b, id, pages := startRepeat(t, e, "rose@example.org")
-	other := e.browser()
-	other.c.Jar = b.c.Jar
+	other := b.anotherWindow()
 	for round := range 12 {
 		b.get(pages+"family?field=children&row=new").postRowParts(pages+"family?field=children&row=new",
 			"row.first_name", "Ben", "row.last_name", "Smith", "action", "save-row").status(http.StatusOK)
@@ -260,17 +264,15 @@ func TestAttack7PasteIntoAListOfLists(t *testing.T) {
 // word, in a redirect to the table).
 func TestAttack7LastRowSavedAfterARowBeforeItWasRemoved(t *testing.T) {
 	c, page, row, hash, other := rowOpenInTwoWindows(t, 1, 2)
-	other.get(page).post(page, "action", other.removeAction("chronology_entries", 0)).status(http.StatusOK)
-	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Event 0002 changed", "action", "save-row")
+	other.removeRow(page, "chronology_entries", 0)
+	c.b.postDatedRow(row, hash, "3", "Event 0002 changed")
 	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001,Event 0002 changed" {
 		t.Fatalf("rows %q (status %d), want \"Event 0001,Event 0002 changed\"", got, c.b.code)
 	}
 	// The same row removed meanwhile, or a row past the end that never was: nothing saved over another
 	// row, and the page says why, with what was typed.
-	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
-	c.b.post(row, "row-hash", hash, "row.date.day", "3", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Typed again", "action", "save-row").status(http.StatusConflict).see("Typed again")
+	other.removeRow(page, "chronology_entries", 1)
+	c.b.postDatedRow(row, hash, "3", "Typed again").status(http.StatusConflict).see("Typed again")
 	if got := strings.Join(eventsOf(c.savedRows(t)), ","); got != "Event 0001" {
 		t.Fatalf("rows %q after saving a row removed meanwhile", got)
 	}
@@ -287,9 +289,7 @@ func TestAttack7InnerItemSavedAfterItsItemMovedUp(t *testing.T) {
 			status(http.StatusOK)
 	}
 	b.get(member + "1&sub=agencies&subrow=0").status(http.StatusOK).see("Agency of Kim")
-	other := e.browser()
-	other.c.Jar = b.c.Jar
-	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 0)).status(http.StatusOK)
+	b.anotherWindow().removeRow(pages+"family", "household", 0)
 	b.postRowParts(member+"1&sub=agencies&subrow=0", "row.name", "Police", "action", "save-row")
 	household := rowsOf(storedDraft(t, e, id).Values["household"])
 	if len(household) != 1 {
@@ -326,7 +326,7 @@ func TestAttack7InnerListIsNeverTakenFromAPost(t *testing.T) {
 // over row 3 (which was then lost).
 func TestAttack7SavingAgainAfterARemovalLosesNoOtherRow(t *testing.T) {
 	c, page, row, _, other := rowOpenInTwoWindows(t, 1, 1)
-	other.get(page).post(page, "action", other.removeAction("chronology_entries", 1)).status(http.StatusOK)
+	other.removeRow(page, "chronology_entries", 1)
 	typed := []string{"row.date.day", "2", "row.date.month", "1", "row.date.year", "2023", "row.children_concerned", "c1", "row.event", "Mine", "action", "save-row"}
 	c.b.postHiddenParts(row, typed...).status(http.StatusConflict).see("Mine")
 	action := regexp.MustCompile(`<form[^>]+action="([^"]+field=[^"]+)"`).FindStringSubmatch(c.b.last)
@@ -391,20 +391,10 @@ func TestAttack7AnotherProfessionalCannotTouchTheRows(t *testing.T) {
 // One window adds an agency to Kim while the other removes Kim, so that Lee moves into her place. The
 // agency is never saved into Lee's item, whatever the first window does next.
 func TestAttack7InnerItemOfARemovedItemGoesToNoOther(t *testing.T) {
-	e, _ := newDelegationEnv(t)
-	b, id, pages := startRepeat(t, e, "rose@example.org")
-	member := pages + "family?field=household&row="
-	for _, n := range []string{"Jo", "Kim", "Lee"} {
-		b.get(member+"new").postRowParts(member+"new", "row.name", n, "action", "save-row")
-	}
-	b.get(member + "1&sub=agencies&subrow=new").status(http.StatusOK)
-	other := e.browser()
-	other.c.Jar = b.c.Jar
-	other.get(pages+"family").post(pages+"family", "action", other.removeAction("household", 1)).status(http.StatusOK)
-
-	b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+	e, b, id, agency := kimsNewAgencyOpenWhileAMemberGoes(t, 1)
+	b.postHiddenParts(agency, "row.name", "Police for Kim", "action", "save-row")
 	if b.code == http.StatusConflict { // saving again from the conflict page, as it asks
-		b.postHiddenParts(member+"1&sub=agencies&subrow=new", "row.name", "Police for Kim", "action", "save-row")
+		b.postHiddenParts(agency, "row.name", "Police for Kim", "action", "save-row")
 	}
 	for _, m := range rowsOf(storedDraft(t, e, id).Values["household"]) {
 		item := m.(map[string]any)

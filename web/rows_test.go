@@ -29,6 +29,19 @@ func (b *browser) removeAction(field string, n int) string {
 	return ""
 }
 
+// anotherWindow is a second window of b's session, as a person opens one.
+func (b *browser) anotherWindow() *browser {
+	other := b.e.browser()
+	other.c.Jar = b.c.Jar
+	return other
+}
+
+// removeRow presses the Remove button of row n (from 0) of the table of field on page.
+func (b *browser) removeRow(page, field string, n int) *browser {
+	b.e.t.Helper()
+	return b.get(page).post(page, "action", b.removeAction(field, n)).status(http.StatusOK)
+}
+
 // chronologyRow is a row of the bundled chronology about the first child, dated day days after 1
 // January 2023.
 func chronologyRow(day int, event string) map[string]any {
@@ -71,6 +84,14 @@ func (c *chronology) storeRows(t testing.TB, rows []any) {
 	}
 }
 
+// postDatedRow saves the chronology's row page row as typed: event, about the first child, on day of
+// January 2023, with the row's hash as that page drew it.
+func (b *browser) postDatedRow(row, hash, day, event string) *browser {
+	b.e.t.Helper()
+	return b.post(row, "row-hash", hash, "row.date.day", day, "row.date.month", "1", "row.date.year", "2023",
+		"row.children_concerned", "c1", "row.event", event, "action", "save-row")
+}
+
 // rowOpenInTwoWindows seeds three dated rows in the chronology of a task about that many children and
 // opens row n (from 0) in the task's browser: the chronology's page, the row's page, the row's hash as
 // that page drew it, and a second window of the same session.
@@ -82,9 +103,7 @@ func rowOpenInTwoWindows(t *testing.T, children, n int) (c *chronology, page, ro
 	row = page + "?field=chronology_entries&row=" + strconv.Itoa(n)
 	c.b.get(row)
 	hash = rowHashRE.FindStringSubmatch(c.b.last)[1]
-	other = c.e.browser()
-	other.c.Jar = c.b.c.Jar
-	return c, page, row, hash, other
+	return c, page, row, hash, c.b.anotherWindow()
 }
 
 func eventsOf(rows []any) []string {
@@ -271,17 +290,14 @@ func TestRowPageChecksTheRowOnItsOwn(t *testing.T) {
 // says so, with what was typed, and saving again keeps it. Remove checks the row in the same way.
 func TestRowChangedInAnotherWindow(t *testing.T) {
 	c, page, row, hash, other := rowOpenInTwoWindows(t, 3, 1)
-	other.get(row).post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Theirs", "action", "save-row").see("Row 2 has been saved")
-	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Mine", "action", "save-row").status(http.StatusConflict).
+	other.get(row).postDatedRow(row, hash, "2", "Theirs").see("Row 2 has been saved")
+	c.b.postDatedRow(row, hash, "2", "Mine").status(http.StatusConflict).
 		see("This row was changed or removed in another tab or window", "Mine")
 	if got := eventsOf(c.savedRows(t))[1]; got != "Theirs" {
 		t.Fatalf("row 2 is %q after the conflict, want the other window's", got)
 	}
 	hash = regexp.MustCompile(`name="row-hash" value="([0-9a-f]+)"`).FindStringSubmatch(c.b.last)[1]
-	c.b.post(row, "row-hash", hash, "row.date.day", "2", "row.date.month", "1", "row.date.year", "2023",
-		"row.children_concerned", "c1", "row.event", "Mine", "action", "save-row").see("Row 2 has been saved")
+	c.b.postDatedRow(row, hash, "2", "Mine").see("Row 2 has been saved")
 	if got := eventsOf(c.savedRows(t))[1]; got != "Mine" {
 		t.Fatalf("row 2 is %q after saving again", got)
 	}

@@ -94,6 +94,18 @@ func leaks(body string) string {
 	return ""
 }
 
+// leaksAt fetches p as b: the response, and what of the staff-only answers it shows (read as a PDF's
+// text where pdf says so and it answers 200, as a PDF's text is compressed).
+func leaksAt(t *testing.T, b *browser, p string, pdf bool) (asvsResp, string) {
+	t.Helper()
+	r := b.send(http.MethodGet, p, nil, nil)
+	text := r.body
+	if pdf && r.code == http.StatusOK {
+		text = pdfText(t, []byte(r.body))
+	}
+	return r, leaks(text)
+}
+
 // staffOnlyDelegation serves the staff-only forms with a task of them delegated to pro@school.example,
 // the case system's note for staff in its case data: the case system's API key and the task's id.
 func staffOnlyDelegation(t *testing.T) (e *env, key, id string) {
@@ -257,12 +269,8 @@ func TestStaffOnlySectionNeverReachesTheReferrer(t *testing.T) {
 	base := "/referrals/" + rid
 	for _, p := range []string{"/referrals/new/concern?as=public", "/forms/concern/blank.pdf", base, base + "/pages/you", base + "/pages/concern",
 		base + "/pages/declaration", base + "/submit", base + "/print", base + "/pdf", base + "/pages/manager"} {
-		r := b.send(http.MethodGet, p, nil, nil)
-		text := r.body
-		if strings.HasSuffix(p, "pdf") && r.code == http.StatusOK {
-			text = pdfText(t, []byte(r.body))
-		}
-		if s := leaks(text); s != "" {
+		r, s := leaksAt(t, b, p, strings.HasSuffix(p, "pdf"))
+		if s != "" {
 			t.Errorf("GET %s shows the referrer %q", p, s)
 		}
 		if strings.HasSuffix(p, "/manager") && r.code != http.StatusNotFound {
