@@ -482,7 +482,7 @@ func FormPage(v FormPageView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			if !v.ReadOnly {
+			if !v.ReadOnly && marksRequired(v.Fields) {
 				templ_7745c5c3_Err = RequiredNote().Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -513,3 +513,19 @@ func encodeField(fd *engine.Field, v any, name string, out url.Values) {
 		}
 	}
 }
+
+// marksRequired reports whether any of the questions can show the asterisk that RequiredNote explains:
+// a page of guidance alone, or of questions none of which must be answered, does not say what it means.
+func marksRequired(fields []FieldView) bool {
+	for _, f := range fields {
+		if f.Required || f.RequiredWhen != "" {
+			return true
+		}
+		for _, o := range f.Options {
+			if marksRequired(o.Reveals) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -64,3 +64,14 @@ func TestChildBannerFoldsAfterTheFirstPage(t *testing.T) {
 		t.Fatal("a later page does not fold the child banner")
 	}
 }
+
+// "Questions marked with * must be answered" is said on a page where a question can be marked, and
+// not on a page none of whose questions must be answered.
+func TestRequiredNoteOnlyWhereSomethingIsRequired(t *testing.T) {
+	c := newChronology(t, 3)
+	c.b.get(c.page("practitioner")).status(http.StatusOK).see("Questions marked with")
+	c.b.get(c.page("supporting_documentation")).status(http.StatusOK).see("Supporting documentation")
+	if strings.Contains(c.b.last, "Questions marked with") {
+		t.Fatal("a page with no question to answer says what the asterisk means")
+	}
+}
