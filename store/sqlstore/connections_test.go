@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 // it to a random waiter, which under load left some saves waiting seconds behind later ones.
 func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 	ctx := context.Background()
-	db := openSQLite(t)
+	db := openTemp(t)
 	release, held := holdWriter(db)
 	const writers = 24
 	done := make(chan error, writers)
@@ -61,7 +60,7 @@ func TestSQLiteWritersTakeTurnsInOrder(t *testing.T) {
 // writers after it still write.
 func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 	ctx := context.Background()
-	db := openSQLite(t)
+	db := openTemp(t)
 	release, _ := holdWriter(db)
 	first := make(chan error, 1)
 	go func() { first <- db.Audit(ctx, store.AuditEntry{At: time.Now(), Actor: "queue test", Action: "first"}) }()
@@ -84,7 +83,7 @@ func TestSQLiteWriterGivingUpLeavesTheQueue(t *testing.T) {
 // again, its prepared statements with it, for the next read).
 func TestSQLiteReadersStayOpen(t *testing.T) {
 	ctx := context.Background()
-	db := openSQLite(t)
+	db := openTemp(t)
 	errs := make(chan error, 4*sqliteReaders)
 	for range 20 {
 		for range 4 * sqliteReaders {
@@ -99,17 +98,6 @@ func TestSQLiteReadersStayOpen(t *testing.T) {
 	if st := db.readDB.Stats(); st.MaxIdleClosed != 0 || st.OpenConnections > sqliteReaders {
 		t.Fatalf("after reads at once: %d connections closed for being idle, %d open (at most %d)", st.MaxIdleClosed, st.OpenConnections, sqliteReaders)
 	}
-}
-
-// openSQLite is a new SQLite database of the test's, closed at its end.
-func openSQLite(t *testing.T) *DB {
-	t.Helper()
-	db, err := OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "portal.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
 }
 
 // holdWriter takes the writer in a transaction until release is called; the transaction's error comes
