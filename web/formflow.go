@@ -63,9 +63,9 @@ type flow struct {
 	prefilled *engine.Answers
 	// searches are what Find address just found, by question, for drawing the page (addressfinder.go).
 	searches map[string]*renderer.AddressSearch
-	// keep: the page drawn is kept under keepAs (pagecache.go), as it shows only what the key holds.
-	keep   bool
-	keepAs pageKey
+	// keepAs, when set, is the key the page drawn is kept under (pagecache.go): it shows only what the
+	// key holds.
+	keepAs *pageKey
 }
 
 // page is one page of the flow: a section, or a repeating section for one of its repetitions (a child

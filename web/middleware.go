@@ -103,11 +103,22 @@ func (a *App) notFound(w http.ResponseWriter, r *http.Request) {
 // render writes a page. Pages can hold personal data, so browsers and proxies never keep them.
 // render draws a page whole before sending it, in one write with its length: a page of a chronology's
 // rows is 90 KB, which drawn straight to the connection went out in a score of writes.
-func (a *App) render(w http.ResponseWriter, r *http.Request, c templ.Component) {
+func (a *App) render(w http.ResponseWriter, r *http.Request, c templ.Component) { a.draw(w, r, c, nil) }
+
+// draw renders c whole and writes it; drawn, when set, is given the page drawn whole (not one whose
+// drawing failed) before it is written. The bytes are the buffer's: drawn copies what it keeps.
+func (a *App) draw(w http.ResponseWriter, r *http.Request, c templ.Component, drawn func([]byte)) {
 	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer putPageBuffer(buf)
+	defer func() {
+		if buf.Cap() <= maxPooledPage { // a rare huge page is not kept
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
 	if err := c.Render(r.Context(), buf); err != nil {
 		a.log.Error("render failed", "path", r.URL.Path, "err", err)
+	} else if drawn != nil {
+		drawn(buf.Bytes())
 	}
 	writeHTML(w, buf.Bytes())
 }
@@ -118,14 +129,6 @@ func writeHTML(w http.ResponseWriter, b []byte) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Write(b)
-}
-
-// putPageBuffer gives a page's buffer back for the next page; a rare huge one is not kept.
-func putPageBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= maxPooledPage {
-		buf.Reset()
-		pageBuffers.Put(buf)
-	}
 }
 
 // maxPooledPage is the largest page buffer kept for the next page.

@@ -240,12 +240,8 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 		a.render(w, r, renderer.RowPage(v))
 		return
 	case errors.Is(err, errTableFull), errors.Is(err, errDraftTooLarge):
-		why := tableFullMessage(f.lang, t.sub)
-		if errors.Is(err, errDraftTooLarge) {
-			why = draftTooLargeMessage(f.lang, t.sub)
-		}
 		v := f.subRowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: why}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: refusal(f.lang, t.sub, err)}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RowPage(v))
 		return
@@ -336,11 +332,8 @@ func (a *App) postInnerAction(w http.ResponseWriter, r *http.Request, f *flow, p
 	case errors.Is(err, errRowChanged):
 		a.rowConflict(w, r, f, p, t, row)
 		return
-	case errors.Is(err, errTableFull):
-		a.tableFull(w, r, f, p, t, row)
-		return
-	case errors.Is(err, errDraftTooLarge):
-		a.rowRefused(w, r, f, p, t, row, draftTooLargeMessage(f.lang, t.field))
+	case errors.Is(err, errTableFull), errors.Is(err, errDraftTooLarge):
+		a.rowRefused(w, r, f, p, t, row, refusal(f.lang, t.field, err))
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"time"
 
@@ -51,6 +52,24 @@ func newPageCache() *kept.Cache[pageKey, keptPage] {
 	})
 }
 
+// showFormPage answers r with the form page of resp it asks for: as kept, when nothing it shows has
+// changed since it was drawn, or drawn with the flow that flowOf makes, and kept.
+func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, resp *store.Response, flowOf func(context.Context, *store.Response) (*flow, error)) {
+	key, keep := a.formPageKey(r, resp)
+	if keep && a.writeKeptPage(w, key, resp.Version) {
+		return
+	}
+	f, err := flowOf(r.Context(), resp)
+	if err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	if keep {
+		f.keepAs = &key
+	}
+	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
+}
+
 // formPageKey is the key of the page r asks for of resp, and whether the page may be kept at all: not
 // without a session, not when the page reads more than the response and the person (a returned form's
 // comments are the council's round), not a row's page (its own handler), not while this very request
@@ -81,19 +100,11 @@ func (a *App) writeKeptPage(w http.ResponseWriter, key pageKey, version int) boo
 	return ok
 }
 
-// renderKept draws c, writes it, and keeps it under key, of version, when keep is set.
-func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Component, key pageKey, version int, keep bool) {
-	if !keep {
+// renderKept draws c and writes it, keeping it under key (when set) with the response's version.
+func (a *App) renderKept(w http.ResponseWriter, r *http.Request, c templ.Component, key *pageKey, version int) {
+	if key == nil {
 		a.render(w, r, c)
 		return
 	}
-	buf := pageBuffers.Get().(*bytes.Buffer)
-	defer putPageBuffer(buf)
-	if err := c.Render(r.Context(), buf); err != nil {
-		a.log.Error("render failed", "path", r.URL.Path, "err", err)
-		writeHTML(w, buf.Bytes())
-		return
-	}
-	a.pages.Put(key, keptPage{version: version, html: bytes.Clone(buf.Bytes())})
-	writeHTML(w, buf.Bytes())
+	a.draw(w, r, c, func(html []byte) { a.pages.Put(*key, keptPage{version: version, html: bytes.Clone(html)}) })
 }

@@ -189,17 +189,7 @@ func (a *App) referralPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	key, keep := a.formPageKey(r, resp)
-	if keep && a.writeKeptPage(w, key, resp.Version) {
-		return
-	}
-	f, err := a.referralFlow(r.Context(), resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	f.keep, f.keepAs = keep, key
-	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
+	a.showFormPage(w, r, resp, a.referralFlow)
 }
 
 func (a *App) referralPost(w http.ResponseWriter, r *http.Request) {

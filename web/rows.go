@@ -406,11 +406,8 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	case errors.Is(err, errRowChanged):
 		a.rowConflict(w, r, f, p, t, row)
 		return
-	case errors.Is(err, errTableFull):
-		a.tableFull(w, r, f, p, t, row)
-		return
-	case errors.Is(err, errDraftTooLarge):
-		a.rowRefused(w, r, f, p, t, row, draftTooLargeMessage(f.lang, t.field))
+	case errors.Is(err, errTableFull), errors.Is(err, errDraftTooLarge):
+		a.rowRefused(w, r, f, p, t, row, refusal(f.lang, t.field, err))
 		return
 	case errors.Is(err, casework.ErrNotAllowed):
 		http.Redirect(w, r, f.closeTo, http.StatusSeeOther)
@@ -460,11 +457,6 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 	}
 }
 
-// tableFull draws the row page again with what was typed, when the table has been filled meanwhile.
-func (a *App) tableFull(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any) {
-	a.rowRefused(w, r, f, p, t, row, tableFullMessage(f.lang, t.field))
-}
-
 // rowRefused draws the row page again with what the person typed, not saved, and why.
 func (a *App) rowRefused(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any, why string) {
 	v := f.rowView(r, p, t, row, nil)
@@ -475,6 +467,15 @@ func (a *App) rowRefused(w http.ResponseWriter, r *http.Request, f *flow, p page
 	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: why}}
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	a.renderRow(w, r, v)
+}
+
+// refusal says why a row of fd was not saved: the table filled meanwhile (errTableFull), or the draft
+// too large (errDraftTooLarge).
+func refusal(l i18n.Lang, fd *engine.Field, err error) string {
+	if errors.Is(err, errDraftTooLarge) {
+		return draftTooLargeMessage(l, fd)
+	}
+	return tableFullMessage(l, fd)
 }
 
 // tableFullMessage says a row was not added because the table (or list) is full.

@@ -188,17 +188,7 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	key, keep := a.formPageKey(r, resp)
-	if keep && a.writeKeptPage(w, key, resp.Version) {
-		return
-	}
-	f, err := a.taskFlow(r.Context(), resp)
-	if err != nil {
-		a.serverError(w, r, err)
-		return
-	}
-	f.keep, f.keepAs = keep, key
-	a.showPage(w, r, f, r.URL.Query().Get("check") != "")
+	a.showFormPage(w, r, resp, a.taskFlow)
 }
 
 // rowRequest finds the page and the table row a row page's URL names, answering itself when there is
@@ -242,7 +232,7 @@ func (a *App) showPage(w http.ResponseWriter, r *http.Request, f *flow, showErro
 	if key := r.URL.Query().Get(savedParam); key != "" {
 		v.Page.Banner = savedBanner(f.lang, pages[i], key, f.pageValues(pages[i]))
 	}
-	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version, f.keep)
+	a.renderKept(w, r, renderer.FormPage(v), f.keepAs, f.resp.Version)
 }
 
 // largestAnswer is the question of the section whose answer in vals is the longest, as JSON.
