@@ -12,18 +12,19 @@ import (
 	"formportal/renderer"
 )
 
-// saveRow changes row k of the chronology to event from its row page, as a browser posts it.
+// saveRow changes row k of the chronology to event from its row page, as a browser posts it: the page's
+// hidden inputs (its CSRF token, the row's hash and count), the row, multipart.
 func (c *chronology) saveRow(b *browser, k int, event string) {
 	b.e.t.Helper()
 	page := c.page("chronology") + "?field=chronology_entries&row=" + fmt.Sprint(k)
 	b.get(page).status(http.StatusOK)
-	fields := []string{renderer.RowHashInput, rowHashRE.FindStringSubmatch(b.last)[1], "action", "save-row"}
+	var fields []string
 	for name, vs := range renderer.EncodeRow(c.form.Field("chronology_entries"), chronologyRow(k, event)) {
 		for _, v := range vs {
 			fields = append(fields, name, v)
 		}
 	}
-	b.post(page, fields...).status(http.StatusOK).see(event)
+	b.postHiddenParts(page, append(fields, "action", "save-row")...).status(http.StatusOK).see(event)
 }
 
 // The drafts a portal keeps decoded are only ever answered for the task the signed-in professional may

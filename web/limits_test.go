@@ -531,7 +531,7 @@ func TestAPICaseDataBoundedByTheFormsSchema(t *testing.T) {
 }
 
 // A draft's answers cannot grow past maxDraftBytes, however many posts make them: the save that would
-// take them past it is refused with a GOV.UK error at the question, what was typed is on the page
+// take them past it, posted as the browser posts the page (its hidden inputs, multipart), is refused with a GOV.UK error at the question, what was typed is on the page
 // again, and the draft stays as stored.
 func TestDraftCannotGrowWithoutEnd(t *testing.T) {
 	c := newChronology(t, 3)
@@ -567,20 +567,20 @@ func TestDraftCannotGrowWithoutEnd(t *testing.T) {
 	// A new row, at its questions' longest.
 	newRow := c.page("chronology") + "?field=chronology_entries&row=new"
 	c.b.get(newRow).status(http.StatusOK)
-	fields := []string{"action", "save-row"}
+	var fields []string
 	for name, vs := range renderer.EncodeRow(c.form.Field("chronology_entries"), row(5)) {
 		for _, v := range vs {
 			fields = append(fields, name, v)
 		}
 	}
-	c.b.post(newRow, fields...).status(http.StatusUnprocessableEntity).
+	c.b.postHiddenParts(newRow, append(fields, "action", "save-row")...).status(http.StatusUnprocessableEntity).
 		see("There is a problem", "The answers to this form are too long to save: together they can be at most 32 MB")
 	if !strings.Contains(c.b.last, long("i", 4000)) {
 		t.Fatal("the row typed is not on the page again")
 	}
 	// The page's own answer, as long as it may be.
 	c.b.get(c.page("chronology")).status(http.StatusOK)
-	c.b.post(c.page("chronology"), "agency_currently_involved", "yes", "involvement_summary", long("s", 4000), "action", "save").
+	c.b.postHiddenParts(c.page("chronology"), "agency_currently_involved", "yes", "involvement_summary", long("s", 4000), "action", "save").
 		status(http.StatusUnprocessableEntity).see("There is a problem", "Shorten this answer or remove some rows")
 	if !strings.Contains(c.b.last, long("s", 4000)) {
 		t.Fatal("the summary typed is not on the page again")
