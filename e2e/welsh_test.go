@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"formportal/internal/browsertest"
 )
 
 // TestReferralJourneyInWelsh walks the Children's Portal referral in Welsh, with axe on every page (the
@@ -60,21 +62,7 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	b.Fill("Rôl", "Designated safeguarding lead")
 	b.Fill("Sefydliad", "Cherwell Primary School")
 	b.Fill("Rhif ffôn", "01632960001")
-
-	// Switched to English before saving: the page comes back in English with the answers typed.
-	b.ClickButton("Change the language to English")
-	b.MustSee("Sections")
-	b.MustSee("Your details")
-	b.MustSee("Save for later")
-	if got := b.Value("Role"); got != "Designated safeguarding lead" {
-		t.Fatalf("switching language lost an answer typed: %q", got)
-	}
-	b.Fill("Organisation", "Ysgol Gynradd Cherwell")
-	b.ClickButton("Newid yr iaith i'r Gymraeg")
-	welsh("form page switched back")
-	if got := b.Value("Sefydliad"); got != "Ysgol Gynradd Cherwell" {
-		t.Fatalf("switching back lost an answer typed: %q", got)
-	}
+	switchToEnglishAndBack(t, b, welsh, "form page", "Designated safeguarding lead", "Sections", "Your details", "Save for later")
 	b.ClickButton("Nesaf")
 	b.Fill("Enw llawn y plentyn", "Aurora Boreo")
 	b.Choose("Cyfeiriad lle mae’r plentyn yn byw", "Cyfeiriad")
@@ -97,5 +85,25 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	}
 	if !strings.Contains(summary, "Rhowch") && !strings.Contains(summary, "Dewiswch") && !strings.Contains(summary, "Ticiwch") {
 		t.Errorf("the Welsh error summary has no Welsh message:\n%s", summary)
+	}
+}
+
+// switchToEnglishAndBack switches a Welsh form page to English before saving, where it must say see and
+// still hold the role typed, types the organisation, and switches back to Welsh (welsh checks the page
+// is, as where), where the organisation typed in English must still be.
+func switchToEnglishAndBack(t *testing.T, b *browsertest.Browser, welsh func(string), where, role string, see ...string) {
+	t.Helper()
+	b.ClickButton("Change the language to English")
+	for _, text := range see {
+		b.MustSee(text)
+	}
+	if got := b.Value("Role"); got != role {
+		t.Fatalf("switching language lost an answer typed: %q", got)
+	}
+	b.Fill("Organisation", "Ysgol Gynradd Cherwell")
+	b.ClickButton("Newid yr iaith i'r Gymraeg")
+	welsh(where + " switched back")
+	if got := b.Value("Sefydliad"); got != "Ysgol Gynradd Cherwell" {
+		t.Fatalf("switching back lost an answer typed: %q", got)
 	}
 }

@@ -61,20 +61,7 @@ func TestDelegatedTaskInWelsh(t *testing.T) {
 	b.Fill("Enw’r ymarferydd", "Rhian Berry")
 	b.Fill("Rôl", "Nyrs ysgol")
 	b.Fill("Rhif ffôn", "01632960001")
-
-	// Switched to English before saving: the page comes back in English with the answers typed.
-	b.ClickButton("Change the language to English")
-	b.MustSee("Practitioner's details")
-	b.MustSee("Sections")
-	if got := b.Value("Role"); got != "Nyrs ysgol" {
-		t.Fatalf("switching language lost an answer typed: %q", got)
-	}
-	b.Fill("Organisation", "Ysgol Gynradd Cherwell")
-	b.ClickButton("Newid yr iaith i'r Gymraeg")
-	welsh("first page switched back")
-	if got := b.Value("Sefydliad"); got != "Ysgol Gynradd Cherwell" {
-		t.Fatalf("switching back lost an answer typed: %q", got)
-	}
+	switchToEnglishAndBack(t, b, welsh, "first page", "Nyrs ysgol", "Practitioner's details", "Sections")
 	if got := b.Value("Rôl"); got != "Nyrs ysgol" {
 		t.Fatalf("switching back lost an answer saved by the first switch: %q", got)
 	}
