@@ -266,3 +266,20 @@ func chooseFile(t *testing.T, b *browsertest.Browser, label, path string) {
 	b.Upload(label, path)
 	waitFor(t, b, "the page after choosing "+path, `!window.appBeforeUpload && document.readyState === "complete"`, 20*time.Second)
 }
+
+// withAndWithoutJavaScript runs test as a subtest with JavaScript on and then off, with the browser
+// options for each: a page timeout (0 for the default), and NoJavaScript when off.
+func withAndWithoutJavaScript(t *testing.T, timeout time.Duration, test func(t *testing.T, js bool, opts []browsertest.Option)) {
+	for _, js := range []bool{true, false} {
+		name := "with JavaScript"
+		var opts []browsertest.Option
+		if timeout > 0 {
+			opts = append(opts, browsertest.WithTimeout(timeout))
+		}
+		if !js {
+			name = "without JavaScript"
+			opts = append(opts, browsertest.NoJavaScript())
+		}
+		t.Run(name, func(t *testing.T) { test(t, js, opts) })
+	}
+}
