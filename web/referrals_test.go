@@ -106,6 +106,10 @@ func TestReferralJourney(t *testing.T) {
 	if mails[0].Subject != "Confirmation of form submission" || !strings.Contains(mails[0].Text, reference) {
 		t.Fatalf("confirmation email: %+v", mails[0])
 	}
+	// It signs off once, with the seed's "Many Thanks" and the council's name, not "Yours sincerely" too.
+	if !strings.Contains(mails[0].Text, "Many Thanks\n\nExample County Council") || strings.Contains(mails[0].Text, "Yours sincerely") {
+		t.Errorf("the confirmation email's sign-off:\n%s", mails[0].Text)
+	}
 	b.get("/submitted").see("Forms submitted in the last 30 days", reference)
 	b.get("/recover").see("You have no saved forms")
 
