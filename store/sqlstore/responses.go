@@ -179,6 +179,17 @@ func (db *DB) ResponseHolding(ctx context.Context, id string, held int) (*store.
 	return r, err
 }
 
+// ResponseHead reads a response's head: who it is for, its form, status and version.
+func (db *DB) ResponseHead(ctx context.Context, id string) (*store.Response, error) {
+	var r store.Response
+	err := db.queryRow(ctx, `SELECT id, kind, form_id, form_version, owner_email, owner_user_id, status, version FROM responses WHERE id = ?`, id).
+		Scan(&r.ID, &r.Kind, &r.FormID, &r.FormVersion, &r.OwnerEmail, &r.OwnerUserID, &r.Status, &r.Version)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &r, nil
+}
+
 // UpdateResponse saves a response if nobody changed it since it was read.
 func (db *DB) UpdateResponse(ctx context.Context, r *store.Response, ev *store.Event) error {
 	args, key, err := db.responseArgs(r)
