@@ -349,6 +349,9 @@ func TestAutoReplyShownToProfessionalAndCouncil(t *testing.T) {
 	b.post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
 		"end.day", "10", "end.month", "3", "end.year", "2026", "message", "I am out of the office until 11 March").
 		see("Your automatic reply has been saved", "I am out of the office until 11 March", "On now")
+	if !strings.Contains(b.last, `<a class="govuk-link" href="/tasks">Back to your tasks</a>`) {
+		t.Error("the automatic replies page has no way back to the tasks, where the reply's notice shows")
+	}
 	b.get("/tasks").see("You currently have an Automatic reply (Out of Office) on", "Edit Automatic Reply")
 	_, d := e.api(key, "GET", "/delegations/"+id, nil)
 	if ar, _ := d["autoReply"].(map[string]any); ar["message"] != "I am out of the office until 11 March" || ar["endsOn"] != "2026-03-10" {
