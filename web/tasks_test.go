@@ -181,6 +181,7 @@ func TestDelegationJourney(t *testing.T) {
 	b.get(page+"chronology").see("Home visit", "School meeting")
 
 	b.get("/tasks/"+id+"/submit").see("You cannot submit yet", "Select yes if the child is registered with a GP for Aurora Boreo")
+	problemsAtTop(t, b.last)
 	b.get(page + "health/c1")
 	b.post(page+"health/c1", "registered_gp", "yes", "gp_name", "Cowley Road Surgery", "action", "next").see("for Orion Boreo")
 	b.post(page+"health/c2", "registered_gp", "no", "action", "submit")
