@@ -183,9 +183,15 @@ func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if resp.Status == store.StatusSent {
-		if err := a.work.Opened(r.Context(), resp.ID, userFrom(r).Email); err != nil {
+		u := userFrom(r)
+		opened, err := a.work.Opened(r.Context(), resp.ID, engine.Submitter{Type: engine.AudienceProf, Name: u.Name(), Email: u.Email,
+			Organisation: u.Organisation, Telephone: u.Phone})
+		if err != nil {
 			a.serverError(w, r, err)
 			return
+		}
+		if opened != nil { // the page shows what opening it filled in
+			resp = opened
 		}
 	}
 	a.showFormPage(w, r, resp, a.taskFlow)
