@@ -389,17 +389,33 @@ func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (
 	return r, nil
 }
 
-// Opened marks a delegation as looked at, the first time its professional opens it. It is not an error
-// when it already was.
-func (s *Service) Opened(ctx context.Context, id, actor string) error {
-	_, err := s.change(ctx, id, Open, actor, func(tx store.Data, r *store.Response) (note, error) {
+// Opened marks a delegation as looked at, the first time its professional (by) opens it, and fills the
+// questions about the person completing it (prefill: submitter.*) still unanswered from their account.
+// It gives the delegation as changed, or nil when it already was opened.
+func (s *Service) Opened(ctx context.Context, id string, by engine.Submitter) (*store.Response, error) {
+	r, err := s.change(ctx, id, Open, by.Email, func(tx store.Data, r *store.Response) (note, error) {
 		r.Status = store.StatusOpened
+		f, err := s.FormOf(r)
+		if err != nil {
+			return note{}, err
+		}
+		var a engine.Answers
+		if len(r.Answers) > 0 {
+			if err := json.Unmarshal(r.Answers, &a); err != nil {
+				return note{}, fmt.Errorf("answers: %w", err)
+			}
+		}
+		if f.FillSubmitter(&a, by, r.Sections) {
+			if r.Answers, err = json.Marshal(a); err != nil {
+				return note{}, fmt.Errorf("answers: %w", err)
+			}
+		}
 		return note{}, nil
 	})
 	if errors.Is(err, ErrNotAllowed) {
-		return nil
+		return nil, nil
 	}
-	return err
+	return r, err
 }
 
 // Retract withdraws a delegation from its professional.

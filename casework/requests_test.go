@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"formportal/casework"
+	"formportal/engine"
 	"formportal/engine/enginetest"
 	"formportal/store"
 )
@@ -62,7 +63,7 @@ func TestSendRequestMakesOneDelegationPerAgencyInOneTransaction(t *testing.T) {
 	if _, err := e.work.Retract(ctx, stored[1].ID, "jo@council.example", "not involved"); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.work.Opened(ctx, stored[2].ID, "pc@police.example"); err != nil {
+	if _, err := e.work.Opened(ctx, stored[2].ID, engine.Submitter{Type: engine.AudienceProf, Email: "pc@police.example"}); err != nil {
 		t.Fatal(err)
 	}
 	_, progress, err := e.work.RequestProgress(ctx, q.ID)

@@ -614,7 +614,11 @@ func (c *checker) checkPrefill(fd *Field) {
 	}
 	node, missing, known := schemaAt(root, path)
 	if node == nil {
-		msg := fmt.Sprintf("%s: prefill %s: caseData declares no %q", fd.place(), fd.Prefill, missing)
+		declarer := "caseData declares"
+		if fd.parent == nil && c.form.Kind == KindDelegation && strings.HasPrefix(fd.Prefill, caseDataSubmitter+".") {
+			declarer = "the portal supplies a delegation's submitter (the professional's account) with"
+		}
+		msg := fmt.Sprintf("%s: prefill %s: %s no %q", fd.place(), fd.Prefill, declarer, missing)
 		if s := suggest(missing, known); s != "" {
 			msg += fmt.Sprintf("; did you mean %q?", s)
 		}
@@ -653,6 +657,12 @@ func (c *checker) prefillRoot(fd *Field) (root map[string]any, path []string, pr
 			return nil, nil, ""
 		}
 		return items, parts, ""
+	}
+	if parts[0] == caseDataSubmitter && c.form.Kind == KindDelegation {
+		if fd.ReadOnly || fd.section.PerChild || fd.section.RepeatFor != "" {
+			return nil, nil, fmt.Sprintf("prefill %s: the professional's account fills a delegation's questions once, as first answers of their own to change, so only a question outside per-child and repeated sections that is not read-only can be prefilled from it", fd.Prefill)
+		}
+		return delegationSubmitter, parts[1:], ""
 	}
 	if c.form.CaseData == nil {
 		return nil, nil, "the form declares no caseData to prefill from"

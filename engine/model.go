@@ -52,17 +52,20 @@ const (
 
 // Form scopes and kinds.
 const (
-	ScopeChild      = "child"
-	ScopeFamily     = "family"
-	KindDelegation  = "delegation"
-	KindReferral    = "referral"
-	AudienceProf    = "professional"
-	AudiencePublic  = "public"
-	valueYes        = "yes"
-	valueNo         = "no"
-	caseDataChild   = "child"
-	caseDataFamily  = "children"
-	childIDProperty = "id"
+	ScopeChild     = "child"
+	ScopeFamily    = "family"
+	KindDelegation = "delegation"
+	KindReferral   = "referral"
+	AudienceProf   = "professional"
+	AudiencePublic = "public"
+	valueYes       = "yes"
+	valueNo        = "no"
+	caseDataChild  = "child"
+	caseDataFamily = "children"
+	// caseDataSubmitter is the person completing the form, as the portal supplies them: a referral's
+	// case data, a delegation's professional's account (FillSubmitter).
+	caseDataSubmitter = "submitter"
+	childIDProperty   = "id"
 )
 
 // How a content field is set apart: the GOV.UK inset text, warning text and details components.

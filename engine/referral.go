@@ -21,6 +21,43 @@ func ReferralCaseData(s Submitter) map[string]any {
 		"organisation": s.Organisation, "telephone": s.Telephone}}
 }
 
+// FillSubmitter fills the questions prefilled from submitter.* (the person completing the form) that a
+// leaves unanswered, from s. A delegation's case data comes from the council, which does not know
+// the professional's account, so the portal calls it when the professional first opens the delegation.
+// An answer already there is kept, and what it fills stays theirs to change: read-only questions, and
+// sections outside sections (the delegated ones; all when empty), are left alone. It reports whether it
+// filled any.
+func (f *Form) FillSubmitter(a *Answers, s Submitter, sections []string) bool {
+	data, filled := ReferralCaseData(s), false
+	for _, sec := range f.Sections {
+		if sec.PerChild || sec.RepeatFor != "" || len(sections) > 0 && !containsString(sections, sec.ID) {
+			continue // a child's or an item's page has no submitter to fill from
+		}
+		for _, fd := range sec.Fields {
+			if fd.ReadOnly || !strings.HasPrefix(fd.Prefill, caseDataSubmitter+".") {
+				continue
+			}
+			if typed, _ := a.Values[fd.ID].(string); a.Values[fd.ID] != nil && typed != "" {
+				continue
+			}
+			if v, ok := prefillValue(fd, data, fd.Prefill); ok && v != "" {
+				if a.Values == nil {
+					a.Values = map[string]any{}
+				}
+				a.Values[fd.ID], filled = v, true
+			}
+		}
+	}
+	return filled
+}
+
+// delegationSubmitter is the schema of what the portal supplies a delegation as submitter (FillSubmitter):
+// the professional's account. The council does not send it, so a delegation's caseData need not declare it.
+var delegationSubmitter = map[string]any{"type": "object", "properties": map[string]any{
+	"name": map[string]any{"type": "string"}, "email": map[string]any{"type": "string"},
+	"organisation": map[string]any{"type": "string"}, "telephone": map[string]any{"type": "string"},
+}}
+
 // referralSamples are the case data the portal can start a referral of the audience with: an account
 // with every detail, and one with only what an account must have.
 func referralSamples(audience string) []struct {

@@ -185,8 +185,14 @@ func (a *App) taskStart(w http.ResponseWriter, r *http.Request) {
 func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
 	a.showFormPage(w, r, a.readTask, func(ctx context.Context, resp *store.Response) (*flow, error) {
 		if resp.Status == store.StatusSent {
-			if err := a.work.Opened(ctx, resp.ID, userFrom(r).Email); err != nil {
+			u := userFrom(r)
+			opened, err := a.work.Opened(ctx, resp.ID, engine.Submitter{Type: engine.AudienceProf, Name: u.Name(), Email: u.Email,
+				Organisation: u.Organisation, Telephone: u.Phone})
+			if err != nil {
 				return nil, err
+			}
+			if opened != nil { // the page shows what opening it filled in
+				resp = opened
 			}
 		}
 		return a.taskFlow(ctx, resp)

@@ -15,6 +15,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"formportal/apikey"
+	"formportal/engine/enginetest"
+	"formportal/forms"
 )
 
 // The delegation tests use the engine's family fixture (testdata/valid/family): a family-scope form with a
@@ -415,4 +417,54 @@ func TestUploadsCheckedByContent(t *testing.T) {
 		t.Fatal("the removed file is still listed")
 	}
 	b.get("/tasks/" + id + "/files/" + m[1]).status(http.StatusNotFound)
+}
+
+// TestDelegationPrefillsTheProfessionalsDetails: the bundled chronology's questions about the person
+// completing it are filled from their account when they first open it (the seed: "pre-populated ...
+// saving the professionals time"); what they change is kept, and opening it again fills nothing.
+func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
+		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
+		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 2)})
+	if code != http.StatusCreated {
+		t.Fatalf("create delegation: %d %v", code, out)
+	}
+	id := out["id"].(string)
+	page := "/tasks/" + id + "/pages/practitioner"
+	value := func(b *browser, field string) string {
+		t.Helper()
+		m := regexp.MustCompile(`name="` + field + `"[^>]*value="([^"]*)"`).FindStringSubmatch(b.last)
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+
+	rose := e.register("pro@school.example")
+	rose.get("/account").post("/account", "forename", "Rose", "surname", "Berry", "organisation", "Cherwell School", "phone", "01632 960 001").
+		see("Your account details have been saved")
+	rose.get("/tasks/" + id).get(page).see("Name of practitioner")
+	for field, want := range map[string]string{"practitioner_name": "Rose Berry", "practitioner_email": "pro@school.example",
+		"practitioner_organisation": "Cherwell School", "practitioner_telephone": "01632960001", "practitioner_role": ""} {
+		if got := value(rose, field); got != want {
+			t.Errorf("first opened, %s is %q, want %q", field, got, want)
+		}
+	}
+
+	// Changed and saved: kept as typed, an emptied answer too, and opening the task again fills nothing.
+	rose.post(page, "practitioner_name", "Rosalind Berry", "practitioner_role", "School nurse", "practitioner_organisation", "",
+		"practitioner_email", "pro@school.example", "practitioner_telephone", "01632960001", "action", "save").see("Your answers have been saved")
+	rose.get("/tasks/" + id).get(page)
+	if got := value(rose, "practitioner_name"); got != "Rosalind Berry" {
+		t.Errorf("after a change, the name is %q", got)
+	}
+	if got := value(rose, "practitioner_organisation"); got != "" {
+		t.Errorf("an emptied organisation was filled again: %q", got)
+	}
 }
