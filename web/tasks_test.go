@@ -349,6 +349,10 @@ func TestAutoReplyShownToProfessionalAndCouncil(t *testing.T) {
 	b.get("/auto-replies/new").post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
 		"end.day", "28", "end.month", "2", "end.year", "2026", "message", "").status(422).
 		see("The end date must be the same as or after the start date", "Enter a message")
+	// A part left out is named, as a form's own date questions name it (GOV.UK's date input messages).
+	b.post("/auto-replies/new", "start.day", "1", "start.month", "", "start.year", "2026",
+		"end.day", "10", "end.month", "3", "end.year", "26", "message", "Away").status(422).
+		see("Start date must include a month", "Year must include 4 numbers")
 	b.post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
 		"end.day", "10", "end.month", "3", "end.year", "2026", "message", "I am out of the office until 11 March").
 		see("Your automatic reply has been saved", "I am out of the office until 11 March", "On now")
