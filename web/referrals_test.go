@@ -50,6 +50,40 @@ func TestOverviewNextThenSignIn(t *testing.T) {
 	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "1. Overview Completed")
 }
 
+// TestSavedAfterTheIdleTimeoutWithoutJavaScript: with no script to warn and save, someone who presses
+// Save for later after the seed's 10 idle minutes is signed out. They are told why on the sign-in page,
+// not "Your page has expired", and signing in takes them back to the page; the refused post changed nothing.
+func TestSavedAfterTheIdleTimeoutWithoutJavaScript(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	page := "/referrals/" + id + "/pages/you"
+	b.get(page)
+	e.clock.Advance(e.app.cfg.IdleTimeout + time.Minute)
+	// The idle warning's "Stay signed in", too late, is still refused: the script must not take a sign-in
+	// page for its session kept.
+	late, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/session/keepalive", nil)
+	late.Header.Set("X-CSRF-Token", "from the page before")
+	late.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if resp, err := b.c.Do(late); err != nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a keepalive after the timeout: %v %v, want 403", resp, err)
+	}
+	b.post(page, "your_name", "Typed after the timeout", "action", "save").status(http.StatusOK).
+		see("Secure login", "You were signed out because you did nothing for 10 minutes. Anything you saved has been kept.")
+	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "Save for later")
+	if !strings.Contains(b.last, `action="`+page) {
+		t.Errorf("signing in again does not lead back to the page %s:\n%s", page, htmlText(b.last))
+	}
+	if strings.Contains(b.last, "Typed after the timeout") {
+		t.Error("the post refused for the ended session was saved")
+	}
+	// The idle warning's sign-out come too late: signing in again leads to no sign-out page.
+	e.clock.Advance(e.app.cfg.IdleTimeout + time.Minute)
+	b.post("/logout?timeout=1").status(http.StatusOK).see("Secure login", "You were signed out because you did nothing")
+	if b.loginHere("rose@example.org", testPassword); strings.Contains(b.last, "<title>Sign out") {
+		t.Error("signing in after a late idle sign-out showed the sign-out page")
+	}
+}
+
 // TestCheckAnswersProblemsHeadThePage: what stops a referral being submitted is the error summary at the
 // top of "Check your answers", above its heading and a long list of answers, and the title says Error, as
 // GOV.UK's error summary pattern asks; without JavaScript nothing scrolls to it.

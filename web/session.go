@@ -349,6 +349,22 @@ func csrfToken(r *http.Request) string {
 func (a *App) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.log.Warn("csrf check failed", "path", r.URL.Path, "remote", r.RemoteAddr)
 	a.auditRefusal(r, actorOf(r), "refused: no valid CSRF token", "")
+	if s := sessionFrom(r); s != nil && s.Data["signedOut"] == "idle" && r.Header.Get("X-CSRF-Token") == "" {
+		// A page's post after its session ended for idleness, with no script to warn or save first: the
+		// sign-in page says why, and signing in leads back to the page, not to "Your page has expired".
+		// Nothing of the refused post is done. A script's request (its token in the header) still gets
+		// the 403, so a "Stay signed in" too late is not taken for one in time.
+		// The idle warning's own sign-out, come too late, leads to no page.
+		if r.URL.Path != "/logout" {
+			s.Data["return"] = r.URL.RequestURI()
+		}
+		if err := a.saveSession(r, s); err != nil {
+			a.serverError(w, r, err)
+			return
+		}
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
 	w.WriteHeader(http.StatusForbidden)
 	a.render(w, r, a.messagePageOf(r, "errorpage.expired_title", "errorpage.expired_text"))
 }
