@@ -17,6 +17,7 @@ type Page struct {
 	CSRFToken   string
 	Errors      []ErrorItem // the error summary, in page order
 	Banner      string      // a success notification shown once (for example "Your changes have been saved")
+	Notice      string      // an information notification headed "Important", not a success (why someone was signed out)
 	IdleSeconds int         // the idle timeout, for the warning script; 0 when signed out
 	WarnSeconds int         // how long before the timeout the warning appears
 	DevMailbox  bool        // link to /dev/mail in the footer

@@ -76,7 +76,7 @@ func (a *App) loginForm(w http.ResponseWriter, r *http.Request) {
 	p := a.page(r, i18n.T(r.Context(), "signin.title"))
 	s := sessionFrom(r)
 	if s.Data["signedOut"] == "idle" {
-		p.Banner = i18n.T(r.Context(), "signin.timed_out", "Minutes", int(a.cfg.IdleTimeout/time.Minute))
+		p.Notice = i18n.T(r.Context(), "signin.timed_out", "Minutes", int(a.cfg.IdleTimeout/time.Minute))
 		delete(s.Data, "signedOut")
 		a.saveSession(r, s)
 	}

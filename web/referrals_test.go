@@ -69,6 +69,10 @@ func TestSavedAfterTheIdleTimeoutWithoutJavaScript(t *testing.T) {
 	}
 	b.post(page, "your_name", "Typed after the timeout", "action", "save").status(http.StatusOK).
 		see("Secure login", "You were signed out because you did nothing for 10 minutes. Anything you saved has been kept.")
+	// It is news, not a success: an "Important" banner, as GOV.UK's notification banner has it.
+	if !strings.Contains(b.last, `id="notice-title">Important</h2>`) || strings.Contains(b.last, ">Success</h2>") {
+		t.Errorf("the signed-out notice is not an Important banner:\n%s", htmlText(b.last))
+	}
 	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "Save for later")
 	if !strings.Contains(b.last, `action="`+page) {
 		t.Errorf("signing in again does not lead back to the page %s:\n%s", page, htmlText(b.last))
