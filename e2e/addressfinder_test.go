@@ -27,6 +27,7 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 		p := startPortalWith(t, []string{"-address-lookup-url", g.URL(), "-address-lookup-key-file", keyFile, "-address-lookup-timeout", "1s"})
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")
