@@ -311,6 +311,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 && t.index < len(rows) {
 		v.RowHash, v.RowCount = renderer.RowHash(rowMap(rows[t.index])), len(rows)
+		v.Saved = i18n.In(f.lang, "table.saved", "Row", renderer.RowLegend(f.lang, t.field, t.index))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
 		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
