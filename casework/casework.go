@@ -105,8 +105,14 @@ type Texts struct {
 func (t Texts) Signature() string { return t.SignatureIn(i18n.English) }
 
 // SignatureIn is the signature in l.
-func (t Texts) SignatureIn(l i18n.Lang) string {
-	return i18n.In(l, "mail.signature", "Council", t.Council, "Service", t.Service)
+func (t Texts) SignatureIn(l i18n.Lang) string { return t.signOff(l, "mail.signature") }
+
+// thanksIn is the signature of a thank-you in l: "Many Thanks" where others have "Yours sincerely", so
+// the referral's confirmation does not sign off twice.
+func (t Texts) thanksIn(l i18n.Lang) string { return t.signOff(l, "mail.signature_thanks") }
+
+func (t Texts) signOff(l i18n.Lang, key string) string {
+	return i18n.In(l, key, "Council", t.Council, "Service", t.Service)
 }
 
 // Service changes responses.

@@ -66,7 +66,7 @@ func (s *Service) referralConfirmationEmail(ctx context.Context, d store.Data, r
 	l := s.langOf(ctx, d, r)
 	return &store.Mail{To: r.OwnerEmail, ResponseID: r.ID, Lang: string(l), Subject: i18n.In(l, "mail.referral_confirmation_subject"),
 		Text: i18n.In(l, "mail.referral_confirmation_body", "Service", s.texts.Service, "Reference", r.Reference, "BaseURL", s.texts.BaseURL,
-			"Signature", s.texts.SignatureIn(l))}
+			"Signature", s.texts.thanksIn(l))}
 }
 
 // langOf is the language the person a response's email goes to chose for the service: a referral's

@@ -45,6 +45,10 @@ type portal struct {
 var portalBinary string
 
 func TestMain(m *testing.M) {
+	if addr := os.Getenv(referenceAddrEnv); addr != "" {
+		serveReference(addr, os.Getenv(referencePageEnv)) // this process is BenchmarkLoadPortal's reference server
+		return
+	}
 	dir, err := os.MkdirTemp("", "e2e-portal")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -30,13 +33,14 @@ var loadRequests = flag.Int("load-requests", 30, "requests each client makes in 
 const loadClients = 64
 
 // BenchmarkLoadPortal runs the real portal binary under 64 connections, each a client of its own with
-// its own keep-alive connection, and reports beside a hello-world handler measured the same way in the
-// same run:
-//   - hello: a bare net/http hello-world handler in the test process; healthz: the portal's own
-//     /healthz, through its router and middleware;
+// its own keep-alive connection reading each body and throwing it away (as load tools do), and reports
+// beside a hello-world handler measured the same way in the same run:
+//   - hello: a bare net/http hello-world handler in a process of its own, as the portal is (startReference);
+//     hello-in-process: the same handler in the test process, beside the clients (the reference of
+//     earlier figures); healthz: the portal's own /healthz, through its router and middleware;
 //   - page200: the chronology page of 200 rows (its table view), each client its own task, after one
 //     untimed request each: requests a second as a percentage of hello's, and p50/p99; beside it,
-//     page200-bytes: the same page's bytes sent by a bare handler, what sending it costs by itself;
+//     page200-bytes: the same page's bytes sent by the reference process, what sending it costs by itself;
 //   - chronology2000: each client on its own 2,000-row chronology, round after round of a row's page,
 //     the row saved (multipart, as Chromium posts it) and the table page it returns to; with the
 //     portal's resident memory (VmRSS from /proc/PID/status) sampled throughout, and then again once the
@@ -87,49 +91,50 @@ func BenchmarkLoadPortal(b *testing.B) {
 		}
 		return string(body), err
 	}
+	// fetch is a request timed under load: the body read and thrown away, as load tools do.
+	fetch := func(c *http.Client, url string, cookie bool) error {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		if cookie {
+			req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
+		}
+		return nil
+	}
 	rssStart := rssOf(b, p.pid, "VmRSS")
-
-	hello := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello, world\n")) }))
-	defer hello.Close()
-	ref := 20 * *loadRequests
-	helloRate, helloLat := runClients(b, clients, ref, func(c *http.Client, _, _ int) error {
-		_, err := get(c, hello.URL, false)
-		return err
-	})
-	healthRate, _ := runClients(b, clients, ref, func(c *http.Client, _, _ int) error {
-		_, err := get(c, p.url+"/healthz", false)
-		return err
-	})
 
 	for _, task := range tasks {
 		seedChronology(b, p, task, 200)
 	}
-	// Each client's page once, untimed: the rows were seeded behind the portal's back, so its first read
-	// of each draft is a cold one (decoded and checked afresh, as BenchmarkChronologyPage's
+	pageOf := func(c *http.Client, client, _ int) error {
+		return fetch(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
+	}
+	page200, err := get(clients[0], p.url+"/tasks/"+tasks[0]+"/pages/chronology", true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ref := startReference(b, page200)
+	inProcess := httptest.NewServer(http.HandlerFunc(helloWorld))
+	defer inProcess.Close()
+	rounds := 20 * *loadRequests
+	helloRate, helloLat := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, ref+"/", false) })
+	inProcessRate, _ := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, inProcess.URL, false) })
+	healthRate, _ := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, p.url+"/healthz", false) })
+	// Each client's page once, untimed, just before: the rows were seeded behind the portal's back, so
+	// its first read of each draft is a cold one (decoded and checked afresh, as BenchmarkChronologyPage's
 	// draft-cache=off measures); a professional's own saves leave the draft kept.
-	var page200 string
-	runClients(b, clients, 1, func(c *http.Client, client, _ int) error {
-		body, err := get(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
-		if client == 0 {
-			page200 = body
-		}
-		return err
-	})
-	pageRate, pageLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, client, _ int) error {
-		_, err := get(c, p.url+"/tasks/"+tasks[client]+"/pages/chronology", true)
-		return err
-	})
-	// The same page's bytes from a bare handler, as hello is measured: what sending the page costs by
-	// itself, the most any way of drawing it could reach.
-	static := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Length", strconv.Itoa(len(page200)))
-		io.WriteString(w, page200)
-	}))
-	defer static.Close()
-	staticRate, staticLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error {
-		_, err := get(c, static.URL, false)
-		return err
-	})
+	runClients(b, clients, 1, pageOf)
+	pageRate, pageLat := runClients(b, clients, 2**loadRequests, pageOf)
+	staticRate, staticLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error { return fetch(c, ref+"/page", false) })
 
 	const rows = 2000
 	for _, task := range tasks {
@@ -204,6 +209,8 @@ func BenchmarkLoadPortal(b *testing.B) {
 
 	b.ReportMetric(helloRate, "hello-req/s")
 	b.ReportMetric(helloLat.at(0.99), "hello-p99-ms")
+	b.ReportMetric(inProcessRate, "hello-in-process-req/s")
+	b.ReportMetric(100*pageRate/inProcessRate, "page200-%-of-hello-in-process")
 	b.ReportMetric(healthRate, "healthz-req/s")
 	b.ReportMetric(pageRate, "page200-req/s")
 	b.ReportMetric(100*pageRate/helloRate, "page200-%-of-hello")
@@ -255,6 +262,65 @@ func (l *latencies) add(d time.Duration) {
 	l.mu.Lock()
 	l.d = append(l.d, d)
 	l.mu.Unlock()
+}
+
+const (
+	referenceAddrEnv = "E2E_REFERENCE_ADDR" // set, the test binary is the reference server on this address
+	referencePageEnv = "E2E_REFERENCE_PAGE" // the file of the page it sends at /page
+)
+
+func helloWorld(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "hello, world\n") }
+
+// startReference runs the load's reference server, a process of its own as the portal is (one in the
+// client's process is scheduled with the clients and answers about half as dear): hello, world at /,
+// and at /page the bytes of page, which is what sending the page costs without drawing it.
+func startReference(b *testing.B, page string) (url string) {
+	b.Helper()
+	file := filepath.Join(b.TempDir(), "page.html")
+	if err := os.WriteFile(file, []byte(page), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), referenceAddrEnv+"="+addr, referencePageEnv+"="+file)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	url = "http://" + addr
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url + "/"); err == nil {
+			resp.Body.Close()
+			return url
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the reference server did not start on %s", addr)
+		}
+	}
+}
+
+// serveReference is the reference server's process: hello, world, and the page of the file named.
+func serveReference(addr, pageFile string) {
+	page, err := os.ReadFile(pageFile)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/{$}", helloWorld)
+	mux.HandleFunc("/page", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		w.Write(page)
+	})
+	fmt.Fprintln(os.Stderr, http.ListenAndServe(addr, mux))
+	os.Exit(2)
 }
 
 // at is the q quantile, in milliseconds.

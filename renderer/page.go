@@ -59,6 +59,15 @@ func (e ErrorItem) Link() string {
 	return "#" + e.Field
 }
 
+// withProblems is p with what stops a submission as its errors: the layout's error summary lists them,
+// and the title starts "Error:".
+func (p Page) withProblems(problems []ReviewItem) Page {
+	for _, e := range problems {
+		p.Errors = append(p.Errors[:len(p.Errors):len(p.Errors)], ErrorItem{Href: e.Href, Message: e.Message})
+	}
+	return p
+}
+
 // ErrorFor returns the message for a field, or "".
 func (p Page) ErrorFor(field string) string {
 	for _, e := range p.Errors {

@@ -137,6 +137,9 @@ func TestChildrensPortalJourneyInWelsh(t *testing.T) {
 	if mails[0].Subject != "Cadarnhad bod ffurflen wedi’i chyflwyno" || !strings.Contains(mails[0].Text, "Eich cyfeirnod yw FP-") {
 		t.Errorf("the confirmation email is not in Welsh: %q\n%s", mails[0].Subject, mails[0].Text)
 	}
+	if !strings.Contains(mails[0].Text, "Diolch yn fawr\n\nExample County Council") || strings.Contains(mails[0].Text, "Yn gywir") {
+		t.Errorf("the Welsh confirmation email's sign-off:\n%s", mails[0].Text)
+	}
 	b.get("/submitted").see("Ffurflenni a Gyflwynwyd")
 	inWelsh(t, b, "submitted forms")
 }

@@ -20,7 +20,7 @@ import (
 // most of its cost (its sections, questions and fifty rows), so each page drawn is kept, for the session
 // it was drawn for, under a key of everything it shows (pageKey), and written again while that stays the
 // same. The response is read on every request as before (its version is in the key): a page is never
-// kept past a change, whichever process made it.
+// kept past a change, whichever process made it. Only the response's head is read for a page kept.
 
 // pageCacheBytes bounds the pages kept: a hundred or so chronology pages.
 const pageCacheBytes = 16 << 20
@@ -52,11 +52,26 @@ func newPageCache() *kept.Cache[pageKey, keptPage] {
 	})
 }
 
-// showFormPage answers r with the form page of resp it asks for: as kept, when nothing it shows has
-// changed since it was drawn, or drawn with the flow that flowOf makes, and kept.
-func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, resp *store.Response, flowOf func(context.Context, *store.Response) (*flow, error)) {
-	key, keep := a.formPageKey(r, resp)
-	if keep && a.writeKeptPage(w, key, resp.Version) {
+// responseReader reads a response: whole (App.readResponse), or its head alone (store.ResponseHead).
+type responseReader func(ctx context.Context, id string) (*store.Response, error)
+
+// showFormPage answers r with the form page of the response load reads with the reader given it (load
+// answers itself when r may not see it): as kept, when nothing it shows has changed since it was drawn,
+// which the response's head tells without its payloads; or read whole, drawn with the flow that
+// flowOf makes, and kept.
+func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, load func(http.ResponseWriter, *http.Request, responseReader) (*store.Response, bool),
+	flowOf func(context.Context, *store.Response) (*flow, error)) {
+	if a.pages != nil {
+		head, ok := load(w, r, a.store.ResponseHead)
+		if !ok {
+			return
+		}
+		if key, keep := a.formPageKey(r, head); keep && a.writeKeptPage(w, key, head.Version) {
+			return
+		}
+	}
+	resp, ok := load(w, r, a.readResponse)
+	if !ok {
 		return
 	}
 	f, err := flowOf(r.Context(), resp)
@@ -64,7 +79,7 @@ func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, resp *store.R
 		a.serverError(w, r, err)
 		return
 	}
-	if keep {
+	if key, keep := a.formPageKey(r, resp); keep {
 		f.keepAs = &key
 	}
 	a.showPage(w, r, f, r.URL.Query().Get("check") != "")

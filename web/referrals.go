@@ -158,7 +158,12 @@ func referrer(u *store.User, audience string) casework.Referrer {
 
 // loadReferral finds a referral of the signed-in user; anyone else's is "not found".
 func (a *App) loadReferral(w http.ResponseWriter, r *http.Request, id string) (*store.Response, bool) {
-	resp, err := a.readResponse(r.Context(), id)
+	return a.readReferral(w, r, id, a.readResponse)
+}
+
+// readReferral is loadReferral reading the response with read: whole, or its head alone.
+func (a *App) readReferral(w http.ResponseWriter, r *http.Request, id string, read responseReader) (*store.Response, bool) {
+	resp, err := read(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindReferral || resp.OwnerUserID != userFrom(r).ID) {
 		a.log.Warn("access refused", "user", userFrom(r).ID, "referral", id, "path", r.URL.Path)
 		a.auditRefusal(r, userFrom(r).Email, "access refused", id)
@@ -188,11 +193,10 @@ func (a *App) referralFlow(ctx context.Context, resp *store.Response) (*flow, er
 }
 
 func (a *App) referralPage(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadReferral(w, r, chi.URLParam(r, "id"))
-	if !ok {
-		return
+	read := func(w http.ResponseWriter, r *http.Request, read responseReader) (*store.Response, bool) {
+		return a.readReferral(w, r, chi.URLParam(r, "id"), read)
 	}
-	a.showFormPage(w, r, resp, a.referralFlow)
+	a.showFormPage(w, r, read, a.referralFlow)
 }
 
 func (a *App) referralPost(w http.ResponseWriter, r *http.Request) {

@@ -84,6 +84,31 @@ func TestOverviewNextThenSignIn(t *testing.T) {
 	b.loginHere("rose@example.org", testPassword).status(http.StatusOK).see("Your details", "1. Overview Completed")
 }
 
+// TestCheckAnswersProblemsHeadThePage: what stops a referral being submitted is the error summary at the
+// top of "Check your answers", above its heading and a long list of answers, and the title says Error, as
+// GOV.UK's error summary pattern asks; without JavaScript nothing scrolls to it.
+func TestCheckAnswersProblemsHeadThePage(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	b.post("/referrals/"+id+"/pages/you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "submit").
+		see("Check your answers before submitting", "Tick the box to confirm the declaration")
+	if title := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(b.last)[1]; !strings.HasPrefix(title, "Error: ") {
+		t.Errorf("the title of check your answers with problems is %q, not Error: ...", title)
+	}
+	summary, heading := strings.Index(b.last, `class="govuk-error-summary"`), strings.Index(b.last, "<h1")
+	if summary < 0 || summary > heading || strings.Count(b.last, `class="govuk-error-summary"`) != 1 {
+		t.Fatalf("the error summary is not once, above the heading (summary at %d, heading at %d)", summary, heading)
+	}
+	if !strings.Contains(b.last[summary:heading], `href="/referrals/`+id+`/pages/declaration?check=1#`) {
+		t.Errorf("the summary does not lead to the declaration:\n%s", htmlText(b.last[summary:heading]))
+	}
+	b.post("/referrals/"+id+"/pages/concern", "categories", "neglect", "action", "save")
+	b.post("/referrals/"+id+"/pages/declaration", "agree", "yes", "action", "submit").see("Submit to Local Authority")
+	if strings.Contains(b.last, "govuk-error-summary") || strings.Contains(b.last, "<title>Error") {
+		t.Fatalf("check your answers with nothing missing still shows an error:\n%s", htmlText(b.last))
+	}
+}
+
 func TestReferralJourney(t *testing.T) {
 	e, key := newDelegationEnv(t)
 	b, id := startConcern(t, e, "rose@example.org")
@@ -114,6 +139,10 @@ func TestReferralJourney(t *testing.T) {
 	mails, _ := e.store.RecentMail(context.Background(), 10)
 	if mails[0].Subject != "Confirmation of form submission" || !strings.Contains(mails[0].Text, reference) {
 		t.Fatalf("confirmation email: %+v", mails[0])
+	}
+	// It signs off once, with the seed's "Many Thanks" and the council's name, not "Yours sincerely" too.
+	if !strings.Contains(mails[0].Text, "Many Thanks\n\nExample County Council") || strings.Contains(mails[0].Text, "Yours sincerely") {
+		t.Errorf("the confirmation email's sign-off:\n%s", mails[0].Text)
 	}
 	b.get("/submitted").see("Forms submitted in the last 30 days", reference)
 	b.get("/recover").see("You have no saved forms")

@@ -27,8 +27,13 @@ const recentDays = 30
 // loadTask finds a delegation addressed to the signed-in professional. Anything else is "not found", so
 // nobody learns that a task exists for someone else.
 func (a *App) loadTask(w http.ResponseWriter, r *http.Request) (*store.Response, bool) {
+	return a.readTask(w, r, a.readResponse)
+}
+
+// readTask is loadTask reading the response with read: whole, or its head alone.
+func (a *App) readTask(w http.ResponseWriter, r *http.Request, read responseReader) (*store.Response, bool) {
 	u := userFrom(r)
-	resp, err := a.readResponse(r.Context(), chi.URLParam(r, "id"))
+	resp, err := read(r.Context(), chi.URLParam(r, "id"))
 	if errors.Is(err, store.ErrNotFound) || err == nil && (resp.Kind != store.KindDelegation || !strings.EqualFold(resp.OwnerEmail, u.Email)) {
 		a.log.Warn("access refused", "user", u.ID, "task", chi.URLParam(r, "id"), "path", r.URL.Path)
 		a.auditRefusal(r, u.Email, "access refused", chi.URLParam(r, "id"))
@@ -178,23 +183,20 @@ func (a *App) taskStart(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) taskPage(w http.ResponseWriter, r *http.Request) {
-	resp, ok := a.loadTask(w, r)
-	if !ok {
-		return
-	}
-	if resp.Status == store.StatusSent {
-		u := userFrom(r)
-		opened, err := a.work.Opened(r.Context(), resp.ID, engine.Submitter{Type: engine.AudienceProf, Name: u.Name(), Email: u.Email,
-			Organisation: u.Organisation, Telephone: u.Phone})
-		if err != nil {
-			a.serverError(w, r, err)
-			return
+	a.showFormPage(w, r, a.readTask, func(ctx context.Context, resp *store.Response) (*flow, error) {
+		if resp.Status == store.StatusSent {
+			u := userFrom(r)
+			opened, err := a.work.Opened(ctx, resp.ID, engine.Submitter{Type: engine.AudienceProf, Name: u.Name(), Email: u.Email,
+				Organisation: u.Organisation, Telephone: u.Phone})
+			if err != nil {
+				return nil, err
+			}
+			if opened != nil { // the page shows what opening it filled in
+				resp = opened
+			}
 		}
-		if opened != nil { // the page shows what opening it filled in
-			resp = opened
-		}
-	}
-	a.showFormPage(w, r, resp, a.taskFlow)
+		return a.taskFlow(ctx, resp)
+	})
 }
 
 // rowRequest finds the page and the table row a row page's URL names, answering itself when there is

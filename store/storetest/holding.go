@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -51,5 +52,35 @@ func testResponseHolding(t *testing.T, st store.Store) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// testResponseHead: a response's head is its fields that say who it is for and what it is now, with none
+// of its payloads, and follows every save.
+func testResponseHead(t *testing.T, st store.Store) {
+	ctx := context.Background()
+	r := newResponse("r1", "pro@school.example")
+	r.OwnerUserID = "u1"
+	if err := st.CreateResponse(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	full, err := st.Response(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Response{ID: full.ID, Kind: full.Kind, FormID: full.FormID, FormVersion: full.FormVersion, OwnerEmail: full.OwnerEmail,
+		OwnerUserID: full.OwnerUserID, Status: full.Status, Version: full.Version}
+	if got, err := st.ResponseHead(ctx, "r1"); err != nil || !reflect.DeepEqual(*got, want) {
+		t.Fatalf("the head: %+v, %v; want %+v", got, err, want)
+	}
+	full.Status, full.UpdatedAt = store.StatusInProgress, t0.Add(time.Minute)
+	if err := st.UpdateResponse(ctx, full, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.ResponseHead(ctx, "r1"); err != nil || got.Version != full.Version || got.Status != store.StatusInProgress || got.Answers != nil || got.CaseData != nil {
+		t.Fatalf("the head after a save: %+v, %v; want version %d, in progress, no payloads", got, err, full.Version)
+	}
+	if _, err := st.ResponseHead(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a missing response: got %v, want ErrNotFound", err)
 	}
 }

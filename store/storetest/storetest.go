@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		"ListAfterWriting":  testListAfterWhileWriting,
 		"Responses":         testResponses,
 		"ResponseHolding":   testResponseHolding, // holding.go
+		"ResponseHead":      testResponseHead,    // holding.go
 		"AutoReplies":       testAutoReplies,
 		"APIKeys":           testAPIKeys,
 		"Audit":             testAudit,
