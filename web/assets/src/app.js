@@ -355,7 +355,8 @@ function rowsInPlace () {
       refresh(table, opener, editor.dataset.saved || '')
     } else if (cancelled) {
       opener.focus()
-      say(table, 'Nothing was changed')
+      const status = table.querySelector('[data-row-status]')
+      say(table, status ? status.dataset.unchanged : '') // "Nothing was changed", in the page's language
     }
   }
 
