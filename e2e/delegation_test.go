@@ -237,3 +237,33 @@ func xlsx(t *testing.T) []byte {
 	zw.Close()
 	return buf.Bytes()
 }
+
+// TestPrintViewHasAPrintButton: the form's Print leads to the print view, whose "Print this page" button
+// opens the browser's print, as the seed's print button does. Without JavaScript it cannot, so it is not
+// shown, and the browser's own Print prints the view.
+func TestPrintViewHasAPrintButton(t *testing.T) {
+	withAndWithoutJavaScript(t, 0, func(t *testing.T, js bool, opts []browsertest.Option) {
+		p := startPortal(t)
+		email := "print@school.example"
+		p.delegate(email)
+		b := p.browser(opts...)
+		p.emailLink(b, email)
+		p.register(b, "Sam", "Jones", email)
+		b.ClickLink("Continue")
+		b.ClickLink("Aurora Boreo and 1 sibling")
+		b.ClickLink("Print")
+		b.MustSee("OFFICIAL-SENSITIVE")
+		if !js {
+			b.MustNotSee("Print this page")
+			return
+		}
+		b.MustSee("Print this page")
+		b.Eval(`window.print = () => { window.appPrinted = true }; true`, nil)
+		b.ClickButton("Print this page")
+		var printed bool
+		b.Eval(`window.appPrinted === true`, &printed)
+		if !printed {
+			t.Fatal("Print this page did not call the browser's print")
+		}
+	})
+}

@@ -117,6 +117,17 @@ func (v *validation) relatedField(fd *Field, id string) *Field {
 	return v.form.fields[id]
 }
 
+// DateIn checks a day, month and year typed in a GOV.UK date input outside a form (an automatic reply's
+// dates) as a form's date question checks them: the date as YYYY-MM-DD, or the problem ("real" when the
+// date is not a real one) and its message in l, subject naming the date as the message's first words.
+func DateIn(l i18n.Lang, day, month, year, subject string) (date, problem, message string) {
+	date, problem = parseDate(map[string]any{"day": day, "month": month, "year": year})
+	if problem == "" {
+		return date, "", ""
+	}
+	return "", problem, words{lang: l}.dateProblem(&Field{}, subject, problem)
+}
+
 // parseDate reads a date answer: "YYYY-MM-DD" or {day, month, year}. problem is "" when it is a real
 // date, "day", "month", "year" (or a combination, "day month") when parts are missing, "4 digits" when the
 // year is not four digits, and "real" otherwise.

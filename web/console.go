@@ -71,7 +71,7 @@ func professionalEmailProblem(ctx context.Context, email string) string {
 // consoleDate reads a date the console asks as day, month and year (simpleDateIn), with its problem in
 // the language of ctx: what names the date's ids in the catalogue ("due", "from", "to").
 func consoleDate(ctx context.Context, day, month, year, what string) (string, string) {
-	d, msg := simpleDateIn(i18n.From(ctx), day, month, year, what)
+	d, msg := simpleDateIn(i18n.From(ctx), day, month, year, what, what)
 	switch {
 	case msg == "":
 		return d, ""

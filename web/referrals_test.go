@@ -92,21 +92,28 @@ func TestCheckAnswersProblemsHeadThePage(t *testing.T) {
 	b, id := startConcern(t, e, "rose@example.org")
 	b.post("/referrals/"+id+"/pages/you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "submit").
 		see("Check your answers before submitting", "Tick the box to confirm the declaration")
-	if title := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(b.last)[1]; !strings.HasPrefix(title, "Error: ") {
-		t.Errorf("the title of check your answers with problems is %q, not Error: ...", title)
-	}
-	summary, heading := strings.Index(b.last, `class="govuk-error-summary"`), strings.Index(b.last, "<h1")
-	if summary < 0 || summary > heading || strings.Count(b.last, `class="govuk-error-summary"`) != 1 {
-		t.Fatalf("the error summary is not once, above the heading (summary at %d, heading at %d)", summary, heading)
-	}
-	if !strings.Contains(b.last[summary:heading], `href="/referrals/`+id+`/pages/declaration?check=1#`) {
-		t.Errorf("the summary does not lead to the declaration:\n%s", htmlText(b.last[summary:heading]))
+	if summary := problemsAtTop(t, b.last); !strings.Contains(summary, `href="/referrals/`+id+`/pages/declaration?check=1#`) {
+		t.Errorf("the summary does not lead to the declaration:\n%s", htmlText(summary))
 	}
 	b.post("/referrals/"+id+"/pages/concern", "categories", "neglect", "action", "save")
 	b.post("/referrals/"+id+"/pages/declaration", "agree", "yes", "action", "submit").see("Submit to Local Authority")
 	if strings.Contains(b.last, "govuk-error-summary") || strings.Contains(b.last, "<title>Error") {
 		t.Fatalf("check your answers with nothing missing still shows an error:\n%s", htmlText(b.last))
 	}
+}
+
+// problemsAtTop checks that a page with problems says so as GOV.UK asks: its title starts "Error:", and
+// one error summary comes before its heading. It returns the summary's HTML.
+func problemsAtTop(t *testing.T, html string) string {
+	t.Helper()
+	if title := regexp.MustCompile(`<title>([^<]*)</title>`).FindStringSubmatch(html)[1]; !strings.HasPrefix(title, "Error: ") {
+		t.Errorf("the title of a page with problems is %q, not Error: ...", title)
+	}
+	summary, heading := strings.Index(html, `class="govuk-error-summary"`), strings.Index(html, "<h1")
+	if summary < 0 || summary > heading || strings.Count(html, `class="govuk-error-summary"`) != 1 {
+		t.Fatalf("the error summary is not once, above the heading (summary at %d, heading at %d)", summary, heading)
+	}
+	return html[summary:heading]
 }
 
 func TestReferralJourney(t *testing.T) {

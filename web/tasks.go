@@ -716,8 +716,8 @@ func (a *App) saveAutoReply(w http.ResponseWriter, r *http.Request) {
 		StartDay: r.PostFormValue("start.day"), StartMonth: r.PostFormValue("start.month"), StartYear: r.PostFormValue("start.year"),
 		EndDay: r.PostFormValue("end.day"), EndMonth: r.PostFormValue("end.month"), EndYear: r.PostFormValue("end.year")}
 	ctx := r.Context()
-	start, startErr := simpleDateIn(i18n.From(ctx), v.StartDay, v.StartMonth, v.StartYear, i18n.T(ctx, "autoreply.start_name"))
-	end, endErr := simpleDateIn(i18n.From(ctx), v.EndDay, v.EndMonth, v.EndYear, i18n.T(ctx, "autoreply.end_name"))
+	start, startErr := simpleDateIn(i18n.From(ctx), v.StartDay, v.StartMonth, v.StartYear, i18n.T(ctx, "autoreply.start_name"), i18n.T(ctx, "autoreply.start"))
+	end, endErr := simpleDateIn(i18n.From(ctx), v.EndDay, v.EndMonth, v.EndYear, i18n.T(ctx, "autoreply.end_name"), i18n.T(ctx, "autoreply.end"))
 	if startErr != "" {
 		v.Page.Errors = append(v.Page.Errors, renderer.ErrorItem{Field: "start-day", Message: startErr})
 	}
@@ -776,23 +776,17 @@ func (a *App) deleteAutoReply(w http.ResponseWriter, r *http.Request) {
 }
 
 // simpleDateIn checks a day, month and year typed in a GOV.UK date input, returning YYYY-MM-DD or the
-// message in l; name is the date's name in l, as its sentence has it.
-func simpleDateIn(l i18n.Lang, day, month, year, name string) (string, string) {
-	day, month, year = strings.TrimSpace(day), strings.TrimSpace(month), strings.TrimSpace(year)
-	if day == "" && month == "" && year == "" {
+// message in l; name is the date's name in l, as its sentence has it, and subject its label, as the
+// first words of the form's own date messages ("Start date must include a month").
+func simpleDateIn(l i18n.Lang, day, month, year, name, subject string) (string, string) {
+	if strings.TrimSpace(day+month+year) == "" {
 		return "", i18n.In(l, "date.enter", "Name", name)
 	}
-	d, err1 := strconv.Atoi(day)
-	m, err2 := strconv.Atoi(month)
-	y, err3 := strconv.Atoi(year)
-	if err1 != nil || err2 != nil || err3 != nil || len(year) != 4 {
+	d, problem, msg := engine.DateIn(l, day, month, year, subject)
+	if problem == "real" {
 		return "", i18n.In(l, "date.real", "Name", name)
 	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d || int(t.Month()) != m {
-		return "", i18n.In(l, "date.real", "Name", name)
-	}
-	return t.Format(time.DateOnly), ""
+	return d, msg
 }
 
 // openTask loads the signed-in professional's task named in the URL and its flow. For a change

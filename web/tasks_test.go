@@ -183,6 +183,7 @@ func TestDelegationJourney(t *testing.T) {
 	b.get(page+"chronology").see("Home visit", "School meeting")
 
 	b.get("/tasks/"+id+"/submit").see("You cannot submit yet", "Select yes if the child is registered with a GP for Aurora Boreo")
+	problemsAtTop(t, b.last)
 	b.get(page + "health/c1")
 	b.post(page+"health/c1", "registered_gp", "yes", "gp_name", "Cowley Road Surgery", "action", "next").see("for Orion Boreo")
 	b.post(page+"health/c2", "registered_gp", "no", "action", "submit")
@@ -348,9 +349,16 @@ func TestAutoReplyShownToProfessionalAndCouncil(t *testing.T) {
 	b.get("/auto-replies/new").post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
 		"end.day", "28", "end.month", "2", "end.year", "2026", "message", "").status(422).
 		see("The end date must be the same as or after the start date", "Enter a message")
+	// A part left out is named, as a form's own date questions name it (GOV.UK's date input messages).
+	b.post("/auto-replies/new", "start.day", "1", "start.month", "", "start.year", "2026",
+		"end.day", "10", "end.month", "3", "end.year", "26", "message", "Away").status(422).
+		see("Start date must include a month", "Year must include 4 numbers")
 	b.post("/auto-replies/new", "start.day", "1", "start.month", "3", "start.year", "2026",
 		"end.day", "10", "end.month", "3", "end.year", "2026", "message", "I am out of the office until 11 March").
 		see("Your automatic reply has been saved", "I am out of the office until 11 March", "On now")
+	if !strings.Contains(b.last, `<a class="govuk-link" href="/tasks">Back to your tasks</a>`) {
+		t.Error("the automatic replies page has no way back to the tasks, where the reply's notice shows")
+	}
 	b.get("/tasks").see("You currently have an Automatic reply (Out of Office) on", "Edit Automatic Reply")
 	_, d := e.api(key, "GET", "/delegations/"+id, nil)
 	if ar, _ := d["autoReply"].(map[string]any); ar["message"] != "I am out of the office until 11 March" || ar["endsOn"] != "2026-03-10" {

@@ -16,6 +16,7 @@ body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()
 focusRequestedElement()
 openDetailsWhenPrinting()
+printButtons()
 conditionalQuestions(document)
 requiredMarks(document)
 rowsInPlace()
@@ -600,6 +601,14 @@ function openDetailsWhenPrinting () {
   window.addEventListener('afterprint', () => {
     opened.forEach((d) => { d.open = false })
     opened = []
+  })
+}
+
+// The print view's "Print this page" button is hidden until this script can make it print.
+function printButtons () {
+  document.querySelectorAll('.app-print-button').forEach((button) => {
+    button.hidden = false
+    button.addEventListener('click', () => window.print())
   })
 }
 
