@@ -395,27 +395,32 @@ func (s *Service) StartReferral(ctx context.Context, form string, by Referrer) (
 func (s *Service) Opened(ctx context.Context, id string, by engine.Submitter) (*store.Response, error) {
 	r, err := s.change(ctx, id, Open, by.Email, func(tx store.Data, r *store.Response) (note, error) {
 		r.Status = store.StatusOpened
-		f, err := s.FormOf(r)
-		if err != nil {
-			return note{}, err
-		}
-		var a engine.Answers
-		if len(r.Answers) > 0 {
-			if err := json.Unmarshal(r.Answers, &a); err != nil {
-				return note{}, fmt.Errorf("answers: %w", err)
-			}
-		}
-		if f.FillSubmitter(&a, by, r.Sections) {
-			if r.Answers, err = json.Marshal(a); err != nil {
-				return note{}, fmt.Errorf("answers: %w", err)
-			}
-		}
-		return note{}, nil
+		return note{}, s.editAnswers(r, func(f *engine.Form, a *engine.Answers) bool { return f.FillSubmitter(a, by, r.Sections) })
 	})
 	if errors.Is(err, ErrNotAllowed) {
 		return nil, nil
 	}
 	return r, err
+}
+
+// editAnswers changes a response's draft answers with edit, which reports whether it changed them.
+func (s *Service) editAnswers(r *store.Response, edit func(*engine.Form, *engine.Answers) bool) error {
+	f, err := s.FormOf(r)
+	if err != nil {
+		return err
+	}
+	var a engine.Answers
+	if len(r.Answers) > 0 {
+		if err := json.Unmarshal(r.Answers, &a); err != nil {
+			return fmt.Errorf("answers: %w", err)
+		}
+	}
+	if edit(f, &a) {
+		if r.Answers, err = json.Marshal(a); err != nil {
+			return fmt.Errorf("answers: %w", err)
+		}
+	}
+	return nil
 }
 
 // Retract withdraws a delegation from its professional.
@@ -438,6 +443,11 @@ func (s *Service) Reassign(ctx context.Context, id, actor string, to Professiona
 		r.OwnerEmail, r.OwnerName, r.OwnerOrg = to.Email, strings.TrimSpace(to.Name), strings.TrimSpace(to.Organisation)
 		if r.Status == store.StatusOpened {
 			r.Status = store.StatusSent
+			// Nobody saved it: the details in it came from the first professional's account, and the next
+			// one's first opening fills them from theirs.
+			if err := s.editAnswers(r, func(f *engine.Form, a *engine.Answers) bool { return f.ClearSubmitter(a, r.Sections) }); err != nil {
+				return n, err
+			}
 		}
 		return n, s.mail.Queue(ctx, tx, s.delegationEmail(ctx, tx, r))
 	})

@@ -27,6 +27,7 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 		p := startPortalWith(t, []string{"-address-lookup-url", g.URL(), "-address-lookup-key-file", keyFile, "-address-lookup-timeout", "1s"})
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")
@@ -150,6 +151,32 @@ func TestFindAddressInTheBrowser(t *testing.T) {
 		b.WaitToSee("Person 1 has been saved")
 		b.MustSee("12 Heol Y Frenhines")
 		b.MustNotSee("Person 2")
+
+		// The search saves a second person too, so cancelling afterwards leaves them saved: the list shows
+		// them (its rows drawn again with JavaScript, as the table page shows them without), and the live
+		// region says they were saved, not that nothing changed.
+		b.ClickButton("+ Add another person")
+		b.WaitToSee("Save and return")
+		b.Fill("Full name", "Kit Boreo")
+		b.Fill("Relationship to the child", "Brother")
+		b.Choose("Address", "Address")
+		if js {
+			b.Eval(`window.appNoReload = 1`, nil) // the page loaded since (Next)
+		}
+		b.Fill("Postcode", placestest.Single)
+		b.ClickButton("Find address")
+		b.WaitToSee("1 address found")
+		b.ClickLink("Cancel")
+		b.WaitToSee("Kit Boreo")
+		b.MustSee("Person 2")
+		if js {
+			stayed()
+			var said string
+			b.Eval(`new Promise((done) => setTimeout(() => done(document.querySelector('#household_members-status').textContent), 400))`, &said)
+			if said != "Person 2 has been saved" {
+				t.Errorf("after cancelling a searched person, the live region says %q", said)
+			}
+		}
 		b.ClickButton("3. Child or young person's details")
 		if got := b.Value("Address line 1"); got != "Flat 2, Riverside House" {
 			t.Fatalf("after saving, line 1 holds %q", got)

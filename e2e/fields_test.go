@@ -58,6 +58,7 @@ func TestSignatureAndRequiredWhenInTheBrowser(t *testing.T) {
 		p := startPortalWith(t, []string{"-forms", dir})
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Consent to share information (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")

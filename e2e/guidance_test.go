@@ -9,6 +9,7 @@ func TestGuidanceComponentsInTheBrowser(t *testing.T) {
 	p := startPortal(t)
 	b := p.browser()
 	b.Visit("/")
+	b.ClickButton("I am a Professional")
 	b.ClickLink("Early Help request (as a professional)")
 	b.MustSee("Is Early Help the right support?")
 	b.MustSee("If a child is in immediate danger, call 999.")

@@ -25,6 +25,7 @@ func TestPagesFitA320PixelScreen(t *testing.T) {
 	}
 	b.Visit("/")
 	overflow("the start page")
+	b.ClickButton("I am a Professional")
 	b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 	overflow("a referral's overview")
 	p.emailLink(b, "kim.lee@school.example")

@@ -16,6 +16,7 @@ func TestRepeatedSectionAndListInsideAListInTheBrowser(t *testing.T) {
 		p := startPortal(t)
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Early Help request (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")

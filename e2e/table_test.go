@@ -184,6 +184,7 @@ func TestConditionalQuestionsInTheBrowser(t *testing.T) {
 		p := startPortal(t)
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")
@@ -215,8 +216,8 @@ func TestConditionalQuestionsInTheBrowser(t *testing.T) {
 	})
 }
 
-// Next checks the page: a telephone number with spaces and a missing name keep the professional on the
-// page, with GOV.UK's error summary, and what they typed saved.
+// Next checks the page: a telephone number with spaces and a missing name (the account's taken out) keep
+// the professional on the page, with GOV.UK's error summary, and what they typed saved.
 func TestNextWithProblemsInTheBrowser(t *testing.T) {
 	withAndWithoutJavaScript(t, 0, func(t *testing.T, js bool, opts []browsertest.Option) {
 		p := startPortal(t)
@@ -225,6 +226,10 @@ func TestNextWithProblemsInTheBrowser(t *testing.T) {
 		p.emailLink(b, "sam.jones@school.example")
 		p.register(b, "Sam", "Jones", "sam.jones@school.example")
 		b.Visit("/tasks/" + task + "/pages/practitioner")
+		if got := b.Value("Name of practitioner"); got != "Sam Jones" {
+			t.Fatalf("the practitioner's name is %q, want Sam Jones from the account", got)
+		}
+		b.Fill("Name of practitioner", "") // the name from the account taken out
 		b.Fill("Role", "Designated safeguarding lead")
 		b.Fill("Telephone number", "01632 9600")
 		b.ClickButton("Next")

@@ -18,6 +18,7 @@ func TestDateOfBirthAndAddressInTheBrowser(t *testing.T) {
 		p := startPortal(t)
 		b := p.browser(opts...)
 		b.Visit("/")
+		b.ClickButton("I am a Professional")
 		b.ClickLink("Child / Young Person Safeguarding Concern (as a professional)")
 		b.ClickButton("Next")
 		p.register(b, "Rose", "Berry", "rose.berry@school.example")

@@ -26,6 +26,7 @@ func TestReferralJourneyInWelsh(t *testing.T) {
 	}
 	welsh("start")
 	b.MustSee("Rwy’n Weithiwr Proffesiynol")
+	b.ClickButton("Rwy’n Weithiwr Proffesiynol")
 	b.ClickLink("Pryder Diogelu am Blentyn / Berson Ifanc (fel gweithiwr proffesiynol)")
 	welsh("overview")
 	b.ClickButton("Nesaf")

@@ -29,26 +29,47 @@ func ReferralCaseData(s Submitter) map[string]any {
 // filled any.
 func (f *Form) FillSubmitter(a *Answers, s Submitter, sections []string) bool {
 	data, filled := ReferralCaseData(s), false
+	f.submitterFields(sections, func(fd *Field) {
+		if typed, _ := a.Values[fd.ID].(string); a.Values[fd.ID] != nil && typed != "" {
+			return
+		}
+		if v, ok := prefillValue(fd, data, fd.Prefill); ok && v != "" {
+			if a.Values == nil {
+				a.Values = map[string]any{}
+			}
+			a.Values[fd.ID], filled = v, true
+		}
+	})
+	return filled
+}
+
+// ClearSubmitter takes away the answers of the questions FillSubmitter fills, for a delegation passed to
+// another professional before anyone saved it: they came from the first professional's account, and
+// the next one's first opening fills them from theirs. It reports whether there were any.
+func (f *Form) ClearSubmitter(a *Answers, sections []string) bool {
+	cleared := false
+	f.submitterFields(sections, func(fd *Field) {
+		if _, ok := a.Values[fd.ID]; ok {
+			delete(a.Values, fd.ID)
+			cleared = true
+		}
+	})
+	return cleared
+}
+
+// submitterFields visits the questions of sections (all when empty) prefilled from submitter.* that the
+// portal fills from a delegation's professional: outside per-child and repeated sections, not read-only.
+func (f *Form) submitterFields(sections []string, visit func(*Field)) {
 	for _, sec := range f.Sections {
 		if sec.PerChild || sec.RepeatFor != "" || len(sections) > 0 && !containsString(sections, sec.ID) {
 			continue // a child's or an item's page has no submitter to fill from
 		}
 		for _, fd := range sec.Fields {
-			if fd.ReadOnly || !strings.HasPrefix(fd.Prefill, caseDataSubmitter+".") {
-				continue
-			}
-			if typed, _ := a.Values[fd.ID].(string); a.Values[fd.ID] != nil && typed != "" {
-				continue
-			}
-			if v, ok := prefillValue(fd, data, fd.Prefill); ok && v != "" {
-				if a.Values == nil {
-					a.Values = map[string]any{}
-				}
-				a.Values[fd.ID], filled = v, true
+			if !fd.ReadOnly && strings.HasPrefix(fd.Prefill, caseDataSubmitter+".") {
+				visit(fd)
 			}
 		}
 	}
-	return filled
 }
 
 // delegationSubmitter is the schema of what the portal supplies a delegation as submitter (FillSubmitter):

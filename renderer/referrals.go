@@ -14,6 +14,7 @@ type StartView struct {
 	Professional    []FormLink
 	Public          []FormLink
 	HasTasks        bool
+	Audience        string // the door chosen ("professional", "public"), whose forms it lists; "" to choose one
 }
 
 // DraftRow is a saved draft in Recover a Form.

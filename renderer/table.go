@@ -292,6 +292,9 @@ type RowPageView struct {
 	Conflict bool
 	// Fragment is the row drawn in place on the table's page by the script, with its own error summary.
 	Fragment bool
+	// Saved is what the live region says of the row once stored ("Person 2 has been saved"), for the
+	// script closing a row that Find address saved (a search saves the row); empty for a new row.
+	Saved string
 }
 
 // RowHashInput is the name of the hidden input holding the row's hash as drawn, and RowCountInput

@@ -92,6 +92,10 @@ func TestDelegationPortalInWelsh(t *testing.T) {
 		status(http.StatusUnprocessableEntity).see("Mae problem wedi codi")
 	inWelshDelegation(t, b, "row page with problems")
 	b.get(page + "chronology")
+	// What the script's live region says of a row closed in place without saving, in Welsh too.
+	if !strings.Contains(b.last, `data-row-status data-unchanged="Ni newidiwyd dim"`) {
+		t.Error("the table's live region does not carry its Welsh for a row left unchanged")
+	}
 	b.post(page+"chronology", "action", b.removeAction("events", 1)).see("Wedi dileu: Rhes 2")
 	inWelshDelegation(t, b, "row removed")
 	b.post(page+"chronology", "action", "paste:events", "events.paste", "5/2/2026\tOrion Boreo\tPhone call\t1").see("Wedi ychwanegu 1 rhes")

@@ -241,7 +241,7 @@ func (a *App) postSubRow(w http.ResponseWriter, r *http.Request, f *flow, p page
 		return
 	case errors.Is(err, errTableFull), errors.Is(err, errDraftTooLarge):
 		v := f.subRowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: refusal(f.lang, t.sub, err)}}
+		v.Page.Errors = []renderer.ErrorItem{{Field: firstInput(v), Message: refusal(f.lang, t.sub, err)}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.render(w, r, renderer.RowPage(v))
 		return
@@ -312,7 +312,7 @@ func (a *App) postInnerAction(w http.ResponseWriter, r *http.Request, f *flow, p
 	}
 	if t.index < 0 && !t.field.RowAnswered(row) {
 		v := f.rowView(r, p, t, row, nil)
-		v.Page.Errors = []renderer.ErrorItem{{Field: v.Fields[0].ID, Message: i18n.In(f.lang, "lists.item_first",
+		v.Page.Errors = []renderer.ErrorItem{{Field: firstInput(v), Message: i18n.In(f.lang, "lists.item_first",
 			"Noun", renderer.RowNounIn(f.lang, t.field), "List", strings.ToLower(sub.Label))}}
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		a.renderRow(w, r, v)

@@ -240,3 +240,73 @@ func TestSectionRepeatedForEachChildTyped(t *testing.T) {
 		t.Fatalf("the print view shows the removed child")
 	}
 }
+
+// TestRefusedItemLinksToTheDayOfItsDate: when a row page is refused as a whole (a list's item before it
+// is typed in, an item of a list inside a list past the list's most), the error summary links to its first
+// question; when that is a date, to the date's day input, as GOV.UK's date input does, so the link
+// focuses a field. Field problems on the same pages link to the day too.
+func TestRefusedItemLinksToTheDayOfItsDate(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	data, err := os.ReadFile("../testdata/valid/repeat/form.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "audience: [professional]", "audience: [professional, public]", 1)
+	// A date first in a household member, and in each of their agencies.
+	text = strings.Replace(text, "          - { id: name, type: text, label: Full name, required: true, sensitive: true }\n",
+		"          - { id: moved_in, type: date, label: Date moved in }\n          - { id: name, type: text, label: Full name, required: true, sensitive: true }\n", 1)
+	text = strings.Replace(text, "              - { id: name, type: text, label: Agency name, name: the agency name, required: true }\n",
+		"              - { id: since, type: date, label: Involved since, notInFuture: true }\n              - { id: name, type: text, label: Agency name, name: the agency name, required: true }\n", 1)
+	lib, err := forms.LoadFrom(fstest.MapFS{"repeat.yaml": {Data: []byte(text)}}, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	b := e.register("rose@example.org")
+	b.get("/referrals/new/children-and-agencies?as=public")
+	b.post("/referrals/new/children-and-agencies?as=public").see("The family")
+	m := regexp.MustCompile(`action="(/referrals/[0-9a-f]+/pages/)family"`).FindStringSubmatch(b.last)
+	if m == nil {
+		t.Fatalf("the referral does not start on its family page:\n%s", htmlText(b.last))
+	}
+	member := m[1] + "family?field=household&row="
+	linksToDay := func(what, date string) { t.Helper(); b.summaryLinksToDay(what, date) }
+
+	b.post(m[1]+"family", "action", "add:household").status(http.StatusOK)
+	b.postRowParts(member+"new", "action", "add:agencies").status(http.StatusUnprocessableEntity).
+		see("Answer the questions about this household member before you add to agencies involved")
+	linksToDay("a household member asked for first", "moved_in")
+
+	b.postRowParts(member+"new", "row.name", "Jo Smith", "action", "add:agencies").status(http.StatusOK).see("Add an agency")
+	agency := member + "0&sub=agencies&subrow=new"
+	b.postRowParts(agency, "row.since.day", "40", "row.since.month", "1", "row.since.year", "2025", "row.name", "Police", "action", "save-row").
+		status(http.StatusUnprocessableEntity)
+	linksToDay("an agency's wrong date", "since")
+	for _, name := range []string{"School", "GP"} { // the agency with the wrong date is kept as typed, the first of three
+		b.get(agency).postRowParts(agency, "row.name", name, "action", "save-row").status(http.StatusOK)
+	}
+	b.get(member+"0").postRowParts(agency, "row.name", "Housing", "action", "save-row").
+		status(http.StatusUnprocessableEntity).see("You can add up to 3 agencies")
+	linksToDay("a fourth agency refused", "since")
+}
+
+// TestPageErrorLinksToTheDayOfItsDate: on a form's own page too, a date's problem links to its day input.
+func TestPageErrorLinksToTheDayOfItsDate(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	id := e.delegate(key, "pro@school.example")
+	b := e.register("pro@school.example")
+	page := "/tasks/" + id + "/pages/health/c1"
+	b.get(page).post(page, "registered_gp", "no", "last_check.day", "1", "last_check.month", "13", "last_check.year", "2025", "action", "save").
+		see("There is a problem")
+	b.summaryLinksToDay("a form page's wrong date", "last_check")
+}
+
+// summaryLinksToDay fails the test unless the page's error summary first links to the day input of the date
+// whose id has date in it.
+func (b *browser) summaryLinksToDay(what, date string) {
+	b.e.t.Helper()
+	got := regexp.MustCompile(`govuk-error-summary__list"><li><a href="#([^"]+)"`).FindStringSubmatch(b.last)
+	if got == nil || !strings.HasSuffix(got[1], "-day") || !strings.Contains(b.last, `id="`+got[1]+`"`) || !strings.Contains(got[1], date) {
+		b.e.t.Errorf("%s: the error summary's link is %v, not to the day input of %s", what, got, date)
+	}
+}

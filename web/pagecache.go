@@ -61,7 +61,7 @@ type responseReader func(ctx context.Context, id string) (*store.Response, error
 // flowOf makes, and kept.
 func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, load func(http.ResponseWriter, *http.Request, responseReader) (*store.Response, bool),
 	flowOf func(context.Context, *store.Response) (*flow, error)) {
-	if a.pages != nil {
+	if a.mayKeep(r) {
 		head, ok := load(w, r, a.store.ResponseHead)
 		if !ok {
 			return
@@ -91,17 +91,22 @@ func (a *App) showFormPage(w http.ResponseWriter, r *http.Request, load func(htt
 // changes the response (its first opening), and not the page a save goes back to with its notice ("Row
 // 4 has been saved"), which is asked for once.
 func (a *App) formPageKey(r *http.Request, resp *store.Response) (pageKey, bool) {
-	s, u := sessionFrom(r), userFrom(r)
-	q := r.URL.Query()
-	if a.pages == nil || s == nil || u == nil || resp.Status == store.StatusReturned || resp.Status == store.StatusSent || q.Has("field") || q.Has(savedParam) {
+	if !a.mayKeep(r) || resp.Status == store.StatusReturned || resp.Status == store.StatusSent {
 		return pageKey{}, false
 	}
+	s, u := sessionFrom(r), userFrom(r)
 	form, err := a.work.FormOf(resp)
 	if err != nil {
 		return pageKey{}, false
 	}
 	return pageKey{session: s.ID, csrf: s.CSRFToken, user: u.ID, name: u.Name(), role: u.Role, response: resp.ID,
 		form: form, lang: i18n.From(r.Context()), today: a.now().Format(time.DateOnly), uri: r.URL.RequestURI()}, true
+}
+
+// mayKeep is whether the page r asks for may be kept, as far as r alone tells (formPageKey).
+func (a *App) mayKeep(r *http.Request) bool {
+	q := r.URL.Query()
+	return a.pages != nil && sessionFrom(r) != nil && userFrom(r) != nil && !q.Has("field") && !q.Has(savedParam)
 }
 
 // writeKeptPage writes the page kept under key, if there is one of version.

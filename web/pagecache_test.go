@@ -1,11 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"formportal/casework"
 	"formportal/internal/metricstest"
 )
 
@@ -130,4 +132,27 @@ func TestKeptReferralPagesShowWhatIsTrueNow(t *testing.T) {
 	if strings.Contains(other.last, "OX1 1NE") {
 		t.Fatal("another person was shown the referral's kept page")
 	}
+}
+
+// A task passed on to another professional is not found by the first, however warm their page: the
+// response's head, read for every page kept, names who it is for now.
+func TestKeptPageIsNotWrittenAfterReassignment(t *testing.T) {
+	c := newChronology(t, 3)
+	c.seedDatedRows(t, 3)
+	table := c.page("chronology")
+	c.b.get(table).status(http.StatusOK) // opens the task
+	c.b.get(table).status(http.StatusOK).see("Event 0000")
+	c.b.get(table).status(http.StatusOK)
+	kept0, _ := formPagesKept(t)
+	if _, err := c.e.app.work.Reassign(context.Background(), c.task, "staff@council.example", casework.Professional{Email: "new@school.example", Name: "Ali Khan"}, "Moved school"); err != nil {
+		t.Fatal(err)
+	}
+	c.b.get(table).status(http.StatusNotFound)
+	if strings.Contains(c.b.last, "Event 0000") {
+		t.Fatal("the page kept for the professional the task was taken from was written")
+	}
+	if kept, _ := formPagesKept(t); kept != kept0 {
+		t.Fatalf("a page was written as kept after the reassignment: kept %v → %v", kept0, kept)
+	}
+	c.e.register("new@school.example").get(table).status(http.StatusOK).see("Event 0000")
 }

@@ -26,6 +26,9 @@ const submittedShown = 30 * 24 * time.Hour
 
 func (a *App) start(w http.ResponseWriter, r *http.Request) {
 	v := renderer.StartView{Page: a.page(r, ""), OutOfHoursPhone: a.cfg.OutOfHoursPhone}
+	if as := r.URL.Query().Get("as"); as == engine.AudienceProf || as == engine.AudiencePublic {
+		v.Audience = as // the door chosen with its button; any other is the choice again
+	}
 	for _, audience := range []string{engine.AudienceProf, engine.AudiencePublic} {
 		for _, f := range a.forms.Referrals(audience) {
 			f = inLang(r.Context(), f)

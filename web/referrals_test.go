@@ -20,7 +20,8 @@ var refRE = regexp.MustCompile(`FP-\d{8}-[0-9A-F]{6}`)
 func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 	t.Helper()
 	b := e.browser()
-	b.get("/").see("If a child is in immediate danger call 999", "0800 123 4567", "I am a Professional", "I am a member of the public", "Concern about a child")
+	b.get("/").see("If a child is in immediate danger call 999", "0800 123 4567", "I am a Professional", "I am a member of the public")
+	b.get("/?as=public").see("Concern about a child")
 	b.get("/referrals/new/concern?as=public").status(200).see("Overview", "If a child is in immediate danger call 999", "When you select Next you will be asked to sign in")
 	b.post("/referrals/new/concern?as=public").see("Secure login")
 	b.get("/register").post("/register", "forename", "Rose", "surname", "Berry").
@@ -38,6 +39,39 @@ func startConcern(t *testing.T, e *env, email string) (*browser, string) {
 		t.Fatalf("after the overview's Next, its section does not say Completed:\n%s", nav)
 	}
 	return b, m[1]
+}
+
+// TestStartPageButtonForEachDoor: the seed's "Select the 'I am a Professional' button on the screen. Next,
+// select the relevant form": the start page offers each door as a GOV.UK button (a link, so it works
+// without JavaScript), and each leads to its own forms, in Welsh too.
+func TestStartPageButtonForEachDoor(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser()
+	b.get("/").see("I am a Professional", "I am a member of the public")
+	for _, want := range []string{
+		`<a class="govuk-button" href="/?as=professional" role="button" draggable="false" data-module="govuk-button">I am a Professional</a>`,
+		`<a class="govuk-button" href="/?as=public" role="button" draggable="false" data-module="govuk-button">I am a member of the public</a>`,
+	} {
+		if !strings.Contains(b.last, want) {
+			t.Errorf("the start page has no button %s", want)
+		}
+	}
+	if strings.Contains(b.last, "/referrals/new/") || strings.Contains(b.last, `<h2 class="govuk-heading-m">I am a Professional</h2>`) {
+		t.Error("the start page lists forms, or names a door in a heading, before a door is chosen")
+	}
+
+	b.get("/?as=professional").see("I am a Professional", "Select the form you want to complete.", "Concern about a child")
+	if !strings.Contains(b.last, `href="/referrals/new/concern?as=professional"`) || strings.Contains(b.last, "?as=public") || !strings.Contains(b.last, `class="govuk-back-link"`) {
+		t.Errorf("the professional's door does not list only its forms, with a way back:\n%s", htmlText(b.last))
+	}
+	b.get("/?as=public&lang=cy").see("Rwy’n aelod o’r cyhoedd", "Dewiswch y ffurflen rydych am ei llenwi.", "(fel aelod o’r cyhoedd)")
+	if !strings.Contains(b.last, `href="/referrals/new/concern?as=public"`) || strings.Contains(b.last, "?as=professional") {
+		t.Errorf("the public's door in Welsh does not list only its forms:\n%s", htmlText(b.last))
+	}
+	b.get("/?as=nobody&lang=cy").see("Rwy’n Weithiwr Proffesiynol")
+	if !strings.Contains(b.last, `href="/?as=professional" role="button"`) || strings.Contains(b.last, "/referrals/new/") {
+		t.Error("an unknown door is not the choice again")
+	}
 }
 
 // TestOverviewNextThenSignIn: someone with an account who presses the overview's Next signs in and lands

@@ -311,6 +311,7 @@ func (f *flow) rowView(r *http.Request, p page, t rowTarget, row map[string]any,
 		Fragment: r.URL.Query().Get(partParam) == "row"}
 	if t.index >= 0 && t.index < len(rows) {
 		v.RowHash, v.RowCount = renderer.RowHash(rowMap(rows[t.index])), len(rows)
+		v.Saved = i18n.In(f.lang, "table.saved", "Row", renderer.RowLegend(f.lang, t.field, t.index))
 	}
 	if len(rows)+1 < renderer.MaxRows(t.field) || t.index >= 0 && len(rows) < renderer.MaxRows(t.field) {
 		v.AddAnother = i18n.In(f.lang, "rowpage.save_add", "Noun", renderer.RowNounIn(f.lang, t.field))
@@ -460,13 +461,15 @@ func (a *App) postRow(w http.ResponseWriter, r *http.Request, f *flow, p page, t
 // rowRefused draws the row page again with what the person typed, not saved, and why.
 func (a *App) rowRefused(w http.ResponseWriter, r *http.Request, f *flow, p page, t rowTarget, row map[string]any, why string) {
 	v := f.rowView(r, p, t, row, nil)
-	first := v.Fields[0].ID
-	if v.Fields[0].Field.Type == engine.TypeDate {
-		first += "-day"
-	}
-	v.Page.Errors = []renderer.ErrorItem{{Field: first, Message: why}}
+	v.Page.Errors = []renderer.ErrorItem{{Field: firstInput(v), Message: why}}
 	w.WriteHeader(http.StatusUnprocessableEntity)
 	a.renderRow(w, r, v)
+}
+
+// firstInput is the id of the first input of a row page, where its error summary links a problem of the
+// whole row: a date's day, as GOV.UK's date input does.
+func firstInput(v renderer.RowPageView) string {
+	return renderer.ErrorID(v.Fields[0].Field, v.Fields[0].ID)
 }
 
 // refusal says why a row of fd was not saved: the table filled meanwhile (errTableFull), or the draft

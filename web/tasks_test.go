@@ -425,7 +425,8 @@ func TestUploadsCheckedByContent(t *testing.T) {
 
 // TestDelegationPrefillsTheProfessionalsDetails: the bundled chronology's questions about the person
 // completing it are filled from their account when they first open it (the seed: "pre-populated ...
-// saving the professionals time"); what they change is kept, and opening it again fills nothing.
+// saving the professionals time"); what they change is kept, and opening it again fills nothing. Passed
+// to a colleague before anyone saved it, it is filled from the colleague's account when they open it.
 func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
 	e, key := newDelegationEnv(t)
 	lib, err := forms.Load()
@@ -470,5 +471,32 @@ func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
 	}
 	if got := value(rose, "practitioner_organisation"); got != "" {
 		t.Errorf("an emptied organisation was filled again: %q", got)
+	}
+
+	// Another delegation, opened by Rose and re-assigned before she saved anything: Kim's first opening
+	// gives Kim's details, not Rose's.
+	code, out = e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
+		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
+		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 1)})
+	if code != http.StatusCreated {
+		t.Fatalf("create delegation: %d %v", code, out)
+	}
+	next := out["id"].(string)
+	rose.get("/tasks/" + next).get("/tasks/" + next + "/pages/practitioner")
+	if got := value(rose, "practitioner_name"); got != "Rose Berry" {
+		t.Fatalf("the second delegation opened by Rose shows the name %q", got)
+	}
+	if code, _ := e.api(key, "POST", "/delegations/"+next+"/reassign", map[string]any{"professional": map[string]any{"email": "kim@clinic.example", "name": "Kim Lee"}, "reason": "Rose is away"}); code != http.StatusOK {
+		t.Fatalf("reassign: %d", code)
+	}
+	kim := e.register("kim@clinic.example")
+	kim.get("/account").post("/account", "forename", "Kim", "surname", "Lee", "organisation", "Cowley Clinic", "phone", "07700900982").
+		see("Your account details have been saved")
+	kim.get("/tasks/" + next).get("/tasks/" + next + "/pages/practitioner")
+	for field, want := range map[string]string{"practitioner_name": "Kim Lee", "practitioner_email": "kim@clinic.example",
+		"practitioner_organisation": "Cowley Clinic", "practitioner_telephone": "07700900982"} {
+		if got := value(kim, field); got != want {
+			t.Errorf("re-assigned before a save, %s is %q, want %q", field, got, want)
+		}
 	}
 }

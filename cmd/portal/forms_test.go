@@ -39,13 +39,17 @@ func councilForm(t *testing.T, dir, title string, version int) {
 
 func startPage(t *testing.T, s *served) string {
 	t.Helper()
-	resp, err := http.Get(s.base + "/")
-	if err != nil {
-		t.Fatal(err)
+	var page strings.Builder
+	for _, door := range []string{"professional", "public"} { // each door's button leads to its forms
+		resp, err := http.Get(s.base + "/?as=" + door)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page.Write(b)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	return page.String()
 }
 
 // waitLog waits for a line in the portal's log, for as long as the portal runs (the test's own deadline

@@ -343,18 +343,49 @@ function rowsInPlace () {
   }
 
   // close takes the row's form away, showing the row again; cancelled, focus returns to its button.
+  // Cancelled after Find address saved the row, the table's rows are drawn again with the row as saved.
   function close (cancelled) {
-    const { table, holder, hidden, opener, rowForm } = open
+    const { table, holder, hidden, opener, rowForm, editor } = open
     holder.remove()
     rowForm.remove()
     if (hidden) {
       hidden.hidden = false
     }
     open = null
-    if (cancelled) {
+    if (cancelled && editor && editor.dataset.searched) {
+      refresh(table, opener, editor.dataset.saved || '')
+    } else if (cancelled) {
       opener.focus()
-      say(table, 'Nothing was changed')
+      const status = table.querySelector('[data-row-status]')
+      say(table, status ? status.dataset.unchanged : '') // "Nothing was changed", in the page's language
     }
+  }
+
+  // refresh draws the table's rows again from its page, as stored, with focus on the button that
+  // opened the row and words for the live region. If the page does not come, the rows stay as drawn
+  // (loading the page instead would lose the page's answers not yet saved).
+  async function refresh (table, opener, words) {
+    const rows = table.querySelector('[data-row-table]')
+    const url = new URL(form.getAttribute('action'), window.location.href)
+    const shown = rows.querySelector(':scope > input[type="hidden"]') // the page of rows shown
+    if (shown) {
+      url.searchParams.set(shown.name, shown.value)
+    }
+    let fresh = null
+    try {
+      const response = await window.fetch(url, { credentials: 'same-origin', cache: 'no-store' })
+      if (response.ok) {
+        fresh = new window.DOMParser().parseFromString(await response.text(), 'text/html').getElementById(rows.id)
+      }
+    } catch (err) {
+      fresh = null
+    }
+    if (fresh) {
+      rows.replaceWith(fresh)
+    }
+    const again = table.querySelector('button[name="action"][value="' + CSS.escape(opener.value) + '"]')
+    ;(again || table).focus()
+    say(table, words)
   }
 
   function say (table, text) {
@@ -483,6 +514,9 @@ function addressFinders () {
       const mine = finder.closest('[data-row-editor]')
       if (mine) {
         mine.dataset.action = editor.dataset.action
+        // The row is stored now: closing it without saving draws the table's rows again (rowsInPlace).
+        mine.dataset.searched = 'true'
+        mine.dataset.saved = editor.dataset.saved || ''
       }
     }
     const group = finder.querySelector('.govuk-form-group')
