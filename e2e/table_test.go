@@ -102,6 +102,12 @@ func TestChronologyTableInTheBrowser(t *testing.T) {
 				if f := b.Focused(); !strings.Contains(f, "chronology_entries-row-0") {
 					t.Fatalf("focus after saving the row in place is on %s, want row 1", f)
 				}
+				// The section list says what the page drawn afresh says.
+				shown := sectionStatus(b)
+				b.Visit(page)
+				if again := sectionStatus(b); shown != again {
+					t.Fatalf("after a row saved in place the section list says %q; the page drawn again says %q", shown, again)
+				}
 			}
 
 			// Change the last row, on the last page of rows.
@@ -214,6 +220,13 @@ func TestConditionalQuestionsInTheBrowser(t *testing.T) {
 			t.Fatalf("with the questions revealed:\n%s", r)
 		}
 	})
+}
+
+// sectionStatus is the status the section list shows for the page the browser is on.
+func sectionStatus(b *browsertest.Browser) string {
+	var status string
+	b.Eval(`document.querySelector('.app-section-nav__item--current .app-section-nav__status').textContent`, &status)
+	return status
 }
 
 // Next checks the page: a telephone number with spaces and a missing name (the account's taken out) keep

@@ -49,6 +49,9 @@ type TableView struct {
 	PasteOpen  bool
 	// Announce is what the live region says after a row was saved in place: "Row 3 has been saved".
 	Announce string
+	// SectionStatus, with Announce, is the page's status after the change (NavItem.Status), for the
+	// script to put in the section list as a page drawn afresh would.
+	SectionStatus string
 	// InPlace is false for a list that its page does not draw in place or paste into (lists15): a list
 	// inside a list's item and one whose items hold lists, whose every step is a page of its own, and one
 	// a section repeats for, so that the task list shows an item's page as soon as it is added.

@@ -239,15 +239,9 @@ func (f *flow) view(r *http.Request, res engine.Result, pages []page, i int, sho
 	var sr engine.SectionResult
 	nav := make([]renderer.NavItem, 0, len(pages))
 	for j, q := range pages {
-		r := sectionResult(res, q)
-		title := q.fullTitle()
-		status := r.Status
-		if status == engine.Completed && !slices.Contains(f.answers.Visited, q.key()) {
-			status = engine.NotStarted // nothing is required, but the person has not looked yet
-		}
-		nav = append(nav, renderer.NavItem{Key: q.key(), Title: title, Status: string(status), Current: j == i})
+		nav = append(nav, renderer.NavItem{Key: q.key(), Title: q.fullTitle(), Status: f.navStatus(res, q), Current: j == i})
 		if j == i {
-			sr = r
+			sr = sectionResult(res, q)
 		}
 	}
 	in := f.sectionInput(r, p, sr)
@@ -305,6 +299,15 @@ func (f *flow) sectionInput(r *http.Request, p page, sr engine.SectionResult) re
 }
 
 func (f *flow) pageURL(p page) string { return f.base + "/pages/" + p.key() }
+
+// navStatus is page q's status in the section list: "completed" only once the person has looked at it.
+func (f *flow) navStatus(res engine.Result, q page) string {
+	status := sectionResult(res, q).Status
+	if status == engine.Completed && !slices.Contains(f.answers.Visited, q.key()) {
+		status = engine.NotStarted // nothing is required, but the person has not looked yet
+	}
+	return string(status)
+}
 
 func sectionResult(res engine.Result, p page) engine.SectionResult {
 	for _, sr := range res.Sections {

@@ -520,6 +520,6 @@ func (a *App) renderTableRows(w http.ResponseWriter, r *http.Request, f *flow, p
 		in.Focus = fd.ID + "." + strconv.Itoa(at)
 	}
 	v := renderer.BuildField(in, fd)
-	v.Table.Announce = announce
+	v.Table.Announce, v.Table.SectionStatus = announce, f.navStatus(f.validate(), p)
 	a.render(w, r, renderer.TableRows(v))
 }

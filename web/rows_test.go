@@ -346,7 +346,18 @@ func TestRowInPlaceFragments(t *testing.T) {
 		!strings.Contains(c.b.last, `id="chronology_entries-row-0" tabindex="-1" data-autofocus`) || !strings.Contains(c.b.last, "Moved to the start") {
 		t.Fatalf("the answer is not the table's first page of rows with row 1 focused:\n%.800s", htmlText(c.b.last))
 	}
+	// With it, the page's status for the section list, as the page drawn afresh shows it.
+	fragment := sectionStatusRE.FindStringSubmatch(c.b.last)
+	current := currentStatusRE.FindStringSubmatch(c.b.get(page).last)
+	if fragment == nil || current == nil || fragment[1] != current[1] || fragment[2] != current[2] {
+		t.Fatalf("the rows saved in place carry the status %q; the page then shows %q", fragment, current)
+	}
 }
+
+var (
+	sectionStatusRE = regexp.MustCompile(`<strong hidden data-section-status class="([^"]+) app-section-nav__status">([^<]+)</strong>`)
+	currentStatusRE = regexp.MustCompile(`(?s)app-section-nav__item--current".*?<strong class="([^"]+) app-section-nav__status">([^<]+)</strong>`)
+)
 
 // csrfOf is the CSRF token of the page at path, as its script reads it.
 func (b *browser) csrfOf(path string) string {

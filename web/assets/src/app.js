@@ -323,6 +323,7 @@ function rowsInPlace () {
       if (rows) {
         close(false)
         table.querySelector('[data-row-table]').replaceWith(rows)
+        showSectionStatus(rows)
         const saved = rows.querySelector('[data-autofocus]')
         if (saved) {
           saved.focus()
@@ -371,21 +372,42 @@ function rowsInPlace () {
     if (shown) {
       url.searchParams.set(shown.name, shown.value)
     }
-    let fresh = null
+    let page = null
     try {
       const response = await window.fetch(url, { credentials: 'same-origin', cache: 'no-store' })
       if (response.ok) {
-        fresh = new window.DOMParser().parseFromString(await response.text(), 'text/html').getElementById(rows.id)
+        page = new window.DOMParser().parseFromString(await response.text(), 'text/html')
       }
     } catch (err) {
-      fresh = null
+      page = null
     }
+    const fresh = page && page.getElementById(rows.id)
     if (fresh) {
       rows.replaceWith(fresh)
+      const status = page.querySelector(currentStatus)
+      const shown = document.querySelector(currentStatus)
+      if (status && shown) {
+        shown.replaceWith(status)
+      }
     }
     const again = table.querySelector('button[name="action"][value="' + CSS.escape(opener.value) + '"]')
     ;(again || table).focus()
     say(table, words)
+  }
+
+  // currentStatus finds the status of the page shown in the section list.
+  const currentStatus = '.app-section-nav__item--current .app-section-nav__status'
+
+  // showSectionStatus puts the page's status after a change in place (the rows' data-section-status)
+  // in the section list, as the page drawn afresh would show it.
+  function showSectionStatus (rows) {
+    const status = rows.querySelector('[data-section-status]')
+    const shown = document.querySelector(currentStatus)
+    if (status && shown) {
+      status.removeAttribute('data-section-status')
+      status.hidden = false
+      shown.replaceWith(status)
+    }
   }
 
   function say (table, text) {
