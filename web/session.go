@@ -355,14 +355,7 @@ func (a *App) csrfFailed(w http.ResponseWriter, r *http.Request) {
 		// Nothing of the refused post is done. A script's request (its token in the header) still gets
 		// the 403, so a "Stay signed in" too late is not taken for one in time.
 		// The idle warning's own sign-out, come too late, leads to no page.
-		if r.URL.Path != "/logout" {
-			s.Data["return"] = r.URL.RequestURI()
-		}
-		if err := a.saveSession(r, s); err != nil {
-			a.serverError(w, r, err)
-			return
-		}
-		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		a.toSignIn(w, r, s, r.URL.Path != "/logout")
 		return
 	}
 	w.WriteHeader(http.StatusForbidden)
@@ -375,19 +368,27 @@ func (a *App) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u := userFrom(r)
 		if u == nil || u.EmailVerifiedAt.IsZero() || u.TermsAcceptedAt.IsZero() {
-			s := sessionFrom(r)
 			if r.Method == http.MethodGet {
-				s.Data["return"] = r.URL.RequestURI()
-				if err := a.saveSession(r, s); err != nil {
-					a.serverError(w, r, err)
-					return
-				}
+				a.toSignIn(w, r, sessionFrom(r), true)
+			} else {
+				http.Redirect(w, r, "/login", http.StatusSeeOther)
 			}
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// toSignIn sends r to the sign-in page, saving the session s; with back, signing in leads back to r's page.
+func (a *App) toSignIn(w http.ResponseWriter, r *http.Request, s *store.Session, back bool) {
+	if back {
+		s.Data[keyReturn] = r.URL.RequestURI()
+	}
+	if err := a.saveSession(r, s); err != nil {
+		a.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 // keepalive is the idle warning's "Stay signed in".
