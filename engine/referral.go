@@ -30,8 +30,8 @@ func ReferralCaseData(s Submitter) map[string]any {
 func (f *Form) FillSubmitter(a *Answers, s Submitter, sections []string) bool {
 	data, filled := ReferralCaseData(s), false
 	f.submitterFields(sections, func(fd *Field) {
-		if typed, _ := a.Values[fd.ID].(string); a.Values[fd.ID] != nil && typed != "" {
-			return
+		if v := a.Values[fd.ID]; v != nil && v != "" {
+			return // answered already
 		}
 		if v, ok := prefillValue(fd, data, fd.Prefill); ok && v != "" {
 			if a.Values == nil {
@@ -74,10 +74,13 @@ func (f *Form) submitterFields(sections []string, visit func(*Field)) {
 
 // delegationSubmitter is the schema of what the portal supplies a delegation as submitter (FillSubmitter):
 // the professional's account. The council does not send it, so a delegation's caseData need not declare it.
-var delegationSubmitter = map[string]any{"type": "object", "properties": map[string]any{
-	"name": map[string]any{"type": "string"}, "email": map[string]any{"type": "string"},
-	"organisation": map[string]any{"type": "string"}, "telephone": map[string]any{"type": "string"},
-}}
+var delegationSubmitter = func() map[string]any {
+	props := map[string]any{}
+	for _, p := range submitterProperties {
+		props[p] = map[string]any{"type": "string"}
+	}
+	return map[string]any{"type": "object", "properties": props}
+}()
 
 // referralSamples are the case data the portal can start a referral of the audience with: an account
 // with every detail, and one with only what an account must have.
