@@ -323,7 +323,7 @@ function rowsInPlace () {
       if (rows) {
         close(false)
         table.querySelector('[data-row-table]').replaceWith(rows)
-        showSectionStatus(rows)
+        showSectionStatus(rows.querySelector('[data-section-status]'))
         const saved = rows.querySelector('[data-autofocus]')
         if (saved) {
           saved.focus()
@@ -384,11 +384,7 @@ function rowsInPlace () {
     const fresh = page && page.getElementById(rows.id)
     if (fresh) {
       rows.replaceWith(fresh)
-      const status = page.querySelector(currentStatus)
-      const shown = document.querySelector(currentStatus)
-      if (status && shown) {
-        shown.replaceWith(status)
-      }
+      showSectionStatus(page.querySelector(currentStatus))
     }
     const again = table.querySelector('button[name="action"][value="' + CSS.escape(opener.value) + '"]')
     ;(again || table).focus()
@@ -398,10 +394,9 @@ function rowsInPlace () {
   // currentStatus finds the status of the page shown in the section list.
   const currentStatus = '.app-section-nav__item--current .app-section-nav__status'
 
-  // showSectionStatus puts the page's status after a change in place (the rows' data-section-status)
-  // in the section list, as the page drawn afresh would show it.
-  function showSectionStatus (rows) {
-    const status = rows.querySelector('[data-section-status]')
+  // showSectionStatus puts status, the page's status after a change in place (the rows'
+  // data-section-status, or the page's drawn afresh), in the section list.
+  function showSectionStatus (status) {
     const shown = document.querySelector(currentStatus)
     if (status && shown) {
       status.removeAttribute('data-section-status')
