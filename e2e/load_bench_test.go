@@ -75,24 +75,8 @@ func BenchmarkLoadPortal(b *testing.B) {
 		clients[i] = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	get := func(c *http.Client, url string, cookie bool) (string, error) {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		if cookie {
-			req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			return "", err
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err == nil && resp.StatusCode != http.StatusOK {
-			err = fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
-		}
-		return string(body), err
-	}
-	// fetch is a request timed under load: the body read and thrown away, as load tools do.
-	fetch := func(c *http.Client, url string, cookie bool) error {
+	// request GETs url, with the session's cookie when cookie, and hands its body to read.
+	request := func(c *http.Client, url string, cookie bool, read func(io.Reader) error) error {
 		req, _ := http.NewRequest(http.MethodGet, url, nil)
 		if cookie {
 			req.AddCookie(&http.Cookie{Name: session.Name, Value: session.Value})
@@ -102,13 +86,28 @@ func BenchmarkLoadPortal(b *testing.B) {
 			return err
 		}
 		defer resp.Body.Close()
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		if err := read(resp.Body); err != nil {
 			return err
 		}
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
 		}
 		return nil
+	}
+	get := func(c *http.Client, url string, cookie bool) (body string, err error) {
+		err = request(c, url, cookie, func(r io.Reader) error {
+			b, err := io.ReadAll(r)
+			body = string(b)
+			return err
+		})
+		return body, err
+	}
+	// fetch is a request timed under load: the body read and thrown away, as load tools do.
+	fetch := func(c *http.Client, url string, cookie bool) error {
+		return request(c, url, cookie, func(r io.Reader) error {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		})
 	}
 	rssStart := rssOf(b, p.pid, "VmRSS")
 
