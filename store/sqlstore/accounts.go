@@ -219,7 +219,7 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error
 }
 
 // SessionWithUser reads a session and its user. Outside a transaction it reads the session's version
-// first and, when this process kept the session at that version, answers from sessions; inside one, a
+// first and, when this process kept the session at that version, answers from what it kept (versionCache); inside one, a
 // version the transaction wrote may yet be rolled back, so it reads the rows and keeps nothing.
 func (db *DB) SessionWithUser(ctx context.Context, id string) (*store.Session, *store.User, error) {
 	if db.inTx != nil {
@@ -231,14 +231,14 @@ func (db *DB) SessionWithUser(ctx context.Context, id string) (*store.Session, *
 		db.sessions.forget(id)
 		return nil, nil, notFound(err)
 	}
-	if s, u, ok := db.sessions.get(id, version); ok {
-		return s, u, nil
+	if kept, ok := db.sessions.get(id, version); ok {
+		return kept.session, kept.user, nil
 	}
 	version, s, u, err := db.readSessionWithUser(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	db.sessions.put(version, s, u)
+	db.sessions.put(id, version, sessionWithUser{session: s, user: u})
 	return s, u, nil
 }
 

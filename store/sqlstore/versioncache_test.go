@@ -10,9 +10,12 @@ import (
 	"formportal/store"
 )
 
+// Each test below runs on two handles on one database, as two processes: what the first keeps must
+// follow every change the second makes, at once.
+
 // A session kept by one process is read again when another process changes it or its user: each change
 // below is made through a second handle on the same database and must be seen by the first at once.
-func TestKeptSessionSeesEveryChangeFromAnotherProcessSQLite(t *testing.T) {
+func TestKeptRowsSeeEveryChangeFromAnotherProcessSQLite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "portal.db")
 	open := func() *DB {
 		db, err := OpenSQLite(context.Background(), path)
@@ -22,10 +25,12 @@ func TestKeptSessionSeesEveryChangeFromAnotherProcessSQLite(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return db
 	}
-	testKeptSessionSeesEveryChange(t, open(), open())
+	reader, writer := open(), open()
+	testKeptSessionSeesEveryChange(t, reader, writer)
+	testKeptHeadSeesEveryChange(t, reader, writer)
 }
 
-func TestKeptSessionSeesEveryChangeFromAnotherProcessPostgres(t *testing.T) {
+func TestKeptRowsSeeEveryChangeFromAnotherProcessPostgres(t *testing.T) {
 	reader, dsn := openPostgresSchema(t)
 	writer, err := OpenPostgres(context.Background(), dsn)
 	if err != nil {
@@ -33,6 +38,7 @@ func TestKeptSessionSeesEveryChangeFromAnotherProcessPostgres(t *testing.T) {
 	}
 	t.Cleanup(func() { writer.Close() })
 	testKeptSessionSeesEveryChange(t, reader, writer)
+	testKeptHeadSeesEveryChange(t, reader, writer)
 }
 
 func testKeptSessionSeesEveryChange(t *testing.T, reader, writer *DB) {
@@ -130,5 +136,58 @@ func testKeptSessionSeesEveryChange(t *testing.T, reader, writer *DB) {
 	}
 	if _, _, err := reader.SessionWithUser(ctx, "s2"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("the session of an account deleted elsewhere is read as %v, want ErrNotFound", err)
+	}
+}
+
+func testKeptHeadSeesEveryChange(t *testing.T, reader, writer *DB) {
+	ctx := context.Background()
+	now := time.UnixMilli(time.Now().UnixMilli())
+	r := &store.Response{ID: "r1", Kind: store.KindDelegation, FormID: "multi-agency-chronology", Sections: []string{"chronology"},
+		OwnerEmail: "pro@school.example", CaseData: []byte(`{"children":[{"id":"c1","name":"Aurora Boreo"}]}`), Status: store.StatusSent,
+		CreatedAt: now, UpdatedAt: now}
+	if err := writer.CreateResponse(ctx, r, nil); err != nil {
+		t.Fatal(err)
+	}
+	head := func() *store.Response {
+		t.Helper()
+		h, err := reader.ResponseHead(ctx, "r1")
+		if err != nil {
+			t.Fatalf("read the head: %v", err)
+		}
+		return h
+	}
+	h := head()
+	h.OwnerEmail = "changed by the caller"
+	if h := head(); h.OwnerEmail != "pro@school.example" || h.FormVersion != 0 {
+		t.Fatalf("the head kept was changed through a copy handed out, or is wrong: %+v", h)
+	}
+
+	// Adopted by a form version, which is no save: the version moves all the same.
+	if n, err := writer.AdoptUnversionedResponses(ctx, "multi-agency-chronology", 3); err != nil || n != 1 {
+		t.Fatalf("adopt: %d, %v", n, err)
+	}
+	if h := head(); h.FormVersion != 3 {
+		t.Fatalf("after the response was adopted by version 3 elsewhere, its head is %+v", h)
+	}
+
+	// Reassigned.
+	full, err := writer.Response(ctx, "r1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full.OwnerEmail, full.UpdatedAt = "next@school.example", now.Add(time.Minute)
+	if err := writer.UpdateResponse(ctx, full, nil); err != nil {
+		t.Fatal(err)
+	}
+	if h := head(); h.OwnerEmail != "next@school.example" || h.Version != full.Version {
+		t.Fatalf("after the task was reassigned elsewhere, its head is %+v; want next@school.example at version %d", h, full.Version)
+	}
+
+	// Deleted.
+	if err := writer.DeleteResponse(ctx, "r1", full.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reader.ResponseHead(ctx, "r1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a response deleted elsewhere is read as %v, want ErrNotFound", err)
 	}
 }
