@@ -88,7 +88,11 @@ func (f *Form) Prefill(caseData any) (Answers, []CaseDataError) {
 				continue
 			}
 			if !s.PerChild {
-				if v, ok := prefillValue(fd, caseData, fd.Prefill); ok {
+				v, ok := prefillValue(fd, caseData, fd.Prefill)
+				if ok && !fd.ReadOnly && isAnswered(v) && strings.HasPrefix(fd.Prefill, caseDataSubmitter+".") {
+					v, ok = f.submitterValue(fd, v) // a referral's account details, as FillSubmitter a delegation's
+				}
+				if ok {
 					a.Values[fd.ID] = v
 				}
 				continue

@@ -1,6 +1,9 @@
 package engine
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Submitter is the signed-in person who starts a referral, as the portal supplies them to the form.
 type Submitter struct {
@@ -25,22 +28,43 @@ func ReferralCaseData(s Submitter) map[string]any {
 // leaves unanswered, from s. A delegation's case data comes from the council, which does not know
 // the professional's account, so the portal calls it when the professional first opens the delegation.
 // An answer already there is kept, and what it fills stays theirs to change: read-only questions, and
-// sections outside sections (the delegated ones; all when empty), are left alone. It reports whether it
-// filled any.
+// sections outside sections (the delegated ones; all when empty), are left alone. A value the question
+// would refuse is left out (submitterValue). It reports whether it filled any.
 func (f *Form) FillSubmitter(a *Answers, s Submitter, sections []string) bool {
 	data, filled := ReferralCaseData(s), false
 	f.submitterFields(sections, func(fd *Field) {
-		if v := a.Values[fd.ID]; v != nil && v != "" {
+		if x := a.Values[fd.ID]; x != nil && x != "" {
 			return // answered already
 		}
-		if v, ok := prefillValue(fd, data, fd.Prefill); ok && v != "" {
+		x, ok := prefillValue(fd, data, fd.Prefill)
+		if !ok || x == "" {
+			return
+		}
+		if x, ok = f.submitterValue(fd, x); ok {
 			if a.Values == nil {
 				a.Values = map[string]any{}
 			}
-			a.Values[fd.ID], filled = v, true
+			a.Values[fd.ID], filled = x, true
 		}
 	})
 	return filled
+}
+
+// submitterValue is x, a detail of the person's account that fd is prefilled with, as the question keeps
+// it (a telephone number as digits), or ok false when the question itself would refuse it (a telephone
+// number kept with letters in it, a name longer than the question's maxLength): filled in, it would be
+// an error on a page the person has not touched, so the question is left for them to answer.
+func (f *Form) submitterValue(fd *Field, x any) (any, bool) {
+	now := time.Now()
+	v := &validation{form: f, today: now.Format(time.DateOnly), now: now, w: wordsIn(f.Lang())}
+	out, _, msg := v.check(fd, x, &scope{v: v})
+	if msg != "" {
+		return nil, false
+	}
+	if text, ok := out.(string); ok {
+		return text, true
+	}
+	return x, true // a signature stays the name to sign with, dated when it is signed
 }
 
 // ClearSubmitter takes away the answers of the questions FillSubmitter fills, for a delegation passed to

@@ -500,3 +500,44 @@ func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
 		}
 	}
 }
+
+// TestDelegationLeavesAStoredTelephoneTheFormRefuses: an account's telephone number kept from before the
+// account page checked it ("ext 4" in it) is not filled into the chronology's telephone question, where
+// it would be an error on a page the professional has not touched: the question is left for them, and
+// their other details are filled.
+func TestDelegationLeavesAStoredTelephoneTheFormRefuses(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	lib, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.useForms(lib)
+	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
+		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
+		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 1)})
+	if code != http.StatusCreated {
+		t.Fatalf("create delegation: %d %v", code, out)
+	}
+	id := out["id"].(string)
+
+	rose := e.register("pro@school.example")
+	ctx := context.Background()
+	u, err := e.store.UserByEmail(ctx, "pro@school.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Organisation, u.Phone = "Cherwell School", "01632 960001 ext 4"
+	if err := e.store.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	rose.get("/tasks/" + id).get("/tasks/" + id + "/pages/practitioner").see("Name of practitioner")
+	if strings.Contains(rose.last, "ext 4") {
+		t.Error("the telephone number the form refuses was filled in")
+	}
+	// The page's list of sections says the page is started, not that it has errors.
+	if text := htmlText(rose.last); strings.Contains(text, "Has errors") || strings.Contains(rose.last, "govuk-error") ||
+		!strings.Contains(text, "Practitioner's details In progress") {
+		t.Errorf("the first opening shows an error:\n%s", text)
+	}
+	rose.see("Rose Berry", "pro@school.example", "Cherwell School")
+}
