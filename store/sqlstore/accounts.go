@@ -218,32 +218,20 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error
 	return s, err
 }
 
-// SessionWithUser reads a session and its user. Outside a transaction it reads the session's version
-// first and, when this process kept the session at that version, answers from what it kept (versionCache); inside one, a
-// version the transaction wrote may yet be rolled back, so it reads the rows and keeps nothing.
+// SessionWithUser reads a session and its user: outside a transaction, checked by the session's version
+// against what this process kept (versionCache).
 func (db *DB) SessionWithUser(ctx context.Context, id string) (*store.Session, *store.User, error) {
+	read := func() (int64, sessionWithUser, error) { return db.readSessionWithUser(ctx, id) }
 	if db.inTx != nil {
-		_, s, u, err := db.readSessionWithUser(ctx, id)
-		return s, u, err
+		_, su, err := read()
+		return su.session, su.user, err
 	}
-	var version int64
-	if err := db.queryRow(ctx, `SELECT version FROM sessions WHERE id = ?`, id).Scan(&version); err != nil {
-		db.sessions.forget(id)
-		return nil, nil, notFound(err)
-	}
-	if kept, ok := db.sessions.get(id, version); ok {
-		return kept.session, kept.user, nil
-	}
-	version, s, u, err := db.readSessionWithUser(ctx, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	db.sessions.put(id, version, sessionWithUser{session: s, user: u})
-	return s, u, nil
+	su, err := db.sessions.read(id, db.versionOf(ctx, `SELECT version FROM sessions WHERE id = ?`, id), read)
+	return su.session, su.user, err
 }
 
 // readSessionWithUser reads a session, its version and its user in one query.
-func (db *DB) readSessionWithUser(ctx context.Context, id string) (int64, *store.Session, *store.User, error) {
+func (db *DB) readSessionWithUser(ctx context.Context, id string) (int64, sessionWithUser, error) {
 	var s store.Session
 	var user sql.NullString
 	var data string
@@ -253,13 +241,13 @@ func (db *DB) readSessionWithUser(ctx context.Context, id string) (int64, *store
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).
 		Scan(append([]any{&version, &s.ID, &user, &s.CSRFToken, &data, &created, &seen}, ur.dest()...)...)
 	if err != nil {
-		return 0, nil, nil, notFound(err)
+		return 0, sessionWithUser{}, notFound(err)
 	}
 	s.UserID, s.CreatedAt, s.LastSeenAt = user.String, fromMillis(created), fromMillis(seen)
 	if err := json.Unmarshal([]byte(data), &s.Data); err != nil {
-		return 0, nil, nil, fmt.Errorf("decode session: %w", err)
+		return 0, sessionWithUser{}, fmt.Errorf("decode session: %w", err)
 	}
-	return version, &s, ur.user(), nil
+	return version, sessionWithUser{session: &s, user: ur.user()}, nil
 }
 
 // UpdateSession saves a session's user, data and last use.

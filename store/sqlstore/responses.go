@@ -196,27 +196,20 @@ func (db *DB) responseHeadQuery() string {
 	return selectResponseHead + db.indexedByHead() + ` WHERE id = ?`
 }
 
-// ResponseHead reads a response's head: who it is for, its form, status and version. Outside a
-// transaction it reads the version first and, when this process kept the head at that version, answers
-// from what it kept (versionCache; migration 0022 moves the version on any change to the head).
+// ResponseHead reads a response's head: who it is for, its form, status and version; outside a
+// transaction, checked by the version against what this process kept (versionCache).
 func (db *DB) ResponseHead(ctx context.Context, id string) (*store.Response, error) {
 	if db.inTx != nil {
 		return db.readResponseHead(ctx, id)
 	}
-	var version int64
-	if err := db.queryRow(ctx, `SELECT version FROM responses`+db.indexedByHead()+` WHERE id = ?`, id).Scan(&version); err != nil {
-		db.heads.forget(id)
-		return nil, notFound(err)
-	}
-	if head, ok := db.heads.get(id, version); ok {
-		return head, nil
-	}
-	head, err := db.readResponseHead(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	db.heads.put(id, int64(head.Version), head)
-	return head, nil
+	return db.heads.read(id, db.versionOf(ctx, `SELECT version FROM responses`+db.indexedByHead()+` WHERE id = ?`, id),
+		func() (int64, *store.Response, error) {
+			head, err := db.readResponseHead(ctx, id)
+			if err != nil {
+				return 0, nil, err
+			}
+			return int64(head.Version), head, nil
+		})
 }
 
 func (db *DB) readResponseHead(ctx context.Context, id string) (*store.Response, error) {

@@ -78,6 +78,17 @@ func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return row
 }
 
+// versionOf reads the version (one integer column) that query selects, as versionCache.read asks.
+func (db *DB) versionOf(ctx context.Context, query string, args ...any) func() (int64, error) {
+	return func() (int64, error) {
+		var v int64
+		if err := db.queryRow(ctx, query, args...).Scan(&v); err != nil {
+			return 0, notFound(err)
+		}
+		return v, nil
+	}
+}
+
 // query runs a read of rows, once more if the connection was lost before the first row came.
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	var rows *sql.Rows

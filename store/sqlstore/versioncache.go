@@ -32,6 +32,27 @@ func newVersionCache[T any](clone func(T) T) *versionCache[T] {
 	return &versionCache[T]{clone: clone, m: map[string]versioned[T]{}}
 }
 
+// read is what is kept for id when version, the version stored now, is the one it was kept at; else it
+// is what row reads (with its version, read in the same statement), kept. A row that is not there is
+// forgotten.
+func (c *versionCache[T]) read(id string, version func() (int64, error), row func() (int64, T, error)) (T, error) {
+	var zero T
+	v, err := version()
+	if err != nil {
+		c.forget(id)
+		return zero, err
+	}
+	if kept, ok := c.get(id, v); ok {
+		return kept, nil
+	}
+	v, value, err := row()
+	if err != nil {
+		return zero, err
+	}
+	c.put(id, v, value)
+	return value, nil
+}
+
 // get is a copy of what is kept for id, if it was kept at version.
 func (c *versionCache[T]) get(id string, version int64) (T, bool) {
 	c.mu.Lock()
