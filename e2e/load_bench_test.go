@@ -41,6 +41,8 @@ const loadClients = 64
 //   - page200: the chronology page of 200 rows (its table view), each client its own task, after one
 //     untimed request each: requests a second as a percentage of hello's, and p50/p99; beside it,
 //     page200-bytes: the same page's bytes sent by the reference process, what sending it costs by itself;
+//     these five are taken in turn, five times over (alternate), so each ratio is of figures that met
+//     the same moments of a noisy machine;
 //   - chronology2000: each client on its own 2,000-row chronology, round after round of a row's page,
 //     the row saved (multipart, as Chromium posts it) and the table page it returns to; with the
 //     portal's resident memory (VmRSS from /proc/PID/status) sampled throughout, and then again once the
@@ -124,16 +126,18 @@ func BenchmarkLoadPortal(b *testing.B) {
 	ref := startReference(b, page200)
 	inProcess := httptest.NewServer(http.HandlerFunc(helloWorld))
 	defer inProcess.Close()
-	rounds := 20 * *loadRequests
-	helloRate, helloLat := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, ref+"/", false) })
-	inProcessRate, _ := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, inProcess.URL, false) })
-	healthRate, _ := runClients(b, clients, rounds, func(c *http.Client, _, _ int) error { return fetch(c, p.url+"/healthz", false) })
 	// Each client's page once, untimed, just before: the rows were seeded behind the portal's back, so
 	// its first read of each draft is a cold one (decoded and checked afresh, as BenchmarkChronologyPage's
 	// draft-cache=off measures); a professional's own saves leave the draft kept.
 	runClients(b, clients, 1, pageOf)
-	pageRate, pageLat := runClients(b, clients, 2**loadRequests, pageOf)
-	staticRate, staticLat := runClients(b, clients, 2**loadRequests, func(c *http.Client, _, _ int) error { return fetch(c, ref+"/page", false) })
+	rates, lats := alternate(b, clients, 20**loadRequests, 5,
+		func(c *http.Client, _, _ int) error { return fetch(c, ref+"/", false) },
+		func(c *http.Client, _, _ int) error { return fetch(c, inProcess.URL, false) },
+		func(c *http.Client, _, _ int) error { return fetch(c, p.url+"/healthz", false) },
+		pageOf,
+		func(c *http.Client, _, _ int) error { return fetch(c, ref+"/page", false) })
+	helloRate, inProcessRate, healthRate, pageRate, staticRate := rates[0], rates[1], rates[2], rates[3], rates[4]
+	helloLat, pageLat, staticLat := lats[0], lats[3], lats[4]
 
 	const rows = 2000
 	for _, task := range tasks {
@@ -331,6 +335,33 @@ func (l *latencies) at(q float64) float64 {
 	}
 	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
 	return float64(l.d[int(q*float64(len(l.d)-1))].Microseconds()) / 1000
+}
+
+// alternate runs the loads in turn, slices times over, each time for rounds/slices rounds of every
+// client: the machine's pace drifts (other work, its neighbours), and taken in turn the loads meet the
+// same drift, so their ratios hold from run to run where back-to-back phases did not. It reports each
+// load's rounds a second over all its slices, and every round's latency.
+func alternate(b *testing.B, clients []*http.Client, rounds, slices int, loads ...func(c *http.Client, client, round int) error) ([]float64, []*latencies) {
+	b.Helper()
+	took := make([]time.Duration, len(loads))
+	lats := make([]*latencies, len(loads))
+	for i := range lats {
+		lats[i] = &latencies{}
+	}
+	per := rounds / slices
+	for range slices {
+		for i, load := range loads {
+			t0 := time.Now()
+			_, lat := runClients(b, clients, per, load)
+			took[i] += time.Since(t0)
+			lats[i].d = append(lats[i].d, lat.d...)
+		}
+	}
+	rates := make([]float64, len(loads))
+	for i := range loads {
+		rates[i] = float64(per*slices*len(clients)) / took[i].Seconds()
+	}
+	return rates, lats
 }
 
 // runClients has each client make n requests (do, numbered from 0) at once, and reports the rounds a

@@ -50,7 +50,12 @@ func TestReferralSavedRecoveredSubmittedReturnedAndResubmitted(t *testing.T) {
 	b.ClickLink("Recover a Form")
 	b.MustSee("Today")
 	b.ClickLink("Child / Young Person Safeguarding Concern")
-	b.ClickButton("3. Child or young person's details")
+	// The draft opens where it was saved, not on its first question.
+	var heading string
+	b.Eval(`document.querySelector('h1').firstChild.textContent.trim()`, &heading)
+	if heading != "Child or young person's details" || !strings.HasSuffix(b.Path(), "/pages/child_details") {
+		t.Fatalf("the recovered draft opens on %q (%s), not on the page it was saved on", heading, b.Path())
+	}
 	if got := b.Value("Language the interpreter needs to speak"); got != "Polish" {
 		t.Fatalf("the recovered draft lost an answer: %q", got)
 	}

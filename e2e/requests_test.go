@@ -31,9 +31,9 @@ func TestMultiAgencyChronologyInTheBrowser(t *testing.T) {
 	}
 	jo.Fill("Family name", "Boreo family")
 	jo.Fill("Name (Child 1)", "Aurora Boreo")
-	jo.Fill("Date of birth (Child 1)", "2016-01-01")
+	fillCaseDate(jo, "Child 1", "1 1 2016")
 	jo.Fill("Name (Child 2)", "Orion Boreo")
-	jo.Fill("Date of birth (Child 2)", "2018-05-20")
+	fillCaseDate(jo, "Child 2", "20 5 2018")
 	agencies := []struct{ email, name, org string }{
 		{"head@school.example", "Sam Head", "Hill Primary School"},
 		{"gp@surgery.example", "Dr Patel", "Elm Surgery"},

@@ -28,9 +28,20 @@ func TestStaffDelegatesAndReturnsInTheBrowser(t *testing.T) {
 	jo.Fill("Professional's name", "Sam Jones")
 	jo.Fill("Family name", "Boreo family")
 	jo.Fill("Name (Child 1)", "Aurora Boreo")
-	jo.Fill("Date of birth (Child 1)", "2016-01-01")
+	fillCaseDate(jo, "Child 1", "1 1 2016")
 	jo.Fill("Name (Child 2)", "Orion Boreo")
-	jo.Fill("Date of birth (Child 2)", "2018-05-20")
+	fillCaseDate(jo, "Child 2", "31 2 2018")
+	// A date of birth that is not a date: GOV.UK's message, linked to its day, with what was typed kept.
+	jo.ClickButton("Send to the professional")
+	jo.MustSee("There is a problem")
+	jo.ClickLink("The date of birth (Child 2) must be a real date")
+	if got := jo.Focused(); !strings.Contains(got, "#case-children-1-dob-day") {
+		t.Errorf("the error summary's link took the focus to %s, not to the day of Child 2's date of birth", got)
+	}
+	if got := jo.Value("Day (Child 2)") + " " + jo.Value("Month (Child 2)") + " " + jo.Value("Year (Child 2)"); got != "31 2 2018" {
+		t.Errorf("Child 2's date of birth came back as %q", got)
+	}
+	fillCaseDate(jo, "Child 2", "20 5 2018")
 	jo.ClickButton("Send to the professional")
 	jo.MustSee("Aurora Boreo and 1 sibling")
 	jo.MustSee("Sent")
@@ -154,4 +165,13 @@ func TestStaffSetUpTwoFactorAndSignInWithIt(t *testing.T) {
 	boss.MustSee("Disabled on")
 	kit.Visit("/staff")
 	kit.MustSee("Secure login")
+}
+
+// fillCaseDate types a date ("31 1 2016") into the day, month and year of a child's date of birth on the
+// staff console's "Delegate a form" or "Send to several agencies".
+func fillCaseDate(b *browsertest.Browser, child, date string) {
+	parts := strings.Fields(date)
+	b.Fill("Day ("+child+")", parts[0])
+	b.Fill("Month ("+child+")", parts[1])
+	b.Fill("Year ("+child+")", parts[2])
 }

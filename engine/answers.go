@@ -14,7 +14,8 @@ type Answers struct {
 	Values   map[string]any            `json:"values"`
 	Children map[string]map[string]any `json:"children,omitempty"`
 	// Visited are the pages (section ids, "section/child" for a child's page) the person has saved at
-	// least once: a draft's bookkeeping, never part of a submission.
+	// least once, in the order last saved, the latest last: a draft's bookkeeping, never part of a
+	// submission.
 	Visited []string `json:"visited,omitempty"`
 }
 

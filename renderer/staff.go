@@ -20,6 +20,10 @@ type CaseInput struct {
 	Group    string   // the heading it sits under ("Child 1"), on its first question only
 	Context  string   // visually hidden words naming the group, for repeated labels (" (Child 1)")
 	Choices  []string // the schema's enum: asked as a select of these values
+	// Date is a date (the schema's format "date"), asked as day, month and year: Day, Month and Year as
+	// typed, its error linked to its day (ID + "-day").
+	Date             bool
+	Day, Month, Year string
 }
 
 // DelegateView is the staff console's "Delegate a form" page.

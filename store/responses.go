@@ -155,7 +155,8 @@ type Responses interface {
 	ResponseHolding(ctx context.Context, id string, held int) (*Response, error)
 	// ResponseHead reads a response's head alone: its ID, Kind, FormID, FormVersion, OwnerEmail,
 	// OwnerUserID, Status and Version, no payload read or unsealed. It is what deciding who may see a
-	// response needs, and whether a page drawn of a version still shows it (every change is a new version).
+	// response needs, and whether a page drawn of a version still shows it (every change, to the head or
+	// the payloads, is a new version).
 	ResponseHead(ctx context.Context, id string) (*Response, error)
 	// UpdateResponse saves r if its Version is still the stored one (else ErrStale), adds the event, and
 	// bumps r.Version.

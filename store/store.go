@@ -241,8 +241,9 @@ type Registrations interface {
 type Sessions interface {
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByID(ctx context.Context, id string) (*Session, error)
-	// SessionWithUser is SessionByID with its signed-in user read in the same query, as every request
-	// needs both: the user is nil for an anonymous session, or one whose account has gone.
+	// SessionWithUser is SessionByID with its signed-in user, as every request needs both: the user is nil
+	// for an anonymous session, or one whose account has gone. Both are as stored at the moment of the
+	// call, whoever changed them: a store may keep what it read, but only while it can tell it is unchanged.
 	SessionWithUser(ctx context.Context, id string) (*Session, *User, error)
 	UpdateSession(ctx context.Context, s *Session) error
 	DeleteSession(ctx context.Context, id string) error

@@ -35,7 +35,7 @@ var englishConsole = []string{
 	"Changes since it was returned", "Nothing was changed", "What you asked about", "Answers and rows changed",
 	"Question or row", "Not answered", "Sent", "Opened", "In progress", "Submitted", "Returned", "Retracted",
 	"created by", "submitted by", "returned by", "resubmitted", "sibling", " of 3", "January", "March", "April",
-	"Reference in the case management system", "Date of birth", "Family name", "As a date like", "Day", "Month", "Year",
+	"Reference in the case management system", "Date of birth", "Family name", "For example", "Day", "Month", "Year",
 	// The portal's chrome, as the Children's Portal's Welsh journey checks it.
 	"Skip to main content", "This is a new service", "There is a problem", "Questions marked with", "Continue",
 	"Sign in", "Logout", "Success", "Update account", "Error:", "(required)", "Back", "Warning",
@@ -146,14 +146,15 @@ func TestStaffConsoleInWelsh(t *testing.T) {
 	jo.get("/staff/delegations/new?form=multi-agency-chronology").see("Cronoleg Amlasiantaethol", "Manylion yr ymarferydd", "Cronoleg ymwneud gwasanaethau", "Plentyn 1")
 	inWelshConsole(t, jo, "delegate the chronology")
 	jo.post("/staff/delegations/new?form=family-check", "email", "not an email", "name", "", "organisation", "Ysgol y Bryn",
-		"due.day", "31", "due.month", "2", "due.year", "2026", "reminders", "7, x").status(422).
+		"due.day", "31", "due.month", "2", "due.year", "2026", "reminders", "7, x",
+		"case.children.1.dob.day", "30", "case.children.1.dob.month", "2", "case.children.1.dob.year", "2018").status(422).
 		see("Mae problem wedi codi", "Dewiswch o leiaf un adran i’w dirprwyo", "Rhowch gyfeiriad e-bost y gweithiwr proffesiynol yn y fformat cywir",
 			"Rhowch enw’r gweithiwr proffesiynol", "Rhaid i’r dyddiad dyledus fod yn ddyddiad go iawn", "Rhowch y nodiadau atgoffa fel rhifau cyfan",
-			"Rhowch fanylion y plentyn", "Ysgol y Bryn", "7, x")
+			"Rhowch fanylion y plentyn", "Ysgol y Bryn", "7, x", "Rhaid i’r dyddiad geni (Plentyn 2) fod yn ddyddiad go iawn", "Diwrnod (Plentyn 2)")
 	inWelshConsole(t, jo, "delegate with problems", append(familyWords, "missing properties", "children")...)
 	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "sections", "chronology",
 		"email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
-		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
+		"case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "1", "case.children.0.dob.month", "1", "case.children.0.dob.year", "2016",
 		"due.day", "8", "due.month", "4", "due.year", "2026").
 		see("Dirprwyaeth", "Anfonwyd", "8 Ebrill 2026", "crëwyd gan jo@council.example", "2 Mawrth 2026 am", "Nodiadau atgoffa Dim")
 	inWelshConsole(t, jo, "delegation", append(familyWords, "sent to sam@school.example")...)

@@ -603,8 +603,11 @@ func (f *flow) change(fresh *flow, cur *store.Response, p page, merge func(fresh
 		vals[e.field.ID] = rows
 	}
 	fresh.setPageValues(p, vals)
-	if !slices.Contains(fresh.answers.Visited, p.key()) {
-		fresh.answers.Visited = append(slices.Clip(fresh.answers.Visited), p.key())
+	// The page moves to the end of the visited pages, which are so in the order last saved: Recover a Form
+	// reopens a draft where it was left (leftOff).
+	key := p.key()
+	if n := len(fresh.answers.Visited); n == 0 || fresh.answers.Visited[n-1] != key {
+		fresh.answers.Visited = append(slices.DeleteFunc(slices.Clone(fresh.answers.Visited), func(k string) bool { return k == key }), key)
 	}
 	if len(f.rowEdits) > 0 || p.section.RepeatFor != "" {
 		// lists15: an item removed takes the answers of the sections repeated for it with it, also when

@@ -375,12 +375,35 @@ func (a *App) resumeReferral(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	pages := f.pages(f.validate())
+	res := f.validate()
+	pages := f.pages(res)
 	next := pages[0]
-	if len(pages) > 1 && !f.readOnly {
+	switch {
+	case len(pages) == 1 || f.readOnly:
+	case f.resp.Status == store.StatusDraft:
+		next = f.leftOff(res, pages)
+	default:
 		next = pages[1]
 	}
 	http.Redirect(w, r, f.base+"/pages/"+next.key(), http.StatusSeeOther)
+}
+
+// leftOff is the page a saved draft reopens on from Recover a Form: the page saved last, past the
+// overview. When that is not known, or not shown now (an answer since hides it), it is the first page the
+// section list does not show as completed (a required question unanswered, or the page not yet looked
+// at), or else the first question's.
+func (f *flow) leftOff(res engine.Result, pages []page) page {
+	if n := len(f.answers.Visited); n > 0 {
+		if i := f.find(pages, f.answers.Visited[n-1]); i > 0 {
+			return pages[i]
+		}
+	}
+	for _, p := range pages[1:] {
+		if f.navStatus(res, p) != string(engine.Completed) {
+			return p
+		}
+	}
+	return pages[1]
 }
 
 func (a *App) submittedForms(w http.ResponseWriter, r *http.Request) {

@@ -2,12 +2,15 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"formportal/casework"
+	"formportal/engine"
 	"formportal/store"
 )
 
@@ -321,4 +324,61 @@ func TestResubmissionKeepsItsReference(t *testing.T) {
 	b.get("/referrals/"+copyID+"/pages/declaration").post("/referrals/"+copyID+"/pages/declaration", "agree", "yes", "action", "submit")
 	b.post("/referrals/"+copyID+"/submit").see("Form submitted", reference)
 	b.get("/submitted").see(reference, "Resubmitted")
+}
+
+// Recover a Form reopens a saved draft on the page saved last, not on its first question; when that
+// page is not asked any more, on the first page the section list does not show as completed.
+func TestRecoverAFormOpensWhereItWasLeft(t *testing.T) {
+	e, _ := newDelegationEnv(t)
+	b, id := startConcern(t, e, "rose@example.org")
+	pages := "/referrals/" + id + "/pages/"
+	heading := regexp.MustCompile(`<h1 class="govuk-heading-l">\s*([^<]+?)\s*<`)
+	recovered := func() string {
+		t.Helper()
+		b.get("/recover")
+		link := regexp.MustCompile(`<a class="govuk-link" href="(/referrals/` + id + `)">Concern about a child</a>`).FindStringSubmatch(b.last)
+		if link == nil {
+			t.Fatalf("Recover a Form does not link to the draft:\n%s", htmlText(b.last))
+		}
+		b.get(link[1]).status(http.StatusOK)
+		return heading.FindStringSubmatch(b.last)[1]
+	}
+
+	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "next")
+	b.post(pages+"concern", "categories", "neglect", "action", "save").see("Your form has been saved")
+	b.post("/logout")
+	b.login("rose@example.org", testPassword)
+	if got := recovered(); got != "Your concern" {
+		t.Errorf("after saving Your concern, Recover a Form opens %q", got)
+	}
+	if !strings.Contains(b.last, `value="neglect" checked`) {
+		t.Error("the recovered page does not show the answer saved on it")
+	}
+
+	// Saving an earlier page again makes it the one saved last.
+	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "save")
+	if got := recovered(); got != "Your details" {
+		t.Errorf("after saving Your details again, Recover a Form opens %q", got)
+	}
+
+	// A page saved last that the form no longer asks (a later version, or an answer that hides it): the
+	// first page not completed, here Your concern, whose "Other" needs its details, though Your details
+	// was saved after it.
+	b.post(pages+"concern", "categories", "other", "action", "save")
+	b.post(pages+"you", "your_name", "Rose Berry", "postcode", "OX1 1NE", "action", "save")
+	_, err := e.app.work.SaveDraft(context.Background(), id, "rose@example.org", func(cur *store.Response) (casework.Edit, error) {
+		var a engine.Answers
+		if err := json.Unmarshal(cur.Answers, &a); err != nil {
+			return casework.Edit{}, err
+		}
+		a.Visited = append(a.Visited, "no_longer_asked")
+		raw, err := json.Marshal(a)
+		return casework.Edit{Answers: raw}, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recovered(); got != "Your concern" {
+		t.Errorf("with its last page no longer asked, Recover a Form opens %q, not the first page not completed", got)
+	}
 }

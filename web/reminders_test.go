@@ -23,7 +23,7 @@ func TestStaffSetsRemindersAndSeesOverdue(t *testing.T) {
 	}
 	delegate := func(due, reminders string) *browser {
 		fields := []string{"sections", "practitioner", "email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
-			"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01", "case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
+			"case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "1", "case.children.0.dob.month", "1", "case.children.0.dob.year", "2016", "case.children.1.name", "Orion Boreo", "case.children.1.dob.day", "20", "case.children.1.dob.month", "5", "case.children.1.dob.year", "2018",
 			"reminders", reminders}
 		if due != "" {
 			d, _ := time.Parse(time.DateOnly, due)

@@ -183,8 +183,10 @@ func (a *App) sendRequest(w http.ResponseWriter, r *http.Request) {
 	if len(seen) == 0 {
 		add("agency-1-email", i18n.T(ctx, "console.request.none"))
 	}
-	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
-	caseErrs, caseItems := caseDataProblems(ctx, form, caseData)
+	inputs := caseInputs(ctx, form.CaseData, posted, nil)
+	dateProblems := caseDates(ctx, inputs, posted)
+	caseData, itemsAsked := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
+	caseErrs, caseItems := caseDataProblems(ctx, form, caseData, itemsAsked, inputs, dateProblems)
 	v.Page.Errors = append(v.Page.Errors, caseItems...)
 	if len(v.Page.Errors) > 0 {
 		v.Case = caseInputs(ctx, form.CaseData, posted, caseErrs)

@@ -15,8 +15,8 @@ import (
 // value, or add the field.
 func requestFields(changes ...string) []string {
 	f := []string{"agencies", "3", "sections", "chronology",
-		"case.familyName", "Boreo", "case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
-		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
+		"case.familyName", "Boreo", "case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "1", "case.children.0.dob.month", "1", "case.children.0.dob.year", "2016",
+		"case.children.1.name", "Orion Boreo", "case.children.1.dob.day", "20", "case.children.1.dob.month", "5", "case.children.1.dob.year", "2018",
 		"agency.1.email", "head@school.example", "agency.1.name", "Sam Head", "agency.1.organisation", "Hill Primary School",
 		"agency.1.due.day", "20", "agency.1.due.month", "3", "agency.1.due.year", "2026", "agency.1.comments", "Attendance since 2024",
 		"agency.2.email", "gp@surgery.example", "agency.2.name", "Dr Patel", "agency.2.organisation", "Elm Surgery",

@@ -15,8 +15,8 @@ func TestReturnWithCommentsOnRowsAndTheChangesAfter(t *testing.T) {
 	jo := e.staff("jo@council.example", false)
 	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "sections", "chronology",
 		"email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
-		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
-		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20")
+		"case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "1", "case.children.0.dob.month", "1", "case.children.0.dob.year", "2016",
+		"case.children.1.name", "Orion Boreo", "case.children.1.dob.day", "20", "case.children.1.dob.month", "5", "case.children.1.dob.year", "2018")
 	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
 	sam := e.register("sam@school.example")
 	page := "/tasks/" + id + "/pages/chronology"

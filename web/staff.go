@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,8 +26,9 @@ import (
 // The staff console: everything the back-office API does, for a council without a case management
 // system, and an audit log of who saw and changed what.
 
-// caseRows is how many children (or other repeated case-data items) the "Delegate a form" page offers.
-const caseRows = 4
+// caseRows is how many children (or other repeated case-data items) the "Delegate a form" page offers:
+// six, for a sibling group on one form.
+const caseRows = 6
 
 // requireStaff lets only council staff through; anyone else gets "not found", so the console's
 // existence is not advertised.
@@ -166,6 +169,7 @@ func caseInputs(ctx context.Context, schema map[string]any, posted map[string]st
 				in.Choices = asStrings(sub["enum"])
 				if f, _ := sub["format"].(string); f == "date" {
 					in.Hint = strings.TrimSpace(in.Hint + " " + i18n.T(ctx, "console.case.date_hint"))
+					in.Date, in.Day, in.Month, in.Year = true, posted[p+".day"], posted[p+".month"], posted[p+".year"]
 				}
 				in.Group = group
 				if group != "" {
@@ -265,33 +269,38 @@ func humanise(ctx context.Context, key string) string {
 	return strings.ToUpper(string(s[:1])) + string(s[1:])
 }
 
-// caseDataFrom builds case data from the posted questions, following the schema's shape.
-func caseDataFrom(schema map[string]any, posted map[string]string, staff *store.User, dept string) map[string]any {
-	var build func(schema map[string]any, path string) (map[string]any, bool)
-	build = func(schema map[string]any, path string) (map[string]any, bool) {
+// caseDataFrom builds case data from the posted questions, following the schema's shape. A list keeps
+// only the items answered, so its items' paths can differ from their questions': asked maps the path of
+// each item kept ("children.0") to its questions' ("children.1", when the first child was left blank).
+func caseDataFrom(schema map[string]any, posted map[string]string, staff *store.User, dept string) (data map[string]any, asked map[string]string) {
+	asked = map[string]string{}
+	var build func(schema map[string]any, path, dataPath string) (map[string]any, bool)
+	build = func(schema map[string]any, path, dataPath string) (map[string]any, bool) {
 		props, _ := schema["properties"].(map[string]any)
 		out := map[string]any{}
 		found := false
 		for key, v := range props {
 			sub, _ := v.(map[string]any)
-			p := key
+			p, dp := key, key
 			if path != "" {
-				p = path + "." + key
+				p, dp = path+"."+key, dataPath+"."+key
 			}
 			switch schemaKind(sub) {
 			case "object":
-				if m, ok := build(sub, p); ok {
+				if m, ok := build(sub, p, dp); ok {
 					out[key], found = m, true
 				}
 			case "array":
 				items, _ := sub["items"].(map[string]any)
 				var list []any
 				for i := range caseRows {
-					if m, ok := build(items, fmt.Sprintf("%s.%d", p, i)); ok {
+					item, dataItem := fmt.Sprintf("%s.%d", p, i), fmt.Sprintf("%s.%d", dp, len(list))
+					if m, ok := build(items, item, dataItem); ok {
 						if _, has := m["id"]; !has {
 							m["id"] = fmt.Sprintf("c%d", len(list)+1)
 						}
 						list = append(list, m)
+						asked[dataItem] = item
 					}
 				}
 				if len(list) > 0 {
@@ -305,9 +314,21 @@ func caseDataFrom(schema map[string]any, posted map[string]string, staff *store.
 		}
 		return out, found
 	}
-	data, _ := build(schema, "")
+	data, _ = build(schema, "", "")
 	data["sender"] = map[string]any{"name": staff.Name(), "department": dept, "email": staff.Email}
-	return data
+	return data, asked
+}
+
+// askedPath is the path of the question a case-data path came from (caseDataFrom's asked): the list
+// items in it renumbered as they were asked, outermost first.
+func askedPath(p string, asked map[string]string) string {
+	parts := strings.Split(p, ".")
+	for i := len(parts); i > 0; i-- {
+		if q, ok := asked[strings.Join(parts[:i], ".")]; ok {
+			return strings.Join(append([]string{q}, parts[i:]...), ".")
+		}
+	}
+	return p
 }
 
 // postedCase is the posted case-data questions, by path.
@@ -321,21 +342,94 @@ func postedCase(r *http.Request) map[string]string {
 	return posted
 }
 
-// caseDataProblems checks case data made from the posted questions against the form: each problem by
-// the question's path, and as the error summary's items.
-func caseDataProblems(ctx context.Context, form *engine.Form, caseData map[string]any) (map[string]string, []renderer.ErrorItem) {
-	caseErrs := map[string]string{}
-	var items []renderer.ErrorItem
+// casePath is the case-data path a question is posted for ("children.0.dob").
+func casePath(in renderer.CaseInput) string { return strings.TrimPrefix(in.Name, "case.") }
+
+// caseDateName is how a date's messages name it: its label and group, "date of birth (Child 2)".
+func caseDateName(in renderer.CaseInput) string { return strings.ToLower(in.Label) + in.Context }
+
+// caseDates reads the dates asked as day, month and year with the checks of a form's own dates: a real
+// one goes into posted as YYYY-MM-DD, for caseDataFrom, and a date typed wrong is a problem, by its path.
+// A date left blank is left to the schema, which knows whether it is needed.
+func caseDates(ctx context.Context, inputs []renderer.CaseInput, posted map[string]string) map[string]string {
+	problems := map[string]string{}
+	for _, in := range inputs {
+		if !in.Date {
+			continue
+		}
+		p := casePath(in)
+		delete(posted, p) // a date comes only from its three parts
+		if strings.TrimSpace(in.Day+in.Month+in.Year) == "" {
+			continue
+		}
+		if d, msg := simpleDateIn(i18n.From(ctx), in.Day, in.Month, in.Year, caseDateName(in), in.Label+in.Context); msg != "" {
+			problems[p] = msg
+		} else {
+			posted[p] = d
+		}
+	}
+	return problems
+}
+
+var quotedRE = regexp.MustCompile(`'([^']+)'`)
+
+// caseDataProblems checks case data made from the posted questions (inputs) against the form, after their
+// dates' own problems (from caseDates): each problem by the question's path (itemsAsked, from
+// caseDataFrom, renumbering list items as asked), and as the error summary's
+// items in the page's order, each linked to its question (a date's day). A date the schema says is
+// missing is asked for by name ("Enter the date of birth (Child 1)").
+func caseDataProblems(ctx context.Context, form *engine.Form, caseData map[string]any, itemsAsked map[string]string,
+	inputs []renderer.CaseInput, dateProblems map[string]string) (map[string]string, []renderer.ErrorItem) {
+	caseErrs := maps.Clone(dateProblems)
+	asked := map[string]renderer.CaseInput{}
+	for _, in := range inputs {
+		asked[casePath(in)] = in
+	}
+	var unasked []renderer.ErrorItem // problems with no question of their own, such as no child at all
 	for _, e := range form.CheckCaseData(caseData) {
-		p := strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", ".")
+		p := askedPath(strings.ReplaceAll(strings.TrimPrefix(e.Path, "/"), "/", "."), itemsAsked)
 		msg := i18n.T(ctx, "console.case.check", "Problem", e.Message)
 		if strings.Contains(e.Message, "missing propert") || p == "" {
 			msg = i18n.T(ctx, "console.case.enter", "Problem", e.Message)
+			var rest []string
+			names := quotedRE.FindAllStringSubmatch(e.Message, -1)
+			for _, m := range names {
+				q := strings.TrimPrefix(p+"."+m[1], ".")
+				if in, ok := asked[q]; ok && in.Date {
+					if caseErrs[q] == "" {
+						caseErrs[q] = i18n.T(ctx, "date.enter", "Name", caseDateName(in))
+					}
+					continue
+				}
+				rest = append(rest, q)
+			}
+			if len(names) > 0 && len(rest) == 0 {
+				continue
+			}
+			if len(rest) > 0 {
+				if _, ok := asked[rest[0]]; ok {
+					p = rest[0]
+				}
+			}
 		}
-		caseErrs[p] = msg
-		items = append(items, renderer.ErrorItem{Field: "case-" + strings.ReplaceAll(p, ".", "-"), Message: msg})
+		if _, ok := asked[p]; !ok {
+			unasked = append(unasked, renderer.ErrorItem{Field: "case-" + strings.ReplaceAll(p, ".", "-"), Message: msg})
+		}
+		if caseErrs[p] == "" {
+			caseErrs[p] = msg
+		}
 	}
-	return caseErrs, items
+	var items []renderer.ErrorItem
+	for _, in := range inputs {
+		if msg := caseErrs[casePath(in)]; msg != "" {
+			field := in.ID
+			if in.Date {
+				field += "-day"
+			}
+			items = append(items, renderer.ErrorItem{Field: field, Message: msg})
+		}
+	}
+	return caseErrs, append(items, unasked...)
 }
 
 func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
@@ -389,8 +483,10 @@ func (a *App) delegate(w http.ResponseWriter, r *http.Request) {
 	if slices.Equal(reminders, form.Reminders) || len(reminders) == 0 && len(form.Reminders) == 0 {
 		reminders = nil // the form's schedule, followed as the form changes
 	}
-	caseData := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
-	caseErrs, caseItems := caseDataProblems(ctx, form, caseData)
+	inputs := caseInputs(ctx, form.CaseData, posted, nil)
+	dateProblems := caseDates(ctx, inputs, posted)
+	caseData, itemsAsked := caseDataFrom(form.CaseData, posted, staff, "Children's Services")
+	caseErrs, caseItems := caseDataProblems(ctx, form, caseData, itemsAsked, inputs, dateProblems)
 	v.Page.Errors = append(v.Page.Errors, caseItems...)
 	if len(v.Page.Errors) > 0 {
 		v.Case = caseInputs(ctx, form.CaseData, posted, caseErrs)

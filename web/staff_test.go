@@ -48,8 +48,8 @@ func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
 		see("Enter the professional's email address in the correct format", "Enter the professional's name", "Enter the child's details")
 	jo.post("/staff/delegations/new?form=family-check", "sections", "practitioner", "sections", "chronology",
 		"email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
-		"case.children.0.name", "Aurora Boreo", "case.children.0.dob", "2016-01-01",
-		"case.children.1.name", "Orion Boreo", "case.children.1.dob", "2018-05-20",
+		"case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "1", "case.children.0.dob.month", "1", "case.children.0.dob.year", "2016",
+		"case.children.1.name", "Orion Boreo", "case.children.1.dob.day", "20", "case.children.1.dob.month", "5", "case.children.1.dob.year", "2018",
 		"due.day", "8", "due.month", "4", "due.year", "2026", "comments", "Please include attendance").
 		see("Delegation", "Sent", "Aurora Boreo and 1 sibling", "sam@school.example", "Practitioner, Chronology of service involvement", "8 April 2026", "created by jo@council.example")
 	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
@@ -77,6 +77,50 @@ func TestStaffDelegatesWatchesAndReturns(t *testing.T) {
 	sam.get("/tasks").see("Returned for more information: Add March")
 
 	jo.get("/staff/audit").see("Audit log", "delegated", "viewed delegation", "read answers", "downloaded PDF", "return")
+}
+
+// A child's date of birth is asked as GOV.UK's date input, for each of up to six children, and checked as
+// a form's own dates are: each problem in the error summary links to its day, and what was typed comes
+// back. A date typed right is kept as the child's date of birth.
+func TestStaffDelegateAsksChildrensDatesOfBirth(t *testing.T) {
+	e := newEnv(t)
+	jo := e.staff("jo@council.example", false)
+	jo.get("/staff/delegations/new?form=family-check").see("Child 6", "Day (Child 6)", "For example, 31 1 2016")
+	if strings.Contains(jo.last, "Child 7") || !strings.Contains(jo.last, `name="case.children.5.dob.year"`) {
+		t.Fatal("the page does not offer exactly six children, each with a day, month and year")
+	}
+	delegate := []string{"sections", "practitioner", "email", "sam@school.example", "name", "Sam Jones", "case.familyName", "Boreo",
+		"case.children.0.name", "Aurora Boreo", "case.children.0.dob.day", "31", "case.children.0.dob.month", "2", "case.children.0.dob.year", "2016",
+		"case.children.1.name", "Orion Boreo", "case.children.1.dob.day", "20", "case.children.1.dob.month", "", "case.children.1.dob.year", "2018",
+		"case.children.3.name", "Vega Boreo"} // Child 3 left blank
+	jo.post("/staff/delegations/new?form=family-check", delegate...).status(http.StatusUnprocessableEntity)
+	for _, want := range []string{
+		`<a href="#case-children-0-dob-day">The date of birth (Child 1) must be a real date</a>`,
+		`<a href="#case-children-1-dob-day">Date of birth (Child 2) must include a month</a>`,
+		`<a href="#case-children-3-dob-day">Enter the date of birth (Child 4)</a>`,
+		`id="case-children-0-dob-day" name="case.children.0.dob.day" type="text" inputmode="numeric" value="31"`,
+		`id="case-children-1-dob-year" name="case.children.1.dob.year" type="text" inputmode="numeric" value="2018"`,
+		`<p id="case-children-1-dob-error" class="govuk-error-message">`,
+	} {
+		if !strings.Contains(jo.last, want) {
+			t.Errorf("the page with wrong dates of birth has no %s:\n%s", want, htmlText(jo.last))
+		}
+	}
+	if n := strings.Count(jo.last, "<li><a href=\"#case-children"); n != 3 {
+		t.Errorf("the error summary has %d problems with the children, want 3 (one each):\n%s", n, htmlText(jo.last))
+	}
+
+	delegate[11], delegate[21] = "29", "5" // Aurora's day, Orion's month; Vega left out
+	jo.post("/staff/delegations/new?form=family-check", delegate[:len(delegate)-2]...).
+		see("Aurora Boreo and 1 sibling", "created by jo@council.example")
+	id := regexp.MustCompile(`/staff/delegations/([0-9a-f]+)/retract`).FindStringSubmatch(jo.last)[1]
+	resp, err := e.store.Response(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(resp.CaseData), `"dob":"2016-02-29"`) || !strings.Contains(string(resp.CaseData), `"dob":"2018-05-20"`) {
+		t.Errorf("the children's dates of birth were not kept: %s", resp.CaseData)
+	}
 }
 
 func TestStaffRetractsAndReassigns(t *testing.T) {
@@ -107,6 +151,11 @@ func selectRE(name string) *regexp.Regexp {
 	return regexp.MustCompile(`<select[^>]* name="` + regexp.QuoteMeta(name) + `"[^>]*>\s*<option value="">[^<]*</option>\s*<option value="([^"]+)"`)
 }
 
+var (
+	dateParts   = map[string]string{"day": "31", "month": "1", "year": "2016"}
+	laterItemRE = regexp.MustCompile(`\.[1-9]\.`)
+)
+
 // Every bundled delegation form can be delegated from the staff console: each question the console asks
 // from the form's case-data schema, answered, makes case data the form accepts.
 func TestStaffCanDelegateEveryBundledForm(t *testing.T) {
@@ -135,10 +184,10 @@ func TestStaffCanDelegateEveryBundledForm(t *testing.T) {
 			if choice := selectRE(m[1]).FindStringSubmatch(jo.last); choice != nil {
 				value = choice[1] // a case-data enum is asked as a select: its first choice
 			}
-			if strings.HasSuffix(m[1], "dob") || strings.HasSuffix(strings.ToLower(m[1]), "date") {
-				value = "2016-01-31"
+			if part, ok := dateParts[m[1][strings.LastIndex(m[1], ".")+1:]]; ok {
+				value = part // a case-data date is asked as day, month and year
 			}
-			if strings.Contains(m[1], ".1.") || strings.Contains(m[1], ".2.") {
+			if laterItemRE.MatchString(m[1]) {
 				continue // one child is enough
 			}
 			fields = append(fields, m[1], value)

@@ -218,24 +218,36 @@ func (db *DB) SessionByID(ctx context.Context, id string) (*store.Session, error
 	return s, err
 }
 
-// SessionWithUser reads a session and its user in one query.
+// SessionWithUser reads a session and its user: outside a transaction, checked by the session's version
+// against what this process kept (versionCache).
 func (db *DB) SessionWithUser(ctx context.Context, id string) (*store.Session, *store.User, error) {
+	read := func() (int64, sessionWithUser, error) { return db.readSessionWithUser(ctx, id) }
+	if db.inTx != nil {
+		_, su, err := read()
+		return su.session, su.user, err
+	}
+	su, err := db.sessions.read(id, db.versionOf(ctx, `SELECT version FROM sessions WHERE id = ?`, id), read)
+	return su.session, su.user, err
+}
+
+// readSessionWithUser reads a session, its version and its user in one query.
+func (db *DB) readSessionWithUser(ctx context.Context, id string) (int64, sessionWithUser, error) {
 	var s store.Session
 	var user sql.NullString
 	var data string
-	var created, seen int64
+	var version, created, seen int64
 	var ur userRow
-	err := db.queryRow(ctx, `SELECT s.id, s.user_id, s.csrf_token, s.data, s.created_at, s.last_seen_at, `+joinedUserColumns+`
+	err := db.queryRow(ctx, `SELECT s.version, s.id, s.user_id, s.csrf_token, s.data, s.created_at, s.last_seen_at, `+joinedUserColumns+`
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.id = ?`, id).
-		Scan(append([]any{&s.ID, &user, &s.CSRFToken, &data, &created, &seen}, ur.dest()...)...)
+		Scan(append([]any{&version, &s.ID, &user, &s.CSRFToken, &data, &created, &seen}, ur.dest()...)...)
 	if err != nil {
-		return nil, nil, notFound(err)
+		return 0, sessionWithUser{}, notFound(err)
 	}
 	s.UserID, s.CreatedAt, s.LastSeenAt = user.String, fromMillis(created), fromMillis(seen)
 	if err := json.Unmarshal([]byte(data), &s.Data); err != nil {
-		return nil, nil, fmt.Errorf("decode session: %w", err)
+		return 0, sessionWithUser{}, fmt.Errorf("decode session: %w", err)
 	}
-	return &s, ur.user(), nil
+	return version, sessionWithUser{session: &s, user: ur.user()}, nil
 }
 
 // UpdateSession saves a session's user, data and last use.
@@ -256,6 +268,7 @@ func (db *DB) UpdateSession(ctx context.Context, s *store.Session) error {
 
 // DeleteSession ends a session.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
+	db.sessions.forget(id)
 	_, err := db.exec(ctx, `DELETE FROM sessions WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("delete session: %w", err)

@@ -182,17 +182,37 @@ func (db *DB) ResponseHolding(ctx context.Context, id string, held int) (*store.
 // selectResponseHead selects the columns the index responses_head holds.
 const selectResponseHead = `SELECT id, kind, form_id, form_version, owner_email, owner_user_id, status, version FROM responses`
 
-// responseHeadQuery reads the head of the response whose id is bound, from responses_head: SQLite's
-// planner, left to itself, takes the primary key's index and then the row.
-func (db *DB) responseHeadQuery() string {
+// indexedByHead reads from responses_head: SQLite's planner, left to itself, takes the primary key's
+// index and then the row.
+func (db *DB) indexedByHead() string {
 	if db.dialect == sqlite {
-		return selectResponseHead + ` INDEXED BY responses_head WHERE id = ?`
+		return ` INDEXED BY responses_head`
 	}
-	return selectResponseHead + ` WHERE id = ?`
+	return ""
 }
 
-// ResponseHead reads a response's head: who it is for, its form, status and version.
+// responseHeadQuery reads the head of the response whose id is bound, from responses_head.
+func (db *DB) responseHeadQuery() string {
+	return selectResponseHead + db.indexedByHead() + ` WHERE id = ?`
+}
+
+// ResponseHead reads a response's head: who it is for, its form, status and version; outside a
+// transaction, checked by the version against what this process kept (versionCache).
 func (db *DB) ResponseHead(ctx context.Context, id string) (*store.Response, error) {
+	if db.inTx != nil {
+		return db.readResponseHead(ctx, id)
+	}
+	return db.heads.read(id, db.versionOf(ctx, `SELECT version FROM responses`+db.indexedByHead()+` WHERE id = ?`, id),
+		func() (int64, *store.Response, error) {
+			head, err := db.readResponseHead(ctx, id)
+			if err != nil {
+				return 0, nil, err
+			}
+			return int64(head.Version), head, nil
+		})
+}
+
+func (db *DB) readResponseHead(ctx context.Context, id string) (*store.Response, error) {
 	var r store.Response
 	err := db.queryRow(ctx, db.responseHeadQuery(), id).
 		Scan(&r.ID, &r.Kind, &r.FormID, &r.FormVersion, &r.OwnerEmail, &r.OwnerUserID, &r.Status, &r.Version)

@@ -62,15 +62,31 @@ func (db *DB) retry(ctx context.Context, op func() error) error {
 	return err
 }
 
-// queryRow runs a read of one row, once more if the connection was lost.
+// queryRow runs a read of one row, once more if the connection was lost. On SQLite the read does not
+// watch ctx: it is over in microseconds, and watching (a goroutine of database/sql's and one of the
+// driver's, for every statement) doubled what the session and the head read on every request cost.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	query = db.bind(query)
+	if db.dialect == sqlite {
+		ctx = context.WithoutCancel(ctx)
+	}
 	row := db.read.QueryRowContext(ctx, query, args...)
 	if db.retryable() && connectionLost(row.Err()) && ctx.Err() == nil {
 		db.dropIdle()
 		row = db.read.QueryRowContext(ctx, query, args...)
 	}
 	return row
+}
+
+// versionOf reads the version (one integer column) that query selects, as versionCache.read asks.
+func (db *DB) versionOf(ctx context.Context, query string, args ...any) func() (int64, error) {
+	return func() (int64, error) {
+		var v int64
+		if err := db.queryRow(ctx, query, args...).Scan(&v); err != nil {
+			return 0, notFound(err)
+		}
+		return v, nil
+	}
 }
 
 // query runs a read of rows, once more if the connection was lost before the first row came.

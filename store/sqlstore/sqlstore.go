@@ -42,17 +42,19 @@ type queryer interface {
 // DB is a store.Store on a SQL database. Inside InTx a copy of it runs every statement, reads included, on
 // the one transaction.
 type DB struct {
-	dialect dialect
-	writeDB *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
-	readDB  *sql.DB
-	write   queryer         // writeDB, or the transaction
-	read    queryer         // readDB, or the transaction
-	inTx    *sql.Tx         // set inside InTx
-	path    string          // SQLite: the database file
-	keys    *sealed.Keyring // seals payloads at rest; nil writes them in the clear (UseKeys)
-	lock    io.Closer       // SQLite: the shared lock that keeps a restore from replacing the file in use
-	stmts   *stmtCache      // SQLite: the readers' statements, kept prepared
-	begin   beginner        // writeDB, or for SQLite its writers' queue
+	dialect  dialect
+	writeDB  *sql.DB // SQLite: one connection, so writers queue instead of failing with SQLITE_BUSY
+	readDB   *sql.DB
+	write    queryer                        // writeDB, or the transaction
+	read     queryer                        // readDB, or the transaction
+	inTx     *sql.Tx                        // set inside InTx
+	path     string                         // SQLite: the database file
+	keys     *sealed.Keyring                // seals payloads at rest; nil writes them in the clear (UseKeys)
+	lock     io.Closer                      // SQLite: the shared lock that keeps a restore from replacing the file in use
+	stmts    *stmtCache                     // SQLite: the readers' statements, kept prepared
+	sessions *versionCache[sessionWithUser] // the sessions read, checked by their version
+	heads    *versionCache[*store.Response] // the responses' heads read, checked by their version
+	begin    beginner                       // writeDB, or for SQLite its writers' queue
 }
 
 // beginner starts write transactions.
@@ -68,7 +70,7 @@ func sqliteDSN(abs string) string {
 }
 
 func newDB(d dialect, write, read *sql.DB) *DB {
-	db := &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{q: read}, begin: write}
+	db := &DB{dialect: d, writeDB: write, readDB: read, write: write, read: countedReads{q: read}, begin: write, sessions: newVersionCache(sessionWithUser.clone), heads: newVersionCache(cloneHead)}
 	if d == sqlite && write != nil {
 		q := newWriterQueue(write)
 		db.write, db.begin = q, q
@@ -230,7 +232,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx store.Data) error) error {
 		return fn(db)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx, keys: db.keys, begin: db.begin}
+		inner := &DB{dialect: db.dialect, writeDB: db.writeDB, readDB: db.readDB, write: tx, read: tx, inTx: tx, keys: db.keys, begin: db.begin, sessions: db.sessions, heads: db.heads}
 		return fn(inner)
 	})
 }
