@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
-	"formportal/engine/enginetest"
 	"formportal/forms"
 	"formportal/store"
 )
@@ -204,13 +202,7 @@ func TestUnopenedVersion2DelegationGetsThePrefill(t *testing.T) {
 	}
 	e.useForms(forms.New([]*engine.Form{v2}))
 	publish(t, e, e.app.forms.All(), false)
-	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
-		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
-		"caseData":     enginetest.CaseData(v2, 1)})
-	if code != http.StatusCreated || out["formVersion"] != 2.0 {
-		t.Fatalf("create delegation: %d %v", code, out)
-	}
-	id := out["id"].(string)
+	id := e.delegateToRose(key, v2, 1)
 
 	bundled, err := forms.Load()
 	if err != nil {
