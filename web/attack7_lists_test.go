@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,7 +64,14 @@ func TestAttack7CraftedListAddresses(t *testing.T) {
 	e, _ := newDelegationEnv(t)
 	b, id, pages := startRepeat(t, e, "rose@example.org")
 	ids := seedRepeat(t, b, e, id, pages)
-	before := mustJSON(t, storedDraft(t, e, id))
+	// The pages visited are kept in the order they were last saved (where Recover a Form opens), and the
+	// last post below saves the family page again; what must not change is what was answered.
+	answered := func() string {
+		a := storedDraft(t, e, id)
+		slices.Sort(a.Visited)
+		return mustJSON(t, a)
+	}
+	before := answered()
 
 	huge := "99999999999999999999999"
 	var queries []string
@@ -141,8 +149,7 @@ func TestAttack7CraftedListAddresses(t *testing.T) {
 	// A crafted item id in a posted row is never taken: the child keeps its own.
 	post(pages+"family?field=children&row=0", url.Values{"row.first_name": {"Amy"}, "row.last_name": {"Smith"}, "row.itemId": {ids[1]}, "itemId": {ids[1]},
 		"action": {"save-row"}})
-	after := storedDraft(t, e, id)
-	if got := mustJSON(t, after); got != before {
+	if got := answered(); got != before {
 		t.Fatalf("crafted requests changed the draft:\nbefore %s\nafter  %s", before, got)
 	}
 }
