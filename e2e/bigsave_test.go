@@ -76,77 +76,68 @@ func savedChronology(t testing.TB, p *portal, task string) engine.Answers {
 // JavaScript, on its own page without) and the page saved; the last row's change is kept. A file chosen and not uploaded goes up with
 // Save, and one over the limit is refused with GOV.UK's message while the description typed is kept.
 func TestSaveAtTheFormsMaximumInTheBrowser(t *testing.T) {
-	for _, js := range []bool{true, false} {
-		name := "with JavaScript"
-		if !js {
-			name = "without JavaScript"
+	// 8 minutes a page: axe reads a page of 13,000 inputs.
+	withAndWithoutJavaScript(t, 8*time.Minute, func(t *testing.T, js bool, opts []browsertest.Option) {
+		p := startPortal(t)
+		b := p.browser(opts...)
+		email := "sam.jones@school.example"
+		task, rows := bigChronology(t, p, b, email)
+
+		b.Visit("/tasks/" + task + "/pages/chronology")
+		b.MustSee("Showing rows 1 to 50 of " + strconv.Itoa(rows))
+		b.ClickButton("Page " + strconv.Itoa(rows/50))
+		b.MustSee("Showing rows " + strconv.Itoa(rows-49) + " to " + strconv.Itoa(rows))
+		b.ClickButton("Change Row " + strconv.Itoa(rows))
+		b.WaitToSee("Save and return")
+		b.Fill("Event or incident", "The last entry, changed in the browser")
+		b.ClickButton("Save and return")
+		b.WaitToSee("Row " + strconv.Itoa(rows) + " has been saved")
+		b.MustSee("The last entry, changed in the browser")
+		b.ClickButton("Save")
+		b.MustSee("Your answers have been saved")
+		b.MustNotSee("Your page has expired")
+		a := savedChronology(t, p, task)
+		list, _ := a.Values["chronology_entries"].([]any)
+		if len(list) != rows {
+			t.Fatalf("saved %d rows, want %d", len(list), rows)
 		}
-		t.Run(name, func(t *testing.T) {
-			p := startPortal(t)
-			opts := []browsertest.Option{browsertest.WithTimeout(8 * time.Minute)} // axe reads a page of 13,000 inputs
-			if !js {
-				opts = append(opts, browsertest.NoJavaScript())
-			}
-			b := p.browser(opts...)
-			email := "sam.jones@school.example"
-			task, rows := bigChronology(t, p, b, email)
+		last := list[rows-1].(map[string]any)
+		if last["event"] != "The last entry, changed in the browser" || len(engine.AnswerList(last["children_concerned"])) != 6 {
+			t.Fatalf("the last row saved as %v", last)
+		}
 
-			b.Visit("/tasks/" + task + "/pages/chronology")
-			b.MustSee("Showing rows 1 to 50 of " + strconv.Itoa(rows))
-			b.ClickButton("Page " + strconv.Itoa(rows/50))
-			b.MustSee("Showing rows " + strconv.Itoa(rows-49) + " to " + strconv.Itoa(rows))
-			b.ClickButton("Change Row " + strconv.Itoa(rows))
-			b.WaitToSee("Save and return")
-			b.Fill("Event or incident", "The last entry, changed in the browser")
-			b.ClickButton("Save and return")
-			b.WaitToSee("Row " + strconv.Itoa(rows) + " has been saved")
-			b.MustSee("The last entry, changed in the browser")
+		// Without JavaScript, a file chosen but not uploaded goes up with Save; with it, choosing the
+		// file uploads it at once.
+		b.Visit("/tasks/" + task + "/pages/supporting_documentation")
+		if js {
+			chooseFile(t, b, "Choose a file to upload", writeFile(t, "Rapport d’été.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
+			b.MustSee("The file has been uploaded")
+		} else {
+			b.Upload("Choose a file to upload", writeFile(t, "Rapport d’été.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
+		}
+		b.Fill("Description of the documents", "The school's report")
+		b.ClickButton("Save")
+		b.MustSee("Rapport d’été.pdf")
+		// One over the field's limit: the message, and the description typed beside it kept.
+		big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0}, 21<<20)...)
+		if js {
+			chooseFile(t, b, "Choose a file to upload", writeFile(t, "scan.pdf", big))
+			b.MustSee("The selected file must be smaller than 20 MB")
+			b.Fill("Description of the documents", "The school's report and a scan")
 			b.ClickButton("Save")
-			b.MustSee("Your answers have been saved")
-			b.MustNotSee("Your page has expired")
-			a := savedChronology(t, p, task)
-			list, _ := a.Values["chronology_entries"].([]any)
-			if len(list) != rows {
-				t.Fatalf("saved %d rows, want %d", len(list), rows)
-			}
-			last := list[rows-1].(map[string]any)
-			if last["event"] != "The last entry, changed in the browser" || len(engine.AnswerList(last["children_concerned"])) != 6 {
-				t.Fatalf("the last row saved as %v", last)
-			}
-
-			// Without JavaScript, a file chosen but not uploaded goes up with Save; with it, choosing the
-			// file uploads it at once.
-			b.Visit("/tasks/" + task + "/pages/supporting_documentation")
-			if js {
-				chooseFile(t, b, "Choose a file to upload", writeFile(t, "Rapport d’été.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
-				b.MustSee("The file has been uploaded")
-			} else {
-				b.Upload("Choose a file to upload", writeFile(t, "Rapport d’été.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")))
-			}
-			b.Fill("Description of the documents", "The school's report")
+		} else {
+			b.Upload("Choose a file to upload", writeFile(t, "scan.pdf", big))
+			b.Fill("Description of the documents", "The school's report and a scan")
 			b.ClickButton("Save")
-			b.MustSee("Rapport d’été.pdf")
-			// One over the field's limit: the message, and the description typed beside it kept.
-			big := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte{0}, 21<<20)...)
-			if js {
-				chooseFile(t, b, "Choose a file to upload", writeFile(t, "scan.pdf", big))
-				b.MustSee("The selected file must be smaller than 20 MB")
-				b.Fill("Description of the documents", "The school's report and a scan")
-				b.ClickButton("Save")
-			} else {
-				b.Upload("Choose a file to upload", writeFile(t, "scan.pdf", big))
-				b.Fill("Description of the documents", "The school's report and a scan")
-				b.ClickButton("Save")
-				b.MustSee("The selected file must be smaller than 20 MB")
-			}
-			b.MustNotSee("Your page has expired")
-			if got := b.Value("Description of the documents"); got != "The school's report and a scan" {
-				t.Fatalf("the description after the refused file: %q", got)
-			}
-			a = savedChronology(t, p, task)
-			if files, _ := a.Values["chronology_documents"].([]any); len(files) != 1 || a.Values["documents_description"] != "The school's report and a scan" {
-				t.Fatalf("saved files %v and description %q", files, a.Values["documents_description"])
-			}
-		})
-	}
+			b.MustSee("The selected file must be smaller than 20 MB")
+		}
+		b.MustNotSee("Your page has expired")
+		if got := b.Value("Description of the documents"); got != "The school's report and a scan" {
+			t.Fatalf("the description after the refused file: %q", got)
+		}
+		a = savedChronology(t, p, task)
+		if files, _ := a.Values["chronology_documents"].([]any); len(files) != 1 || a.Values["documents_description"] != "The school's report and a scan" {
+			t.Fatalf("saved files %v and description %q", files, a.Values["documents_description"])
+		}
+	})
 }

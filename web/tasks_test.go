@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"formportal/apikey"
+	"formportal/engine"
 	"formportal/engine/enginetest"
 	"formportal/forms"
 )
@@ -52,6 +53,19 @@ func (e *env) api(key, method, path string, body any) (int, map[string]any) {
 	var out map[string]any
 	json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, out
+}
+
+// delegateToRose delegates form (as loaded) to pro@school.example for that many children, through the
+// API, and returns the delegation's id.
+func (e *env) delegateToRose(key string, form *engine.Form, children int) string {
+	e.t.Helper()
+	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": form.ID,
+		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
+		"caseData":     enginetest.CaseData(form, children)})
+	if code != http.StatusCreated || out["formVersion"] != float64(form.Version) {
+		e.t.Fatalf("create delegation: %d %v", code, out)
+	}
+	return out["id"].(string)
 }
 
 func familyCase() map[string]any {
@@ -434,13 +448,7 @@ func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.useForms(lib)
-	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
-		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
-		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 2)})
-	if code != http.StatusCreated {
-		t.Fatalf("create delegation: %d %v", code, out)
-	}
-	id := out["id"].(string)
+	id := e.delegateToRose(key, lib.Get("multi-agency-chronology"), 2)
 	page := "/tasks/" + id + "/pages/practitioner"
 	value := func(b *browser, field string) string {
 		t.Helper()
@@ -475,13 +483,7 @@ func TestDelegationPrefillsTheProfessionalsDetails(t *testing.T) {
 
 	// Another delegation, opened by Rose and re-assigned before she saved anything: Kim's first opening
 	// gives Kim's details, not Rose's.
-	code, out = e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
-		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
-		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 1)})
-	if code != http.StatusCreated {
-		t.Fatalf("create delegation: %d %v", code, out)
-	}
-	next := out["id"].(string)
+	next := e.delegateToRose(key, lib.Get("multi-agency-chronology"), 1)
 	rose.get("/tasks/" + next).get("/tasks/" + next + "/pages/practitioner")
 	if got := value(rose, "practitioner_name"); got != "Rose Berry" {
 		t.Fatalf("the second delegation opened by Rose shows the name %q", got)
@@ -512,13 +514,7 @@ func TestDelegationLeavesAStoredTelephoneTheFormRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.useForms(lib)
-	code, out := e.api(key, "POST", "/delegations", map[string]any{"form": "multi-agency-chronology",
-		"professional": map[string]any{"email": "pro@school.example", "name": "Rose Berry"},
-		"caseData":     enginetest.CaseData(lib.Get("multi-agency-chronology"), 1)})
-	if code != http.StatusCreated {
-		t.Fatalf("create delegation: %d %v", code, out)
-	}
-	id := out["id"].(string)
+	id := e.delegateToRose(key, lib.Get("multi-agency-chronology"), 1)
 
 	rose := e.register("pro@school.example")
 	ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 
 	"formportal/casework"
 	"formportal/engine"
+	"formportal/forms"
 	"formportal/store"
 )
 
@@ -183,4 +184,41 @@ func TestCompatiblePublishMovesDraftsAndCarriesRenames(t *testing.T) {
 			t.Errorf("the forms page does not say %q:\n%s", want, page)
 		}
 	}
+}
+
+// TestUnopenedVersion2DelegationGetsThePrefill: a Multi-Agency Chronology sent on version 2, before its
+// "Your details" questions were prefilled from the professional's account, and not opened yet, moves
+// when the bundled version is published (it says migrate: compatible), so its first opening fills them.
+func TestUnopenedVersion2DelegationGetsThePrefill(t *testing.T) {
+	e, key := newDelegationEnv(t)
+	ctx := context.Background()
+	data, err := os.ReadFile("../testdata/published/multi-agency-chronology.v2.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2, diags := engine.Load("multi-agency-chronology.v2.yaml", data)
+	if v2 == nil || v2.Version != 2 {
+		t.Fatalf("version 2 does not load: %v", diags)
+	}
+	e.useForms(forms.New([]*engine.Form{v2}))
+	publish(t, e, e.app.forms.All(), false)
+	id := e.delegateToRose(key, v2, 1)
+
+	bundled, err := forms.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := bundled.Get("multi-agency-chronology")
+	if res := publish(t, e, []*engine.Form{current}, false); res.Moved != 1 || res.Stayed != 0 {
+		t.Fatalf("publishing version %d: %+v, want the delegation moved", current.Version, res)
+	}
+	if r, err := e.store.Response(ctx, id); err != nil || r.FormVersion != current.Version || r.Status != store.StatusSent {
+		t.Fatalf("after the publish: %+v, %v", r, err)
+	}
+
+	rose := e.register("pro@school.example")
+	rose.get("/account").post("/account", "forename", "Rose", "surname", "Berry", "organisation", "Cherwell School", "phone", "01632 960 001").
+		see("Your account details have been saved")
+	rose.get("/tasks/"+id).get("/tasks/"+id+"/pages/practitioner").
+		see("Name of practitioner", "Rose Berry", "pro@school.example", "Cherwell School", "01632960001")
 }

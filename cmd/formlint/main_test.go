@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"formportal/engine"
 )
 
 const cleanForm = `id: contact
@@ -55,6 +57,41 @@ func TestBundledFormsAreClean(t *testing.T) {
 	code, out, errOut := formlint("../../forms")
 	if code != 0 {
 		t.Fatalf("forms/ has problems (exit %d):\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBundledMigrationsAreCompatible: a bundled form saying migrate: compatible moves delegations in
+// flight on its earlier versions only where formlint -compat finds nothing that breaks them, so each
+// earlier version drafts may be on is kept as published (testdata/published/ID.vN.yaml) and must compare
+// clean, warnings too; such a form must have one there.
+func TestBundledMigrationsAreCompatible(t *testing.T) {
+	published, err := filepath.Glob("../../testdata/published/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]bool{}
+	for _, old := range published {
+		id, _, _ := strings.Cut(filepath.Base(old), ".v")
+		if code, out, errOut := formlint("-strict", "-compat", old, "../../forms/"+id+".yaml"); code != 0 {
+			t.Errorf("%s to forms/%s.yaml (exit %d):\n%s%s", old, id, code, out, errOut)
+		}
+		checked[id] = true
+	}
+	files, err := filepath.Glob("../../forms/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range files {
+		if engine.IsTranslationFile(filepath.Base(file)) {
+			continue
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f, _ := engine.Load(file, data); f != nil && f.Migrate == engine.MigrateCompatible && !checked[f.ID] {
+			t.Errorf("%s says migrate: compatible, but testdata/published holds no earlier version of it to check that against", file)
+		}
 	}
 }
 
