@@ -9,6 +9,9 @@ import (
 // formTokenRE finds, in document order, the tags that decide which submit buttons a form has.
 var formTokenRE = regexp.MustCompile(`(?s)<form\b[^>]*>|</form>|<button\b[^>]*>.*?</button>`)
 
+// textInputRE finds what a person types in, where Enter submits the form.
+var textInputRE = regexp.MustCompile(`<input\b[^>]*type="(?:text|email|tel|number|password|url|search)"[^>]*>`)
+
 // submitButton is one submit button as drawn: its attributes and its text.
 type submitButton struct {
 	attrs map[string]string
@@ -113,6 +116,16 @@ func TestEnterPressesThePrimaryButton(t *testing.T) {
 	enterPresses(t, "referral list item page", b.last, `id="app-form"`, "Save and return")
 	b.get("/referrals/new/concern?as=public").status(200)
 	enterPresses(t, "referral overview", b.last, `action="/referrals/new/concern`, "Next")
+
+	// Check your answers and a task's confirmation have nothing to type in: their primary button is a
+	// link, or their form's only button.
+	b.get("/referrals/" + id + "/submit").status(200).see("Check your answers")
+	pro.get("/tasks/" + task + "/submit").status(200)
+	for what, page := range map[string]string{"check answers": b.last, "task's confirmation": pro.last} {
+		if typeIn := textInputRE.FindString(page); typeIn != "" {
+			t.Errorf("%s has %s, in which Enter presses its form's first button: give it a DefaultSubmit", what, typeIn)
+		}
+	}
 
 	jo := e.staff("jo@council.example", false)
 	jo.get("/staff/requests/new?form=family-check").status(200)
