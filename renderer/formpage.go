@@ -44,6 +44,31 @@ type FormPageView struct {
 	Conflict []string
 }
 
+// primary is what the page's primary button posts, and so Enter in one of its inputs (DefaultSubmit):
+// Next, else on the last page Submit (which asks to confirm), else Save; nil on a page only read.
+func (v FormPageView) primary() *SubmitAction {
+	switch {
+	case v.HasNext:
+		return &SubmitAction{"action", "next"}
+	case v.ReadOnly:
+		return nil
+	case v.SubmitLabel != "":
+		return &SubmitAction{"action", "submit"}
+	default:
+		return &SubmitAction{"action", "save"}
+	}
+}
+
+// layoutPage is the layout's data: when the header's language switch submits the page, the switch
+// draws the page's default button, since the switch comes first.
+func (v FormPageView) layoutPage() Page {
+	p := v.Page
+	if p.LangSwitchForm != "" {
+		p.FormDefault = v.primary()
+	}
+	return p
+}
+
 // Names of the hidden inputs that tell a save which draft its page was drawn from. Field ids never
 // contain a hyphen, so these never clash with a question.
 const (

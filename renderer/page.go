@@ -30,7 +30,13 @@ type Page struct {
 	// ("" shows no switch), LangSwitchForm the id of the form whose answers a switch saves first.
 	LangSwitch     string
 	LangSwitchForm string
+	// FormDefault is what the primary button of the form the switch submits posts: the switch draws
+	// it as that form's default button before its own (DefaultSubmit), so Enter does not switch.
+	FormDefault *SubmitAction
 }
+
+// SubmitAction is what a submit button posts: its name and value, none when Name is "".
+type SubmitAction struct{ Name, Value string }
 
 // User is the signed-in person, as the header shows them.
 type User struct {
