@@ -11,6 +11,16 @@ import (
 	"formportal/internal/placestest"
 )
 
+// startPortalWithLookup starts the portal with its address lookup pointed at the local gazetteer g.
+func startPortalWithLookup(t *testing.T, g *placestest.Server) *portal {
+	t.Helper()
+	keyFile := filepath.Join(t.TempDir(), "lookup-key")
+	if err := os.WriteFile(keyFile, []byte(placestest.Key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startPortalWith(t, []string{"-address-lookup-url", g.URL(), "-address-lookup-key-file", keyFile, "-address-lookup-timeout", "1s"})
+}
+
 // The Safeguarding Concern's child's address, with the portal's address lookup pointed at a local
 // gazetteer in the OS Places shape: GOV.UK's find-an-address pattern. Without JavaScript each button is a
 // page load and the address's lines are always on the page; with it, the search and the choice happen
@@ -20,11 +30,7 @@ import (
 func TestFindAddressInTheBrowser(t *testing.T) {
 	withAndWithoutJavaScript(t, time.Minute, func(t *testing.T, js bool, opts []browsertest.Option) {
 		g := placestest.New(t)
-		keyFile := filepath.Join(t.TempDir(), "lookup-key")
-		if err := os.WriteFile(keyFile, []byte(placestest.Key+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		p := startPortalWith(t, []string{"-address-lookup-url", g.URL(), "-address-lookup-key-file", keyFile, "-address-lookup-timeout", "1s"})
+		p := startPortalWithLookup(t, g)
 		b := p.browser(opts...)
 		b.Visit("/")
 		b.ClickButton("I am a Professional")

@@ -1,8 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,12 +17,7 @@ import (
 // Find address before Save) it saves the row. axe checks every page, and the rows' forms drawn in place.
 func TestEnterDoesWhatThePrimaryButtonDoesInTheBrowser(t *testing.T) {
 	withAndWithoutJavaScript(t, time.Minute, func(t *testing.T, js bool, opts []browsertest.Option) {
-		g := placestest.New(t)
-		keyFile := filepath.Join(t.TempDir(), "lookup-key")
-		if err := os.WriteFile(keyFile, []byte(placestest.Key+"\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		p := startPortalWith(t, []string{"-address-lookup-url", g.URL(), "-address-lookup-key-file", keyFile, "-address-lookup-timeout", "1s"})
+		p := startPortalWithLookup(t, placestest.New(t))
 		b := p.browser(opts...)
 		landed := func(what, page string) {
 			t.Helper()
