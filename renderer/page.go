@@ -106,3 +106,13 @@ func (p Page) fullTitle(ctx context.Context) string {
 
 // FormPageID is the id of a form page's <form>, which the header's language switch submits.
 const FormPageID = "app-form"
+
+// DateField is a date asked as GOV.UK's date input (dateInput): the parts' ids are ID-day, ID-month and
+// ID-year, where an error summary links to ID-day.
+type DateField struct {
+	ID, Name, Label, Hint string
+	Context               string // a child's name, visually hidden on the legend and each part's label
+	Day, Month, Year      string // as typed
+	Error                 string
+	Required              bool
+}
